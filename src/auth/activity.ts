@@ -1,0 +1,52 @@
+// "Last seen" for sessions and "last used" for tokens, kept current to the minute without a database
+// write per request: requests record into memory, and a timer flushes what changed once a minute
+// (and at shutdown). Pages that show these values merge in what is still pending.
+import type { Database } from "../db/database";
+import { setSessionLastSeen } from "../modules/accounts/sessions-repository";
+import { setTokenLastUsed } from "../modules/tokens/repository";
+
+export type Activity = { at: Date; ip: string | null };
+
+export class ActivityRecorder {
+  private sessions = new Map<string, Activity>();
+  private tokens = new Map<string, Activity>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(private readonly db: Database) {}
+
+  sessionSeen(id: string, activity: Activity): void {
+    this.sessions.set(id, activity);
+  }
+  tokenUsed(id: string, activity: Activity): void {
+    this.tokens.set(id, activity);
+  }
+  pendingSession(id: string): Activity | undefined {
+    return this.sessions.get(id);
+  }
+  pendingToken(id: string): Activity | undefined {
+    return this.tokens.get(id);
+  }
+
+  start(intervalMs = 60_000): void {
+    this.timer ??= setInterval(() => void this.flush().catch(() => undefined), intervalMs);
+    this.timer.unref?.();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    const sessions = this.sessions;
+    const tokens = this.tokens;
+    if (sessions.size === 0 && tokens.size === 0) return;
+    this.sessions = new Map();
+    this.tokens = new Map();
+    await this.db.transaction(async (tx) => {
+      for (const [id, a] of sessions) await setSessionLastSeen(tx, id, a.at, a.ip);
+      for (const [id, a] of tokens) await setTokenLastUsed(tx, id, a.at, a.ip);
+    });
+  }
+}

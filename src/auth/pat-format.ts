@@ -1,0 +1,57 @@
+// Personal access token format: agnes_pat_<secret><checksum>
+//   prefix    "agnes_pat_": fixed and greppable, so secret scanners and people recognise a leak
+//   secret    32 base62 characters from crypto random bytes (~190 bits)
+//   checksum  CRC32 of prefix+secret, 6 base62 characters: a mistyped or truncated token is
+//             rejected without a database or cache look-up
+// Only SHA-256(token) is stored; it is random and long, so a fast hash is the right tool here.
+import { createHash, randomBytes } from "node:crypto";
+
+export const PAT_PREFIX = "agnes_pat_";
+const SECRET_LENGTH = 32;
+const CHECKSUM_LENGTH = 6;
+const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+const TOKEN_PATTERN = new RegExp(`^${PAT_PREFIX}[0-9A-Za-z]{${SECRET_LENGTH + CHECKSUM_LENGTH}}$`);
+
+function base62(value: bigint, width: number): string {
+  let out = "";
+  for (let i = 0; i < width; i++) {
+    out = BASE62[Number(value % 62n)] + out;
+    value /= 62n;
+  }
+  return out;
+}
+
+function randomBase62(length: number): string {
+  // Rejection sampling keeps every character uniform (256 is not a multiple of 62).
+  let out = "";
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      if (byte < 248 && out.length < length) out += BASE62[byte % 62];
+    }
+  }
+  return out;
+}
+
+function checksum(body: string): string {
+  return base62(BigInt(Bun.hash.crc32(body)), CHECKSUM_LENGTH);
+}
+
+export function generatePat(): string {
+  const body = PAT_PREFIX + randomBase62(SECRET_LENGTH);
+  return body + checksum(body);
+}
+
+export function looksLikePat(bearer: string): boolean {
+  return bearer.startsWith(PAT_PREFIX);
+}
+
+/** True when the token has our shape and its checksum matches. */
+export function isWellFormedPat(token: string): boolean {
+  if (!TOKEN_PATTERN.test(token)) return false;
+  const body = token.slice(0, -CHECKSUM_LENGTH);
+  return checksum(body) === token.slice(-CHECKSUM_LENGTH);
+}
+
+export function hashSecret(secret: string): string {
+  return createHash("sha256").update(secret).digest("hex");
+}

@@ -1,0 +1,66 @@
+// Resolves who a request is, from `Authorization: Bearer <token>` or the `access_token` cookie.
+// A bearer starting with the PAT prefix is a personal access token; anything else must be a
+// session JWT. Both are checked against the in-memory auth state only (no database read), and a
+// deactivated or deleted owner, an ended session or a revoked/expired token resolves to nobody.
+import type { AppContext } from "../context";
+import type { AuthUser } from "./auth-state";
+import { hashSecret, isWellFormedPat, looksLikePat } from "./pat-format";
+
+export type Principal = {
+  user: AuthUser;
+  via: "session" | "pat";
+  sessionId: string | null;
+  tokenId: string | null;
+  /** The credential came from the cookie: state changes then need a CSRF token. */
+  fromCookie: boolean;
+  expiresAt: Date | null;
+};
+
+export function readCredential(request: Request): { value: string; fromCookie: boolean } | null {
+  const header = request.headers.get("authorization");
+  if (header) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    return match ? { value: match[1]!, fromCookie: false } : null;
+  }
+  const cookie = readCookie(request.headers.get("cookie"), "access_token");
+  return cookie ? { value: cookie, fromCookie: true } : null;
+}
+
+function readCookie(header: string | null, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(";")) {
+    const [key, ...rest] = part.trim().split("=");
+    if (key === name) return decodeURIComponent(rest.join("="));
+  }
+  return null;
+}
+
+export async function resolvePrincipal(ctx: AppContext, request: Request, ip: string | null): Promise<Principal | null> {
+  const credential = readCredential(request);
+  if (!credential) return null;
+  const now = ctx.clock.now();
+  if (looksLikePat(credential.value)) {
+    if (credential.fromCookie || !isWellFormedPat(credential.value)) return null;
+    const token = ctx.authState.tokenByHash(hashSecret(credential.value));
+    if (!token || (token.expiresAt && token.expiresAt <= now)) return null;
+    const user = ctx.authState.user(token.userId);
+    if (!user?.active) return null;
+    ctx.activity.tokenUsed(token.id, { at: now, ip });
+    return { user, via: "pat", sessionId: null, tokenId: token.id, fromCookie: false, expiresAt: token.expiresAt };
+  }
+  const claims = await ctx.signer.verify(credential.value);
+  if (!claims) return null;
+  const session = ctx.authState.session(claims.jti);
+  if (!session || session.userId !== claims.sub || session.expiresAt <= now) return null;
+  const user = ctx.authState.user(session.userId);
+  if (!user?.active) return null;
+  ctx.activity.sessionSeen(session.id, { at: now, ip });
+  return {
+    user,
+    via: "session",
+    sessionId: session.id,
+    tokenId: null,
+    fromCookie: credential.fromCookie,
+    expiresAt: session.expiresAt,
+  };
+}

@@ -1,0 +1,104 @@
+// Environment → typed, validated config. A bad value stops the server naming the variable.
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import { publicUrlSchema } from "./http/public-url";
+
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  stateDir: string;
+  publicUrl: string | null;
+  trustProxy: boolean;
+  jwtSecret: string;
+  sessionTtlHours: number;
+  patMaxDays: number | null;
+  adminEmail: string | null;
+  adminPassword: string | null;
+  cliDistDir: string;
+  smtpUrl: string | null;
+};
+
+export class ConfigError extends Error {}
+
+const flag = z
+  .enum(["", "0", "1", "true", "false", "yes", "no", "on", "off"], { message: "expected 1/0, true/false, yes/no or on/off" })
+  .transform((v) => ["1", "true", "yes", "on"].includes(v));
+
+const positiveInt = (max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, "expected a whole number")
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= max, `expected a whole number between 1 and ${max}`);
+
+const fields = {
+  PORT: z.string().regex(/^\d+$/, "expected a port number").transform(Number).refine((n) => n >= 0 && n <= 65535, "expected a port number 0-65535"),
+  HOST: z.string().min(1, "expected a host name or address"),
+  DATA_DIR: z.string().min(1, "expected a directory path"),
+  PUBLIC_URL: publicUrlSchema,
+  TRUST_PROXY: flag,
+  JWT_SECRET_KEY: z.string().min(32, "must be at least 32 characters (generate one with `openssl rand -base64 48`)"),
+  SESSION_TTL_HOURS: positiveInt(24 * 365),
+  PAT_MAX_DAYS: positiveInt(36500),
+  AGNES_ADMIN_EMAIL: z.string().trim().toLowerCase().email("expected an email address"),
+  AGNES_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters"),
+  CLI_DIST_DIR: z.string().min(1, "expected a directory path"),
+  SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, "expected smtp://host:port or smtps://user:pass@host:port"),
+};
+type FieldName = keyof typeof fields;
+
+function read<K extends FieldName>(env: Record<string, string | undefined>, name: K): z.output<(typeof fields)[K]> | undefined {
+  const raw = env[name];
+  if (raw === undefined || (raw === "" && name !== "TRUST_PROXY")) return undefined;
+  const parsed = fields[name].safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`${name}: ${parsed.error.issues[0]?.message ?? "invalid value"}`);
+  return parsed.data as z.output<(typeof fields)[K]>;
+}
+
+/** Reads the signing key from JWT_SECRET_KEY, else from $DATA_DIR/state/jwt-secret (created once, mode 0600). */
+function loadJwtSecret(stateDir: string, fromEnv: string | undefined): string {
+  if (fromEnv) return fromEnv;
+  const file = join(stateDir, "jwt-secret");
+  if (existsSync(file)) {
+    const secret = readFileSync(file, "utf8").trim();
+    if (secret.length < 32) throw new ConfigError(`JWT_SECRET_KEY: the stored key in ${file} is shorter than 32 characters`);
+    return secret;
+  }
+  const secret = randomBytes(48).toString("base64url");
+  writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
+  chmodSync(file, 0o600);
+  return secret;
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const adminEmail = read(env, "AGNES_ADMIN_EMAIL") ?? null;
+  const adminPassword = read(env, "AGNES_ADMIN_PASSWORD") ?? null;
+  if ((adminEmail === null) !== (adminPassword === null)) {
+    throw new ConfigError("AGNES_ADMIN_EMAIL and AGNES_ADMIN_PASSWORD: set both or neither");
+  }
+  const dataDir = resolve(read(env, "DATA_DIR") ?? "./data");
+  const stateDir = join(dataDir, "state");
+  try {
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new ConfigError(`DATA_DIR: cannot create ${stateDir} (${(error as Error).message})`);
+  }
+  return {
+    port: read(env, "PORT") ?? 8000,
+    host: read(env, "HOST") ?? "0.0.0.0",
+    dataDir,
+    stateDir,
+    publicUrl: read(env, "PUBLIC_URL") ?? null,
+    trustProxy: read(env, "TRUST_PROXY") ?? false,
+    jwtSecret: loadJwtSecret(stateDir, read(env, "JWT_SECRET_KEY")),
+    sessionTtlHours: read(env, "SESSION_TTL_HOURS") ?? 24,
+    patMaxDays: read(env, "PAT_MAX_DAYS") ?? null,
+    adminEmail,
+    adminPassword,
+    cliDistDir: resolve(read(env, "CLI_DIST_DIR") ?? "./dist/cli"),
+    smtpUrl: read(env, "SMTP_URL") ?? null,
+  };
+}

@@ -1,0 +1,89 @@
+// The only code that talks to DuckDB. One connection, and every statement goes through one promise
+// queue: DuckDB's concurrent writers fail with "Conflict on update", and a shared prepared statement
+// across in-flight requests returned other requests' rows (see guides/stack-facts.md). A transaction
+// holds the queue for its whole body, which makes check-then-write steps (safeguards) atomic.
+import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
+
+export type SqlParam = string | number | boolean | null | Date | bigint;
+
+export interface Queryable {
+  /** Rows as plain objects: BOOLEAN → boolean, TIMESTAMP → Date, BIGINT → number. */
+  query<T>(sql: string, params?: SqlParam[]): Promise<T[]>;
+  run(sql: string, params?: SqlParam[]): Promise<void>;
+}
+
+export class Database implements Queryable {
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(path: string): Promise<Database> {
+    const instance = await DuckDBInstance.create(path);
+    return new Database(instance, await instance.connect());
+  }
+
+  query<T>(sql: string, params: SqlParam[] = []): Promise<T[]> {
+    return this.enqueue(() => readRows<T>(this.connection, sql, params));
+  }
+
+  run(sql: string, params: SqlParam[] = []): Promise<void> {
+    return this.enqueue(() => runStatement(this.connection, sql, params));
+  }
+
+  /** Runs fn inside BEGIN/COMMIT with the queue held; any throw rolls back and re-throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.enqueue(async () => {
+      const tx: Queryable = {
+        query: (sql, params = []) => readRows(this.connection, sql, params),
+        run: (sql, params = []) => runStatement(this.connection, sql, params),
+      };
+      await this.connection.run("BEGIN TRANSACTION");
+      try {
+        const result = await fn(tx);
+        await this.connection.run("COMMIT");
+        return result;
+      } catch (error) {
+        await this.connection.run("ROLLBACK");
+        throw error;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue.catch(() => undefined);
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+
+  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error("database is closed"));
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+}
+
+function toDuckValue(value: SqlParam): DuckDBValue {
+  // DuckDB casts ISO-8601 strings to TIMESTAMP on insert and comparison; a bare Date cannot be bound.
+  if (value instanceof Date) return value.toISOString();
+  return value;
+}
+
+async function runStatement(connection: DuckDBConnection, sql: string, params: SqlParam[]): Promise<void> {
+  await connection.run(sql, params.map(toDuckValue));
+}
+
+async function readRows<T>(connection: DuckDBConnection, sql: string, params: SqlParam[]): Promise<T[]> {
+  const reader = await connection.runAndReadAll(sql, params.map(toDuckValue));
+  const rows = reader.getRowObjectsJS() as Record<string, unknown>[];
+  for (const row of rows) {
+    for (const key in row) if (typeof row[key] === "bigint") row[key] = Number(row[key]);
+  }
+  return rows as T[];
+}

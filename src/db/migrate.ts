@@ -1,0 +1,30 @@
+import type { Database } from "./database";
+import { MIGRATIONS, type Migration } from "./migrations";
+
+/** Applies every migration newer than the recorded schema version, each in its own transaction. */
+export async function migrate(db: Database, migrations: Migration[] = MIGRATIONS, now = new Date()): Promise<number[]> {
+  await db.run(`CREATE TABLE IF NOT EXISTS schema_version (
+    version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)`);
+  const [row] = await db.query<{ v: number | null }>("SELECT max(version) AS v FROM schema_version");
+  const current = row?.v ?? 0;
+  const applied: number[] = [];
+  for (const migration of migrations.filter((m) => m.version > current).sort((a, b) => a.version - b.version)) {
+    await db.transaction(async (tx) => {
+      for (const statement of splitStatements(migration.sql)) await tx.run(statement);
+      await tx.run("INSERT INTO schema_version (version, name, applied_at) VALUES ($1, $2, $3)", [
+        migration.version,
+        migration.name,
+        now,
+      ]);
+    });
+    applied.push(migration.version);
+  }
+  return applied;
+}
+
+function splitStatements(sql: string): string[] {
+  return sql
+    .split(";")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}

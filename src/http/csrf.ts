@@ -1,0 +1,49 @@
+// CSRF defence, two layers:
+// 1. Every state-changing request from a browser must come from this site: a cross-site
+//    Sec-Fetch-Site, or an Origin other than ours, is refused (covers the sign-in and setup forms).
+// 2. Every state-changing request authenticated by the session cookie must also carry the session's
+//    CSRF token (form field `_csrf` or header `X-CSRF-Token`): an HMAC of the session id, so it needs
+//    no storage and dies with the session. Bearer-authenticated requests carry no ambient
+//    credential and need neither.
+import { createHmac, timingSafeEqual } from "node:crypto";
+import type { Config } from "../config";
+import { Forbidden } from "./errors";
+
+export const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+export function assertSameSite(request: Request, config: Pick<Config, "publicUrl" | "trustProxy">): void {
+  if (SAFE_METHODS.has(request.method)) return;
+  const site = request.headers.get("sec-fetch-site");
+  if (site === "cross-site" || site === "same-site") throw new Forbidden("Cross-site request refused");
+  const origin = request.headers.get("origin");
+  if (origin === null) return;
+  if (!allowedOrigins(request, config).includes(origin)) throw new Forbidden("Cross-site request refused");
+}
+
+function allowedOrigins(request: Request, config: Pick<Config, "publicUrl" | "trustProxy">): string[] {
+  const url = new URL(request.url);
+  const host = request.headers.get("host") ?? url.host;
+  const origins = [`${url.protocol}//${host}`];
+  if (config.publicUrl) origins.push(new URL(config.publicUrl).origin);
+  if (config.trustProxy) {
+    const proto = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim();
+    const fwdHost = request.headers.get("x-forwarded-host")?.split(",")[0]?.trim();
+    if (proto && fwdHost) origins.push(`${proto}://${fwdHost}`);
+  }
+  return origins;
+}
+
+export function csrfTokenFor(sessionId: string, secret: string): string {
+  return createHmac("sha256", secret).update(`csrf:${sessionId}`).digest("base64url");
+}
+
+export function assertCsrfToken(request: Request, body: unknown, sessionId: string, secret: string): void {
+  if (SAFE_METHODS.has(request.method)) return;
+  const fromBody = body && typeof body === "object" ? (body as Record<string, unknown>)._csrf : undefined;
+  const given = request.headers.get("x-csrf-token") ?? (typeof fromBody === "string" ? fromBody : "");
+  const expected = Buffer.from(csrfTokenFor(sessionId, secret));
+  const actual = Buffer.from(given);
+  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
+    throw new Forbidden("Missing or invalid CSRF token: reload the page and try again");
+  }
+}

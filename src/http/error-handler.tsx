@@ -1,0 +1,65 @@
+// The one onError: every failure becomes {"detail": …} with its status, or — for a browser
+// navigation — a redirect to /login (not signed in) or an HTML error page. Unexpected errors are
+// logged (without request bodies) and answered 500 without internals.
+import { Elysia } from "elysia";
+import type { AppContext } from "../context";
+import type { Principal } from "../auth/principal";
+import { ErrorPage } from "../../views/error-page";
+import { HttpError, RoleTooLow, Unauthenticated } from "./errors";
+import { loginRedirectFor, wantsHtml } from "./wants-html";
+import { csrfTokenFor } from "./csrf";
+
+type Reply = { status: number; detail: string; headers?: Record<string, string> };
+
+function classify(error: unknown, code: unknown): Reply | null {
+  if (error instanceof HttpError) return { status: error.status, detail: error.message, headers: error.headers };
+  switch (code) {
+    case "VALIDATION":
+      return { status: 422, detail: validationMessage(error) };
+    case "PARSE":
+      return { status: 400, detail: "The request body could not be parsed: send valid JSON or form data" };
+    case "NOT_FOUND":
+      return { status: 404, detail: "Not found" };
+    case "INVALID_COOKIE_SIGNATURE":
+      return { status: 400, detail: "Invalid cookie" };
+    default:
+      return null;
+  }
+}
+
+/** A readable summary of the schema violations; never echoes the submitted values. */
+function validationMessage(error: unknown): string {
+  const all = (error as { all?: { path?: string; message?: string; summary?: string }[] }).all ?? [];
+  const parts = all.slice(0, 5).map((issue) => {
+    const where = issue.path ? issue.path.replace(/^\//, "").replace(/\//g, ".") : "body";
+    return `${where || "body"}: ${issue.message ?? issue.summary ?? "invalid"}`;
+  });
+  return parts.length ? `Invalid request: ${parts.join("; ")}` : "Invalid request";
+}
+
+export function errorHandler(ctx: AppContext) {
+  return new Elysia({ name: "error-handler" }).onError({ as: "global" }, (context) => {
+    const { error, code, request, set } = context;
+    const principal = ((context as { principal?: Principal | null }).principal ?? null) as Principal | null;
+    let reply = classify(error, code);
+    if (!reply) {
+      ctx.log.error("request.failed", { method: request.method, path: new URL(request.url).pathname, error: String((error as Error)?.stack ?? error) });
+      reply = { status: 500, detail: "Internal server error" };
+    }
+    Object.assign(set.headers, reply.headers ?? {});
+    if (wantsHtml(request)) {
+      if (error instanceof Unauthenticated) {
+        set.status = 302;
+        set.headers.location = loginRedirectFor(request);
+        return "";
+      }
+      set.status = reply.status;
+      set.headers["content-type"] = "text/html; charset=utf-8";
+      const csrf = principal?.sessionId ? csrfTokenFor(principal.sessionId, ctx.config.jwtSecret) : "";
+      const message = error instanceof RoleTooLow ? `This page needs the ${error.needed} role; you are signed in as ${principal?.user.role ?? "nobody"}.` : reply.detail;
+      return "<!doctype html>" + <ErrorPage status={reply.status} message={message} page={{ principal, csrf, flash: null }} />;
+    }
+    set.status = reply.status;
+    return Response.json({ detail: reply.detail }, { status: reply.status, headers: set.headers as Record<string, string> });
+  });
+}

@@ -1,0 +1,49 @@
+// One error shape. Services throw these; the one onError (error-handler.ts) turns them into
+// {"detail": …} with the status, or an HTML page for a browser navigation.
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export class BadRequest extends HttpError {
+  constructor(message: string) {
+    super(400, message);
+  }
+}
+export class Unauthenticated extends HttpError {
+  constructor(message = "Not signed in, or the session has expired") {
+    super(401, message);
+  }
+}
+export class Forbidden extends HttpError {
+  constructor(message: string) {
+    super(403, message);
+  }
+}
+/** Signed in, but the role is too low: browsers get a 403 page naming the role needed. */
+export class RoleTooLow extends HttpError {
+  constructor(readonly needed: string) {
+    super(403, `This needs the ${needed} role`);
+  }
+}
+export class NotFound extends HttpError {
+  constructor(message = "Not found") {
+    super(404, message);
+  }
+}
+export class Conflict extends HttpError {
+  constructor(message: string) {
+    super(409, message);
+  }
+}
+export class TooManyRequests extends HttpError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super(429, message, { "retry-after": String(retryAfterSeconds) });
+  }
+}

@@ -1,0 +1,12 @@
+// Headers on every response. The CSP allows no inline script at all: the little JavaScript pages
+// use is served from /static/app.js. Responses are not cached by default (they carry user data);
+// static assets and downloads override that.
+export const SECURITY_HEADERS: Record<string, string> = {
+  "content-security-policy":
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "x-frame-options": "DENY",
+  "cross-origin-opener-policy": "same-origin",
+  "cache-control": "no-store",
+};

@@ -1,0 +1,26 @@
+import type { Cookie } from "elysia";
+import type { Config } from "../config";
+
+type CookieJar = Record<string, Cookie<unknown>>;
+
+/** `Secure` when users reach us over https (PUBLIC_URL, or the proxy says so with TRUST_PROXY=1). */
+function isHttps(request: Request, config: Pick<Config, "publicUrl" | "trustProxy">): boolean {
+  if (config.publicUrl) return config.publicUrl.startsWith("https://");
+  if (config.trustProxy && request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https") return true;
+  return new URL(request.url).protocol === "https:";
+}
+
+export function setSessionCookie(cookie: CookieJar, request: Request, config: Config, token: string, expiresAt: Date): void {
+  cookie.access_token!.set({
+    value: token,
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/",
+    secure: isHttps(request, config),
+    expires: expiresAt,
+  });
+}
+
+export function clearSessionCookie(cookie: CookieJar): void {
+  cookie.access_token!.set({ value: "", httpOnly: true, sameSite: "lax", path: "/", maxAge: 0 });
+}

@@ -1,0 +1,19 @@
+// The "HTML redirect" rule from the spec, decided in one place: a browser navigation (not under
+// /api/ or /auth/, Accept has text/html or */* or is empty, and does not ask for JSON only) gets
+// pages — a redirect to /login, a 403 page, a 404 page; everything else gets JSON.
+export function wantsHtml(request: Request): boolean {
+  const path = new URL(request.url).pathname;
+  if (path.startsWith("/api/") || path.startsWith("/auth/") || path === "/api" || path === "/auth") return false;
+  if (path.startsWith("/cli/")) return false;
+  const accept = (request.headers.get("accept") ?? "").toLowerCase();
+  if (accept.trim() === "") return true;
+  if (accept.includes("text/html")) return true;
+  const jsonOnly = accept.includes("application/json") && !accept.includes("*/*");
+  return accept.includes("*/*") && !jsonOnly;
+}
+
+/** Where to come back to after signing in: the original path and query. */
+export function loginRedirectFor(request: Request): string {
+  const url = new URL(request.url);
+  return `/login?next=${encodeURIComponent(url.pathname + url.search)}`;
+}

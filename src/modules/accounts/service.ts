@@ -1,0 +1,109 @@
+// Signing in and out, and creating the first administrator.
+import { randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import type { AppContext } from "../../context";
+import type { AuthUser } from "../../auth/auth-state";
+import { assertPasswordPolicy, hashPassword, verifyPassword } from "../../auth/passwords";
+import { BadRequest, Conflict, NotFound, Unauthenticated } from "../../http/errors";
+import { countUsers, findUserByEmail, insertUser, setLastLogin } from "../users/repository";
+import { activateSession, endSession, forgetSession, openSession, type NewSession } from "./sessions";
+import type { Principal } from "../../auth/principal";
+
+export const WRONG_CREDENTIALS = "Incorrect email or password";
+export const ACCOUNT_DEACTIVATED = "Account deactivated";
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+type ClientMeta = { ip: string | null; userAgent: string | null };
+
+export async function signIn(
+  ctx: AppContext,
+  input: { email: string; password: string } & ClientMeta,
+): Promise<{ user: AuthUser; session: NewSession }> {
+  const email = normaliseEmail(input.email);
+  const limitKeys = [`email:${email}`, ...(input.ip ? [`ip:${input.ip}`] : [])];
+  ctx.loginLimiter.check(limitKeys);
+  const row = await findUserByEmail(ctx.db, email);
+  const passwordOk = await verifyPassword(input.password, row?.password_hash ?? null);
+  if (!row || !passwordOk) {
+    ctx.loginLimiter.recordFailure(limitKeys);
+    await ctx.audit.record(ctx.db, { actor: null, action: "auth.login_failed", target: row?.id ?? null, params: { email }, ip: input.ip });
+    throw new Unauthenticated(WRONG_CREDENTIALS);
+  }
+  const actor = { id: row.id, email: row.email };
+  if (!row.active) {
+    await ctx.audit.record(ctx.db, { actor, action: "auth.login_refused", target: row.id, params: { reason: "deactivated" }, ip: input.ip });
+    throw new Unauthenticated(ACCOUNT_DEACTIVATED);
+  }
+  ctx.loginLimiter.clear(`email:${email}`);
+  const user: AuthUser = { id: row.id, email: row.email, name: row.name, role: row.role, active: row.active };
+  const session = await ctx.db.transaction(async (tx) => {
+    const opened = await openSession(ctx, tx, user, input);
+    await setLastLogin(tx, user.id, ctx.clock.now());
+    await ctx.audit.record(tx, { actor, action: "auth.login", target: user.id, params: { session_id: opened.id }, ip: input.ip });
+    return opened;
+  });
+  activateSession(ctx, user.id, session);
+  return { user, session };
+}
+
+export async function signOut(ctx: AppContext, principal: Principal, ip: string | null): Promise<void> {
+  const sessionId = principal.sessionId;
+  if (!sessionId) return;
+  await ctx.db.transaction(async (tx) => {
+    await endSession(ctx, tx, sessionId);
+    await ctx.audit.record(tx, {
+      actor: { id: principal.user.id, email: principal.user.email },
+      action: "auth.logout",
+      target: principal.user.id,
+      params: { session_id: sessionId },
+      ip,
+    });
+  });
+  forgetSession(ctx, sessionId);
+}
+
+/** Creates the first admin; refuses once any user exists (checked inside the write transaction). */
+export async function createFirstAdmin(
+  ctx: AppContext,
+  input: { email: string; name: string; password: string; via: "setup" | "environment"; ip: string | null },
+): Promise<AuthUser> {
+  assertPasswordPolicy(input.password);
+  const email = normaliseEmail(input.email);
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new BadRequest("Enter a valid email address");
+  const passwordHash = await hashPassword(input.password);
+  const user: AuthUser = { id: randomUUID(), email, name: input.name.trim(), role: "admin", active: true };
+  await ctx.db.transaction(async (tx) => {
+    if ((await countUsers(tx)) > 0) throw new Conflict("Agnes is already set up");
+    await insertUser(tx, { id: user.id, email, name: user.name, role: "admin", passwordHash, now: ctx.clock.now() });
+    await ctx.audit.record(tx, { actor: null, action: "user.create", target: user.id, params: { email, role: "admin", via: input.via }, ip: input.ip });
+  });
+  ctx.authState.putUser(user);
+  ctx.setupCode.value = null;
+  return user;
+}
+
+/** On start: the operator's first admin from the environment, or a one-time setup code for /setup. */
+export async function prepareFirstRun(ctx: AppContext): Promise<void> {
+  if (ctx.authState.hasUsers()) return;
+  const { adminEmail, adminPassword } = ctx.config;
+  if (adminEmail && adminPassword) {
+    const user = await createFirstAdmin(ctx, { email: adminEmail, name: "", password: adminPassword, via: "environment", ip: null });
+    ctx.log.info("setup.admin_created", { email: user.email });
+    return;
+  }
+  ctx.setupCode.value = randomBytes(9).toString("base64url").toUpperCase().replace(/[^A-Z0-9]/g, "X");
+  // The setup code is meant to be read from this log by the operator (and only until setup is done).
+  ctx.log.warn("setup.code", { code: ctx.setupCode.value, hint: "open /setup and enter this code to create the first admin" });
+}
+
+export function assertSetupOpen(ctx: AppContext): void {
+  if (ctx.authState.hasUsers() || !ctx.setupCode.value) throw new NotFound();
+}
+
+export function setupCodeMatches(ctx: AppContext, given: string): boolean {
+  const expected = Buffer.from(ctx.setupCode.value ?? "");
+  const actual = Buffer.from(given.trim().toUpperCase());
+  return expected.length > 0 && actual.length === expected.length && timingSafeEqual(actual, expected);
+}

@@ -1,0 +1,58 @@
+// Every SQL statement about server-side sessions.
+import type { Queryable } from "../../db/database";
+
+export type SessionRow = {
+  id: string;
+  user_id: string;
+  created_at: Date;
+  expires_at: Date;
+  last_seen_at: Date | null;
+  ip: string | null;
+  user_agent: string | null;
+  ended_at: Date | null;
+};
+
+export async function insertSession(
+  q: Queryable,
+  s: { id: string; userId: string; createdAt: Date; expiresAt: Date; ip: string | null; userAgent: string | null },
+): Promise<void> {
+  await q.run(
+    `INSERT INTO sessions (id, user_id, created_at, expires_at, last_seen_at, ip, user_agent)
+     VALUES ($1, $2, $3, $4, $3, $5, $6)`,
+    [s.id, s.userId, s.createdAt, s.expiresAt, s.ip, s.userAgent],
+  );
+}
+
+export async function endSessionRow(q: Queryable, id: string, at: Date): Promise<void> {
+  await q.run("UPDATE sessions SET ended_at = $2 WHERE id = $1 AND ended_at IS NULL", [id, at]);
+}
+
+export async function endSessionsOfUser(q: Queryable, userId: string, at: Date, exceptId: string | null = null): Promise<void> {
+  await q.run(
+    "UPDATE sessions SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL AND ($3::VARCHAR IS NULL OR id <> $3)",
+    [userId, at, exceptId],
+  );
+}
+
+export async function deleteSessionsOfUser(q: Queryable, userId: string): Promise<void> {
+  await q.run("DELETE FROM sessions WHERE user_id = $1", [userId]);
+}
+
+export function listLiveSessions(q: Queryable, now: Date) {
+  return q.query<{ id: string; user_id: string; expires_at: Date }>(
+    "SELECT id, user_id, expires_at FROM sessions WHERE ended_at IS NULL AND expires_at > $1",
+    [now],
+  );
+}
+
+export function listLiveSessionsOfUser(q: Queryable, userId: string, now: Date) {
+  return q.query<SessionRow>(
+    `SELECT id, user_id, created_at, expires_at, last_seen_at, ip, user_agent, ended_at FROM sessions
+     WHERE user_id = $1 AND ended_at IS NULL AND expires_at > $2 ORDER BY created_at DESC`,
+    [userId, now],
+  );
+}
+
+export async function setSessionLastSeen(q: Queryable, id: string, at: Date, ip: string | null): Promise<void> {
+  await q.run("UPDATE sessions SET last_seen_at = $2, ip = coalesce($3, ip) WHERE id = $1", [id, at, ip]);
+}

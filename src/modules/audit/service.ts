@@ -1,0 +1,49 @@
+// The audit trail: every mutation records who did what to whom, from where. Entries are written in
+// the same transaction as the change they describe, so a failed audit write fails the change too.
+// Never put a secret (password, token, reset link) in params.
+import { randomUUID } from "node:crypto";
+import type { Clock } from "../../clock";
+import type { Queryable } from "../../db/database";
+import type { AuditEntry } from "../../shared/contract";
+import { insertAudit, listAudit, type AuditFilter } from "./repository";
+
+export type Actor = { id: string; email: string } | null;
+export type AuditEvent = {
+  actor: Actor;
+  action: string;
+  target?: string | null;
+  params?: Record<string, unknown>;
+  ip: string | null;
+};
+
+export class AuditService {
+  constructor(private readonly clock: Clock) {}
+
+  async record(q: Queryable, event: AuditEvent): Promise<void> {
+    await insertAudit(q, {
+      id: randomUUID(),
+      created_at: this.clock.now(),
+      actor_id: event.actor?.id ?? null,
+      actor_email: event.actor?.email ?? null,
+      action: event.action,
+      target: event.target ?? null,
+      params: JSON.stringify(event.params ?? {}),
+      ip: event.ip,
+    });
+  }
+
+  async list(q: Queryable, filter: AuditFilter): Promise<{ entries: AuditEntry[]; total: number }> {
+    const { rows, total } = await listAudit(q, filter);
+    const entries = rows.map((r) => ({
+      id: r.id,
+      created_at: r.created_at.toISOString(),
+      actor_id: r.actor_id,
+      actor_email: r.actor_email,
+      action: r.action,
+      target: r.target,
+      params: JSON.parse(r.params) as Record<string, unknown>,
+      ip: r.ip,
+    }));
+    return { entries, total };
+  }
+}

@@ -1,0 +1,32 @@
+// Health, version, the start page, the dashboard and static assets.
+import { Elysia } from "elysia";
+import { join } from "node:path";
+import type { AppContext } from "../../context";
+import type { Health, VersionInfo } from "../../shared/contract";
+import { authGuard } from "../../http/auth-guard";
+import { NotFound } from "../../http/errors";
+import { pageContext } from "../../http/page";
+import { DashboardPage } from "../../../views/dashboard-page";
+
+const PUBLIC_DIR = join(import.meta.dir, "../../../public");
+const STATIC_FILES: Record<string, string> = { "app.css": "text/css; charset=utf-8", "app.js": "text/javascript; charset=utf-8" };
+
+export function systemModule(ctx: AppContext) {
+  return new Elysia({ name: "system" })
+    .use(authGuard(ctx))
+    .get("/health", (): Health => ({ status: "ok", version: ctx.version }))
+    .get("/api/version", (): VersionInfo => ({ version: ctx.version, commit: ctx.commit }))
+    .get("/", ({ principal, set }) => {
+      set.status = 302;
+      set.headers.location = principal ? "/dashboard" : "/login";
+      return "";
+    })
+    .get("/dashboard", ({ me, cookie }) => <DashboardPage page={pageContext(ctx, me, cookie)} principal={me} />, { auth: "user" })
+    .get("/static/:file", ({ params, set }) => {
+      const type = STATIC_FILES[params.file];
+      if (!type) throw new NotFound();
+      set.headers["content-type"] = type;
+      set.headers["cache-control"] = "public, max-age=3600";
+      return Bun.file(join(PUBLIC_DIR, params.file));
+    });
+}

@@ -1,0 +1,47 @@
+// Start-up only: config → database → migrations → first run → listen.
+import { join } from "node:path";
+import { createApp } from "./app";
+import { systemClock } from "./clock";
+import { ConfigError, loadConfig } from "./config";
+import { createContext } from "./context";
+import { Database } from "./db/database";
+import { migrate } from "./db/migrate";
+import { createLogger } from "./log";
+import { prepareFirstRun } from "./modules/accounts/service";
+import { readCommit } from "./version";
+
+const log = createLogger();
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`agnes: configuration error: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const db = await Database.open(join(config.stateDir, "system.duckdb"));
+  const applied = await migrate(db);
+  if (applied.length) log.info("db.migrated", { versions: applied.join(",") });
+  const ctx = await createContext({ config, db, clock: systemClock, log, commit: readCommit() });
+  await prepareFirstRun(ctx);
+  ctx.activity.start();
+  const app = createApp(ctx).listen({ port: config.port, hostname: config.host });
+  const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${app.server!.port}`;
+  log.info("server.listening", { url, data_dir: config.dataDir, version: ctx.version });
+
+  const shutdown = async (signal: string) => {
+    log.info("server.stopping", { signal });
+    await app.stop();
+    await ctx.activity.stop().catch(() => undefined);
+    await db.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+await main();

@@ -1,0 +1,102 @@
+// The HTTP contract's JSON shapes, shared by the server and the `da` CLI (types only, so the CLI
+// bundle carries none of the server's code). Field names are the public contract: see PRODUCT.md.
+
+export const ROLES = ["viewer", "analyst", "km_admin", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+export type ErrorBody = { detail: string };
+
+export type User = {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  active: boolean;
+  created_at: string;
+  updated_at: string;
+  deactivated_at: string | null;
+  deactivated_by: string | null;
+  last_login_at: string | null;
+};
+
+export type Me = {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  active: boolean;
+  auth: "session" | "pat";
+  token_id: string | null;
+  /** When the credential in use stops working (null for a PAT that never expires). */
+  expires_at: string | null;
+};
+
+export type LoginResponse = {
+  access_token: string;
+  token_type: "bearer";
+  user_id: string;
+  email: string;
+  role: Role;
+  expires_at: string;
+};
+
+export type Token = {
+  id: string;
+  name: string;
+  prefix: string;
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+};
+
+export type AdminToken = Token & { user_id: string; user_email: string };
+
+export type CreatedToken = {
+  id: string;
+  name: string;
+  prefix: string;
+  token: string;
+  expires_at: string | null;
+  created_at: string;
+};
+
+export type ResetLink = { reset_token: string; reset_url: string; email_sent: boolean };
+
+export type AuditEntry = {
+  id: string;
+  created_at: string;
+  actor_id: string | null;
+  actor_email: string | null;
+  action: string;
+  target: string | null;
+  params: Record<string, unknown>;
+  ip: string | null;
+};
+
+export type Health = { status: "ok"; version: string };
+export type VersionInfo = { version: string; commit: string };
+
+export const CLI_TARGETS = [
+  "linux-x64",
+  "linux-arm64",
+  "linux-x64-musl",
+  "linux-arm64-musl",
+  "linux-x64-baseline",
+  "darwin-x64",
+  "darwin-arm64",
+  "windows-x64",
+] as const;
+export type CliTarget = (typeof CLI_TARGETS)[number];
+
+export type ManifestTarget = {
+  target: string;
+  os: "linux" | "darwin" | "windows";
+  arch: "x64" | "arm64";
+  filename: string;
+  size: number;
+  sha256: string;
+  url: string;
+};
+
+export type Manifest = { version: string; commit: string; targets: ManifestTarget[] };

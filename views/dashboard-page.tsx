@@ -1,0 +1,43 @@
+import type { PageContext } from "../src/http/page";
+import type { Principal } from "../src/auth/principal";
+import { roleAtLeast } from "../src/auth/roles";
+import { Layout } from "./layout";
+
+type Tile = { href: string; title: string; text: string };
+
+function tilesFor(principal: Principal): Tile[] {
+  const tiles: Tile[] = [
+    { href: "/profile", title: "Profile", text: "Your password, sessions and personal access tokens." },
+    { href: "/install", title: "Install CLI", text: "Get `da`, sign in from the terminal, use tokens in CI." },
+  ];
+  if (roleAtLeast(principal.user.role, "admin")) {
+    tiles.unshift(
+      { href: "/admin/users", title: "Users", text: "Add people, change roles, reset passwords." },
+      { href: "/admin/tokens", title: "Tokens", text: "Every personal access token, and revoke any." },
+      { href: "/admin/audit", title: "Audit trail", text: "Who changed what, and when." },
+    );
+  }
+  return tiles;
+}
+
+export function DashboardPage({ page, principal }: { page: PageContext; principal: Principal }) {
+  const user = principal.user;
+  return (
+    <Layout title="Dashboard" page={page}>
+      <section>
+        <h1 safe>{`Hello, ${user.name || user.email}`}</h1>
+        <p class="muted">
+          Signed in as <strong safe>{user.email}</strong> · role <span class="badge">{user.role}</span>
+        </p>
+        <div class="tiles">
+          {tilesFor(principal).map((tile) => (
+            <a class="tile" href={tile.href}>
+              <h2 safe>{tile.title}</h2>
+              <p safe>{tile.text}</p>
+            </a>
+          ))}
+        </div>
+      </section>
+    </Layout>
+  );
+}

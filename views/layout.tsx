@@ -1,0 +1,29 @@
+import type { PageContext } from "../src/http/page";
+import { FlashMessage } from "./components/flash";
+import { Nav } from "./components/nav";
+
+export function Layout({ title, page, children }: { title: string; page: PageContext; children?: JSX.Element }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title safe>{`${title} · Agnes`}</title>
+        <link rel="stylesheet" href="/static/app.css" />
+        <script src="/static/app.js" defer></script>
+      </head>
+      <body>
+        <header class="top">
+          <a class="brand" href="/">
+            Agnes
+          </a>
+          <Nav principal={page.principal} csrf={page.csrf} />
+        </header>
+        <main>
+          <FlashMessage flash={page.flash} />
+          {children as "safe"}
+        </main>
+      </body>
+    </html>
+  );
+}
