@@ -1,0 +1,65 @@
+// Starts the real server (`bun src/server.ts`) on 127.0.0.1 with a free port and a temp DATA_DIR,
+// for CLI, browser and install tests.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { Subprocess } from "bun";
+
+const ROOT = resolve(import.meta.dir, "../..");
+
+export type RunningServer = {
+  url: string;
+  dataDir: string;
+  logs: () => string;
+  stop: () => Promise<void>;
+};
+
+export async function startServer(opts: { env?: Record<string, string>; dataDir?: string } = {}): Promise<RunningServer> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "agnes-server-"));
+  let output = "";
+  const proc: Subprocess<"ignore", "pipe", "pipe"> = Bun.spawn(["bun", "src/server.ts"], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: process.env.HOME ?? dataDir,
+      HOST: "127.0.0.1",
+      PORT: "0",
+      DATA_DIR: dataDir,
+      CLI_DIST_DIR: join(dataDir, "no-cli-dist"),
+      ...opts.env,
+    },
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const collect = async (stream: ReadableStream<Uint8Array>) => {
+    const decoder = new TextDecoder();
+    const reader = stream.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      output += decoder.decode(value, { stream: true });
+    }
+  };
+  void collect(proc.stdout);
+  void collect(proc.stderr);
+
+  const deadline = Date.now() + 20_000;
+  let url: string | null = null;
+  while (!url && Date.now() < deadline) {
+    const match = /"event":"server.listening","url":"([^"]+)"/.exec(output);
+    if (match) url = match[1]!;
+    else if (proc.exitCode !== null) break;
+    else await Bun.sleep(25);
+  }
+  if (!url) {
+    proc.kill();
+    throw new Error(`server did not start:\n${output}`);
+  }
+  const stop = async () => {
+    proc.kill("SIGTERM");
+    await proc.exited;
+    if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { url, dataDir, logs: () => output, stop };
+}
