@@ -8,7 +8,7 @@ type Tile = { href: string; title: string; text: string };
 function tilesFor(principal: Principal): Tile[] {
   const tiles: Tile[] = [
     { href: "/profile", title: "Profile", text: "Your password, sessions and personal access tokens." },
-    { href: "/install", title: "Install CLI", text: "Get `da`, sign in from the terminal, use tokens in CI." },
+    { href: "/install", title: "Install CLI", text: "Get the da command-line client, sign in from the terminal, use tokens in CI." },
   ];
   if (roleAtLeast(principal.user.role, "admin")) {
     tiles.unshift(

@@ -15,6 +15,8 @@ export function assertSameSite(request: Request, config: Pick<Config, "publicUrl
   if (SAFE_METHODS.has(request.method)) return;
   const site = request.headers.get("sec-fetch-site");
   if (site === "cross-site" || site === "same-site") throw new Forbidden("Cross-site request refused");
+  // Set by the browser itself, so a page on another site cannot forge it.
+  if (site === "same-origin") return;
   const origin = request.headers.get("origin");
   if (origin === null) return;
   if (!allowedOrigins(request, config).includes(origin)) throw new Forbidden("Cross-site request refused");

@@ -1,11 +1,12 @@
 // Headers on every response. The CSP allows no inline script at all: the little JavaScript pages
 // use is served from /static/app.js. Responses are not cached by default (they carry user data);
-// static assets and downloads override that.
+// static assets and downloads override that. Referrer-Policy is same-origin, not no-referrer:
+// with no-referrer Chromium sends `Origin: null` on our own form posts.
 export const SECURITY_HEADERS: Record<string, string> = {
   "content-security-policy":
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
   "x-content-type-options": "nosniff",
-  "referrer-policy": "no-referrer",
+  "referrer-policy": "same-origin",
   "x-frame-options": "DENY",
   "cross-origin-opener-policy": "same-origin",
   "cache-control": "no-store",

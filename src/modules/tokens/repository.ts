@@ -29,3 +29,65 @@ export async function setTokenLastUsed(q: Queryable, id: string, at: Date, ip: s
 export async function deleteTokensOfUser(q: Queryable, userId: string): Promise<void> {
   await q.run("DELETE FROM personal_access_tokens WHERE user_id = $1", [userId]);
 }
+
+export type TokenState = "active" | "revoked" | "expired" | "all";
+export type AdminTokenRow = TokenRow & { user_email: string | null };
+export type AdminTokenFilter = { user: string | null; state: TokenState; now: Date; limit: number; offset: number };
+
+const COLUMNS = "t.id, t.user_id, t.name, t.prefix, t.created_at, t.expires_at, t.last_used_at, t.last_used_ip, t.revoked_at";
+
+export async function insertToken(
+  q: Queryable,
+  t: { id: string; userId: string; name: string; tokenHash: string; prefix: string; createdAt: Date; expiresAt: Date | null },
+): Promise<void> {
+  await q.run(
+    `INSERT INTO personal_access_tokens (id, user_id, name, token_hash, prefix, created_at, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [t.id, t.userId, t.name, t.tokenHash, t.prefix, t.createdAt, t.expiresAt],
+  );
+}
+
+export async function findToken(q: Queryable, id: string): Promise<TokenRow | null> {
+  const [row] = await q.query<TokenRow>(`SELECT ${COLUMNS} FROM personal_access_tokens t WHERE t.id = $1`, [id]);
+  return row ?? null;
+}
+
+/** A user's tokens, newest first (revoked and expired ones too: the list is their history). */
+export function listTokensOfUser(q: Queryable, userId: string): Promise<TokenRow[]> {
+  return q.query<TokenRow>(
+    `SELECT ${COLUMNS} FROM personal_access_tokens t WHERE t.user_id = $1 ORDER BY t.created_at DESC, t.id DESC`,
+    [userId],
+  );
+}
+
+/** Every user's tokens with the owner's email; `user` matches the owner's id or email. */
+export async function listAllTokens(q: Queryable, f: AdminTokenFilter): Promise<{ rows: AdminTokenRow[]; total: number }> {
+  const where = `WHERE ($1::VARCHAR IS NULL OR t.user_id = $1 OR u.email = lower(trim($1)))
+      AND (CASE $2
+        WHEN 'active' THEN t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $3::TIMESTAMP)
+        WHEN 'revoked' THEN t.revoked_at IS NOT NULL
+        WHEN 'expired' THEN t.revoked_at IS NULL AND t.expires_at <= $3::TIMESTAMP
+        ELSE TRUE END)`;
+  const from = "FROM personal_access_tokens t LEFT JOIN users u ON u.id = t.user_id";
+  const params = [f.user, f.state, f.now];
+  const rows = await q.query<AdminTokenRow>(
+    `SELECT ${COLUMNS}, u.email AS user_email ${from} ${where}
+     ORDER BY t.created_at DESC, t.id DESC LIMIT $4 OFFSET $5`,
+    [...params, f.limit, f.offset],
+  );
+  const [count] = await q.query<{ n: number }>(`SELECT count(*) AS n ${from} ${where}`, params);
+  return { rows, total: count?.n ?? 0 };
+}
+
+/** Marks the token revoked unless it already is (the first revocation time is kept). */
+export async function setTokenRevoked(q: Queryable, id: string, at: Date): Promise<void> {
+  await q.run("UPDATE personal_access_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL", [id, at]);
+}
+
+export async function findTokenWithOwner(q: Queryable, id: string): Promise<AdminTokenRow | null> {
+  const [row] = await q.query<AdminTokenRow>(
+    `SELECT ${COLUMNS}, u.email AS user_email FROM personal_access_tokens t LEFT JOIN users u ON u.id = t.user_id WHERE t.id = $1`,
+    [id],
+  );
+  return row ?? null;
+}

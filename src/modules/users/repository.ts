@@ -58,3 +58,46 @@ export function listAuthUsers(q: Queryable) {
     "SELECT id, email, name, role, active FROM users",
   );
 }
+
+export type UserFilter = { q: string | null; role: Role | null; active: boolean | null; limit: number; offset: number };
+
+/**
+ * A page of users ordered by email, and how many match. `q` is matched as a plain substring of the
+ * (lower-cased) email or name: `contains` has no wildcards, so `%` and `_` in a search mean themselves.
+ */
+export async function listUsers(q: Queryable, f: UserFilter): Promise<{ rows: UserRow[]; total: number }> {
+  const where = `WHERE ($1::VARCHAR IS NULL OR contains(email, $1) OR contains(lower(name), $1))
+      AND ($2::VARCHAR IS NULL OR role = $2)
+      AND ($3::BOOLEAN IS NULL OR active = $3)`;
+  const params = [f.q === null ? null : f.q.toLowerCase(), f.role, f.active];
+  const rows = await q.query<UserRow>(
+    `SELECT ${COLUMNS} FROM users ${where} ORDER BY email LIMIT $4 OFFSET $5`,
+    [...params, f.limit, f.offset],
+  );
+  const [count] = await q.query<{ n: number }>(`SELECT count(*) AS n FROM users ${where}`, params);
+  return { rows, total: count?.n ?? 0 };
+}
+
+/** Active admins: the safeguards refuse any change that would bring this to zero. */
+export async function countActiveAdmins(q: Queryable): Promise<number> {
+  const [row] = await q.query<{ n: number }>("SELECT count(*) AS n FROM users WHERE role = 'admin' AND active");
+  return row?.n ?? 0;
+}
+
+export async function updateUserProfile(q: Queryable, id: string, fields: { name: string; role: Role; now: Date }): Promise<void> {
+  await q.run("UPDATE users SET name = $2, role = $3, updated_at = $4 WHERE id = $1", [id, fields.name, fields.role, fields.now]);
+}
+
+export async function setUserActive(q: Queryable, id: string, active: boolean, by: string | null, now: Date): Promise<void> {
+  await q.run(
+    `UPDATE users SET active = $2, updated_at = $4,
+       deactivated_at = CASE WHEN $2 THEN NULL ELSE $4::TIMESTAMP END,
+       deactivated_by = CASE WHEN $2 THEN NULL ELSE $3 END
+     WHERE id = $1`,
+    [id, active, by, now],
+  );
+}
+
+export async function deleteUserRow(q: Queryable, id: string): Promise<void> {
+  await q.run("DELETE FROM users WHERE id = $1", [id]);
+}

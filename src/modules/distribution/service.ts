@@ -1,0 +1,145 @@
+// The CLI build on disk (CLI_DIST_DIR, written by build.ts) and which target a client should get.
+// manifest.json is the source of truth: a target is served only when the manifest lists it and its
+// file exists. The manifest is cached and re-read when its mtime or size changes, so a rebuild
+// (build.ts writes manifest.json last, by rename) shows up without a restart and without a disk
+// read per request beyond one stat.
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
+import { z } from "zod";
+import type { Logger } from "../../log";
+import type { ManifestTarget } from "../../shared/contract";
+import { BadRequest, NotFound } from "../../http/errors";
+import { TARGET_NAMES, TARGETS, targetInfo } from "./targets";
+
+export type BuiltTarget = Omit<ManifestTarget, "url">;
+export type DiskManifest = { version: string; commit: string; targets: BuiltTarget[] };
+
+const diskManifestSchema = z.object({
+  version: z.string().min(1),
+  commit: z.string(),
+  targets: z.array(
+    z.object({
+      target: z.string(),
+      os: z.enum(["linux", "darwin", "windows"]),
+      arch: z.enum(["x64", "arm64"]),
+      // a bare file name: the manifest must never point the server outside CLI_DIST_DIR
+      filename: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/),
+      size: z.number().int().nonnegative(),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    }),
+  ),
+});
+
+export const NOT_BUILT_HINT = "run `bun run build` on the server to build the CLI binaries";
+
+export class CliDistribution {
+  private cached: { mtimeMs: number; size: number; manifest: DiskManifest | null } | null = null;
+
+  constructor(
+    readonly distDir: string,
+    private readonly log?: Pick<Logger, "warn">,
+  ) {}
+
+  get manifestPath(): string {
+    return join(this.distDir, "manifest.json");
+  }
+
+  /** The last build's manifest, or null when nothing (readable) is built. */
+  async manifest(): Promise<DiskManifest | null> {
+    const info = await stat(this.manifestPath).catch(() => null);
+    if (!info) {
+      this.cached = null;
+      return null;
+    }
+    if (this.cached && this.cached.mtimeMs === info.mtimeMs && this.cached.size === info.size) return this.cached.manifest;
+    const manifest = await this.readManifest();
+    this.cached = { mtimeMs: info.mtimeMs, size: info.size, manifest };
+    return manifest;
+  }
+
+  private async readManifest(): Promise<DiskManifest | null> {
+    try {
+      const parsed = diskManifestSchema.safeParse(await Bun.file(this.manifestPath).json());
+      if (!parsed.success) {
+        this.log?.warn("cli_manifest_invalid", { path: this.manifestPath, problem: parsed.error.issues[0]?.message });
+        return null;
+      }
+      // Only targets this server knows are served; anything else in the file is ignored.
+      return { ...parsed.data, targets: parsed.data.targets.filter((x) => TARGET_NAMES.includes(x.target)) };
+    } catch (error) {
+      this.log?.warn("cli_manifest_unreadable", { path: this.manifestPath, problem: (error as Error).message });
+      return null;
+    }
+  }
+
+  /** The built binary for `name`: 404 listing the known targets, or 404 saying how to build. */
+  async builtTarget(name: string): Promise<{ manifest: DiskManifest; entry: BuiltTarget; path: string }> {
+    if (!targetInfo(name)) {
+      throw new NotFound(`Unknown CLI target "${name}"; known targets: ${TARGET_NAMES.join(", ")}`);
+    }
+    const manifest = await this.manifest();
+    const entry = manifest?.targets.find((x) => x.target === name);
+    const path = entry ? join(this.distDir, entry.filename) : null;
+    if (!manifest || !entry || !path || !(await Bun.file(path).exists())) {
+      throw new NotFound(`The da CLI for ${name} is not built on this server; ${NOT_BUILT_HINT}`);
+    }
+    return { manifest, entry, path };
+  }
+}
+
+const OS_ALIASES: Record<string, "linux" | "darwin" | "windows"> = {
+  linux: "linux",
+  darwin: "darwin",
+  macos: "darwin",
+  mac: "darwin",
+  osx: "darwin",
+  windows: "windows",
+  win: "windows",
+  win32: "windows",
+  win64: "windows",
+};
+const ARCH_ALIASES: Record<string, "x64" | "arm64"> = {
+  x64: "x64",
+  x86_64: "x64",
+  amd64: "x64",
+  arm64: "arm64",
+  aarch64: "arm64",
+};
+
+export type TargetQuery = { os?: string; arch?: string; libc?: string };
+
+/**
+ * The target for `?os=&arch=[&libc=musl]` (uname spellings accepted: Darwin, x86_64, aarch64…).
+ * A musl request falls back to the glibc build when no musl build exists (as install.sh does).
+ */
+export function matchTarget(query: TargetQuery, built: readonly string[]): string {
+  if (!query.os || !query.arch) throw new BadRequest("Give both os and arch, e.g. /cli/download?os=linux&arch=x64");
+  const os = OS_ALIASES[query.os.trim().toLowerCase()];
+  if (!os) throw new BadRequest(`Unknown os "${query.os}"; expected linux, darwin or windows`);
+  const arch = ARCH_ALIASES[query.arch.trim().toLowerCase()];
+  if (!arch) throw new BadRequest(`Unknown arch "${query.arch}"; expected x64 (x86_64, amd64) or arm64 (aarch64)`);
+  const libc = query.libc?.trim().toLowerCase();
+  if (libc && libc !== "musl" && libc !== "gnu" && libc !== "glibc") {
+    throw new BadRequest(`Unknown libc "${query.libc}"; expected gnu or musl`);
+  }
+  const wanted = TARGETS.filter((x) => x.os === os && x.arch === arch && !x.baseline);
+  const exact = wanted.find((x) => (libc === "musl" ? x.libc === "musl" : x.libc !== "musl"));
+  const candidates = [exact, ...wanted.filter((x) => x !== exact)].filter((x) => x !== undefined);
+  if (candidates.length === 0) throw new NotFound(`No da CLI is made for ${os}/${arch}; known targets: ${TARGET_NAMES.join(", ")}`);
+  const available = candidates.find((x) => built.includes(x.target));
+  if (!available) throw new NotFound(`The da CLI for ${os}/${arch} is not built on this server; ${NOT_BUILT_HINT}`);
+  return available.target;
+}
+
+/** `sha256sum`-format lines ("<hex>  <file>") for every built binary. */
+export function sha256sums(manifest: DiskManifest | null): string {
+  return (manifest?.targets ?? []).map((x) => `${x.sha256}  ${x.filename}\n`).join("");
+}
+
+export function withUrls(manifest: DiskManifest, baseUrl: string): { version: string; commit: string; targets: ManifestTarget[] } {
+  return {
+    version: manifest.version,
+    commit: manifest.commit,
+    targets: manifest.targets.map((x) => ({ ...x, url: `${baseUrl}/cli/download/${x.target}` })),
+  };
+}

@@ -1,0 +1,95 @@
+// Password reset links, handed out by an admin (there is no self-service "forgot password": Agnes
+// sends no email yet, so `email_sent` is always false and the admin passes the link on).
+//   token    32 random bytes, base64url (43 characters); only SHA-256(token) is stored
+//   expiry   24 h after issue (the app clock), single-use
+//   newer    issuing a link deletes the user's older unused links; setting a password (by an admin
+//            or through a link) does the same
+//   redeem   re-checked inside the write transaction, so two submissions of one link cannot both win
+import { randomBytes, randomUUID } from "node:crypto";
+import type { AppContext } from "../../context";
+import type { Queryable } from "../../db/database";
+import { hashSecret } from "../../auth/pat-format";
+import { assertPasswordPolicy, hashPassword } from "../../auth/passwords";
+import { BadRequest, Conflict, HttpError, NotFound } from "../../http/errors";
+import type { ResetLink } from "../../shared/contract";
+import { endAllSessions, forgetSessions } from "../accounts/sessions";
+import { findUserById, setPasswordHash } from "../users/repository";
+import { assertStillAdmin, type AdminCall } from "../users/service";
+import {
+  deleteUnusedPasswordResetsOfUser,
+  findPasswordResetByHash,
+  insertPasswordReset,
+  markPasswordResetUsed,
+} from "./repository";
+
+export const RESET_TTL_MS = 24 * 3_600_000;
+export const RESET_PATH = "/auth/password/reset";
+
+export const LINK_PROBLEM = {
+  unknown: "This reset link is not valid. It may have been mistyped or replaced by a newer link. Ask an administrator for a new link.",
+  used: "This reset link has already been used. Ask an administrator for a new link.",
+  expired: "This reset link has expired. Ask an administrator for a new link.",
+  deactivated: "This account is deactivated, so its password cannot be reset. Ask an administrator.",
+} as const;
+
+/** Why a link does not work, as a status and a message for the page (unknown → 400, used/expired → 410). */
+export class ResetLinkProblem extends HttpError {}
+
+export async function issueResetLink(ctx: AppContext, call: AdminCall, userId: string, baseUrl: string): Promise<ResetLink> {
+  const token = randomBytes(32).toString("base64url");
+  const now = ctx.clock.now();
+  const expiresAt = new Date(now.getTime() + RESET_TTL_MS);
+  await ctx.db.transaction(async (tx) => {
+    await assertStillAdmin(tx, call);
+    const user = await findUserById(tx, userId);
+    if (!user) throw new NotFound("User not found");
+    if (!user.active) throw new Conflict("Cannot issue a reset link for a deactivated user: activate them first");
+    await deleteUnusedPasswordResetsOfUser(tx, userId);
+    await insertPasswordReset(tx, { id: randomUUID(), userId, tokenHash: hashSecret(token), createdBy: call.actor.id, createdAt: now, expiresAt });
+    await ctx.audit.record(tx, { actor: call.actor, action: "user.reset_link", target: userId, params: { expires_at: expiresAt.toISOString() }, ip: call.ip });
+  });
+  return { reset_token: token, reset_url: `${baseUrl}${RESET_PATH}?token=${encodeURIComponent(token)}`, email_sent: false };
+}
+
+type ValidLink = { resetId: string; user: { id: string; email: string } };
+
+async function findValidLink(ctx: AppContext, q: Queryable, token: string): Promise<ValidLink> {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) throw new ResetLinkProblem(400, LINK_PROBLEM.unknown);
+  const reset = await findPasswordResetByHash(q, hashSecret(token));
+  if (!reset) throw new ResetLinkProblem(400, LINK_PROBLEM.unknown);
+  if (reset.used_at) throw new ResetLinkProblem(410, LINK_PROBLEM.used);
+  if (reset.expires_at <= ctx.clock.now()) throw new ResetLinkProblem(410, LINK_PROBLEM.expired);
+  const user = await findUserById(q, reset.user_id);
+  if (!user) throw new ResetLinkProblem(400, LINK_PROBLEM.unknown);
+  if (!user.active) throw new ResetLinkProblem(403, LINK_PROBLEM.deactivated);
+  return { resetId: reset.id, user: { id: user.id, email: user.email } };
+}
+
+/** For the page: who the link is for, or a ResetLinkProblem. */
+export async function checkResetLink(ctx: AppContext, token: string): Promise<{ email: string }> {
+  const link = await findValidLink(ctx, ctx.db, token);
+  return { email: link.user.email };
+}
+
+/** Sets the new password, uses up the link, ends the user's sessions. */
+export async function redeemResetLink(
+  ctx: AppContext,
+  input: { token: string; password: string; passwordConfirm: string; ip: string | null },
+): Promise<{ email: string }> {
+  await checkResetLink(ctx, input.token);
+  if (input.password !== input.passwordConfirm) throw new BadRequest("The two passwords differ.");
+  assertPasswordPolicy(input.password);
+  const passwordHash = await hashPassword(input.password);
+  const link = await ctx.db.transaction(async (tx) => {
+    const valid = await findValidLink(ctx, tx, input.token);
+    const now = ctx.clock.now();
+    await setPasswordHash(tx, valid.user.id, passwordHash, now);
+    await markPasswordResetUsed(tx, valid.resetId, now);
+    await deleteUnusedPasswordResetsOfUser(tx, valid.user.id);
+    await endAllSessions(ctx, tx, valid.user.id);
+    await ctx.audit.record(tx, { actor: valid.user, action: "user.password_reset", target: valid.user.id, params: {}, ip: input.ip });
+    return valid;
+  });
+  forgetSessions(ctx, link.user.id);
+  return { email: link.user.email };
+}

@@ -1,0 +1,68 @@
+// The signed-in person's own account: change password, end sessions. Each change writes its audit
+// entry in the same transaction; the in-memory auth state is updated after the commit.
+import type { AppContext } from "../../context";
+import type { Principal } from "../../auth/principal";
+import { assertPasswordPolicy, hashPassword, verifyPassword } from "../../auth/passwords";
+import { BadRequest, NotFound } from "../../http/errors";
+import { findUserById, setPasswordHash } from "../users/repository";
+import { endAllSessions, endSession, forgetSession, forgetSessions, listSessionsOf } from "../accounts/sessions";
+
+function actorOf(me: Principal) {
+  return { id: me.user.id, email: me.user.email };
+}
+
+/**
+ * Changes the password after checking the current one. Success ends every other session of the
+ * user (a thief holding an old cookie is out) and keeps this one. Personal access tokens stay:
+ * they are revoked one by one, as on GitHub and GitLab. Wrong current passwords count against the
+ * sign-in limiter, so a stolen session cannot be used to guess the password.
+ */
+export async function changeOwnPassword(
+  ctx: AppContext,
+  me: Principal,
+  input: { current: string; next: string; confirm: string },
+  ip: string | null,
+): Promise<{ sessionsEnded: number }> {
+  const limitKeys = [`password:${me.user.id}`];
+  ctx.loginLimiter.check(limitKeys);
+  const row = await findUserById(ctx.db, me.user.id);
+  if (!row) throw new NotFound("User not found");
+  if (!(await verifyPassword(input.current, row.password_hash))) {
+    ctx.loginLimiter.recordFailure(limitKeys);
+    throw new BadRequest("Your current password is not right; nothing was changed");
+  }
+  if (input.next !== input.confirm) throw new BadRequest("The two new passwords differ; nothing was changed");
+  assertPasswordPolicy(input.next);
+  ctx.loginLimiter.clear(limitKeys[0]!);
+  const passwordHash = await hashPassword(input.next);
+  const others = (await listSessionsOf(ctx, me.user.id)).filter((s) => s.id !== me.sessionId).length;
+  await ctx.db.transaction(async (tx) => {
+    await setPasswordHash(tx, me.user.id, passwordHash, ctx.clock.now());
+    await endAllSessions(ctx, tx, me.user.id, me.sessionId ?? undefined);
+    await ctx.audit.record(tx, { actor: actorOf(me), action: "user.password_change", target: me.user.id, params: { via: "profile", sessions_ended: others }, ip });
+  });
+  forgetSessions(ctx, me.user.id, me.sessionId ?? undefined);
+  return { sessionsEnded: others };
+}
+
+/** Ends one of the user's other sessions (the current one is ended with "Sign out"). */
+export async function endOwnSession(ctx: AppContext, me: Principal, sessionId: string, ip: string | null): Promise<void> {
+  if (sessionId === me.sessionId) throw new BadRequest("That is this session: use Sign out to end it");
+  const mine = (await listSessionsOf(ctx, me.user.id)).some((s) => s.id === sessionId);
+  if (!mine) throw new NotFound("Session not found (it may have ended already)");
+  await ctx.db.transaction(async (tx) => {
+    await endSession(ctx, tx, sessionId);
+    await ctx.audit.record(tx, { actor: actorOf(me), action: "auth.session_end", target: me.user.id, params: { session_id: sessionId }, ip });
+  });
+  forgetSession(ctx, sessionId);
+}
+
+export async function endOtherSessions(ctx: AppContext, me: Principal, ip: string | null): Promise<number> {
+  const others = (await listSessionsOf(ctx, me.user.id)).filter((s) => s.id !== me.sessionId).length;
+  await ctx.db.transaction(async (tx) => {
+    await endAllSessions(ctx, tx, me.user.id, me.sessionId ?? undefined);
+    await ctx.audit.record(tx, { actor: actorOf(me), action: "auth.sessions_end_others", target: me.user.id, params: { sessions_ended: others }, ip });
+  });
+  forgetSessions(ctx, me.user.id, me.sessionId ?? undefined);
+  return others;
+}

@@ -1,0 +1,62 @@
+// /admin/tokens: every token with its owner, filters, pagination, and revoke with a confirmation
+// step that works without JavaScript (GET confirm page → POST with confirm=yes).
+import { Elysia } from "elysia";
+import type { AppContext } from "../../context";
+import { authGuard } from "../../http/auth-guard";
+import { pageContext, redirectWithFlash } from "../../http/page";
+import { AdminTokensPage } from "../../../views/admin-tokens-page";
+import { ConfirmPage } from "../../../views/profile-confirm-page";
+import { adminTokensPageQuery, confirmForm, TOKEN_STATES, tokenIdParams } from "./model";
+import { getAnyToken, listAdminTokens, revokeToken } from "./service";
+import type { TokenState } from "./repository";
+
+const PAGE_SIZE = 25;
+
+function wholeNumber(raw: string | undefined, fallback: number, min: number, max: number): number {
+  const n = raw && /^\d+$/.test(raw) ? Number(raw) : fallback;
+  return Math.min(Math.max(n, min), max);
+}
+
+export function adminTokensPages(ctx: AppContext) {
+  const confirmPage = async (page: ReturnType<typeof pageContext>, id: string) => {
+    const token = await getAnyToken(ctx, id);
+    return (
+      <ConfirmPage
+        page={page}
+        title="Revoke token"
+        question="Anything using this token (a CLI, a CI job) will get 401 from its next request. This cannot be undone."
+        details={[
+          ["Name", token.name],
+          ["Prefix", token.prefix],
+          ["Owner", token.user_email || token.user_id],
+        ]}
+        action={`/admin/tokens/${encodeURIComponent(token.id)}/revoke`}
+        confirmLabel="Revoke token"
+        cancelHref="/admin/tokens"
+      />
+    );
+  };
+  return new Elysia({ name: "tokens-admin-pages" })
+    .use(authGuard(ctx))
+    .get("/admin/tokens", async ({ me, cookie, query }) => {
+      const state = (TOKEN_STATES as readonly string[]).includes(query.state ?? "") ? (query.state as TokenState) : "all";
+      const filter = {
+        user: query.user?.trim() ?? "",
+        state,
+        limit: wholeNumber(query.limit, PAGE_SIZE, 1, 200),
+        offset: wholeNumber(query.offset, 0, 0, 10_000_000),
+      };
+      const { tokens, total } = await listAdminTokens(ctx, filter);
+      const page = pageContext(ctx, me, cookie);
+      return <AdminTokensPage page={page} tokens={tokens} total={total} filter={filter} now={ctx.clock.now()} />;
+    }, { auth: "admin", query: adminTokensPageQuery })
+    .get("/admin/tokens/:id/revoke", async ({ me, cookie, params }) => confirmPage(pageContext(ctx, me, cookie), params.id), {
+      auth: "admin",
+      params: tokenIdParams,
+    })
+    .post("/admin/tokens/:id/revoke", async ({ me, cookie, params, body, ip, set }) => {
+      if (body.confirm !== "yes") return confirmPage(pageContext(ctx, me, cookie), params.id);
+      const { name } = await revokeToken(ctx, me, params.id, { ownerOnly: false, ip });
+      return redirectWithFlash(set, cookie, "/admin/tokens", { kind: "ok", message: `Token "${name}" revoked.` });
+    }, { auth: "admin", params: tokenIdParams, body: confirmForm });
+}

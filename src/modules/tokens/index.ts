@@ -1,0 +1,41 @@
+// Personal access token API: /auth/tokens (the signed-in person's own, session only) and
+// /auth/admin/tokens (admins, every user's). The admin page lives in ./admin-pages.tsx.
+import { Elysia } from "elysia";
+import type { AppContext } from "../../context";
+import type { AdminToken, CreatedToken, Token } from "../../shared/contract";
+import { authGuard } from "../../http/auth-guard";
+import { adminTokensPages } from "./admin-pages";
+import { adminTokensQuery, createTokenBody, tokenIdParams } from "./model";
+import { createToken, getOwnToken, listAdminTokens, listOwnTokens, revokeToken } from "./service";
+
+export function tokensModule(ctx: AppContext) {
+  return new Elysia({ name: "tokens" })
+    .use(authGuard(ctx))
+    .post("/auth/tokens", async ({ me, body, ip, set }): Promise<CreatedToken> => {
+      const created = await createToken(ctx, me, { name: body.name, expiresInDays: body.expires_in_days }, ip);
+      set.status = 201;
+      return created;
+    }, { auth: "user", sessionOnly: true, body: createTokenBody })
+    .get("/auth/tokens", ({ me }): Promise<Token[]> => listOwnTokens(ctx, me.user.id), { auth: "user", sessionOnly: true })
+    .get("/auth/tokens/:id", ({ me, params }): Promise<Token> => getOwnToken(ctx, me.user.id, params.id), {
+      auth: "user",
+      sessionOnly: true,
+      params: tokenIdParams,
+    })
+    .delete("/auth/tokens/:id", async ({ me, params, ip, set }) => {
+      await revokeToken(ctx, me, params.id, { ownerOnly: true, ip });
+      set.status = 204;
+      return "";
+    }, { auth: "user", sessionOnly: true, params: tokenIdParams })
+    .get("/auth/admin/tokens", async ({ query, set }): Promise<AdminToken[]> => {
+      const { tokens, total } = await listAdminTokens(ctx, query);
+      set.headers["x-total-count"] = String(total);
+      return tokens;
+    }, { auth: "admin", query: adminTokensQuery })
+    .delete("/auth/admin/tokens/:id", async ({ me, params, ip, set }) => {
+      await revokeToken(ctx, me, params.id, { ownerOnly: false, ip });
+      set.status = 204;
+      return "";
+    }, { auth: "admin", params: tokenIdParams })
+    .use(adminTokensPages(ctx));
+}

@@ -1,0 +1,46 @@
+// Request schemas for the token routes. Type errors are 422 (zod, through Elysia); range rules the
+// spec names (`expires_in_days` < 1, above PAT_MAX_DAYS, empty name) are checked in the service → 400.
+import { z } from "zod";
+
+export const createTokenBody = z.object({
+  name: z.string({ message: "name must be a string" }),
+  expires_in_days: z
+    .number({ message: "expires_in_days must be a whole number of days, or null for a token that never expires" })
+    .int({ message: "expires_in_days must be a whole number of days" })
+    .nullable()
+    .optional(),
+});
+
+export const tokenIdParams = z.object({ id: z.string().max(100) });
+
+export const TOKEN_STATES = ["active", "revoked", "expired", "all"] as const;
+
+const pageNumber = (fallback: number, max: number) =>
+  z.coerce.number({ message: "expected a whole number" }).int().min(0).max(max).default(fallback);
+
+export const adminTokensQuery = z.object({
+  user: z.string().max(320).optional(),
+  state: z.enum(TOKEN_STATES, { message: "state must be one of active, revoked, expired, all" }).default("all"),
+  limit: pageNumber(100, 1000).pipe(z.number().min(1, "limit must be at least 1")),
+  offset: pageNumber(0, 10_000_000),
+});
+
+/** The profile's create form: the lifetime arrives as a select value ("7", "30", … or "never"). */
+export const createTokenForm = z.object({
+  _csrf: z.string().optional(),
+  name: z.string().max(1000).optional(),
+  expires_in_days: z.string().max(20).optional(),
+});
+
+export const confirmForm = z.object({
+  _csrf: z.string().optional(),
+  confirm: z.string().max(10).optional(),
+});
+
+/** The admin page's filters are forgiving: a bad value falls back to the default instead of a 422. */
+export const adminTokensPageQuery = z.object({
+  user: z.string().max(320).optional(),
+  state: z.string().max(20).optional(),
+  limit: z.string().max(10).optional(),
+  offset: z.string().max(12).optional(),
+});

@@ -1,0 +1,192 @@
+// Personal access tokens: create, list, revoke. The rules live here:
+// - ids are 128 random bits in hex; `prefix` is the first 8 hex characters of the id, so it says
+//   which token it is without revealing anything of the secret (and never looks like a JWT's `eyJ`);
+// - only SHA-256(token) is stored; the raw token leaves this file once, in createToken's result;
+// - every change writes its audit entry in the same transaction, then updates the in-memory auth
+//   state right after the commit, so a revocation takes effect on the very next request.
+import { randomBytes } from "node:crypto";
+import type { AppContext } from "../../context";
+import type { Principal } from "../../auth/principal";
+import { generatePat, hashSecret } from "../../auth/pat-format";
+import { BadRequest, NotFound } from "../../http/errors";
+import type { AdminToken, CreatedToken, Token } from "../../shared/contract";
+import {
+  findToken,
+  findTokenWithOwner,
+  insertToken,
+  listAllTokens,
+  listTokensOfUser,
+  setTokenRevoked,
+  type AdminTokenRow,
+  type TokenRow,
+  type TokenState,
+} from "./repository";
+
+export const MAX_NAME_LENGTH = 100;
+export const DEFAULT_LIFETIME_DAYS = 90;
+/** Without PAT_MAX_DAYS a lifetime is still bounded (100 years), so the date arithmetic stays sane. */
+export const ABSOLUTE_MAX_DAYS = 36_500;
+const DAY_MS = 86_400_000;
+
+type Actor = Pick<Principal, "user">;
+
+function iso(at: Date | null): string | null {
+  return at ? at.toISOString() : null;
+}
+
+export function tokenJson(ctx: AppContext, row: TokenRow): Token {
+  const pending = ctx.activity.pendingToken(row.id);
+  const lastUsed = pending && (!row.last_used_at || pending.at > row.last_used_at) ? pending.at : row.last_used_at;
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    created_at: row.created_at.toISOString(),
+    expires_at: iso(row.expires_at),
+    last_used_at: iso(lastUsed),
+    revoked_at: iso(row.revoked_at),
+  };
+}
+
+function adminTokenJson(ctx: AppContext, row: AdminTokenRow): AdminToken {
+  return { ...tokenJson(ctx, row), user_id: row.user_id, user_email: row.user_email ?? "" };
+}
+
+/** The longest lifetime anyone may ask for, in days; null = no operator limit. */
+export function lifetimeLimit(ctx: AppContext): number | null {
+  return ctx.config.patMaxDays;
+}
+
+/** `undefined` = the default lifetime; `null` = never expires (refused when PAT_MAX_DAYS is set). */
+export function resolveLifetime(ctx: AppContext, days: number | null | undefined): number | null {
+  const limit = lifetimeLimit(ctx);
+  if (days === undefined) return Math.min(DEFAULT_LIFETIME_DAYS, limit ?? DEFAULT_LIFETIME_DAYS);
+  if (days === null) {
+    if (limit !== null) throw new BadRequest(`Tokens must expire: this server allows at most ${limit} days (PAT_MAX_DAYS)`);
+    return null;
+  }
+  if (!Number.isInteger(days) || days < 1) throw new BadRequest("expires_in_days must be a whole number of at least 1");
+  if (limit !== null && days > limit) throw new BadRequest(`expires_in_days is above this server's limit of ${limit} days (PAT_MAX_DAYS)`);
+  if (days > ABSOLUTE_MAX_DAYS) throw new BadRequest(`expires_in_days must be at most ${ABSOLUTE_MAX_DAYS}, or null for a token that never expires`);
+  return days;
+}
+
+export function normaliseTokenName(name: string): string {
+  const trimmed = name.trim();
+  if (!trimmed) throw new BadRequest("Give the token a name, e.g. what it is for (\"laptop\", \"CI\")");
+  if (trimmed.length > MAX_NAME_LENGTH) throw new BadRequest(`The token name must be at most ${MAX_NAME_LENGTH} characters`);
+  return trimmed;
+}
+
+export async function createToken(
+  ctx: AppContext,
+  me: Actor,
+  input: { name: string; expiresInDays: number | null | undefined },
+  ip: string | null,
+): Promise<CreatedToken> {
+  const name = normaliseTokenName(input.name);
+  const days = resolveLifetime(ctx, input.expiresInDays);
+  const now = ctx.clock.now();
+  const id = randomBytes(16).toString("hex");
+  const token = generatePat();
+  const row = {
+    id,
+    userId: me.user.id,
+    name,
+    tokenHash: hashSecret(token),
+    prefix: id.slice(0, 8),
+    createdAt: now,
+    expiresAt: days === null ? null : new Date(now.getTime() + days * DAY_MS),
+  };
+  await ctx.db.transaction(async (tx) => {
+    await insertToken(tx, row);
+    await ctx.audit.record(tx, {
+      actor: { id: me.user.id, email: me.user.email },
+      action: "token.create",
+      target: id,
+      params: { id, name, prefix: row.prefix, expires_at: iso(row.expiresAt) },
+      ip,
+    });
+  });
+  ctx.authState.putToken({ id, userId: me.user.id, tokenHash: row.tokenHash, expiresAt: row.expiresAt });
+  return { id, name, prefix: row.prefix, token, expires_at: iso(row.expiresAt), created_at: now.toISOString() };
+}
+
+export async function listOwnTokens(ctx: AppContext, userId: string): Promise<Token[]> {
+  return (await listTokensOfUser(ctx.db, userId)).map((row) => tokenJson(ctx, row));
+}
+
+/** Someone else's token answers exactly like an unknown one: 404, so ids cannot be probed. */
+export async function getOwnToken(ctx: AppContext, userId: string, id: string): Promise<Token> {
+  const row = await findToken(ctx.db, id);
+  if (!row || row.user_id !== userId) throw new NotFound("Token not found");
+  return tokenJson(ctx, row);
+}
+
+export async function listAdminTokens(
+  ctx: AppContext,
+  filter: { user?: string; state: TokenState; limit: number; offset: number },
+): Promise<{ tokens: AdminToken[]; total: number }> {
+  const user = filter.user?.trim() ? filter.user.trim() : null;
+  const { rows, total } = await listAllTokens(ctx.db, { ...filter, user, now: ctx.clock.now() });
+  return { tokens: rows.map((row) => adminTokenJson(ctx, row)), total };
+}
+
+export async function getAnyToken(ctx: AppContext, id: string): Promise<AdminToken> {
+  const row = await findTokenWithOwner(ctx.db, id);
+  if (!row) throw new NotFound("Token not found");
+  return adminTokenJson(ctx, row);
+}
+
+/**
+ * Revokes a token. `ownerOnly` limits it to the actor's own tokens (someone else's → 404).
+ * Revoking an already revoked token succeeds and changes nothing (idempotent: the first
+ * revocation time and audit entry stand). Returns the token's name for messages.
+ */
+export async function revokeToken(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  opts: { ownerOnly: boolean; ip: string | null },
+): Promise<{ name: string; alreadyRevoked: boolean }> {
+  const result = await ctx.db.transaction(async (tx) => {
+    const row = await findToken(tx, id);
+    if (!row || (opts.ownerOnly && row.user_id !== actor.user.id)) throw new NotFound("Token not found");
+    if (row.revoked_at) return { name: row.name, alreadyRevoked: true };
+    await setTokenRevoked(tx, id, ctx.clock.now());
+    await ctx.audit.record(tx, {
+      actor: { id: actor.user.id, email: actor.user.email },
+      action: opts.ownerOnly ? "token.revoke" : "token.admin_revoke",
+      target: id,
+      params: { id, name: row.name, prefix: row.prefix, owner_id: row.user_id },
+      ip: opts.ip,
+    });
+    return { name: row.name, alreadyRevoked: false };
+  });
+  ctx.authState.revokeToken(id);
+  return result;
+}
+
+export type LifetimeOption = { value: string; label: string; selected: boolean };
+
+/**
+ * The lifetimes the profile offers: 7/30/90/365 days and "never", without the ones PAT_MAX_DAYS
+ * forbids (and with the limit itself when it is not one of those).
+ */
+export function lifetimeOptions(ctx: AppContext): LifetimeOption[] {
+  const limit = lifetimeLimit(ctx);
+  const days = [7, 30, 90, 365].filter((d) => limit === null || d <= limit);
+  if (limit !== null && !days.includes(limit)) days.push(limit);
+  const fallback = resolveLifetime(ctx, undefined);
+  const options = days.map((d) => ({ value: String(d), label: `${d} days`, selected: d === fallback }));
+  if (limit === null) options.push({ value: "never", label: "Never expires", selected: false });
+  return options;
+}
+
+/** The create form's select value → days for resolveLifetime ("never" → null). */
+export function lifetimeFromForm(value: string | undefined): number | null | undefined {
+  if (value === undefined || value === "") return undefined;
+  if (value === "never") return null;
+  if (!/^\d{1,9}$/.test(value)) throw new BadRequest("Choose how long the token should last");
+  return Number(value);
+}

@@ -1,0 +1,51 @@
+// /api/users: admin-only JSON API. Routes parse, call one service function, shape the reply.
+import { Elysia } from "elysia";
+import type { AppContext } from "../../context";
+import type { ResetLink, User } from "../../shared/contract";
+import { authGuard } from "../../http/auth-guard";
+import { publicBaseUrl } from "../../http/public-url";
+import { issueResetLink } from "../password-reset/service";
+import { createUserBody, listUsersQuery, setPasswordBody, updateUserBody, userIdParams } from "./model";
+import { adminCall, createUser, deleteUser, getUser, listUsers, setUserPassword, updateUser } from "./service";
+
+const noContent = () => new Response(null, { status: 204 });
+
+export function usersApi(ctx: AppContext) {
+  return new Elysia({ name: "users-api" })
+    .use(authGuard(ctx))
+    .get("/api/users", async ({ query, set }): Promise<User[]> => {
+      const active = query.active === undefined ? undefined : query.active === "true";
+      const page = await listUsers(ctx, { ...query, active });
+      set.headers["x-total-count"] = String(page.total);
+      return page.users;
+    }, { auth: "admin", query: listUsersQuery })
+    .post("/api/users", async ({ body, me, ip, set }): Promise<User> => {
+      const user = await createUser(ctx, adminCall(me, ip), body);
+      set.status = 201;
+      return user;
+    }, { auth: "admin", body: createUserBody })
+    .get("/api/users/:id", ({ params }) => getUser(ctx, params.id), { auth: "admin", params: userIdParams })
+    .patch("/api/users/:id", ({ params, body, me, ip }) => updateUser(ctx, adminCall(me, ip), params.id, body), {
+      auth: "admin",
+      params: userIdParams,
+      body: updateUserBody,
+    })
+    .delete("/api/users/:id", async ({ params, me, ip }) => {
+      await deleteUser(ctx, adminCall(me, ip), params.id);
+      return noContent();
+    }, { auth: "admin", params: userIdParams })
+    .post("/api/users/:id/reset-password", ({ params, me, ip, request }): Promise<ResetLink> =>
+      issueResetLink(ctx, adminCall(me, ip), params.id, publicBaseUrl(request, ctx.config)), { auth: "admin", params: userIdParams })
+    .post("/api/users/:id/set-password", async ({ params, body, me, ip }) => {
+      await setUserPassword(ctx, adminCall(me, ip), params.id, body.password);
+      return noContent();
+    }, { auth: "admin", params: userIdParams, body: setPasswordBody })
+    .post("/api/users/:id/activate", ({ params, me, ip }) => updateUser(ctx, adminCall(me, ip), params.id, { active: true }), {
+      auth: "admin",
+      params: userIdParams,
+    })
+    .post("/api/users/:id/deactivate", ({ params, me, ip }) => updateUser(ctx, adminCall(me, ip), params.id, { active: false }), {
+      auth: "admin",
+      params: userIdParams,
+    });
+}

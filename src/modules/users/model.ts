@@ -1,0 +1,63 @@
+// Request schemas for /api/users and the /admin/users forms. Shape violations → 422 (Elysia + zod);
+// the rules the spec names (unknown role, short password, malformed email) are checked in the
+// service and answered 400, so the API and the pages give the same messages.
+import { z } from "zod";
+
+const pageNumber = z.string().regex(/^\d+$/, "expected a whole number").transform(Number);
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 500;
+
+export const listUsersQuery = z.object({
+  q: z.string().max(200).optional(),
+  role: z.string().max(40).optional(),
+  active: z.enum(["true", "false"]).optional(),
+  limit: pageNumber.optional(),
+  offset: pageNumber.optional(),
+});
+
+export const createUserBody = z.object({
+  email: z.string().max(320),
+  name: z.string().max(200).optional(),
+  role: z.string().max(40).optional(),
+  password: z.string().max(1024).nullable().optional(),
+});
+
+export const updateUserBody = z.object({
+  name: z.string().max(200).optional(),
+  role: z.string().max(40).optional(),
+  active: z.boolean().optional(),
+});
+
+export const setPasswordBody = z.object({ password: z.string().max(1024) });
+
+export const userIdParams = z.object({ id: z.string().max(100) });
+
+/** Form fields arrive as strings; every one is optional so a missing field reads as a flash, not a 422. */
+export const adminUserForm = z.object({
+  _csrf: z.string().optional(),
+  back: z.string().max(2000).optional(),
+  email: z.string().max(320).optional(),
+  name: z.string().max(200).optional(),
+  role: z.string().max(40).optional(),
+  password: z.string().max(1024).optional(),
+  password_confirm: z.string().max(1024).optional(),
+  confirm: z.string().max(10).optional(),
+});
+
+/** The page's filters: lenient, so a hand-edited URL shows a page rather than an error. */
+export const adminUsersQuery = z.object({
+  q: z.string().max(200).optional(),
+  role: z.string().max(40).optional(),
+  status: z.string().max(20).optional(),
+  limit: z.string().max(10).optional(),
+  offset: z.string().max(10).optional(),
+});
+
+/** limit/offset from a query: default 50, at most 500 (a larger limit is clamped, as GitLab does). */
+export function pageWindow(limit: number | undefined, offset: number | undefined): { limit: number; offset: number } {
+  return {
+    limit: Math.min(Math.max(limit ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE),
+    offset: Math.max(offset ?? 0, 0),
+  };
+}

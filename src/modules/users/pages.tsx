@@ -1,0 +1,122 @@
+// /admin/users pages: forms that POST, redirect back with a flash (POST → 303 → GET), and reuse the
+// service functions of the API. A refused change (safeguard, bad input) comes back as an error flash.
+import { Elysia } from "elysia";
+import type { Cookie } from "elysia";
+import type { AppContext } from "../../context";
+import type { Principal } from "../../auth/principal";
+import { isRole } from "../../auth/roles";
+import { authGuard } from "../../http/auth-guard";
+import { HttpError } from "../../http/errors";
+import { pageContext, redirectWithFlash, type Flash } from "../../http/page";
+import { publicBaseUrl } from "../../http/public-url";
+import { safeNextPath } from "../../http/safe-next";
+import { AdminUsersPage } from "../../../views/admin-users-page";
+import { AdminUserDeletePage } from "../../../views/admin-user-delete-page";
+import { issueResetLink } from "../password-reset/service";
+import { adminUserForm, adminUsersQuery, userIdParams } from "./model";
+import { adminCall, createUser, deleteUser, getUser, listUsers, setUserPassword, updateUser } from "./service";
+
+const LIST_PATH = "/admin/users";
+type CookieJar = Record<string, Cookie<unknown>>;
+type SetLike = { status?: number | string; headers: Record<string, string | number> };
+
+/** Back to the list with its filters, never anywhere else. */
+function backTo(back: string | undefined): string {
+  const path = safeNextPath(back, LIST_PATH);
+  return path === LIST_PATH || path.startsWith(`${LIST_PATH}?`) ? path : LIST_PATH;
+}
+
+/** Reveals are bound to the viewer's session; an admin using a PAT in a browser gets one per token. */
+function revealOwner(me: Principal): string {
+  return me.sessionId ?? `pat:${me.tokenId}`;
+}
+
+/** Runs a form action; expected refusals (400/403/404/409) become an error flash on the list page. */
+async function formAction(set: SetLike, cookie: CookieJar, back: string | undefined, work: () => Promise<Flash>): Promise<string> {
+  const location = backTo(back);
+  try {
+    return redirectWithFlash(set, cookie, location, await work());
+  } catch (error) {
+    if (error instanceof HttpError && [400, 403, 404, 409].includes(error.status)) {
+      return redirectWithFlash(set, cookie, location, { kind: "error", message: error.message });
+    }
+    throw error;
+  }
+}
+
+function intOr(value: string | undefined, fallback: number): number {
+  return value && /^\d{1,9}$/.test(value) ? Number(value) : fallback;
+}
+
+export function usersPages(ctx: AppContext) {
+  return new Elysia({ name: "users-pages" })
+    .use(authGuard(ctx))
+    .get(LIST_PATH, async ({ me, cookie, query, request }) => {
+      const page = pageContext(ctx, me, cookie);
+      const filter = {
+        q: query.q?.trim() ?? "",
+        role: query.role && isRole(query.role) ? query.role : "",
+        status: query.status === "active" || query.status === "deactivated" ? query.status : "",
+      };
+      const result = await listUsers(ctx, {
+        q: filter.q || undefined,
+        role: filter.role || undefined,
+        active: filter.status === "" ? undefined : filter.status === "active",
+        limit: intOr(query.limit, 50),
+        offset: intOr(query.offset, 0),
+      });
+      const url = new URL(request.url);
+      const revealedLink = ctx.reveals.take(revealOwner(me), page.flash?.reveal);
+      return (
+        <AdminUsersPage page={page} users={result.users} total={result.total} limit={result.limit} offset={result.offset} filter={filter} back={url.pathname + url.search} revealedLink={revealedLink} />
+      );
+    }, { auth: "admin", query: adminUsersQuery })
+    .post(LIST_PATH, ({ me, ip, body, set, cookie }) =>
+      formAction(set, cookie, body.back, async () => {
+        const user = await createUser(ctx, adminCall(me, ip), { email: body.email ?? "", name: body.name, role: body.role, password: body.password || undefined });
+        return { kind: "ok", message: `Added ${user.email} as ${user.role}.` };
+      }), { auth: "admin", body: adminUserForm })
+    .post(`${LIST_PATH}/:id/role`, ({ me, ip, body, params, set, cookie }) =>
+      formAction(set, cookie, body.back, async () => {
+        const user = await updateUser(ctx, adminCall(me, ip), params.id, { role: body.role ?? "" });
+        return { kind: "ok", message: `${user.email} is now ${user.role}.` };
+      }), { auth: "admin", params: userIdParams, body: adminUserForm })
+    .post(`${LIST_PATH}/:id/activate`, ({ me, ip, body, params, set, cookie }) =>
+      formAction(set, cookie, body.back, async () => {
+        const user = await updateUser(ctx, adminCall(me, ip), params.id, { active: true });
+        return { kind: "ok", message: `Activated ${user.email}.` };
+      }), { auth: "admin", params: userIdParams, body: adminUserForm })
+    .post(`${LIST_PATH}/:id/deactivate`, ({ me, ip, body, params, set, cookie }) =>
+      formAction(set, cookie, body.back, async () => {
+        const user = await updateUser(ctx, adminCall(me, ip), params.id, { active: false });
+        return { kind: "ok", message: `Deactivated ${user.email}: their sessions and tokens stopped working.` };
+      }), { auth: "admin", params: userIdParams, body: adminUserForm })
+    .post(`${LIST_PATH}/:id/reset-link`, ({ me, ip, body, params, set, cookie, request }) =>
+      formAction(set, cookie, body.back, async () => {
+        const link = await issueResetLink(ctx, adminCall(me, ip), params.id, publicBaseUrl(request, ctx.config));
+        const user = await getUser(ctx, params.id);
+        return { kind: "ok", message: `Reset link for ${user.email} created.`, reveal: ctx.reveals.put(revealOwner(me), link.reset_url) };
+      }), { auth: "admin", params: userIdParams, body: adminUserForm })
+    .post(`${LIST_PATH}/:id/password`, ({ me, ip, body, params, set, cookie }) =>
+      formAction(set, cookie, body.back, async () => {
+        await setUserPassword(ctx, adminCall(me, ip), params.id, body.password ?? "");
+        const user = await getUser(ctx, params.id);
+        return { kind: "ok", message: `Password set for ${user.email}; their sessions were ended.` };
+      }), { auth: "admin", params: userIdParams, body: adminUserForm })
+    .get(`${LIST_PATH}/:id/delete`, async ({ me, cookie, params }) => {
+      const user = await getUser(ctx, params.id);
+      return <AdminUserDeletePage page={pageContext(ctx, me, cookie)} user={user} />;
+    }, { auth: "admin", params: userIdParams })
+    .post(`${LIST_PATH}/:id/delete`, ({ me, ip, body, params, set, cookie }) => {
+      if (body.confirm !== "yes") {
+        set.status = 303;
+        set.headers.location = `${LIST_PATH}/${encodeURIComponent(params.id)}/delete`;
+        return "";
+      }
+      return formAction(set, cookie, undefined, async () => {
+        const user = await getUser(ctx, params.id);
+        await deleteUser(ctx, adminCall(me, ip), params.id);
+        return { kind: "ok", message: `Deleted ${user.email}.` };
+      });
+    }, { auth: "admin", params: userIdParams, body: adminUserForm });
+}

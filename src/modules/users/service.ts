@@ -1,0 +1,219 @@
+// Admin user management: the rules live here, shared by /api/users and the /admin/users pages.
+//
+// Safeguards (nobody can lock the instance out) are checked and applied inside ONE transaction.
+// The database runs transactions one at a time through its queue, so the re-read of the target,
+// of the acting admin and of the active-admin count cannot interleave with another change: two
+// admins demoting or deactivating each other at the same moment leave one of them an admin.
+// Every change writes its audit entry in the same transaction; the in-memory auth state is updated
+// only after the commit.
+import { randomUUID } from "node:crypto";
+import type { AppContext } from "../../context";
+import type { Queryable } from "../../db/database";
+import type { Principal } from "../../auth/principal";
+import { assertPasswordPolicy, hashPassword } from "../../auth/passwords";
+import { isRole } from "../../auth/roles";
+import { BadRequest, Conflict, Forbidden, NotFound } from "../../http/errors";
+import { ROLES, type Role, type User } from "../../shared/contract";
+import { normaliseEmail } from "../accounts/service";
+import { endAllSessions, forgetSessions } from "../accounts/sessions";
+import { deleteSessionsOfUser } from "../accounts/sessions-repository";
+import { deleteTokensOfUser } from "../tokens/repository";
+import { deletePasswordResetsOfUser, deleteUnusedPasswordResetsOfUser } from "../password-reset/repository";
+import {
+  countActiveAdmins,
+  deleteUserRow,
+  findUserByEmail,
+  findUserById,
+  insertUser,
+  listUsers as listUserRows,
+  setPasswordHash,
+  setUserActive,
+  updateUserProfile,
+  type UserRow,
+} from "./repository";
+import { pageWindow } from "./model";
+
+/** Who is making an admin change, from where, and with which session (kept when they change themselves). */
+export type AdminCall = { actor: { id: string; email: string }; ip: string | null; sessionId: string | null };
+
+export function adminCall(me: Principal, ip: string | null): AdminCall {
+  return { actor: { id: me.user.id, email: me.user.email }, ip, sessionId: me.sessionId };
+}
+
+export const SAFEGUARD = {
+  deactivateSelf: "Cannot deactivate yourself",
+  deleteSelf: "Cannot delete yourself",
+  demoteLastAdmin: "Cannot demote the last active admin",
+  deactivateLastAdmin: "Cannot deactivate the last active admin",
+  deleteLastAdmin: "Cannot delete the last active admin",
+} as const;
+
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    active: row.active,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+    deactivated_at: row.deactivated_at?.toISOString() ?? null,
+    deactivated_by: row.deactivated_by,
+    last_login_at: row.last_login_at?.toISOString() ?? null,
+  };
+}
+
+export function parseRole(value: string): Role {
+  if (!isRole(value)) throw new BadRequest(`Unknown role: expected one of ${ROLES.join(", ")}`);
+  return value;
+}
+
+export function parseEmail(value: string): string {
+  const email = normaliseEmail(value);
+  if (email.length > 254 || !EMAIL_PATTERN.test(email)) throw new BadRequest("Enter a valid email address");
+  return email;
+}
+
+/**
+ * Re-reads the acting admin inside the transaction: a request that was authorised a moment ago by
+ * someone who has since been demoted or deactivated (by a concurrent request) must not go through.
+ */
+export async function assertStillAdmin(tx: Queryable, call: AdminCall): Promise<void> {
+  const actor = await findUserById(tx, call.actor.id);
+  if (!actor || !actor.active || actor.role !== "admin") throw new Forbidden("Your account is no longer an active admin");
+}
+
+async function findTarget(tx: Queryable, id: string): Promise<UserRow> {
+  const row = await findUserById(tx, id);
+  if (!row) throw new NotFound("User not found");
+  return row;
+}
+
+/** True when `row` is an active admin and nobody else is: removing them would leave no active admin. */
+async function isLastActiveAdmin(tx: Queryable, row: UserRow): Promise<boolean> {
+  return row.active && row.role === "admin" && (await countActiveAdmins(tx)) <= 1;
+}
+
+function putAuthUser(ctx: AppContext, row: UserRow): void {
+  ctx.authState.putUser({ id: row.id, email: row.email, name: row.name, role: row.role, active: row.active });
+}
+
+export async function listUsers(
+  ctx: AppContext,
+  filter: { q?: string; role?: string; active?: boolean; limit?: number; offset?: number },
+): Promise<{ users: User[]; total: number; limit: number; offset: number }> {
+  const window = pageWindow(filter.limit, filter.offset);
+  const q = filter.q?.trim() ? filter.q.trim() : null;
+  const role = filter.role ? parseRole(filter.role) : null;
+  const { rows, total } = await listUserRows(ctx.db, { q, role, active: filter.active ?? null, ...window });
+  return { users: rows.map(toUser), total, ...window };
+}
+
+export async function getUser(ctx: AppContext, id: string): Promise<User> {
+  return toUser(await findTarget(ctx.db, id));
+}
+
+export async function createUser(
+  ctx: AppContext,
+  call: AdminCall,
+  input: { email: string; name?: string; role?: string; password?: string | null },
+): Promise<User> {
+  const email = parseEmail(input.email);
+  const role = parseRole(input.role ?? "analyst");
+  const name = (input.name ?? "").trim();
+  const hasPassword = input.password !== undefined && input.password !== null;
+  if (hasPassword) assertPasswordPolicy(input.password!);
+  // Hash before taking the database queue: argon2 takes ~80 ms and would stall every other request.
+  const passwordHash = hasPassword ? await hashPassword(input.password!) : null;
+  const row = await ctx.db.transaction(async (tx) => {
+    await assertStillAdmin(tx, call);
+    if (await findUserByEmail(tx, email)) throw new Conflict("A user with this email already exists");
+    const id = randomUUID();
+    await insertUser(tx, { id, email, name, role, passwordHash, now: ctx.clock.now() });
+    await ctx.audit.record(tx, {
+      actor: call.actor,
+      action: "user.create",
+      target: id,
+      params: { email, name, role, with_password: hasPassword },
+      ip: call.ip,
+    });
+    return findTarget(tx, id);
+  });
+  putAuthUser(ctx, row);
+  return toUser(row);
+}
+
+export type UserChanges = { name?: string; role?: string; active?: boolean };
+
+/** Name, role and active flag; PATCH, activate and deactivate all come through here. */
+export async function updateUser(ctx: AppContext, call: AdminCall, id: string, changes: UserChanges): Promise<User> {
+  const newRole = changes.role === undefined ? undefined : parseRole(changes.role);
+  const { row, endedSessions } = await ctx.db.transaction(async (tx) => {
+    await assertStillAdmin(tx, call);
+    const before = await findTarget(tx, id);
+    const after = { name: changes.name?.trim() ?? before.name, role: newRole ?? before.role, active: changes.active ?? before.active };
+    const deactivating = before.active && !after.active;
+    const demoting = before.role === "admin" && after.role !== "admin";
+    if (deactivating && before.id === call.actor.id) throw new Conflict(SAFEGUARD.deactivateSelf);
+    if ((deactivating || demoting) && (await isLastActiveAdmin(tx, before))) {
+      throw new Conflict(deactivating ? SAFEGUARD.deactivateLastAdmin : SAFEGUARD.demoteLastAdmin);
+    }
+    const now = ctx.clock.now();
+    const changed = (["name", "role"] as const).filter((field) => after[field] !== before[field]);
+    if (changed.length > 0) {
+      await updateUserProfile(tx, id, { name: after.name, role: after.role, now });
+      const params: Record<string, unknown> = { changed };
+      for (const field of changed) params[field] = { from: before[field], to: after[field] };
+      await ctx.audit.record(tx, { actor: call.actor, action: "user.update", target: id, params, ip: call.ip });
+    }
+    if (after.active !== before.active) {
+      await setUserActive(tx, id, after.active, call.actor.id, now);
+      await ctx.audit.record(tx, { actor: call.actor, action: after.active ? "user.activate" : "user.deactivate", target: id, params: { email: before.email }, ip: call.ip });
+    }
+    const endSessions = deactivating || after.role !== before.role;
+    if (endSessions) await endAllSessions(ctx, tx, id, ownSession(call, id));
+    return { row: await findTarget(tx, id), endedSessions: endSessions };
+  });
+  putAuthUser(ctx, row);
+  if (endedSessions) forgetSessions(ctx, id, ownSession(call, id));
+  return toUser(row);
+}
+
+/** An admin changing their own role or password keeps the session they are using; other sessions end. */
+function ownSession(call: AdminCall, targetId: string): string | undefined {
+  return targetId === call.actor.id ? (call.sessionId ?? undefined) : undefined;
+}
+
+/** Deletes the user and everything that let them in: sessions, tokens, reset links. */
+export async function deleteUser(ctx: AppContext, call: AdminCall, id: string): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    await assertStillAdmin(tx, call);
+    const target = await findTarget(tx, id);
+    if (target.id === call.actor.id) throw new Conflict(SAFEGUARD.deleteSelf);
+    if (await isLastActiveAdmin(tx, target)) throw new Conflict(SAFEGUARD.deleteLastAdmin);
+    await deleteSessionsOfUser(tx, id);
+    await deleteTokensOfUser(tx, id);
+    await deletePasswordResetsOfUser(tx, id);
+    await deleteUserRow(tx, id);
+    await ctx.audit.record(tx, { actor: call.actor, action: "user.delete", target: id, params: { email: target.email, name: target.name, role: target.role }, ip: call.ip });
+  });
+  ctx.authState.removeUser(id);
+}
+
+/** Sets a password chosen by an admin; the user's sessions end and unused reset links stop working. */
+export async function setUserPassword(ctx: AppContext, call: AdminCall, id: string, password: string): Promise<void> {
+  assertPasswordPolicy(password);
+  const passwordHash = await hashPassword(password);
+  const keep = ownSession(call, id);
+  await ctx.db.transaction(async (tx) => {
+    await assertStillAdmin(tx, call);
+    await findTarget(tx, id);
+    await setPasswordHash(tx, id, passwordHash, ctx.clock.now());
+    await deleteUnusedPasswordResetsOfUser(tx, id);
+    await endAllSessions(ctx, tx, id, keep);
+    await ctx.audit.record(tx, { actor: call.actor, action: "user.set_password", target: id, params: {}, ip: call.ip });
+  });
+  forgetSessions(ctx, id, keep);
+}

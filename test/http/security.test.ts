@@ -1,0 +1,145 @@
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, cookieFrom, createTestApp, type TestApp } from "../helpers/app";
+import { csrfTokenFor } from "../../src/http/csrf";
+import { safeNextPath } from "../../src/http/safe-next";
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await createTestApp();
+});
+afterEach(() => t.close());
+
+const form = "application/x-www-form-urlencoded";
+
+async function browserSession() {
+  const res = await t.handle("/login", { method: "POST", headers: { "content-type": form }, body: new URLSearchParams({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }) });
+  const cookie = cookieFrom(res, "access_token")!;
+  const jti = JSON.parse(Buffer.from(cookie.split(".")[1]!, "base64url").toString()).jti as string;
+  return { cookie, csrf: csrfTokenFor(jti, t.ctx.config.jwtSecret) };
+}
+
+describe("open redirects", () => {
+  test.each(["//evil.example", "/\\evil.example", "https://evil.example/x", "http:/evil", "javascript:alert(1)", "/%09/evil", "\\\\evil", " /x"])(
+    "next=%p falls back to /dashboard",
+    async (next) => {
+      const body = new URLSearchParams({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD, next });
+      const res = await t.handle("/login", { method: "POST", headers: { "content-type": form }, body });
+      expect(res.status).toBe(303);
+      const location = res.headers.get("location")!;
+      expect(location.startsWith("/")).toBe(true);
+      expect(location.startsWith("//")).toBe(false);
+      expect(new URL(location, "http://localhost").host).toBe("localhost");
+    },
+  );
+
+  test("same-site paths are kept with their query", () => {
+    expect(safeNextPath("/admin/users?q=a%20b&role=admin")).toBe("/admin/users?q=a%20b&role=admin");
+    expect(safeNextPath("/\tevil")).toBe("/dashboard");
+  });
+});
+
+describe("CSRF", () => {
+  test("a cross-site form post with the session cookie is refused and changes nothing", async () => {
+    const { cookie, csrf } = await browserSession();
+    for (const headers of [{ origin: "https://evil.example" }, { "sec-fetch-site": "cross-site" }]) {
+      const res = await t.handle("/logout", { method: "POST", headers: { cookie: `access_token=${cookie}`, "content-type": form, ...headers }, body: new URLSearchParams({ _csrf: csrf }) });
+      expect(res.status).toBe(403);
+    }
+    expect((await t.handle("/auth/me", { headers: { cookie: `access_token=${cookie}` } })).status).toBe(200);
+  });
+
+  test("a cross-site sign-in form post is refused (login CSRF)", async () => {
+    const res = await t.handle("/login", { method: "POST", headers: { "content-type": form, origin: "https://evil.example" }, body: new URLSearchParams({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }) });
+    expect(res.status).toBe(403);
+    expect(res.headers.getSetCookie().some((c) => c.startsWith("access_token="))).toBe(false);
+  });
+
+  test("a same-origin cookie post without the CSRF token is refused", async () => {
+    const { cookie } = await browserSession();
+    const res = await t.handle("/logout", { method: "POST", headers: { cookie: `access_token=${cookie}`, origin: "http://localhost", "content-type": form }, body: "" });
+    expect(res.status).toBe(403);
+    expect((await t.handle("/auth/me", { headers: { cookie: `access_token=${cookie}` } })).status).toBe(200);
+  });
+
+  test("the token may come as the X-CSRF-Token header for JSON calls from pages", async () => {
+    const { cookie, csrf } = await browserSession();
+    const res = await t.handle("/logout", { method: "POST", headers: { cookie: `access_token=${cookie}`, origin: "http://localhost", "x-csrf-token": csrf } });
+    expect(res.status).toBe(303);
+  });
+});
+
+describe("login rate limit", () => {
+  test("10 failures for an account → 429 with Retry-After, even with the right password", async () => {
+    for (let i = 0; i < 10; i++) {
+      const res = await t.api("POST", "/auth/token", { body: { email: ADMIN_EMAIL, password: `wrong-${i}-password` } });
+      expect(res.status).toBe(401);
+    }
+    const blocked = await t.api("POST", "/auth/token", { body: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } });
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await blocked.json()).detail).toContain("Too many");
+    t.clock.advance(15 * 60_000 + 1000);
+    expect((await t.api("POST", "/auth/token", { body: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } })).status).toBe(200);
+  });
+
+  test("per client IP across accounts, with the IP from X-Forwarded-For only when TRUST_PROXY=1", async () => {
+    const proxied = await createTestApp({ env: { TRUST_PROXY: "1" } });
+    try {
+      const attempt = (email: string, ip: string) =>
+        proxied.api("POST", "/auth/token", { body: { email, password: "wrong-password" }, headers: { "x-forwarded-for": `1.1.1.1, ${ip}` } });
+      for (let i = 0; i < 10; i++) expect((await attempt(`user${i}@example.com`, "203.0.113.7")).status).toBe(401);
+      expect((await attempt("someone-else@example.com", "203.0.113.7")).status).toBe(429);
+      expect((await attempt("someone-else@example.com", "203.0.113.8")).status).toBe(401);
+    } finally {
+      await proxied.close();
+    }
+    // Without TRUST_PROXY the header is ignored: spoofed addresses share one (unknown) bucket per account only.
+    for (let i = 0; i < 10; i++) {
+      await t.api("POST", "/auth/token", { body: { email: `u${i}@example.com`, password: "wrong-password" }, headers: { "x-forwarded-for": "203.0.113.9" } });
+    }
+    expect((await t.api("POST", "/auth/token", { body: { email: "fresh@example.com", password: "wrong-password" }, headers: { "x-forwarded-for": "203.0.113.9" } })).status).toBe(401);
+  });
+
+  test("the form shows the 429 message too", async () => {
+    for (let i = 0; i < 10; i++) await t.api("POST", "/auth/token", { body: { email: ADMIN_EMAIL, password: "wrong-password" } });
+    const res = await t.handle("/login", { method: "POST", headers: { "content-type": form }, body: new URLSearchParams({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }) });
+    expect(res.status).toBe(429);
+    expect(res.headers.get("retry-after")).toBeTruthy();
+    expect(await res.text()).toContain("Too many failed sign-in attempts");
+  });
+});
+
+describe("security headers", () => {
+  test.each(["/health", "/login", "/dashboard", "/auth/me", "/nope"])("on %s", async (path) => {
+    const res = await t.handle(path, { headers: { accept: "text/html" } });
+    const csp = res.headers.get("content-security-policy")!;
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain("unsafe-inline");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("referrer-policy")).toBe("same-origin");
+  });
+
+  test("pages carry no inline script", async () => {
+    const page = await (await t.handle("/login")).text();
+    expect(page).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(page).not.toMatch(/\son[a-z]+=/i);
+  });
+});
+
+test("health and version", async () => {
+  expect(await (await t.handle("/health")).json()).toEqual({ status: "ok", version: expect.any(String) });
+  expect(await (await t.handle("/api/version")).json()).toEqual({ version: expect.any(String), commit: "test" });
+});
+
+test("the request log has method, path, status and ms, but no query strings or secrets", async () => {
+  await t.api("POST", "/auth/token", { body: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } });
+  await t.handle("/login?next=/secret-path");
+  await Bun.sleep(10);
+  const lines = t.log.lines.map((l) => JSON.parse(l)).filter((l) => l.event === "request");
+  expect(lines.length).toBeGreaterThanOrEqual(2);
+  expect(lines[0]).toMatchObject({ method: "POST", path: "/auth/token", status: 200, ms: expect.any(Number) });
+  const all = t.log.lines.join("\n");
+  expect(all).not.toContain(ADMIN_PASSWORD);
+  expect(all).not.toContain("secret-path");
+});

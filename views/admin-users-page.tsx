@@ -1,0 +1,248 @@
+import type { PageContext } from "../src/http/page";
+import { ROLES, type User } from "../src/shared/contract";
+import { CopyButton } from "./components/copy-button";
+import { CsrfField } from "./components/csrf-field";
+import { Pager } from "./components/pager";
+import { Time } from "./components/time";
+import { Layout } from "./layout";
+
+export type AdminUsersFilter = { q: string; role: string; status: string };
+
+export type AdminUsersProps = {
+  page: PageContext;
+  users: User[];
+  total: number;
+  limit: number;
+  offset: number;
+  filter: AdminUsersFilter;
+  /** This page's own path and query, so each form returns here after its POST. */
+  back: string;
+  /** A reset link to show once, after "Reset link" was pressed. */
+  revealedLink: string | null;
+};
+
+function RoleOptions({ selected, any }: { selected: string; any?: boolean }) {
+  return (
+    <>
+      {any ? <option value="">Any role</option> : ""}
+      {ROLES.map((role) => (
+        <option value={role} selected={role === selected}>
+          {role}
+        </option>
+      ))}
+    </>
+  );
+}
+
+function Filters({ filter }: { filter: AdminUsersFilter }) {
+  return (
+    <form method="get" action="/admin/users" class="row filters" role="search">
+      <label>
+        Search
+        <input type="search" name="q" value={filter.q} placeholder="email or name" />
+      </label>
+      <label>
+        Role
+        <select name="role">
+          <RoleOptions selected={filter.role} any />
+        </select>
+      </label>
+      <label>
+        Status
+        <select name="status">
+          <option value="">Any status</option>
+          <option value="active" selected={filter.status === "active"}>
+            Active
+          </option>
+          <option value="deactivated" selected={filter.status === "deactivated"}>
+            Deactivated
+          </option>
+        </select>
+      </label>
+      <button type="submit" class="button">
+        Filter
+      </button>
+      <a href="/admin/users">Clear</a>
+    </form>
+  );
+}
+
+function AddUserForm({ csrf, back }: { csrf: string; back: string }) {
+  return (
+    <details class="card add-user">
+      <summary>Add user</summary>
+      <form method="post" action="/admin/users" class="row">
+        <CsrfField token={csrf} />
+        <input type="hidden" name="back" value={back} />
+        <label>
+          Email
+          <input type="email" name="email" required autocomplete="off" />
+        </label>
+        <label>
+          Name
+          <input type="text" name="name" autocomplete="off" />
+        </label>
+        <label>
+          Role
+          <select name="role">
+            <RoleOptions selected="analyst" />
+          </select>
+        </label>
+        <label>
+          Password (optional)
+          <input type="password" name="password" minlength="8" autocomplete="new-password" />
+        </label>
+        <button type="submit" class="button primary">
+          Add user
+        </button>
+      </form>
+      <p class="muted">Without a password the new user signs in through a reset link: add them, then press “Reset link”.</p>
+    </details>
+  );
+}
+
+function Reveal({ link }: { link: string }) {
+  return (
+    <div class="reveal" role="status">
+      <p>
+        <strong>Copy this reset link now</strong> — it is shown only once and works once, for 24 hours. Agnes does not
+        email it: pass it to the user yourself.
+      </p>
+      <div class="row">
+        <code class="reset-link" safe>
+          {link}
+        </code>
+        <CopyButton text={link} />
+      </div>
+    </div>
+  );
+}
+
+function UserActions({ user, csrf, back, self }: { user: User; csrf: string; back: string; self: boolean }) {
+  const base = `/admin/users/${encodeURIComponent(user.id)}`;
+  const hidden = (
+    <>
+      <CsrfField token={csrf} />
+      <input type="hidden" name="back" value={back} />
+    </>
+  );
+  return (
+    <div class="actions">
+      <form method="post" action={`${base}/role`} class="inline">
+        {hidden}
+        <select name="role" aria-label={`Role of ${user.email}`}>
+          <RoleOptions selected={user.role} />
+        </select>{" "}
+        <button type="submit" class="button small">
+          Change role
+        </button>
+      </form>
+      {self ? (
+        ""
+      ) : (
+        <form method="post" action={`${base}/${user.active ? "deactivate" : "activate"}`} class="inline">
+          {hidden}
+          <button type="submit" class="button small">
+            {user.active ? "Deactivate" : "Activate"}
+          </button>
+        </form>
+      )}
+      {user.active ? (
+        <form method="post" action={`${base}/reset-link`} class="inline">
+          {hidden}
+          <button type="submit" class="button small">
+            Reset link
+          </button>
+        </form>
+      ) : (
+        ""
+      )}
+      <details class="set-password">
+        <summary>Set password</summary>
+        <form method="post" action={`${base}/password`} class="row">
+          {hidden}
+          <input type="password" name="password" minlength="8" required autocomplete="new-password" aria-label={`New password for ${user.email}`} />
+          <button type="submit" class="button small">
+            Set
+          </button>
+        </form>
+      </details>
+      {self ? (
+        ""
+      ) : (
+        <a class="button small danger" href={`${base}/delete`}>
+          Delete
+        </a>
+      )}
+    </div>
+  );
+}
+
+function UserRow({ user, csrf, back, self }: { user: User; csrf: string; back: string; self: boolean }) {
+  return (
+    <tr data-user-id={user.id}>
+      <td>
+        <span safe>{user.email}</span>
+        {self ? <span class="badge">you</span> : ""}
+      </td>
+      <td safe>{user.name}</td>
+      <td>
+        <span class="badge" safe>
+          {user.role}
+        </span>
+      </td>
+      <td>{user.active ? <span class="badge on">active</span> : <span class="badge off">deactivated</span>}</td>
+      <td>
+        <Time at={user.created_at} />
+      </td>
+      <td>
+        <Time at={user.last_login_at} empty="never" />
+      </td>
+      <td>
+        <UserActions user={user} csrf={csrf} back={back} self={self} />
+      </td>
+    </tr>
+  );
+}
+
+export function AdminUsersPage(props: AdminUsersProps) {
+  const { page, users, filter } = props;
+  const selfId = page.principal?.user.id;
+  const pagerParams: Record<string, string> = {};
+  for (const [key, value] of Object.entries(filter)) if (value) pagerParams[key] = value;
+  return (
+    <Layout title="Users" page={page}>
+      <section>
+        <h1>Users</h1>
+        {props.revealedLink ? <Reveal link={props.revealedLink} /> : ""}
+        <AddUserForm csrf={page.csrf} back={props.back} />
+        <Filters filter={filter} />
+        <table class="users">
+          <thead>
+            <tr>
+              <th>Email</th>
+              <th>Name</th>
+              <th>Role</th>
+              <th>Status</th>
+              <th>Created</th>
+              <th>Last login</th>
+              <th>Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.length === 0 ? (
+              <tr>
+                <td colspan="7" class="muted">
+                  No users match these filters.
+                </td>
+              </tr>
+            ) : (
+              users.map((user) => <UserRow user={user} csrf={page.csrf} back={props.back} self={user.id === selfId} />)
+            )}
+          </tbody>
+        </table>
+        <Pager path="/admin/users" params={pagerParams} offset={props.offset} limit={props.limit} total={props.total} />
+      </section>
+    </Layout>
+  );
+}

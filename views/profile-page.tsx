@@ -1,0 +1,74 @@
+import type { PageContext } from "../src/http/page";
+import type { Principal } from "../src/auth/principal";
+import type { Token } from "../src/shared/contract";
+import type { LifetimeOption } from "../src/modules/tokens/service";
+import { CsrfField } from "./components/csrf-field";
+import { Layout } from "./layout";
+import { SessionsSection, type ProfileSession } from "./profile-sessions-section";
+import { TokenReveal, TokensSection } from "./profile-tokens-section";
+
+export type ProfileProps = {
+  page: PageContext;
+  me: Principal;
+  revealed: string | null;
+  tokens: Token[];
+  lifetimes: LifetimeOption[];
+  sessions: ProfileSession[];
+  now: Date;
+};
+
+function PasswordSection({ csrf }: { csrf: string }) {
+  return (
+    <section class="card" id="password">
+      <h2>Change password</h2>
+      <form method="post" action="/profile/password" class="stack narrow-form">
+        <CsrfField token={csrf} />
+        <label>
+          Current password
+          <input type="password" name="current_password" autocomplete="current-password" required />
+        </label>
+        <label>
+          New password
+          <input type="password" name="new_password" autocomplete="new-password" minlength="8" required />
+        </label>
+        <label>
+          New password again
+          <input type="password" name="new_password_confirm" autocomplete="new-password" minlength="8" required />
+        </label>
+        <p class="muted">At least 8 characters. Your other sessions are signed out; this one stays.</p>
+        <div>
+          <button type="submit" class="button primary">
+            Change password
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+export function ProfilePage(props: ProfileProps) {
+  const user = props.me.user;
+  return (
+    <Layout title="Profile" page={props.page}>
+      {props.revealed ? <TokenReveal token={props.revealed} /> : ""}
+      <section class="card" id="me">
+        <h1 safe>{user.name || user.email}</h1>
+        <dl class="facts">
+          <dt>Email</dt>
+          <dd safe>{user.email}</dd>
+          <dt>Name</dt>
+          <dd safe>{user.name || "—"}</dd>
+          <dt>Role</dt>
+          <dd>
+            <span class="badge" safe>
+              {user.role}
+            </span>
+          </dd>
+        </dl>
+      </section>
+      <TokensSection page={props.page} tokens={props.tokens} lifetimes={props.lifetimes} now={props.now} />
+      <SessionsSection page={props.page} sessions={props.sessions} currentId={props.me.sessionId} />
+      <PasswordSection csrf={props.page.csrf} />
+    </Layout>
+  );
+}

@@ -1,0 +1,72 @@
+import type { PageContext } from "../src/http/page";
+import { CsrfField } from "./components/csrf-field";
+import { Time } from "./components/time";
+
+export type ProfileSession = {
+  id: string;
+  created_at: Date;
+  last_seen_at: Date | null;
+  ip: string | null;
+  user_agent: string | null;
+};
+
+function EndButton({ csrf, session }: { csrf: string; session: ProfileSession }) {
+  return (
+    <form method="post" action={`/profile/sessions/${encodeURIComponent(session.id)}/end`} class="inline" data-confirm="Sign out this session?">
+      <CsrfField token={csrf} />
+      <button type="submit" class="button small">
+        Sign out
+      </button>
+    </form>
+  );
+}
+
+export function SessionsSection({ page, sessions, currentId }: { page: PageContext; sessions: ProfileSession[]; currentId: string | null }) {
+  const others = sessions.filter((s) => s.id !== currentId).length;
+  return (
+    <section class="card" id="sessions">
+      <h2>Your sessions</h2>
+      <p class="muted">Browsers and CLIs signed in with your password. Personal access tokens are listed above.</p>
+      <table>
+        <thead>
+          <tr>
+            <th>Signed in</th>
+            <th>Last seen</th>
+            <th>IP</th>
+            <th>Browser / client</th>
+            <th></th>
+          </tr>
+        </thead>
+        <tbody>
+          {sessions.map((session) => (
+            <tr>
+              <td>
+                <Time at={session.created_at} />
+              </td>
+              <td>
+                <Time at={session.last_seen_at} />
+              </td>
+              <td class="mono" safe>
+                {session.ip ?? "—"}
+              </td>
+              <td class="agent" safe>
+                {session.user_agent ?? "—"}
+              </td>
+              <td>{session.id === currentId ? <span class="badge on">this session</span> : <EndButton csrf={page.csrf} session={session} />}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {others > 0 ? (
+        <form method="post" action="/profile/sessions/end-others" class="actions" data-confirm="Sign out every other session?">
+          <CsrfField token={page.csrf} />
+          <button type="submit" class="button danger">
+            Sign out everywhere else
+          </button>
+        </form>
+      ) : (
+        ""
+      )}
+    </section>
+  );
+}

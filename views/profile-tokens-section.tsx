@@ -1,0 +1,100 @@
+import type { PageContext } from "../src/http/page";
+import type { Token } from "../src/shared/contract";
+import type { LifetimeOption } from "../src/modules/tokens/service";
+import { tokenState } from "../src/modules/tokens/state";
+import { CopyButton } from "./components/copy-button";
+import { CsrfField } from "./components/csrf-field";
+import { TokenCells, TokenStatus } from "./profile-token-parts";
+
+/** The new token, shown once: it is not stored anywhere it could be shown from again. */
+export function TokenReveal({ token }: { token: string }) {
+  return (
+    <div class="reveal" id="new-token">
+      <h2>Your new personal access token</h2>
+      <p>
+        <strong>Copy it now: you will not see it again.</strong> Agnes keeps only a hash of it. If you lose it, revoke it and
+        create another.
+      </p>
+      <div class="row reveal-value">
+        <code class="token-value" safe>
+          {token}
+        </code>
+        <CopyButton text={token} />
+      </div>
+      <p class="muted">
+        Use it as <code>Authorization: Bearer …</code>, or run <code>da login --with-token</code> and paste it.
+      </p>
+    </div>
+  );
+}
+
+function CreateForm({ csrf, lifetimes }: { csrf: string; lifetimes: LifetimeOption[] }) {
+  return (
+    <form method="post" action="/profile/tokens" class="row">
+      <CsrfField token={csrf} />
+      <label>
+        Name
+        <input type="text" name="name" maxlength="100" required placeholder="e.g. laptop, CI deploy" />
+      </label>
+      <label>
+        Expires
+        <select name="expires_in_days">
+          {lifetimes.map((o) => (
+            <option value={o.value} selected={o.selected}>
+              {o.label as "safe"}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit" class="button primary">
+        Create token
+      </button>
+    </form>
+  );
+}
+
+export function TokensSection(props: { page: PageContext; tokens: Token[]; lifetimes: LifetimeOption[]; now: Date }) {
+  return (
+    <section class="card" id="tokens">
+      <h2>Personal access tokens</h2>
+      <p class="muted">For the <code>da</code> CLI, CI jobs and scripts. A token acts as you, with your role, until it expires or you revoke it.</p>
+      <CreateForm csrf={props.page.csrf} lifetimes={props.lifetimes} />
+      {props.tokens.length === 0 ? (
+        <p class="muted">You have no tokens yet.</p>
+      ) : (
+        <table class="tokens">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Prefix</th>
+              <th>Created</th>
+              <th>Expires</th>
+              <th>Last used</th>
+              <th>Status</th>
+              <th></th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.tokens.map((token) => (
+              <tr>
+                <TokenCells token={token} />
+                <td>
+                  <TokenStatus token={token} now={props.now} />
+                </td>
+                <td>
+                  {tokenState(token, props.now) === "revoked" ? (
+                    ""
+                  ) : (
+                    <a class="button small" href={`/profile/tokens/${encodeURIComponent(token.id)}/revoke`}>
+                      Revoke…
+                    </a>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
