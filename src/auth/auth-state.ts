@@ -51,6 +51,14 @@ export class AuthState {
     }
   }
 
+  /** Drops sessions and tokens that expired, so a long-running server does not keep them forever. */
+  pruneExpired(now: Date): void {
+    for (const [id, session] of this.sessions) if (session.expiresAt <= now) this.sessions.delete(id);
+    for (const [hash, token] of this.tokensByHash) {
+      if (token.expiresAt && token.expiresAt <= now) this.forgetToken(token.id, hash);
+    }
+  }
+
   tokenByHash(hash: string): AuthToken | undefined {
     return this.tokensByHash.get(hash);
   }

@@ -1,0 +1,43 @@
+import { expect, test } from "bun:test";
+import { AuthState } from "../../src/auth/auth-state";
+
+const user = { id: "u1", email: "a@example.com", name: "", role: "analyst" as const, active: true };
+
+test("removing a user forgets their sessions and tokens", () => {
+  const state = new AuthState({
+    users: [user],
+    sessions: [{ id: "s1", userId: "u1", expiresAt: new Date(Date.now() + 60_000) }],
+    tokens: [{ id: "t1", userId: "u1", tokenHash: "h1", expiresAt: null }],
+  });
+  state.removeUser("u1");
+  expect(state.user("u1")).toBeUndefined();
+  expect(state.session("s1")).toBeUndefined();
+  expect(state.tokenByHash("h1")).toBeUndefined();
+});
+
+test("ending all sessions but one keeps that one", () => {
+  const later = new Date(Date.now() + 60_000);
+  const state = new AuthState({ users: [user], sessions: ["a", "b", "c"].map((id) => ({ id, userId: "u1", expiresAt: later })), tokens: [] });
+  state.endSessionsOf("u1", "b");
+  expect(["a", "b", "c"].map((id) => Boolean(state.session(id)))).toEqual([false, true, false]);
+});
+
+test("pruning drops only what expired", () => {
+  const now = new Date("2026-01-01T00:00:00Z");
+  const state = new AuthState({
+    users: [user],
+    sessions: [
+      { id: "old", userId: "u1", expiresAt: new Date("2025-12-31T00:00:00Z") },
+      { id: "new", userId: "u1", expiresAt: new Date("2026-01-02T00:00:00Z") },
+    ],
+    tokens: [
+      { id: "t-old", userId: "u1", tokenHash: "h-old", expiresAt: new Date("2025-12-31T00:00:00Z") },
+      { id: "t-never", userId: "u1", tokenHash: "h-never", expiresAt: null },
+    ],
+  });
+  state.pruneExpired(now);
+  expect(state.session("old")).toBeUndefined();
+  expect(state.session("new")).toBeDefined();
+  expect(state.tokenByHash("h-old")).toBeUndefined();
+  expect(state.tokenByHash("h-never")).toBeDefined();
+});
