@@ -8,6 +8,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Config } from "../config";
 import { Forbidden } from "./errors";
+import { requestUrl } from "./request-url";
 
 export const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -23,7 +24,7 @@ export function assertSameSite(request: Request, config: Pick<Config, "publicUrl
 }
 
 function allowedOrigins(request: Request, config: Pick<Config, "publicUrl" | "trustProxy">): string[] {
-  const url = new URL(request.url);
+  const url = requestUrl(request);
   const host = request.headers.get("host") ?? url.host;
   const origins = [`${url.protocol}//${host}`];
   if (config.publicUrl) origins.push(new URL(config.publicUrl).origin);

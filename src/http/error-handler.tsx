@@ -8,6 +8,7 @@ import { ErrorPage } from "../../views/error-page";
 import { HttpError, RoleTooLow, Unauthenticated } from "./errors";
 import { loginRedirectFor, wantsHtml } from "./wants-html";
 import { csrfTokenFor } from "./csrf";
+import { requestUrl } from "./request-url";
 
 type Reply = { status: number; detail: string; headers?: Record<string, string> };
 
@@ -43,7 +44,7 @@ export function errorHandler(ctx: AppContext) {
     const principal = ((context as { principal?: Principal | null }).principal ?? null) as Principal | null;
     let reply = classify(error, code);
     if (!reply) {
-      ctx.log.error("request.failed", { method: request.method, path: new URL(request.url).pathname, error: String((error as Error)?.stack ?? error) });
+      ctx.log.error("request.failed", { method: request.method, path: requestUrl(request).pathname, error: String((error as Error)?.stack ?? error) });
       reply = { status: 500, detail: "Internal server error" };
     }
     Object.assign(set.headers, reply.headers ?? {});

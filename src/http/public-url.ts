@@ -3,7 +3,9 @@
 import { z } from "zod";
 import type { Config } from "../config";
 import { BadRequest } from "./errors";
+import { requestUrl } from "./request-url";
 
+const PLAIN_HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 const PLAIN_URL = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~\/-]*)?$|^https?:\/\/\[[0-9A-Fa-f:.]+\](:\d{1,5})?(\/[A-Za-z0-9._~\/-]*)?$/;
 
 export function isPlainUrl(value: string): boolean {
@@ -21,18 +23,17 @@ export const publicUrlSchema = z
  */
 export function publicBaseUrl(request: Request, config: Pick<Config, "publicUrl" | "trustProxy">): string {
   if (config.publicUrl) return config.publicUrl;
-  const url = new URL(request.url);
+  const url = requestUrl(request);
   let proto = url.protocol.replace(":", "");
   let host = request.headers.get("host") ?? url.host;
   if (config.trustProxy) {
     proto = firstForwarded(request.headers.get("x-forwarded-proto")) ?? proto;
     host = firstForwarded(request.headers.get("x-forwarded-host")) ?? host;
   }
-  const base = `${proto}://${host}`;
-  if (!isPlainUrl(base) || (proto !== "http" && proto !== "https")) {
+  if (!PLAIN_HOST.test(host) || (proto !== "http" && proto !== "https")) {
     throw new BadRequest("The Host header is not a plain host[:port]; set PUBLIC_URL on the server");
   }
-  return base;
+  return `${proto}://${host}`;
 }
 
 function firstForwarded(value: string | null): string | undefined {

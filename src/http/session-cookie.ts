@@ -1,5 +1,6 @@
 import type { Cookie } from "elysia";
 import type { Config } from "../config";
+import { requestUrl } from "./request-url";
 
 type CookieJar = Record<string, Cookie<unknown>>;
 
@@ -7,7 +8,7 @@ type CookieJar = Record<string, Cookie<unknown>>;
 function isHttps(request: Request, config: Pick<Config, "publicUrl" | "trustProxy">): boolean {
   if (config.publicUrl) return config.publicUrl.startsWith("https://");
   if (config.trustProxy && request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https") return true;
-  return new URL(request.url).protocol === "https:";
+  return requestUrl(request).protocol === "https:";
 }
 
 export function setSessionCookie(cookie: CookieJar, request: Request, config: Config, token: string, expiresAt: Date): void {

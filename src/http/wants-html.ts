@@ -1,8 +1,10 @@
+import { requestUrl } from "./request-url";
+
 // The "HTML redirect" rule from the spec, decided in one place: a browser navigation (not under
 // /api/ or /auth/, Accept has text/html or */* or is empty, and does not ask for JSON only) gets
 // pages — a redirect to /login, a 403 page, a 404 page; everything else gets JSON.
 export function wantsHtml(request: Request): boolean {
-  const path = new URL(request.url).pathname;
+  const path = requestUrl(request).pathname;
   if (path.startsWith("/api/") || path.startsWith("/auth/") || path === "/api" || path === "/auth") return false;
   if (path.startsWith("/cli/")) return false;
   const accept = (request.headers.get("accept") ?? "").toLowerCase();
@@ -14,6 +16,6 @@ export function wantsHtml(request: Request): boolean {
 
 /** Where to come back to after signing in: the original path and query. */
 export function loginRedirectFor(request: Request): string {
-  const url = new URL(request.url);
+  const url = requestUrl(request);
   return `/login?next=${encodeURIComponent(url.pathname + url.search)}`;
 }

@@ -15,6 +15,7 @@ import { AdminUserDeletePage } from "../../../views/admin-user-delete-page";
 import { issueResetLink } from "../password-reset/service";
 import { adminUserForm, adminUsersQuery, userIdParams } from "./model";
 import { adminCall, createUser, deleteUser, getUser, listUsers, setUserPassword, updateUser } from "./service";
+import { requestUrl } from "../../http/request-url";
 
 const LIST_PATH = "/admin/users";
 type CookieJar = Record<string, Cookie<unknown>>;
@@ -65,7 +66,7 @@ export function usersPages(ctx: AppContext) {
         limit: intOr(query.limit, 50),
         offset: intOr(query.offset, 0),
       });
-      const url = new URL(request.url);
+      const url = requestUrl(request);
       const revealedLink = ctx.reveals.take(revealOwner(me), page.flash?.reveal);
       return (
         <AdminUsersPage page={page} users={result.users} total={result.total} limit={result.limit} offset={result.offset} filter={filter} back={url.pathname + url.search} revealedLink={revealedLink} />
