@@ -22,14 +22,16 @@ export function authGuard(ctx: AppContext) {
     })
     .macro({
       auth: (needed: Role | "user") => ({
-        resolve({ principal, request, body }) {
+        // Checked in transform (after parsing, before schema validation) so an anonymous or
+        // cross-site request learns nothing about what a valid body looks like: 401/403, not 422.
+        transform({ principal, request, body }) {
           const me = requirePrincipal(principal, needed);
           if (me.fromCookie && me.sessionId) assertCsrfToken(request, body, me.sessionId, ctx.config.jwtSecret);
-          return { me };
         },
+        resolve: ({ principal }) => ({ me: requirePrincipal(principal, needed) }),
       }),
       sessionOnly: (enabled: boolean) => ({
-        beforeHandle({ principal }) {
+        transform({ principal }) {
           if (enabled && principal?.via === "pat") {
             throw new Forbidden("This needs a signed-in session; a personal access token cannot manage tokens");
           }

@@ -41,7 +41,8 @@ describe("open redirects", () => {
 describe("CSRF", () => {
   test("a cross-site form post with the session cookie is refused and changes nothing", async () => {
     const { cookie, csrf } = await browserSession();
-    for (const headers of [{ origin: "https://evil.example" }, { "sec-fetch-site": "cross-site" }]) {
+    const crossSite: Record<string, string>[] = [{ origin: "https://evil.example" }, { "sec-fetch-site": "cross-site" }];
+    for (const headers of crossSite) {
       const res = await t.handle("/logout", { method: "POST", headers: { cookie: `access_token=${cookie}`, "content-type": form, ...headers }, body: new URLSearchParams({ _csrf: csrf }) });
       expect(res.status).toBe(403);
     }
@@ -142,4 +143,13 @@ test("the request log has method, path, status and ms, but no query strings or s
   const all = t.log.lines.join("\n");
   expect(all).not.toContain(ADMIN_PASSWORD);
   expect(all).not.toContain("secret-path");
+});
+
+describe("authorisation comes before validation", () => {
+  test("an anonymous request with a malformed body gets 401, not a schema hint", async () => {
+    for (const [path, body] of [["/api/users", { email: 1 }], ["/api/users/nope/set-password", {}], ["/auth/tokens", { expires_in_days: "x" }]] as const) {
+      const res = await t.handle(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      expect(res.status).toBe(401);
+    }
+  });
 });
