@@ -183,13 +183,11 @@ function UserRow({ user, csrf, back, self }: { user: User; csrf: string; back: s
     <tr data-user-id={user.id}>
       <td>
         <span safe>{user.email}</span>
-        {self ? <span class="badge">you</span> : ""}
+        {self ? <span class="badge you">you</span> : ""}
       </td>
       <td safe>{user.name}</td>
       <td>
-        <span class="badge" safe>
-          {user.role}
-        </span>
+        <span class="badge">{user.role}</span>
       </td>
       <td>{user.active ? <span class="badge on">active</span> : <span class="badge off">deactivated</span>}</td>
       <td>

@@ -1,7 +1,6 @@
 // The audit trail: every mutation records who did what to whom, from where. Entries are written in
 // the same transaction as the change they describe, so a failed audit write fails the change too.
 // Never put a secret (password, token, reset link) in params.
-import { randomUUID } from "node:crypto";
 import type { Clock } from "../../clock";
 import type { Queryable } from "../../db/database";
 import type { AuditEntry } from "../../shared/contract";
@@ -21,7 +20,9 @@ export class AuditService {
 
   async record(q: Queryable, event: AuditEvent): Promise<void> {
     await insertAudit(q, {
-      id: randomUUID(),
+      // UUIDv7: time-ordered and monotonic in this process, so "newest first" is exact even for
+      // entries written within the same millisecond (the list sorts by created_at, then id).
+      id: Bun.randomUUIDv7(),
       created_at: this.clock.now(),
       actor_id: event.actor?.id ?? null,
       actor_email: event.actor?.email ?? null,

@@ -31,7 +31,8 @@ export const updateUserBody = z.object({
 
 export const setPasswordBody = z.object({ password: z.string().max(1024) });
 
-export const userIdParams = z.object({ id: z.string().max(100) });
+/** Any string: an id that is malformed (too long, odd characters) is simply not found (404), never 422. */
+export const userIdParams = z.object({ id: z.string() });
 
 /** Form fields arrive as strings; every one is optional so a missing field reads as a flash, not a 422. */
 export const adminUserForm = z.object({
@@ -41,7 +42,6 @@ export const adminUserForm = z.object({
   name: z.string().max(200).optional(),
   role: z.string().max(40).optional(),
   password: z.string().max(1024).optional(),
-  password_confirm: z.string().max(1024).optional(),
   confirm: z.string().max(10).optional(),
 });
 

@@ -79,6 +79,7 @@ export function parseEmail(value: string): string {
 /**
  * Re-reads the acting admin inside the transaction: a request that was authorised a moment ago by
  * someone who has since been demoted or deactivated (by a concurrent request) must not go through.
+ * Callers check the safeguards first, so a race between two admins reports the safeguard (409).
  */
 export async function assertStillAdmin(tx: Queryable, call: AdminCall): Promise<void> {
   const actor = await findUserById(tx, call.actor.id);
@@ -151,7 +152,6 @@ export type UserChanges = { name?: string; role?: string; active?: boolean };
 export async function updateUser(ctx: AppContext, call: AdminCall, id: string, changes: UserChanges): Promise<User> {
   const newRole = changes.role === undefined ? undefined : parseRole(changes.role);
   const { row, endedSessions } = await ctx.db.transaction(async (tx) => {
-    await assertStillAdmin(tx, call);
     const before = await findTarget(tx, id);
     const after = { name: changes.name?.trim() ?? before.name, role: newRole ?? before.role, active: changes.active ?? before.active };
     const deactivating = before.active && !after.active;
@@ -160,6 +160,7 @@ export async function updateUser(ctx: AppContext, call: AdminCall, id: string, c
     if ((deactivating || demoting) && (await isLastActiveAdmin(tx, before))) {
       throw new Conflict(deactivating ? SAFEGUARD.deactivateLastAdmin : SAFEGUARD.demoteLastAdmin);
     }
+    await assertStillAdmin(tx, call);
     const now = ctx.clock.now();
     const changed = (["name", "role"] as const).filter((field) => after[field] !== before[field]);
     if (changed.length > 0) {
@@ -189,10 +190,10 @@ function ownSession(call: AdminCall, targetId: string): string | undefined {
 /** Deletes the user and everything that let them in: sessions, tokens, reset links. */
 export async function deleteUser(ctx: AppContext, call: AdminCall, id: string): Promise<void> {
   await ctx.db.transaction(async (tx) => {
-    await assertStillAdmin(tx, call);
     const target = await findTarget(tx, id);
     if (target.id === call.actor.id) throw new Conflict(SAFEGUARD.deleteSelf);
     if (await isLastActiveAdmin(tx, target)) throw new Conflict(SAFEGUARD.deleteLastAdmin);
+    await assertStillAdmin(tx, call);
     await deleteSessionsOfUser(tx, id);
     await deleteTokensOfUser(tx, id);
     await deletePasswordResetsOfUser(tx, id);

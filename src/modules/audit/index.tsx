@@ -1,0 +1,38 @@
+// The audit trail for admins: GET /api/audit (JSON, total in X-Total-Count) and the /admin/audit page.
+// Newest first; filters: actor (id or email), action (exact, or a prefix ending in "." such as
+// "user."), target (a user or token id).
+import { Elysia } from "elysia";
+import type { AppContext } from "../../context";
+import type { AuditEntry } from "../../shared/contract";
+import { authGuard } from "../../http/auth-guard";
+import { pageContext } from "../../http/page";
+import { AdminAuditPage } from "../../../views/admin-audit-page";
+import { pageWindow } from "../users/model";
+import { auditPageQuery, auditQuery } from "./model";
+
+type AuditFilterInput = { actor?: string; action?: string; target?: string };
+
+function cleanFilter(input: AuditFilterInput): { actor?: string; action?: string; target?: string } {
+  const clean = (v: string | undefined) => (v?.trim() ? v.trim() : undefined);
+  return { actor: clean(input.actor), action: clean(input.action), target: clean(input.target) };
+}
+
+function intOr(value: string | undefined, fallback: number): number {
+  return value && /^\d{1,9}$/.test(value) ? Number(value) : fallback;
+}
+
+export function auditModule(ctx: AppContext) {
+  return new Elysia({ name: "audit" })
+    .use(authGuard(ctx))
+    .get("/api/audit", async ({ query, set }): Promise<AuditEntry[]> => {
+      const { entries, total } = await ctx.audit.list(ctx.db, { ...cleanFilter(query), ...pageWindow(query.limit, query.offset) });
+      set.headers["x-total-count"] = String(total);
+      return entries;
+    }, { auth: "admin", query: auditQuery })
+    .get("/admin/audit", async ({ query, me, cookie }) => {
+      const filter = cleanFilter(query);
+      const window = pageWindow(intOr(query.limit, 50), intOr(query.offset, 0));
+      const { entries, total } = await ctx.audit.list(ctx.db, { ...filter, ...window });
+      return <AdminAuditPage page={pageContext(ctx, me, cookie)} entries={entries} total={total} filter={filter} {...window} />;
+    }, { auth: "admin", query: auditPageQuery });
+}

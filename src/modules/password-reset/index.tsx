@@ -1,0 +1,45 @@
+// GET/POST /auth/password/reset: the page behind a reset link. Public (the link is the credential);
+// the global same-origin check covers the POST, and no cookie authenticates it, so it needs no CSRF
+// token. On success: 303 to /login with a flash.
+import { Elysia } from "elysia";
+import type { AppContext } from "../../context";
+import { authGuard } from "../../http/auth-guard";
+import { HttpError } from "../../http/errors";
+import { pageContext, redirectWithFlash } from "../../http/page";
+import { PasswordResetPage, PasswordResetProblemPage } from "../../../views/password-reset-page";
+import { resetForm, resetQuery } from "./model";
+import { checkResetLink, redeemResetLink, RESET_PATH, ResetLinkProblem } from "./service";
+
+export function passwordResetModule(ctx: AppContext) {
+  return new Elysia({ name: "password-reset" })
+    .use(authGuard(ctx))
+    .get(RESET_PATH, async ({ query, principal, cookie, set }) => {
+      const page = pageContext(ctx, principal, cookie);
+      const token = query.token ?? "";
+      try {
+        const { email } = await checkResetLink(ctx, token);
+        return <PasswordResetPage page={page} token={token} email={email} />;
+      } catch (error) {
+        if (!(error instanceof ResetLinkProblem)) throw error;
+        set.status = error.status;
+        return <PasswordResetProblemPage page={page} message={error.message} />;
+      }
+    }, { query: resetQuery })
+    .post(RESET_PATH, async ({ body, principal, cookie, set, ip }) => {
+      const page = pageContext(ctx, principal, cookie);
+      const token = body.token ?? "";
+      try {
+        await redeemResetLink(ctx, { token, password: body.password ?? "", passwordConfirm: body.password_confirm ?? "", ip });
+        return redirectWithFlash(set, cookie, "/login", { kind: "ok", message: "Password changed — sign in" });
+      } catch (error) {
+        if (error instanceof ResetLinkProblem) {
+          set.status = error.status;
+          return <PasswordResetProblemPage page={page} message={error.message} />;
+        }
+        if (!(error instanceof HttpError) || error.status !== 400) throw error;
+        set.status = 400;
+        const { email } = await checkResetLink(ctx, token);
+        return <PasswordResetPage page={page} token={token} email={email} error={error.message} />;
+      }
+    }, { body: resetForm });
+}

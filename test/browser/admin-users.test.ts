@@ -1,0 +1,161 @@
+// /admin/users in headless Chromium against the real server: an admin adds a user, changes their
+// role, deactivates and reactivates them, hands out a reset link that the user opens in a fresh
+// browser to set a password and sign in, then deletes them after confirming. Markup in names stays
+// text; an analyst gets the 403 page.
+import { afterAll, beforeAll, expect, test, setDefaultTimeout } from "bun:test";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { launchBrowser } from "../helpers/browser";
+import { startServer, type RunningServer } from "../helpers/server";
+
+// argon2 (~80 ms a hash, several times that on a busy 2-core runner) makes some tests take seconds.
+setDefaultTimeout(30_000);
+
+const ADMIN = { email: "admin@example.com", password: "admin-password-1" };
+const XSS = "<img src=x onerror=alert(1)>";
+
+let server: RunningServer;
+let browser: Browser;
+beforeAll(async () => {
+  server = await startServer({ env: { AGNES_ADMIN_EMAIL: ADMIN.email, AGNES_ADMIN_PASSWORD: ADMIN.password } });
+  browser = await launchBrowser();
+}, 30_000);
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function signIn(context: BrowserContext, email: string, password: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${server.url}/login`);
+  await page.fill('input[name="email"]', email);
+  await page.fill('input[name="password"]', password);
+  await page.click('button[type="submit"]');
+  await page.waitForURL(`${server.url}/dashboard`, { timeout: 10_000 });
+  return page;
+}
+
+/** Creates a user through the API as the admin (for set-up that is not what the test is about). */
+async function apiCreateUser(body: Record<string, string>): Promise<void> {
+  const login = await fetch(`${server.url}/auth/token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ADMIN) });
+  const { access_token } = (await login.json()) as { access_token: string };
+  const res = await fetch(`${server.url}/api/users`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${access_token}` },
+    body: JSON.stringify(body),
+  });
+  expect(res.status).toBe(201);
+}
+
+const flash = (page: Page) => page.locator(".flash").first().textContent();
+
+test("admin: add, change role, deactivate, reactivate, reset link used in a fresh browser, delete", async () => {
+  const adminContext = await browser.newContext();
+  const page = await signIn(adminContext, ADMIN.email, ADMIN.password);
+  await page.click('nav.nav a:has-text("Users")');
+  await page.waitForURL(`${server.url}/admin/users`);
+
+  await page.click("details.add-user summary");
+  await page.fill('details.add-user input[name="email"]', "Carol@Example.com");
+  await page.fill('details.add-user input[name="name"]', "Carol Jones");
+  await page.selectOption('details.add-user select[name="role"]', "viewer");
+  await page.click('details.add-user button[type="submit"]');
+  expect(await flash(page)).toContain("Added carol@example.com as viewer.");
+  const row = page.locator("table.users tbody tr", { hasText: "carol@example.com" });
+  expect(await row.locator(".badge").first().textContent()).toBe("viewer");
+
+  await row.locator('select[name="role"]').selectOption("km_admin");
+  await row.locator('button:has-text("Change role")').click();
+  expect(await flash(page)).toContain("carol@example.com is now km_admin.");
+  expect(await row.locator("td").nth(2).textContent()).toBe("km_admin");
+
+  await row.locator('button:has-text("Deactivate")').click();
+  expect(await flash(page)).toContain("Deactivated carol@example.com");
+  expect(await row.locator(".badge.off").textContent()).toBe("deactivated");
+  await row.locator('button:has-text("Activate")').click();
+  expect(await flash(page)).toContain("Activated carol@example.com.");
+  expect(await row.locator(".badge.on").textContent()).toBe("active");
+
+  await row.locator('button:has-text("Reset link")').click();
+  const link = (await page.locator(".reveal code.reset-link").textContent())!;
+  expect(link).toStartWith(`${server.url}/auth/password/reset?token=`);
+  expect(await page.locator(".reveal button[data-copy]").getAttribute("data-copy")).toBe(link);
+
+  const userContext = await browser.newContext();
+  const userPage = await userContext.newPage();
+  await userPage.goto(link);
+  expect(await userPage.locator("h1").textContent()).toBe("Set a new password");
+  await userPage.fill('input[name="password"]', "carols-new-password");
+  await userPage.fill('input[name="password_confirm"]', "carols-new-password");
+  await userPage.click('button[type="submit"]');
+  await userPage.waitForURL(`${server.url}/login`);
+  expect(await flash(userPage)).toContain("Password changed — sign in");
+  await userPage.fill('input[name="email"]', "carol@example.com");
+  await userPage.fill('input[name="password"]', "carols-new-password");
+  await userPage.click('button[type="submit"]');
+  await userPage.waitForURL(`${server.url}/dashboard`);
+  expect(await userPage.locator("h1").textContent()).toContain("Carol Jones");
+  await userContext.close();
+
+  await page.reload();
+  expect(await page.locator(".reveal").count()).toBe(0);
+  await row.locator('a:has-text("Delete")').click();
+  await page.waitForURL(/\/admin\/users\/[^/]+\/delete$/);
+  expect(await page.locator("h1").textContent()).toBe("Delete Carol Jones <carol@example.com>?");
+  await page.click('button:has-text("Delete")');
+  await page.waitForURL(`${server.url}/admin/users`);
+  expect(await flash(page)).toContain("Deleted carol@example.com.");
+  expect(await page.locator("table.users tbody tr", { hasText: "carol@example.com" }).count()).toBe(0);
+  await adminContext.close();
+}, 60_000);
+
+test("admin: a refused change shows as an error message; your own row has no deactivate or delete", async () => {
+  const context = await browser.newContext();
+  const page = await signIn(context, ADMIN.email, ADMIN.password);
+  await page.goto(`${server.url}/admin/users?q=admin@example.com`);
+  const own = page.locator("table.users tbody tr", { hasText: ADMIN.email });
+  expect(await own.locator(".badge", { hasText: "you" }).count()).toBe(1);
+  expect(await own.locator('button:has-text("Deactivate"), a:has-text("Delete")').count()).toBe(0);
+  await own.locator('select[name="role"]').selectOption("viewer");
+  await own.locator('button:has-text("Change role")').click();
+  expect(await page.locator(".flash-error").textContent()).toBe("Cannot demote the last active admin");
+  expect(new URL(page.url()).search).toBe("?q=admin@example.com");
+  await context.close();
+}, 60_000);
+
+test("a user named like markup appears as text, and no element is created", async () => {
+  await apiCreateUser({ email: "markup@example.com", name: XSS, role: "viewer" });
+  const context = await browser.newContext();
+  const page = await signIn(context, ADMIN.email, ADMIN.password);
+  let dialogs = 0;
+  page.on("dialog", (dialog) => {
+    dialogs++;
+    void dialog.dismiss();
+  });
+  await page.goto(`${server.url}/admin/users`);
+  const row = page.locator("table.users tbody tr", { hasText: "markup@example.com" });
+  expect(await row.locator("td").nth(1).textContent()).toBe(XSS);
+  expect(await row.getByText(XSS, { exact: true }).isVisible()).toBe(true);
+  expect(await page.locator("main img").count()).toBe(0);
+  await page.goto(`${server.url}/admin/audit?action=user.create`);
+  expect(await page.locator("main img").count()).toBe(0);
+  expect(await page.locator("table.audit").textContent()).toContain(XSS);
+  expect(dialogs).toBe(0);
+
+  await page.goto(`${server.url}/admin/users`);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.screenshot({ path: "/tmp/agnes-admin-users.png", fullPage: true });
+  await context.close();
+}, 60_000);
+
+test("an analyst opening /admin/users gets the 403 page", async () => {
+  await apiCreateUser({ email: "analyst@example.com", password: "analyst-password-1", role: "analyst" });
+  const context = await browser.newContext();
+  const page = await signIn(context, "analyst@example.com", "analyst-password-1");
+  expect(await page.locator('nav.nav a:has-text("Users")').count()).toBe(0);
+  const res = await page.goto(`${server.url}/admin/users`);
+  expect(res?.status()).toBe(403);
+  expect(await page.locator("h1").textContent()).toContain("403");
+  expect(await page.locator("main").textContent()).toContain("needs the admin role");
+  expect(new URL(page.url()).pathname).toBe("/admin/users");
+  await context.close();
+}, 60_000);

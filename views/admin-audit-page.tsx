@@ -1,0 +1,97 @@
+import type { PageContext } from "../src/http/page";
+import type { AuditEntry } from "../src/shared/contract";
+import { Pager } from "./components/pager";
+import { Time } from "./components/time";
+import { Layout } from "./layout";
+
+type Filter = { actor?: string; action?: string; target?: string };
+
+function Params({ params }: { params: Record<string, unknown> }) {
+  const keys = Object.keys(params);
+  if (keys.length === 0) return <span class="muted">—</span>;
+  return (
+    <code class="params" safe>
+      {JSON.stringify(params)}
+    </code>
+  );
+}
+
+export function AdminAuditPage(props: { page: PageContext; entries: AuditEntry[]; total: number; limit: number; offset: number; filter: Filter }) {
+  const { filter } = props;
+  const pagerParams: Record<string, string> = {};
+  for (const [key, value] of Object.entries(filter)) if (value) pagerParams[key] = value;
+  return (
+    <Layout title="Audit trail" page={props.page}>
+      <section>
+        <h1>Audit trail</h1>
+        <form method="get" action="/admin/audit" class="row filters" role="search">
+          <label>
+            Actor
+            <input type="search" name="actor" value={filter.actor ?? ""} placeholder="email or id" />
+          </label>
+          <label>
+            Action
+            <input type="search" name="action" value={filter.action ?? ""} placeholder="user.delete or user." />
+          </label>
+          <label>
+            Target
+            <input type="search" name="target" value={filter.target ?? ""} placeholder="user or token id" />
+          </label>
+          <button type="submit" class="button">
+            Filter
+          </button>
+          <a href="/admin/audit">Clear</a>
+        </form>
+        <table class="audit">
+          <thead>
+            <tr>
+              <th>When</th>
+              <th>Actor</th>
+              <th>Action</th>
+              <th>Target</th>
+              <th>Details</th>
+              <th>IP</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.entries.length === 0 ? (
+              <tr>
+                <td colspan="6" class="muted">
+                  No entries match these filters.
+                </td>
+              </tr>
+            ) : (
+              props.entries.map((entry) => (
+                <tr>
+                  <td>
+                    <Time at={entry.created_at} />
+                  </td>
+                  <td safe>{entry.actor_email ?? "—"}</td>
+                  <td>
+                    <code safe>{entry.action}</code>
+                  </td>
+                  <td>
+                    {entry.target ? (
+                      <a class="mono" href={`/admin/audit?target=${encodeURIComponent(entry.target)}`} safe>
+                        {entry.target}
+                      </a>
+                    ) : (
+                      <span class="muted">—</span>
+                    )}
+                  </td>
+                  <td>
+                    <Params params={entry.params} />
+                  </td>
+                  <td class="mono" safe>
+                    {entry.ip ?? ""}
+                  </td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+        <Pager path="/admin/audit" params={pagerParams} offset={props.offset} limit={props.limit} total={props.total} />
+      </section>
+    </Layout>
+  );
+}
