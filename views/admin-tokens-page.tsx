@@ -7,7 +7,7 @@ import { tokenState } from "../src/modules/tokens/state";
 
 export type AdminTokensFilter = { user: string; state: string; limit: number; offset: number };
 
-const STATES = ["all", "active", "expired", "revoked"];
+const STATES = ["all", "active", "expired", "revoked"] as const;
 
 function Filters({ filter }: { filter: AdminTokensFilter }) {
   return (
@@ -21,7 +21,7 @@ function Filters({ filter }: { filter: AdminTokensFilter }) {
         <select name="state">
           {STATES.map((state) => (
             <option value={state} selected={state === filter.state}>
-              {state}
+              {state as "safe"}
             </option>
           ))}
         </select>
@@ -29,7 +29,13 @@ function Filters({ filter }: { filter: AdminTokensFilter }) {
       <button type="submit" class="button">
         Filter
       </button>
-      {filter.user || filter.state !== "all" ? <a href="/admin/tokens">Clear</a> : ""}
+      {filter.user || filter.state !== "all" ? (
+        <a class="button" href="/admin/tokens">
+          Clear
+        </a>
+      ) : (
+        ""
+      )}
     </form>
   );
 }
@@ -64,6 +70,7 @@ export function AdminTokensPage(props: { page: PageContext; tokens: AdminToken[]
   const pagerParams: Record<string, string> = { state: filter.state, ...(filter.user ? { user: filter.user } : {}) };
   return (
     <Layout title="Tokens" page={props.page}>
+      <>
       <h1>Personal access tokens</h1>
       <p class="muted">Every user's tokens, newest first. Revoking one stops it working at once.</p>
       <Filters filter={filter} />
@@ -91,6 +98,7 @@ export function AdminTokensPage(props: { page: PageContext; tokens: AdminToken[]
         </table>
       )}
       <Pager path="/admin/tokens" params={pagerParams} offset={filter.offset} limit={filter.limit} total={props.total} />
+      </>
     </Layout>
   );
 }

@@ -50,6 +50,7 @@ export function ProfilePage(props: ProfileProps) {
   const user = props.me.user;
   return (
     <Layout title="Profile" page={props.page}>
+      <>
       {props.revealed ? <TokenReveal token={props.revealed} /> : ""}
       <section class="card" id="me">
         <h1 safe>{user.name || user.email}</h1>
@@ -60,15 +61,14 @@ export function ProfilePage(props: ProfileProps) {
           <dd safe>{user.name || "—"}</dd>
           <dt>Role</dt>
           <dd>
-            <span class="badge" safe>
-              {user.role}
-            </span>
+            <span class="badge">{user.role}</span>
           </dd>
         </dl>
       </section>
       <TokensSection page={props.page} tokens={props.tokens} lifetimes={props.lifetimes} now={props.now} />
       <SessionsSection page={props.page} sessions={props.sessions} currentId={props.me.sessionId} />
       <PasswordSection csrf={props.page.csrf} />
+      </>
     </Layout>
   );
 }

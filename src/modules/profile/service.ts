@@ -5,6 +5,7 @@ import type { Principal } from "../../auth/principal";
 import { assertPasswordPolicy, hashPassword, verifyPassword } from "../../auth/passwords";
 import { BadRequest, NotFound } from "../../http/errors";
 import { findUserById, setPasswordHash } from "../users/repository";
+import { deleteUnusedPasswordResetsOfUser } from "../password-reset/repository";
 import { endAllSessions, endSession, forgetSession, forgetSessions, listSessionsOf } from "../accounts/sessions";
 
 function actorOf(me: Principal) {
@@ -13,7 +14,8 @@ function actorOf(me: Principal) {
 
 /**
  * Changes the password after checking the current one. Success ends every other session of the
- * user (a thief holding an old cookie is out) and keeps this one. Personal access tokens stay:
+ * user (a thief holding an old cookie is out) and keeps this one, and voids any reset link still
+ * pending (a new password makes an older reset link pointless). Personal access tokens stay:
  * they are revoked one by one, as on GitHub and GitLab. Wrong current passwords count against the
  * sign-in limiter, so a stolen session cannot be used to guess the password.
  */
@@ -38,6 +40,7 @@ export async function changeOwnPassword(
   const others = (await listSessionsOf(ctx, me.user.id)).filter((s) => s.id !== me.sessionId).length;
   await ctx.db.transaction(async (tx) => {
     await setPasswordHash(tx, me.user.id, passwordHash, ctx.clock.now());
+    await deleteUnusedPasswordResetsOfUser(tx, me.user.id);
     await endAllSessions(ctx, tx, me.user.id, me.sessionId ?? undefined);
     await ctx.audit.record(tx, { actor: actorOf(me), action: "user.password_change", target: me.user.id, params: { via: "profile", sessions_ended: others }, ip });
   });
