@@ -1,0 +1,146 @@
+// The one HTTP client every command uses: base URL, bearer credential, timeout, and the mapping
+// from a failed request to a one-line message, a hint and an exit code (never a stack trace).
+import type { ErrorBody } from "../src/shared/contract";
+import type { Credential } from "./context";
+import { CliError, ServerError } from "./errors";
+
+export const REQUEST_TIMEOUT_MS = 15_000;
+
+type Query = Record<string, string | number | boolean | undefined>;
+export type RequestOptions = {
+  body?: unknown;
+  query?: Query;
+  /** false for requests that must not carry the stored credential (sign-in, version). */
+  auth?: boolean;
+  timeoutMs?: number;
+  /** Replaces the generic hint/message for a status, e.g. 403 on /auth/tokens with a PAT. */
+  messages?: Partial<Record<number, string>>;
+};
+
+function reasonOf(error: unknown): string {
+  if (error instanceof Error) return (error as Error & { code?: string }).code ?? error.message;
+  return String(error);
+}
+
+export class Api {
+  constructor(
+    readonly server: string,
+    readonly credential: Credential | null,
+  ) {}
+
+  url(path: string, query?: Query): string {
+    const url = new URL(path, `${this.server}/`);
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    return url.href;
+  }
+
+  /** The raw response for any status; throws only when the server cannot be reached. */
+  async send(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (opts.body !== undefined) headers["content-type"] = "application/json";
+    if (opts.auth !== false && this.credential) headers.authorization = `Bearer ${this.credential.token}`;
+    const timeoutMs = opts.timeoutMs ?? REQUEST_TIMEOUT_MS;
+    try {
+      return await fetch(this.url(path, opts.query), {
+        method,
+        headers,
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+        redirect: "manual",
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      throw this.unreachable(error, timeoutMs);
+    }
+  }
+
+  unreachable(error: unknown, timeoutMs: number): CliError {
+    if (error instanceof Error && error.name === "TimeoutError") {
+      return new CliError(
+        `${this.server} did not answer within ${Math.round(timeoutMs / 1000)} s`,
+        "check that the server is up, then try again",
+      );
+    }
+    return new CliError(
+      `cannot reach ${this.server} (${reasonOf(error)})`,
+      "check the URL (--server, DA_SERVER, `da login`) and that the server is running",
+    );
+  }
+
+  async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    const response = await this.send(method, path, opts);
+    if (response.ok) {
+      if (response.status === 204) return undefined as T;
+      const text = await response.text();
+      try {
+        return (text ? JSON.parse(text) : undefined) as T;
+      } catch {
+        throw new CliError(`${this.server} answered ${path} with something that is not JSON`,
+          "is --server pointing at an Agnes server?");
+      }
+    }
+    throw await this.failure(response, opts);
+  }
+
+  get<T>(path: string, query?: Query, opts: RequestOptions = {}) {
+    return this.request<T>("GET", path, { ...opts, query });
+  }
+  post<T>(path: string, body?: unknown, opts: RequestOptions = {}) {
+    return this.request<T>("POST", path, { ...opts, body });
+  }
+  patch<T>(path: string, body: unknown, opts: RequestOptions = {}) {
+    return this.request<T>("PATCH", path, { ...opts, body });
+  }
+  delete(path: string, opts: RequestOptions = {}) {
+    return this.request<void>("DELETE", path, opts);
+  }
+
+  async failure(response: Response, opts: RequestOptions): Promise<ServerError> {
+    const detail = await detailOf(response);
+    const override = opts.messages?.[response.status];
+    if (override) return new ServerError(response.status, override);
+    if (response.status === 401 && opts.auth !== false) return this.unauthorised(detail);
+    if (response.status >= 500) {
+      return new ServerError(response.status, `the server failed (${response.status}): ${detail}`,
+        "see the server's log");
+    }
+    return new ServerError(response.status, detail, HINTS[response.status]?.(response));
+  }
+
+  unauthorised(detail: string): ServerError {
+    const credential = this.credential;
+    if (!credential) return new ServerError(401, "not signed in", "run `da login` (or set DA_TOKEN)");
+    if (credential.source === "stored" && credential.kind === "session" && hasExpired(credential.expires_at)) {
+      return new ServerError(401, "Your session expired — run `da login`");
+    }
+    const hint = {
+      stored: "run `da login` to sign in again",
+      env: "the token in DA_TOKEN was rejected: create a new one, or unset DA_TOKEN",
+      flag: "the token given with --token was rejected",
+    }[credential.source];
+    return new ServerError(401, detail, hint);
+  }
+}
+
+const HINTS: Record<number, (response: Response) => string> = {
+  403: () => "your role does not allow this; ask an admin",
+  404: () => "check the id, email or name (`da admin list-users`, `da auth token list`)",
+  409: () => "nothing was changed",
+  429: (response) => `wait ${response.headers.get("retry-after") ?? "a few"} s before trying again`,
+};
+
+async function detailOf(response: Response): Promise<string> {
+  const text = await response.text().catch(() => "");
+  try {
+    const body = JSON.parse(text) as Partial<ErrorBody>;
+    if (typeof body.detail === "string" && body.detail) return body.detail;
+  } catch {
+    // not JSON: fall through to the status line
+  }
+  return `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
+}
+
+export function hasExpired(expiresAt: string | null, now = Date.now()): boolean {
+  return expiresAt !== null && new Date(expiresAt).getTime() <= now;
+}

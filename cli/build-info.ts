@@ -1,0 +1,6 @@
+// Baked in by scripts/build-cli.ts with --define; running from source (`bun cli/main.ts`) shows "dev".
+declare const DA_VERSION: string | undefined;
+declare const DA_COMMIT: string | undefined;
+
+export const CLI_VERSION: string = typeof DA_VERSION === "string" ? DA_VERSION : "0.0.0-dev";
+export const CLI_COMMIT: string = typeof DA_COMMIT === "string" ? DA_COMMIT : "unknown";

@@ -1,0 +1,76 @@
+// The shape of the command tree and its help text. Each area (cli/commands/*.ts) exports its
+// commands; main.ts assembles the tree and walks argv down it.
+import { GLOBAL_FLAGS, type FlagSpec } from "./args";
+import type { Context } from "./context";
+
+export type Command = {
+  kind: "command";
+  name: string;
+  aliases?: string[];
+  summary: string;
+  /** Positional part of the usage line, e.g. `<id|email> <role>`. */
+  args?: string;
+  minArgs?: number;
+  maxArgs?: number;
+  flags?: FlagSpec;
+  description?: string;
+  /** Returns the exit code; undefined means 0. */
+  run(ctx: Context): Promise<number | void>;
+};
+
+export type Group = {
+  kind: "group";
+  name: string;
+  summary: string;
+  children: Array<Command | Group>;
+};
+
+export const JSON_FLAG: FlagSpec = { json: { type: "boolean", description: "print JSON (the API's field names)" } };
+export const YES_FLAG: FlagSpec = { yes: { type: "boolean", short: "y", description: "do not ask to confirm" } };
+
+export function findChild(group: Group, name: string): Command | Group | undefined {
+  return group.children.find(
+    (child) => child.name === name || (child.kind === "command" && child.aliases?.includes(name)),
+  );
+}
+
+function flagLines(spec: FlagSpec): string[] {
+  const entries = Object.entries(spec).map(([name, def]) => {
+    const short = def.short ? `-${def.short}, ` : "";
+    const value = def.type === "string" ? ` <${def.valueName ?? name}>` : "";
+    return [`  ${short}--${name}${value}`, def.description] as const;
+  });
+  const width = Math.max(...entries.map(([left]) => left.length));
+  return entries.map(([left, description]) => `${left.padEnd(width)}   ${description}`);
+}
+
+export function commandHelp(path: string[], command: Command): string {
+  const lines = [`Usage: ${path.join(" ")}${command.args ? ` ${command.args}` : ""} [flags]`, "", command.summary];
+  if (command.description) lines.push("", command.description);
+  if (command.aliases?.length) lines.push("", `Aliases: ${command.aliases.join(", ")}`);
+  if (command.flags && Object.keys(command.flags).length) lines.push("", "Flags:", ...flagLines(command.flags));
+  lines.push("", "Global flags:", ...flagLines(GLOBAL_FLAGS));
+  return `${lines.join("\n")}\n`;
+}
+
+export function groupHelp(path: string[], group: Group, extra: FlagSpec = {}): string {
+  const rows = group.children.map((child) => {
+    const name = child.kind === "group" ? `${child.name} …` : child.name;
+    return [name, child.summary] as const;
+  });
+  const width = Math.max(...rows.map(([name]) => name.length));
+  const lines = [
+    `Usage: ${path.join(" ")} <command> [flags]`,
+    "",
+    group.summary,
+    "",
+    "Commands:",
+    ...rows.map(([name, summary]) => `  ${name.padEnd(width)}   ${summary}`),
+    "",
+    "Global flags:",
+    ...flagLines({ ...GLOBAL_FLAGS, ...extra }),
+    "",
+    `Run \`${path.join(" ")} <command> --help\` for a command's flags.`,
+  ];
+  return `${lines.join("\n")}\n`;
+}

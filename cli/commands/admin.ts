@@ -1,0 +1,168 @@
+// `da admin …`: user management for admins, over /api/users (and /auth/admin/tokens, see admin-tokens.ts).
+import { ROLES, type ResetLink, type User } from "../../src/shared/contract";
+import type { Api } from "../api";
+import { JSON_FLAG, YES_FLAG, type Command, type Group } from "../command";
+import type { Context } from "../context";
+import { CliError, UsageError } from "../errors";
+import { formatTime, info, printJson, printLine, printTable, success } from "../output";
+import { askConfirm, askPassword, isInteractive, readSecretFromStdin } from "../prompts";
+import { adminTokenGroup } from "./admin-tokens";
+
+const USER_REF = "<id|email>";
+
+function checkRole(role: string | undefined): void {
+  if (role !== undefined && !(ROLES as readonly string[]).includes(role)) {
+    throw new UsageError(`unknown role "${role}"`, `roles: ${ROLES.join(", ")}`);
+  }
+}
+
+/** `<id|email>`: an email is looked up by search and must match exactly (case-insensitive). */
+async function findUser(api: Api, ref: string): Promise<User> {
+  if (!ref.includes("@")) return api.get<User>(`/api/users/${encodeURIComponent(ref)}`);
+  const matches = await api.get<User[]>("/api/users", { q: ref });
+  const user = matches.find((candidate) => candidate.email.toLowerCase() === ref.toLowerCase());
+  if (!user) throw new CliError(`no user with email ${ref}`, "see `da admin list-users`");
+  return user;
+}
+
+function printUser(ctx: Context, user: User, message: string): void {
+  if (ctx.json) return printJson(user);
+  success(message);
+}
+
+const describe = (user: User) => `${user.email} (${user.role}${user.active ? "" : ", deactivated"})`;
+
+async function listUsers(ctx: Context): Promise<void> {
+  const status = ctx.flag("status");
+  if (status !== undefined && status !== "active" && status !== "deactivated") {
+    throw new UsageError(`--status must be active or deactivated, not "${status}"`);
+  }
+  checkRole(ctx.flag("role"));
+  const users = await ctx.api().get<User[]>("/api/users", {
+    q: ctx.flag("search"),
+    role: ctx.flag("role"),
+    active: status === undefined ? undefined : status === "active",
+    limit: ctx.flag("limit"),
+    offset: ctx.flag("offset"),
+  });
+  if (ctx.json) return printJson(users);
+  printTable(users, [
+    { header: "EMAIL", value: (u) => u.email },
+    { header: "NAME", value: (u) => u.name || "-" },
+    { header: "ROLE", value: (u) => u.role },
+    { header: "STATUS", value: (u) => (u.active ? "active" : "DEACTIVATED") },
+    { header: "LAST LOGIN", value: (u) => formatTime(u.last_login_at) },
+    { header: "ID", value: (u) => u.id },
+  ], "No users match.");
+}
+
+async function addUser(ctx: Context): Promise<void> {
+  checkRole(ctx.flag("role"));
+  const password = ctx.flags["password-stdin"] === true ? await readSecretFromStdin("password") : undefined;
+  const body = { email: ctx.args[0], name: ctx.flag("name"), role: ctx.flag("role"), password };
+  const user = await ctx.api().post<User>("/api/users", body);
+  printUser(ctx, user, `Added ${describe(user)}, id ${user.id}`);
+  if (!password && !ctx.json) info(`No password set: send them a link with \`da admin reset-password ${user.email}\`.`);
+}
+
+async function setRole(ctx: Context): Promise<void> {
+  const [ref, role] = ctx.args as [string, string];
+  checkRole(role);
+  const api = ctx.api();
+  const user = await findUser(api, ref);
+  const updated = await api.patch<User>(`/api/users/${user.id}`, { role });
+  printUser(ctx, updated, `${updated.email} is now ${updated.role}`);
+}
+
+function setActive(active: boolean) {
+  return async (ctx: Context): Promise<void> => {
+    const api = ctx.api();
+    const user = await findUser(api, ctx.args[0]!);
+    const updated = await api.post<User>(`/api/users/${user.id}/${active ? "activate" : "deactivate"}`);
+    printUser(ctx, updated, `${active ? "Activated" : "Deactivated"} ${updated.email}`);
+  };
+}
+
+async function deleteUser(ctx: Context): Promise<void> {
+  const api = ctx.api();
+  const user = await findUser(api, ctx.args[0]!);
+  if (ctx.flags.yes !== true) {
+    if (!isInteractive()) throw new UsageError(`refusing to delete ${user.email} without confirmation`, "pass --yes");
+    if (!(await askConfirm(`Delete ${describe(user)} and revoke their tokens? This cannot be undone.`))) {
+      info("Nothing was changed.");
+      return;
+    }
+  }
+  await api.delete(`/api/users/${user.id}`);
+  success(`Deleted ${user.email}`);
+}
+
+async function resetPassword(ctx: Context): Promise<void> {
+  const api = ctx.api();
+  const user = await findUser(api, ctx.args[0]!);
+  const link = await api.post<ResetLink>(`/api/users/${user.id}/reset-password`);
+  if (ctx.json) return printJson(link);
+  info(`Password reset link for ${user.email} (single use, valid 24 h${link.email_sent ? ", also emailed" : ""}):`);
+  printLine(link.reset_url);
+}
+
+async function askNewPassword(email: string): Promise<string> {
+  const password = await askPassword(`New password for ${email}`, (v) => (v ? undefined : "Enter a password"));
+  const again = await askPassword("Repeat it");
+  if (again !== password) throw new CliError("the passwords do not match; nothing was changed");
+  return password;
+}
+
+async function setPassword(ctx: Context): Promise<void> {
+  const api = ctx.api();
+  const fromStdin = ctx.flags["password-stdin"] === true;
+  if (!fromStdin && !isInteractive()) {
+    throw new UsageError("missing password", "pipe it in with --password-stdin (no terminal to ask on)");
+  }
+  const user = await findUser(api, ctx.args[0]!);
+  const password = fromStdin ? await readSecretFromStdin("password") : await askNewPassword(user.email);
+  await api.post(`/api/users/${user.id}/set-password`, { password });
+  success(`Password changed for ${user.email}; their sessions have been ended`);
+}
+
+const PASSWORD_STDIN = { "password-stdin": { type: "boolean", description: "read the password from stdin" } } as const;
+
+function userCommand(name: string, summary: string, run: Command["run"], extra: Partial<Command> = {}): Command {
+  return { kind: "command", name, summary, args: USER_REF, minArgs: 1, maxArgs: 1, flags: JSON_FLAG, run, ...extra };
+}
+
+export const adminGroup: Group = {
+  kind: "group",
+  name: "admin",
+  summary: "Manage users and everyone's tokens (admin role)",
+  children: [
+    {
+      kind: "command", name: "list-users", summary: "List users: email, name, role, active/DEACTIVATED, id", maxArgs: 0,
+      flags: {
+        search: { type: "string", valueName: "text", description: "only users whose email or name contains this" },
+        role: { type: "string", description: `only this role (${ROLES.join(", ")})` },
+        status: { type: "string", valueName: "active|deactivated", description: "only active or deactivated users" },
+        limit: { type: "string", valueName: "n", description: "at most n users" },
+        offset: { type: "string", valueName: "n", description: "skip the first n users" },
+        ...JSON_FLAG,
+      },
+      run: listUsers,
+    },
+    userCommand("add-user", "Add a user (role defaults to analyst)", addUser, {
+      args: "<email>",
+      flags: {
+        name: { type: "string", description: "display name" },
+        role: { type: "string", description: ROLES.join(", ") },
+        ...PASSWORD_STDIN,
+        ...JSON_FLAG,
+      },
+    }),
+    userCommand("set-role", `Change a user's role (${ROLES.join(", ")})`, setRole, { args: `${USER_REF} <role>`, minArgs: 2, maxArgs: 2 }),
+    userCommand("activate", "Let a deactivated user sign in again", setActive(true)),
+    userCommand("deactivate", "Lock a user out at once (sessions and tokens stop working)", setActive(false)),
+    userCommand("delete-user", "Delete a user and revoke their tokens (asks to confirm unless --yes)", deleteUser, { flags: YES_FLAG }),
+    userCommand("reset-password", "Print a single-use password reset link", resetPassword),
+    userCommand("set-password", "Set a user's password (hidden, confirmed prompt)", setPassword, { flags: PASSWORD_STDIN }),
+    adminTokenGroup,
+  ],
+};

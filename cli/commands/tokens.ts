@@ -1,0 +1,138 @@
+// `da auth token create|list|revoke`: the signed-in user's personal access tokens.
+// The server allows these only with a session (403 for a PAT), so a PAT gets a plain explanation.
+import type { CreatedToken, Token } from "../../src/shared/contract";
+import { hasExpired } from "../api";
+import { JSON_FLAG, YES_FLAG, type Command, type Group } from "../command";
+import type { Context } from "../context";
+import { CliError, UsageError } from "../errors";
+import { formatTime, info, printJson, printLine, printTable, success, type Column } from "../output";
+import { askConfirm, askSelect, askText, isInteractive, requireInteractive } from "../prompts";
+
+const DEFAULT_TTL_DAYS = 90;
+const NEEDS_SESSION = "this command needs a session from `da login`; a personal access token cannot manage tokens";
+const SESSION_ONLY = { messages: { 403: NEEDS_SESSION } };
+
+/** `30d` → 30, `never` → null (the API's "never expires"). */
+export function parseTtl(text: string): number | null {
+  if (text === "never") return null;
+  const match = /^(\d+)d$/.exec(text);
+  const days = match ? Number(match[1]) : NaN;
+  if (!Number.isSafeInteger(days) || days < 1) {
+    throw new UsageError(`--ttl must be <days>d (e.g. 7d, 30d, 90d, 365d) or never, not "${text}"`);
+  }
+  return days;
+}
+
+async function pickLifetime(): Promise<number | null> {
+  const choice = await askSelect(
+    "Expires after",
+    [
+      { value: "7d", label: "7 days" },
+      { value: "30d", label: "30 days" },
+      { value: "90d", label: "90 days", hint: "default" },
+      { value: "365d", label: "365 days" },
+      { value: "never", label: "never", hint: "until revoked" },
+    ],
+    "90d",
+  );
+  return parseTtl(choice);
+}
+
+export function tokenStatus(token: Token): string {
+  if (token.revoked_at) return "revoked";
+  if (hasExpired(token.expires_at)) return "expired";
+  return "active";
+}
+
+export const TOKEN_COLUMNS: Column<Token>[] = [
+  { header: "NAME", value: (t) => t.name },
+  { header: "PREFIX", value: (t) => t.prefix },
+  { header: "STATUS", value: tokenStatus },
+  { header: "CREATED", value: (t) => formatTime(t.created_at) },
+  { header: "EXPIRES", value: (t) => formatTime(t.expires_at) },
+  { header: "LAST USED", value: (t) => formatTime(t.last_used_at) },
+  { header: "ID", value: (t) => t.id },
+];
+
+/** Find a token by id, prefix or name; a name shared by several live tokens is ambiguous. */
+export function findToken<T extends Token>(tokens: T[], ref: string): T {
+  const exact = tokens.find((t) => t.id === ref) ?? tokens.find((t) => t.prefix === ref);
+  if (exact) return exact;
+  const named = tokens.filter((t) => t.name === ref);
+  const live = named.filter((t) => tokenStatus(t) === "active");
+  const candidates = live.length ? live : named;
+  if (candidates.length === 1) return candidates[0]!;
+  if (candidates.length > 1) {
+    throw new CliError(`several tokens are named "${ref}" (${candidates.map((t) => t.prefix).join(", ")})`,
+      "revoke by prefix or id instead");
+  }
+  throw new CliError(`no token matches "${ref}"`, "see `da auth token list` for ids, prefixes and names");
+}
+
+async function createToken(ctx: Context): Promise<void> {
+  let name = ctx.flag("name");
+  if (!name) {
+    requireInteractive("token name", "--name <name>");
+    name = await askText("Token name", { validate: (v) => (v?.trim() ? undefined : "Enter a name, e.g. laptop or ci") });
+  }
+  const ttl = ctx.flag("ttl");
+  const days = ttl !== undefined ? parseTtl(ttl) : isInteractive() ? await pickLifetime() : DEFAULT_TTL_DAYS;
+  const created = await ctx.api().post<CreatedToken>("/auth/tokens", { name, expires_in_days: days }, SESSION_ONLY);
+  if (ctx.flags.raw === true) return printLine(created.token);
+  if (ctx.json) return printJson(created);
+  success(`Created token "${created.name}" (prefix ${created.prefix}), expires ${formatTime(created.expires_at)}`);
+  printLine(created.token);
+  info("Copy it now: it is shown only once.");
+}
+
+async function listTokens(ctx: Context): Promise<void> {
+  const tokens = await ctx.api().get<Token[]>("/auth/tokens", undefined, SESSION_ONLY);
+  if (ctx.json) return printJson(tokens);
+  printTable(tokens, TOKEN_COLUMNS, "No tokens yet. Create one with `da auth token create`.");
+}
+
+async function revokeToken(ctx: Context): Promise<number | void> {
+  const api = ctx.api();
+  const token = findToken(await api.get<Token[]>("/auth/tokens", undefined, SESSION_ONLY), ctx.args[0]!);
+  if (token.revoked_at) return info(`Token "${token.name}" (${token.prefix}) is already revoked.`);
+  if (isInteractive() && ctx.flags.yes !== true) {
+    if (!(await askConfirm(`Revoke token "${token.name}" (${token.prefix})?`))) {
+      info("Nothing was changed.");
+      return;
+    }
+  }
+  await api.delete(`/auth/tokens/${encodeURIComponent(token.id)}`, SESSION_ONLY);
+  success(`Revoked token "${token.name}" (${token.prefix})`);
+}
+
+export const tokenGroup: Group = {
+  kind: "group",
+  name: "token",
+  summary: "Create, list and revoke your personal access tokens",
+  children: [
+    {
+      kind: "command",
+      name: "create",
+      summary: "Create a personal access token (shown once)",
+      maxArgs: 0,
+      flags: {
+        name: { type: "string", description: "what the token is for (asked for on a terminal)" },
+        ttl: { type: "string", valueName: "7d|30d|90d|365d|never", description: "lifetime (default 90d; asked for on a terminal)" },
+        raw: { type: "boolean", description: "print only the token (for CI)" },
+        ...JSON_FLAG,
+      },
+      run: createToken,
+    },
+    { kind: "command", name: "list", summary: "List your tokens", maxArgs: 0, flags: JSON_FLAG, run: listTokens },
+    {
+      kind: "command",
+      name: "revoke",
+      summary: "Revoke one of your tokens (asks to confirm on a terminal)",
+      args: "<id|prefix|name>",
+      minArgs: 1,
+      maxArgs: 1,
+      flags: YES_FLAG,
+      run: revokeToken,
+    },
+  ],
+};

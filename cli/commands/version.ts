@@ -1,0 +1,56 @@
+// `da version` asks the server for its version and the newest `da` it offers; `da --version`
+// (handled in main.ts) prints only the baked-in version and never touches the network.
+import type { Manifest, VersionInfo } from "../../src/shared/contract";
+import { Api } from "../api";
+import { CLI_COMMIT, CLI_VERSION } from "../build-info";
+import { JSON_FLAG, type Command } from "../command";
+import type { Context } from "../context";
+import { info, printJson, printLine, warn } from "../output";
+
+const VERSION_TIMEOUT_MS = 5_000;
+
+export function versionLine(): string {
+  return `da ${CLI_VERSION} (${CLI_COMMIT})`;
+}
+
+async function fetchOrNull<T>(api: Api, path: string): Promise<T | null> {
+  try {
+    return await api.get<T>(path, undefined, { auth: false, timeoutMs: VERSION_TIMEOUT_MS });
+  } catch {
+    return null;
+  }
+}
+
+async function version(ctx: Context): Promise<void> {
+  const server = ctx.server();
+  const api = server ? new Api(server.url, null) : null;
+  const [serverVersion, manifest] = api
+    ? await Promise.all([fetchOrNull<VersionInfo>(api, "/api/version"), fetchOrNull<Manifest>(api, "/cli/manifest.json")])
+    : [null, null];
+  if (ctx.json) {
+    return printJson({
+      version: CLI_VERSION,
+      commit: CLI_COMMIT,
+      server_url: server?.url ?? null,
+      server: serverVersion,
+      available: manifest?.version ?? null,
+    });
+  }
+  printLine(versionLine());
+  if (!server) return info("No server configured; run `da login` to pick one.");
+  if (!serverVersion) return info(`Server ${server.url} is not reachable right now.`);
+  printLine(`server ${serverVersion.version} (${serverVersion.commit}) at ${server.url}`);
+  if (serverVersion.version !== CLI_VERSION) {
+    warn(`da ${CLI_VERSION} and the server's ${serverVersion.version} differ`);
+  }
+  if (manifest && manifest.version !== CLI_VERSION) info("a newer da is available: run `da update`");
+}
+
+export const versionCommand: Command = {
+  kind: "command",
+  name: "version",
+  summary: "Show da's version and, when reachable, the server's",
+  maxArgs: 0,
+  flags: JSON_FLAG,
+  run: version,
+};

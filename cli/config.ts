@@ -1,0 +1,103 @@
+// Where `da` keeps its state: `config.yml` (plain `key: value` lines; the installer writes
+// `server: <url>` into it, so other keys and lines are kept as they are) and `credentials.json`
+// (the stored token, mode 0600, written atomically so a crash never leaves half a secret).
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { join } from "node:path";
+
+export type StoredCredential = {
+  server: string;
+  token: string;
+  kind: "session" | "pat";
+  email: string;
+  expires_at: string | null;
+};
+
+/** `$DA_CONFIG_DIR`, else `$XDG_CONFIG_HOME/da`, else `$HOME/.config/da` (read at call time). */
+export function configDir(env: Record<string, string | undefined> = process.env): string {
+  if (env.DA_CONFIG_DIR) return env.DA_CONFIG_DIR;
+  if (env.XDG_CONFIG_HOME) return join(env.XDG_CONFIG_HOME, "da");
+  const home = env.HOME ?? env.USERPROFILE ?? ".";
+  return join(home, ".config", "da");
+}
+
+export const configFile = () => join(configDir(), "config.yml");
+export const credentialsFile = () => join(configDir(), "credentials.json");
+
+function readText(path: string): string | null {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
+}
+
+function unquote(value: string): string {
+  const quoted = /^"(.*)"$/.exec(value) ?? /^'(.*)'$/.exec(value);
+  return quoted ? quoted[1]! : value;
+}
+
+const KEY_LINE = /^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$/;
+
+export function readConfig(): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const line of (readText(configFile()) ?? "").split(/\r?\n/)) {
+    if (line.trimStart().startsWith("#")) continue;
+    const match = KEY_LINE.exec(line);
+    if (match) values[match[1]!] = unquote(match[2]!.replace(/\s+#.*$/, ""));
+  }
+  return values;
+}
+
+/** Set one key, keeping every other line (comments, unknown keys) as it was. */
+export function setConfigValue(key: string, value: string): void {
+  const lines = (readText(configFile()) ?? "").split(/\r?\n/);
+  if (lines.at(-1) === "") lines.pop();
+  const index = lines.findIndex((line) => KEY_LINE.exec(line)?.[1] === key);
+  if (index >= 0) lines[index] = `${key}: ${value}`;
+  else lines.push(`${key}: ${value}`);
+  writeAtomically(configFile(), `${lines.join("\n")}\n`, 0o644);
+}
+
+function ensureConfigDir(): void {
+  mkdirSync(configDir(), { recursive: true, mode: 0o700 });
+}
+
+/** Write a temp file with the final mode in the same directory, then rename it into place. */
+function writeAtomically(path: string, content: string, mode: number): void {
+  ensureConfigDir();
+  const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  const fd = openSync(temp, "wx", mode);
+  try {
+    writeSync(fd, content);
+  } finally {
+    closeSync(fd);
+  }
+  chmodSync(temp, mode); // openSync's mode is filtered by the umask; make it exact
+  renameSync(temp, path);
+}
+
+export function readCredential(): StoredCredential | null {
+  const text = readText(credentialsFile());
+  if (!text) return null;
+  try {
+    const parsed = JSON.parse(text) as Partial<StoredCredential>;
+    if (typeof parsed.server !== "string" || typeof parsed.token !== "string") return null;
+    return {
+      server: parsed.server,
+      token: parsed.token,
+      kind: parsed.kind === "pat" ? "pat" : "session",
+      email: parsed.email ?? "",
+      expires_at: parsed.expires_at ?? null,
+    };
+  } catch {
+    return null;
+  }
+}
+
+export function writeCredential(credential: StoredCredential): void {
+  writeAtomically(credentialsFile(), `${JSON.stringify(credential, null, 2)}\n`, 0o600);
+}
+
+export function forgetCredential(): void {
+  rmSync(credentialsFile(), { force: true });
+}

@@ -1,0 +1,92 @@
+// Which server and which credential a command uses. First match wins:
+//   credential: --token, DA_TOKEN, stored credential (only when stored for the same server)
+//   server:     --server, DA_SERVER, config.yml `server:`
+import { Api } from "./api";
+import { readConfig, readCredential } from "./config";
+import { UsageError } from "./errors";
+
+export type CredentialSource = "flag" | "env" | "stored";
+
+export type Credential = {
+  token: string;
+  source: CredentialSource;
+  /** Known for stored credentials; for --token / DA_TOKEN the server tells us (GET /auth/me). */
+  kind: "session" | "pat" | null;
+  expires_at: string | null;
+};
+
+export type ServerSource = "flag" | "env" | "config";
+export type ResolvedServer = { url: string; source: ServerSource };
+
+export function normalizeServer(raw: string): string {
+  const trimmed = raw.trim().replace(/\/+$/, "");
+  let url: URL;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    throw new UsageError(`not a server URL: ${raw}`, "use the full URL, e.g. https://agnes.example.com");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new UsageError(`not a server URL: ${raw}`, "the URL must start with http:// or https://");
+  }
+  return trimmed;
+}
+
+export function resolveServer(flagServer: string | undefined): ResolvedServer | null {
+  if (flagServer) return { url: normalizeServer(flagServer), source: "flag" };
+  if (process.env.DA_SERVER) return { url: normalizeServer(process.env.DA_SERVER), source: "env" };
+  const configured = readConfig().server;
+  if (configured) return { url: normalizeServer(configured), source: "config" };
+  return null;
+}
+
+export function sameServer(a: string, b: string): boolean {
+  try {
+    return new URL(normalizeServer(a)).href === new URL(normalizeServer(b)).href;
+  } catch {
+    return false;
+  }
+}
+
+export function resolveCredential(flagToken: string | undefined, server: string | null): Credential | null {
+  if (flagToken) return { token: flagToken, source: "flag", kind: null, expires_at: null };
+  if (process.env.DA_TOKEN) return { token: process.env.DA_TOKEN, source: "env", kind: null, expires_at: null };
+  const stored = readCredential();
+  if (!stored || !server || !sameServer(stored.server, server)) return null;
+  return { token: stored.token, source: "stored", kind: stored.kind, expires_at: stored.expires_at };
+}
+
+export const NO_SERVER_HINT = "run `da login --server <url>`, or set DA_SERVER";
+
+/** What every command gets: its parsed input plus lazy access to the server. */
+export class Context {
+  constructor(
+    readonly args: string[],
+    readonly flags: Record<string, string | boolean | undefined>,
+  ) {}
+
+  get json(): boolean {
+    return this.flags.json === true;
+  }
+
+  flag(name: string): string | undefined {
+    const value = this.flags[name];
+    return typeof value === "string" ? value : undefined;
+  }
+
+  server(): ResolvedServer | null {
+    return resolveServer(this.flag("server"));
+  }
+
+  requireServer(): ResolvedServer {
+    const server = this.server();
+    if (!server) throw new UsageError("no server configured", NO_SERVER_HINT);
+    return server;
+  }
+
+  /** A client for the resolved server, sending the resolved credential (if any). */
+  api(): Api {
+    const server = this.requireServer();
+    return new Api(server.url, resolveCredential(this.flag("token"), server.url));
+  }
+}

@@ -1,0 +1,115 @@
+// `da`: argv → command. Walks the command tree, parses flags for the command found, runs it,
+// and turns every failure into one message and an exit code (0 ok, 1 failed, 2 usage).
+import { GLOBAL_FLAGS, parseArgs, takesValue, type FlagSpec } from "./args";
+import { commandHelp, findChild, groupHelp, type Command, type Group } from "./command";
+import { adminGroup } from "./commands/admin";
+import { authGroup } from "./commands/auth";
+import { login, logout } from "./commands/login";
+import { updateCommand } from "./commands/update";
+import { versionCommand, versionLine } from "./commands/version";
+import { Context } from "./context";
+import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./errors";
+import { printError } from "./output";
+
+const ROOT: Group = {
+  kind: "group",
+  name: "da",
+  summary: "da — the Agnes command-line client: sign in, manage tokens and users.",
+  children: [login, logout, authGroup, adminGroup, versionCommand, updateCommand],
+};
+const ROOT_FLAGS: FlagSpec = { version: { type: "boolean", short: "v", description: "print da's version" } };
+
+type Found = { path: string[]; node: Command | Group; rest: string[] };
+
+/** Follow command names down the tree; flags met on the way stay in `rest` for the final parse. */
+function locate(tokens: string[]): Found {
+  const path = ["da"];
+  const rest: string[] = [];
+  let node: Command | Group = ROOT;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (node.kind === "command" || token === "--") {
+      rest.push(...tokens.slice(i));
+      break;
+    }
+    if (token.startsWith("-")) {
+      rest.push(token);
+      if (takesValue(GLOBAL_FLAGS, token) && i + 1 < tokens.length) rest.push(tokens[++i]!);
+      continue;
+    }
+    const child: Command | Group | undefined = findChild(node, token);
+    if (!child) throw new UsageError(`unknown command "${path.slice(1).concat(token).join(" ")}"`, `run \`${path.join(" ")} --help\``);
+    path.push(child.name);
+    node = child;
+  }
+  return { path, node, rest };
+}
+
+/** A flag error names the help of the command it happened in. */
+function withHint<T>(hint: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof UsageError && !error.hint) throw new UsageError(error.message, hint);
+    throw error;
+  }
+}
+
+function runGroup(found: Found & { node: Group }): number {
+  const spec = { ...GLOBAL_FLAGS, ...(found.node === ROOT ? ROOT_FLAGS : {}) };
+  const { flags } = withHint(`run \`${found.path.join(" ")} --help\``, () => parseArgs(found.rest, spec));
+  if (flags.version === true) {
+    // console.log, not process.stdout: creating the stdout stream object costs more than the rest of start-up.
+    console.log(versionLine());
+    return EXIT_OK;
+  }
+  const help = groupHelp(found.path, found.node, found.node === ROOT ? ROOT_FLAGS : {});
+  if (flags.help === true) {
+    process.stdout.write(help);
+    return EXIT_OK;
+  }
+  process.stderr.write(help);
+  return EXIT_USAGE;
+}
+
+async function runCommand(found: Found & { node: Command }): Promise<number> {
+  const command = found.node;
+  const usage = `run \`${found.path.join(" ")} --help\``;
+  const { flags, positionals } = withHint(usage, () => parseArgs(found.rest, { ...GLOBAL_FLAGS, ...command.flags }));
+  if (flags.help === true) {
+    process.stdout.write(commandHelp(found.path, command));
+    return EXIT_OK;
+  }
+  if (positionals.length < (command.minArgs ?? 0)) {
+    throw new UsageError(`missing argument ${command.args ?? ""}`.trim(), usage);
+  }
+  if (positionals.length > (command.maxArgs ?? Infinity)) {
+    throw new UsageError(`unexpected argument "${positionals[command.maxArgs ?? 0]}"`, usage);
+  }
+  return (await command.run(new Context(positionals, flags))) ?? EXIT_OK;
+}
+
+export async function main(tokens: string[]): Promise<number> {
+  try {
+    const found = locate(tokens);
+    if (found.node.kind === "group") return runGroup(found as Found & { node: Group });
+    return await runCommand(found as Found & { node: Command });
+  } catch (error) {
+    if (error instanceof UsageError) {
+      printError(error.message, error.hint ?? "run `da --help`");
+      return error.exitCode;
+    }
+    if (error instanceof CliError) {
+      printError(error.message, error.hint);
+      return error.exitCode;
+    }
+    // Not expected: still one line, no stack (DA_DEBUG=1 shows it for a bug report).
+    printError(`unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+    if (process.env.DA_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    return EXIT_FAILURE;
+  }
+}
+
+if (import.meta.main) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,145 @@
+// `da admin …` against the real server: user management, everyone's tokens, and the server's
+// safeguards surfacing as clean exit-1 messages.
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import type { AdminToken, ResetLink, User } from "../../src/shared/contract";
+import type { RunningServer } from "../helpers/server";
+import { daBinary, hasStackTrace, runDa, sandbox, type Sandbox } from "../helpers/cli";
+import { ADMIN, createPat, createUser, daLogin, sessionToken, startAgnes, uniqueEmail } from "./fixtures";
+
+setDefaultTimeout(60_000);
+let server: RunningServer;
+let admin: Sandbox;
+beforeAll(async () => {
+  [server] = await Promise.all([startAgnes(), daBinary()]);
+  admin = sandbox();
+  await daLogin(admin, server);
+}, 120_000);
+afterAll(async () => {
+  admin?.cleanup();
+  await server?.stop();
+});
+
+const da = (args: string[], stdin?: string) => runDa(args, { env: admin.env, stdin });
+
+async function daJson<T>(args: string[], stdin?: string): Promise<T> {
+  const result = await da([...args, "--json"], stdin);
+  expect(result.stderr).not.toContain("error:");
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout) as T;
+}
+
+function expectCleanFailure(result: { code: number; stderr: string }, message: string) {
+  expect(result.code).toBe(1);
+  expect(result.stderr).toContain(message);
+  expect(hasStackTrace(result.stderr)).toBe(false);
+}
+
+describe("users", () => {
+  test("list-users: a table with email, name, role, status and id; --json is the API's list", async () => {
+    const user = await createUser(server, "viewer", "listed");
+    await da(["admin", "deactivate", user.email]);
+    const table = await da(["admin", "list-users"]);
+    expect(table.code).toBe(0);
+    expect(table.stdout.split("\n")[0]).toMatch(/^EMAIL\s+NAME\s+ROLE\s+STATUS/);
+    const row = table.stdout.split("\n").find((line) => line.includes(user.email))!;
+    expect(row).toContain("DEACTIVATED");
+    expect(row).toContain(user.id);
+    const users = await daJson<User[]>(["admin", "list-users", "--search", user.email]);
+    expect(users.map((u) => u.email)).toEqual([user.email]);
+    expect(users[0]).toMatchObject({ role: "viewer", active: false });
+  });
+
+  test("add-user, then a duplicate is refused with the server's 409 message", async () => {
+    const email = uniqueEmail("added");
+    const user = await daJson<User>(["admin", "add-user", email, "--name", "Ada Added", "--role", "viewer"]);
+    expect(user).toMatchObject({ email, name: "Ada Added", role: "viewer", active: true });
+    const again = await da(["admin", "add-user", email.toUpperCase()]);
+    expectCleanFailure(again, "error:");
+    expect(again.stderr).toContain("nothing was changed");
+  });
+
+  test("add-user --password-stdin gives a password the user can sign in with", async () => {
+    const email = uniqueEmail("withpw");
+    await daJson<User>(["admin", "add-user", email, "--password-stdin"], "a-good-password\n");
+    expect(await sessionToken(server, email, "a-good-password")).toBeTruthy();
+  });
+
+  test("set-role by email and by id; an unknown email fails cleanly", async () => {
+    const user = await createUser(server, "viewer", "role");
+    expect((await daJson<User>(["admin", "set-role", user.email, "km_admin"])).role).toBe("km_admin");
+    expect((await daJson<User>(["admin", "set-role", user.id, "analyst"])).role).toBe("analyst");
+    expectCleanFailure(await da(["admin", "set-role", "nobody@example.com", "viewer"]), "no user with email nobody@example.com");
+  });
+
+  test("deactivate and activate; deactivating yourself is refused", async () => {
+    const user = await createUser(server, "analyst", "active");
+    expect((await daJson<User>(["admin", "deactivate", user.email])).active).toBe(false);
+    expect((await daJson<User>(["admin", "activate", user.email])).active).toBe(true);
+    expectCleanFailure(await da(["admin", "deactivate", ADMIN.email]), "Cannot deactivate yourself");
+  });
+
+  test("an unknown id is a clean 404", async () => {
+    const result = await da(["admin", "activate", "00000000-0000-0000-0000-000000000000"]);
+    expectCleanFailure(result, "error:");
+    expect(result.stderr).toContain("hint:");
+  });
+
+  test("delete-user needs --yes without a terminal; with it the user is gone", async () => {
+    const user = await createUser(server, "analyst", "deleted");
+    const refused = await da(["admin", "delete-user", user.email]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("--yes");
+    expect((await daJson<User[]>(["admin", "list-users", "--search", user.email])).length).toBe(1);
+    const deleted = await da(["admin", "delete-user", user.email, "--yes"]);
+    expect(deleted.code).toBe(0);
+    expect((await daJson<User[]>(["admin", "list-users", "--search", user.email])).length).toBe(0);
+    expectCleanFailure(await da(["admin", "delete-user", ADMIN.email, "--yes"]), "Cannot delete yourself");
+  });
+
+  test("reset-password prints a reset link", async () => {
+    const user = await createUser(server, "analyst", "reset");
+    const plain = await da(["admin", "reset-password", user.email]);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout.trim()).toMatch(/^https?:\/\/\S+\/auth\/password\/reset\?token=\S+$/);
+    const link = await daJson<ResetLink>(["admin", "reset-password", user.id]);
+    expect(Object.keys(link).sort()).toEqual(["email_sent", "reset_token", "reset_url"]);
+  });
+
+  test("set-password --password-stdin; a short password gets the server's 400 message", async () => {
+    const user = await createUser(server, "analyst", "setpw");
+    const ok = await da(["admin", "set-password", user.email, "--password-stdin"], "brand-new-password\n");
+    expect(ok.code).toBe(0);
+    expect(await sessionToken(server, user.email, "brand-new-password")).toBeTruthy();
+    expectCleanFailure(await da(["admin", "set-password", user.email, "--password-stdin"], "short"), "error:");
+  });
+
+  test("a non-admin gets a clean 403", async () => {
+    const analyst = await createUser(server, "analyst", "lowly");
+    const box = sandbox();
+    try {
+      await daLogin(box, server, analyst.email, analyst.password);
+      const result = await runDa(["admin", "list-users"], { env: box.env });
+      expectCleanFailure(result, "error:");
+      expect(result.stderr).toContain("role");
+    } finally {
+      box.cleanup();
+    }
+  });
+});
+
+describe("admin tokens", () => {
+  test("list shows everyone's tokens with their owner; revoke by id", async () => {
+    const user = await createUser(server, "analyst", "tokowner");
+    const pat = await createPat(server, await sessionToken(server, user.email, user.password), "their-token");
+    const tokens = await daJson<AdminToken[]>(["admin", "tokens", "list"]);
+    expect(tokens.find((t) => t.id === pat.id)).toMatchObject({ user_email: user.email, name: "their-token" });
+    const table = await da(["admin", "tokens", "list"]);
+    expect(table.stdout.split("\n")[0]).toMatch(/^USER\s+NAME/);
+    const revoked = await da(["admin", "tokens", "revoke", pat.id]);
+    expect(revoked.code).toBe(0);
+    const after = await daJson<AdminToken[]>(["admin", "tokens", "list"]);
+    expect(after.find((t) => t.id === pat.id)?.revoked_at).not.toBeNull();
+    const me = await fetch(`${server.url}/auth/me`, { headers: { authorization: `Bearer ${pat.token}` } });
+    expect(me.status).toBe(401);
+  });
+});
