@@ -7,6 +7,13 @@ import { errorHandler } from "./http/error-handler";
 import { SECURITY_HEADERS } from "./http/security-headers";
 import { accountsModule } from "./modules/accounts";
 import { systemModule } from "./modules/system";
+import { usersModule } from "./modules/users";
+import { auditModule } from "./modules/audit";
+import { passwordResetModule } from "./modules/password-reset";
+import { tokensModule } from "./modules/tokens";
+import { profileModule } from "./modules/profile";
+import { distributionModule } from "./modules/distribution";
+import { requestUrl } from "./http/request-url";
 
 export function createApp(ctx: AppContext) {
   const started = new WeakMap<Request, number>();
@@ -22,13 +29,19 @@ export function createApp(ctx: AppContext) {
       const begun = started.get(request);
       ctx.log.info("request", {
         method: request.method,
-        path: new URL(request.url).pathname,
+        path: requestUrl(request).pathname,
         status: typeof set.status === "number" ? set.status : 200,
         ms: begun === undefined ? null : Math.round((performance.now() - begun) * 10) / 10,
       });
     })
     .use(systemModule(ctx))
-    .use(accountsModule(ctx));
+    .use(accountsModule(ctx))
+    .use(usersModule(ctx))
+    .use(auditModule(ctx))
+    .use(passwordResetModule(ctx))
+    .use(tokensModule(ctx))
+    .use(profileModule(ctx))
+    .use(distributionModule(ctx));
 }
 
 export type App = ReturnType<typeof createApp>;

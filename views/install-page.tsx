@@ -23,7 +23,7 @@ export function installCommand(platform: Platform, serverUrl: string): string {
 }
 
 function formatSize(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 function Command({ text, id }: { text: string; id?: string }) {
@@ -100,70 +100,72 @@ export function InstallPage({
 }) {
   const others = (["linux", "macos", "windows"] as const).filter((p) => p !== platform);
   const ciScript = [
+    `# DA_TOKEN comes from your CI's secret store: a token made with da auth token create --raw`,
     `export DA_SERVER=${serverUrl}`,
-    `export DA_TOKEN="$DA_TOKEN_SECRET"   # a token from: da auth token create --name ci --ttl 90d --raw`,
     `curl -fsSL ${serverUrl}/cli/install.sh | sh`,
     `export PATH="$HOME/.local/bin:$PATH"`,
     `da auth whoami`,
   ].join("\n");
   return (
     <Layout title="Install the CLI" page={page}>
-      <section class="card">
-        <h1>Install the da CLI</h1>
-        <p class="muted">
-          One standalone binary; nothing else to install. The installer checks the download's SHA-256 and sets this server as the
-          default.
-        </p>
-        <nav class="tabs" aria-label="Platform">
-          {(["linux", "macos", "windows"] as const).map((p) => (
-            <a href={`/install?os=${p}`} class={p === platform ? "active" : ""} aria-current={p === platform ? "page" : undefined} safe>
-              {PLATFORM_LABEL[p]}
-            </a>
+      <>
+        <section class="card">
+          <h1>Install the da CLI</h1>
+          <p class="muted">
+            One standalone binary; nothing else to install. The installer checks the download's SHA-256 and sets this server as the
+            default.
+          </p>
+          <nav class="tabs" aria-label="Platform">
+            {(["linux", "macos", "windows"] as const).map((p) => (
+              <a href={`/install?os=${p}`} class={p === platform ? "active" : ""} aria-current={p === platform ? "page" : undefined} safe>
+                {PLATFORM_LABEL[p]}
+              </a>
+            ))}
+          </nav>
+          <h2 safe>{`${PLATFORM_LABEL[platform]}: ${platform === "windows" ? "in PowerShell" : "in a terminal"}`}</h2>
+          <Command text={installCommand(platform, serverUrl)} id="install-command" />
+          {platform === "windows" ? (
+            <p class="muted">
+              Installs to <code>%LOCALAPPDATA%\Programs\da</code> and adds it to your user PATH.
+            </p>
+          ) : (
+            <p class="muted">
+              Installs to <code>~/.local/bin</code> (set <code>DA_INSTALL_DIR</code> to change it). Re-run it any time to upgrade, or
+              run <code>da update</code>.
+            </p>
+          )}
+          {others.map((p) => (
+            <details>
+              <summary safe>{PLATFORM_LABEL[p]}</summary>
+              <Command text={installCommand(p, serverUrl)} />
+            </details>
           ))}
-        </nav>
-        <h2 safe>{`${PLATFORM_LABEL[platform]}: ${platform === "windows" ? "in PowerShell" : "in a terminal"}`}</h2>
-        <Command text={installCommand(platform, serverUrl)} id="install-command" />
-        {platform === "windows" ? (
-          <p class="muted">
-            Installs to <code>%LOCALAPPDATA%\Programs\da</code> and adds it to your user PATH.
-          </p>
-        ) : (
-          <p class="muted">
-            Installs to <code>~/.local/bin</code> (set <code>DA_INSTALL_DIR</code> to change it). Re-run it any time to upgrade, or
-            run <code>da update</code>.
-          </p>
-        )}
-        {others.map((p) => (
-          <details>
-            <summary safe>{PLATFORM_LABEL[p]}</summary>
-            <Command text={installCommand(p, serverUrl)} />
-          </details>
-        ))}
-      </section>
+        </section>
 
-      <section class="card">
-        <h2>Sign in</h2>
-        <Command text="da login" />
-        <p class="muted">
-          Asks for your email and password (the server is already set). Check with <code>da auth whoami</code>.
-        </p>
-        <h2>Create a token for scripts and CI</h2>
-        <Command text="da auth token create --name ci --ttl 90d --raw" />
-        <p class="muted">
-          Prints the token once; store it as a secret. <code>da auth token list</code> and <code>da auth token revoke</code> manage
-          them; you can also create tokens on your profile page.
-        </p>
-        <h2>Use it in CI</h2>
-        <Command text={ciScript} />
-        <p class="muted">
-          With <code>DA_TOKEN</code> and <code>DA_SERVER</code> set, <code>da</code> needs no login and no config file.
-        </p>
-      </section>
+        <section class="card">
+          <h2>Sign in</h2>
+          <Command text="da login" />
+          <p class="muted">
+            Asks for your email and password (the server is already set). Check with <code>da auth whoami</code>.
+          </p>
+          <h2>Create a token for scripts and CI</h2>
+          <Command text="da auth token create --name ci --ttl 90d --raw" />
+          <p class="muted">
+            Prints the token once; store it as a secret. <code>da auth token list</code> and <code>da auth token revoke</code> manage
+            them; you can also create tokens on your profile page.
+          </p>
+          <h2>Use it in CI</h2>
+          <Command text={ciScript} />
+          <p class="muted">
+            With <code>DA_TOKEN</code> and <code>DA_SERVER</code> set, <code>da</code> needs no login and no config file.
+          </p>
+        </section>
 
-      <section class="card">
-        <h2>Manual downloads</h2>
-        <Downloads manifest={manifest} />
-      </section>
+        <section class="card">
+          <h2>Manual downloads</h2>
+          <Downloads manifest={manifest} />
+        </section>
+      </>
     </Layout>
   );
 }

@@ -16,25 +16,27 @@ const SCRIPT_HEADERS = { "cache-control": "no-store" };
 export function distributionModule(ctx: AppContext) {
   const dist = new CliDistribution(ctx.config.cliDistDir, ctx.log);
   const installers = new Installers();
-  const baseUrl = (request: Request) => publicBaseUrl(request, ctx.config);
+  const baseUrl = (request: Request): string => publicBaseUrl(request, ctx.config);
 
   return new Elysia({ name: "distribution", seed: ctx.config.cliDistDir })
     .use(authGuard(ctx))
     .get("/cli/manifest.json", async ({ request, set }) => {
+      const base = baseUrl(request);
       const manifest = await dist.manifest();
       set.headers["cache-control"] = "no-cache";
       if (!manifest) return { version: ctx.version, commit: ctx.commit, targets: [] };
-      return withUrls(manifest, baseUrl(request));
+      return withUrls(manifest, base);
     })
     .get("/cli/download/:target", async ({ request, params }) => {
       const { entry, path } = await dist.builtTarget(params.target);
       return downloadResponse(request, entry, path);
     })
     .get("/cli/download", async ({ request, query, set }) => {
+      const base = baseUrl(request);
       const manifest = await dist.manifest();
       const target = matchTarget(query, manifest?.targets.map((x) => x.target) ?? []);
       set.status = 302;
-      set.headers.location = `${baseUrl(request)}/cli/download/${target}`;
+      set.headers.location = `${base}/cli/download/${target}`;
       return "";
     })
     .get("/cli/SHA256SUMS", async ({ set }) => {
@@ -43,12 +45,14 @@ export function distributionModule(ctx: AppContext) {
       return sha256sums(await dist.manifest());
     })
     .get("/cli/install.sh", ({ request }) => {
-      return new Response(installers.render("sh", baseUrl(request)), {
+      const base = baseUrl(request);
+      return new Response(installers.render("sh", base), {
         headers: { ...SCRIPT_HEADERS, "content-type": "text/x-shellscript; charset=utf-8" },
       });
     })
     .get("/cli/install.ps1", ({ request }) => {
-      return new Response(installers.render("ps1", baseUrl(request)), {
+      const base = baseUrl(request);
+      return new Response(installers.render("ps1", base), {
         headers: { ...SCRIPT_HEADERS, "content-type": "text/plain; charset=utf-8" },
       });
     })

@@ -1,8 +1,8 @@
 // The CLI build on disk (CLI_DIST_DIR, written by build.ts) and which target a client should get.
 // manifest.json is the source of truth: a target is served only when the manifest lists it and its
-// file exists. The manifest is cached and re-read when its mtime or size changes, so a rebuild
-// (build.ts writes manifest.json last, by rename) shows up without a restart and without a disk
-// read per request beyond one stat.
+// file exists. The manifest is cached and re-read when its mtime, size or inode changes, so a
+// rebuild (build.ts writes manifest.json last, by rename: a new inode) shows up without a restart
+// and costs no disk read per request beyond one stat.
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
@@ -33,7 +33,7 @@ const diskManifestSchema = z.object({
 export const NOT_BUILT_HINT = "run `bun run build` on the server to build the CLI binaries";
 
 export class CliDistribution {
-  private cached: { mtimeMs: number; size: number; manifest: DiskManifest | null } | null = null;
+  private cached: { mtimeMs: number; size: number; ino: number; manifest: DiskManifest | null } | null = null;
 
   constructor(
     readonly distDir: string,
@@ -51,9 +51,11 @@ export class CliDistribution {
       this.cached = null;
       return null;
     }
-    if (this.cached && this.cached.mtimeMs === info.mtimeMs && this.cached.size === info.size) return this.cached.manifest;
+    const { mtimeMs, size, ino } = info;
+    const c = this.cached;
+    if (c && c.mtimeMs === mtimeMs && c.size === size && c.ino === ino) return c.manifest;
     const manifest = await this.readManifest();
-    this.cached = { mtimeMs: info.mtimeMs, size: info.size, manifest };
+    this.cached = { mtimeMs, size, ino, manifest };
     return manifest;
   }
 
@@ -111,6 +113,7 @@ export type TargetQuery = { os?: string; arch?: string; libc?: string };
 /**
  * The target for `?os=&arch=[&libc=musl]` (uname spellings accepted: Darwin, x86_64, aarch64…).
  * A musl request falls back to the glibc build when no musl build exists (as install.sh does).
+ * The baseline (no-AVX2) build is picked only when nothing else for that os/arch is built.
  */
 export function matchTarget(query: TargetQuery, built: readonly string[]): string {
   if (!query.os || !query.arch) throw new BadRequest("Give both os and arch, e.g. /cli/download?os=linux&arch=x64");
@@ -122,9 +125,13 @@ export function matchTarget(query: TargetQuery, built: readonly string[]): strin
   if (libc && libc !== "musl" && libc !== "gnu" && libc !== "glibc") {
     throw new BadRequest(`Unknown libc "${query.libc}"; expected gnu or musl`);
   }
-  const wanted = TARGETS.filter((x) => x.os === os && x.arch === arch && !x.baseline);
-  const exact = wanted.find((x) => (libc === "musl" ? x.libc === "musl" : x.libc !== "musl"));
-  const candidates = [exact, ...wanted.filter((x) => x !== exact)].filter((x) => x !== undefined);
+  // Best first. A musl system can fall back to a glibc build (with gcompat); a glibc system never
+  // gets a musl build (its interpreter, /lib/ld-musl-*, is not there). The baseline build runs on
+  // every x64 CPU, so it is the last resort for x64.
+  const rank = (x: (typeof TARGETS)[number]) => (libc === "musl" && x.libc === "musl" ? 0 : 1) + (x.baseline ? 2 : 0);
+  const candidates = TARGETS.filter((x) => x.os === os && x.arch === arch && (libc === "musl" || x.libc !== "musl")).sort(
+    (a, b) => rank(a) - rank(b),
+  );
   if (candidates.length === 0) throw new NotFound(`No da CLI is made for ${os}/${arch}; known targets: ${TARGET_NAMES.join(", ")}`);
   const available = candidates.find((x) => built.includes(x.target));
   if (!available) throw new NotFound(`The da CLI for ${os}/${arch} is not built on this server; ${NOT_BUILT_HINT}`);

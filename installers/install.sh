@@ -1,0 +1,307 @@
+#!/bin/sh
+# Installs (or upgrades) `da`, the Agnes command-line client, from the Agnes server that served
+# this script, and points `da` at that server.
+#
+#   curl -fsSL https://agnes.example.com/cli/install.sh | sh
+#   curl -fsSL https://agnes.example.com/cli/install.sh | sh -s -- --print-target
+#
+# Environment:
+#   DA_INSTALL_DIR    where `da` goes (default: ~/.local/bin)
+#   DA_CONFIG_DIR     the CLI's config dir (default: $XDG_CONFIG_HOME/da, else ~/.config/da)
+#   DA_INSTALL_TARGET force a build, e.g. linux-x64-baseline, when detection picks the wrong one
+#   DA_INSTALL_PRINT_TARGET=1 (or --print-target)
+#                     print the build this machine would get, change nothing, and exit
+#   DA_INSTALL_CPUINFO where to read CPU flags from (default: /proc/cpuinfo)
+#
+# The whole script is one `main` called on the last line, so a download cut short runs nothing.
+# It never edits shell start-up files: it prints a PATH hint instead.
+set -eu
+
+AGNES_SERVER='__AGNES_SERVER_URL__'
+
+say() { printf '%s\n' "$*"; }
+warn() { printf 'warning: %s\n' "$*" >&2; }
+fail() {
+	printf 'error: %s\n' "$*" >&2
+	exit 1
+}
+has() { command -v "$1" >/dev/null 2>&1; }
+
+# --- downloading -----------------------------------------------------------------------------
+
+DOWNLOADER=''
+pick_downloader() {
+	if has curl; then
+		DOWNLOADER=curl
+	elif has wget; then
+		DOWNLOADER=wget
+	else
+		fail "neither curl nor wget is installed; install one of them and run this again"
+	fi
+}
+
+# fetch URL: print the body on stdout (small things: the manifest).
+fetch() {
+	if [ "$DOWNLOADER" = curl ]; then
+		curl -fsSL --proto '=http,https' "$1"
+	else
+		wget -q -O - "$1"
+	fi
+}
+
+# download URL FILE: with a progress bar when stderr is a terminal.
+download() {
+	dl_url=$1
+	dl_out=$2
+	if [ "$DOWNLOADER" = curl ]; then
+		set -- -fL --proto '=http,https' --retry 2
+		# Ask for the precompressed copy when this curl can decompress it (about half the bytes).
+		if curl --version 2>/dev/null | grep -qi 'libz'; then set -- "$@" --compressed; fi
+		if [ -t 2 ]; then set -- "$@" --progress-bar; else set -- "$@" -sS; fi
+		curl "$@" -o "$dl_out" "$dl_url"
+	elif [ -t 2 ] && wget --help 2>&1 | grep -q -- '--show-progress'; then
+		wget -q --show-progress -O "$dl_out" "$dl_url"
+	else
+		wget -q -O "$dl_out" "$dl_url"
+	fi
+}
+
+HASHER=''
+pick_hasher() {
+	if has sha256sum; then
+		HASHER=sha256sum
+	elif has shasum; then
+		HASHER=shasum
+	elif has openssl; then
+		HASHER=openssl
+	else
+		fail "no sha256sum, shasum or openssl found to verify the download; install one and run this again"
+	fi
+}
+
+sha256_of() {
+	case "$HASHER" in
+	sha256sum) sha256sum "$1" | cut -d ' ' -f 1 ;;
+	shasum) shasum -a 256 "$1" | cut -d ' ' -f 1 ;;
+	*) openssl dgst -sha256 -r "$1" | cut -d ' ' -f 1 ;;
+	esac
+}
+
+# --- the manifest (JSON, read without jq: one target object per line after splitting on braces) --
+
+MANIFEST=''
+# Each JSON object on a line of its own: the targets' fields never share a line with another's.
+manifest_lines() {
+	# shellcheck disable=SC2020 # both braces become newlines, on purpose
+	printf '%s\n' "$MANIFEST" | tr '{}' '\n\n'
+}
+manifest_version() {
+	manifest_lines | sed -n 's/.*"version" *: *"\([^"]*\)".*/\1/p' | head -n 1
+}
+manifest_targets() {
+	manifest_lines | sed -n 's/.*"target" *: *"\([^"]*\)".*/\1/p'
+}
+# manifest_string TARGET FIELD: a string field of one target.
+manifest_string() {
+	manifest_lines | grep "\"target\" *: *\"$1\"" | sed -n "s/.*\"$2\" *: *\"\([^\"]*\)\".*/\1/p" | head -n 1
+}
+is_built() { manifest_targets | grep -qx -e "$1"; }
+
+# --- which build this machine needs ----------------------------------------------------------
+
+detect_os() {
+	case "$(uname -s)" in
+	Linux) echo linux ;;
+	Darwin) echo darwin ;;
+	MINGW* | MSYS* | CYGWIN* | Windows_NT)
+		fail "this is Windows: install with PowerShell instead: irm $AGNES_SERVER/cli/install.ps1 | iex" ;;
+	*) fail "unsupported operating system: $(uname -s) (da is built for Linux, macOS and Windows)" ;;
+	esac
+}
+
+detect_arch() {
+	case "$(uname -m)" in
+	x86_64 | amd64 | x64) arch=x64 ;;
+	aarch64 | arm64 | armv8*) arch=arm64 ;;
+	*) fail "unsupported CPU architecture: $(uname -m) (da is built for x86_64 and arm64)" ;;
+	esac
+	# An arm64 Mac running this shell under Rosetta reports x86_64; give it the native build.
+	if [ "$1" = darwin ] && [ "$arch" = x64 ] && [ "$(sysctl -n sysctl.proc_translated 2>/dev/null || true)" = 1 ]; then
+		arch=arm64
+	fi
+	echo "$arch"
+}
+
+is_musl() {
+	if ldd --version 2>&1 | grep -qi musl; then return 0; fi
+	for f in /lib/ld-musl-*; do
+		if [ -e "$f" ]; then return 0; fi
+	done
+	return 1
+}
+
+lacks_avx2() {
+	cpuinfo="${DA_INSTALL_CPUINFO:-/proc/cpuinfo}"
+	[ -r "$cpuinfo" ] && ! grep -qi 'avx2' "$cpuinfo"
+}
+
+choose_target() {
+	if [ -n "${DA_INSTALL_TARGET:-}" ]; then
+		is_built "$DA_INSTALL_TARGET" || fail "DA_INSTALL_TARGET=$DA_INSTALL_TARGET is not built on this server (built: $(manifest_targets | tr '\n' ' '))"
+		echo "$DA_INSTALL_TARGET"
+		return
+	fi
+	# `|| exit 1`: bash outside POSIX mode does not carry `set -e` into $( ).
+	os=$(detect_os) || exit 1
+	arch=$(detect_arch "$os") || exit 1
+	target="$os-$arch"
+	if [ "$os" = linux ]; then
+		if is_musl; then
+			if is_built "$target-musl"; then
+				target="$target-musl"
+			else
+				warn "this system uses musl libc but the server has no $target-musl build; trying $target (needs gcompat)"
+			fi
+		elif [ "$arch" = x64 ] && lacks_avx2; then
+			if is_built "$target-baseline"; then
+				target="$target-baseline"
+			else
+				warn "this CPU lacks AVX2 but the server has no $target-baseline build; trying $target"
+			fi
+		fi
+	fi
+	# The baseline build runs on every x64 CPU: use it when it is all the server has.
+	if ! is_built "$target" && is_built "$target-baseline"; then target="$target-baseline"; fi
+	is_built "$target" || fail "the server at $AGNES_SERVER has no da build for $target (built: $(manifest_targets | tr '\n' ' ')); an administrator can run \`bun run build\` there"
+	echo "$target"
+}
+
+# --- installing ------------------------------------------------------------------------------
+
+version_of() {
+	"$1" --version 2>/dev/null | grep -o '[0-9][0-9]*\.[0-9][0-9]*\.[0-9][0-9A-Za-z.+-]*' | head -n 1
+}
+
+config_dir() {
+	if [ -n "${DA_CONFIG_DIR:-}" ]; then
+		echo "$DA_CONFIG_DIR"
+	elif [ -n "${XDG_CONFIG_HOME:-}" ]; then
+		echo "$XDG_CONFIG_HOME/da"
+	else
+		echo "$HOME/.config/da"
+	fi
+}
+
+# Replace the `server:` line of config.yml (or add one), keeping every other line as it was.
+# (sh has no local variables: the cfg_ prefix keeps these apart from main's.)
+write_server_config() {
+	cfg_dir=$(config_dir)
+	mkdir -p "$cfg_dir"
+	cfg_file="$cfg_dir/config.yml"
+	cfg_tmp="$cfg_file.tmp.$$"
+	if [ -f "$cfg_file" ]; then
+		awk -v line="server: $AGNES_SERVER" '
+			/^server[ \t]*:/ { if (!done) print line; done = 1; next }
+			{ print }
+			END { if (!done) print line }
+		' "$cfg_file" >"$cfg_tmp"
+	else
+		printf 'server: %s\n' "$AGNES_SERVER" >"$cfg_tmp"
+	fi
+	mv -f "$cfg_tmp" "$cfg_file"
+	say "Server set to $AGNES_SERVER in $cfg_file"
+}
+
+path_hint() {
+	case ":$PATH:" in
+	*":$1:"*) return ;;
+	esac
+	say ""
+	say "$1 is not on your PATH. Add it in your shell's start-up file (~/.profile, ~/.bashrc, ~/.zshrc):"
+	say "  export PATH=\"$1:\$PATH\""
+	case "${SHELL:-}" in
+	*/fish) say "or, for fish: fish_add_path $1" ;;
+	esac
+}
+
+TMPFILE=''
+cleanup() { if [ -n "$TMPFILE" ]; then rm -f "$TMPFILE"; fi; }
+
+main() {
+	print_only="${DA_INSTALL_PRINT_TARGET:-}"
+	for arg in "$@"; do
+		case "$arg" in
+		--print-target) print_only=1 ;;
+		-h | --help)
+			say "usage: curl -fsSL $AGNES_SERVER/cli/install.sh | sh [-s -- --print-target]"
+			say "env: DA_INSTALL_DIR (default ~/.local/bin), DA_CONFIG_DIR, DA_INSTALL_TARGET, DA_INSTALL_PRINT_TARGET=1"
+			return 0
+			;;
+		*) fail "unknown option: $arg (known: --print-target, --help)" ;;
+		esac
+	done
+
+	pick_downloader
+	pick_hasher
+	MANIFEST=$(fetch "$AGNES_SERVER/cli/manifest.json") ||
+		fail "cannot reach the Agnes server at $AGNES_SERVER (could not fetch $AGNES_SERVER/cli/manifest.json)"
+	version=$(manifest_version)
+	[ -n "$version" ] || fail "$AGNES_SERVER/cli/manifest.json is not an Agnes CLI manifest"
+	target=$(choose_target) || exit 1
+	if [ "$print_only" = 1 ]; then
+		echo "$target"
+		return 0
+	fi
+	expected=$(manifest_string "$target" sha256)
+	[ -n "$expected" ] || fail "the manifest has no checksum for $target"
+
+	dir="${DA_INSTALL_DIR:-$HOME/.local/bin}"
+	mkdir -p "$dir" || fail "cannot create $dir"
+	dest="$dir/da"
+	old=''
+	if [ -x "$dest" ]; then old=$(version_of "$dest" || true); fi
+
+	if [ -x "$dest" ] && [ "$(sha256_of "$dest")" = "$expected" ]; then
+		say "da $version ($target) is already installed at $dest"
+	else
+		say "Downloading da $version for $target from $AGNES_SERVER"
+		# Same directory as the destination, so the final mv is an atomic rename.
+		TMPFILE="$dir/.da.download.$$"
+		trap cleanup EXIT
+		trap 'cleanup; exit 130' INT TERM
+		download "$AGNES_SERVER/cli/download/$target" "$TMPFILE" ||
+			fail "download of $AGNES_SERVER/cli/download/$target failed; $dest was not changed"
+		actual=$(sha256_of "$TMPFILE")
+		if [ "$actual" != "$expected" ]; then
+			fail "checksum mismatch for da-$target: expected $expected, got $actual. Not installing; $dest was not changed"
+		fi
+		chmod 755 "$TMPFILE"
+		if [ "${target#darwin-}" != "$target" ] && has codesign; then
+			# Cross-compiled Mach-O signatures have been rejected by Gatekeeper: re-sign ad hoc.
+			codesign --remove-signature "$TMPFILE" 2>/dev/null || true
+			codesign -fs - "$TMPFILE" >/dev/null 2>&1 || warn "codesign could not re-sign da; macOS may refuse to run it"
+		fi
+		"$TMPFILE" --version >/dev/null 2>&1 ||
+			fail "the downloaded da does not run on this machine ($target); $dest was not changed"
+		mv -f "$TMPFILE" "$dest"
+		TMPFILE=''
+		if [ -n "$old" ] && [ "$old" != "$version" ]; then
+			say "Upgraded da $old -> $version at $dest"
+		elif [ -n "$old" ]; then
+			say "Reinstalled da $version at $dest"
+		else
+			say "Installed da $version at $dest"
+		fi
+	fi
+
+	write_server_config
+	"$dest" --version || fail "$dest --version failed after installing"
+	path_hint "$dir"
+	say ""
+	say "Next steps:"
+	say "  da login                   sign in to $AGNES_SERVER"
+	say "  da auth whoami             check who you are signed in as"
+	say "  da auth token create       a token for scripts and CI (use it as DA_TOKEN)"
+}
+
+main "$@"
