@@ -7,8 +7,15 @@ import type { Role } from "../shared/contract";
 
 export type SessionClaims = { sub: string; jti: string; exp: number; iat?: number };
 
+// Verifying an HS256 JWT costs about as much as the rest of an authenticated request. A token
+// string that verified once verifies again under the same key, so the claims of recently seen
+// tokens are kept (bounded; oldest dropped first). Expiry is still checked on every use, and
+// whether the session still works is decided by the auth state, not here.
+const VERIFIED_CACHE_SIZE = 10_000;
+
 export class SessionSigner {
   private readonly jwt;
+  private readonly verified = new Map<string, SessionClaims>();
 
   constructor(secret: string, private readonly clock: Clock) {
     this.jwt = jwt({ name: "jwt", secret, alg: "HS256" }).decorator.jwt;
@@ -27,9 +34,27 @@ export class SessionSigner {
 
   /** The claims of a valid, unexpired session token, else null. */
   async verify(token: string): Promise<SessionClaims | null> {
+    const known = this.verified.get(token);
+    if (known) return known.exp * 1000 > this.clock.now().getTime() ? known : this.forget(token);
+    const claims = await this.verifySignature(token);
+    if (claims) this.remember(token, claims);
+    return claims;
+  }
+
+  private async verifySignature(token: string): Promise<SessionClaims | null> {
     const payload = await this.jwt.verify(token, { currentDate: this.clock.now(), algorithms: ["HS256"] });
     if (!payload || payload.typ !== "session") return null;
     if (typeof payload.sub !== "string" || typeof payload.jti !== "string" || typeof payload.exp !== "number") return null;
     return { sub: payload.sub, jti: payload.jti, exp: payload.exp, iat: payload.iat };
+  }
+
+  private remember(token: string, claims: SessionClaims): void {
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, claims);
+  }
+
+  private forget(token: string): null {
+    this.verified.delete(token);
+    return null;
   }
 }
