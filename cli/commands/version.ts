@@ -43,7 +43,12 @@ async function version(ctx: Context): Promise<void> {
   if (serverVersion.version !== CLI_VERSION) {
     warn(`da ${CLI_VERSION} and the server's ${serverVersion.version} differ`);
   }
-  if (manifest && manifest.version !== CLI_VERSION) info("a newer da is available: run `da update`");
+  if (manifest && manifest.version !== CLI_VERSION) info(offerLine(manifest.version));
+}
+
+function offerLine(offered: string): string {
+  const newer = Bun.semver.order(offered, CLI_VERSION) > 0;
+  return newer ? `a newer da (${offered}) is available: run \`da update\`` : `the server offers da ${offered}; run \`da update\` to match it`;
 }
 
 export const versionCommand: Command = {

@@ -84,9 +84,22 @@ describe("da version", () => {
       expect(result.code).toBe(0);
       expect(result.stdout).toContain("server 9.9.9");
       expect(result.stderr).toContain(`warning: da ${CLI_VERSION} and the server's 9.9.9 differ`);
-      expect(result.stderr).toContain("a newer da is available: run `da update`");
+      expect(result.stderr).toContain("a newer da (9.9.9) is available: run `da update`");
       const json = await runDa(["version", "--json"], { env: { ...box.env, DA_SERVER: fake.url } });
       expect(JSON.parse(json.stdout)).toMatchObject({ server: { version: "9.9.9" }, available: "9.9.9" });
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  test("an older da on the server is not called newer", async () => {
+    const box = sandbox();
+    const fake = fakeServer({ version: "0.0.1", manifest: manifestFor("0.0.1", new Uint8Array([1])) });
+    try {
+      const result = await runDa(["version"], { env: { ...box.env, DA_SERVER: fake.url } });
+      expect(result.code).toBe(0);
+      expect(result.stderr).not.toContain("newer");
+      expect(result.stderr).toContain("the server offers da 0.0.1; run `da update` to match it");
     } finally {
       await fake.stop();
     }
