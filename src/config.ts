@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { publicUrlSchema } from "./http/public-url";
+import { defaultSender, mailboxSchema, type Mailbox } from "./mail/address";
 
 export type Config = {
   port: number;
@@ -19,6 +20,8 @@ export type Config = {
   adminPassword: string | null;
   cliDistDir: string;
   smtpUrl: string | null;
+  /** The From of outgoing mail: SMTP_FROM, else a default built from PUBLIC_URL. */
+  smtpFrom: Mailbox;
 };
 
 export class ConfigError extends Error {}
@@ -46,9 +49,21 @@ const fields = {
   AGNES_ADMIN_EMAIL: z.string().trim().toLowerCase().email("expected an email address"),
   AGNES_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters"),
   CLI_DIST_DIR: z.string().min(1, "expected a directory path"),
-  SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, "expected smtp://host:port or smtps://user:pass@host:port"),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, "expected smtp://host:port or smtps://user:pass@host:port")
+    .refine(hasHost, "expected smtp://host:port or smtps://user:pass@host:port (percent-encode @ : / in the user name or password)"),
+  SMTP_FROM: mailboxSchema,
 };
 type FieldName = keyof typeof fields;
+
+function hasHost(url: string): boolean {
+  try {
+    return new URL(url).hostname !== "";
+  } catch {
+    return false;
+  }
+}
 
 function read<K extends FieldName>(env: Record<string, string | undefined>, name: K): z.output<(typeof fields)[K]> | undefined {
   const raw = env[name];
@@ -79,6 +94,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if ((adminEmail === null) !== (adminPassword === null)) {
     throw new ConfigError("AGNES_ADMIN_EMAIL and AGNES_ADMIN_PASSWORD: set both or neither");
   }
+  const publicUrl = read(env, "PUBLIC_URL") ?? null;
   const dataDir = resolve(read(env, "DATA_DIR") ?? "./data");
   const stateDir = join(dataDir, "state");
   try {
@@ -91,7 +107,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: read(env, "HOST") ?? "0.0.0.0",
     dataDir,
     stateDir,
-    publicUrl: read(env, "PUBLIC_URL") ?? null,
+    publicUrl,
     trustProxy: read(env, "TRUST_PROXY") ?? false,
     jwtSecret: loadJwtSecret(stateDir, read(env, "JWT_SECRET_KEY")),
     sessionTtlHours: read(env, "SESSION_TTL_HOURS") ?? 24,
@@ -100,5 +116,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminPassword,
     cliDistDir: resolve(read(env, "CLI_DIST_DIR") ?? "./dist/cli"),
     smtpUrl: read(env, "SMTP_URL") ?? null,
+    smtpFrom: read(env, "SMTP_FROM") ?? defaultSender(publicUrl),
   };
 }

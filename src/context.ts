@@ -13,6 +13,7 @@ import { AuditService } from "./modules/audit/service";
 import { listAuthUsers } from "./modules/users/repository";
 import { listLiveSessions } from "./modules/accounts/sessions-repository";
 import { listLiveTokens } from "./modules/tokens/repository";
+import { createSmtpMailer, type Mailer } from "./mail/mailer";
 import { VERSION } from "./version";
 
 export type AppContext = {
@@ -28,6 +29,8 @@ export type AppContext = {
   signer: SessionSigner;
   loginLimiter: LoginRateLimiter;
   reveals: OneTimeReveals;
+  /** Outgoing mail through SMTP_URL; null when it is not set (reset links are then passed on by hand). */
+  mailer: Mailer | null;
   /** The one-time code /setup asks for while no user exists; null once someone exists. */
   setupCode: { value: string | null };
 };
@@ -59,6 +62,7 @@ export async function createContext(deps: {
     signer: new SessionSigner(deps.config.jwtSecret, deps.clock),
     loginLimiter: new LoginRateLimiter(deps.clock),
     reveals: new OneTimeReveals(deps.clock),
+    mailer: deps.config.smtpUrl ? createSmtpMailer(deps.config.smtpUrl, deps.config.smtpFrom) : null,
     setupCode: { value: null },
   };
 }

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   setInterval(() => ctx.authState.pruneExpired(ctx.clock.now()), 10 * 60_000).unref();
   const app = createApp(ctx).listen({ port: config.port, hostname: config.host });
   const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${app.server!.port}`;
-  log.info("server.listening", { url, data_dir: config.dataDir, version: ctx.version });
+  log.info("server.listening", { url, data_dir: config.dataDir, version: ctx.version, mail: ctx.mailer?.server ?? "off" });
 
   const shutdown = async (signal: string) => {
     log.info("server.stopping", { signal });

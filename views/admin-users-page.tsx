@@ -6,6 +6,9 @@ import { Pager } from "./components/pager";
 import { Time } from "./components/time";
 import { Layout } from "./layout";
 
+/** A reset link shown once after "Reset link" was pressed, and whom it was emailed to (null: not emailed). */
+export type RevealedResetLink = { url: string; emailedTo: string | null };
+
 export type AdminUsersFilter = { q: string; role: string; status: string };
 
 export type AdminUsersProps = {
@@ -17,8 +20,7 @@ export type AdminUsersProps = {
   filter: AdminUsersFilter;
   /** This page's own path and query, so each form returns here after its POST. */
   back: string;
-  /** A reset link to show once, after "Reset link" was pressed. */
-  revealedLink: string | null;
+  revealedLink: RevealedResetLink | null;
 };
 
 function RoleOptions({ selected, any }: { selected: string; any?: boolean }) {
@@ -101,18 +103,27 @@ function AddUserForm({ csrf, back }: { csrf: string; back: string }) {
   );
 }
 
-function Reveal({ link }: { link: string }) {
+function Reveal({ link }: { link: RevealedResetLink }) {
   return (
     <div class="reveal" role="status">
-      <p>
-        <strong>Copy this reset link now</strong> — it is shown only once and works once, for 24 hours. Agnes does not
-        email it: pass it to the user yourself.
-      </p>
+      {link.emailedTo ? (
+        <p>
+          <strong>
+            Reset link emailed to <span safe>{link.emailedTo}</span>.
+          </strong>{" "}
+          It works once, for 24 hours. It is also shown here, only this once, in case the email does not arrive.
+        </p>
+      ) : (
+        <p>
+          <strong>Copy this reset link now</strong> — it is shown only once and works once, for 24 hours. It was not
+          emailed: pass it to the user yourself.
+        </p>
+      )}
       <div class="row">
         <code class="reset-link" safe>
-          {link}
+          {link.url}
         </code>
-        <CopyButton text={link} />
+        <CopyButton text={link.url} />
       </div>
     </div>
   );

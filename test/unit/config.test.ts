@@ -40,11 +40,32 @@ test.each([
   ["PUBLIC_URL", "https://x.example/$(id)"],
   ["PUBLIC_URL", "ftp://x.example"],
   ["AGNES_ADMIN_EMAIL", "not-an-email"],
+  ["SMTP_URL", "mail.example.com:25"],
+  ["SMTP_URL", "smtp://:25"],
+  ["SMTP_FROM", "not an address"],
+  ["SMTP_FROM", "a@example.com,b@example.com"],
+  ["SMTP_FROM", "Agnes <a@example.com>\r\nBcc: b@example.com"],
 ])("%s=%p stops start-up with a message naming the variable", (name, value) => {
   const env: Record<string, string> = { DATA_DIR: dataDir(), [name]: value };
   if (name === "AGNES_ADMIN_EMAIL") env.AGNES_ADMIN_PASSWORD = "long-enough-password";
   expect(() => loadConfig(env)).toThrow(ConfigError);
   expect(() => loadConfig(env)).toThrow(new RegExp(`^${name}`));
+});
+
+test("SMTP_FROM is parsed into a name and an address; without it the sender comes from PUBLIC_URL", () => {
+  const from = (env: Record<string, string>) => loadConfig({ DATA_DIR: dataDir(), ...env }).smtpFrom;
+  expect(from({ SMTP_FROM: "ops@example.com" })).toEqual({ name: "", address: "ops@example.com" });
+  expect(from({ SMTP_FROM: '"Agnes, Data Team" <agnes@example.com>' })).toEqual({ name: "Agnes, Data Team", address: "agnes@example.com" });
+  expect(from({ PUBLIC_URL: "https://agnes.example.com/base" })).toEqual({ name: "Agnes", address: "no-reply@agnes.example.com" });
+  expect(from({ PUBLIC_URL: "http://10.0.0.5:8000" })).toEqual({ name: "Agnes", address: "agnes@localhost" });
+  expect(from({})).toEqual({ name: "Agnes", address: "agnes@localhost" });
+});
+
+test("SMTP_URL is kept as given; a bad one is refused without echoing its password", () => {
+  const url = "smtps://mailer:p%40ss@smtp.example.com:465";
+  expect(loadConfig({ DATA_DIR: dataDir(), SMTP_URL: url }).smtpUrl).toBe(url);
+  expect(loadConfig({ DATA_DIR: dataDir() }).smtpUrl).toBeNull();
+  expect(() => loadConfig({ DATA_DIR: dataDir(), SMTP_URL: "smtp://mailer:hunter22@" })).toThrow(/^SMTP_URL: (?!.*hunter22)/);
 });
 
 test("AGNES_ADMIN_EMAIL without a password is refused", () => {

@@ -1,5 +1,6 @@
-// Password reset links, handed out by an admin (there is no self-service "forgot password": Agnes
-// sends no email yet, so `email_sent` is always false and the admin passes the link on).
+// Password reset links, handed out by an admin (there is no self-service "forgot password"). With
+// SMTP_URL set the link is also emailed to the user after the commit (`email_sent` says whether the
+// server accepted it); the admin always gets the link back to pass on.
 //   token    32 random bytes, base64url (43 characters); only SHA-256(token) is stored
 //   expiry   24 h after issue (the app clock), single-use
 //   newer    issuing a link deletes the user's older unused links; setting a password (by an admin
@@ -15,6 +16,7 @@ import type { ResetLink } from "../../shared/contract";
 import { endAllSessions, forgetSessions } from "../accounts/sessions";
 import { findUserById, setPasswordHash } from "../users/repository";
 import { assertStillAdmin, type AdminCall } from "../users/service";
+import { emailResetLink } from "./email";
 import {
   deleteUnusedPasswordResetsOfUser,
   findPasswordResetByHash,
@@ -39,7 +41,7 @@ export async function issueResetLink(ctx: AppContext, call: AdminCall, userId: s
   const token = randomBytes(32).toString("base64url");
   const now = ctx.clock.now();
   const expiresAt = new Date(now.getTime() + RESET_TTL_MS);
-  await ctx.db.transaction(async (tx) => {
+  const user = await ctx.db.transaction(async (tx) => {
     await assertStillAdmin(tx, call);
     const user = await findUserById(tx, userId);
     if (!user) throw new NotFound("User not found");
@@ -47,8 +49,11 @@ export async function issueResetLink(ctx: AppContext, call: AdminCall, userId: s
     await deleteUnusedPasswordResetsOfUser(tx, userId);
     await insertPasswordReset(tx, { id: randomUUID(), userId, tokenHash: hashSecret(token), createdBy: call.actor.id, createdAt: now, expiresAt });
     await ctx.audit.record(tx, { actor: call.actor, action: "user.reset_link", target: userId, params: { expires_at: expiresAt.toISOString() }, ip: call.ip });
+    return { id: user.id, email: user.email };
   });
-  return { reset_token: token, reset_url: `${baseUrl}${RESET_PATH}?token=${encodeURIComponent(token)}`, email_sent: false };
+  const url = `${baseUrl}${RESET_PATH}?token=${encodeURIComponent(token)}`;
+  const emailSent = await emailResetLink(ctx, call, user, { url, token });
+  return { reset_token: token, reset_url: url, email_sent: emailSent };
 }
 
 type ValidLink = { resetId: string; user: { id: string; email: string } };

@@ -10,7 +10,7 @@ import { HttpError } from "../../http/errors";
 import { pageContext, redirectWithFlash, type Flash } from "../../http/page";
 import { publicBaseUrl } from "../../http/public-url";
 import { safeNextPath } from "../../http/safe-next";
-import { AdminUsersPage } from "../../../views/admin-users-page";
+import { AdminUsersPage, type RevealedResetLink } from "../../../views/admin-users-page";
 import { AdminUserDeletePage } from "../../../views/admin-user-delete-page";
 import { issueResetLink } from "../password-reset/service";
 import { adminUserForm, adminUsersQuery, userIdParams } from "./model";
@@ -45,6 +45,19 @@ async function formAction(set: SetLike, cookie: CookieJar, back: string | undefi
   }
 }
 
+/** A reveal holds one string: the link and whom it was emailed to, as JSON. */
+function takeRevealedLink(ctx: AppContext, me: Principal, id: string | undefined): RevealedResetLink | null {
+  const value = ctx.reveals.take(revealOwner(me), id);
+  if (!value) return null;
+  try {
+    const parsed = JSON.parse(value) as Partial<RevealedResetLink>;
+    if (typeof parsed.url !== "string") return null;
+    return { url: parsed.url, emailedTo: typeof parsed.emailedTo === "string" ? parsed.emailedTo : null };
+  } catch {
+    return null;
+  }
+}
+
 function intOr(value: string | undefined, fallback: number): number {
   return value && /^\d{1,9}$/.test(value) ? Number(value) : fallback;
 }
@@ -67,7 +80,7 @@ export function usersPages(ctx: AppContext) {
         offset: intOr(query.offset, 0),
       });
       const url = requestUrl(request);
-      const revealedLink = ctx.reveals.take(revealOwner(me), page.flash?.reveal);
+      const revealedLink = takeRevealedLink(ctx, me, page.flash?.reveal);
       return (
         <AdminUsersPage page={page} users={result.users} total={result.total} limit={result.limit} offset={result.offset} filter={filter} back={url.pathname + url.search} revealedLink={revealedLink} />
       );
@@ -96,7 +109,11 @@ export function usersPages(ctx: AppContext) {
       formAction(set, cookie, body.back, async () => {
         const link = await issueResetLink(ctx, adminCall(me, ip), params.id, publicBaseUrl(request, ctx.config));
         const user = await getUser(ctx, params.id);
-        return { kind: "ok", message: `Reset link for ${user.email} created.`, reveal: ctx.reveals.put(revealOwner(me), link.reset_url) };
+        const revealed: RevealedResetLink = { url: link.reset_url, emailedTo: link.email_sent ? user.email : null };
+        const reveal = ctx.reveals.put(revealOwner(me), JSON.stringify(revealed));
+        if (link.email_sent) return { kind: "ok", message: `Reset link for ${user.email} created and emailed to them.`, reveal };
+        if (ctx.mailer) return { kind: "error", message: `Reset link for ${user.email} created, but emailing it failed: pass it on yourself.`, reveal };
+        return { kind: "ok", message: `Reset link for ${user.email} created.`, reveal };
       }), { auth: "admin", params: userIdParams, body: adminUserForm })
     .post(`${LIST_PATH}/:id/password`, ({ me, ip, body, params, set, cookie }) =>
       formAction(set, cookie, body.back, async () => {
