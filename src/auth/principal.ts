@@ -30,9 +30,18 @@ function readCookie(header: string | null, name: string): string | null {
   if (!header) return null;
   for (const part of header.split(";")) {
     const [key, ...rest] = part.trim().split("=");
-    if (key === name) return decodeURIComponent(rest.join("="));
+    if (key === name) return decodedOrNull(rest.join("="));
   }
   return null;
+}
+
+/** A cookie value that is not valid percent-encoding is no credential at all (not a 500). */
+function decodedOrNull(value: string): string | null {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return null;
+  }
 }
 
 export async function resolvePrincipal(ctx: AppContext, request: Request, ip: string | null): Promise<Principal | null> {

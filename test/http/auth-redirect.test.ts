@@ -29,6 +29,15 @@ describe("not signed in", () => {
     expect(res.headers.get("location")).toStartWith("/login?next=");
   });
 
+  test("a cookie that is not valid percent-encoding counts as no cookie (not a 500)", async () => {
+    const cookie = "access_token=%E0%A4%A";
+    const page = await t.handle("/dashboard", { headers: { ...html, cookie } });
+    expect(page.status).toBe(302);
+    const api = await t.handle("/auth/me", { headers: { cookie } });
+    expect(api.status).toBe(401);
+    expect(await api.json()).toEqual({ detail: expect.any(String) });
+  });
+
   test("an empty Accept and */* count as a browser navigation", async () => {
     for (const accept of ["", "*/*"]) {
       const res = await t.handle("/dashboard", { headers: { accept } });
