@@ -141,7 +141,7 @@ describe("session only, own tokens only", () => {
     await t.createUser("ana@example.com", "ana-password-1");
     const ana = await t.login("ana@example.com", "ana-password-1");
     const mine = await pat(admin);
-    for (const path of [`/auth/tokens/${mine.id}`, "/auth/tokens/0123456789abcdef0123456789abcdef"]) {
+    for (const path of [`/auth/tokens/${mine.id}`, "/auth/tokens/0123456789abcdef0123456789abcdef", `/auth/tokens/${"x".repeat(300)}`, "/auth/tokens/%27%20OR%201=1"]) {
       expect((await t.api("GET", path, { token: ana })).status).toBe(404);
       expect((await t.api("DELETE", path, { token: ana })).status).toBe(404);
     }
@@ -237,6 +237,7 @@ describe("admin", () => {
     expect((await t.api("GET", "/auth/admin/tokens", { token: ana })).status).toBe(403);
     expect((await t.api("DELETE", `/auth/admin/tokens/${id}`, { token: ana })).status).toBe(403);
     expect((await t.api("DELETE", "/auth/admin/tokens/nope", { token: admin })).status).toBe(404);
+    expect((await t.api("DELETE", `/auth/admin/tokens/${"x".repeat(300)}`, { token: admin })).status).toBe(404);
     expect((await t.api("DELETE", `/auth/admin/tokens/${id}`, { token: admin })).status).toBe(204);
     expect((await t.api("GET", "/auth/me", { token })).status).toBe(401);
     expect((await t.api("DELETE", `/auth/admin/tokens/${id}`, { token: admin })).status).toBe(204);

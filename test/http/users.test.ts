@@ -72,6 +72,9 @@ describe("create and read", () => {
     [{ email: "not-an-email" }, 400, "valid email"],
     [{ email: "two@@example.com" }, 400, "valid email"],
     [{ email: "" }, 400, "valid email"],
+    [{ email: "a\u0000b@example.com" }, 400, "valid email"],
+    [{ email: "a,b@example.com" }, 400, "valid email"],
+    [{ email: "a@example" }, 400, "valid email"],
     [{ name: "no email" }, 422, "email"],
     [{ email: 42 }, 422, "email"],
     [{ email: "x@example.com", active: "yes", password: 12345678 }, 422, "password"],
@@ -148,6 +151,12 @@ describe("list, filter, page", () => {
     expect((await t.api("GET", "/api/users?active=maybe", { token: admin })).status).toBe(422);
     expect((await t.api("GET", "/api/users?limit=-1", { token: admin })).status).toBe(422);
     expect((await t.api("GET", "/api/users?offset=abc", { token: admin })).status).toBe(422);
+    for (const huge of ["9223372036854775807", "99999999999999999999", "10000001"]) {
+      expect((await t.api("GET", `/api/users?offset=${huge}`, { token: admin })).status).toBe(422);
+      expect((await t.api("GET", `/api/users?limit=${huge}`, { token: admin })).status).toBe(422);
+      expect((await t.handle(`/admin/users?offset=${huge}`, { headers: { accept: "text/html", authorization: `Bearer ${admin}` } })).status).toBe(200);
+    }
+    expect((await t.api("GET", "/api/users?offset=10000000", { token: admin })).status).toBe(200);
   });
 });
 

@@ -5,7 +5,7 @@ import { createTestApp, ADMIN_EMAIL, type TestApp } from "../helpers/app";
 import { Conflict, Forbidden } from "../../src/http/errors";
 import { findUserByEmail } from "../../src/modules/users/repository";
 import { createUser, deleteUser, parseEmail, parseRole, SAFEGUARD, updateUser, type AdminCall } from "../../src/modules/users/service";
-import { pageWindow } from "../../src/modules/users/model";
+import { pageWindow } from "../../src/http/paging";
 
 // argon2 (~80 ms a hash, several times that on a busy 2-core runner) makes some tests take seconds.
 setDefaultTimeout(30_000);

@@ -7,7 +7,7 @@ import type { AuditEntry } from "../../shared/contract";
 import { authGuard } from "../../http/auth-guard";
 import { pageContext } from "../../http/page";
 import { AdminAuditPage } from "../../../views/admin-audit-page";
-import { pageWindow } from "../users/model";
+import { numberOr, pageWindow } from "../../http/paging";
 import { auditPageQuery, auditQuery } from "./model";
 
 type AuditFilterInput = { actor?: string; action?: string; target?: string };
@@ -15,10 +15,6 @@ type AuditFilterInput = { actor?: string; action?: string; target?: string };
 function cleanFilter(input: AuditFilterInput): { actor?: string; action?: string; target?: string } {
   const clean = (v: string | undefined) => (v?.trim() ? v.trim() : undefined);
   return { actor: clean(input.actor), action: clean(input.action), target: clean(input.target) };
-}
-
-function intOr(value: string | undefined, fallback: number): number {
-  return value && /^\d{1,9}$/.test(value) ? Number(value) : fallback;
 }
 
 export function auditModule(ctx: AppContext) {
@@ -31,7 +27,7 @@ export function auditModule(ctx: AppContext) {
     }, { auth: "admin", query: auditQuery })
     .get("/admin/audit", async ({ query, me, cookie }) => {
       const filter = cleanFilter(query);
-      const window = pageWindow(intOr(query.limit, 50), intOr(query.offset, 0));
+      const window = pageWindow(numberOr(query.limit, 50), numberOr(query.offset, 0));
       const { entries, total } = await ctx.audit.list(ctx.db, { ...filter, ...window });
       return <AdminAuditPage page={pageContext(ctx, me, cookie)} entries={entries} total={total} filter={filter} {...window} />;
     }, { auth: "admin", query: auditPageQuery });

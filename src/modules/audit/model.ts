@@ -1,13 +1,12 @@
 import { z } from "zod";
 
-const pageNumber = z.string().regex(/^\d+$/, "expected a whole number").transform(Number);
+import { lenientPagingQuery, pagingQuery } from "../../http/paging";
 
 export const auditQuery = z.object({
   actor: z.string().max(320).optional(),
   action: z.string().max(100).optional(),
   target: z.string().max(320).optional(),
-  limit: pageNumber.optional(),
-  offset: pageNumber.optional(),
+  ...pagingQuery,
 });
 
 /** The page's filters: lenient, so a hand-edited URL shows a page rather than an error. */
@@ -15,6 +14,5 @@ export const auditPageQuery = z.object({
   actor: z.string().max(320).optional(),
   action: z.string().max(100).optional(),
   target: z.string().max(320).optional(),
-  limit: z.string().max(10).optional(),
-  offset: z.string().max(10).optional(),
+  ...lenientPagingQuery,
 });

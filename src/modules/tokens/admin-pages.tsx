@@ -9,12 +9,12 @@ import { ConfirmPage } from "../../../views/profile-confirm-page";
 import { adminTokensPageQuery, confirmForm, TOKEN_STATES, tokenIdParams } from "./model";
 import { getAnyToken, listAdminTokens, revokeToken } from "./service";
 import type { TokenState } from "./repository";
+import { MAX_OFFSET, numberOr } from "../../http/paging";
 
 const PAGE_SIZE = 25;
 
 function wholeNumber(raw: string | undefined, fallback: number, min: number, max: number): number {
-  const n = raw && /^\d+$/.test(raw) ? Number(raw) : fallback;
-  return Math.min(Math.max(n, min), max);
+  return Math.min(Math.max(numberOr(raw, fallback), min), max);
 }
 
 export function adminTokensPages(ctx: AppContext) {
@@ -44,7 +44,7 @@ export function adminTokensPages(ctx: AppContext) {
         user: query.user?.trim() ?? "",
         state,
         limit: wholeNumber(query.limit, PAGE_SIZE, 1, 200),
-        offset: wholeNumber(query.offset, 0, 0, 10_000_000),
+        offset: wholeNumber(query.offset, 0, 0, MAX_OFFSET),
       };
       const { tokens, total } = await listAdminTokens(ctx, filter);
       const page = pageContext(ctx, me, cookie);

@@ -1,6 +1,7 @@
 // Request schemas for the token routes. Type errors are 422 (zod, through Elysia); range rules the
 // spec names (`expires_in_days` < 1, above PAT_MAX_DAYS, empty name) are checked in the service → 400.
 import { z } from "zod";
+import { lenientPagingQuery, MAX_OFFSET } from "../../http/paging";
 
 export const createTokenBody = z.object({
   name: z.string({ message: "name must be a string" }),
@@ -11,7 +12,7 @@ export const createTokenBody = z.object({
     .optional(),
 });
 
-export const tokenIdParams = z.object({ id: z.string().max(100) });
+export const tokenIdParams = z.object({ id: z.string() });
 
 export const TOKEN_STATES = ["active", "revoked", "expired", "all"] as const;
 
@@ -22,7 +23,7 @@ export const adminTokensQuery = z.object({
   user: z.string().max(320).optional(),
   state: z.enum(TOKEN_STATES, { message: "state must be one of active, revoked, expired, all" }).default("all"),
   limit: pageNumber(100, 1000).pipe(z.number().min(1, "limit must be at least 1")),
-  offset: pageNumber(0, 10_000_000),
+  offset: pageNumber(0, MAX_OFFSET),
 });
 
 /** The profile's create form: the lifetime arrives as a select value ("7", "30", … or "never"). */
@@ -41,6 +42,5 @@ export const confirmForm = z.object({
 export const adminTokensPageQuery = z.object({
   user: z.string().max(320).optional(),
   state: z.string().max(20).optional(),
-  limit: z.string().max(10).optional(),
-  offset: z.string().max(12).optional(),
+  ...lenientPagingQuery,
 });

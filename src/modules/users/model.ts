@@ -2,18 +2,13 @@
 // the rules the spec names (unknown role, short password, malformed email) are checked in the
 // service and answered 400, so the API and the pages give the same messages.
 import { z } from "zod";
-
-const pageNumber = z.string().regex(/^\d+$/, "expected a whole number").transform(Number);
-
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 500;
+import { lenientPagingQuery, pagingQuery } from "../../http/paging";
 
 export const listUsersQuery = z.object({
   q: z.string().max(200).optional(),
   role: z.string().max(40).optional(),
   active: z.enum(["true", "false"]).optional(),
-  limit: pageNumber.optional(),
-  offset: pageNumber.optional(),
+  ...pagingQuery,
 });
 
 export const createUserBody = z.object({
@@ -50,14 +45,5 @@ export const adminUsersQuery = z.object({
   q: z.string().max(200).optional(),
   role: z.string().max(40).optional(),
   status: z.string().max(20).optional(),
-  limit: z.string().max(10).optional(),
-  offset: z.string().max(10).optional(),
+  ...lenientPagingQuery,
 });
-
-/** limit/offset from a query: default 50, at most 500 (a larger limit is clamped, as GitLab does). */
-export function pageWindow(limit: number | undefined, offset: number | undefined): { limit: number; offset: number } {
-  return {
-    limit: Math.min(Math.max(limit ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE),
-    offset: Math.max(offset ?? 0, 0),
-  };
-}

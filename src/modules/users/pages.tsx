@@ -16,6 +16,7 @@ import { issueResetLink } from "../password-reset/service";
 import { adminUserForm, adminUsersQuery, userIdParams } from "./model";
 import { adminCall, createUser, deleteUser, getUser, listUsers, setUserPassword, updateUser } from "./service";
 import { requestUrl } from "../../http/request-url";
+import { numberOr } from "../../http/paging";
 
 const LIST_PATH = "/admin/users";
 type CookieJar = Record<string, Cookie<unknown>>;
@@ -58,10 +59,6 @@ function takeRevealedLink(ctx: AppContext, me: Principal, id: string | undefined
   }
 }
 
-function intOr(value: string | undefined, fallback: number): number {
-  return value && /^\d{1,9}$/.test(value) ? Number(value) : fallback;
-}
-
 export function usersPages(ctx: AppContext) {
   return new Elysia({ name: "users-pages" })
     .use(authGuard(ctx))
@@ -76,8 +73,8 @@ export function usersPages(ctx: AppContext) {
         q: filter.q || undefined,
         role: filter.role || undefined,
         active: filter.status === "" ? undefined : filter.status === "active",
-        limit: intOr(query.limit, 50),
-        offset: intOr(query.offset, 0),
+        limit: numberOr(query.limit, 50),
+        offset: numberOr(query.offset, 0),
       });
       const url = requestUrl(request);
       const revealedLink = takeRevealedLink(ctx, me, page.flash?.reveal);

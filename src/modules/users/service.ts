@@ -31,7 +31,7 @@ import {
   updateUserProfile,
   type UserRow,
 } from "./repository";
-import { pageWindow } from "./model";
+import { pageWindow } from "../../http/paging";
 
 /** Who is making an admin change, from where, and with which session (kept when they change themselves). */
 export type AdminCall = { actor: { id: string; email: string }; ip: string | null; sessionId: string | null };
@@ -48,7 +48,9 @@ export const SAFEGUARD = {
   deleteLastAdmin: "Cannot delete the last active admin",
 } as const;
 
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// Deliberately simple (no quoted local parts), but no spaces, control characters or the characters
+// that would make an address ambiguous in a mail header; the domain is dotted labels.
+const EMAIL_PATTERN = /^[^\s\p{Cc}@<>()[\]\\,;:"]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+$/u;
 
 export function toUser(row: UserRow): User {
   return {
