@@ -88,6 +88,17 @@ describe("using the link", () => {
     expect(entries.length).toBe(1);
   });
 
+  test("POST to the link itself (token in the query, as the spec writes it) works too", async () => {
+    const link = await issue();
+    const res = await t.handle(`/auth/password/reset?token=${encodeURIComponent(link.reset_token)}`, {
+      method: "POST",
+      headers: FORM,
+      body: new URLSearchParams({ password: NEW, password_confirm: NEW }),
+    });
+    expect(res.status).toBe(303);
+    expect(await t.login("forgetful@example.com", NEW)).toBeString();
+  });
+
   test("mismatched or short passwords re-show the form (400) and keep the link usable", async () => {
     const link = await issue();
     const differ = await submit(link.reset_token, NEW, NEW + "x");

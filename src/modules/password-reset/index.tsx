@@ -25,9 +25,10 @@ export function passwordResetModule(ctx: AppContext) {
         return <PasswordResetProblemPage page={page} message={error.message} />;
       }
     }, { query: resetQuery })
-    .post(RESET_PATH, async ({ body, principal, cookie, set, ip }) => {
+    .post(RESET_PATH, async ({ body, query, principal, cookie, set, ip }) => {
       const page = pageContext(ctx, principal, cookie);
-      const token = body.token ?? "";
+      // The page's form sends the token as a field; a client posting to the link itself has it in the query.
+      const token = body.token ?? query.token ?? "";
       try {
         await redeemResetLink(ctx, { token, password: body.password ?? "", passwordConfirm: body.password_confirm ?? "", ip });
         return redirectWithFlash(set, cookie, "/login", { kind: "ok", message: "Password changed — sign in" });
@@ -41,5 +42,5 @@ export function passwordResetModule(ctx: AppContext) {
         const { email } = await checkResetLink(ctx, token);
         return <PasswordResetPage page={page} token={token} email={email} error={error.message} />;
       }
-    }, { body: resetForm });
+    }, { body: resetForm, query: resetQuery });
 }
