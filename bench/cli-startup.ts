@@ -1,5 +1,6 @@
 // `da` binary size and `da --version` start-up next to `gh --version`, with hyperfine
-// (median of 30 runs after 3 warm-ups). `da --version` never touches the network.
+// (median of 30 runs after 3 warm-ups). The sandbox HOME has no server configured, so `da --version`
+// stays offline (with a server configured it also asks for the server's version).
 // Run: bun bench/cli-startup.ts   (needs `hyperfine` and `gh`: apt-get install -y hyperfine gh)
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -2,9 +2,20 @@
 // from a failed request to a one-line message, a hint and an exit code (never a stack trace).
 import type { ErrorBody } from "../src/shared/contract";
 import type { Credential } from "./context";
-import { CliError, ServerError } from "./errors";
+import { CliError, ServerError, UsageError } from "./errors";
 
 export const REQUEST_TIMEOUT_MS = 15_000;
+
+/** DA_TIMEOUT (seconds) overrides the default, e.g. for a slow VPN or a CI job that must fail fast. */
+export function requestTimeoutMs(env: Record<string, string | undefined> = process.env): number {
+  const raw = env.DA_TIMEOUT;
+  if (raw === undefined || raw === "") return REQUEST_TIMEOUT_MS;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
+    throw new UsageError(`DA_TIMEOUT must be a number of seconds between 0 and 3600, not "${raw}"`, "unset DA_TIMEOUT or set it to e.g. 30");
+  }
+  return seconds * 1000;
+}
 
 type Query = Record<string, string | number | boolean | undefined>;
 export type RequestOptions = {
@@ -41,7 +52,7 @@ export class Api {
     const headers: Record<string, string> = { accept: "application/json" };
     if (opts.body !== undefined) headers["content-type"] = "application/json";
     if (opts.auth !== false && this.credential) headers.authorization = `Bearer ${this.credential.token}`;
-    const timeoutMs = opts.timeoutMs ?? REQUEST_TIMEOUT_MS;
+    const timeoutMs = opts.timeoutMs ?? requestTimeoutMs();
     try {
       return await fetch(this.url(path, opts.query), {
         method,
@@ -58,8 +69,8 @@ export class Api {
   unreachable(error: unknown, timeoutMs: number): CliError {
     if (error instanceof Error && error.name === "TimeoutError") {
       return new CliError(
-        `${this.server} did not answer within ${Math.round(timeoutMs / 1000)} s`,
-        "check that the server is up, then try again",
+        `${this.server} did not answer within ${Math.round((timeoutMs / 1000) * 10) / 10} s`,
+        "check that the server is up, then try again (DA_TIMEOUT sets the limit in seconds)",
       );
     }
     return new CliError(

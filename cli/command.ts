@@ -53,6 +53,16 @@ export function commandHelp(path: string[], command: Command): string {
   return `${lines.join("\n")}\n`;
 }
 
+const ENVIRONMENT_HELP = [
+  "Environment:",
+  "  DA_TOKEN          token to use when --token is not given (a personal access token in CI)",
+  "  DA_SERVER         server URL when --server is not given",
+  "  DA_CONFIG_DIR     where config.yml and the credential live (else $XDG_CONFIG_HOME/da, ~/.config/da)",
+  "  DA_TIMEOUT        seconds to wait for the server (default 15)",
+  "  NO_COLOR          plain output without colours",
+  "",
+];
+
 export function groupHelp(path: string[], group: Group, extra: FlagSpec = {}): string {
   const rows = group.children.map((child) => {
     const name = child.kind === "group" ? `${child.name} …` : child.name;
@@ -70,6 +80,7 @@ export function groupHelp(path: string[], group: Group, extra: FlagSpec = {}): s
     "Global flags:",
     ...flagLines({ ...GLOBAL_FLAGS, ...extra }),
     "",
+    ...(path.length === 1 ? ENVIRONMENT_HELP : []),
     `Run \`${path.join(" ")} <command> --help\` for a command's flags.`,
   ];
   return `${lines.join("\n")}\n`;

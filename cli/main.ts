@@ -6,7 +6,7 @@ import { adminGroup } from "./commands/admin";
 import { authGroup } from "./commands/auth";
 import { login, logout } from "./commands/login";
 import { updateCommand } from "./commands/update";
-import { versionCommand, versionLine } from "./commands/version";
+import { versionCommand } from "./commands/version";
 import { Context } from "./context";
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./errors";
 import { printError } from "./output";
@@ -17,7 +17,7 @@ const ROOT: Group = {
   summary: "da — the Agnes command-line client: sign in, manage tokens and users.",
   children: [login, logout, authGroup, adminGroup, versionCommand, updateCommand],
 };
-const ROOT_FLAGS: FlagSpec = { version: { type: "boolean", short: "v", description: "print da's version" } };
+const ROOT_FLAGS: FlagSpec = { version: { type: "boolean", short: "v", description: "print da's version, and the server's when reachable" } };
 
 type Found = { path: string[]; node: Command | Group; rest: string[] };
 
@@ -55,14 +55,11 @@ function withHint<T>(hint: string, parse: () => T): T {
   }
 }
 
-function runGroup(found: Found & { node: Group }): number {
+async function runGroup(found: Found & { node: Group }): Promise<number> {
   const spec = { ...GLOBAL_FLAGS, ...(found.node === ROOT ? ROOT_FLAGS : {}) };
   const { flags } = withHint(`run \`${found.path.join(" ")} --help\``, () => parseArgs(found.rest, spec));
-  if (flags.version === true) {
-    // console.log, not process.stdout: creating the stdout stream object costs more than the rest of start-up.
-    console.log(versionLine());
-    return EXIT_OK;
-  }
+  // `da --version` is `da version`: this da, and the server's when one is configured and answers.
+  if (flags.version === true) return (await versionCommand.run(new Context([], flags))) ?? EXIT_OK;
   const help = groupHelp(found.path, found.node, found.node === ROOT ? ROOT_FLAGS : {});
   if (flags.help === true) {
     process.stdout.write(help);
@@ -92,7 +89,7 @@ async function runCommand(found: Found & { node: Command }): Promise<number> {
 export async function main(tokens: string[]): Promise<number> {
   try {
     const found = locate(tokens);
-    if (found.node.kind === "group") return runGroup(found as Found & { node: Group });
+    if (found.node.kind === "group") return await runGroup(found as Found & { node: Group });
     return await runCommand(found as Found & { node: Command });
   } catch (error) {
     if (error instanceof UsageError) {

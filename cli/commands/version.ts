@@ -7,7 +7,7 @@ import { JSON_FLAG, type Command } from "../command";
 import type { Context } from "../context";
 import { info, printJson, printLine, warn } from "../output";
 
-const VERSION_TIMEOUT_MS = 5_000;
+const VERSION_TIMEOUT_MS = 3_000;
 
 export function versionLine(): string {
   return `da ${CLI_VERSION} (${CLI_COMMIT})`;

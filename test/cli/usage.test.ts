@@ -102,16 +102,32 @@ describe("usage errors exit 2 with a hint", () => {
 });
 
 describe("version", () => {
-  test("--version prints the baked-in version and commit and asks no server", async () => {
+  test("--version prints the baked-in version and commit; offline when no server is configured", async () => {
     const box = sandbox();
-    let requests = 0;
-    const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => (requests++, new Response("{}")) });
     const pkg = JSON.parse(readFileSync(join(import.meta.dir, "../../package.json"), "utf8"));
+    const result = await runDa(["--version"], { env: box.env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^da ${pkg.version.replaceAll(".", "\\.")} \\((unknown|[0-9a-f]{7,40})\\)\\n$`));
+    expect(result.stderr).toContain("No server configured");
+  });
+
+  test("--version, like `da version`, also shows the server's version and warns when they differ", async () => {
+    const box = sandbox();
+    const paths: string[] = [];
+    const server = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      fetch: (req) => {
+        paths.push(new URL(req.url).pathname);
+        return new URL(req.url).pathname === "/api/version" ? Response.json({ version: "7.7.7", commit: "abcdef1" }) : new Response("{}", { status: 404 });
+      },
+    });
     const result = await runDa(["--version"], { env: { ...box.env, DA_SERVER: `http://127.0.0.1:${server.port}` } });
     await server.stop(true);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`^da ${pkg.version.replaceAll(".", "\\.")} \\((unknown|[0-9a-f]{7,40})\\)\\n$`));
-    expect(requests).toBe(0);
+    expect(result.stdout).toContain("server 7.7.7 (abcdef1)");
+    expect(result.stderr).toContain("differ");
+    expect(paths).toContain("/api/version");
   });
 });
 
@@ -129,6 +145,30 @@ describe("server down", () => {
       expect(result.stderr).toContain("cannot reach");
       expect(hasStackTrace(result.stderr)).toBe(false);
     }
+  });
+
+  test("a server that accepts the connection but never answers: a clean timeout after DA_TIMEOUT seconds", async () => {
+    const box = sandbox();
+    const silent = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+    try {
+      const env = { ...box.env, DA_SERVER: `http://127.0.0.1:${silent.port}`, DA_TOKEN: "agnes_pat_whatever", DA_TIMEOUT: "0.5" };
+      for (const args of [["auth", "whoami"], ["admin", "list-users"]]) {
+        const result = await runDa(args, { env });
+        expect(result.code, args.join(" ")).toBe(1);
+        expect(result.stderr).toContain("did not answer within 0.5 s");
+        expect(hasStackTrace(result.stderr)).toBe(false);
+      }
+    } finally {
+      silent.stop(true);
+    }
+  });
+
+  test("a DA_TIMEOUT that is not a number of seconds is a usage error", async () => {
+    const box = sandbox();
+    const result = await runDa(["auth", "whoami"], { env: { ...box.env, DA_SERVER: await deadServerUrl(), DA_TOKEN: "agnes_pat_whatever", DA_TIMEOUT: "soon" } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("DA_TIMEOUT");
+    expect(hasStackTrace(result.stderr)).toBe(false);
   });
 
   test("login with the server down fails cleanly and stores nothing", async () => {
