@@ -1,9 +1,20 @@
 // Sign in through /login?next=/dashboard, land on the dashboard, sign out, and be sent back to
-// /login when opening /dashboard again.
+// /login when opening /dashboard again. The navigation and dashboard tiles follow the role.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { launchBrowser } from "../helpers/browser";
 import { startServer, type RunningServer } from "../helpers/server";
+
+const ADMIN_NAV = [
+  ["Dashboard", "/dashboard"],
+  ["Users", "/admin/users"],
+  ["Tokens", "/admin/tokens"],
+  ["Audit", "/admin/audit"],
+  ["Profile", "/profile"],
+  ["Install CLI", "/install"],
+] as const;
+const ANALYST_EMAIL = "analyst@example.com";
+const ANALYST_PASSWORD = "analyst-password-1";
 
 let server: RunningServer;
 let browser: Browser;
@@ -31,8 +42,8 @@ test("sign in, see the dashboard, sign out, and be sent to /login again", async 
   await page.click('button[type="submit"]');
   await page.waitForURL(`${server.url}/dashboard`);
   expect(await page.locator("h1").textContent()).toContain("admin@example.com");
-  for (const link of ["Users", "Tokens", "Profile", "Install CLI"]) {
-    expect(await page.locator("nav.nav a", { hasText: link }).count()).toBe(1);
+  for (const [text, href] of ADMIN_NAV) {
+    expect(await page.locator(`nav.nav a[href="${href}"]`, { hasText: text }).count()).toBe(1);
   }
   await page.screenshot({ path: "/tmp/agnes-dashboard.png" });
 
@@ -44,9 +55,45 @@ test("sign in, see the dashboard, sign out, and be sent to /login again", async 
 });
 
 test("an analyst's navigation shows no admin links, and /setup is 404 once a user exists", async () => {
+  await createAnalyst();
   const page = await browser.newPage();
   const res = await page.goto(`${server.url}/setup`);
   expect(res?.status()).toBe(404);
   expect(await page.textContent("h1")).toContain("404");
+
+  await page.goto(`${server.url}/login?next=/dashboard`);
+  await page.fill('input[name="email"]', ANALYST_EMAIL);
+  await page.fill('input[name="password"]', ANALYST_PASSWORD);
+  await page.click('button[type="submit"]');
+  await page.waitForURL(`${server.url}/dashboard`);
+  expect(await page.locator("h1").textContent()).toContain(ANALYST_EMAIL);
+  for (const [text, href] of [["Dashboard", "/dashboard"], ["Profile", "/profile"], ["Install CLI", "/install"]] as const) {
+    expect(await page.locator(`nav.nav a[href="${href}"]`, { hasText: text }).count()).toBe(1);
+  }
+  for (const [text, href] of ADMIN_NAV.filter(([, href]) => href.startsWith("/admin/"))) {
+    expect(await page.locator(`a[href="${href}"]`).count()).toBe(0);
+    expect(await page.locator("nav.nav a", { hasText: text }).count()).toBe(0);
+  }
+  // The dashboard tiles: the analyst's own two, none of the admin ones.
+  expect(await page.locator(".tiles a.tile").evaluateAll((tiles) => tiles.map((a) => a.getAttribute("href")))).toEqual(["/profile", "/install"]);
+  expect(await page.locator('.tiles a[href^="/admin/"]').count()).toBe(0);
   await page.close();
 });
+
+/** The analyst is created over the HTTP API with the admin's session bearer, as the CLI would. */
+async function createAnalyst(): Promise<void> {
+  const json = { "content-type": "application/json", accept: "application/json" };
+  const login = await fetch(`${server.url}/auth/token`, {
+    method: "POST",
+    headers: json,
+    body: JSON.stringify({ email: "admin@example.com", password: "admin-password-1" }),
+  });
+  expect(login.status).toBe(200);
+  const { access_token } = (await login.json()) as { access_token: string };
+  const created = await fetch(`${server.url}/api/users`, {
+    method: "POST",
+    headers: { ...json, authorization: `Bearer ${access_token}` },
+    body: JSON.stringify({ email: ANALYST_EMAIL, password: ANALYST_PASSWORD, role: "analyst", name: "" }),
+  });
+  expect(created.status).toBe(201);
+}

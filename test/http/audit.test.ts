@@ -1,7 +1,7 @@
 // The audit trail: every user mutation writes an entry in the same transaction (so a failing audit
 // write fails and rolls back the change), no secrets in it, and GET /api/audit lists and filters it.
 import { afterEach, beforeEach, describe, expect, test, setDefaultTimeout } from "bun:test";
-import { ADMIN_EMAIL, createTestApp, type TestApp } from "../helpers/app";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, type TestApp } from "../helpers/app";
 import type { AuditEntry, ResetLink, User } from "../../src/shared/contract";
 
 // argon2 (~80 ms a hash, several times that on a busy 2-core runner) makes some tests take seconds.
@@ -125,5 +125,84 @@ describe("GET /api/audit", () => {
 
   test("bad paging → 422", async () => {
     expect((await t.api("GET", "/api/audit?limit=x", { token: admin })).status).toBe(422);
+    for (const huge of ["9223372036854775807", "99999999999999999999"]) {
+      expect((await t.api("GET", `/api/audit?offset=${huge}`, { token: admin })).status).toBe(422);
+      expect((await t.handle(`/admin/audit?offset=${huge}`, { headers: { accept: "text/html", authorization: `Bearer ${admin}` } })).status).toBe(200);
+    }
+  });
+});
+
+describe("signing in and out", () => {
+  const WRONG = "not-the-password-7";
+
+  async function signIn(email: string, password: string, headers: Record<string, string> = {}, app: TestApp = t) {
+    return app.api("POST", "/auth/token", { body: { email, password }, headers });
+  }
+
+  test("a wrong password or an unknown email writes auth.login_failed with the attempted email, never the password", async () => {
+    const adminId = (await audit("?action=auth.login")).entries[0]!.target!;
+    expect((await signIn("Admin@Example.com", WRONG)).status).toBe(401);
+    expect((await signIn("nobody@example.com", WRONG)).status).toBe(401);
+
+    const { entries } = await audit("?action=auth.login_failed");
+    expect(entries).toHaveLength(2);
+    expect(entries[0]).toMatchObject({ actor_id: null, actor_email: null, target: null, params: { email: "nobody@example.com" } });
+    expect(entries[1]).toMatchObject({ actor_id: null, actor_email: null, target: adminId, params: { email: ADMIN_EMAIL } });
+    const rows = await t.ctx.db.query<Record<string, unknown>>("SELECT * FROM audit_log WHERE action = 'auth.login_failed'");
+    expect(rows).toHaveLength(2);
+    expect(JSON.stringify(rows)).not.toContain(WRONG);
+  });
+
+  test("a deactivated user's correct password is refused and writes auth.login_refused", async () => {
+    const id = await t.createUser("gone@example.com", PASSWORD);
+    expect((await t.api("POST", `/api/users/${id}/deactivate`, { token: admin })).status).toBe(200);
+    const res = await signIn("gone@example.com", PASSWORD);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ detail: "Account deactivated" });
+
+    const { entries } = await audit(`?target=${id}&action=auth.`);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ action: "auth.login_refused", actor_id: id, actor_email: "gone@example.com", params: { reason: "deactivated" } });
+    expect(JSON.stringify(entries)).not.toContain(PASSWORD);
+    expect((await audit("?action=auth.login_failed")).total).toBe(0);
+  });
+
+  test("POST /logout with a session bearer ends that session and writes auth.logout", async () => {
+    const second = await t.login();
+    const login = (await audit("?action=auth.login")).entries[0]!;
+    const sessionId = login.params.session_id;
+    expect(typeof sessionId).toBe("string");
+
+    const res = await t.api("POST", "/logout", { token: second });
+    expect(res.status).toBe(303);
+    expect((await t.api("GET", "/auth/me", { token: second })).status).toBe(401);
+
+    const { entries } = await audit("?action=auth.logout");
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ actor_id: login.target, actor_email: ADMIN_EMAIL, target: login.target, params: { session_id: sessionId } });
+    expect(JSON.stringify(entries)).not.toContain(second);
+  });
+
+  test("with TRUST_PROXY=1 the audit ip is the last X-Forwarded-For entry; without it the header is ignored", async () => {
+    const forwarded = { "x-forwarded-for": "10.66.66.66, 203.0.113.7" };
+    await t.api("POST", "/api/users", { token: admin, body: { email: "direct@example.com", password: PASSWORD }, headers: forwarded });
+    expect((await audit("?action=user.create")).entries[0]).toMatchObject({ params: { email: "direct@example.com" }, ip: null });
+
+    const proxied = await createTestApp({ env: { TRUST_PROXY: "1" } });
+    try {
+      const token = ((await (await signIn(ADMIN_EMAIL, ADMIN_PASSWORD, forwarded, proxied)).json()) as { access_token: string }).access_token;
+      expect((await signIn(ADMIN_EMAIL, WRONG, forwarded, proxied)).status).toBe(401);
+      const created = await proxied.api("POST", "/api/users", { token, body: { email: "proxied@example.com", password: PASSWORD }, headers: forwarded });
+      expect(created.status).toBe(201);
+
+      const res = await proxied.api("GET", "/api/audit", { token });
+      const entries = (await res.json()) as AuditEntry[];
+      const ipOf = (action: string) => entries.filter((e) => e.action === action).map((e) => e.ip);
+      expect(ipOf("user.create")).toEqual(["203.0.113.7", null]); // the second is the admin made from the environment
+      expect(ipOf("auth.login_failed")).toEqual(["203.0.113.7"]);
+      expect(ipOf("auth.login")).toEqual(["203.0.113.7"]);
+    } finally {
+      await proxied.close();
+    }
   });
 });

@@ -136,7 +136,13 @@ test("health and version", async () => {
 test("the request log has method, path, status and ms, but no query strings or secrets", async () => {
   await t.api("POST", "/auth/token", { body: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } });
   await t.handle("/login?next=/secret-path");
-  await Bun.sleep(10);
+  // The request line is written after the response; poll for both (every 5 ms, up to 2 s).
+  const logged = (method: string, path: string) =>
+    t.log.lines.some((line) => {
+      const entry = JSON.parse(line);
+      return entry.event === "request" && entry.method === method && entry.path === path;
+    });
+  for (const deadline = Date.now() + 2_000; !(logged("POST", "/auth/token") && logged("GET", "/login")) && Date.now() < deadline; ) await Bun.sleep(5);
   const lines = t.log.lines.map((l) => JSON.parse(l)).filter((l) => l.event === "request");
   expect(lines.length).toBeGreaterThanOrEqual(2);
   expect(lines[0]).toMatchObject({ method: "POST", path: "/auth/token", status: 200, ms: expect.any(Number) });
