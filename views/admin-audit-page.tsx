@@ -21,7 +21,7 @@ export function AdminAuditPage(props: { page: PageContext; entries: AuditEntry[]
   const pagerParams: Record<string, string> = {};
   for (const [key, value] of Object.entries(filter)) if (value) pagerParams[key] = value;
   return (
-    <Layout title="Audit trail" page={props.page}>
+    <Layout title="Audit trail" page={props.page} section="audit">
       <section>
         <h1>Audit trail</h1>
         <form method="get" action="/admin/audit" class="row filters" role="search">

@@ -69,7 +69,7 @@ export function AdminTokensPage(props: { page: PageContext; tokens: AdminToken[]
   const { filter } = props;
   const pagerParams: Record<string, string> = { state: filter.state, ...(filter.user ? { user: filter.user } : {}) };
   return (
-    <Layout title="Tokens" page={props.page}>
+    <Layout title="Tokens" page={props.page} section="tokens">
       <>
       <h1>Personal access tokens</h1>
       <p class="muted">Every user's tokens, newest first. Revoking one stops it working at once.</p>

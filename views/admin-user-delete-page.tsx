@@ -7,7 +7,7 @@ import { Layout } from "./layout";
 export function AdminUserDeletePage({ page, user }: { page: PageContext; user: User }) {
   const label = user.name ? `${user.name} <${user.email}>` : user.email;
   return (
-    <Layout title="Delete user" page={page}>
+    <Layout title="Delete user" page={page} section="users">
       <section class="card narrow">
         <h1 safe>{`Delete ${label}?`}</h1>
         <p>

@@ -220,7 +220,7 @@ export function AdminUsersPage(props: AdminUsersProps) {
   const pagerParams: Record<string, string> = {};
   for (const [key, value] of Object.entries(filter)) if (value) pagerParams[key] = value;
   return (
-    <Layout title="Users" page={page}>
+    <Layout title="Users" page={page} section="users">
       <section>
         <h1>Users</h1>
         {props.revealedLink ? <Reveal link={props.revealedLink} /> : ""}

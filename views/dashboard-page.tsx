@@ -23,7 +23,7 @@ function tilesFor(principal: Principal): Tile[] {
 export function DashboardPage({ page, principal }: { page: PageContext; principal: Principal }) {
   const user = principal.user;
   return (
-    <Layout title="Dashboard" page={page}>
+    <Layout title="Dashboard" page={page} section="dashboard">
       <section>
         <h1 safe>{`Hello, ${user.name || user.email}`}</h1>
         <p class="muted">

@@ -107,7 +107,7 @@ export function InstallPage({
     `da auth whoami`,
   ].join("\n");
   return (
-    <Layout title="Install the CLI" page={page}>
+    <Layout title="Install the CLI" page={page} section="install">
       <>
         <section class="card">
           <h1>Install the da CLI</h1>

@@ -1,8 +1,9 @@
 import type { PageContext } from "../src/http/page";
 import { FlashMessage } from "./components/flash";
-import { Nav } from "./components/nav";
+import { Nav, type NavSection } from "./components/nav";
 
-export function Layout({ title, page, children }: { title: string; page: PageContext; children?: JSX.Element }) {
+/** `section`: the navigation entry this page belongs to, marked as the current one. */
+export function Layout({ title, page, section, children }: { title: string; page: PageContext; section?: NavSection; children?: JSX.Element }) {
   return (
     <html lang="en">
       <head>
@@ -18,7 +19,7 @@ export function Layout({ title, page, children }: { title: string; page: PageCon
           <a class="brand" href="/">
             Agnes
           </a>
-          <Nav principal={page.principal} csrf={page.csrf} />
+          <Nav principal={page.principal} csrf={page.csrf} current={section} />
         </header>
         <main>
           <FlashMessage flash={page.flash} />

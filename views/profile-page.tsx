@@ -49,7 +49,7 @@ function PasswordSection({ csrf }: { csrf: string }) {
 export function ProfilePage(props: ProfileProps) {
   const user = props.me.user;
   return (
-    <Layout title="Profile" page={props.page}>
+    <Layout title="Profile" page={props.page} section="profile">
       <>
       {props.revealed ? <TokenReveal token={props.revealed} /> : ""}
       <section class="card" id="me">

@@ -45,7 +45,10 @@ test("sign in, see the dashboard, sign out, and be sent to /login again", async 
   for (const [text, href] of ADMIN_NAV) {
     expect(await page.locator(`nav.nav a[href="${href}"]`, { hasText: text }).count()).toBe(1);
   }
-  await page.screenshot({ path: "/tmp/agnes-dashboard.png" });
+  expect(await page.locator('nav.nav a[aria-current="page"]').allTextContents()).toEqual(["Dashboard"]);
+  await page.goto(`${server.url}/admin/users`);
+  expect(await page.locator('nav.nav a[aria-current="page"]').allTextContents()).toEqual(["Users"]);
+  await page.goto(`${server.url}/dashboard`);
 
   await page.click('nav.nav button:has-text("Sign out")');
   await page.waitForURL(/\/login$/);

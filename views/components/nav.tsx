@@ -2,12 +2,19 @@ import type { Principal } from "../../src/auth/principal";
 import { roleAtLeast } from "../../src/auth/roles";
 import { CsrfField } from "./csrf-field";
 
-/** Only what the viewer's role may open. */
-export function Nav({ principal, csrf }: { principal: Principal | null; csrf: string }) {
+export type NavSection = "dashboard" | "users" | "tokens" | "audit" | "profile" | "install";
+
+/** Only what the viewer's role may open; the current section is marked for eyes and screen readers. */
+export function Nav({ principal, csrf, current }: { principal: Principal | null; csrf: string; current?: NavSection }) {
+  const link = (section: NavSection, href: string, label: string) => (
+    <a href={href} aria-current={current === section ? "page" : undefined} safe>
+      {label}
+    </a>
+  );
   if (!principal) {
     return (
       <nav class="nav">
-        <a href="/install">Install CLI</a>
+        {link("install", "/install", "Install CLI")}
         <a href="/login">Sign in</a>
       </nav>
     );
@@ -15,18 +22,18 @@ export function Nav({ principal, csrf }: { principal: Principal | null; csrf: st
   const admin = roleAtLeast(principal.user.role, "admin");
   return (
     <nav class="nav">
-      <a href="/dashboard">Dashboard</a>
+      {link("dashboard", "/dashboard", "Dashboard")}
       {admin ? (
         <>
-          <a href="/admin/users">Users</a>
-          <a href="/admin/tokens">Tokens</a>
-          <a href="/admin/audit">Audit</a>
+          {link("users", "/admin/users", "Users")}
+          {link("tokens", "/admin/tokens", "Tokens")}
+          {link("audit", "/admin/audit", "Audit")}
         </>
       ) : (
         ""
       )}
-      <a href="/profile">Profile</a>
-      <a href="/install">Install CLI</a>
+      {link("profile", "/profile", "Profile")}
+      {link("install", "/install", "Install CLI")}
       <form method="post" action="/logout" class="inline">
         <CsrfField token={csrf} />
         <button type="submit" class="link">
