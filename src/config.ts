@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { publicUrlSchema } from "./http/public-url";
+import { isValidEmail, normaliseEmail } from "./auth/email";
 import { defaultSender, mailboxSchema, type Mailbox } from "./mail/address";
 
 export type Config = {
@@ -46,7 +47,7 @@ const fields = {
   JWT_SECRET_KEY: z.string().min(32, "must be at least 32 characters (generate one with `openssl rand -base64 48`)"),
   SESSION_TTL_HOURS: positiveInt(24 * 365),
   PAT_MAX_DAYS: positiveInt(36500),
-  AGNES_ADMIN_EMAIL: z.string().trim().toLowerCase().email("expected an email address"),
+  AGNES_ADMIN_EMAIL: z.string().transform(normaliseEmail).refine(isValidEmail, "expected an email address"),
   AGNES_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters"),
   CLI_DIST_DIR: z.string().min(1, "expected a directory path"),
   SMTP_URL: z

@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, test, setDefaultTimeout } from
 import { createTestApp, ADMIN_EMAIL, type TestApp } from "../helpers/app";
 import { Conflict, Forbidden } from "../../src/http/errors";
 import { findUserByEmail } from "../../src/modules/users/repository";
-import { createUser, deleteUser, parseEmail, parseRole, SAFEGUARD, updateUser, type AdminCall } from "../../src/modules/users/service";
+import { createUser, deleteUser, parseRole, SAFEGUARD, updateUser, type AdminCall } from "../../src/modules/users/service";
+import { parseEmail } from "../../src/auth/email";
 import { pageWindow } from "../../src/http/paging";
 
 // argon2 (~80 ms a hash, several times that on a busy 2-core runner) makes some tests take seconds.

@@ -3,17 +3,14 @@ import { randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import type { AppContext } from "../../context";
 import type { AuthUser } from "../../auth/auth-state";
 import { assertPasswordPolicy, hashPassword, verifyPassword } from "../../auth/passwords";
-import { BadRequest, Conflict, NotFound, Unauthenticated } from "../../http/errors";
+import { Conflict, NotFound, Unauthenticated } from "../../http/errors";
 import { countUsers, findUserByEmail, insertUser, setLastLogin } from "../users/repository";
 import { activateSession, endSession, forgetSession, openSession, type NewSession } from "./sessions";
 import type { Principal } from "../../auth/principal";
+import { normaliseEmail, parseEmail } from "../../auth/email";
 
 export const WRONG_CREDENTIALS = "Incorrect email or password";
 export const ACCOUNT_DEACTIVATED = "Account deactivated";
-
-export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
 
 type ClientMeta = { ip: string | null; userAgent: string | null };
 
@@ -70,8 +67,7 @@ export async function createFirstAdmin(
   input: { email: string; name: string; password: string; via: "setup" | "environment"; ip: string | null },
 ): Promise<AuthUser> {
   assertPasswordPolicy(input.password);
-  const email = normaliseEmail(input.email);
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new BadRequest("Enter a valid email address");
+  const email = parseEmail(input.email);
   const passwordHash = await hashPassword(input.password);
   const user: AuthUser = { id: randomUUID(), email, name: input.name.trim(), role: "admin", active: true };
   await ctx.db.transaction(async (tx) => {

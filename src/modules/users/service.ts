@@ -14,7 +14,7 @@ import { assertPasswordPolicy, hashPassword } from "../../auth/passwords";
 import { isRole } from "../../auth/roles";
 import { BadRequest, Conflict, Forbidden, NotFound } from "../../http/errors";
 import { ROLES, type Role, type User } from "../../shared/contract";
-import { normaliseEmail } from "../accounts/service";
+import { parseEmail } from "../../auth/email";
 import { endAllSessions, forgetSessions } from "../accounts/sessions";
 import { deleteSessionsOfUser } from "../accounts/sessions-repository";
 import { deleteTokensOfUser } from "../tokens/repository";
@@ -48,10 +48,6 @@ export const SAFEGUARD = {
   deleteLastAdmin: "Cannot delete the last active admin",
 } as const;
 
-// Deliberately simple (no quoted local parts), but no spaces, control characters or the characters
-// that would make an address ambiguous in a mail header; the domain is dotted labels.
-const EMAIL_PATTERN = /^[^\s\p{Cc}@<>()[\]\\,;:"]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+$/u;
-
 export function toUser(row: UserRow): User {
   return {
     id: row.id,
@@ -70,12 +66,6 @@ export function toUser(row: UserRow): User {
 export function parseRole(value: string): Role {
   if (!isRole(value)) throw new BadRequest(`Unknown role: expected one of ${ROLES.join(", ")}`);
   return value;
-}
-
-export function parseEmail(value: string): string {
-  const email = normaliseEmail(value);
-  if (email.length > 254 || !EMAIL_PATTERN.test(email)) throw new BadRequest("Enter a valid email address");
-  return email;
 }
 
 /**
