@@ -7,7 +7,8 @@ import type { Logger } from "./log";
 import { ActivityRecorder } from "./auth/activity";
 import { AuthState } from "./auth/auth-state";
 import { SessionSigner } from "./auth/session-signer";
-import { LoginRateLimiter } from "./http/rate-limit";
+import { FailureLimiter } from "./http/failure-limiter";
+import { SignInLimits } from "./modules/accounts/sign-in-limits";
 import { OneTimeReveals } from "./http/one-time-reveal";
 import { AuditService } from "./modules/audit/service";
 import { listAuthUsers } from "./modules/users/repository";
@@ -27,7 +28,9 @@ export type AppContext = {
   activity: ActivityRecorder;
   audit: AuditService;
   signer: SessionSigner;
-  loginLimiter: LoginRateLimiter;
+  /** Failure budgets for every secret check (passwords, setup codes, reset links). */
+  failures: FailureLimiter;
+  signInLimits: SignInLimits;
   reveals: OneTimeReveals;
   /** Outgoing mail through SMTP_URL; null when it is not set (reset links are then passed on by hand). */
   mailer: Mailer | null;
@@ -60,7 +63,8 @@ export async function createContext(deps: {
     activity: new ActivityRecorder(deps.db),
     audit: new AuditService(deps.clock),
     signer: new SessionSigner(deps.config.jwtSecret, deps.clock),
-    loginLimiter: new LoginRateLimiter(deps.clock),
+    failures: new FailureLimiter(deps.clock),
+    signInLimits: new SignInLimits(deps.clock),
     reveals: new OneTimeReveals(deps.clock),
     mailer: deps.config.smtpUrl ? createSmtpMailer(deps.config.smtpUrl, deps.config.smtpFrom) : null,
     setupCode: { value: null },

@@ -9,6 +9,11 @@ import { migrate } from "./db/migrate";
 import { createLogger } from "./log";
 import { prepareFirstRun } from "./modules/accounts/service";
 import { readCommit } from "./version";
+import { errorSummary } from "./http/contained";
+import { SECURITY_HEADERS } from "./http/security-headers";
+
+// Bun's outer bound on any request body; routes have smaller ones (src/http/request-body.ts).
+const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 
 const log = createLogger();
 
@@ -30,7 +35,21 @@ async function main(): Promise<void> {
   await prepareFirstRun(ctx);
   ctx.activity.start();
   setInterval(() => ctx.authState.pruneExpired(ctx.clock.now()), 10 * 60_000).unref();
-  const app = createApp(ctx).listen({ port: config.port, hostname: config.host });
+  installSafetyNet(log);
+  if (!config.publicUrl) {
+    log.warn("config.public_url_unset", { hint: "links and install.sh follow each request's Host header; set PUBLIC_URL to the address users reach this server at" });
+  }
+  const app = createApp(ctx).listen({
+    port: config.port,
+    hostname: config.host,
+    // Never Bun's development error page (stack frames, source paths), whatever NODE_ENV says.
+    development: false,
+    error: (error) => {
+      log.error("server.error", { error: errorSummary(error) });
+      return Response.json({ detail: "Internal server error" }, { status: 500, headers: SECURITY_HEADERS });
+    },
+    maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
+  });
   const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${app.server!.port}`;
   log.info("server.listening", { url, data_dir: config.dataDir, version: ctx.version, mail: ctx.mailer?.server ?? "off" });
 
@@ -43,6 +62,12 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+/** Anything that still escapes a request is logged and survives: one request must not end the server. */
+function installSafetyNet(logger: typeof log): void {
+  process.on("uncaughtException", (error) => logger.error("process.uncaught_exception", { error: errorSummary(error) }));
+  process.on("unhandledRejection", (error) => logger.error("process.unhandled_rejection", { error: errorSummary(error) }));
 }
 
 await main();

@@ -9,11 +9,16 @@ import { HttpError, RoleTooLow, Unauthenticated } from "./errors";
 import { loginRedirectFor, wantsHtml } from "./wants-html";
 import { csrfTokenFor } from "./csrf";
 import { requestUrl } from "./request-url";
+import { errorSummary } from "./contained";
+import { SECURITY_HEADERS } from "./security-headers";
 
 type Reply = { status: number; detail: string; headers?: Record<string, string> };
 
 function classify(error: unknown, code: unknown): Reply | null {
   if (error instanceof HttpError) return { status: error.status, detail: error.message, headers: error.headers };
+  // Elysia wraps whatever our body parser throws (413, 415, a depth refusal) in its ParseError.
+  const cause = (error as { cause?: unknown })?.cause;
+  if (code === "PARSE" && cause instanceof HttpError) return { status: cause.status, detail: cause.message, headers: cause.headers };
   switch (code) {
     case "VALIDATION":
       return { status: 422, detail: validationMessage(error) };
@@ -40,27 +45,39 @@ function validationMessage(error: unknown): string {
 
 export function errorHandler(ctx: AppContext) {
   return new Elysia({ name: "error-handler" }).onError({ as: "global" }, (context) => {
-    const { error, code, request, set } = context;
-    const principal = ((context as { principal?: Principal | null }).principal ?? null) as Principal | null;
-    let reply = classify(error, code);
-    if (!reply) {
-      ctx.log.error("request.failed", { method: request.method, path: requestUrl(request).pathname, error: String((error as Error)?.stack ?? error) });
-      reply = { status: 500, detail: "Internal server error" };
+    try {
+      return respond(ctx, context);
+    } catch (failure) {
+      // The handler itself must never throw: Bun would then answer with its own error page.
+      ctx.log.error("error_handler.failed", { error: errorSummary(failure) });
+      return Response.json({ detail: "Internal server error" }, { status: 500, headers: SECURITY_HEADERS });
     }
-    Object.assign(set.headers, reply.headers ?? {});
-    if (wantsHtml(request)) {
-      if (error instanceof Unauthenticated) {
-        set.status = 302;
-        set.headers.location = loginRedirectFor(request);
-        return "";
-      }
-      set.status = reply.status;
-      set.headers["content-type"] = "text/html; charset=utf-8";
-      const csrf = principal?.sessionId ? csrfTokenFor(principal.sessionId, ctx.config.jwtSecret) : "";
-      const message = error instanceof RoleTooLow ? `This page needs the ${error.needed} role; you are signed in as ${principal?.user.role ?? "nobody"}.` : reply.detail;
-      return "<!doctype html>" + <ErrorPage status={reply.status} message={message} page={{ principal, csrf, flash: null }} />;
+  });
+}
+
+type ErrorContext = { error: unknown; code: unknown; request: Request; set: { status?: number | string; headers: Record<string, string | number> } };
+
+function respond(ctx: AppContext, context: ErrorContext): Response | string {
+  const { error, code, request, set } = context;
+  const principal = ((context as { principal?: Principal | null }).principal ?? null) as Principal | null;
+  let reply = classify(error, code);
+  if (!reply) {
+    ctx.log.error("request.failed", { method: request.method, path: requestUrl(request).pathname, error: String((error as Error)?.stack ?? error) });
+    reply = { status: 500, detail: "Internal server error" };
+  }
+  Object.assign(set.headers, reply.headers ?? {});
+  if (wantsHtml(request)) {
+    if (error instanceof Unauthenticated) {
+      set.status = 302;
+      set.headers.location = loginRedirectFor(request);
+      return "";
     }
     set.status = reply.status;
-    return Response.json({ detail: reply.detail }, { status: reply.status, headers: set.headers as Record<string, string> });
-  });
+    set.headers["content-type"] = "text/html; charset=utf-8";
+    const csrf = principal?.sessionId ? csrfTokenFor(principal.sessionId, ctx.config.jwtSecret) : "";
+    const message = error instanceof RoleTooLow ? `This page needs the ${error.needed} role; you are signed in as ${principal?.user.role ?? "nobody"}.` : reply.detail;
+    return "<!doctype html>" + <ErrorPage status={reply.status} message={message} page={{ principal, csrf, flash: null }} />;
+  }
+  set.status = reply.status;
+  return Response.json({ detail: reply.detail }, { status: reply.status, headers: set.headers as Record<string, string> });
 }

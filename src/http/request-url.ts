@@ -1,8 +1,46 @@
-// A request's URL as a URL object. Bun builds `request.url` from the Host header, so a crafted Host
-// (spaces, slashes) can leave a bare path there; resolving against a fixed base keeps the path and
-// query usable instead of throwing.
+// A request's URL, parsed once and never throwing. Bun builds `request.url` from the Host header,
+// so a crafted Host (a port outside 1–65535, a broken IPv6 literal, spaces) can make
+// `new URL(request.url)` throw, and a throw inside an error or after-response hook once ended the
+// process. The front door refuses such a Host with 400 (hasValidHost); everything after it reads the
+// URL through requestUrl, which falls back to the path on a fixed base instead of throwing.
 const FALLBACK_BASE = "http://localhost";
+const parsed = new WeakMap<Request, URL>();
 
 export function requestUrl(request: Request): URL {
-  return new URL(request.url, FALLBACK_BASE);
+  let url = parsed.get(request);
+  if (!url) {
+    url = parseLeniently(request.url);
+    parsed.set(request, url);
+  }
+  return url;
+}
+
+function parseLeniently(raw: string): URL {
+  try {
+    return new URL(raw, FALLBACK_BASE);
+  } catch {
+    const path = raw.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, "");
+    try {
+      return new URL(path.startsWith("/") ? path : "/", FALLBACK_BASE);
+    } catch {
+      return new URL("/", FALLBACK_BASE);
+    }
+  }
+}
+
+// host[:port]: a DNS-style name (letters, digits, `-`, `_`, `.`), an IPv4 address or a bracketed
+// IPv6 literal, and an optional port from 1 to 65535.
+const HOST_AND_PORT = /^(?:[A-Za-z0-9_.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::(\d{1,5}))?$/;
+
+export function isValidHost(host: string): boolean {
+  const match = HOST_AND_PORT.exec(host);
+  if (!match) return false;
+  if (match[1] !== undefined && (Number(match[1]) < 1 || Number(match[1]) > 65535)) return false;
+  return URL.canParse(`http://${host}/`);
+}
+
+/** A missing Host (HTTP/1.0) is fine; a present one must be a valid host[:port]. */
+export function hasValidHost(request: Request): boolean {
+  const host = request.headers.get("host");
+  return host === null ? URL.canParse(request.url) : isValidHost(host);
 }

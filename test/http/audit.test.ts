@@ -139,18 +139,22 @@ describe("signing in and out", () => {
     return app.api("POST", "/auth/token", { body: { email, password }, headers });
   }
 
-  test("a wrong password or an unknown email writes auth.login_failed with the attempted email, never the password", async () => {
+  test("auth.login_failed keeps the submitted email only when it is an account's, never the password", async () => {
     const adminId = (await audit("?action=auth.login")).entries[0]!.target!;
     expect((await signIn("Admin@Example.com", WRONG)).status).toBe(401);
     expect((await signIn("nobody@example.com", WRONG)).status).toBe(401);
+    // Someone typed their password into the email box: it must not be stored.
+    const typedPassword = "hunter2-typed-in-the-email-box";
+    expect((await signIn(typedPassword, WRONG)).status).toBe(401);
 
     const { entries } = await audit("?action=auth.login_failed");
-    expect(entries).toHaveLength(2);
-    expect(entries[0]).toMatchObject({ actor_id: null, actor_email: null, target: null, params: { email: "nobody@example.com" } });
-    expect(entries[1]).toMatchObject({ actor_id: null, actor_email: null, target: adminId, params: { email: ADMIN_EMAIL } });
+    expect(entries).toHaveLength(3);
+    expect(entries[0]).toMatchObject({ actor_id: null, actor_email: null, target: null, params: {} });
+    expect(entries[1]).toMatchObject({ actor_id: null, actor_email: null, target: null, params: {} });
+    expect(entries[2]).toMatchObject({ actor_id: null, actor_email: null, target: adminId, params: { email: ADMIN_EMAIL } });
     const rows = await t.ctx.db.query<Record<string, unknown>>("SELECT * FROM audit_log WHERE action = 'auth.login_failed'");
-    expect(rows).toHaveLength(2);
-    expect(JSON.stringify(rows)).not.toContain(WRONG);
+    expect(rows).toHaveLength(3);
+    for (const secret of [WRONG, typedPassword, "nobody@example.com"]) expect(JSON.stringify(rows)).not.toContain(secret);
   });
 
   test("a deactivated user's correct password is refused and writes auth.login_refused", async () => {

@@ -1,6 +1,7 @@
-// A crafted Host header reaches the real server (app.handle cannot send one): Bun then leaves a bare
-// path in request.url. Every route must still answer, install scripts must refuse with 400, and the
-// server must keep serving afterwards.
+// Bun builds request.url from the Host header, and `app.handle` never sees what a raw socket can
+// send, so these run against the real server process. A Host that is not a valid host[:port] is
+// refused with 400 on every route; such a request once ended the process (a throw in the
+// after-response log) or showed Bun's development error page with stack frames.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startServer, type RunningServer } from "../helpers/server";
 
@@ -12,7 +13,7 @@ afterAll(async () => {
   await server.stop();
 });
 
-function rawGet(path: string, host: string): Promise<string> {
+function rawRequest(method: string, path: string, host: string): Promise<string> {
   const { port } = new URL(server.url);
   return new Promise((resolve, reject) => {
     let received = "";
@@ -20,7 +21,7 @@ function rawGet(path: string, host: string): Promise<string> {
       hostname: "127.0.0.1",
       port: Number(port),
       socket: {
-        open: (socket) => void socket.write(`GET ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`),
+        open: (socket) => void socket.write(`${method} ${path} HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`),
         data: (_socket, chunk) => void (received += chunk.toString()),
         close: () => resolve(received),
         error: (_socket, error) => reject(error),
@@ -30,28 +31,36 @@ function rawGet(path: string, host: string): Promise<string> {
 }
 
 const statusOf = (response: string) => Number(response.split(" ")[1]);
+const bodyOf = (response: string) => response.slice(response.indexOf("\r\n\r\n") + 4);
 
-describe("crafted Host header", () => {
-  const hosts = ["evil`id`", "evil$(id)", "a b", "x/y", "a'b"];
+const BAD_HOSTS = [
+  "evil`id`", "evil$(id)", "a b", "x/y", "a'b", // shell and path characters
+  "localhost:0", "localhost:65536", "localhost:99999", "localhost:", ":80", "a:b:c", // ports and colons
+  "[::1", "[zz]", "[::1]:70000", "[::1]x", // broken IPv6 literals
+  "éxample.com", "exa\u200bmple.com", // raw Unicode (browsers send punycode)
+];
+const ROUTES: [string, string][] = [
+  ["GET", "/health"], ["GET", "/login?next=/profile"], ["GET", "/dashboard"], ["GET", "/api/users"],
+  ["GET", "/cli/install.sh"], ["GET", "/cli/manifest.json"], ["GET", "/nope"], ["POST", "/auth/token"], ["POST", "/login"],
+];
 
-  test.each(hosts)("install scripts refuse %p with 400 and a detail", async (host) => {
-    for (const path of ["/cli/install.sh", "/cli/install.ps1", "/cli/manifest.json"]) {
-      const response = await rawGet(path, host);
+describe("a Host that is not a valid host[:port]", () => {
+  test.each(BAD_HOSTS)("%p is refused with 400 on every route, with no stack and no echo", async (host) => {
+    for (const [method, path] of ROUTES) {
+      const response = await rawRequest(method, path, host);
       expect(statusOf(response)).toBe(400);
-      expect(response).toContain('"detail"');
-      expect(response).not.toContain(host);
+      const body = bodyOf(response);
+      expect(body).toMatch(/Host header/);
+      expect(body).not.toMatch(/\bat \S+ \(|\/work\/|node_modules|\.ts:\d+/);
+      expect(body).not.toContain(host);
     }
-  });
-
-  test.each(hosts)("pages and the API still answer for %p", async (host) => {
-    expect(statusOf(await rawGet("/health", host))).toBe(200);
-    expect(statusOf(await rawGet("/login?next=/profile", host))).toBe(200);
-    expect(statusOf(await rawGet("/dashboard", host))).toBe(302);
-    expect(statusOf(await rawGet("/api/users", host))).toBe(401);
-  });
-
-  test("the server keeps serving afterwards", async () => {
-    await rawGet("/cli/install.sh", "evil`id`");
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
   });
+
+  test.each(["localhost", "localhost:1", "127.0.0.1:65535", "[::1]:8000", "[::1]", "agnes.example.com", "agnes_svc:8000"])(
+    "%p is accepted",
+    async (host) => {
+      expect(statusOf(await rawRequest("GET", "/health", host))).toBe(200);
+    },
+  );
 });

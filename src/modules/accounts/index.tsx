@@ -85,7 +85,13 @@ export function accountsModule(ctx: AppContext) {
         set.status = status;
         return <SetupPage page={page} email={body.email} name={body.name} error={error} />;
       };
-      if (!setupCodeMatches(ctx, body.setup_code ?? "")) return again("That setup code is not right. Copy it from the server log.", 403);
+      try {
+        if (!setupCodeMatches(ctx, body.setup_code ?? "", ip)) return again("That setup code is not right. Copy it from the server log.", 403);
+      } catch (error) {
+        if (!(error instanceof HttpError) || error.status !== 429) throw error;
+        Object.assign(set.headers, error.headers);
+        return again(error.message, 429);
+      }
       if (!body.email || !body.password) return again("Enter an email and a password.");
       if (body.password !== body.password_confirm) return again("The two passwords differ.");
       try {

@@ -19,21 +19,23 @@ export async function signIn(
   input: { email: string; password: string } & ClientMeta,
 ): Promise<{ user: AuthUser; session: NewSession }> {
   const email = normaliseEmail(input.email);
-  const limitKeys = [`email:${email}`, ...(input.ip ? [`ip:${input.ip}`] : [])];
-  ctx.loginLimiter.check(limitKeys);
+  const claim = ctx.failures.claim(ctx.signInLimits.keysFor(email, input.ip), "failed sign-in attempts");
   const row = await findUserByEmail(ctx.db, email);
   const passwordOk = await verifyPassword(input.password, row?.password_hash ?? null);
   if (!row || !passwordOk) {
-    ctx.loginLimiter.recordFailure(limitKeys);
-    await ctx.audit.record(ctx.db, { actor: null, action: "auth.login_failed", target: row?.id ?? null, params: { email }, ip: input.ip });
+    // The submitted identifier is kept only when it is an account's email: a password typed into
+    // the email box must not end up in the audit trail.
+    const params = row ? { email } : {};
+    await ctx.audit.record(ctx.db, { actor: null, action: "auth.login_failed", target: row?.id ?? null, params, ip: input.ip });
     throw new Unauthenticated(WRONG_CREDENTIALS);
   }
+  ctx.failures.release(claim);
   const actor = { id: row.id, email: row.email };
   if (!row.active) {
     await ctx.audit.record(ctx.db, { actor, action: "auth.login_refused", target: row.id, params: { reason: "deactivated" }, ip: input.ip });
     throw new Unauthenticated(ACCOUNT_DEACTIVATED);
   }
-  ctx.loginLimiter.clear(`email:${email}`);
+  ctx.signInLimits.remember(email, input.ip);
   const user: AuthUser = { id: row.id, email: row.email, name: row.name, role: row.role, active: row.active };
   const session = await ctx.db.transaction(async (tx) => {
     const opened = await openSession(ctx, tx, user, input);
@@ -98,8 +100,12 @@ export function assertSetupOpen(ctx: AppContext): void {
   if (ctx.authState.hasUsers() || !ctx.setupCode.value) throw new NotFound();
 }
 
-export function setupCodeMatches(ctx: AppContext, given: string): boolean {
+/** Checks the setup code, spending one of the client's failure slots when it is wrong (429 beyond the limit). */
+export function setupCodeMatches(ctx: AppContext, given: string, ip: string | null): boolean {
+  const claim = ctx.failures.claim([`setup:${ip ?? "unknown"}`], "wrong setup codes");
   const expected = Buffer.from(ctx.setupCode.value ?? "");
   const actual = Buffer.from(given.trim().toUpperCase());
-  return expected.length > 0 && actual.length === expected.length && timingSafeEqual(actual, expected);
+  const matches = expected.length > 0 && actual.length === expected.length && timingSafeEqual(actual, expected);
+  if (matches) ctx.failures.release(claim);
+  return matches;
 }

@@ -13,11 +13,11 @@ import { checkResetLink, redeemResetLink, RESET_PATH, ResetLinkProblem } from ".
 export function passwordResetModule(ctx: AppContext) {
   return new Elysia({ name: "password-reset" })
     .use(authGuard(ctx))
-    .get(RESET_PATH, async ({ query, principal, cookie, set }) => {
+    .get(RESET_PATH, async ({ query, principal, cookie, set, ip }) => {
       const page = pageContext(ctx, principal, cookie);
       const token = query.token ?? "";
       try {
-        const { email } = await checkResetLink(ctx, token);
+        const { email } = await checkResetLink(ctx, token, ip);
         return <PasswordResetPage page={page} token={token} email={email} />;
       } catch (error) {
         if (!(error instanceof ResetLinkProblem)) throw error;
@@ -39,7 +39,7 @@ export function passwordResetModule(ctx: AppContext) {
         }
         if (!(error instanceof HttpError) || error.status !== 400) throw error;
         set.status = 400;
-        const { email } = await checkResetLink(ctx, token);
+        const { email } = await checkResetLink(ctx, token, ip);
         return <PasswordResetPage page={page} token={token} email={email} error={error.message} />;
       }
     }, { body: resetForm, query: resetQuery });

@@ -70,10 +70,20 @@ async function findValidLink(ctx: AppContext, q: Queryable, token: string): Prom
   return { resetId: reset.id, user: { id: user.id, email: user.email } };
 }
 
-/** For the page: who the link is for, or a ResetLinkProblem. */
-export async function checkResetLink(ctx: AppContext, token: string): Promise<{ email: string }> {
-  const link = await findValidLink(ctx, ctx.db, token);
-  return { email: link.user.email };
+/**
+ * For the page: who the link is for, or a ResetLinkProblem. A token that matches no link spends
+ * one of the client's failure slots (claimed before the look-up), so links cannot be guessed at speed.
+ */
+export async function checkResetLink(ctx: AppContext, token: string, ip: string | null): Promise<{ email: string }> {
+  const claim = ctx.failures.claim([`reset:${ip ?? "unknown"}`], "tries with reset links that do not exist");
+  try {
+    const link = await findValidLink(ctx, ctx.db, token);
+    ctx.failures.release(claim);
+    return { email: link.user.email };
+  } catch (error) {
+    if (!(error instanceof ResetLinkProblem) || error.status !== 400) ctx.failures.release(claim);
+    throw error;
+  }
 }
 
 /** Sets the new password, uses up the link, ends the user's sessions. */
@@ -81,7 +91,7 @@ export async function redeemResetLink(
   ctx: AppContext,
   input: { token: string; password: string; passwordConfirm: string; ip: string | null },
 ): Promise<{ email: string }> {
-  await checkResetLink(ctx, input.token);
+  await checkResetLink(ctx, input.token, input.ip);
   if (input.password !== input.passwordConfirm) throw new BadRequest("The two passwords differ.");
   assertPasswordPolicy(input.password);
   const passwordHash = await hashPassword(input.password);

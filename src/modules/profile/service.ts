@@ -25,17 +25,18 @@ export async function changeOwnPassword(
   input: { current: string; next: string; confirm: string },
   ip: string | null,
 ): Promise<{ sessionsEnded: number }> {
-  const limitKeys = [`password:${me.user.id}`];
-  ctx.loginLimiter.check(limitKeys);
-  const row = await findUserById(ctx.db, me.user.id);
-  if (!row) throw new NotFound("User not found");
-  if (!(await verifyPassword(input.current, row.password_hash))) {
-    ctx.loginLimiter.recordFailure(limitKeys);
-    throw new BadRequest("Your current password is not right; nothing was changed");
-  }
+  const row = await ctx.failures.guard(
+    [`password:${me.user.id}`],
+    "wrong current passwords",
+    async () => {
+      const row = await findUserById(ctx.db, me.user.id);
+      return row && (await verifyPassword(input.current, row.password_hash)) ? row : null;
+    },
+    (row) => row !== null,
+  );
+  if (!row) throw new BadRequest("Your current password is not right; nothing was changed");
   if (input.next !== input.confirm) throw new BadRequest("The two new passwords differ; nothing was changed");
   assertPasswordPolicy(input.next);
-  ctx.loginLimiter.clear(limitKeys[0]!);
   const passwordHash = await hashPassword(input.next);
   const others = (await listSessionsOf(ctx, me.user.id)).filter((s) => s.id !== me.sessionId).length;
   await ctx.db.transaction(async (tx) => {
