@@ -96,6 +96,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError("AGNES_ADMIN_EMAIL and AGNES_ADMIN_PASSWORD: set both or neither");
   }
   const publicUrl = read(env, "PUBLIC_URL") ?? null;
+  const smtpUrl = read(env, "SMTP_URL") ?? null;
+  if (smtpUrl && !publicUrl) {
+    // Emailed links must not be built from a Host header that any client can set.
+    throw new ConfigError("SMTP_URL: set PUBLIC_URL too, so emailed links point at the address users reach this server at");
+  }
   const dataDir = resolve(read(env, "DATA_DIR") ?? "./data");
   const stateDir = join(dataDir, "state");
   try {
@@ -116,7 +121,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminEmail,
     adminPassword,
     cliDistDir: resolve(read(env, "CLI_DIST_DIR") ?? "./dist/cli"),
-    smtpUrl: read(env, "SMTP_URL") ?? null,
+    smtpUrl,
     smtpFrom: read(env, "SMTP_FROM") ?? defaultSender(publicUrl),
   };
 }

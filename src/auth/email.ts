@@ -1,12 +1,15 @@
-// The one email rule: how an address is stored (trimmed, lower-case) and what counts as valid.
+// The one email rule: how an address is stored (trimmed, Unicode NFC, lower-case) and what counts as
+// valid. NFC first, so that "é" typed as one code point or as e + accent is one address, not two.
 import { BadRequest } from "../http/errors";
 
 // Deliberately simple (no quoted local parts), but no spaces, control characters or the characters
-// that would make an address ambiguous in a mail header; the domain is dotted labels.
-const EMAIL_PATTERN = /^[^\s\p{Cc}@<>()[\]\\,;:"]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+$/u;
+// that would make an address ambiguous in a mail header; the domain is dotted labels. Invisible and
+// format characters (zero-width space, bidi marks, soft hyphen: \p{Cf}), private-use and unassigned
+// code points are refused: they make two addresses that look the same.
+const EMAIL_PATTERN = /^[^\s\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Z}@<>()[\]\\,;:"]+@[\p{L}\p{M}\p{N}-]+(?:\.[\p{L}\p{M}\p{N}-]+)+$/u;
 
 export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase();
+  return email.trim().toLowerCase().normalize("NFC");
 }
 
 export function isValidEmail(email: string): boolean {

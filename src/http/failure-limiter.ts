@@ -32,6 +32,8 @@ export class FailureLimiter {
     const lists = keys.map((key) => this.recent(key, now));
     const full = lists.filter((list) => list.length >= this.max);
     if (full.length) {
+      // A refused key is still in use (someone keeps trying): keep it among the most recent.
+      keys.forEach((key, i) => this.store(key, lists[i]!));
       const retryAfter = Math.max(1, ...full.map((list) => Math.ceil((list[0]! + this.windowMs - now) / 1000)));
       throw new TooManyRequests(`Too many ${what}. Try again in ${Math.ceil(retryAfter / 60)} minute(s).`, retryAfter);
     }
@@ -67,7 +69,8 @@ export class FailureLimiter {
   }
 
   private store(key: string, list: number[]): void {
-    this.failures.delete(key); // re-inserted last: Map order is then least recently touched first
+    this.failures.delete(key);
+    if (list.length === 0) return; // re-inserted last: Map order is then least recently touched first
     this.failures.set(key, list);
     while (this.failures.size > this.maxKeys) this.failures.delete(this.failures.keys().next().value!);
   }

@@ -6,18 +6,25 @@ import type { Clock } from "../clock";
 
 const TTL_MS = 5 * 60_000;
 
-type Entry = { sessionId: string; value: string; expiresAt: number };
+// `subject` is the user the secret belongs to or unlocks (the token's owner, the reset link's user):
+// deactivating or deleting that user voids the reveal with everything else that let them in.
+type Entry = { sessionId: string; subject: string; value: string; expiresAt: number };
 
 export class OneTimeReveals {
   private readonly entries = new Map<string, Entry>();
 
   constructor(private readonly clock: Clock) {}
 
-  put(sessionId: string, value: string): string {
+  put(sessionId: string, subject: string, value: string): string {
     this.prune();
     const id = randomBytes(16).toString("base64url");
-    this.entries.set(id, { sessionId, value, expiresAt: this.clock.now().getTime() + TTL_MS });
+    this.entries.set(id, { sessionId, subject, value, expiresAt: this.clock.now().getTime() + TTL_MS });
     return id;
+  }
+
+  /** Voids every pending reveal of a secret that belongs to this user. */
+  forgetSubject(userId: string): void {
+    for (const [id, entry] of this.entries) if (entry.subject === userId) this.entries.delete(id);
   }
 
   take(sessionId: string, id: string | undefined): string | null {

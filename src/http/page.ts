@@ -3,7 +3,9 @@
 import type { Cookie } from "elysia";
 import type { AppContext } from "../context";
 import type { Principal } from "../auth/principal";
+import { createHmac, timingSafeEqual } from "node:crypto";
 import { csrfTokenFor } from "./csrf";
+import { HttpError } from "./errors";
 
 export type Flash = { kind: "ok" | "error"; message: string; reveal?: string };
 
@@ -17,9 +19,16 @@ type CookieJar = Record<string, Cookie<unknown>>;
 
 const FLASH_COOKIE = "flash";
 
-export function setFlash(cookie: CookieJar, flash: Flash): void {
+// The flash cookie is signed (HMAC with the server's key): a forged one, say a "Password changed"
+// message planted by another site through a cookie-tossing subdomain, is ignored.
+function sign(payload: string, secret: string): string {
+  return createHmac("sha256", secret).update(`flash:${payload}`).digest("base64url");
+}
+
+function setFlash(ctx: AppContext, cookie: CookieJar, flash: Flash): void {
+  const payload = Buffer.from(JSON.stringify(flash)).toString("base64url");
   cookie[FLASH_COOKIE]!.set({
-    value: Buffer.from(JSON.stringify(flash)).toString("base64url"),
+    value: `${payload}.${sign(payload, ctx.config.jwtSecret)}`,
     httpOnly: true,
     sameSite: "lax",
     path: "/",
@@ -27,13 +36,17 @@ export function setFlash(cookie: CookieJar, flash: Flash): void {
   });
 }
 
-function takeFlash(cookie: CookieJar): Flash | null {
+function takeFlash(ctx: AppContext, cookie: CookieJar): Flash | null {
   const jar = cookie[FLASH_COOKIE];
   const raw = jar?.value;
   if (typeof raw !== "string" || raw === "") return null;
   jar!.remove();
+  const [payload = "", signature = ""] = raw.split(".");
+  const expected = Buffer.from(sign(payload, ctx.config.jwtSecret));
+  const given = Buffer.from(signature);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   try {
-    const parsed = JSON.parse(Buffer.from(raw, "base64url").toString("utf8")) as Flash;
+    const parsed = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Flash;
     if (typeof parsed.message !== "string" || (parsed.kind !== "ok" && parsed.kind !== "error")) return null;
     return { kind: parsed.kind, message: parsed.message, reveal: typeof parsed.reveal === "string" ? parsed.reveal : undefined };
   } catch {
@@ -43,18 +56,36 @@ function takeFlash(cookie: CookieJar): Flash | null {
 
 export function pageContext(ctx: AppContext, principal: Principal | null, cookie: CookieJar): PageContext {
   const csrf = principal?.sessionId ? csrfTokenFor(principal.sessionId, ctx.config.jwtSecret) : "";
-  return { principal, csrf, flash: takeFlash(cookie) };
+  return { principal, csrf, flash: takeFlash(ctx, cookie) };
 }
 
+type SetLike = { status?: number | string; headers: Record<string, string | number> };
+
 /** POST → 303 → GET, with a flash message for the page it lands on. */
-export function redirectWithFlash(
-  set: { status?: number | string; headers: Record<string, string | number> },
-  cookie: CookieJar,
-  location: string,
-  flash: Flash,
-): string {
-  setFlash(cookie, flash);
+export function redirectWithFlash(ctx: AppContext, set: SetLike, cookie: CookieJar, location: string, flash: Flash): string {
+  setFlash(ctx, cookie, flash);
   set.status = 303;
   set.headers.location = location;
   return "";
+}
+
+/** Refusals a person can act on: shown as an error flash on the page instead of an error page. */
+const FLASHED_STATUSES = [400, 403, 404, 409, 429];
+
+/** Runs a form action and redirects to `location` with its message, or with the refusal's. */
+export async function formAction(
+  ctx: AppContext,
+  reply: { set: SetLike; cookie: CookieJar },
+  location: string,
+  work: () => Promise<string | Flash>,
+): Promise<string> {
+  let flash: Flash;
+  try {
+    const done = await work();
+    flash = typeof done === "string" ? { kind: "ok", message: done } : done;
+  } catch (error) {
+    if (!(error instanceof HttpError) || !FLASHED_STATUSES.includes(error.status)) throw error;
+    flash = { kind: "error", message: error.message };
+  }
+  return redirectWithFlash(ctx, reply.set, reply.cookie, location, flash);
 }

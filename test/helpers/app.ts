@@ -11,6 +11,7 @@ import { migrate } from "../../src/db/migrate";
 import { createMemoryLogger } from "../../src/log";
 import { prepareFirstRun } from "../../src/modules/accounts/service";
 import type { Role } from "../../src/shared/contract";
+import { csrfTokenFor } from "../../src/http/csrf";
 
 export const ADMIN_EMAIL = "admin@example.com";
 export const ADMIN_PASSWORD = "admin-password-1";
@@ -59,13 +60,39 @@ export async function createTestApp(opts: { env?: Record<string, string>; withAd
     return ((await res.json()) as { id: string }).id;
   };
 
+  /** Signs in through the form as a browser would: the session cookie, its CSRF token, and GET/POST with both. */
+  const browser = async (email = ADMIN_EMAIL, password = ADMIN_PASSWORD, extraHeaders: Record<string, string> = {}) => {
+    const res = await handle("/login", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", ...extraHeaders },
+      body: new URLSearchParams({ email, password }),
+    });
+    const jwt = cookieFrom(res, "access_token");
+    if (!jwt) throw new Error(`form sign-in as ${email} failed: ${res.status}`);
+    const jti = JSON.parse(Buffer.from(jwt.split(".")[1]!, "base64url").toString()).jti as string;
+    const cookie = `access_token=${jwt}`;
+    const csrf = csrfTokenFor(jti, ctx.config.jwtSecret);
+    const withCookie = (more: string | undefined) => (more ? `${cookie}; ${more}` : cookie);
+    return {
+      cookie,
+      csrf,
+      get: (path: string, moreCookies?: string) => handle(path, { headers: { accept: "text/html", cookie: withCookie(moreCookies), ...extraHeaders } }),
+      post: (path: string, fields: Record<string, string>) =>
+        handle(path, {
+          method: "POST",
+          headers: { accept: "text/html", cookie, "content-type": "application/x-www-form-urlencoded", ...extraHeaders },
+          body: new URLSearchParams({ _csrf: csrf, ...fields }),
+        }),
+    };
+  };
+
   const close = async () => {
     await ctx.activity.stop().catch(() => undefined);
     await db.close();
     if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
 
-  return { app, ctx: ctx as AppContext, clock, log, dataDir, handle, api, login, createUser, close };
+  return { app, ctx: ctx as AppContext, clock, log, dataDir, handle, api, login, createUser, browser, close };
 }
 
 /** Form-encoded POST with the session cookie and its CSRF token, as a browser would send it. */

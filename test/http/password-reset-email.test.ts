@@ -31,7 +31,8 @@ function smtpUrl(port: number): string {
 }
 
 async function setUp(env: Record<string, string> = {}): Promise<void> {
-  t = await createTestApp({ env });
+  // SMTP_URL needs PUBLIC_URL: emailed links are never built from a request's Host header.
+  t = await createTestApp({ env: env.SMTP_URL ? { PUBLIC_URL: "http://localhost", ...env } : env });
   admin = await t.login();
   userId = await t.createUser(USER_EMAIL, "old-password-1", "analyst", "Forgetful <b>Fred</b>");
 }

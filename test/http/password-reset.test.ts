@@ -157,13 +157,16 @@ describe("using the link", () => {
     expect((await submit(link.reset_token)).status).toBe(400);
   });
 
-  test("a user deactivated after the link was issued is refused with a clear page (403)", async () => {
+  test("deactivating the user voids the link: it does not work again after a re-activation", async () => {
     const link = await issue();
     await t.api("POST", `/api/users/${userId}/deactivate`, { token: admin });
     const res = await t.handle(`/auth/password/reset?token=${link.reset_token}`);
-    expect(res.status).toBe(403);
-    expect(await res.text()).toContain("deactivated");
-    expect((await submit(link.reset_token)).status).toBe(403);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("This reset link is not valid");
+    expect((await t.api("POST", `/api/users/${userId}/activate`, { token: admin })).status).toBe(200);
+    expect((await t.handle(`/auth/password/reset?token=${link.reset_token}`)).status).toBe(400);
+    expect((await submit(link.reset_token)).status).toBe(400);
+    expect(await t.login("forgetful@example.com", OLD)).toBeString();
   });
 
   test("a user created without a password gets in through a link", async () => {

@@ -63,9 +63,13 @@ test("SMTP_FROM is parsed into a name and an address; without it the sender come
 
 test("SMTP_URL is kept as given; a bad one is refused without echoing its password", () => {
   const url = "smtps://mailer:p%40ss@smtp.example.com:465";
-  expect(loadConfig({ DATA_DIR: dataDir(), SMTP_URL: url }).smtpUrl).toBe(url);
+  expect(loadConfig({ DATA_DIR: dataDir(), SMTP_URL: url, PUBLIC_URL: "https://agnes.example.com" }).smtpUrl).toBe(url);
   expect(loadConfig({ DATA_DIR: dataDir() }).smtpUrl).toBeNull();
   expect(() => loadConfig({ DATA_DIR: dataDir(), SMTP_URL: "smtp://mailer:hunter22@" })).toThrow(/^SMTP_URL: (?!.*hunter22)/);
+});
+
+test("SMTP_URL without PUBLIC_URL is refused: emailed links must not follow a client's Host header", () => {
+  expect(() => loadConfig({ DATA_DIR: dataDir(), SMTP_URL: "smtp://mail.example.com:25" })).toThrow(/^SMTP_URL: set PUBLIC_URL too/);
 });
 
 test("AGNES_ADMIN_EMAIL without a password is refused", () => {

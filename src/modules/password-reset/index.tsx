@@ -31,7 +31,7 @@ export function passwordResetModule(ctx: AppContext) {
       const token = body.token ?? query.token ?? "";
       try {
         await redeemResetLink(ctx, { token, password: body.password ?? "", passwordConfirm: body.password_confirm ?? "", ip });
-        return redirectWithFlash(set, cookie, "/login", { kind: "ok", message: "Password changed — sign in" });
+        return redirectWithFlash(ctx, set, cookie, "/login", { kind: "ok", message: "Password changed — sign in" });
       } catch (error) {
         if (error instanceof ResetLinkProblem) {
           set.status = error.status;

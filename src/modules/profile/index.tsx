@@ -5,8 +5,7 @@ import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import type { Principal } from "../../auth/principal";
 import { authGuard } from "../../http/auth-guard";
-import { HttpError } from "../../http/errors";
-import { pageContext, redirectWithFlash, type Flash, type PageContext } from "../../http/page";
+import { formAction, pageContext, type PageContext } from "../../http/page";
 import { listSessionsOf } from "../accounts/sessions";
 import { confirmForm, createTokenForm, tokenIdParams } from "../tokens/model";
 import { createToken, getOwnToken, lifetimeFromForm, lifetimeOptions, listOwnTokens, revokeToken } from "../tokens/service";
@@ -14,19 +13,6 @@ import { ProfilePage } from "../../../views/profile-page";
 import { ConfirmPage } from "../../../views/profile-confirm-page";
 import { csrfOnlyForm, passwordForm, sessionIdParams } from "./model";
 import { changeOwnPassword, endOtherSessions, endOwnSession } from "./service";
-
-type Redirect = Parameters<typeof redirectWithFlash>;
-
-/** Runs a form action; a 400/404/429 the person can fix becomes an error flash on the page. */
-async function formAction(set: Redirect[0], cookie: Redirect[1], to: string, action: () => Promise<string | Flash>): Promise<string> {
-  try {
-    const done = await action();
-    return redirectWithFlash(set, cookie, to, typeof done === "string" ? { kind: "ok", message: done } : done);
-  } catch (error) {
-    if (!(error instanceof HttpError) || ![400, 404, 429].includes(error.status)) throw error;
-    return redirectWithFlash(set, cookie, to, { kind: "error", message: error.message });
-  }
-}
 
 export function profileModule(ctx: AppContext) {
   const revokeConfirm = async (page: PageContext, me: Principal, id: string) => {
@@ -58,10 +44,10 @@ export function profileModule(ctx: AppContext) {
       return <ProfilePage {...props} />;
     }, session)
     .post("/profile/tokens", async ({ me, body, ip, set, cookie }) => {
-      return formAction(set, cookie, "/profile#tokens", async () => {
+      return formAction(ctx, { set, cookie }, "/profile#tokens", async () => {
         const created = await createToken(ctx, me, { name: body.name ?? "", expiresInDays: lifetimeFromForm(body.expires_in_days) }, ip);
         // The flash carries only the reveal's id; the token stays in server memory until shown once.
-        const reveal = ctx.reveals.put(me.sessionId!, created.token);
+        const reveal = ctx.reveals.put(me.sessionId!, me.user.id, created.token);
         return { kind: "ok", message: `Token "${created.name}" created.`, reveal };
       });
     }, { ...session, body: createTokenForm })
@@ -71,24 +57,24 @@ export function profileModule(ctx: AppContext) {
     })
     .post("/profile/tokens/:id/revoke", async ({ me, cookie, params, body, ip, set }) => {
       if (body.confirm !== "yes") return revokeConfirm(pageContext(ctx, me, cookie), me, params.id);
-      return formAction(set, cookie, "/profile#tokens", async () => {
+      return formAction(ctx, { set, cookie }, "/profile#tokens", async () => {
         const { name } = await revokeToken(ctx, me, params.id, { ownerOnly: true, ip });
         return `Token "${name}" revoked. Anything using it is refused from now on.`;
       });
     }, { ...session, params: tokenIdParams, body: confirmForm })
     .post("/profile/password", ({ me, body, ip, set, cookie }) =>
-      formAction(set, cookie, "/profile#password", async () => {
+      formAction(ctx, { set, cookie }, "/profile#password", async () => {
         const input = { current: body.current_password ?? "", next: body.new_password ?? "", confirm: body.new_password_confirm ?? "" };
         const { sessionsEnded } = await changeOwnPassword(ctx, me, input, ip);
         return `Password changed.${sessionsEnded ? ` ${sessionsEnded} other session(s) signed out.` : ""}`;
       }), { ...session, body: passwordForm })
     .post("/profile/sessions/end-others", ({ me, ip, set, cookie }) =>
-      formAction(set, cookie, "/profile#sessions", async () => `${await endOtherSessions(ctx, me, ip)} other session(s) signed out.`), {
+      formAction(ctx, { set, cookie }, "/profile#sessions", async () => `${await endOtherSessions(ctx, me, ip)} other session(s) signed out.`), {
       ...session,
       body: csrfOnlyForm,
     })
     .post("/profile/sessions/:id/end", ({ me, params, ip, set, cookie }) =>
-      formAction(set, cookie, "/profile#sessions", async () => {
+      formAction(ctx, { set, cookie }, "/profile#sessions", async () => {
         await endOwnSession(ctx, me, params.id, ip);
         return "Session signed out.";
       }), { ...session, params: sessionIdParams, body: csrfOnlyForm });

@@ -57,6 +57,6 @@ export function adminTokensPages(ctx: AppContext) {
     .post("/admin/tokens/:id/revoke", async ({ me, cookie, params, body, ip, set }) => {
       if (body.confirm !== "yes") return confirmPage(pageContext(ctx, me, cookie), params.id);
       const { name } = await revokeToken(ctx, me, params.id, { ownerOnly: false, ip });
-      return redirectWithFlash(set, cookie, "/admin/tokens", { kind: "ok", message: `Token "${name}" revoked.` });
+      return redirectWithFlash(ctx, set, cookie, "/admin/tokens", { kind: "ok", message: `Token "${name}" revoked.` });
     }, { auth: "admin", params: tokenIdParams, body: confirmForm });
 }

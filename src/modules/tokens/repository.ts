@@ -22,6 +22,15 @@ export function listLiveTokens(q: Queryable, now: Date) {
   );
 }
 
+export async function countActiveTokensOfUser(q: Queryable, userId: string, now: Date): Promise<number> {
+  const [row] = await q.query<{ n: number }>(
+    `SELECT count(*) AS n FROM personal_access_tokens
+     WHERE user_id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)`,
+    [userId, now],
+  );
+  return row?.n ?? 0;
+}
+
 export async function setTokenLastUsed(q: Queryable, id: string, at: Date, ip: string | null): Promise<void> {
   await q.run("UPDATE personal_access_tokens SET last_used_at = $2, last_used_ip = $3 WHERE id = $1", [id, at, ip]);
 }

@@ -11,6 +11,7 @@ import { generatePat, hashSecret } from "../../auth/pat-format";
 import { BadRequest, NotFound } from "../../http/errors";
 import type { AdminToken, CreatedToken, Token } from "../../shared/contract";
 import {
+  countActiveTokensOfUser,
   findToken,
   findTokenWithOwner,
   insertToken,
@@ -23,6 +24,8 @@ import {
 } from "./repository";
 
 export const MAX_NAME_LENGTH = 100;
+/** Active (unrevoked, unexpired) tokens one person may hold: enough for every machine and CI job. */
+export const MAX_ACTIVE_TOKENS = 100;
 export const DEFAULT_LIFETIME_DAYS = 90;
 /** Without PAT_MAX_DAYS a lifetime is still bounded (100 years), so the date arithmetic stays sane. */
 export const ABSOLUTE_MAX_DAYS = 36_500;
@@ -99,6 +102,10 @@ export async function createToken(
     expiresAt: days === null ? null : new Date(now.getTime() + days * DAY_MS),
   };
   await ctx.db.transaction(async (tx) => {
+    // Counted inside the transaction (one writer at a time), so parallel creates cannot overshoot.
+    if ((await countActiveTokensOfUser(tx, me.user.id, now)) >= MAX_ACTIVE_TOKENS) {
+      throw new BadRequest(`You already have ${MAX_ACTIVE_TOKENS} active tokens: revoke one you no longer use, then create this one`);
+    }
     await insertToken(tx, row);
     await ctx.audit.record(tx, {
       actor: { id: me.user.id, email: me.user.email },

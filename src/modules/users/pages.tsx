@@ -1,13 +1,11 @@
 // /admin/users pages: forms that POST, redirect back with a flash (POST → 303 → GET), and reuse the
 // service functions of the API. A refused change (safeguard, bad input) comes back as an error flash.
 import { Elysia } from "elysia";
-import type { Cookie } from "elysia";
 import type { AppContext } from "../../context";
 import type { Principal } from "../../auth/principal";
 import { isRole } from "../../auth/roles";
 import { authGuard } from "../../http/auth-guard";
-import { HttpError } from "../../http/errors";
-import { pageContext, redirectWithFlash, type Flash } from "../../http/page";
+import { formAction, pageContext } from "../../http/page";
 import { publicBaseUrl } from "../../http/public-url";
 import { safeNextPath } from "../../http/safe-next";
 import { AdminUsersPage, type RevealedResetLink } from "../../../views/admin-users-page";
@@ -19,8 +17,6 @@ import { requestUrl } from "../../http/request-url";
 import { numberOr } from "../../http/paging";
 
 const LIST_PATH = "/admin/users";
-type CookieJar = Record<string, Cookie<unknown>>;
-type SetLike = { status?: number | string; headers: Record<string, string | number> };
 
 /** Back to the list with its filters, never anywhere else. */
 function backTo(back: string | undefined): string {
@@ -33,18 +29,6 @@ function revealOwner(me: Principal): string {
   return me.sessionId ?? `pat:${me.tokenId}`;
 }
 
-/** Runs a form action; expected refusals (400/403/404/409) become an error flash on the list page. */
-async function formAction(set: SetLike, cookie: CookieJar, back: string | undefined, work: () => Promise<Flash>): Promise<string> {
-  const location = backTo(back);
-  try {
-    return redirectWithFlash(set, cookie, location, await work());
-  } catch (error) {
-    if (error instanceof HttpError && [400, 403, 404, 409].includes(error.status)) {
-      return redirectWithFlash(set, cookie, location, { kind: "error", message: error.message });
-    }
-    throw error;
-  }
-}
 
 /** A reveal holds one string: the link and whom it was emailed to, as JSON. */
 function takeRevealedLink(ctx: AppContext, me: Principal, id: string | undefined): RevealedResetLink | null {
@@ -83,37 +67,37 @@ export function usersPages(ctx: AppContext) {
       );
     }, { auth: "admin", query: adminUsersQuery })
     .post(LIST_PATH, ({ me, ip, body, set, cookie }) =>
-      formAction(set, cookie, body.back, async () => {
+      formAction(ctx, { set, cookie }, backTo(body.back), async () => {
         const user = await createUser(ctx, adminCall(me, ip), { email: body.email ?? "", name: body.name, role: body.role, password: body.password || undefined });
         return { kind: "ok", message: `Added ${user.email} as ${user.role}.` };
       }), { auth: "admin", body: adminUserForm })
     .post(`${LIST_PATH}/:id/role`, ({ me, ip, body, params, set, cookie }) =>
-      formAction(set, cookie, body.back, async () => {
+      formAction(ctx, { set, cookie }, backTo(body.back), async () => {
         const user = await updateUser(ctx, adminCall(me, ip), params.id, { role: body.role ?? "" });
         return { kind: "ok", message: `${user.email} is now ${user.role}.` };
       }), { auth: "admin", params: userIdParams, body: adminUserForm })
     .post(`${LIST_PATH}/:id/activate`, ({ me, ip, body, params, set, cookie }) =>
-      formAction(set, cookie, body.back, async () => {
+      formAction(ctx, { set, cookie }, backTo(body.back), async () => {
         const user = await updateUser(ctx, adminCall(me, ip), params.id, { active: true });
         return { kind: "ok", message: `Activated ${user.email}.` };
       }), { auth: "admin", params: userIdParams, body: adminUserForm })
     .post(`${LIST_PATH}/:id/deactivate`, ({ me, ip, body, params, set, cookie }) =>
-      formAction(set, cookie, body.back, async () => {
+      formAction(ctx, { set, cookie }, backTo(body.back), async () => {
         const user = await updateUser(ctx, adminCall(me, ip), params.id, { active: false });
         return { kind: "ok", message: `Deactivated ${user.email}: their sessions and tokens stopped working.` };
       }), { auth: "admin", params: userIdParams, body: adminUserForm })
     .post(`${LIST_PATH}/:id/reset-link`, ({ me, ip, body, params, set, cookie, request }) =>
-      formAction(set, cookie, body.back, async () => {
+      formAction(ctx, { set, cookie }, backTo(body.back), async () => {
         const link = await issueResetLink(ctx, adminCall(me, ip), params.id, publicBaseUrl(request, ctx.config));
         const user = await getUser(ctx, params.id);
         const revealed: RevealedResetLink = { url: link.reset_url, emailedTo: link.email_sent ? user.email : null };
-        const reveal = ctx.reveals.put(revealOwner(me), JSON.stringify(revealed));
+        const reveal = ctx.reveals.put(revealOwner(me), user.id, JSON.stringify(revealed));
         if (link.email_sent) return { kind: "ok", message: `Reset link for ${user.email} created and emailed to them.`, reveal };
         if (ctx.mailer) return { kind: "error", message: `Reset link for ${user.email} created, but emailing it failed: pass it on yourself.`, reveal };
         return { kind: "ok", message: `Reset link for ${user.email} created.`, reveal };
       }), { auth: "admin", params: userIdParams, body: adminUserForm })
     .post(`${LIST_PATH}/:id/password`, ({ me, ip, body, params, set, cookie }) =>
-      formAction(set, cookie, body.back, async () => {
+      formAction(ctx, { set, cookie }, backTo(body.back), async () => {
         await setUserPassword(ctx, adminCall(me, ip), params.id, body.password ?? "");
         const user = await getUser(ctx, params.id);
         return { kind: "ok", message: `Password set for ${user.email}; their sessions were ended.` };
@@ -128,7 +112,7 @@ export function usersPages(ctx: AppContext) {
         set.headers.location = `${LIST_PATH}/${encodeURIComponent(params.id)}/delete`;
         return "";
       }
-      return formAction(set, cookie, undefined, async () => {
+      return formAction(ctx, { set, cookie }, LIST_PATH, async () => {
         const user = await getUser(ctx, params.id);
         await deleteUser(ctx, adminCall(me, ip), params.id);
         return { kind: "ok", message: `Deleted ${user.email}.` };

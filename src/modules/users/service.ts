@@ -167,10 +167,13 @@ export async function updateUser(ctx: AppContext, call: AdminCall, id: string, c
     }
     const endSessions = deactivating || after.role !== before.role;
     if (endSessions) await endAllSessions(ctx, tx, id, ownSession(call, id));
+    // A reset link issued before the deactivation must not work after a re-activation.
+    if (deactivating) await deleteUnusedPasswordResetsOfUser(tx, id);
     return { row: await findTarget(tx, id), endedSessions: endSessions };
   });
   putAuthUser(ctx, row);
   if (endedSessions) forgetSessions(ctx, id, ownSession(call, id));
+  if (!row.active) ctx.reveals.forgetSubject(id);
   return toUser(row);
 }
 
@@ -193,6 +196,7 @@ export async function deleteUser(ctx: AppContext, call: AdminCall, id: string): 
     await ctx.audit.record(tx, { actor: call.actor, action: "user.delete", target: id, params: { email: target.email, name: target.name, role: target.role }, ip: call.ip });
   });
   ctx.authState.removeUser(id);
+  ctx.reveals.forgetSubject(id);
 }
 
 /** Sets a password chosen by an admin; the user's sessions end and unused reset links stop working. */
