@@ -8,7 +8,6 @@ import { CliError, UsageError } from "../errors";
 import { formatTime, info, printJson, printLine, printTable, success, type Column } from "../output";
 import { askConfirm, askSelect, askText, isInteractive, requireInteractive } from "../prompts";
 
-const DEFAULT_TTL_DAYS = 90;
 const NEEDS_SESSION = "this command needs a session from `da login`; a personal access token cannot manage tokens";
 const SESSION_ONLY = { messages: { 403: NEEDS_SESSION } };
 
@@ -23,19 +22,23 @@ export function parseTtl(text: string): number | null {
   return days;
 }
 
-async function pickLifetime(): Promise<number | null> {
+/**
+ * The picker's pre-selected entry sends no lifetime, so the server's default applies: it knows
+ * its PAT_MAX_DAYS, da does not. `undefined` = the server's default.
+ */
+async function pickLifetime(): Promise<number | null | undefined> {
   const choice = await askSelect(
     "Expires after",
     [
       { value: "7d", label: "7 days" },
       { value: "30d", label: "30 days" },
-      { value: "90d", label: "90 days", hint: "default" },
+      { value: "default", label: "90 days", hint: "the server's default (less if its limit is lower)" },
       { value: "365d", label: "365 days" },
       { value: "never", label: "never", hint: "until revoked" },
     ],
-    "90d",
+    "default",
   );
-  return parseTtl(choice);
+  return choice === "default" ? undefined : parseTtl(choice);
 }
 
 export function tokenStatus(token: Token): string {
@@ -76,8 +79,10 @@ async function createToken(ctx: Context): Promise<void> {
     name = await askText("Token name", { validate: (v) => (v?.trim() ? undefined : "Enter a name, e.g. laptop or ci") });
   }
   const ttl = ctx.flag("ttl");
-  const days = ttl !== undefined ? parseTtl(ttl) : isInteractive() ? await pickLifetime() : DEFAULT_TTL_DAYS;
-  const created = await ctx.api().post<CreatedToken>("/auth/tokens", { name, expires_in_days: days }, SESSION_ONLY);
+  const days = ttl !== undefined ? parseTtl(ttl) : isInteractive() ? await pickLifetime() : undefined;
+  // No `expires_in_days` at all (not null: that means "never") lets the server apply its default.
+  const body = days === undefined ? { name } : { name, expires_in_days: days };
+  const created = await ctx.api().post<CreatedToken>("/auth/tokens", body, SESSION_ONLY);
   if (ctx.flags.raw === true) return printLine(created.token);
   if (ctx.json) return printJson(created);
   success(`Created token "${created.name}" (prefix ${created.prefix}), expires ${formatTime(created.expires_at)}`);
@@ -117,7 +122,7 @@ export const tokenGroup: Group = {
       maxArgs: 0,
       flags: {
         name: { type: "string", description: "what the token is for (asked for on a terminal)" },
-        ttl: { type: "string", valueName: "7d|30d|90d|365d|never", description: "lifetime (default 90d; asked for on a terminal)" },
+        ttl: { type: "string", valueName: "7d|30d|90d|365d|never", description: "lifetime (default: the server's, 90d unless it allows less; asked for on a terminal)" },
         raw: { type: "boolean", description: "print only the token (for CI)" },
         ...JSON_FLAG,
       },

@@ -60,18 +60,32 @@ describe("da auth token create", () => {
     expect(Math.round(days)).toBe(90);
   });
 
-  test("a limit set by the operator is reported with the server's message", async () => {
-    const limited = await startAgnes({ PAT_MAX_DAYS: "30" });
-    try {
+  describe("on a server with PAT_MAX_DAYS=30", () => {
+    let limited: RunningServer;
+    beforeAll(async () => {
+      limited = await startAgnes({ PAT_MAX_DAYS: "30" });
+    }, 120_000);
+    afterAll(() => limited?.stop());
+
+    test("a longer --ttl is refused with the server's message", async () => {
       const box = sandbox();
       await daLogin(box, limited);
       const result = await runDa(["auth", "token", "create", "--name", "long", "--ttl", "365d"], { env: box.env });
       expect(result.code).toBe(1);
       expect(result.stderr).toContain("30");
       expect(hasStackTrace(result.stderr)).toBe(false);
-    } finally {
-      await limited.stop();
-    }
+    });
+
+    test("without --ttl the server's default applies (capped at its limit), not a lifetime da picked", async () => {
+      const box = sandbox();
+      await daLogin(box, limited);
+      const result = await runDa(["auth", "token", "create", "--name", "default", "--json"], { env: box.env });
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      const created: CreatedToken = JSON.parse(result.stdout);
+      const days = (new Date(created.expires_at!).getTime() - new Date(created.created_at).getTime()) / 86_400_000;
+      expect(Math.round(days)).toBe(30);
+    });
   });
 });
 
