@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import type { AdminToken, ResetLink, User } from "../../src/shared/contract";
 import type { RunningServer } from "../helpers/server";
 import { daBinary, hasStackTrace, runDa, sandbox, type Sandbox } from "../helpers/cli";
-import { ADMIN, createPat, createUser, daLogin, sessionToken, startAgnes, uniqueEmail } from "./fixtures";
+import { ADMIN_TOKENS_PAGE } from "../../src/modules/tokens/model";
+import { ADMIN, createPat, createUser, daLogin, getJson, sessionToken, startAgnes, uniqueEmail } from "./fixtures";
 
 setDefaultTimeout(60_000);
 let server: RunningServer;
@@ -138,8 +139,33 @@ describe("admin tokens", () => {
     const revoked = await da(["admin", "tokens", "revoke", pat.id]);
     expect(revoked.code).toBe(0);
     const after = await daJson<AdminToken[]>(["admin", "tokens", "list"]);
-    expect(after.find((t) => t.id === pat.id)?.revoked_at).not.toBeNull();
+    const listed = after.find((t) => t.id === pat.id);
+    expect(listed).toBeDefined();
+    expect(listed!.revoked_at).toEqual(expect.any(String));
     const me = await fetch(`${server.url}/auth/me`, { headers: { authorization: `Bearer ${pat.token}` } });
     expect(me.status).toBe(401);
+  });
+
+  test("revoke acts on the id itself, even for a token beyond the first page of the list", async () => {
+    const user = await createUser(server, "analyst", "manytokens");
+    const session = await sessionToken(server, user.email, user.password);
+    const old = await createPat(server, session, "oldest");
+    // The list is newest first: a full default page of newer tokens pushes `old` off the first page.
+    await Promise.all(Array.from({ length: ADMIN_TOKENS_PAGE.default }, (_, i) => createPat(server, session, `newer-${i}`)));
+    const adminSession = await sessionToken(server, ADMIN.email, ADMIN.password);
+    const firstPage = await getJson<AdminToken[]>(server, "/auth/admin/tokens", adminSession);
+    expect(firstPage.map((t) => t.id)).not.toContain(old.id);
+
+    const revoked = await da(["admin", "tokens", "revoke", old.id]);
+    expect(revoked.stderr).toContain("Revoked");
+    expect(revoked.code).toBe(0);
+    const me = await fetch(`${server.url}/auth/me`, { headers: { authorization: `Bearer ${old.token}` } });
+    expect(me.status).toBe(401);
+  });
+
+  test("revoking an unknown id exits 1 saying no such token, with a hint", async () => {
+    const result = await da(["admin", "tokens", "revoke", "0123456789abcdef0123456789abcdef"]);
+    expectCleanFailure(result, 'no token with id "0123456789abcdef0123456789abcdef"');
+    expect(result.stderr).toContain("da admin tokens list");
   });
 });

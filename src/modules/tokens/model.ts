@@ -19,10 +19,13 @@ export const TOKEN_STATES = ["active", "revoked", "expired", "all"] as const;
 const pageNumber = (fallback: number, max: number) =>
   z.coerce.number({ message: "expected a whole number" }).int().min(0).max(max).default(fallback);
 
+/** GET /auth/admin/tokens pages: `limit` defaults to 100, at most 1000 (more is a 422, not clamped). */
+export const ADMIN_TOKENS_PAGE = { default: 100, max: 1000 } as const;
+
 export const adminTokensQuery = z.object({
   user: z.string().max(320).optional(),
   state: z.enum(TOKEN_STATES, { message: "state must be one of active, revoked, expired, all" }).default("all"),
-  limit: pageNumber(100, 1000).pipe(z.number().min(1, "limit must be at least 1")),
+  limit: pageNumber(ADMIN_TOKENS_PAGE.default, ADMIN_TOKENS_PAGE.max).pipe(z.number().min(1, "limit must be at least 1")),
   offset: pageNumber(0, MAX_OFFSET),
 });
 
