@@ -37,7 +37,7 @@ export function findChild(group: Group, name: string): Command | Group | undefin
 function flagLines(spec: FlagSpec): string[] {
   const entries = Object.entries(spec).map(([name, def]) => {
     const short = def.short ? `-${def.short}, ` : "";
-    const value = def.type === "string" ? ` <${def.valueName ?? name}>` : "";
+    const value = def.type === "string" ? ` <${def.valueName ?? def.choices?.join("|") ?? name}>` : "";
     return [`  ${short}--${name}${value}`, def.description] as const;
   });
   const width = Math.max(...entries.map(([left]) => left.length));

@@ -10,8 +10,9 @@ import { adminTokenGroup } from "./admin-tokens";
 
 const USER_REF = "<id|email>";
 
-function checkRole(role: string | undefined): void {
-  if (role !== undefined && !(ROLES as readonly string[]).includes(role)) {
+/** A role given as an argument (flags check theirs through `choices`). */
+function checkRole(role: string): void {
+  if (!(ROLES as readonly string[]).includes(role)) {
     throw new UsageError(`unknown role "${role}"`, `roles: ${ROLES.join(", ")}`);
   }
 }
@@ -34,10 +35,6 @@ const describe = (user: User) => `${user.email} (${user.role}${user.active ? "" 
 
 async function listUsers(ctx: Context): Promise<void> {
   const status = ctx.flag("status");
-  if (status !== undefined && status !== "active" && status !== "deactivated") {
-    throw new UsageError(`--status must be active or deactivated, not "${status}"`);
-  }
-  checkRole(ctx.flag("role"));
   const users = await ctx.api().get<User[]>("/api/users", {
     q: ctx.flag("search"),
     role: ctx.flag("role"),
@@ -57,7 +54,6 @@ async function listUsers(ctx: Context): Promise<void> {
 }
 
 async function addUser(ctx: Context): Promise<void> {
-  checkRole(ctx.flag("role"));
   const password = ctx.flags["password-stdin"] === true ? await readSecretFromStdin("password") : undefined;
   const body = { email: ctx.args[0], name: ctx.flag("name"), role: ctx.flag("role"), password };
   const user = await ctx.api().post<User>("/api/users", body);
@@ -140,8 +136,8 @@ export const adminGroup: Group = {
       kind: "command", name: "list-users", summary: "List users: email, name, role, active/DEACTIVATED, id", maxArgs: 0,
       flags: {
         search: { type: "string", valueName: "text", description: "only users whose email or name contains this" },
-        role: { type: "string", description: `only this role (${ROLES.join(", ")})` },
-        status: { type: "string", valueName: "active|deactivated", description: "only active or deactivated users" },
+        role: { type: "string", choices: ROLES, description: "only users with this role" },
+        status: { type: "string", choices: ["active", "deactivated"], description: "only active or deactivated users" },
         limit: { type: "string", valueName: "n", description: "at most n users" },
         offset: { type: "string", valueName: "n", description: "skip the first n users" },
         ...JSON_FLAG,
@@ -152,7 +148,7 @@ export const adminGroup: Group = {
       args: "<email>",
       flags: {
         name: { type: "string", description: "display name" },
-        role: { type: "string", description: ROLES.join(", ") },
+        role: { type: "string", choices: ROLES, description: "their role (default analyst)" },
         ...PASSWORD_STDIN,
         ...JSON_FLAG,
       },
