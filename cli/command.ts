@@ -6,7 +6,6 @@ import type { Context } from "./context";
 export type Command = {
   kind: "command";
   name: string;
-  aliases?: string[];
   summary: string;
   /** Positional part of the usage line, e.g. `<id|email> <role>`. */
   args?: string;
@@ -29,9 +28,7 @@ export const JSON_FLAG: FlagSpec = { json: { type: "boolean", description: "prin
 export const YES_FLAG: FlagSpec = { yes: { type: "boolean", short: "y", description: "do not ask to confirm" } };
 
 export function findChild(group: Group, name: string): Command | Group | undefined {
-  return group.children.find(
-    (child) => child.name === name || (child.kind === "command" && child.aliases?.includes(name)),
-  );
+  return group.children.find((child) => child.name === name);
 }
 
 function flagLines(spec: FlagSpec): string[] {
@@ -47,7 +44,6 @@ function flagLines(spec: FlagSpec): string[] {
 export function commandHelp(path: string[], command: Command): string {
   const lines = [`Usage: ${path.join(" ")}${command.args ? ` ${command.args}` : ""} [flags]`, "", command.summary];
   if (command.description) lines.push("", command.description);
-  if (command.aliases?.length) lines.push("", `Aliases: ${command.aliases.join(", ")}`);
   if (command.flags && Object.keys(command.flags).length) lines.push("", "Flags:", ...flagLines(command.flags));
   lines.push("", "Global flags:", ...flagLines(GLOBAL_FLAGS));
   return `${lines.join("\n")}\n`;

@@ -2,7 +2,7 @@
 // The server allows these only with a session (403 for a PAT), so a PAT gets a plain explanation.
 import type { CreatedToken, Token } from "../../src/shared/contract";
 import { hasExpired } from "../api";
-import { JSON_FLAG, YES_FLAG, type Command, type Group } from "../command";
+import { JSON_FLAG, YES_FLAG, type Group } from "../command";
 import type { Context } from "../context";
 import { CliError, UsageError } from "../errors";
 import { formatTime, info, printJson, printLine, printTable, success, type Column } from "../output";
