@@ -1,7 +1,12 @@
 // `da auth token create|list|revoke`: the signed-in user's personal access tokens.
 // The server allows these only with a session (403 for a PAT), so a PAT gets a plain explanation.
-import type { CreatedToken, Token } from "../../src/shared/contract";
-import { hasExpired } from "../api";
+import {
+  DEFAULT_TOKEN_LIFETIME_DAYS,
+  TOKEN_LIFETIME_CHOICES_DAYS,
+  tokenState,
+  type CreatedToken,
+  type Token,
+} from "../../src/shared/contract";
 import { JSON_FLAG, YES_FLAG, type Group } from "../command";
 import type { Context } from "../context";
 import { CliError, UsageError } from "../errors";
@@ -11,13 +16,15 @@ import { askConfirm, askSelect, askText, isInteractive, requireInteractive } fro
 const NEEDS_SESSION = "this command needs a session from `da login`; a personal access token cannot manage tokens";
 const SESSION_ONLY = { messages: { 403: NEEDS_SESSION } };
 
-/** `30d` → 30, `never` → null (the API's "never expires"). */
+const TTL_CHOICES = TOKEN_LIFETIME_CHOICES_DAYS.map((days) => `${days}d`);
+
+/** `30d` → 30, `never` → null (the API's "never expires"); any number of days, not only the choices. */
 export function parseTtl(text: string): number | null {
   if (text === "never") return null;
   const match = /^(\d+)d$/.exec(text);
   const days = match ? Number(match[1]) : NaN;
   if (!Number.isSafeInteger(days) || days < 1) {
-    throw new UsageError(`--ttl must be <days>d (e.g. 7d, 30d, 90d, 365d) or never, not "${text}"`);
+    throw new UsageError(`--ttl must be <days>d (e.g. ${TTL_CHOICES.join(", ")}) or never, not "${text}"`);
   }
   return days;
 }
@@ -27,25 +34,15 @@ export function parseTtl(text: string): number | null {
  * its PAT_MAX_DAYS, da does not. `undefined` = the server's default.
  */
 async function pickLifetime(): Promise<number | null | undefined> {
-  const choice = await askSelect(
-    "Expires after",
-    [
-      { value: "7d", label: "7 days" },
-      { value: "30d", label: "30 days" },
-      { value: "default", label: "90 days", hint: "the server's default (less if its limit is lower)" },
-      { value: "365d", label: "365 days" },
-      { value: "never", label: "never", hint: "until revoked" },
-    ],
-    "default",
-  );
+  const fallback = { value: "default", label: `${DEFAULT_TOKEN_LIFETIME_DAYS} days`, hint: "the server's default (less if its limit is lower)" };
+  const options = TOKEN_LIFETIME_CHOICES_DAYS.map((days) =>
+    days === DEFAULT_TOKEN_LIFETIME_DAYS ? fallback : { value: `${days}d`, label: `${days} days` });
+  if (!options.includes(fallback)) options.unshift(fallback);
+  const choice = await askSelect("Expires after", [...options, { value: "never", label: "never", hint: "until revoked" }], "default");
   return choice === "default" ? undefined : parseTtl(choice);
 }
 
-export function tokenStatus(token: Token): string {
-  if (token.revoked_at) return "revoked";
-  if (hasExpired(token.expires_at)) return "expired";
-  return "active";
-}
+const tokenStatus = (token: Token) => tokenState(token, new Date());
 
 export const TOKEN_COLUMNS: Column<Token>[] = [
   { header: "NAME", value: (t) => t.name },
@@ -122,7 +119,11 @@ export const tokenGroup: Group = {
       maxArgs: 0,
       flags: {
         name: { type: "string", description: "what the token is for (asked for on a terminal)" },
-        ttl: { type: "string", valueName: "7d|30d|90d|365d|never", description: "lifetime (default: the server's, 90d unless it allows less; asked for on a terminal)" },
+        ttl: {
+          type: "string",
+          valueName: `${TTL_CHOICES.join("|")}|never`,
+          description: `lifetime (default: the server's, ${DEFAULT_TOKEN_LIFETIME_DAYS}d unless it allows less; asked for on a terminal)`,
+        },
         raw: { type: "boolean", description: "print only the token (for CI)" },
         ...JSON_FLAG,
       },

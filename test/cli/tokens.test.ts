@@ -1,7 +1,7 @@
 // `da auth token create|list|revoke` against the real server, and the CI journey:
 // password login → PAT → use it via DA_TOKEN → revoke → the PAT stops working.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import type { CreatedToken, Token } from "../../src/shared/contract";
+import { DEFAULT_TOKEN_LIFETIME_DAYS, type CreatedToken, type Token } from "../../src/shared/contract";
 import type { RunningServer } from "../helpers/server";
 import { cleanupSandboxes, daBinary, hasStackTrace, runDa, sandbox } from "../helpers/cli";
 import { createUser, daLogin, startAgnes } from "./fixtures";
@@ -52,12 +52,12 @@ describe("da auth token create", () => {
     expect(token).toMatchObject({ name: "forever", expires_at: null });
   });
 
-  test("without --ttl and without a terminal, the server's default of 90 days applies", async () => {
+  test("without --ttl and without a terminal, the server's default lifetime applies", async () => {
     const box = await signedInAnalyst();
     const result = await runDa(["auth", "token", "create", "--name", "default", "--json"], { env: box.env });
     const created: CreatedToken = JSON.parse(result.stdout);
     const days = (new Date(created.expires_at!).getTime() - new Date(created.created_at).getTime()) / 86_400_000;
-    expect(Math.round(days)).toBe(90);
+    expect(Math.round(days)).toBe(DEFAULT_TOKEN_LIFETIME_DAYS);
   });
 
   describe("on a server with PAT_MAX_DAYS=30", () => {
