@@ -26,6 +26,11 @@ export type Group = {
 
 export const JSON_FLAG: FlagSpec = { json: { type: "boolean", description: "print JSON (the API's field names)" } };
 export const YES_FLAG: FlagSpec = { yes: { type: "boolean", short: "y", description: "do not ask to confirm" } };
+/** List commands page like the API; its default and largest page size are the server's. */
+export const PAGING_FLAGS: FlagSpec = {
+  limit: { type: "string", valueName: "n", description: "at most n rows (default: the server's page size)" },
+  offset: { type: "string", valueName: "n", description: "skip the first n rows" },
+};
 
 export function findChild(group: Group, name: string): Command | Group | undefined {
   return group.children.find((child) => child.name === name);

@@ -1,14 +1,17 @@
 // `da admin tokens list|revoke`: every user's personal access tokens (admin role).
-import type { AdminToken } from "../../src/shared/contract";
-import { JSON_FLAG, YES_FLAG, type Group } from "../command";
+import { TOKEN_STATE_FILTERS, type AdminToken } from "../../src/shared/contract";
+import { JSON_FLAG, PAGING_FLAGS, YES_FLAG, type Group } from "../command";
 import type { Context } from "../context";
 import { ServerError } from "../errors";
-import { info, printJson, printTable, success } from "../output";
+import { info, notePartialPage, printJson, printTable, success } from "../output";
 import { askConfirm, isInteractive } from "../prompts";
 import { TOKEN_COLUMNS } from "./tokens";
 
 async function listAllTokens(ctx: Context): Promise<void> {
-  const tokens = await ctx.api().get<AdminToken[]>("/auth/admin/tokens");
+  const paging = ctx.paging();
+  const query = { user: ctx.flag("user"), state: ctx.flag("state"), ...paging };
+  const { items: tokens, total } = await ctx.api().getPage<AdminToken>("/auth/admin/tokens", query);
+  notePartialPage(tokens.length, paging.offset, total, "tokens");
   if (ctx.json) return printJson(tokens);
   const owner = { header: "USER", value: (t: AdminToken) => t.user_email };
   printTable(tokens, [owner, ...TOKEN_COLUMNS], "No tokens.");
@@ -39,7 +42,19 @@ export const adminTokenGroup: Group = {
   name: "tokens",
   summary: "Everyone's personal access tokens",
   children: [
-    { kind: "command", name: "list", summary: "List every user's tokens", maxArgs: 0, flags: JSON_FLAG, run: listAllTokens },
+    {
+      kind: "command",
+      name: "list",
+      summary: "List every user's tokens, newest first",
+      maxArgs: 0,
+      flags: {
+        user: { type: "string", valueName: "id|email", description: "only this user's tokens" },
+        state: { type: "string", choices: TOKEN_STATE_FILTERS, description: "only tokens in this state" },
+        ...PAGING_FLAGS,
+        ...JSON_FLAG,
+      },
+      run: listAllTokens,
+    },
     {
       kind: "command",
       name: "revoke",

@@ -1,10 +1,10 @@
 // `da admin …`: user management for admins, over /api/users (and /auth/admin/tokens, see admin-tokens.ts).
-import { ROLES, type ResetLink, type User } from "../../src/shared/contract";
+import { DEFAULT_ROLE, MIN_PASSWORD_LENGTH, ROLES, type ResetLink, type User } from "../../src/shared/contract";
 import type { Api } from "../api";
-import { JSON_FLAG, YES_FLAG, type Command, type Group } from "../command";
+import { JSON_FLAG, PAGING_FLAGS, YES_FLAG, type Command, type Group } from "../command";
 import type { Context } from "../context";
 import { CliError, UsageError } from "../errors";
-import { formatTime, info, printJson, printLine, printTable, success } from "../output";
+import { formatTime, info, notePartialPage, printJson, printLine, printTable, success } from "../output";
 import { askConfirm, askPassword, isInteractive, readSecretFromStdin } from "../prompts";
 import { adminTokenGroup } from "./admin-tokens";
 
@@ -35,13 +35,14 @@ const describe = (user: User) => `${user.email} (${user.role}${user.active ? "" 
 
 async function listUsers(ctx: Context): Promise<void> {
   const status = ctx.flag("status");
-  const users = await ctx.api().get<User[]>("/api/users", {
+  const paging = ctx.paging();
+  const { items: users, total } = await ctx.api().getPage<User>("/api/users", {
     q: ctx.flag("search"),
     role: ctx.flag("role"),
     active: status === undefined ? undefined : status === "active",
-    limit: ctx.flag("limit"),
-    offset: ctx.flag("offset"),
+    ...paging,
   });
+  notePartialPage(users.length, paging.offset, total, "users");
   if (ctx.json) return printJson(users);
   printTable(users, [
     { header: "EMAIL", value: (u) => u.email },
@@ -103,7 +104,8 @@ async function resetPassword(ctx: Context): Promise<void> {
 }
 
 async function askNewPassword(email: string): Promise<string> {
-  const password = await askPassword(`New password for ${email}`, (v) => (v ? undefined : "Enter a password"));
+  const password = await askPassword(`New password for ${email}`, (v) =>
+    (v ?? "").length >= MIN_PASSWORD_LENGTH ? undefined : `Enter at least ${MIN_PASSWORD_LENGTH} characters`);
   const again = await askPassword("Repeat it");
   if (again !== password) throw new CliError("the passwords do not match; nothing was changed");
   return password;
@@ -138,17 +140,16 @@ export const adminGroup: Group = {
         search: { type: "string", valueName: "text", description: "only users whose email or name contains this" },
         role: { type: "string", choices: ROLES, description: "only users with this role" },
         status: { type: "string", choices: ["active", "deactivated"], description: "only active or deactivated users" },
-        limit: { type: "string", valueName: "n", description: "at most n users" },
-        offset: { type: "string", valueName: "n", description: "skip the first n users" },
+        ...PAGING_FLAGS,
         ...JSON_FLAG,
       },
       run: listUsers,
     },
-    userCommand("add-user", "Add a user (role defaults to analyst)", addUser, {
+    userCommand("add-user", `Add a user (role defaults to ${DEFAULT_ROLE})`, addUser, {
       args: "<email>",
       flags: {
         name: { type: "string", description: "display name" },
-        role: { type: "string", choices: ROLES, description: "their role (default analyst)" },
+        role: { type: "string", choices: ROLES, description: `their role (default ${DEFAULT_ROLE})` },
         ...PASSWORD_STDIN,
         ...JSON_FLAG,
       },

@@ -81,6 +81,7 @@ describe("usage errors exit 2 with a hint", () => {
     ["switch given a value", ["auth", "whoami", "--json=yes"], "--json takes no value", "da auth whoami"],
     ["bad --status", ["admin", "list-users", "--status", "gone"], '--status must be one of active, deactivated, not "gone"', "da admin list-users"],
     ["bad --role", ["admin", "add-user", "a@example.com", "--role=overlord"], "--role must be one of viewer, analyst, km_admin, admin", "da admin add-user"],
+    ["bad --state", ["admin", "tokens", "list", "--state", "stale"], "--state must be one of active, revoked, expired, all", "da admin tokens list"],
   ];
   for (const [name, args, message, command] of flagCases) {
     test(`${name}: names the flag, points to --help`, async () => {
