@@ -80,22 +80,31 @@ export class Api {
   }
 
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-    const response = await this.send(method, path, opts);
-    if (response.ok) {
-      if (response.status === 204) return undefined as T;
-      const text = await response.text();
-      try {
-        return (text ? JSON.parse(text) : undefined) as T;
-      } catch {
-        throw new CliError(`${this.server} answered ${path} with something that is not JSON`,
-          "is --server pointing at an Agnes server?");
-      }
+    return this.bodyOf<T>(await this.send(method, path, opts), path, opts);
+  }
+
+  private async bodyOf<T>(response: Response, path: string, opts: RequestOptions): Promise<T> {
+    if (!response.ok) throw await this.failure(response, opts);
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    try {
+      return (text ? JSON.parse(text) : undefined) as T;
+    } catch {
+      throw new CliError(`${this.server} answered ${path} with something that is not JSON`,
+        "is --server pointing at an Agnes server?");
     }
-    throw await this.failure(response, opts);
   }
 
   get<T>(path: string, query?: Query, opts: RequestOptions = {}) {
     return this.request<T>("GET", path, { ...opts, query });
+  }
+
+  /** One page of a list, and how many rows match in all (the server's X-Total-Count; null if absent). */
+  async getPage<T>(path: string, query?: Query): Promise<{ items: T[]; total: number | null }> {
+    const response = await this.send("GET", path, { query });
+    const items = await this.bodyOf<T[]>(response, path, {});
+    const total = Number(response.headers.get("x-total-count") ?? NaN);
+    return { items, total: Number.isSafeInteger(total) ? total : null };
   }
   post<T>(path: string, body?: unknown, opts: RequestOptions = {}) {
     return this.request<T>("POST", path, { ...opts, body });

@@ -1,13 +1,17 @@
-// A small argv parser: long flags (`--name value`, `--name=value`), short aliases (`-h`, `-y`),
-// booleans, `--` to end flags. Unknown flags are usage errors, never silently ignored.
+// Flags are declared per command (FlagSpec) and parsed by node:util's parseArgs in strict mode:
+// long flags (`--name value`, `--name=value`), short aliases and groups (`-h`, `-hy`), `--` to end
+// flags. An unknown flag, a missing value or a value outside a flag's `choices` is a usage error.
+import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import { UsageError } from "./errors";
 
 export type FlagDef = {
   type: "string" | "boolean";
   description: string;
   short?: string;
-  /** Shown in help, e.g. `--ttl <7d|30d|never>`. */
+  /** Shown in help, e.g. `--ttl <7d|30d|never>`; defaults to the choices, else the flag's name. */
   valueName?: string;
+  /** The only values a string flag accepts (parseArgs has no enum, so checked after parsing). */
+  choices?: readonly string[];
 };
 export type FlagSpec = Record<string, FlagDef>;
 export type FlagValues = Record<string, string | boolean | undefined>;
@@ -19,46 +23,60 @@ export const GLOBAL_FLAGS: FlagSpec = {
   help: { type: "boolean", short: "h", description: "show help" },
 };
 
-function findFlag(spec: FlagSpec, token: string): [string, FlagDef] | undefined {
-  if (token.startsWith("--")) {
-    const name = token.slice(2);
-    return spec[name] ? [name, spec[name]] : undefined;
+function toOptions(spec: FlagSpec): ParseArgsOptionsConfig {
+  const options: ParseArgsOptionsConfig = {};
+  for (const [name, def] of Object.entries(spec)) {
+    options[name] = def.short ? { type: def.type, short: def.short } : { type: def.type };
   }
-  return Object.entries(spec).find(([, def]) => def.short === token.slice(1));
+  return options;
 }
 
-export function parseArgs(tokens: string[], spec: FlagSpec): ParsedArgs {
-  const flags: FlagValues = {};
-  const positionals: string[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]!;
-    if (token === "--") {
-      positionals.push(...tokens.slice(i + 1));
-      break;
+/** parseArgs's own `-x` "option-like" test: a value that looks like a flag is not taken as one. */
+const looksLikeFlag = (value: string) => value.length > 1 && value.startsWith("-");
+
+/**
+ * parseArgs's messages are long and differ between runtimes; re-read argv as tokens (non-strict
+ * mode never throws) and name the first flag that is wrong, and how.
+ */
+function explain(args: string[], spec: FlagSpec, error: unknown): UsageError {
+  const { tokens } = parseArgs({ args, options: toOptions(spec), strict: false, allowPositionals: true, tokens: true });
+  for (const token of tokens) {
+    if (token.kind !== "option") continue;
+    const def = Object.hasOwn(spec, token.name) ? spec[token.name] : undefined;
+    if (!def) return new UsageError(`unknown flag ${token.rawName}`);
+    if (def.type === "boolean" && token.value !== undefined) return new UsageError(`${token.rawName} takes no value`);
+    if (def.type === "string" && (token.value === undefined || (!token.inlineValue && looksLikeFlag(token.value)))) {
+      return new UsageError(`${token.rawName} needs a value`);
     }
-    if (!token.startsWith("-") || token === "-") {
-      positionals.push(token);
-      continue;
-    }
-    const eq = token.indexOf("=");
-    const [key, inline] = eq > 0 ? [token.slice(0, eq), token.slice(eq + 1)] : [token, undefined];
-    const found = findFlag(spec, key);
-    if (!found) throw new UsageError(`unknown flag ${key}`);
-    const [name, def] = found;
-    if (def.type === "boolean") {
-      if (inline !== undefined) throw new UsageError(`${key} takes no value`);
-      flags[name] = true;
-      continue;
-    }
-    const value = inline ?? tokens[++i];
-    if (value === undefined) throw new UsageError(`${key} needs a value`);
-    flags[name] = value;
   }
-  return { flags, positionals };
+  return new UsageError(error instanceof Error ? error.message : String(error));
+}
+
+function checkChoices(flags: FlagValues, spec: FlagSpec): void {
+  for (const [name, def] of Object.entries(spec)) {
+    const value = flags[name];
+    if (def.choices && typeof value === "string" && !def.choices.includes(value)) {
+      throw new UsageError(`--${name} must be one of ${def.choices.join(", ")}, not "${value}"`);
+    }
+  }
+}
+
+export function parseFlags(args: string[], spec: FlagSpec): ParsedArgs {
+  let parsed: { values: FlagValues; positionals: string[] };
+  try {
+    parsed = parseArgs({ args, options: toOptions(spec), strict: true, allowPositionals: true }) as typeof parsed;
+  } catch (error) {
+    throw explain(args, spec, error);
+  }
+  checkChoices(parsed.values, spec);
+  return { flags: parsed.values, positionals: parsed.positionals };
 }
 
 /** Does this token take the next one as its value? Used while walking to a subcommand. */
 export function takesValue(spec: FlagSpec, token: string): boolean {
   if (token.includes("=")) return false;
-  return findFlag(spec, token)?.[1].type === "string";
+  const def = token.startsWith("--")
+    ? (Object.hasOwn(spec, token.slice(2)) ? spec[token.slice(2)] : undefined)
+    : Object.values(spec).find((candidate) => candidate.short === token.slice(1));
+  return def?.type === "string";
 }

@@ -6,7 +6,6 @@ import type { Context } from "./context";
 export type Command = {
   kind: "command";
   name: string;
-  aliases?: string[];
   summary: string;
   /** Positional part of the usage line, e.g. `<id|email> <role>`. */
   args?: string;
@@ -27,17 +26,20 @@ export type Group = {
 
 export const JSON_FLAG: FlagSpec = { json: { type: "boolean", description: "print JSON (the API's field names)" } };
 export const YES_FLAG: FlagSpec = { yes: { type: "boolean", short: "y", description: "do not ask to confirm" } };
+/** List commands page like the API; its default and largest page size are the server's. */
+export const PAGING_FLAGS: FlagSpec = {
+  limit: { type: "string", valueName: "n", description: "at most n rows (default: the server's page size)" },
+  offset: { type: "string", valueName: "n", description: "skip the first n rows" },
+};
 
 export function findChild(group: Group, name: string): Command | Group | undefined {
-  return group.children.find(
-    (child) => child.name === name || (child.kind === "command" && child.aliases?.includes(name)),
-  );
+  return group.children.find((child) => child.name === name);
 }
 
 function flagLines(spec: FlagSpec): string[] {
   const entries = Object.entries(spec).map(([name, def]) => {
     const short = def.short ? `-${def.short}, ` : "";
-    const value = def.type === "string" ? ` <${def.valueName ?? name}>` : "";
+    const value = def.type === "string" ? ` <${def.valueName ?? def.choices?.join("|") ?? name}>` : "";
     return [`  ${short}--${name}${value}`, def.description] as const;
   });
   const width = Math.max(...entries.map(([left]) => left.length));
@@ -47,7 +49,6 @@ function flagLines(spec: FlagSpec): string[] {
 export function commandHelp(path: string[], command: Command): string {
   const lines = [`Usage: ${path.join(" ")}${command.args ? ` ${command.args}` : ""} [flags]`, "", command.summary];
   if (command.description) lines.push("", command.description);
-  if (command.aliases?.length) lines.push("", `Aliases: ${command.aliases.join(", ")}`);
   if (command.flags && Object.keys(command.flags).length) lines.push("", "Flags:", ...flagLines(command.flags));
   lines.push("", "Global flags:", ...flagLines(GLOBAL_FLAGS));
   return `${lines.join("\n")}\n`;

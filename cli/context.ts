@@ -74,6 +74,16 @@ export class Context {
     return typeof value === "string" ? value : undefined;
   }
 
+  /** `--limit`/`--offset` as the API's query; how large a page may be is the server's to say. */
+  paging(): { limit?: number; offset: number } {
+    const [limit, offset] = (["limit", "offset"] as const).map((name) => {
+      const value = this.flag(name);
+      if (value !== undefined && !/^\d{1,9}$/.test(value)) throw new UsageError(`--${name} must be a whole number, not "${value}"`);
+      return value === undefined ? undefined : Number(value);
+    });
+    return { limit, offset: offset ?? 0 };
+  }
+
   server(): ResolvedServer | null {
     return resolveServer(this.flag("server"));
   }

@@ -1,6 +1,6 @@
 // `da`: argv → command. Walks the command tree, parses flags for the command found, runs it,
 // and turns every failure into one message and an exit code (0 ok, 1 failed, 2 usage).
-import { GLOBAL_FLAGS, parseArgs, takesValue, type FlagSpec } from "./args";
+import { GLOBAL_FLAGS, parseFlags, takesValue, type FlagSpec } from "./args";
 import { commandHelp, findChild, groupHelp, type Command, type Group } from "./command";
 import { adminGroup } from "./commands/admin";
 import { authGroup } from "./commands/auth";
@@ -57,7 +57,7 @@ function withHint<T>(hint: string, parse: () => T): T {
 
 async function runGroup(found: Found & { node: Group }): Promise<number> {
   const spec = { ...GLOBAL_FLAGS, ...(found.node === ROOT ? ROOT_FLAGS : {}) };
-  const { flags } = withHint(`run \`${found.path.join(" ")} --help\``, () => parseArgs(found.rest, spec));
+  const { flags } = withHint(`run \`${found.path.join(" ")} --help\``, () => parseFlags(found.rest, spec));
   // `da --version` is `da version`: this da, and the server's when one is configured and answers.
   if (flags.version === true) return (await versionCommand.run(new Context([], flags))) ?? EXIT_OK;
   const help = groupHelp(found.path, found.node, found.node === ROOT ? ROOT_FLAGS : {});
@@ -72,7 +72,7 @@ async function runGroup(found: Found & { node: Group }): Promise<number> {
 async function runCommand(found: Found & { node: Command }): Promise<number> {
   const command = found.node;
   const usage = `run \`${found.path.join(" ")} --help\``;
-  const { flags, positionals } = withHint(usage, () => parseArgs(found.rest, { ...GLOBAL_FLAGS, ...command.flags }));
+  const { flags, positionals } = withHint(usage, () => parseFlags(found.rest, { ...GLOBAL_FLAGS, ...command.flags }));
   if (flags.help === true) {
     process.stdout.write(commandHelp(found.path, command));
     return EXIT_OK;

@@ -54,6 +54,15 @@ export function formatTime(iso: string | null | undefined, fallback = "never"): 
   return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
+/**
+ * The server pages its lists (its own default size), so a list that stops short says so rather
+ * than passing for everything; on stderr, so `--json` output stays one JSON value.
+ */
+export function notePartialPage(shown: number, offset: number, total: number | null, what: string): void {
+  if (total === null || offset + shown >= total) return;
+  info(`Showing ${what} ${offset + 1}–${offset + shown} of ${total}; use --limit and --offset for the rest.`);
+}
+
 export type Column<Row> = { header: string; value: (row: Row) => string };
 
 function truncate(text: string, width: number): string {

@@ -1,17 +1,18 @@
 // `da admin …`: user management for admins, over /api/users (and /auth/admin/tokens, see admin-tokens.ts).
-import { ROLES, type ResetLink, type User } from "../../src/shared/contract";
+import { DEFAULT_ROLE, MIN_PASSWORD_LENGTH, ROLES, type ResetLink, type User } from "../../src/shared/contract";
 import type { Api } from "../api";
-import { JSON_FLAG, YES_FLAG, type Command, type Group } from "../command";
+import { JSON_FLAG, PAGING_FLAGS, YES_FLAG, type Command, type Group } from "../command";
 import type { Context } from "../context";
 import { CliError, UsageError } from "../errors";
-import { formatTime, info, printJson, printLine, printTable, success } from "../output";
+import { formatTime, info, notePartialPage, printJson, printLine, printTable, success } from "../output";
 import { askConfirm, askPassword, isInteractive, readSecretFromStdin } from "../prompts";
 import { adminTokenGroup } from "./admin-tokens";
 
 const USER_REF = "<id|email>";
 
-function checkRole(role: string | undefined): void {
-  if (role !== undefined && !(ROLES as readonly string[]).includes(role)) {
+/** A role given as an argument (flags check theirs through `choices`). */
+function checkRole(role: string): void {
+  if (!(ROLES as readonly string[]).includes(role)) {
     throw new UsageError(`unknown role "${role}"`, `roles: ${ROLES.join(", ")}`);
   }
 }
@@ -34,17 +35,14 @@ const describe = (user: User) => `${user.email} (${user.role}${user.active ? "" 
 
 async function listUsers(ctx: Context): Promise<void> {
   const status = ctx.flag("status");
-  if (status !== undefined && status !== "active" && status !== "deactivated") {
-    throw new UsageError(`--status must be active or deactivated, not "${status}"`);
-  }
-  checkRole(ctx.flag("role"));
-  const users = await ctx.api().get<User[]>("/api/users", {
+  const paging = ctx.paging();
+  const { items: users, total } = await ctx.api().getPage<User>("/api/users", {
     q: ctx.flag("search"),
     role: ctx.flag("role"),
     active: status === undefined ? undefined : status === "active",
-    limit: ctx.flag("limit"),
-    offset: ctx.flag("offset"),
+    ...paging,
   });
+  notePartialPage(users.length, paging.offset, total, "users");
   if (ctx.json) return printJson(users);
   printTable(users, [
     { header: "EMAIL", value: (u) => u.email },
@@ -57,7 +55,6 @@ async function listUsers(ctx: Context): Promise<void> {
 }
 
 async function addUser(ctx: Context): Promise<void> {
-  checkRole(ctx.flag("role"));
   const password = ctx.flags["password-stdin"] === true ? await readSecretFromStdin("password") : undefined;
   const body = { email: ctx.args[0], name: ctx.flag("name"), role: ctx.flag("role"), password };
   const user = await ctx.api().post<User>("/api/users", body);
@@ -107,7 +104,8 @@ async function resetPassword(ctx: Context): Promise<void> {
 }
 
 async function askNewPassword(email: string): Promise<string> {
-  const password = await askPassword(`New password for ${email}`, (v) => (v ? undefined : "Enter a password"));
+  const password = await askPassword(`New password for ${email}`, (v) =>
+    (v ?? "").length >= MIN_PASSWORD_LENGTH ? undefined : `Enter at least ${MIN_PASSWORD_LENGTH} characters`);
   const again = await askPassword("Repeat it");
   if (again !== password) throw new CliError("the passwords do not match; nothing was changed");
   return password;
@@ -140,19 +138,18 @@ export const adminGroup: Group = {
       kind: "command", name: "list-users", summary: "List users: email, name, role, active/DEACTIVATED, id", maxArgs: 0,
       flags: {
         search: { type: "string", valueName: "text", description: "only users whose email or name contains this" },
-        role: { type: "string", description: `only this role (${ROLES.join(", ")})` },
-        status: { type: "string", valueName: "active|deactivated", description: "only active or deactivated users" },
-        limit: { type: "string", valueName: "n", description: "at most n users" },
-        offset: { type: "string", valueName: "n", description: "skip the first n users" },
+        role: { type: "string", choices: ROLES, description: "only users with this role" },
+        status: { type: "string", choices: ["active", "deactivated"], description: "only active or deactivated users" },
+        ...PAGING_FLAGS,
         ...JSON_FLAG,
       },
       run: listUsers,
     },
-    userCommand("add-user", "Add a user (role defaults to analyst)", addUser, {
+    userCommand("add-user", `Add a user (role defaults to ${DEFAULT_ROLE})`, addUser, {
       args: "<email>",
       flags: {
         name: { type: "string", description: "display name" },
-        role: { type: "string", description: ROLES.join(", ") },
+        role: { type: "string", choices: ROLES, description: `their role (default ${DEFAULT_ROLE})` },
         ...PASSWORD_STDIN,
         ...JSON_FLAG,
       },

@@ -1,48 +1,48 @@
 // `da auth token create|list|revoke`: the signed-in user's personal access tokens.
 // The server allows these only with a session (403 for a PAT), so a PAT gets a plain explanation.
-import type { CreatedToken, Token } from "../../src/shared/contract";
-import { hasExpired } from "../api";
-import { JSON_FLAG, YES_FLAG, type Command, type Group } from "../command";
+import {
+  DEFAULT_TOKEN_LIFETIME_DAYS,
+  TOKEN_LIFETIME_CHOICES_DAYS,
+  tokenState,
+  type CreatedToken,
+  type Token,
+} from "../../src/shared/contract";
+import { JSON_FLAG, YES_FLAG, type Group } from "../command";
 import type { Context } from "../context";
 import { CliError, UsageError } from "../errors";
 import { formatTime, info, printJson, printLine, printTable, success, type Column } from "../output";
 import { askConfirm, askSelect, askText, isInteractive, requireInteractive } from "../prompts";
 
-const DEFAULT_TTL_DAYS = 90;
 const NEEDS_SESSION = "this command needs a session from `da login`; a personal access token cannot manage tokens";
 const SESSION_ONLY = { messages: { 403: NEEDS_SESSION } };
 
-/** `30d` → 30, `never` → null (the API's "never expires"). */
+const TTL_CHOICES = TOKEN_LIFETIME_CHOICES_DAYS.map((days) => `${days}d`);
+
+/** `30d` → 30, `never` → null (the API's "never expires"); any number of days, not only the choices. */
 export function parseTtl(text: string): number | null {
   if (text === "never") return null;
   const match = /^(\d+)d$/.exec(text);
   const days = match ? Number(match[1]) : NaN;
   if (!Number.isSafeInteger(days) || days < 1) {
-    throw new UsageError(`--ttl must be <days>d (e.g. 7d, 30d, 90d, 365d) or never, not "${text}"`);
+    throw new UsageError(`--ttl must be <days>d (e.g. ${TTL_CHOICES.join(", ")}) or never, not "${text}"`);
   }
   return days;
 }
 
-async function pickLifetime(): Promise<number | null> {
-  const choice = await askSelect(
-    "Expires after",
-    [
-      { value: "7d", label: "7 days" },
-      { value: "30d", label: "30 days" },
-      { value: "90d", label: "90 days", hint: "default" },
-      { value: "365d", label: "365 days" },
-      { value: "never", label: "never", hint: "until revoked" },
-    ],
-    "90d",
-  );
-  return parseTtl(choice);
+/**
+ * The picker's pre-selected entry sends no lifetime, so the server's default applies: it knows
+ * its PAT_MAX_DAYS, da does not. `undefined` = the server's default.
+ */
+async function pickLifetime(): Promise<number | null | undefined> {
+  const fallback = { value: "default", label: `${DEFAULT_TOKEN_LIFETIME_DAYS} days`, hint: "the server's default (less if its limit is lower)" };
+  const options = TOKEN_LIFETIME_CHOICES_DAYS.map((days) =>
+    days === DEFAULT_TOKEN_LIFETIME_DAYS ? fallback : { value: `${days}d`, label: `${days} days` });
+  if (!options.includes(fallback)) options.unshift(fallback);
+  const choice = await askSelect("Expires after", [...options, { value: "never", label: "never", hint: "until revoked" }], "default");
+  return choice === "default" ? undefined : parseTtl(choice);
 }
 
-export function tokenStatus(token: Token): string {
-  if (token.revoked_at) return "revoked";
-  if (hasExpired(token.expires_at)) return "expired";
-  return "active";
-}
+const tokenStatus = (token: Token) => tokenState(token, new Date());
 
 export const TOKEN_COLUMNS: Column<Token>[] = [
   { header: "NAME", value: (t) => t.name },
@@ -76,8 +76,10 @@ async function createToken(ctx: Context): Promise<void> {
     name = await askText("Token name", { validate: (v) => (v?.trim() ? undefined : "Enter a name, e.g. laptop or ci") });
   }
   const ttl = ctx.flag("ttl");
-  const days = ttl !== undefined ? parseTtl(ttl) : isInteractive() ? await pickLifetime() : DEFAULT_TTL_DAYS;
-  const created = await ctx.api().post<CreatedToken>("/auth/tokens", { name, expires_in_days: days }, SESSION_ONLY);
+  const days = ttl !== undefined ? parseTtl(ttl) : isInteractive() ? await pickLifetime() : undefined;
+  // No `expires_in_days` at all (not null: that means "never") lets the server apply its default.
+  const body = days === undefined ? { name } : { name, expires_in_days: days };
+  const created = await ctx.api().post<CreatedToken>("/auth/tokens", body, SESSION_ONLY);
   if (ctx.flags.raw === true) return printLine(created.token);
   if (ctx.json) return printJson(created);
   success(`Created token "${created.name}" (prefix ${created.prefix}), expires ${formatTime(created.expires_at)}`);
@@ -117,7 +119,11 @@ export const tokenGroup: Group = {
       maxArgs: 0,
       flags: {
         name: { type: "string", description: "what the token is for (asked for on a terminal)" },
-        ttl: { type: "string", valueName: "7d|30d|90d|365d|never", description: "lifetime (default 90d; asked for on a terminal)" },
+        ttl: {
+          type: "string",
+          valueName: `${TTL_CHOICES.join("|")}|never`,
+          description: `lifetime (default: the server's, ${DEFAULT_TOKEN_LIFETIME_DAYS}d unless it allows less; asked for on a terminal)`,
+        },
         raw: { type: "boolean", description: "print only the token (for CI)" },
         ...JSON_FLAG,
       },

@@ -1,5 +1,6 @@
-// `da version` asks the server for its version and the newest `da` it offers; `da --version`
-// (handled in main.ts) prints only the baked-in version and never touches the network.
+// `da version` and `da --version` (main.ts runs this same command): da's baked-in version, then the
+// server's version and the newest `da` it offers when a server is configured. Both requests wait
+// at most 3 s, so checking a version never hangs like a regular request (15 s) would.
 import type { Manifest, VersionInfo } from "../../src/shared/contract";
 import { Api } from "../api";
 import { CLI_COMMIT, CLI_VERSION } from "../build-info";

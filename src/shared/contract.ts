@@ -1,8 +1,32 @@
-// The HTTP contract's JSON shapes, shared by the server and the `da` CLI (types only, so the CLI
-// bundle carries none of the server's code). Field names are the public contract: see PRODUCT.md.
+// The HTTP contract, shared by the server and the `da` CLI: the JSON shapes, and the facts both
+// sides must agree on (roles, defaults, token states), defined once here. Nothing in this file
+// imports server code, so the CLI bundle carries none of it. Field names are the public contract:
+// see PRODUCT.md.
 
 export const ROLES = ["viewer", "analyst", "km_admin", "admin"] as const;
 export type Role = (typeof ROLES)[number];
+/** POST /api/users without a `role`. */
+export const DEFAULT_ROLE: Role = "analyst";
+/** Shorter passwords are refused with 400. */
+export const MIN_PASSWORD_LENGTH = 8;
+
+/** POST /auth/tokens without `expires_in_days` (capped at PAT_MAX_DAYS when that is lower). */
+export const DEFAULT_TOKEN_LIFETIME_DAYS = 90;
+/** The lifetimes the profile page and `da auth token create` offer, besides "never". */
+export const TOKEN_LIFETIME_CHOICES_DAYS = [7, 30, 90, 365] as const;
+
+export const TOKEN_STATES = ["active", "revoked", "expired"] as const;
+export type TokenState = (typeof TOKEN_STATES)[number];
+/** GET /auth/admin/tokens?state=: one state, or every token. */
+export const TOKEN_STATE_FILTERS = [...TOKEN_STATES, "all"] as const;
+export type TokenStateFilter = (typeof TOKEN_STATE_FILTERS)[number];
+
+/** Revoked wins over expired: a token revoked before it ran out shows as revoked. */
+export function tokenState(token: Pick<Token, "revoked_at" | "expires_at">, now: Date): TokenState {
+  if (token.revoked_at) return "revoked";
+  if (token.expires_at && new Date(token.expires_at) <= now) return "expired";
+  return "active";
+}
 
 export type ErrorBody = { detail: string };
 

@@ -1,10 +1,11 @@
 // `da admin …` against the real server: user management, everyone's tokens, and the server's
 // safeguards surfacing as clean exit-1 messages.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import type { AdminToken, ResetLink, User } from "../../src/shared/contract";
+import { DEFAULT_ROLE, MIN_PASSWORD_LENGTH, type AdminToken, type ResetLink, type User } from "../../src/shared/contract";
 import type { RunningServer } from "../helpers/server";
 import { daBinary, hasStackTrace, runDa, sandbox, type Sandbox } from "../helpers/cli";
-import { ADMIN, createPat, createUser, daLogin, sessionToken, startAgnes, uniqueEmail } from "./fixtures";
+import { ADMIN_TOKENS_PAGE } from "../../src/modules/tokens/model";
+import { ADMIN, createPat, createUser, daLogin, getJson, sessionToken, startAgnes, uniqueEmail } from "./fixtures";
 
 setDefaultTimeout(60_000);
 let server: RunningServer;
@@ -56,6 +57,24 @@ describe("users", () => {
     const again = await da(["admin", "add-user", email.toUpperCase()]);
     expectCleanFailure(again, "error:");
     expect(again.stderr).toContain("nothing was changed");
+  });
+
+  test("add-user without --role gets the shared default role", async () => {
+    const user = await daJson<User>(["admin", "add-user", uniqueEmail("defaultrole")]);
+    expect(user.role).toBe(DEFAULT_ROLE);
+  });
+
+  test("list-users pages like the API and says when more users match than it shows", async () => {
+    await Promise.all([createUser(server, "viewer", "paged"), createUser(server, "viewer", "paged")]);
+    const page = await da(["admin", "list-users", "--search", "paged-", "--limit", "1", "--json"]);
+    expect(page.code).toBe(0);
+    expect(JSON.parse(page.stdout)).toHaveLength(1);
+    expect(page.stderr).toMatch(/Showing users 1–1 of \d+; use --limit and --offset/);
+    const all = await da(["admin", "list-users", "--search", "paged-"]);
+    expect(all.stderr).not.toContain("Showing");
+    const bad = await da(["admin", "list-users", "--limit", "ten"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--limit must be a whole number, not "ten"');
   });
 
   test("add-user --password-stdin gives a password the user can sign in with", async () => {
@@ -113,6 +132,15 @@ describe("users", () => {
     expectCleanFailure(await da(["admin", "set-password", user.email, "--password-stdin"], "short"), "error:");
   });
 
+  test("set-password: the server's minimum length is the shared one", async () => {
+    const user = await createUser(server, "analyst", "minpw");
+    const tooShort = "x".repeat(MIN_PASSWORD_LENGTH - 1);
+    expectCleanFailure(await da(["admin", "set-password", user.email, "--password-stdin"], tooShort), `${MIN_PASSWORD_LENGTH}`);
+    const justLongEnough = "y".repeat(MIN_PASSWORD_LENGTH);
+    expect((await da(["admin", "set-password", user.email, "--password-stdin"], justLongEnough)).code).toBe(0);
+    expect(await sessionToken(server, user.email, justLongEnough)).toBeTruthy();
+  });
+
   test("a non-admin gets a clean 403", async () => {
     const analyst = await createUser(server, "analyst", "lowly");
     const box = sandbox();
@@ -138,8 +166,49 @@ describe("admin tokens", () => {
     const revoked = await da(["admin", "tokens", "revoke", pat.id]);
     expect(revoked.code).toBe(0);
     const after = await daJson<AdminToken[]>(["admin", "tokens", "list"]);
-    expect(after.find((t) => t.id === pat.id)?.revoked_at).not.toBeNull();
+    const listed = after.find((t) => t.id === pat.id);
+    expect(listed).toBeDefined();
+    expect(listed!.revoked_at).toEqual(expect.any(String));
     const me = await fetch(`${server.url}/auth/me`, { headers: { authorization: `Bearer ${pat.token}` } });
     expect(me.status).toBe(401);
+  });
+
+  test("revoke acts on the id itself, even for a token beyond the first page of the list", async () => {
+    const user = await createUser(server, "analyst", "manytokens");
+    const session = await sessionToken(server, user.email, user.password);
+    const old = await createPat(server, session, "oldest");
+    // The list is newest first: a full default page of newer tokens pushes `old` off the first page.
+    await Promise.all(Array.from({ length: ADMIN_TOKENS_PAGE.default }, (_, i) => createPat(server, session, `newer-${i}`)));
+    const adminSession = await sessionToken(server, ADMIN.email, ADMIN.password);
+    const firstPage = await getJson<AdminToken[]>(server, "/auth/admin/tokens", adminSession);
+    expect(firstPage.map((t) => t.id)).not.toContain(old.id);
+
+    const revoked = await da(["admin", "tokens", "revoke", old.id]);
+    expect(revoked.stderr).toContain("Revoked");
+    expect(revoked.code).toBe(0);
+    const me = await fetch(`${server.url}/auth/me`, { headers: { authorization: `Bearer ${old.token}` } });
+    expect(me.status).toBe(401);
+  });
+
+  test("list filters by user and state, and pages", async () => {
+    const user = await createUser(server, "analyst", "filtered");
+    const session = await sessionToken(server, user.email, user.password);
+    const [kept, gone] = [await createPat(server, session, "kept"), await createPat(server, session, "gone")];
+    expect((await da(["admin", "tokens", "revoke", gone.id])).code).toBe(0);
+    const revoked = await daJson<AdminToken[]>(["admin", "tokens", "list", "--user", user.email, "--state", "revoked"]);
+    expect(revoked.map((t) => t.id)).toEqual([gone.id]);
+    const active = await daJson<AdminToken[]>(["admin", "tokens", "list", "--user", user.id, "--state", "active"]);
+    expect(active.map((t) => t.id)).toEqual([kept.id]);
+    const page = await da(["admin", "tokens", "list", "--user", user.email, "--limit", "1", "--offset", "1", "--json"]);
+    expect(JSON.parse(page.stdout).map((t: AdminToken) => t.id)).toEqual([kept.id]);
+    expect(page.stderr).toBe("");
+    const first = await da(["admin", "tokens", "list", "--user", user.email, "--limit", "1"]);
+    expect(first.stderr).toContain("Showing tokens 1–1 of 2");
+  });
+
+  test("revoking an unknown id exits 1 saying no such token, with a hint", async () => {
+    const result = await da(["admin", "tokens", "revoke", "0123456789abcdef0123456789abcdef"]);
+    expectCleanFailure(result, 'no token with id "0123456789abcdef0123456789abcdef"');
+    expect(result.stderr).toContain("da admin tokens list");
   });
 });

@@ -69,6 +69,32 @@ describe("usage errors exit 2 with a hint", () => {
     });
   }
 
+  // Flags are checked before anything else runs: each case names the flag and points to the
+  // command's --help (DA_SERVER is a dead port, so nothing here may reach a server).
+  const flagCases: [string, string[], string, string][] = [
+    ["unknown flag named like an object property", ["auth", "whoami", "--constructor"], "unknown flag --constructor", "da auth whoami"],
+    ["unknown short flag", ["admin", "list-users", "-q"], "unknown flag -q", "da admin list-users"],
+    ["unknown flag before the command", ["auth", "--bogus", "whoami"], "unknown flag --bogus", "da auth whoami"],
+    ["a flag of another command", ["auth", "whoami", "--ttl", "7d"], "unknown flag --ttl", "da auth whoami"],
+    ["unknown flag on a group", ["admin", "--bogus"], "unknown flag --bogus", "da admin"],
+    ["flag whose value is the next flag", ["auth", "token", "create", "--name", "--json"], "--name needs a value", "da auth token create"],
+    ["switch given a value", ["auth", "whoami", "--json=yes"], "--json takes no value", "da auth whoami"],
+    ["bad --status", ["admin", "list-users", "--status", "gone"], '--status must be one of active, deactivated, not "gone"', "da admin list-users"],
+    ["bad --role", ["admin", "add-user", "a@example.com", "--role=overlord"], "--role must be one of viewer, analyst, km_admin, admin", "da admin add-user"],
+    ["bad --state", ["admin", "tokens", "list", "--state", "stale"], "--state must be one of active, revoked, expired, all", "da admin tokens list"],
+  ];
+  for (const [name, args, message, command] of flagCases) {
+    test(`${name}: names the flag, points to --help`, async () => {
+      const box = sandbox();
+      const result = await runDa(args, { env: { ...box.env, DA_SERVER: "http://127.0.0.1:9" } });
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toContain(`error: ${message}`);
+      expect(result.stderr).toContain(`hint: run \`${command} --help\``);
+      expect(hasStackTrace(result.stderr)).toBe(false);
+    });
+  }
+
   test("missing input without a terminal is a usage error, not a prompt", async () => {
     const box = sandbox();
     const env = { ...box.env, DA_SERVER: "http://127.0.0.1:9" };

@@ -6,9 +6,9 @@ import { authGuard } from "../../http/auth-guard";
 import { pageContext, redirectWithFlash } from "../../http/page";
 import { AdminTokensPage } from "../../../views/admin-tokens-page";
 import { ConfirmPage } from "../../../views/profile-confirm-page";
-import { adminTokensPageQuery, confirmForm, TOKEN_STATES, tokenIdParams } from "./model";
+import { TOKEN_STATE_FILTERS, type TokenStateFilter } from "../../shared/contract";
+import { adminTokensPageQuery, confirmForm, tokenIdParams } from "./model";
 import { getAnyToken, listAdminTokens, revokeToken } from "./service";
-import type { TokenState } from "./repository";
 import { MAX_OFFSET, numberOr } from "../../http/paging";
 
 const PAGE_SIZE = 25;
@@ -39,7 +39,7 @@ export function adminTokensPages(ctx: AppContext) {
   return new Elysia({ name: "tokens-admin-pages" })
     .use(authGuard(ctx))
     .get("/admin/tokens", async ({ me, cookie, query }) => {
-      const state = (TOKEN_STATES as readonly string[]).includes(query.state ?? "") ? (query.state as TokenState) : "all";
+      const state = (TOKEN_STATE_FILTERS as readonly string[]).includes(query.state ?? "") ? (query.state as TokenStateFilter) : "all";
       const filter = {
         user: query.user?.trim() ?? "",
         state,

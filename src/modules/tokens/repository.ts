@@ -1,5 +1,6 @@
 // Every SQL statement about personal access tokens.
 import type { Queryable } from "../../db/database";
+import type { TokenStateFilter } from "../../shared/contract";
 
 export type TokenRow = {
   id: string;
@@ -39,9 +40,8 @@ export async function deleteTokensOfUser(q: Queryable, userId: string): Promise<
   await q.run("DELETE FROM personal_access_tokens WHERE user_id = $1", [userId]);
 }
 
-export type TokenState = "active" | "revoked" | "expired" | "all";
 export type AdminTokenRow = TokenRow & { user_email: string | null };
-export type AdminTokenFilter = { user: string | null; state: TokenState; now: Date; limit: number; offset: number };
+export type AdminTokenFilter = { user: string | null; state: TokenStateFilter; now: Date; limit: number; offset: number };
 
 const COLUMNS = "t.id, t.user_id, t.name, t.prefix, t.created_at, t.expires_at, t.last_used_at, t.last_used_ip, t.revoked_at";
 

@@ -9,7 +9,14 @@ import type { AppContext } from "../../context";
 import type { Principal } from "../../auth/principal";
 import { generatePat, hashSecret } from "../../auth/pat-format";
 import { BadRequest, NotFound } from "../../http/errors";
-import type { AdminToken, CreatedToken, Token } from "../../shared/contract";
+import {
+  DEFAULT_TOKEN_LIFETIME_DAYS,
+  TOKEN_LIFETIME_CHOICES_DAYS,
+  type AdminToken,
+  type CreatedToken,
+  type Token,
+  type TokenStateFilter,
+} from "../../shared/contract";
 import {
   countActiveTokensOfUser,
   findToken,
@@ -20,13 +27,11 @@ import {
   setTokenRevoked,
   type AdminTokenRow,
   type TokenRow,
-  type TokenState,
 } from "./repository";
 
 export const MAX_NAME_LENGTH = 100;
 /** Active (unrevoked, unexpired) tokens one person may hold: enough for every machine and CI job. */
 export const MAX_ACTIVE_TOKENS = 100;
-export const DEFAULT_LIFETIME_DAYS = 90;
 /** Without PAT_MAX_DAYS a lifetime is still bounded (100 years), so the date arithmetic stays sane. */
 export const ABSOLUTE_MAX_DAYS = 36_500;
 const DAY_MS = 86_400_000;
@@ -63,7 +68,7 @@ export function lifetimeLimit(ctx: AppContext): number | null {
 /** `undefined` = the default lifetime; `null` = never expires (refused when PAT_MAX_DAYS is set). */
 export function resolveLifetime(ctx: AppContext, days: number | null | undefined): number | null {
   const limit = lifetimeLimit(ctx);
-  if (days === undefined) return Math.min(DEFAULT_LIFETIME_DAYS, limit ?? DEFAULT_LIFETIME_DAYS);
+  if (days === undefined) return Math.min(DEFAULT_TOKEN_LIFETIME_DAYS, limit ?? DEFAULT_TOKEN_LIFETIME_DAYS);
   if (days === null) {
     if (limit !== null) throw new BadRequest(`Tokens must expire: this server allows at most ${limit} days (PAT_MAX_DAYS)`);
     return null;
@@ -132,7 +137,7 @@ export async function getOwnToken(ctx: AppContext, userId: string, id: string): 
 
 export async function listAdminTokens(
   ctx: AppContext,
-  filter: { user?: string; state: TokenState; limit: number; offset: number },
+  filter: { user?: string; state: TokenStateFilter; limit: number; offset: number },
 ): Promise<{ tokens: AdminToken[]; total: number }> {
   const user = filter.user?.trim() ? filter.user.trim() : null;
   const { rows, total } = await listAllTokens(ctx.db, { ...filter, user, now: ctx.clock.now() });
@@ -177,12 +182,12 @@ export async function revokeToken(
 export type LifetimeOption = { value: string; label: string; selected: boolean };
 
 /**
- * The lifetimes the profile offers: 7/30/90/365 days and "never", without the ones PAT_MAX_DAYS
+ * The lifetimes the profile offers (the shared choices and "never"), without the ones PAT_MAX_DAYS
  * forbids (and with the limit itself when it is not one of those).
  */
 export function lifetimeOptions(ctx: AppContext): LifetimeOption[] {
   const limit = lifetimeLimit(ctx);
-  const days = [7, 30, 90, 365].filter((d) => limit === null || d <= limit);
+  const days: number[] = TOKEN_LIFETIME_CHOICES_DAYS.filter((d) => limit === null || d <= limit);
   if (limit !== null && !days.includes(limit)) days.push(limit);
   const fallback = resolveLifetime(ctx, undefined);
   const options = days.map((d) => ({ value: String(d), label: `${d} days`, selected: d === fallback }));
