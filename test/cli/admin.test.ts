@@ -178,7 +178,10 @@ describe("admin tokens", () => {
     const session = await sessionToken(server, user.email, user.password);
     const old = await createPat(server, session, "oldest");
     // The list is newest first: a full default page of newer tokens pushes `old` off the first page.
-    await Promise.all(Array.from({ length: ADMIN_TOKENS_PAGE.default }, (_, i) => createPat(server, session, `newer-${i}`)));
+    // They belong to two people, as one person may hold at most 100 active tokens.
+    const other = await createUser(server, "analyst", "moretokens");
+    const otherSession = await sessionToken(server, other.email, other.password);
+    await Promise.all(Array.from({ length: ADMIN_TOKENS_PAGE.default }, (_, i) => createPat(server, i % 2 ? session : otherSession, `newer-${i}`)));
     const adminSession = await sessionToken(server, ADMIN.email, ADMIN.password);
     const firstPage = await getJson<AdminToken[]>(server, "/auth/admin/tokens", adminSession);
     expect(firstPage.map((t) => t.id)).not.toContain(old.id);
