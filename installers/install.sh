@@ -108,6 +108,8 @@ manifest_string() {
 is_built() { manifest_targets | grep -qx -e "$1"; }
 
 # --- which build this machine needs ----------------------------------------------------------
+# The same rule as chooseTarget in src/modules/distribution/targets.ts (the one table of targets);
+# test/distribution/targets-sync.test.ts runs this against it for every kind of machine and build.
 
 detect_os() {
 	case "$(uname -s)" in
@@ -122,7 +124,8 @@ detect_os() {
 detect_arch() {
 	case "$(uname -m)" in
 	x86_64 | amd64 | x64) arch=x64 ;;
-	aarch64 | arm64 | armv8*) arch=arm64 ;;
+	aarch64 | arm64) arch=arm64 ;;
+	# armv8l/armv7l are 32-bit ARM userlands: an arm64 build cannot run there.
 	*) fail "unsupported CPU architecture: $(uname -m) (da is built for x86_64 and arm64)" ;;
 	esac
 	# An arm64 Mac running this shell under Rosetta reports x86_64; give it the native build.

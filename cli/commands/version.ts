@@ -2,7 +2,7 @@
 // (handled in main.ts) prints only the baked-in version and never touches the network.
 import type { Manifest, VersionInfo } from "../../src/shared/contract";
 import { Api } from "../api";
-import { CLI_COMMIT, CLI_VERSION } from "../build-info";
+import { CLI_COMMIT, CLI_TARGET, CLI_VERSION } from "../build-info";
 import { JSON_FLAG, type Command } from "../command";
 import type { Context } from "../context";
 import { info, printJson, printLine, warn } from "../output";
@@ -10,7 +10,7 @@ import { info, printJson, printLine, warn } from "../output";
 const VERSION_TIMEOUT_MS = 3_000;
 
 export function versionLine(): string {
-  return `da ${CLI_VERSION} (${CLI_COMMIT})`;
+  return `da ${CLI_VERSION} (${CLI_COMMIT}${CLI_TARGET ? `, ${CLI_TARGET}` : ""})`;
 }
 
 async function fetchOrNull<T>(api: Api, path: string): Promise<T | null> {
@@ -31,6 +31,7 @@ async function version(ctx: Context): Promise<void> {
     return printJson({
       version: CLI_VERSION,
       commit: CLI_COMMIT,
+      target: CLI_TARGET,
       server_url: server?.url ?? null,
       server: serverVersion,
       available: manifest?.version ?? null,
