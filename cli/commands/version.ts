@@ -10,7 +10,7 @@ import { info, printJson, printLine, warn } from "../output";
 const VERSION_TIMEOUT_MS = 3_000;
 
 export function versionLine(): string {
-  return `da ${CLI_VERSION} (${CLI_COMMIT}${CLI_TARGET ? `, ${CLI_TARGET}` : ""})`;
+  return `da ${CLI_VERSION} (${CLI_COMMIT})`;
 }
 
 async function fetchOrNull<T>(api: Api, path: string): Promise<T | null> {
