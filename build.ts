@@ -81,7 +81,7 @@ async function buildOne(info: TargetInfo, staging: string, opts: ReturnType<type
   const started = performance.now();
   const filename = binaryFilename(info.target);
   const outfile = join(staging, filename);
-  await compileDa({ target: info.bunTarget, outfile, version: opts.version, commit: opts.commit });
+  await compileDa({ target: info.target, outfile, version: opts.version, commit: opts.commit });
   const compiled = performance.now();
   const child = Bun.spawn([process.execPath, import.meta.path, "--child-digest", outfile, opts.gzip ? "gzip" : "plain"], {
     stdout: "pipe",

@@ -1,6 +1,12 @@
 // Baked in by scripts/build-cli.ts with --define; running from source (`bun cli/main.ts`) shows "dev".
 declare const DA_VERSION: string | undefined;
 declare const DA_COMMIT: string | undefined;
+declare const DA_TARGET: string | undefined;
 
 export const CLI_VERSION: string = typeof DA_VERSION === "string" ? DA_VERSION : "0.0.0-dev";
 export const CLI_COMMIT: string = typeof DA_COMMIT === "string" ? DA_COMMIT : "unknown";
+/**
+ * The build this binary is (a name from src/modules/distribution/targets.ts, e.g. linux-x64-baseline),
+ * so `da update` replaces like with like instead of guessing from the machine; null from source.
+ */
+export const CLI_TARGET: string | null = typeof DA_TARGET === "string" ? DA_TARGET : null;

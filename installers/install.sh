@@ -108,6 +108,8 @@ manifest_string() {
 is_built() { manifest_targets | grep -qx -e "$1"; }
 
 # --- which build this machine needs ----------------------------------------------------------
+# The same rule as chooseTarget in src/modules/distribution/targets.ts (the one table of targets);
+# test/distribution/targets-sync.test.ts runs this against it for every kind of machine and build.
 
 detect_os() {
 	case "$(uname -s)" in
@@ -122,7 +124,8 @@ detect_os() {
 detect_arch() {
 	case "$(uname -m)" in
 	x86_64 | amd64 | x64) arch=x64 ;;
-	aarch64 | arm64 | armv8*) arch=arm64 ;;
+	aarch64 | arm64) arch=arm64 ;;
+	# armv8l/armv7l are 32-bit ARM userlands: an arm64 build cannot run there.
 	*) fail "unsupported CPU architecture: $(uname -m) (da is built for x86_64 and arm64)" ;;
 	esac
 	# An arm64 Mac running this shell under Rosetta reports x86_64; give it the native build.
@@ -198,7 +201,8 @@ write_server_config() {
 	cfg_dir=$(config_dir)
 	mkdir -p "$cfg_dir"
 	cfg_file="$cfg_dir/config.yml"
-	cfg_tmp="$cfg_file.tmp.$$"
+	# A fresh name (mktemp: O_EXCL), so a symlink planted at a guessable one is never written through.
+	cfg_tmp=$(mktemp "$cfg_dir/.config.yml.XXXXXX") || fail "cannot write in $cfg_dir"
 	if [ -f "$cfg_file" ]; then
 		awk -v line="server: $AGNES_SERVER" '
 			/^server[ \t]*:/ { if (!done) print line; done = 1; next }
@@ -222,6 +226,35 @@ path_hint() {
 	case "${SHELL:-}" in
 	*/fish) say "or, for fish: fish_add_path $1" ;;
 	esac
+}
+
+# prepare_dir DIR: create it (only we can write to what we create), or check that nobody else
+# can write to the one that is there: another user who can could swap our download before the
+# rename, or plant a symlink where we are about to write. Group-writable is accepted only for a
+# user-private group (owner uid = group gid = ours: Debian/Ubuntu with umask 002).
+prepare_dir() {
+	if [ ! -e "$1" ] && [ ! -L "$1" ]; then
+		(umask 022 && mkdir -p "$1") || fail "cannot create $1"
+		return
+	fi
+	[ -d "$1" ] || fail "$1 is not a directory"
+	# shellcheck disable=SC2012 # ls -n is the portable way to read a mode and numeric owner
+	perm_line=$(ls -ldnL "$1") || fail "cannot read the permissions of $1"
+	perm_mode=$(printf '%s\n' "$perm_line" | cut -c 1-10)
+	perm_ids=$(printf '%s\n' "$perm_line" | awk '{ print $3 ":" $4 }')
+	me=$(id -u)
+	if [ "$(printf '%s' "$perm_mode" | cut -c 9)" = w ] ||
+		{ [ "$(printf '%s' "$perm_mode" | cut -c 6)" = w ] && { [ "$perm_ids" != "$me:$me" ] || [ "$(id -g)" != "$me" ]; }; }; then
+		fail "$1 can be written by other users ($perm_mode), so da will not be installed there. Make it writable by you alone (chmod go-w $1), or set DA_INSTALL_DIR to a directory only you can write"
+	fi
+}
+
+# refuse_link PATH: never write through a symlink (it could point at any file of ours, ~/.bashrc or /etc/passwd).
+refuse_link() {
+	if [ -L "$1" ]; then
+		fail "$1 is a symbolic link; the installer does not write through links. If you made it, remove it (rm $1) and run this again"
+	fi
+	if [ -e "$1" ] && [ ! -f "$1" ]; then fail "$1 exists and is not a regular file; remove it and run this again"; fi
 }
 
 TMPFILE=''
@@ -256,8 +289,9 @@ main() {
 	[ -n "$expected" ] || fail "the manifest has no checksum for $target"
 
 	dir="${DA_INSTALL_DIR:-$HOME/.local/bin}"
-	mkdir -p "$dir" || fail "cannot create $dir"
+	prepare_dir "$dir"
 	dest="$dir/da"
+	refuse_link "$dest"
 	old=''
 	if [ -x "$dest" ]; then old=$(version_of "$dest" || true); fi
 
@@ -265,10 +299,11 @@ main() {
 		say "da $version ($target) is already installed at $dest"
 	else
 		say "Downloading da $version for $target from $AGNES_SERVER"
-		# Same directory as the destination, so the final mv is an atomic rename.
-		TMPFILE="$dir/.da.download.$$"
+		# Same directory as the destination, so the final mv is an atomic rename; a fresh, unguessable
+		# name (mktemp creates it with O_EXCL), so a symlink planted in advance is never written through.
 		trap cleanup EXIT
 		trap 'cleanup; exit 130' INT TERM
+		TMPFILE=$(mktemp "$dir/.da.download.XXXXXX") || fail "cannot create a file in $dir; $dest was not changed"
 		download "$AGNES_SERVER/cli/download/$target" "$TMPFILE" ||
 			fail "download of $AGNES_SERVER/cli/download/$target failed; $dest was not changed"
 		actual=$(sha256_of "$TMPFILE")
@@ -283,6 +318,7 @@ main() {
 		fi
 		"$TMPFILE" --version >/dev/null 2>&1 ||
 			fail "the downloaded da does not run on this machine ($target); $dest was not changed"
+		refuse_link "$dest"
 		mv -f "$TMPFILE" "$dest"
 		TMPFILE=''
 		if [ -n "$old" ] && [ "$old" != "$version" ]; then

@@ -1,12 +1,14 @@
 // Compiles cli/main.ts into the standalone `da` binary. build.ts imports compileDa for every
 // platform; `bun scripts/build-cli.ts` builds the host's binary into dist/da.
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import pkg from "../package.json" with { type: "json" };
+import { chooseTarget, TARGET_NAMES, targetInfo, type Host } from "../src/modules/distribution/targets";
 
 const ROOT = join(import.meta.dir, "..");
 
 export type CompileDaOptions = {
-  /** A Bun compile target such as "bun-linux-x64"; default: the host. */
+  /** A target from src/modules/distribution/targets.ts, e.g. "linux-x64-baseline"; default: this machine's. */
   target?: string;
   outfile: string;
   /** Default: package.json's version. */
@@ -21,13 +23,38 @@ function gitShortCommit(): string {
   return out.exitCode === 0 && sha ? sha : "unknown";
 }
 
+function hostMachine(): Host {
+  const os = process.platform === "win32" ? "windows" : process.platform;
+  if (os !== "linux" && os !== "darwin" && os !== "windows") throw new Error(`da is not built for ${process.platform}`);
+  const arch = process.arch;
+  if (arch !== "x64" && arch !== "arm64") throw new Error(`da is not built for ${process.arch}`);
+  let musl = false;
+  let avx2 = true;
+  if (os === "linux") {
+    musl = readdirSync("/lib").some((name) => name.startsWith("ld-musl-"));
+    avx2 = /\bavx2\b/.test(readFileSync("/proc/cpuinfo", "utf8"));
+  }
+  return { os, arch, musl, avx2 };
+}
+
+/** The build install.sh would give this machine, by the same rule. */
+export function hostTarget(): string {
+  const choice = chooseTarget(hostMachine(), TARGET_NAMES);
+  if (!choice.target) throw new Error(`no da target fits this machine (${choice.wanted})`);
+  return choice.target;
+}
+
 export async function compileDa(opts: CompileDaOptions): Promise<void> {
   const version = opts.version ?? pkg.version;
   const commit = opts.commit ?? gitShortCommit();
+  // Always an explicit target, even for the host: the name baked in must be the runtime inside.
+  const target = opts.target ?? hostTarget();
+  const info = targetInfo(target);
+  if (!info) throw new Error(`unknown da target "${target}"; known: ${TARGET_NAMES.join(", ")}`);
   const result = await Bun.build({
     entrypoints: [join(ROOT, "cli/main.ts")],
     compile: {
-      ...(opts.target ? { target: opts.target as Bun.Build.CompileTarget } : {}),
+      target: info.bunTarget as Bun.Build.CompileTarget,
       outfile: opts.outfile,
       // A .env or bunfig.toml in the directory da runs in must not redirect it (or its token).
       autoloadDotenv: false,
@@ -39,12 +66,12 @@ export async function compileDa(opts: CompileDaOptions): Promise<void> {
     minify: true,
     bytecode: true,
     format: "esm",
-    define: { DA_VERSION: JSON.stringify(version), DA_COMMIT: JSON.stringify(commit) },
+    define: { DA_VERSION: JSON.stringify(version), DA_COMMIT: JSON.stringify(commit), DA_TARGET: JSON.stringify(info.target) },
     throw: false,
   });
   if (!result.success) {
     const messages = result.logs.map((log) => String(log)).join("\n");
-    throw new Error(`building da${opts.target ? ` for ${opts.target}` : ""} failed:\n${messages}`);
+    throw new Error(`building da for ${info.target} failed:\n${messages}`);
   }
 }
 

@@ -1,61 +1,38 @@
-// `da update`: fetch this platform's binary from the configured server, check its SHA-256 against
-// the manifest, and swap it in for the running binary with a rename (atomic on one filesystem),
-// so an interrupted or corrupted download never leaves a broken `da` behind.
-import { existsSync, readdirSync, renameSync, rmSync, writeFileSync, chmodSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+// `da update`: replace this da with the server's newest build of the same target (baked in at build
+// time: a baseline build stays baseline, musl stays musl), and only once the download has matched
+// the manifest's SHA-256 and has run (`--version`) on this machine. The replaced binary is kept as
+// da.previous; `da update --rollback` puts it back. See update-swap.ts for how files are written.
+import { rmSync } from "node:fs";
+import { dirname } from "node:path";
 import type { Manifest, ManifestTarget } from "../../src/shared/contract";
+import { updateTargets } from "../../src/modules/distribution/targets";
 import { Api } from "../api";
-import { CLI_VERSION } from "../build-info";
+import { CLI_TARGET, CLI_VERSION } from "../build-info";
 import type { Command } from "../command";
 import type { Context } from "../context";
 import { CliError } from "../errors";
 import { success } from "../output";
-import { startSpinner, type Spinner } from "../prompts";
+import { startSpinner } from "../prompts";
+import { downloadBinary, fetchManifest } from "./update-fetch";
+import {
+  cannotWrite,
+  checkInstallDir,
+  previousPath,
+  requirePlainFile,
+  resignOnMac,
+  runCheck,
+  swapIn,
+  swapWithPrevious,
+  writeExclusive,
+} from "./update-swap";
 
-const DOWNLOAD_TIMEOUT_MS = 10 * 60_000;
-
-function isMusl(): boolean {
-  try {
-    return readdirSync("/lib").some((name) => name.startsWith("ld-musl-"));
-  } catch {
-    return false;
-  }
-}
-
-/** process.platform/arch → the manifest's target names, best first. */
-export function targetCandidates(platform: string, arch: string, musl: boolean): string[] {
-  const os = platform === "win32" ? "windows" : platform;
-  const base = `${os}-${arch}`;
-  return os === "linux" && musl ? [`${base}-musl`, base] : [base];
-}
-
-export function pickTarget(manifest: Manifest, candidates: string[]): ManifestTarget | undefined {
-  for (const name of candidates) {
+/** The build `da update` may install in place of `current`, from what the manifest offers. */
+export function pickUpdate(manifest: Manifest, current: string): ManifestTarget | undefined {
+  for (const name of updateTargets(current)) {
     const found = manifest.targets.find((target) => target.target === name);
     if (found) return found;
   }
   return undefined;
-}
-
-async function download(api: Api, target: ManifestTarget, spinner: Spinner): Promise<Uint8Array> {
-  const response = await api.send("GET", target.url, { auth: false, timeoutMs: DOWNLOAD_TIMEOUT_MS });
-  if (!response.ok || !response.body) {
-    spinner.fail("Download failed");
-    throw await api.failure(response, {});
-  }
-  const chunks: Uint8Array[] = [];
-  const reader = response.body.getReader();
-  try {
-    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) chunks.push(chunk.value);
-  } catch (error) {
-    spinner.fail("Download failed");
-    throw api.unreachable(error, DOWNLOAD_TIMEOUT_MS);
-  }
-  return Buffer.concat(chunks);
-}
-
-function sha256(bytes: Uint8Array): string {
-  return new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
 }
 
 function isCompiledBinary(): boolean {
@@ -63,68 +40,110 @@ function isCompiledBinary(): boolean {
   return Bun.main.includes("$bunfs") || Bun.main.includes("~BUN");
 }
 
-function cannotWrite(dir: string, error: unknown): CliError {
-  const code = (error as { code?: string }).code ?? String(error);
-  return new CliError(`cannot replace da in ${dir} (${code}); the installed da is unchanged`,
-    "re-run with permission to write there, or reinstall with the install script");
+/** This binary's path and build; refuses when running from source (there is nothing to replace). */
+function installed(): { exe: string; target: string } {
+  if (!isCompiledBinary() || !CLI_TARGET) {
+    throw new CliError("da update replaces an installed binary; this da runs from source", "build it: bun run build:cli");
+  }
+  return { exe: process.execPath, target: CLI_TARGET };
 }
 
-/** Write the new binary beside the old one, then rename it over; Windows cannot replace a running exe. */
-function replaceRunningBinary(bytes: Uint8Array): void {
-  const exe = process.execPath;
+function noBuildFor(server: string, target: string, manifest: Manifest): CliError {
+  const offered = manifest.targets.map((x) => x.target);
+  return new CliError(
+    `${server} offers no da for ${target}${offered.length ? ` (it has: ${offered.join(", ")})` : ""}; the installed da is unchanged`,
+    `this da is the ${target} build and is only replaced by the same build; an admin can build it with \`bun run build\``,
+  );
+}
+
+function sha256(bytes: Uint8Array): string {
+  return new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
+}
+
+/** Writes the verified bytes beside `exe`, proves they run here, then swaps them in. */
+function install(exe: string, bytes: Uint8Array, label: string): void {
   const dir = dirname(exe);
-  const temp = join(dir, `.${basename(exe)}.${process.pid}.new`);
+  let fresh: string;
   try {
-    writeFileSync(temp, bytes, { mode: 0o755 });
-    chmodSync(temp, 0o755);
+    requirePlainFile(exe, "the installed da");
+    fresh = writeExclusive(dir, ".da.update.", bytes);
   } catch (error) {
-    rmSync(temp, { force: true });
-    throw cannotWrite(dir, error);
+    throw error instanceof CliError ? error : cannotWrite(dir, error);
   }
-  const old = `${exe}.old`;
   try {
-    if (process.platform === "win32") {
-      rmSync(old, { force: true });
-      renameSync(exe, old);
+    resignOnMac(fresh);
+    const check = runCheck(fresh);
+    if (!check.ok) {
+      throw new CliError(`the downloaded ${label} does not run on this machine (${check.reason}); the installed da is unchanged`,
+        "tell your Agnes admin: the server's build may be broken");
     }
-    renameSync(temp, exe);
+    swapIn(exe, fresh);
   } catch (error) {
-    if (process.platform === "win32" && existsSync(old) && !existsSync(exe)) renameSync(old, exe);
-    rmSync(temp, { force: true });
-    throw cannotWrite(dir, error);
+    rmSync(fresh, { force: true });
+    throw error instanceof CliError ? error : cannotWrite(dir, error);
   }
 }
 
 async function update(ctx: Context): Promise<void> {
+  if (ctx.flags.rollback === true) return rollback();
+  const { exe, target: current } = installed();
   const server = ctx.requireServer();
   const api = new Api(server.url, null);
-  const manifest = await api.get<Manifest>("/cli/manifest.json", undefined, {
-    auth: false,
-    messages: { 404: `${server.url} has no da binaries to offer (no /cli/manifest.json)` },
-  });
-  const candidates = targetCandidates(process.platform, process.arch, process.platform === "linux" && isMusl());
-  const target = pickTarget(manifest, candidates);
-  if (!target) throw new CliError(`${server.url} offers no da for ${candidates[0]}`);
-  if (manifest.version === CLI_VERSION) return success(`already up to date (da ${CLI_VERSION})`);
-  const spinner = await startSpinner(`Downloading da ${manifest.version} for ${target.target}`);
-  const bytes = await download(api, target, spinner);
-  if (sha256(bytes) !== target.sha256.toLowerCase()) {
+  const manifest = await fetchManifest(api);
+  const entry = pickUpdate(manifest, current);
+  if (!entry) throw noBuildFor(server.url, current, manifest);
+  if (manifest.version === CLI_VERSION) return success(`already up to date (da ${CLI_VERSION}, ${current})`);
+  checkInstallDir(dirname(exe));
+  const spinner = await startSpinner(`Downloading da ${manifest.version} for ${entry.target}`);
+  const bytes = await downloadBinary(api, entry.target, spinner);
+  if (sha256(bytes) !== entry.sha256.toLowerCase()) {
     spinner.fail("Checksum mismatch");
     throw new CliError(`the download's SHA-256 does not match the manifest; the installed da is unchanged`,
       "try again; if it persists, tell your Agnes admin");
   }
-  spinner.stop(`Downloaded and verified da ${manifest.version}`);
-  if (!isCompiledBinary()) {
-    throw new CliError("da update replaces an installed binary; this da runs from source", "build it: bun run build:cli");
+  spinner.stop(`Downloaded and verified da ${manifest.version} (${entry.target})`);
+  install(exe, bytes, `da ${manifest.version} (${entry.target})`);
+  success(`Updated da ${CLI_VERSION} → ${manifest.version}; the previous one is kept as ${previousPath(exe)} (da update --rollback)`);
+}
+
+function rollback(): void {
+  const { exe } = installed();
+  const previous = previousPath(exe);
+  const dir = dirname(exe);
+  try {
+    requirePlainFile(previous, "the previous da");
+  } catch (error) {
+    if ((error as { code?: string }).code !== "ENOENT") throw error;
+    throw new CliError(`there is no previous da to go back to (${previous} does not exist)`,
+      "da update keeps the binary it replaces there; nothing was changed");
   }
-  replaceRunningBinary(bytes);
-  success(`Updated da ${CLI_VERSION} → ${manifest.version}`);
+  checkInstallDir(dir);
+  const check = runCheck(previous);
+  if (!check.ok) throw new CliError(`the previous da (${previous}) does not run (${check.reason}); nothing was changed`);
+  try {
+    requirePlainFile(exe, "the installed da");
+    swapWithPrevious(exe);
+  } catch (error) {
+    throw error instanceof CliError ? error : cannotWrite(dir, error);
+  }
+  const version = /\d+\.\d+\.\d+[0-9A-Za-z.+-]*/.exec(check.output)?.[0] ?? "the previous version";
+  success(`Rolled back da ${CLI_VERSION} → ${version}; ${CLI_VERSION} is now kept as ${previous} (run it again to undo)`);
 }
 
 export const updateCommand: Command = {
   kind: "command",
   name: "update",
-  summary: "Replace this da with the newest one the server offers (checksum verified)",
+  summary: "Replace this da with the newest one the server offers (checksum verified, kept as da.previous)",
   maxArgs: 0,
+  flags: {
+    rollback: { type: "boolean", description: "put back the da that the last update replaced (da.previous)" },
+  },
+  description: [
+    "Downloads the server's build for the platform this da was built for (a baseline or musl build",
+    "stays baseline or musl), checks its SHA-256 against the server's manifest, runs it once",
+    "(`--version`), and only then swaps it in with an atomic rename. On any failure the installed da",
+    "is unchanged. The replaced binary is kept beside it as da.previous for `da update --rollback`.",
+    "A redirect to another server is not followed: da says where the server moved and stops.",
+  ].join("\n"),
   run: update,
 };

@@ -3,7 +3,7 @@
 // at most 3 s, so checking a version never hangs like a regular request (15 s) would.
 import type { Manifest, VersionInfo } from "../../src/shared/contract";
 import { Api } from "../api";
-import { CLI_COMMIT, CLI_VERSION } from "../build-info";
+import { CLI_COMMIT, CLI_TARGET, CLI_VERSION } from "../build-info";
 import { JSON_FLAG, type Command } from "../command";
 import type { Context } from "../context";
 import { info, printJson, printLine, warn } from "../output";
@@ -32,6 +32,7 @@ async function version(ctx: Context): Promise<void> {
     return printJson({
       version: CLI_VERSION,
       commit: CLI_COMMIT,
+      target: CLI_TARGET,
       server_url: server?.url ?? null,
       server: serverVersion,
       available: manifest?.version ?? null,

@@ -10,12 +10,14 @@ import { cleanupSandboxes, daBinary, hasStackTrace, runDa, sandbox } from "../he
 import { startAgnes } from "./fixtures";
 
 const CLI_VERSION: string = JSON.parse(readFileSync(join(import.meta.dir, "../../package.json"), "utf8")).version;
-const HOST_TARGET = `${process.platform === "win32" ? "windows" : process.platform}-${process.arch}`;
+// The build the test binary was compiled as (baked in; da update asks the server for exactly this one).
+let HOST_TARGET = "";
 
 setDefaultTimeout(60_000);
 let server: RunningServer;
 beforeAll(async () => {
   [server] = await Promise.all([startAgnes(), daBinary()]);
+  HOST_TARGET = JSON.parse((await runDa(["version", "--json"])).stdout).target;
 }, 120_000);
 afterAll(async () => {
   cleanupSandboxes();
@@ -42,7 +44,7 @@ function fakeServer(opts: { version: string; manifest?: Manifest | null; binary?
 
 function manifestFor(version: string, binary: Uint8Array, sha256?: string): Manifest {
   const digest = sha256 ?? new Bun.CryptoHasher("sha256").update(binary).digest("hex");
-  const [os, arch] = HOST_TARGET.split("-") as ["linux", "x64"];
+  const [os, arch] = HOST_TARGET.split("-") as ["linux", "x64"]; // the first two parts of every target name
   return {
     version,
     commit: "abcdef123456",
@@ -73,7 +75,8 @@ describe("da version", () => {
     expect(result.stdout).toContain(`server ${CLI_VERSION}`);
     expect(result.stderr).not.toContain("warning");
     const json = await runDa(["version", "--json"], { env: { ...box.env, DA_SERVER: server.url } });
-    expect(JSON.parse(json.stdout)).toMatchObject({ version: CLI_VERSION, server_url: server.url, server: { version: CLI_VERSION } });
+    expect(JSON.parse(json.stdout)).toMatchObject({ version: CLI_VERSION, target: HOST_TARGET, server_url: server.url, server: { version: CLI_VERSION } });
+    expect(HOST_TARGET).toMatch(/^linux-(x64|arm64)/);
   });
 
   test("warns when the server runs another version and a newer da is offered", async () => {
@@ -138,7 +141,7 @@ describe("da update", () => {
     }
   });
 
-  test("replaces itself with a verified download and reports old → new", async () => {
+  test("replaces itself with a verified download that runs, keeps the old one as da.previous, reports old → new", async () => {
     const box = sandbox();
     const copy = await installedCopy();
     const binary = new Uint8Array(readFileSync(copy.exe));
@@ -146,8 +149,9 @@ describe("da update", () => {
     try {
       const result = await runInstalled(copy.exe, ["update"], { ...box.env, DA_SERVER: fake.url });
       expect(result.stderr).toContain(`${CLI_VERSION} → 9.9.9`);
+      expect(result.stderr).toContain(`kept as ${copy.exe}.previous`);
       expect(result.code).toBe(0);
-      expect(readdirSync(copy.dir)).toEqual(["da"]);
+      expect(readdirSync(copy.dir).sort()).toEqual(["da", "da.previous"]);
       expect(statSync(copy.exe).mode & 0o777).toBe(0o755);
       expect((await runInstalled(copy.exe, ["--version"], box.env)).code).toBe(0);
     } finally {
@@ -173,6 +177,66 @@ describe("da update", () => {
       expect(hasStackTrace(missing.stderr + unsupported.stderr)).toBe(false);
     } finally {
       await Promise.all([none.stop(), other.stop()]);
+    }
+  });
+
+  test("a redirect to another host is reported as 'the server moved', not followed; same-host redirects are", async () => {
+    const box = sandbox();
+    const copy = await installedCopy();
+    const before = readFileSync(copy.exe);
+    const binary = new Uint8Array(before);
+    const elsewhere = fakeServer({ version: "9.9.9", manifest: manifestFor("9.9.9", binary), binary });
+    let hits = 0;
+    const moving = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      fetch(request) {
+        const path = new URL(request.url).pathname;
+        hits++;
+        if (path === "/cli/manifest.json") return Response.redirect("/v2/cli/manifest.json", 302);
+        if (path === "/v2/cli/manifest.json") return Response.redirect(`${elsewhere.url}/cli/manifest.json`, 301);
+        return Response.json({ detail: "Not found" }, { status: 404 });
+      },
+    });
+    try {
+      const result = await runInstalled(copy.exe, ["update"], { ...box.env, DA_SERVER: moving.url.origin });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`the server moved to ${elsewhere.url}`);
+      expect(result.stderr).toContain(`da login --server ${elsewhere.url}`);
+      expect(hits).toBe(2); // the same-host hop was followed, the other host never asked
+      expect(hasStackTrace(result.stderr)).toBe(false);
+      expect(readFileSync(copy.exe).equals(before)).toBe(true);
+      expect(readdirSync(copy.dir)).toEqual(["da"]);
+    } finally {
+      await Promise.all([elsewhere.stop(), moving.stop(true)]);
+      copy.cleanup();
+    }
+  });
+
+  test("a download redirected to another host is refused the same way", async () => {
+    const box = sandbox();
+    const copy = await installedCopy();
+    const before = readFileSync(copy.exe);
+    const binary = new Uint8Array(before);
+    const elsewhere = fakeServer({ version: "9.9.9", manifest: manifestFor("9.9.9", binary), binary });
+    const moving = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      fetch(request) {
+        const path = new URL(request.url).pathname;
+        if (path === "/cli/manifest.json") return Response.json(manifestFor("9.9.9", binary));
+        return Response.redirect(`${elsewhere.url}${path}`, 307);
+      },
+    });
+    try {
+      const result = await runInstalled(copy.exe, ["update"], { ...box.env, DA_SERVER: moving.url.origin });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`the server moved to ${elsewhere.url}`);
+      expect(readFileSync(copy.exe).equals(before)).toBe(true);
+      expect(readdirSync(copy.dir)).toEqual(["da"]);
+    } finally {
+      await Promise.all([elsewhere.stop(), moving.stop(true)]);
+      copy.cleanup();
     }
   });
 });

@@ -14,7 +14,7 @@ const STALE_MS = 60 * 60_000;
 function buildKey(): string {
   const hasher = new Bun.CryptoHasher("sha256");
   const files = [...new Bun.Glob("cli/**/*.ts").scanSync(ROOT)].sort();
-  for (const file of [...files, "src/shared/contract.ts", "scripts/build-cli.ts", "package.json", "bun.lock"]) {
+  for (const file of [...files, "src/shared/contract.ts", "src/modules/distribution/targets.ts", "scripts/build-cli.ts", "package.json", "bun.lock"]) {
     hasher.update(file);
     if (existsSync(join(ROOT, file))) hasher.update(readFileSync(join(ROOT, file)));
   }

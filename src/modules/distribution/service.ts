@@ -9,7 +9,7 @@ import { z } from "zod";
 import type { Logger } from "../../log";
 import type { ManifestTarget } from "../../shared/contract";
 import { BadRequest, NotFound } from "../../http/errors";
-import { TARGET_NAMES, TARGETS, targetInfo } from "./targets";
+import { chooseTarget, TARGET_NAMES, TARGETS, targetInfo, UNAME_ARCH, type Arch, type Os } from "./targets";
 
 export type BuiltTarget = Omit<ManifestTarget, "url">;
 export type DiskManifest = { version: string; commit: string; targets: BuiltTarget[] };
@@ -89,7 +89,8 @@ export class CliDistribution {
   }
 }
 
-const OS_ALIASES: Record<string, "linux" | "darwin" | "windows"> = {
+// Query spellings: os names people, uname and Node use; arch exactly the `uname -m` table (lower-cased).
+const OS_ALIASES: Record<string, Os> = {
   linux: "linux",
   darwin: "darwin",
   macos: "darwin",
@@ -100,20 +101,14 @@ const OS_ALIASES: Record<string, "linux" | "darwin" | "windows"> = {
   win32: "windows",
   win64: "windows",
 };
-const ARCH_ALIASES: Record<string, "x64" | "arm64"> = {
-  x64: "x64",
-  x86_64: "x64",
-  amd64: "x64",
-  arm64: "arm64",
-  aarch64: "arm64",
-};
+const ARCH_ALIASES: Record<string, Arch> = Object.fromEntries(Object.entries(UNAME_ARCH).map(([k, v]) => [k.toLowerCase(), v]));
 
 export type TargetQuery = { os?: string; arch?: string; libc?: string };
 
 /**
- * The target for `?os=&arch=[&libc=musl]` (uname spellings accepted: Darwin, x86_64, aarch64…).
- * A musl request falls back to the glibc build when no musl build exists (as install.sh does).
- * The baseline (no-AVX2) build is picked only when nothing else for that os/arch is built.
+ * The target for `?os=&arch=[&libc=musl]` (uname spellings accepted: Darwin, x86_64, aarch64…), by
+ * the same rule install.sh follows (chooseTarget). The query says nothing about AVX2, so the
+ * baseline build is picked only when nothing else for that os/arch is built.
  */
 export function matchTarget(query: TargetQuery, built: readonly string[]): string {
   if (!query.os || !query.arch) throw new BadRequest("Give both os and arch, e.g. /cli/download?os=linux&arch=x64");
@@ -125,17 +120,12 @@ export function matchTarget(query: TargetQuery, built: readonly string[]): strin
   if (libc && libc !== "musl" && libc !== "gnu" && libc !== "glibc") {
     throw new BadRequest(`Unknown libc "${query.libc}"; expected gnu or musl`);
   }
-  // Best first. A musl system can fall back to a glibc build (with gcompat); a glibc system never
-  // gets a musl build (its interpreter, /lib/ld-musl-*, is not there). The baseline build runs on
-  // every x64 CPU, so it is the last resort for x64.
-  const rank = (x: (typeof TARGETS)[number]) => (libc === "musl" && x.libc === "musl" ? 0 : 1) + (x.baseline ? 2 : 0);
-  const candidates = TARGETS.filter((x) => x.os === os && x.arch === arch && (libc === "musl" || x.libc !== "musl")).sort(
-    (a, b) => rank(a) - rank(b),
-  );
-  if (candidates.length === 0) throw new NotFound(`No da CLI is made for ${os}/${arch}; known targets: ${TARGET_NAMES.join(", ")}`);
-  const available = candidates.find((x) => built.includes(x.target));
-  if (!available) throw new NotFound(`The da CLI for ${os}/${arch} is not built on this server; ${NOT_BUILT_HINT}`);
-  return available.target;
+  if (!TARGETS.some((x) => x.os === os && x.arch === arch)) {
+    throw new NotFound(`No da CLI is made for ${os}/${arch}; known targets: ${TARGET_NAMES.join(", ")}`);
+  }
+  const choice = chooseTarget({ os, arch, musl: libc === "musl", avx2: true }, built);
+  if (!choice.target) throw new NotFound(`The da CLI for ${os}/${arch} is not built on this server; ${NOT_BUILT_HINT}`);
+  return choice.target;
 }
 
 /** `sha256sum`-format lines ("<hex>  <file>") for every built binary. */
