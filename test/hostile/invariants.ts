@@ -26,13 +26,18 @@ const LEAKS: [string, RegExp][] = [
 /** An answer from our app carries the security headers; one from Bun's HTTP parser does not. */
 export const fromApp = (res: RawResponse) => res.headers["x-content-type-options"] === "nosniff";
 
-export function responseViolations(req: RawRequest, res: RawResponse, framingBroken: boolean): string[] {
+export function responseViolations(req: RawRequest, res: RawResponse, framingBroken: boolean, origin?: string): string[] {
   const out: string[] = [];
   if (res.timedOut) out.push("no answer before the time limit");
   else if (res.status === 0 && !framingBroken) out.push("connection closed without an HTTP answer");
   if (res.status >= 500) out.push(`status ${res.status}`);
   for (const [what, pattern] of LEAKS) {
     if (pattern.test(res.body)) out.push(`body leaks a ${what}: ${JSON.stringify(pattern.exec(res.body)![0])}`);
+  }
+  const location = res.headers["location"];
+  if (location !== undefined) {
+    const problem = offSiteLocation(location, origin);
+    if (problem) out.push(`Location ${JSON.stringify(location)} ${problem}`);
   }
   const path = req.target.startsWith("/") ? req.target : "/";
   if (res.status >= 400 && isJsonApiPath(path) && fromApp(res) && req.method.toUpperCase() !== "HEAD") {
@@ -74,6 +79,25 @@ export async function stateSnapshot(h: Harness): Promise<string> {
   });
 }
 
+const ORIGIN = "http://agnes.test:8000";
+
+/**
+ * Why a Location would take a browser off this site, or null. Browsers treat `\` like `/` and drop
+ * tabs and newlines in URLs, so those are judged the way a browser would read them.
+ */
+export function offSiteLocation(location: string, origin = ORIGIN): string | null {
+  if (/[\u0000-\u001f\u007f]/.test(location)) return "contains a control character";
+  const asBrowser = location.replace(/\\/g, "/");
+  if (asBrowser.startsWith("//")) return "is scheme-relative";
+  let resolved: URL;
+  try {
+    resolved = new URL(asBrowser, origin);
+  } catch {
+    return "does not parse as a URL";
+  }
+  return resolved.origin === origin ? null : `leaves the site (${resolved.origin})`;
+}
+
 export type Outcome = { request: RawRequest; response: RawResponse; violations: string[]; died: boolean };
 
 /** Per-harness baseline of the state, refreshed after every request that was not refused. */
@@ -89,7 +113,7 @@ export async function exercise(h: Harness, input: HostileInput, opts: { checkSta
   // no answer is acceptable there (the process must still be alive); anywhere else it is a violation.
   const knownVerb = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"].includes(input.method);
   const framingBroken = input.contentLength !== "auto" || input.host.kind !== "ok" || !knownVerb;
-  const violations = responseViolations(request, response, framingBroken);
+  const violations = responseViolations(request, response, framingBroken, h.origin);
   const died = !(await h.alive());
   if (died) {
     const tail = await h.revive();
