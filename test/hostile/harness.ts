@@ -53,10 +53,29 @@ export class Harness {
 
   /** True when the process still answers /health on a fresh connection. */
   async alive(): Promise<boolean> {
-    return (await rawHealth(this.port, 10_000)) === 200;
+    return (await this.health()) === "ok";
   }
 
-  /** Starts the server again after it died; returns the dead process's log tail (for the report). */
+  /** "ok"; "exited" when the process has ended; "silent" when it runs but /health got no answer in time. */
+  async health(): Promise<"ok" | "exited" | "silent"> {
+    const status = await rawHealth(this.port, 15_000);
+    if (status === 200) return "ok";
+    // Give a dying process a moment to be reaped before telling "exited" from "silent".
+    for (let i = 0; i < 20 && this.server.exitCode() === null; i++) await Bun.sleep(25);
+    return this.server.exitCode() !== null ? "exited" : "silent";
+  }
+
+  /** The last uncaught error the process printed (what killed it) and its top frame, if any. */
+  crashReason(): string {
+    const logs = this.server.logs();
+    const errors = [...logs.matchAll(/^(\w*Error: [^\n]*|error: [^\n]*)$/gm)];
+    const last = errors.at(-1);
+    if (!last) return "no error in the log";
+    const frame = /^\s+at (\S+) \(([^)]*)\)$/m.exec(logs.slice(last.index!));
+    return frame ? `${last[1]} at ${frame[1]} (${frame[2]!.replace(/^.*\/(src|node_modules)\//, "$1/")})` : last[1]!;
+  }
+
+  /** Starts the server again after it died or hung; returns the old process's log tail. */
   async revive(): Promise<string> {
     const tail = this.server.logs().slice(-4000);
     this.lastLogs += tail;

@@ -114,11 +114,11 @@ export async function exercise(h: Harness, input: HostileInput, opts: { checkSta
   const knownVerb = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"].includes(input.method);
   const framingBroken = input.contentLength !== "auto" || input.host.kind !== "ok" || !knownVerb;
   const violations = responseViolations(request, response, framingBroken, h.origin);
-  const died = !(await h.alive());
+  const health = await h.health();
+  const died = health !== "ok";
   if (died) {
-    const tail = await h.revive();
-    const why = /\n([A-Za-z]*Error[^\n]*)/.exec(tail)?.[1] ?? "no error line in the log";
-    violations.push(`server process died (log: ${why})`);
+    violations.push(health === "exited" ? `server process died (${h.crashReason()})` : "server stopped answering /health (hung)");
+    await h.revive();
     baselines.delete(h);
   } else if (checkState) {
     const after = await stateSnapshot(h);
