@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { Harness } from "../test/hostile/harness";
 import { BENCH_SIZES, describeRequest, hostileInputArb, type Dimension, type HostileInput } from "../test/hostile/generators";
-import { exercise } from "../test/hostile/invariants";
+import { exercise, fromApp } from "../test/hostile/invariants";
 import { ROUTES, routeName } from "../test/hostile/routes";
 
 function flag(name: string, fallback: number): number {
@@ -45,9 +45,12 @@ while (Date.now() < deadline && sent < maxRequests) {
     perRoute.set(routeName(input.route), (perRoute.get(routeName(input.route)) ?? 0) + 1);
     const outcome = await exercise(h, input);
     // Kinds already reported pass, so the budget goes to finding new ones instead of re-shrinking old ones.
-    const fresh = outcome.violations.filter((v) => !known.has(kindOf(v)));
+    // Who answered is part of the kind: a 500 from our onError and Bun's own error page are different bugs.
+    const by = `[${outcome.response.status === 0 ? "no answer" : fromApp(outcome.response) ? "app" : "Bun"} ${outcome.response.headers["content-type"]?.split(";")[0] ?? ""}]`;
+    const kind = (v: string) => `${kindOf(v)} ${by}`;
+    const fresh = outcome.violations.filter((v) => !known.has(kind(v)));
     if (fresh.length === 0) return;
-    lastFailure = { kinds: fresh.map(kindOf), message: fresh.join("; "), request: describeRequest(outcome.request) };
+    lastFailure = { kinds: fresh.map(kind), message: fresh.join("; "), request: describeRequest(outcome.request) };
     throw new Error(lastFailure.message);
   });
   const result = await fc.check(property, { numRuns: 200, seed: roundSeed, plugins: [fc.interruptAfterTimeLimit(Math.max(1, deadline - Date.now()))] });
