@@ -11,6 +11,8 @@ export type RunningServer = {
   url: string;
   dataDir: string;
   logs: () => string;
+  /** The process's exit code once it has ended (e.g. killed by a request), else null. */
+  exitCode: () => number | null;
   stop: () => Promise<void>;
 };
 
@@ -61,5 +63,5 @@ export async function startServer(opts: { env?: Record<string, string>; dataDir?
     await proc.exited;
     if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
-  return { url, dataDir, logs: () => output, stop };
+  return { url, dataDir, logs: () => output, exitCode: () => proc.exitCode ?? (proc.signalCode ? -1 : null), stop };
 }

@@ -1,0 +1,102 @@
+// Every route the server has (src/app.ts → src/modules/*), as one table. The hostile tests and the
+// fuzz bench draw from it; test/hostile/routes.test.ts checks it against the running server, so a
+// new route that is missing here is noticed.
+export type BodyKind = "json" | "form" | "none";
+
+export type Route = {
+  method: "GET" | "POST" | "PATCH" | "DELETE";
+  /** Path template; `:id`, `:target`, `:file` are filled by the generators. */
+  path: string;
+  /** Which body a well-behaved client sends. */
+  body: BodyKind;
+  /** JSON API: every error must be exactly {"detail": string}. */
+  api: boolean;
+  /** Takes a `next` (query or form) that decides a redirect. */
+  next?: boolean;
+  /**
+   * Sending the harness admin's credential here could end the admin's own session (sign-out, ending
+   * sessions, changing the own password), which would take the rest of the run's credentials away.
+   */
+  noAdminCredential?: boolean;
+};
+
+const api = (method: Route["method"], path: string, body: BodyKind = "none"): Route => ({ method, path, body, api: true });
+const page = (method: Route["method"], path: string, body: BodyKind = "none", extra: Partial<Route> = {}): Route => ({ method, path, body, api: false, ...extra });
+
+export const ROUTES: Route[] = [
+  // system
+  api("GET", "/health"),
+  api("GET", "/api/version"),
+  page("GET", "/"),
+  page("GET", "/dashboard"),
+  page("GET", "/static/:file"),
+  // accounts
+  api("POST", "/auth/token", "json"),
+  api("GET", "/auth/me"),
+  page("GET", "/login", "none", { next: true }),
+  page("POST", "/login", "form", { next: true }),
+  page("POST", "/logout", "form", { noAdminCredential: true }),
+  page("GET", "/setup"),
+  page("POST", "/setup", "form"),
+  // users API
+  api("GET", "/api/users"),
+  api("POST", "/api/users", "json"),
+  api("GET", "/api/users/:id"),
+  api("PATCH", "/api/users/:id", "json"),
+  api("DELETE", "/api/users/:id"),
+  api("POST", "/api/users/:id/reset-password"),
+  api("POST", "/api/users/:id/set-password", "json"),
+  api("POST", "/api/users/:id/activate"),
+  api("POST", "/api/users/:id/deactivate"),
+  // users pages
+  page("GET", "/admin/users"),
+  page("POST", "/admin/users", "form", { next: true }),
+  page("POST", "/admin/users/:id/role", "form", { next: true }),
+  page("POST", "/admin/users/:id/activate", "form", { next: true }),
+  page("POST", "/admin/users/:id/deactivate", "form", { next: true }),
+  page("POST", "/admin/users/:id/reset-link", "form", { next: true }),
+  page("POST", "/admin/users/:id/password", "form", { next: true }),
+  page("GET", "/admin/users/:id/delete"),
+  page("POST", "/admin/users/:id/delete", "form"),
+  // audit
+  api("GET", "/api/audit"),
+  page("GET", "/admin/audit"),
+  // password reset (an HTML page under /auth/: errors are pages, not {"detail"})
+  page("GET", "/auth/password/reset"),
+  page("POST", "/auth/password/reset", "form"),
+  // personal access tokens
+  api("POST", "/auth/tokens", "json"),
+  api("GET", "/auth/tokens"),
+  api("GET", "/auth/tokens/:id"),
+  api("DELETE", "/auth/tokens/:id"),
+  api("GET", "/auth/admin/tokens"),
+  api("DELETE", "/auth/admin/tokens/:id"),
+  page("GET", "/admin/tokens"),
+  page("GET", "/admin/tokens/:id/revoke"),
+  page("POST", "/admin/tokens/:id/revoke", "form"),
+  // profile
+  page("GET", "/profile"),
+  page("POST", "/profile/tokens", "form"),
+  page("GET", "/profile/tokens/:id/revoke"),
+  page("POST", "/profile/tokens/:id/revoke", "form"),
+  page("POST", "/profile/password", "form", { noAdminCredential: true }),
+  page("POST", "/profile/sessions/end-others", "form", { noAdminCredential: true }),
+  page("POST", "/profile/sessions/:id/end", "form", { noAdminCredential: true }),
+  // distribution
+  api("GET", "/cli/manifest.json"),
+  api("GET", "/cli/download/:target"),
+  api("GET", "/cli/download"),
+  api("GET", "/cli/SHA256SUMS"),
+  api("GET", "/cli/install.sh"),
+  api("GET", "/cli/install.ps1"),
+  page("GET", "/install"),
+];
+
+export const routeName = (r: Route) => `${r.method} ${r.path}`;
+
+/** The API rule of the spec: under /api/ or /auth/ (except the reset page), or a /cli/ file. */
+export function isJsonApiPath(path: string): boolean {
+  const p = path.split("?")[0]!;
+  if (p.startsWith("/auth/password/reset")) return false;
+  return p.startsWith("/api/") || p.startsWith("/auth/") || p === "/health" || p.startsWith("/cli/");
+}
