@@ -60,7 +60,9 @@ function flashOf(res: Response): string {
   const raw = res.headers.getSetCookie().map((c) => c.split(";")[0]!).find((c) => c.startsWith("flash="))?.slice("flash=".length);
   if (!raw) return "";
   try {
-    return String((JSON.parse(Buffer.from(decodeURIComponent(raw), "base64url").toString()) as { message?: string }).message ?? "");
+    // The flash cookie is `<base64url JSON>.<signature>`; the message is in the first part.
+    const payload = decodeURIComponent(raw).split(".")[0]!;
+    return String((JSON.parse(Buffer.from(payload, "base64url").toString()) as { message?: string }).message ?? "");
   } catch {
     return "";
   }
