@@ -6,7 +6,7 @@ import { assertSameSite } from "./http/csrf";
 import { errorHandler } from "./http/error-handler";
 import { BadRequest } from "./http/errors";
 import { contained } from "./http/contained";
-import { hasValidHost, requestUrl } from "./http/request-url";
+import { hasValidHost } from "./http/request-url";
 import { parseBody } from "./http/request-body";
 import { SECURITY_HEADERS } from "./http/security-headers";
 import { accountsModule } from "./modules/accounts";
@@ -18,28 +18,28 @@ import { tokensModule } from "./modules/tokens";
 import { profileModule } from "./modules/profile";
 import { distributionModule } from "./modules/distribution";
 
+type Timed = { startedAt?: number };
+
 export function createApp(ctx: AppContext) {
-  const started = new WeakMap<Request, number>();
-  const logRequest = contained(ctx.log, "request.log", (request: Request, status: unknown) => {
-    const begun = started.get(request);
+  const logRequest = contained(ctx.log, "request.log", (method: string, path: string, status: unknown, startedAt: number | undefined) => {
     ctx.log.info("request", {
-      method: request.method,
-      path: requestUrl(request).pathname,
+      method,
+      path,
       status: typeof status === "number" ? status : 200,
-      ms: begun === undefined ? null : Math.round((performance.now() - begun) * 10) / 10,
+      ms: startedAt === undefined ? null : Math.round((performance.now() - startedAt) * 10) / 10,
     });
   });
   return new Elysia()
     .use(errorHandler(ctx))
     .use(html())
     .headers(SECURITY_HEADERS)
-    .onRequest(({ request }) => {
-      started.set(request, performance.now());
-      if (!hasValidHost(request)) throw new BadRequest("The Host header is not a valid host[:port]");
-      assertSameSite(request, ctx.config);
+    .onRequest((c) => {
+      (c as Timed).startedAt = performance.now();
+      if (!hasValidHost(c.request)) throw new BadRequest("The Host header is not a valid host[:port]");
+      assertSameSite(c.request, ctx.config);
     })
     .onParse({ as: "global" }, ({ request, contentType }) => parseBody(request, contentType))
-    .onAfterResponse({ as: "global" }, ({ request, set }) => logRequest(request, set.status))
+    .onAfterResponse({ as: "global" }, (c) => logRequest(c.request.method, c.path, c.set.status, (c as Timed).startedAt))
     .use(systemModule(ctx))
     .use(accountsModule(ctx))
     .use(usersModule(ctx))

@@ -22,26 +22,10 @@ export function readCredential(request: Request): { value: string; fromCookie: b
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     return match ? { value: match[1]!, fromCookie: false } : null;
   }
-  const cookie = readCookie(request.headers.get("cookie"), "access_token");
-  return cookie ? { value: cookie, fromCookie: true } : null;
-}
-
-function readCookie(header: string | null, name: string): string | null {
-  if (!header) return null;
-  for (const part of header.split(";")) {
-    const [key, ...rest] = part.trim().split("=");
-    if (key === name) return decodedOrNull(rest.join("="));
-  }
-  return null;
-}
-
-/** A cookie value that is not valid percent-encoding is no credential at all (not a 500). */
-function decodedOrNull(value: string): string | null {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return null;
-  }
+  // Bun's cookie parser: a malformed value decodes to something that simply fails verification.
+  const cookies = request.headers.get("cookie");
+  const value = cookies ? new Bun.CookieMap(cookies).get("access_token") : null;
+  return value ? { value, fromCookie: true } : null;
 }
 
 export async function resolvePrincipal(ctx: AppContext, request: Request, ip: string | null): Promise<Principal | null> {

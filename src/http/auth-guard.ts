@@ -1,7 +1,11 @@
-// The one auth guard. It resolves the principal once per request (session cookie, session bearer or
-// PAT — see src/auth/principal.ts) and offers route options:
-//   { auth: "user" | Role }   signed in (and at least that role); exposes `me`
-//   { sessionOnly: true }     refuse PATs (token management is for people with a session)
+// The one auth guard. Routes declare what they need, and only those routes pay for resolving who
+// is asking (session cookie, session bearer or PAT — see src/auth/principal.ts):
+//   { auth: "user" | Role }   signed in (and at least that role); exposes `me` and `ip`
+//   { sessionOnly: true }     with `auth`: refuse PATs (token management is for people with a session)
+//   { principal: true }       whoever is asking, or null (sign-in pages, the start page); and `ip`
+//   { clientIp: true }        just the client's address (public forms that audit or rate-limit)
+// The principal is resolved in `transform` (after parsing, before schema validation), so an anonymous
+// or cross-site request learns nothing about what a valid body looks like: 401/403, not 422.
 // Failing requests throw; the one onError decides between /login redirect, 401/403 JSON and pages.
 import { Elysia } from "elysia";
 import type { AppContext } from "../context";
@@ -14,30 +18,43 @@ import { Forbidden, RoleTooLow, Unauthenticated } from "./errors";
 
 export type { Principal };
 
+type ServerLike = Parameters<typeof clientIp>[1];
+/** What the transform step leaves on the request's context for `resolve` (and the error handler). */
+type Resolved = { principal?: Principal | null; ip?: string | null };
+type GuardContext = Resolved & { request: Request; server: ServerLike; body: unknown };
+
+async function identify(ctx: AppContext, c: GuardContext): Promise<Principal | null> {
+  c.ip = clientIp(c.request, c.server, ctx.config);
+  c.principal = await resolvePrincipal(ctx, c.request, c.ip);
+  return c.principal;
+}
+
 export function authGuard(ctx: AppContext) {
-  return new Elysia({ name: "auth-guard" })
-    .derive({ as: "global" }, async ({ request, server }) => {
-      const ip = clientIp(request, server, ctx.config);
-      return { ip, principal: await resolvePrincipal(ctx, request, ip) };
-    })
-    .macro({
-      auth: (needed: Role | "user") => ({
-        // Checked in transform (after parsing, before schema validation) so an anonymous or
-        // cross-site request learns nothing about what a valid body looks like: 401/403, not 422.
-        transform({ principal, request, body }) {
-          const me = requirePrincipal(principal, needed);
-          if (me.fromCookie && me.sessionId) assertCsrfToken(request, body, me.sessionId, ctx.config.jwtSecret);
-        },
-        resolve: ({ principal }) => ({ me: requirePrincipal(principal, needed) }),
-      }),
-      sessionOnly: (enabled: boolean) => ({
-        transform({ principal }) {
-          if (enabled && principal?.via === "pat") {
-            throw new Forbidden("This needs a signed-in session; a personal access token cannot manage tokens");
-          }
-        },
-      }),
-    });
+  return new Elysia({ name: "auth-guard" }).macro({
+    auth: (needed: Role | "user") => ({
+      async transform(c) {
+        const me = requirePrincipal(await identify(ctx, c as unknown as GuardContext), needed);
+        if (me.fromCookie && me.sessionId) assertCsrfToken(c.request, c.body, me.sessionId, ctx.config.jwtSecret);
+      },
+      resolve: (c) => ({ me: (c as unknown as Resolved).principal!, ip: (c as unknown as Resolved).ip ?? null }),
+    }),
+    sessionOnly: (enabled: boolean) => ({
+      transform(c) {
+        if (enabled && (c as unknown as Resolved).principal?.via === "pat") {
+          throw new Forbidden("This needs a signed-in session; a personal access token cannot manage tokens");
+        }
+      },
+    }),
+    principal: (enabled: boolean) => ({
+      async transform(c) {
+        if (enabled) await identify(ctx, c as unknown as GuardContext);
+      },
+      resolve: (c) => ({ principal: (c as unknown as Resolved).principal ?? null, ip: (c as unknown as Resolved).ip ?? null }),
+    }),
+    clientIp: (enabled: boolean) => ({
+      resolve: ({ request, server }) => ({ ip: enabled ? clientIp(request, server, ctx.config) : null }),
+    }),
+  });
 }
 
 function requirePrincipal(principal: Principal | null, needed: Role | "user"): Principal {

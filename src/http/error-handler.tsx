@@ -3,7 +3,7 @@
 // logged (without request bodies) and answered 500 without internals.
 import { Elysia } from "elysia";
 import type { AppContext } from "../context";
-import type { Principal } from "../auth/principal";
+import { resolvePrincipal, type Principal } from "../auth/principal";
 import { ErrorPage } from "../../views/error-page";
 import { HttpError, RoleTooLow, Unauthenticated } from "./errors";
 import { loginRedirectFor, wantsHtml } from "./wants-html";
@@ -44,9 +44,9 @@ function validationMessage(error: unknown): string {
 }
 
 export function errorHandler(ctx: AppContext) {
-  return new Elysia({ name: "error-handler" }).onError({ as: "global" }, (context) => {
+  return new Elysia({ name: "error-handler" }).onError({ as: "global" }, async (context) => {
     try {
-      return respond(ctx, context);
+      return await respond(ctx, context);
     } catch (failure) {
       // The handler itself must never throw: Bun would then answer with its own error page.
       ctx.log.error("error_handler.failed", { error: errorSummary(failure) });
@@ -57,9 +57,8 @@ export function errorHandler(ctx: AppContext) {
 
 type ErrorContext = { error: unknown; code: unknown; request: Request; set: { status?: number | string; headers: Record<string, string | number> } };
 
-function respond(ctx: AppContext, context: ErrorContext): Response | string {
+async function respond(ctx: AppContext, context: ErrorContext): Promise<Response | string> {
   const { error, code, request, set } = context;
-  const principal = ((context as { principal?: Principal | null }).principal ?? null) as Principal | null;
   let reply = classify(error, code);
   if (!reply) {
     ctx.log.error("request.failed", { method: request.method, path: requestUrl(request).pathname, error: String((error as Error)?.stack ?? error) });
@@ -74,10 +73,17 @@ function respond(ctx: AppContext, context: ErrorContext): Response | string {
     }
     set.status = reply.status;
     set.headers["content-type"] = "text/html; charset=utf-8";
+    const principal = await principalFor(ctx, context);
     const csrf = principal?.sessionId ? csrfTokenFor(principal.sessionId, ctx.config.jwtSecret) : "";
     const message = error instanceof RoleTooLow ? `This page needs the ${error.needed} role; you are signed in as ${principal?.user.role ?? "nobody"}.` : reply.detail;
     return "<!doctype html>" + <ErrorPage status={reply.status} message={message} page={{ principal, csrf, flash: null }} />;
   }
   set.status = reply.status;
   return Response.json({ detail: reply.detail }, { status: reply.status, headers: set.headers as Record<string, string> });
+}
+
+/** Who sees the error page (for its navigation): known when the route resolved it, else looked up now. */
+async function principalFor(ctx: AppContext, context: ErrorContext): Promise<Principal | null> {
+  const known = (context as { principal?: Principal | null }).principal;
+  return known !== undefined ? known : resolvePrincipal(ctx, context.request, null);
 }

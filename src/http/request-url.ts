@@ -39,8 +39,16 @@ export function isValidHost(host: string): boolean {
   return URL.canParse(`http://${host}/`);
 }
 
+// Nearly every request names one of a handful of hosts: remember the valid ones (bounded).
+const knownValidHosts = new Set<string>();
+const MAX_KNOWN_HOSTS = 64;
+
 /** A missing Host (HTTP/1.0) is fine; a present one must be a valid host[:port]. */
 export function hasValidHost(request: Request): boolean {
   const host = request.headers.get("host");
-  return host === null ? URL.canParse(request.url) : isValidHost(host);
+  if (host === null) return URL.canParse(request.url);
+  if (knownValidHosts.has(host)) return true;
+  if (!isValidHost(host)) return false;
+  if (knownValidHosts.size < MAX_KNOWN_HOSTS) knownValidHosts.add(host);
+  return true;
 }

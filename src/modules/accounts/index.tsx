@@ -26,7 +26,7 @@ export function accountsModule(ctx: AppContext) {
         role: user.role,
         expires_at: session.expiresAt.toISOString(),
       };
-    }, { body: tokenRequestBody })
+    }, { body: tokenRequestBody, clientIp: true })
     .get("/auth/me", ({ me }): Me => ({
       id: me.user.id,
       email: me.user.email,
@@ -45,7 +45,7 @@ export function accountsModule(ctx: AppContext) {
         return "";
       }
       return <LoginPage page={pageContext(ctx, null, cookie)} next={next} />;
-    }, { query: loginQuery })
+    }, { query: loginQuery, principal: true })
     .post("/login", async ({ body, query, ip, request, cookie, set }) => {
       const next = safeNextPath(body.next ?? query.next);
       const page = pageContext(ctx, null, cookie);
@@ -65,7 +65,7 @@ export function accountsModule(ctx: AppContext) {
         Object.assign(set.headers, error.headers);
         return <LoginPage page={page} next={next} email={body.email} error={error.message} />;
       }
-    }, { body: loginForm, query: loginQuery })
+    }, { body: loginForm, query: loginQuery, clientIp: true })
     .post("/logout", async ({ principal, request, body, ip, cookie, set }) => {
       if (principal?.fromCookie && principal.sessionId) assertCsrfToken(request, body, principal.sessionId, ctx.config.jwtSecret);
       if (principal) await signOut(ctx, principal, ip);
@@ -73,7 +73,7 @@ export function accountsModule(ctx: AppContext) {
       set.status = 303;
       set.headers.location = "/login";
       return "";
-    })
+    }, { principal: true })
     .get("/setup", ({ cookie }) => {
       assertSetupOpen(ctx);
       return <SetupPage page={pageContext(ctx, null, cookie)} />;
@@ -105,5 +105,5 @@ export function accountsModule(ctx: AppContext) {
       set.status = 303;
       set.headers.location = "/dashboard";
       return "";
-    }, { body: setupForm });
+    }, { body: setupForm, clientIp: true });
 }

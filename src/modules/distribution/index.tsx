@@ -67,5 +67,5 @@ export function distributionModule(ctx: AppContext) {
           manifest={manifest ? withUrls(manifest, serverUrl) : null}
         />
       );
-    });
+    }, { principal: true });
 }

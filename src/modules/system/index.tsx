@@ -20,7 +20,7 @@ export function systemModule(ctx: AppContext) {
       set.status = 302;
       set.headers.location = principal ? "/dashboard" : "/login";
       return "";
-    })
+    }, { principal: true })
     .get("/dashboard", ({ me, cookie }) => <DashboardPage page={pageContext(ctx, me, cookie)} principal={me} />, { auth: "user" })
     .get("/static/:file", ({ params, set }) => {
       const type = STATIC_FILES[params.file];

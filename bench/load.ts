@@ -1,0 +1,48 @@
+// The load generator the benchmarks share: wrk when installed, else a Bun fetch loop. Both keep
+// CONNECTIONS requests in flight for a fixed time against one URL on loopback.
+export type Result = { rps: number; p99ms: number };
+
+const CONNECTIONS = 50;
+
+export function loadTool(): string {
+  return Bun.which("wrk") ? `wrk -t1 -c${CONNECTIONS}` : `Bun fetch loop, ${CONNECTIONS} workers`;
+}
+
+export function load(url: string, bearer: string | null, seconds: number): Promise<Result> {
+  return Bun.which("wrk") ? withWrk(url, bearer, seconds) : withFetchLoop(url, bearer, seconds);
+}
+
+function wrkLatencyMs(text: string): number {
+  const match = /^\s+99%\s+([\d.]+)(us|ms|s)\s*$/m.exec(text);
+  if (!match) return Number.NaN;
+  const value = Number(match[1]);
+  return match[2] === "us" ? value / 1000 : match[2] === "s" ? value * 1000 : value;
+}
+
+async function withWrk(url: string, bearer: string | null, seconds: number): Promise<Result> {
+  const args = ["wrk", "-t1", `-c${CONNECTIONS}`, `-d${seconds}s`, "--latency", ...(bearer ? ["-H", `Authorization: Bearer ${bearer}`] : []), url];
+  const proc = Bun.spawn(args, { stdout: "pipe", stderr: "pipe" });
+  const text = await new Response(proc.stdout).text();
+  if ((await proc.exited) !== 0) throw new Error(`wrk failed: ${await new Response(proc.stderr).text()}`);
+  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(text);
+  if (non2xx) throw new Error(`${url}: ${non2xx[1]} failed responses — the credential did not work`);
+  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? Number.NaN), p99ms: wrkLatencyMs(text) };
+}
+
+async function withFetchLoop(url: string, bearer: string | null, seconds: number): Promise<Result> {
+  const headers = bearer ? { authorization: `Bearer ${bearer}` } : undefined;
+  const latencies: number[] = [];
+  const end = performance.now() + seconds * 1000;
+  const worker = async () => {
+    while (performance.now() < end) {
+      const start = performance.now();
+      const res = await fetch(url, { headers });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
+      latencies.push(performance.now() - start);
+    }
+  };
+  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+  latencies.sort((a, b) => a - b);
+  return { rps: latencies.length / seconds, p99ms: latencies[Math.floor(latencies.length * 0.99)] ?? Number.NaN };
+}
