@@ -124,3 +124,6 @@ export type ManifestTarget = {
 };
 
 export type Manifest = { version: string; commit: string; targets: ManifestTarget[] };
+
+/** How every list pages, in the API, the pages and `da`: default 50 a page, at most 500 (clamped). */
+export const PAGING = { defaultLimit: 50, maxLimit: 500, maxOffset: 10_000_000 } as const;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { DEFAULT_ROLE, MIN_PASSWORD_LENGTH, type AdminToken, type ResetLink, type User } from "../../src/shared/contract";
 import type { RunningServer } from "../helpers/server";
 import { daBinary, hasStackTrace, runDa, sandbox, type Sandbox } from "../helpers/cli";
-import { ADMIN_TOKENS_PAGE } from "../../src/modules/tokens/model";
+import { PAGING } from "../../src/shared/contract";
 import { ADMIN, createPat, createUser, daLogin, getJson, sessionToken, startAgnes, uniqueEmail } from "./fixtures";
 
 setDefaultTimeout(60_000);
@@ -181,7 +181,7 @@ describe("admin tokens", () => {
     // They belong to two people, as one person may hold at most 100 active tokens.
     const other = await createUser(server, "analyst", "moretokens");
     const otherSession = await sessionToken(server, other.email, other.password);
-    await Promise.all(Array.from({ length: ADMIN_TOKENS_PAGE.default }, (_, i) => createPat(server, i % 2 ? session : otherSession, `newer-${i}`)));
+    await Promise.all(Array.from({ length: PAGING.defaultLimit }, (_, i) => createPat(server, i % 2 ? session : otherSession, `newer-${i}`)));
     const adminSession = await sessionToken(server, ADMIN.email, ADMIN.password);
     const firstPage = await getJson<AdminToken[]>(server, "/auth/admin/tokens", adminSession);
     expect(firstPage.map((t) => t.id)).not.toContain(old.id);

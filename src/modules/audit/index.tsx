@@ -7,7 +7,7 @@ import type { AuditEntry } from "../../shared/contract";
 import { authGuard } from "../../http/auth-guard";
 import { pageContext } from "../../http/page";
 import { AdminAuditPage } from "../../../views/admin-audit-page";
-import { numberOr, pageWindow } from "../../http/paging";
+import { pageWindow, pageWindowOf } from "../../http/paging";
 import { auditPageQuery, auditQuery } from "./model";
 
 type AuditFilterInput = { actor?: string; action?: string; target?: string };
@@ -27,7 +27,7 @@ export function auditModule(ctx: AppContext) {
     }, { auth: "admin", query: auditQuery })
     .get("/admin/audit", async ({ query, me, cookie }) => {
       const filter = cleanFilter(query);
-      const window = pageWindow(numberOr(query.limit, 50), numberOr(query.offset, 0));
+      const window = pageWindowOf(query);
       const { entries, total } = await ctx.audit.list(ctx.db, { ...filter, ...window });
       return <AdminAuditPage page={pageContext(ctx, me, cookie)} entries={entries} total={total} filter={filter} {...window} />;
     }, { auth: "admin", query: auditPageQuery });

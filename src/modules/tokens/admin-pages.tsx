@@ -9,13 +9,7 @@ import { ConfirmPage } from "../../../views/profile-confirm-page";
 import { TOKEN_STATE_FILTERS, type TokenStateFilter } from "../../shared/contract";
 import { adminTokensPageQuery, confirmForm, tokenIdParams } from "./model";
 import { getAnyToken, listAdminTokens, revokeToken } from "./service";
-import { MAX_OFFSET, numberOr } from "../../http/paging";
-
-const PAGE_SIZE = 25;
-
-function wholeNumber(raw: string | undefined, fallback: number, min: number, max: number): number {
-  return Math.min(Math.max(numberOr(raw, fallback), min), max);
-}
+import { pageWindowOf } from "../../http/paging";
 
 export function adminTokensPages(ctx: AppContext) {
   const confirmPage = async (page: ReturnType<typeof pageContext>, id: string) => {
@@ -43,8 +37,7 @@ export function adminTokensPages(ctx: AppContext) {
       const filter = {
         user: query.user?.trim() ?? "",
         state,
-        limit: wholeNumber(query.limit, PAGE_SIZE, 1, 200),
-        offset: wholeNumber(query.offset, 0, 0, MAX_OFFSET),
+        ...pageWindowOf(query),
       };
       const { tokens, total } = await listAdminTokens(ctx, filter);
       const page = pageContext(ctx, me, cookie);

@@ -6,6 +6,7 @@ import type { AdminToken, CreatedToken, Token } from "../../shared/contract";
 import { authGuard } from "../../http/auth-guard";
 import { adminTokensPages } from "./admin-pages";
 import { adminTokensQuery, createTokenBody, tokenIdParams } from "./model";
+import { pageWindow } from "../../http/paging";
 import { createToken, getOwnToken, listAdminTokens, listOwnTokens, revokeToken } from "./service";
 
 export function tokensModule(ctx: AppContext) {
@@ -28,7 +29,7 @@ export function tokensModule(ctx: AppContext) {
       return "";
     }, { auth: "user", sessionOnly: true, params: tokenIdParams })
     .get("/auth/admin/tokens", async ({ query, set }): Promise<AdminToken[]> => {
-      const { tokens, total } = await listAdminTokens(ctx, query);
+      const { tokens, total } = await listAdminTokens(ctx, { ...query, ...pageWindow(query.limit, query.offset) });
       set.headers["x-total-count"] = String(total);
       return tokens;
     }, { auth: "admin", query: adminTokensQuery })

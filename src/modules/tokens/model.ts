@@ -1,7 +1,7 @@
 // Request schemas for the token routes. Type errors are 422 (zod, through Elysia); range rules the
 // spec names (`expires_in_days` < 1, above PAT_MAX_DAYS, empty name) are checked in the service → 400.
 import { z } from "zod";
-import { lenientPagingQuery, MAX_OFFSET } from "../../http/paging";
+import { lenientPagingQuery, pagingQuery } from "../../http/paging";
 import { TOKEN_STATE_FILTERS } from "../../shared/contract";
 
 export const createTokenBody = z.object({
@@ -16,17 +16,10 @@ export const createTokenBody = z.object({
 export const tokenIdParams = z.object({ id: z.string() });
 
 
-const pageNumber = (fallback: number, max: number) =>
-  z.coerce.number({ message: "expected a whole number" }).int().min(0).max(max).default(fallback);
-
-/** GET /auth/admin/tokens pages: `limit` defaults to 100, at most 1000 (more is a 422, not clamped). */
-export const ADMIN_TOKENS_PAGE = { default: 100, max: 1000 } as const;
-
 export const adminTokensQuery = z.object({
   user: z.string().max(320).optional(),
   state: z.enum(TOKEN_STATE_FILTERS, { message: `state must be one of ${TOKEN_STATE_FILTERS.join(", ")}` }).default("all"),
-  limit: pageNumber(ADMIN_TOKENS_PAGE.default, ADMIN_TOKENS_PAGE.max).pipe(z.number().min(1, "limit must be at least 1")),
-  offset: pageNumber(0, MAX_OFFSET),
+  ...pagingQuery,
 });
 
 /** The profile's create form: the lifetime arrives as a select value ("7", "30", … or "never"). */

@@ -14,7 +14,7 @@ import { issueResetLink } from "../password-reset/service";
 import { adminUserForm, adminUsersQuery, userIdParams } from "./model";
 import { adminCall, createUser, deleteUser, getUser, listUsers, setUserPassword, updateUser } from "./service";
 import { requestUrl } from "../../http/request-url";
-import { numberOr } from "../../http/paging";
+import { pageWindowOf } from "../../http/paging";
 
 const LIST_PATH = "/admin/users";
 
@@ -57,8 +57,7 @@ export function usersPages(ctx: AppContext) {
         q: filter.q || undefined,
         role: filter.role || undefined,
         active: filter.status === "" ? undefined : filter.status === "active",
-        limit: numberOr(query.limit, 50),
-        offset: numberOr(query.offset, 0),
+        ...pageWindowOf(query),
       });
       const url = requestUrl(request);
       const revealedLink = takeRevealedLink(ctx, me, page.flash?.reveal);
