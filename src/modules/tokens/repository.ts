@@ -14,19 +14,25 @@ export type TokenRow = {
   revoked_at: Date | null;
 };
 
+// The SQL twin of tokenState() in src/shared/contract.ts (revoked wins over expired), written once
+// here; test/unit/token-state.test.ts checks that both agree.
+const STATE_SQL = {
+  active: (now: string) => `t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ${now}::TIMESTAMP)`,
+  revoked: () => "t.revoked_at IS NOT NULL",
+  expired: (now: string) => `t.revoked_at IS NULL AND t.expires_at <= ${now}::TIMESTAMP`,
+} as const;
+
 /** Tokens that may still authenticate, for loading the auth state at start. */
 export function listLiveTokens(q: Queryable, now: Date) {
   return q.query<{ id: string; user_id: string; token_hash: string; expires_at: Date | null }>(
-    `SELECT id, user_id, token_hash, expires_at FROM personal_access_tokens
-     WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $1)`,
+    `SELECT t.id, t.user_id, t.token_hash, t.expires_at FROM personal_access_tokens t WHERE ${STATE_SQL.active("$1")}`,
     [now],
   );
 }
 
 export async function countActiveTokensOfUser(q: Queryable, userId: string, now: Date): Promise<number> {
   const [row] = await q.query<{ n: number }>(
-    `SELECT count(*) AS n FROM personal_access_tokens
-     WHERE user_id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)`,
+    `SELECT count(*) AS n FROM personal_access_tokens t WHERE t.user_id = $1 AND ${STATE_SQL.active("$2")}`,
     [userId, now],
   );
   return row?.n ?? 0;
@@ -73,9 +79,9 @@ export function listTokensOfUser(q: Queryable, userId: string): Promise<TokenRow
 export async function listAllTokens(q: Queryable, f: AdminTokenFilter): Promise<{ rows: AdminTokenRow[]; total: number }> {
   const where = `WHERE ($1::VARCHAR IS NULL OR t.user_id = $1 OR u.email = lower(trim($1)))
       AND (CASE $2
-        WHEN 'active' THEN t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $3::TIMESTAMP)
-        WHEN 'revoked' THEN t.revoked_at IS NOT NULL
-        WHEN 'expired' THEN t.revoked_at IS NULL AND t.expires_at <= $3::TIMESTAMP
+        WHEN 'active' THEN ${STATE_SQL.active("$3")}
+        WHEN 'revoked' THEN ${STATE_SQL.revoked()}
+        WHEN 'expired' THEN ${STATE_SQL.expired("$3")}
         ELSE TRUE END)`;
   const from = "FROM personal_access_tokens t LEFT JOIN users u ON u.id = t.user_id";
   const params = [f.user, f.state, f.now];
