@@ -4,7 +4,7 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../context";
 import type { Principal } from "../auth/principal";
-import { ErrorPage } from "../../views/error-page";
+import { ErrorPage } from "../../views/system/error-page";
 import { HttpError, RoleTooLow, Unauthenticated } from "./errors";
 import { loginRedirectFor, wantsHtml } from "./wants-html";
 import { csrfTokenFor } from "./csrf";

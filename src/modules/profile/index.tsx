@@ -9,8 +9,8 @@ import { formAction, pageContext, type PageContext } from "../../http/page";
 import { listSessionsOf } from "../accounts/sessions";
 import { confirmForm, createTokenForm, tokenIdParams } from "../tokens/model";
 import { createToken, getOwnToken, lifetimeFromForm, lifetimeOptions, listOwnTokens, revokeToken } from "../tokens/service";
-import { ProfilePage } from "../../../views/profile-page";
-import { ConfirmPage } from "../../../views/profile-confirm-page";
+import { ProfilePage } from "../../../views/profile/profile-page";
+import { ConfirmPage } from "../../../views/ui/confirm-page";
 import { csrfOnlyForm, passwordForm, sessionIdParams } from "./model";
 import { changeOwnPassword, endOtherSessions, endOwnSession } from "./service";
 

@@ -1,10 +1,10 @@
-import type { PageContext } from "../src/http/page";
-import type { Token } from "../src/shared/contract";
-import type { LifetimeOption } from "../src/modules/tokens/service";
-import { tokenState } from "../src/modules/tokens/state";
-import { CopyButton } from "./components/copy-button";
-import { CsrfField } from "./components/csrf-field";
-import { TokenCells, TokenStatus } from "./profile-token-parts";
+import type { PageContext } from "../../src/http/page";
+import type { Token } from "../../src/shared/contract";
+import type { LifetimeOption } from "../../src/modules/tokens/service";
+import { tokenState } from "../../src/modules/tokens/state";
+import { CopyButton } from "../ui/copy-button";
+import { CsrfField } from "../ui/csrf-field";
+import { TokenCells, TokenStatus } from "../tokens/token-parts";
 
 /** The new token, shown once: it is not stored anywhere it could be shown from again. */
 export function TokenReveal({ token }: { token: string }) {

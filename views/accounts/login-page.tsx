@@ -1,5 +1,5 @@
-import type { PageContext } from "../src/http/page";
-import { Layout } from "./layout";
+import type { PageContext } from "../../src/http/page";
+import { Layout } from "../ui/layout";
 
 export function LoginPage({ page, next, email, error }: { page: PageContext; next: string; email?: string; error?: string }) {
   return (

@@ -1,5 +1,5 @@
-import type { PageContext } from "../src/http/page";
-import { Layout } from "./layout";
+import type { PageContext } from "../../src/http/page";
+import { Layout } from "../ui/layout";
 
 export function SetupPage({ page, email, name, error }: { page: PageContext; email?: string; name?: string; error?: string }) {
   return (

@@ -1,7 +1,7 @@
 // Pieces shared by the profile's and the admin's token tables.
-import type { Token } from "../src/shared/contract";
-import { tokenState } from "../src/modules/tokens/state";
-import { Time } from "./components/time";
+import type { Token } from "../../src/shared/contract";
+import { tokenState } from "../../src/modules/tokens/state";
+import { Time } from "../ui/time";
 
 export function TokenStatus({ token, now }: { token: Token; now: Date }) {
   const state = tokenState(token, now);

@@ -1,6 +1,6 @@
-import type { PageContext } from "../src/http/page";
-import { CsrfField } from "./components/csrf-field";
-import { Time } from "./components/time";
+import type { PageContext } from "../../src/http/page";
+import { CsrfField } from "../ui/csrf-field";
+import { Time } from "../ui/time";
 
 export type ProfileSession = {
   id: string;

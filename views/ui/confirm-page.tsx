@@ -1,5 +1,5 @@
-import type { PageContext } from "../src/http/page";
-import { CsrfField } from "./components/csrf-field";
+import type { PageContext } from "../../src/http/page";
+import { CsrfField } from "./csrf-field";
 import { Layout } from "./layout";
 
 /**

@@ -1,5 +1,5 @@
-import type { PageContext } from "../src/http/page";
-import { Layout } from "./layout";
+import type { PageContext } from "../../src/http/page";
+import { Layout } from "../ui/layout";
 
 /** The form behind a reset link: a new password, typed twice. */
 export function PasswordResetPage({ page, token, email, error }: { page: PageContext; token: string; email: string; error?: string }) {

@@ -1,7 +1,7 @@
-import type { PageContext } from "../src/http/page";
-import type { User } from "../src/shared/contract";
-import { CsrfField } from "./components/csrf-field";
-import { Layout } from "./layout";
+import type { PageContext } from "../../src/http/page";
+import type { User } from "../../src/shared/contract";
+import { CsrfField } from "../ui/csrf-field";
+import { Layout } from "../ui/layout";
 
 /** The server-side confirmation step for deleting a user: works without JavaScript. */
 export function AdminUserDeletePage({ page, user }: { page: PageContext; user: User }) {

@@ -1,6 +1,6 @@
-import type { PageContext } from "../src/http/page";
-import { FlashMessage } from "./components/flash";
-import { Nav, type NavSection } from "./components/nav";
+import type { PageContext } from "../../src/http/page";
+import { FlashMessage } from "./flash";
+import { Nav, type NavSection } from "./nav";
 
 /** `section`: the navigation entry this page belongs to, marked as the current one. */
 export function Layout({ title, page, section, children }: { title: string; page: PageContext; section?: NavSection; children?: JSX.Element }) {

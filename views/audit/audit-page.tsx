@@ -1,8 +1,8 @@
-import type { PageContext } from "../src/http/page";
-import type { AuditEntry } from "../src/shared/contract";
-import { Pager } from "./components/pager";
-import { Time } from "./components/time";
-import { Layout } from "./layout";
+import type { PageContext } from "../../src/http/page";
+import type { AuditEntry } from "../../src/shared/contract";
+import { Pager } from "../ui/pager";
+import { Time } from "../ui/time";
+import { Layout } from "../ui/layout";
 
 type Filter = { actor?: string; action?: string; target?: string };
 

@@ -1,10 +1,10 @@
-import type { PageContext } from "../src/http/page";
-import { ROLES, type User } from "../src/shared/contract";
-import { CopyButton } from "./components/copy-button";
-import { CsrfField } from "./components/csrf-field";
-import { Pager } from "./components/pager";
-import { Time } from "./components/time";
-import { Layout } from "./layout";
+import type { PageContext } from "../../src/http/page";
+import { ROLES, type User } from "../../src/shared/contract";
+import { CopyButton } from "../ui/copy-button";
+import { CsrfField } from "../ui/csrf-field";
+import { Pager } from "../ui/pager";
+import { Time } from "../ui/time";
+import { Layout } from "../ui/layout";
 
 /** A reset link shown once after "Reset link" was pressed, and whom it was emailed to (null: not emailed). */
 export type RevealedResetLink = { url: string; emailedTo: string | null };

@@ -1,7 +1,7 @@
-import type { PageContext } from "../src/http/page";
-import type { Principal } from "../src/auth/principal";
-import { roleAtLeast } from "../src/auth/roles";
-import { Layout } from "./layout";
+import type { PageContext } from "../../src/http/page";
+import type { Principal } from "../../src/auth/principal";
+import { roleAtLeast } from "../../src/auth/roles";
+import { Layout } from "../ui/layout";
 
 type Tile = { href: string; title: string; text: string };
 
