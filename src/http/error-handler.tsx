@@ -7,7 +7,7 @@ import type { Principal } from "../auth/principal";
 import { ErrorPage } from "../../views/system/error-page";
 import { HttpError, RoleTooLow, Unauthenticated } from "./errors";
 import { loginRedirectFor, wantsHtml } from "./wants-html";
-import { csrfTokenFor } from "./csrf";
+import { pageContextWith } from "./page";
 import { requestUrl } from "./request-url";
 import { errorSummary } from "./contained";
 import { SECURITY_HEADERS } from "./security-headers";
@@ -74,9 +74,10 @@ function respond(ctx: AppContext, context: ErrorContext): Response | string {
     }
     set.status = reply.status;
     set.headers["content-type"] = "text/html; charset=utf-8";
-    const csrf = principal?.sessionId ? csrfTokenFor(principal.sessionId, ctx.config.jwtSecret) : "";
     const message = error instanceof RoleTooLow ? `This page needs the ${error.needed} role; you are signed in as ${principal?.user.role ?? "nobody"}.` : reply.detail;
-    return "<!doctype html>" + <ErrorPage status={reply.status} message={message} page={{ principal, csrf, flash: null }} />;
+    // No flash: an error page must not consume the message meant for the page the user goes back to.
+    const page = pageContextWith(ctx, principal, null);
+    return "<!doctype html>" + <ErrorPage status={reply.status} message={message} page={page} />;
   }
   set.status = reply.status;
   return Response.json({ detail: reply.detail }, { status: reply.status, headers: set.headers as Record<string, string> });

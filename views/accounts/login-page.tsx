@@ -1,4 +1,4 @@
-import type { PageContext } from "../../src/http/page";
+import type { PageContext } from "../../src/shared/page-context";
 import { Layout } from "../ui/layout";
 
 export function LoginPage({ page, next, email, error }: { page: PageContext; next: string; email?: string; error?: string }) {

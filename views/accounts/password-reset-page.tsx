@@ -1,4 +1,4 @@
-import type { PageContext } from "../../src/http/page";
+import type { PageContext } from "../../src/shared/page-context";
 import { Layout } from "../ui/layout";
 
 /** The form behind a reset link: a new password, typed twice. */

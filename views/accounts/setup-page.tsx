@@ -1,4 +1,4 @@
-import type { PageContext } from "../../src/http/page";
+import type { PageContext } from "../../src/shared/page-context";
 import { Layout } from "../ui/layout";
 
 export function SetupPage({ page, email, name, error }: { page: PageContext; email?: string; name?: string; error?: string }) {

@@ -1,4 +1,4 @@
-import type { PageContext } from "../../src/http/page";
+import type { PageContext } from "../../src/shared/page-context";
 import type { AuditEntry } from "../../src/shared/contract";
 import { Pager } from "../ui/pager";
 import { Time } from "../ui/time";

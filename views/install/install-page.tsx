@@ -1,6 +1,6 @@
 // /install: the one-liner for the visitor's platform first, the others behind plain links (tabs that
 // work without JavaScript), manual downloads with checksums, then signing in, tokens and CI.
-import type { PageContext } from "../../src/http/page";
+import type { PageContext } from "../../src/shared/page-context";
 import type { Manifest } from "../../src/shared/contract";
 import { CopyButton } from "../ui/copy-button";
 import { Layout } from "../ui/layout";

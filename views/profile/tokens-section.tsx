@@ -1,10 +1,12 @@
-import type { PageContext } from "../../src/http/page";
+import type { PageContext } from "../../src/shared/page-context";
 import type { Token } from "../../src/shared/contract";
-import type { LifetimeOption } from "../../src/modules/tokens/service";
-import { tokenState } from "../../src/modules/tokens/state";
+import { tokenState } from "../../src/shared/contract";
 import { CopyButton } from "../ui/copy-button";
 import { CsrfField } from "../ui/csrf-field";
 import { TokenCells, TokenStatus } from "../tokens/token-parts";
+
+/** One choice of the "Expires" select: the server decides which lifetimes are allowed. */
+export type LifetimeChoice = { value: string; label: string; selected: boolean };
 
 /** The new token, shown once: it is not stored anywhere it could be shown from again. */
 export function TokenReveal({ token }: { token: string }) {
@@ -28,7 +30,7 @@ export function TokenReveal({ token }: { token: string }) {
   );
 }
 
-function CreateForm({ csrf, lifetimes }: { csrf: string; lifetimes: LifetimeOption[] }) {
+function CreateForm({ csrf, lifetimes }: { csrf: string; lifetimes: LifetimeChoice[] }) {
   return (
     <form method="post" action="/profile/tokens" class="row">
       <CsrfField token={csrf} />
@@ -53,7 +55,7 @@ function CreateForm({ csrf, lifetimes }: { csrf: string; lifetimes: LifetimeOpti
   );
 }
 
-export function TokensSection(props: { page: PageContext; tokens: Token[]; lifetimes: LifetimeOption[]; now: Date }) {
+export function TokensSection(props: { page: PageContext; tokens: Token[]; lifetimes: LifetimeChoice[]; now: Date }) {
   return (
     <section class="card" id="tokens">
       <h2>Personal access tokens</h2>

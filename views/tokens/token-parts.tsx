@@ -1,6 +1,6 @@
 // Pieces shared by the profile's and the admin's token tables.
 import type { Token } from "../../src/shared/contract";
-import { tokenState } from "../../src/modules/tokens/state";
+import { tokenState } from "../../src/shared/contract";
 import { Time } from "../ui/time";
 
 export function TokenStatus({ token, now }: { token: Token; now: Date }) {

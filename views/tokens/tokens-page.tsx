@@ -1,9 +1,9 @@
-import type { PageContext } from "../../src/http/page";
+import type { PageContext } from "../../src/shared/page-context";
 import type { AdminToken } from "../../src/shared/contract";
 import { Pager } from "../ui/pager";
 import { Layout } from "../ui/layout";
 import { TokenCells, TokenStatus } from "./token-parts";
-import { tokenState } from "../../src/modules/tokens/state";
+import { tokenState } from "../../src/shared/contract";
 
 export type AdminTokensFilter = { user: string; state: string; limit: number; offset: number };
 

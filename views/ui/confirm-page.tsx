@@ -1,4 +1,4 @@
-import type { PageContext } from "../../src/http/page";
+import type { PageContext } from "../../src/shared/page-context";
 import { CsrfField } from "./csrf-field";
 import { Layout } from "./layout";
 

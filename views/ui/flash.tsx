@@ -1,4 +1,4 @@
-import type { Flash } from "../../src/http/page";
+import type { Flash } from "../../src/shared/page-context";
 
 export function FlashMessage({ flash }: { flash: Flash | null }) {
   if (!flash) return <></>;

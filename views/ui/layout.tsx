@@ -1,4 +1,4 @@
-import type { PageContext } from "../../src/http/page";
+import type { PageContext } from "../../src/shared/page-context";
 import { FlashMessage } from "./flash";
 import { Nav, type NavSection } from "./nav";
 
@@ -19,7 +19,7 @@ export function Layout({ title, page, section, children }: { title: string; page
           <a class="brand" href="/">
             Agnes
           </a>
-          <Nav principal={page.principal} csrf={page.csrf} current={section} />
+          <Nav principal={page.principal} isAdmin={page.isAdmin} csrf={page.csrf} current={section} />
         </header>
         <main>
           <FlashMessage flash={page.flash} />

@@ -1,4 +1,4 @@
-import type { PageContext } from "../../src/http/page";
+import type { PageContext } from "../../src/shared/page-context";
 import type { User } from "../../src/shared/contract";
 import { CsrfField } from "../ui/csrf-field";
 import { Layout } from "../ui/layout";

@@ -1,4 +1,4 @@
-import type { PageContext } from "../../src/http/page";
+import type { PageContext } from "../../src/shared/page-context";
 import { ROLES, type User } from "../../src/shared/contract";
 import { CopyButton } from "../ui/copy-button";
 import { CsrfField } from "../ui/csrf-field";
