@@ -1,5 +1,5 @@
 import type { PageContext } from "../../src/shared/page-context";
-import { FlashMessage } from "./flash";
+import { Alert } from "./alert";
 import { Nav, type NavSection } from "./nav";
 
 /** `section`: the navigation entry this page belongs to, marked as the current one. */
@@ -22,7 +22,7 @@ export function Layout({ title, page, section, children }: { title: string; page
           <Nav principal={page.principal} isAdmin={page.isAdmin} csrf={page.csrf} current={section} />
         </header>
         <main>
-          <FlashMessage flash={page.flash} />
+          <Alert flash={page.flash} />
           {children as "safe"}
         </main>
       </body>
