@@ -3,6 +3,9 @@ import type { AuditEntry } from "../../src/shared/contract";
 import { Pager } from "../ui/pager";
 import { Time } from "../ui/time";
 import { Layout } from "../ui/layout";
+import { EmptyRow, Table } from "../ui/table";
+
+const COLUMNS = ["When", "Actor", "Action", "Target", "Details", "IP"];
 
 type Filter = { actor?: string; action?: string; target?: string };
 
@@ -13,6 +16,35 @@ function Params({ params }: { params: Record<string, unknown> }) {
     <code class="params" safe>
       {JSON.stringify(params)}
     </code>
+  );
+}
+
+function EntryRow({ entry }: { entry: AuditEntry }) {
+  return (
+    <tr>
+      <td>
+        <Time at={entry.created_at} />
+      </td>
+      <td safe>{entry.actor_email ?? "—"}</td>
+      <td>
+        <code safe>{entry.action}</code>
+      </td>
+      <td>
+        {entry.target ? (
+          <a class="mono" href={`/admin/audit?target=${encodeURIComponent(entry.target)}`} safe>
+            {entry.target}
+          </a>
+        ) : (
+          <span class="muted">—</span>
+        )}
+      </td>
+      <td>
+        <Params params={entry.params} />
+      </td>
+      <td class="mono" safe>
+        {entry.ip ?? ""}
+      </td>
+    </tr>
   );
 }
 
@@ -42,54 +74,13 @@ export function AdminAuditPage(props: { page: PageContext; entries: AuditEntry[]
           </button>
           <a href="/admin/audit">Clear</a>
         </form>
-        <table class="audit">
-          <thead>
-            <tr>
-              <th>When</th>
-              <th>Actor</th>
-              <th>Action</th>
-              <th>Target</th>
-              <th>Details</th>
-              <th>IP</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.entries.length === 0 ? (
-              <tr>
-                <td colspan="6" class="muted">
-                  No entries match these filters.
-                </td>
-              </tr>
-            ) : (
-              props.entries.map((entry) => (
-                <tr>
-                  <td>
-                    <Time at={entry.created_at} />
-                  </td>
-                  <td safe>{entry.actor_email ?? "—"}</td>
-                  <td>
-                    <code safe>{entry.action}</code>
-                  </td>
-                  <td>
-                    {entry.target ? (
-                      <a class="mono" href={`/admin/audit?target=${encodeURIComponent(entry.target)}`} safe>
-                        {entry.target}
-                      </a>
-                    ) : (
-                      <span class="muted">—</span>
-                    )}
-                  </td>
-                  <td>
-                    <Params params={entry.params} />
-                  </td>
-                  <td class="mono" safe>
-                    {entry.ip ?? ""}
-                  </td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
+        <Table columns={COLUMNS} class="audit">
+          {props.entries.length === 0 ? (
+            <EmptyRow columns={COLUMNS.length} text="No entries match these filters." />
+          ) : (
+            props.entries.map((entry) => <EntryRow entry={entry} />)
+          )}
+        </Table>
         <Pager path="/admin/audit" params={pagerParams} offset={props.offset} limit={props.limit} total={props.total} />
       </section>
     </Layout>
