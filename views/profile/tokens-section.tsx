@@ -1,9 +1,8 @@
 import type { PageContext } from "../../src/shared/page-context";
 import type { Token } from "../../src/shared/contract";
-import { tokenState } from "../../src/shared/contract";
 import { CopyButton } from "../ui/copy-button";
 import { CsrfField } from "../ui/csrf-field";
-import { TokenCells, TokenStatus } from "../tokens/token-parts";
+import { TokenTable } from "../tokens/token-table";
 
 /** One choice of the "Expires" select: the server decides which lifetimes are allowed. */
 export type LifetimeChoice = { value: string; label: string; selected: boolean };
@@ -61,42 +60,7 @@ export function TokensSection(props: { page: PageContext; tokens: Token[]; lifet
       <h2>Personal access tokens</h2>
       <p class="muted">For the <code>da</code> CLI, CI jobs and scripts. A token acts as you, with your role, until it expires or you revoke it.</p>
       <CreateForm csrf={props.page.csrf} lifetimes={props.lifetimes} />
-      {props.tokens.length === 0 ? (
-        <p class="muted">You have no tokens yet.</p>
-      ) : (
-        <table class="tokens">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Prefix</th>
-              <th>Created</th>
-              <th>Expires</th>
-              <th>Last used</th>
-              <th>Status</th>
-              <th></th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.tokens.map((token) => (
-              <tr>
-                <TokenCells token={token} />
-                <td>
-                  <TokenStatus token={token} now={props.now} />
-                </td>
-                <td>
-                  {tokenState(token, props.now) === "revoked" ? (
-                    ""
-                  ) : (
-                    <a class="button small" href={`/profile/tokens/${encodeURIComponent(token.id)}/revoke`}>
-                      Revoke…
-                    </a>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <TokenTable tokens={props.tokens} now={props.now} basePath="/profile/tokens" empty="You have no tokens yet." class="tokens" />
     </section>
   );
 }
