@@ -17,6 +17,7 @@ import { passwordResetModule } from "./modules/password-reset";
 import { tokensModule } from "./modules/tokens";
 import { profileModule } from "./modules/profile";
 import { distributionModule } from "./modules/distribution";
+import { ErrorPage } from "../views/system/error-page";
 
 type Timed = { startedAt?: number };
 
@@ -30,7 +31,7 @@ export function createApp(ctx: AppContext) {
     });
   });
   return new Elysia()
-    .use(errorHandler(ctx))
+    .use(errorHandler(ctx, { renderErrorPage: ErrorPage }))
     .use(html())
     .headers(SECURITY_HEADERS)
     .onRequest((c) => {

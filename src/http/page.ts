@@ -1,19 +1,16 @@
-// What every server-rendered page needs besides its own data: who is looking, the CSRF token for
-// their forms, and the flash message left by the previous POST (read once, then cleared).
+// Builds what every server-rendered page needs besides its own data (the PageContext type, shared
+// with the views): who is looking, the CSRF token for their forms, and the flash message left by
+// the previous POST (read once, then cleared).
 import type { Cookie } from "elysia";
 import type { AppContext } from "../context";
 import type { Principal } from "../auth/principal";
+import type { Flash, PageContext } from "../shared/page-context";
+import { roleAtLeast } from "../auth/roles";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { csrfTokenFor } from "./csrf";
 import { HttpError } from "./errors";
 
-export type Flash = { kind: "ok" | "error"; message: string; reveal?: string };
-
-export type PageContext = {
-  principal: Principal | null;
-  csrf: string;
-  flash: Flash | null;
-};
+export type { Flash, PageContext } from "../shared/page-context";
 
 type CookieJar = Record<string, Cookie<unknown>>;
 
@@ -55,8 +52,14 @@ function takeFlash(ctx: AppContext, cookie: CookieJar): Flash | null {
 }
 
 export function pageContext(ctx: AppContext, principal: Principal | null, cookie: CookieJar): PageContext {
+  return pageContextWith(ctx, principal, takeFlash(ctx, cookie));
+}
+
+/** A page context with a given flash (none for an error page, which must not consume the cookie). */
+export function pageContextWith(ctx: AppContext, principal: Principal | null, flash: Flash | null): PageContext {
   const csrf = principal?.sessionId ? csrfTokenFor(principal.sessionId, ctx.config.jwtSecret) : "";
-  return { principal, csrf, flash: takeFlash(ctx, cookie) };
+  const isAdmin = principal ? roleAtLeast(principal.user.role, "admin") : false;
+  return { principal, isAdmin, csrf, flash };
 }
 
 type SetLike = { status?: number | string; headers: Record<string, string | number> };

@@ -8,8 +8,8 @@ import { HttpError } from "../../http/errors";
 import { pageContext } from "../../http/page";
 import { safeNextPath } from "../../http/safe-next";
 import { clearSessionCookie, setSessionCookie } from "../../http/session-cookie";
-import { LoginPage } from "../../../views/login-page";
-import { SetupPage } from "../../../views/setup-page";
+import { LoginPage } from "../../../views/accounts/login-page";
+import { SetupPage } from "../../../views/accounts/setup-page";
 import { loginForm, loginQuery, setupForm, tokenRequestBody } from "./model";
 import { assertSetupOpen, createFirstAdmin, setupCodeMatches, signIn, signOut } from "./service";
 

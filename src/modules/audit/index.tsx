@@ -6,7 +6,7 @@ import type { AppContext } from "../../context";
 import type { AuditEntry } from "../../shared/contract";
 import { authGuard } from "../../http/auth-guard";
 import { pageContext } from "../../http/page";
-import { AdminAuditPage } from "../../../views/admin-audit-page";
+import { AdminAuditPage } from "../../../views/audit/audit-page";
 import { pageWindow, pageWindowOf } from "../../http/paging";
 import { auditPageQuery, auditQuery } from "./model";
 

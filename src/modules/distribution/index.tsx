@@ -6,7 +6,7 @@ import type { AppContext } from "../../context";
 import { authGuard } from "../../http/auth-guard";
 import { pageContext } from "../../http/page";
 import { publicBaseUrl } from "../../http/public-url";
-import { InstallPage, pickPlatform } from "../../../views/install-page";
+import { InstallPage, pickPlatform } from "../../../views/install/install-page";
 import { downloadResponse } from "./download";
 import { Installers } from "./installer";
 import { CliDistribution, matchTarget, sha256sums, withUrls } from "./service";

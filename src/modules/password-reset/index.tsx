@@ -6,7 +6,7 @@ import type { AppContext } from "../../context";
 import { authGuard } from "../../http/auth-guard";
 import { HttpError } from "../../http/errors";
 import { pageContext, redirectWithFlash } from "../../http/page";
-import { PasswordResetPage, PasswordResetProblemPage } from "../../../views/password-reset-page";
+import { PasswordResetPage, PasswordResetProblemPage } from "../../../views/accounts/password-reset-page";
 import { resetForm, resetQuery } from "./model";
 import { checkResetLink, redeemResetLink, RESET_PATH, ResetLinkProblem } from "./service";
 

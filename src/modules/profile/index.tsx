@@ -9,28 +9,15 @@ import { formAction, pageContext, type PageContext } from "../../http/page";
 import { listSessionsOf } from "../accounts/sessions";
 import { confirmForm, createTokenForm, tokenIdParams } from "../tokens/model";
 import { createToken, getOwnToken, lifetimeFromForm, lifetimeOptions, listOwnTokens, revokeToken } from "../tokens/service";
-import { ProfilePage } from "../../../views/profile-page";
-import { ConfirmPage } from "../../../views/profile-confirm-page";
+import { ProfilePage } from "../../../views/profile/profile-page";
+import { TokenRevokePage } from "../../../views/tokens/token-revoke-page";
 import { csrfOnlyForm, passwordForm, sessionIdParams } from "./model";
 import { changeOwnPassword, endOtherSessions, endOwnSession } from "./service";
 
 export function profileModule(ctx: AppContext) {
   const revokeConfirm = async (page: PageContext, me: Principal, id: string) => {
     const token = await getOwnToken(ctx, me.user.id, id);
-    return (
-      <ConfirmPage
-        page={page}
-        title="Revoke token"
-        question="Anything using this token (the CLI, a CI job, a script) will get 401 from its next request. This cannot be undone."
-        details={[
-          ["Name", token.name],
-          ["Prefix", token.prefix],
-        ]}
-        action={`/profile/tokens/${encodeURIComponent(token.id)}/revoke`}
-        confirmLabel="Revoke token"
-        cancelHref="/profile#tokens"
-      />
-    );
+    return <TokenRevokePage page={page} scope="own" token={token} />;
   };
   const session = { auth: "user" as const, sessionOnly: true };
 

@@ -6,7 +6,7 @@ import type { Health, VersionInfo } from "../../shared/contract";
 import { authGuard } from "../../http/auth-guard";
 import { NotFound } from "../../http/errors";
 import { pageContext } from "../../http/page";
-import { DashboardPage } from "../../../views/dashboard-page";
+import { DashboardPage } from "../../../views/system/dashboard-page";
 
 const PUBLIC_DIR = join(import.meta.dir, "../../../public");
 const STATIC_FILES: Record<string, string> = { "app.css": "text/css; charset=utf-8", "app.js": "text/javascript; charset=utf-8" };

@@ -3,32 +3,18 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { authGuard } from "../../http/auth-guard";
-import { pageContext, redirectWithFlash } from "../../http/page";
-import { AdminTokensPage } from "../../../views/admin-tokens-page";
-import { ConfirmPage } from "../../../views/profile-confirm-page";
+import { pageContext, redirectWithFlash, type PageContext } from "../../http/page";
+import { AdminTokensPage } from "../../../views/tokens/tokens-page";
+import { TokenRevokePage } from "../../../views/tokens/token-revoke-page";
 import { TOKEN_STATE_FILTERS, type TokenStateFilter } from "../../shared/contract";
 import { adminTokensPageQuery, confirmForm, tokenIdParams } from "./model";
 import { getAnyToken, listAdminTokens, revokeToken } from "./service";
 import { pageWindowOf } from "../../http/paging";
 
 export function adminTokensPages(ctx: AppContext) {
-  const confirmPage = async (page: ReturnType<typeof pageContext>, id: string) => {
+  const confirmPage = async (page: PageContext, id: string) => {
     const token = await getAnyToken(ctx, id);
-    return (
-      <ConfirmPage
-        page={page}
-        title="Revoke token"
-        question="Anything using this token (a CLI, a CI job) will get 401 from its next request. This cannot be undone."
-        details={[
-          ["Name", token.name],
-          ["Prefix", token.prefix],
-          ["Owner", token.user_email || token.user_id],
-        ]}
-        action={`/admin/tokens/${encodeURIComponent(token.id)}/revoke`}
-        confirmLabel="Revoke token"
-        cancelHref="/admin/tokens"
-      />
-    );
+    return <TokenRevokePage page={page} scope="admin" token={token} />;
   };
   return new Elysia({ name: "tokens-admin-pages" })
     .use(authGuard(ctx))

@@ -8,8 +8,8 @@ import { authGuard } from "../../http/auth-guard";
 import { formAction, pageContext } from "../../http/page";
 import { publicBaseUrl } from "../../http/public-url";
 import { safeNextPath } from "../../http/safe-next";
-import { AdminUsersPage, type RevealedResetLink } from "../../../views/admin-users-page";
-import { AdminUserDeletePage } from "../../../views/admin-user-delete-page";
+import { AdminUsersPage, type RevealedResetLink } from "../../../views/users/users-page";
+import { UserDeletePage } from "../../../views/users/user-delete-page";
 import { issueResetLink } from "../password-reset/service";
 import { adminUserForm, adminUsersQuery, userIdParams } from "./model";
 import { adminCall, createUser, deleteUser, getUser, listUsers, setUserPassword, updateUser } from "./service";
@@ -103,7 +103,7 @@ export function usersPages(ctx: AppContext) {
       }), { auth: "admin", params: userIdParams, body: adminUserForm })
     .get(`${LIST_PATH}/:id/delete`, async ({ me, cookie, params }) => {
       const user = await getUser(ctx, params.id);
-      return <AdminUserDeletePage page={pageContext(ctx, me, cookie)} user={user} />;
+      return <UserDeletePage page={pageContext(ctx, me, cookie)} user={user} />;
     }, { auth: "admin", params: userIdParams })
     .post(`${LIST_PATH}/:id/delete`, ({ me, ip, body, params, set, cookie }) => {
       if (body.confirm !== "yes") {

@@ -1,10 +1,11 @@
-import type { PageContext } from "../src/http/page";
-import type { Token } from "../src/shared/contract";
-import type { LifetimeOption } from "../src/modules/tokens/service";
-import { tokenState } from "../src/modules/tokens/state";
-import { CopyButton } from "./components/copy-button";
-import { CsrfField } from "./components/csrf-field";
-import { TokenCells, TokenStatus } from "./profile-token-parts";
+import type { PageContext } from "../../src/shared/page-context";
+import type { Token } from "../../src/shared/contract";
+import { CopyButton } from "../ui/copy-button";
+import { CsrfField } from "../ui/csrf-field";
+import { TokenTable } from "../tokens/token-table";
+
+/** One choice of the "Expires" select: the server decides which lifetimes are allowed. */
+export type LifetimeChoice = { value: string; label: string; selected: boolean };
 
 /** The new token, shown once: it is not stored anywhere it could be shown from again. */
 export function TokenReveal({ token }: { token: string }) {
@@ -28,7 +29,7 @@ export function TokenReveal({ token }: { token: string }) {
   );
 }
 
-function CreateForm({ csrf, lifetimes }: { csrf: string; lifetimes: LifetimeOption[] }) {
+function CreateForm({ csrf, lifetimes }: { csrf: string; lifetimes: LifetimeChoice[] }) {
   return (
     <form method="post" action="/profile/tokens" class="row">
       <CsrfField token={csrf} />
@@ -53,48 +54,13 @@ function CreateForm({ csrf, lifetimes }: { csrf: string; lifetimes: LifetimeOpti
   );
 }
 
-export function TokensSection(props: { page: PageContext; tokens: Token[]; lifetimes: LifetimeOption[]; now: Date }) {
+export function TokensSection(props: { page: PageContext; tokens: Token[]; lifetimes: LifetimeChoice[]; now: Date }) {
   return (
     <section class="card" id="tokens">
       <h2>Personal access tokens</h2>
       <p class="muted">For the <code>da</code> CLI, CI jobs and scripts. A token acts as you, with your role, until it expires or you revoke it.</p>
       <CreateForm csrf={props.page.csrf} lifetimes={props.lifetimes} />
-      {props.tokens.length === 0 ? (
-        <p class="muted">You have no tokens yet.</p>
-      ) : (
-        <table class="tokens">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Prefix</th>
-              <th>Created</th>
-              <th>Expires</th>
-              <th>Last used</th>
-              <th>Status</th>
-              <th></th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.tokens.map((token) => (
-              <tr>
-                <TokenCells token={token} />
-                <td>
-                  <TokenStatus token={token} now={props.now} />
-                </td>
-                <td>
-                  {tokenState(token, props.now) === "revoked" ? (
-                    ""
-                  ) : (
-                    <a class="button small" href={`/profile/tokens/${encodeURIComponent(token.id)}/revoke`}>
-                      Revoke…
-                    </a>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <TokenTable tokens={props.tokens} now={props.now} basePath="/profile/tokens" empty="You have no tokens yet." class="tokens" />
     </section>
   );
 }

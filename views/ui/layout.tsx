@@ -1,6 +1,6 @@
-import type { PageContext } from "../src/http/page";
-import { FlashMessage } from "./components/flash";
-import { Nav, type NavSection } from "./components/nav";
+import type { PageContext } from "../../src/shared/page-context";
+import { Alert } from "./alert";
+import { Nav, type NavSection } from "./nav";
 
 /** `section`: the navigation entry this page belongs to, marked as the current one. */
 export function Layout({ title, page, section, children }: { title: string; page: PageContext; section?: NavSection; children?: JSX.Element }) {
@@ -19,10 +19,10 @@ export function Layout({ title, page, section, children }: { title: string; page
           <a class="brand" href="/">
             Agnes
           </a>
-          <Nav principal={page.principal} csrf={page.csrf} current={section} />
+          <Nav principal={page.principal} isAdmin={page.isAdmin} csrf={page.csrf} current={section} />
         </header>
         <main>
-          <FlashMessage flash={page.flash} />
+          <Alert flash={page.flash} />
           {children as "safe"}
         </main>
       </body>

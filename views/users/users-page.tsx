@@ -1,10 +1,13 @@
-import type { PageContext } from "../src/http/page";
-import { ROLES, type User } from "../src/shared/contract";
-import { CopyButton } from "./components/copy-button";
-import { CsrfField } from "./components/csrf-field";
-import { Pager } from "./components/pager";
-import { Time } from "./components/time";
-import { Layout } from "./layout";
+import type { PageContext } from "../../src/shared/page-context";
+import { ROLES, type User } from "../../src/shared/contract";
+import { CopyButton } from "../ui/copy-button";
+import { CsrfField } from "../ui/csrf-field";
+import { Pager } from "../ui/pager";
+import { Time } from "../ui/time";
+import { Layout } from "../ui/layout";
+import { EmptyRow, Table } from "../ui/table";
+
+const COLUMNS = ["Email", "Name", "Role", "Status", "Created", "Last login", "Actions"];
 
 /** A reset link shown once after "Reset link" was pressed, and whom it was emailed to (null: not emailed). */
 export type RevealedResetLink = { url: string; emailedTo: string | null };
@@ -226,30 +229,13 @@ export function AdminUsersPage(props: AdminUsersProps) {
         {props.revealedLink ? <Reveal link={props.revealedLink} /> : ""}
         <AddUserForm csrf={page.csrf} back={props.back} />
         <Filters filter={filter} />
-        <table class="users">
-          <thead>
-            <tr>
-              <th>Email</th>
-              <th>Name</th>
-              <th>Role</th>
-              <th>Status</th>
-              <th>Created</th>
-              <th>Last login</th>
-              <th>Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.length === 0 ? (
-              <tr>
-                <td colspan="7" class="muted">
-                  No users match these filters.
-                </td>
-              </tr>
-            ) : (
-              users.map((user) => <UserRow user={user} csrf={page.csrf} back={props.back} self={user.id === selfId} />)
-            )}
-          </tbody>
-        </table>
+        <Table columns={COLUMNS} class="users">
+          {users.length === 0 ? (
+            <EmptyRow columns={COLUMNS.length} text="No users match these filters." />
+          ) : (
+            users.map((user) => <UserRow user={user} csrf={page.csrf} back={props.back} self={user.id === selfId} />)
+          )}
+        </Table>
         <Pager path="/admin/users" params={pagerParams} offset={props.offset} limit={props.limit} total={props.total} />
       </section>
     </Layout>

@@ -1,18 +1,16 @@
-import type { PageContext } from "../src/http/page";
-import type { Principal } from "../src/auth/principal";
-import type { Token } from "../src/shared/contract";
-import type { LifetimeOption } from "../src/modules/tokens/service";
-import { CsrfField } from "./components/csrf-field";
-import { Layout } from "./layout";
-import { SessionsSection, type ProfileSession } from "./profile-sessions-section";
-import { TokenReveal, TokensSection } from "./profile-tokens-section";
+import type { PageContext, Viewer } from "../../src/shared/page-context";
+import type { Token } from "../../src/shared/contract";
+import { CsrfField } from "../ui/csrf-field";
+import { Layout } from "../ui/layout";
+import { SessionsSection, type ProfileSession } from "./sessions-section";
+import { TokenReveal, TokensSection, type LifetimeChoice } from "./tokens-section";
 
 export type ProfileProps = {
   page: PageContext;
-  me: Principal;
+  me: Viewer;
   revealed: string | null;
   tokens: Token[];
-  lifetimes: LifetimeOption[];
+  lifetimes: LifetimeChoice[];
   sessions: ProfileSession[];
   now: Date;
 };

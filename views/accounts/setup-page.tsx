@@ -1,5 +1,6 @@
-import type { PageContext } from "../src/http/page";
-import { Layout } from "./layout";
+import type { PageContext } from "../../src/shared/page-context";
+import { ErrorAlert } from "../ui/alert";
+import { Layout } from "../ui/layout";
 
 export function SetupPage({ page, email, name, error }: { page: PageContext; email?: string; name?: string; error?: string }) {
   return (
@@ -10,13 +11,7 @@ export function SetupPage({ page, email, name, error }: { page: PageContext; ema
           Create the first administrator. The setup code is printed in the server's log when it starts
           (look for <code>setup.code</code>).
         </p>
-        {error ? (
-          <div class="flash flash-error" role="alert">
-            <span safe>{error}</span>
-          </div>
-        ) : (
-          ""
-        )}
+        <ErrorAlert message={error} />
         <form method="post" action="/setup" class="stack">
           <label>
             Setup code

@@ -1,16 +1,14 @@
-import type { PageContext } from "../src/http/page";
-import type { Principal } from "../src/auth/principal";
-import { roleAtLeast } from "../src/auth/roles";
-import { Layout } from "./layout";
+import type { PageContext, Viewer } from "../../src/shared/page-context";
+import { Layout } from "../ui/layout";
 
 type Tile = { href: string; title: string; text: string };
 
-function tilesFor(principal: Principal): Tile[] {
+function tilesFor(isAdmin: boolean): Tile[] {
   const tiles: Tile[] = [
     { href: "/profile", title: "Profile", text: "Your password, sessions and personal access tokens." },
     { href: "/install", title: "Install CLI", text: "Get the da command-line client, sign in from the terminal, use tokens in CI." },
   ];
-  if (roleAtLeast(principal.user.role, "admin")) {
+  if (isAdmin) {
     tiles.unshift(
       { href: "/admin/users", title: "Users", text: "Add people, change roles, reset passwords." },
       { href: "/admin/tokens", title: "Tokens", text: "Every personal access token, and revoke any." },
@@ -20,7 +18,7 @@ function tilesFor(principal: Principal): Tile[] {
   return tiles;
 }
 
-export function DashboardPage({ page, principal }: { page: PageContext; principal: Principal }) {
+export function DashboardPage({ page, principal }: { page: PageContext; principal: Viewer }) {
   const user = principal.user;
   return (
     <Layout title="Dashboard" page={page} section="dashboard">
@@ -30,7 +28,7 @@ export function DashboardPage({ page, principal }: { page: PageContext; principa
           Signed in as <strong safe>{user.email}</strong> · role <span class="badge">{user.role}</span>
         </p>
         <div class="tiles">
-          {tilesFor(principal).map((tile) => (
+          {tilesFor(page.isAdmin).map((tile) => (
             <a class="tile" href={tile.href}>
               <h2 safe>{tile.title}</h2>
               <p safe>{tile.text}</p>

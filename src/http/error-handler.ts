@@ -1,13 +1,14 @@
 // The one onError: every failure becomes {"detail": …} with its status, or — for a browser
 // navigation — a redirect to /login (not signed in) or an HTML error page. Unexpected errors are
 // logged (without request bodies) and answered 500 without internals.
+// The page itself comes from the caller (src/app.ts passes the view): src/http imports no page.
 import { Elysia } from "elysia";
 import type { AppContext } from "../context";
 import { resolvePrincipal, type Principal } from "../auth/principal";
-import { ErrorPage } from "../../views/error-page";
+import type { PageContext } from "../shared/page-context";
 import { HttpError, RoleTooLow, Unauthenticated } from "./errors";
 import { loginRedirectFor, wantsHtml } from "./wants-html";
-import { csrfTokenFor } from "./csrf";
+import { pageContextWith } from "./page";
 import { requestUrl } from "./request-url";
 import { errorSummary } from "./contained";
 import { SECURITY_HEADERS } from "./security-headers";
@@ -43,10 +44,13 @@ function validationMessage(error: unknown): string {
   return parts.length ? `Invalid request: ${parts.join("; ")}` : "Invalid request";
 }
 
-export function errorHandler(ctx: AppContext) {
+export type ErrorPageProps = { status: number; message: string; page: PageContext };
+export type ErrorPageRenderer = { renderErrorPage: (props: ErrorPageProps) => JSX.Element };
+
+export function errorHandler(ctx: AppContext, pages: ErrorPageRenderer) {
   return new Elysia({ name: "error-handler" }).onError({ as: "global" }, async (context) => {
     try {
-      return await respond(ctx, context);
+      return await respond(ctx, pages, context);
     } catch (failure) {
       // The handler itself must never throw: Bun would then answer with its own error page.
       ctx.log.error("error_handler.failed", { error: errorSummary(failure) });
@@ -57,7 +61,7 @@ export function errorHandler(ctx: AppContext) {
 
 type ErrorContext = { error: unknown; code: unknown; request: Request; set: { status?: number | string; headers: Record<string, string | number> } };
 
-async function respond(ctx: AppContext, context: ErrorContext): Promise<Response | string> {
+async function respond(ctx: AppContext, pages: ErrorPageRenderer, context: ErrorContext): Promise<Response | string> {
   const { error, code, request, set } = context;
   let reply = classify(error, code);
   if (!reply) {
@@ -74,9 +78,10 @@ async function respond(ctx: AppContext, context: ErrorContext): Promise<Response
     set.status = reply.status;
     set.headers["content-type"] = "text/html; charset=utf-8";
     const principal = await principalFor(ctx, context);
-    const csrf = principal?.sessionId ? csrfTokenFor(principal.sessionId, ctx.config.jwtSecret) : "";
     const message = error instanceof RoleTooLow ? `This page needs the ${error.needed} role; you are signed in as ${principal?.user.role ?? "nobody"}.` : reply.detail;
-    return "<!doctype html>" + <ErrorPage status={reply.status} message={message} page={{ principal, csrf, flash: null }} />;
+    // No flash: an error page must not consume the message meant for the page the user goes back to.
+    const page = pageContextWith(ctx, principal, null);
+    return "<!doctype html>" + (await pages.renderErrorPage({ status: reply.status, message, page }));
   }
   set.status = reply.status;
   return Response.json({ detail: reply.detail }, { status: reply.status, headers: set.headers as Record<string, string> });

@@ -1,18 +1,13 @@
-import type { PageContext } from "../src/http/page";
-import { Layout } from "./layout";
+import type { PageContext } from "../../src/shared/page-context";
+import { ErrorAlert } from "../ui/alert";
+import { Layout } from "../ui/layout";
 
 export function LoginPage({ page, next, email, error }: { page: PageContext; next: string; email?: string; error?: string }) {
   return (
     <Layout title="Sign in" page={page}>
       <section class="card narrow">
         <h1>Sign in</h1>
-        {error ? (
-          <div class="flash flash-error" role="alert">
-            <span safe>{error}</span>
-          </div>
-        ) : (
-          ""
-        )}
+        <ErrorAlert message={error} />
         <form method="post" action={`/login?next=${encodeURIComponent(next)}`} class="stack">
           <input type="hidden" name="next" value={next} />
           <label>

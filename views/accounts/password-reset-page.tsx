@@ -1,5 +1,6 @@
-import type { PageContext } from "../src/http/page";
-import { Layout } from "./layout";
+import type { PageContext } from "../../src/shared/page-context";
+import { ErrorAlert } from "../ui/alert";
+import { Layout } from "../ui/layout";
 
 /** The form behind a reset link: a new password, typed twice. */
 export function PasswordResetPage({ page, token, email, error }: { page: PageContext; token: string; email: string; error?: string }) {
@@ -10,13 +11,7 @@ export function PasswordResetPage({ page, token, email, error }: { page: PageCon
         <p class="muted">
           For <strong safe>{email}</strong>
         </p>
-        {error ? (
-          <div class="flash flash-error" role="alert">
-            <span safe>{error}</span>
-          </div>
-        ) : (
-          ""
-        )}
+        <ErrorAlert message={error} />
         <form method="post" action="/auth/password/reset" class="stack">
           <input type="hidden" name="token" value={token} />
           <input type="hidden" name="username" value={email} autocomplete="username" />

@@ -1,9 +1,10 @@
 // /install: the one-liner for the visitor's platform first, the others behind plain links (tabs that
 // work without JavaScript), manual downloads with checksums, then signing in, tokens and CI.
-import type { PageContext } from "../src/http/page";
-import type { Manifest } from "../src/shared/contract";
-import { CopyButton } from "./components/copy-button";
-import { Layout } from "./layout";
+import type { PageContext } from "../../src/shared/page-context";
+import type { Manifest } from "../../src/shared/contract";
+import { CopyButton } from "../ui/copy-button";
+import { Layout } from "../ui/layout";
+import { Table } from "../ui/table";
 
 export type Platform = "linux" | "macos" | "windows";
 
@@ -52,34 +53,24 @@ function Downloads({ manifest }: { manifest: Manifest | null }) {
       <p class="muted" safe>
         {`Version ${manifest.version} (${manifest.commit}). Verify a download with sha256sum (Linux), shasum -a 256 (macOS) or Get-FileHash (Windows).`}
       </p>
-      <table>
-        <thead>
+      <Table columns={["Platform", "File", "Size", "SHA-256"]}>
+        {manifest.targets.map((t) => (
           <tr>
-            <th>Platform</th>
-            <th>File</th>
-            <th>Size</th>
-            <th>SHA-256</th>
+            <td safe>{t.target}</td>
+            <td>
+              <a href={t.url} download={t.filename} safe>
+                {t.filename}
+              </a>
+            </td>
+            <td safe>{formatSize(t.size)}</td>
+            <td>
+              <code class="mono" safe>
+                {t.sha256}
+              </code>
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {manifest.targets.map((t) => (
-            <tr>
-              <td safe>{t.target}</td>
-              <td>
-                <a href={t.url} download={t.filename} safe>
-                  {t.filename}
-                </a>
-              </td>
-              <td safe>{formatSize(t.size)}</td>
-              <td>
-                <code class="mono" safe>
-                  {t.sha256}
-                </code>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </Table>
       <p>
         <a href="/cli/SHA256SUMS">SHA256SUMS</a> · <a href="/cli/manifest.json">manifest.json</a>
       </p>

@@ -1,5 +1,5 @@
-import type { PageContext } from "../src/http/page";
-import { Layout } from "./layout";
+import type { PageContext } from "../../src/shared/page-context";
+import { Layout } from "../ui/layout";
 
 const TITLES: Record<number, string> = { 400: "Bad request", 403: "Not allowed", 404: "Page not found", 422: "Invalid input", 429: "Slow down" };
 

@@ -1,6 +1,7 @@
-import type { PageContext } from "../src/http/page";
-import { CsrfField } from "./components/csrf-field";
-import { Time } from "./components/time";
+import type { PageContext } from "../../src/shared/page-context";
+import { CsrfField } from "../ui/csrf-field";
+import { Table } from "../ui/table";
+import { Time } from "../ui/time";
 
 export type ProfileSession = {
   id: string;
@@ -27,36 +28,25 @@ export function SessionsSection({ page, sessions, currentId }: { page: PageConte
     <section class="card" id="sessions">
       <h2>Your sessions</h2>
       <p class="muted">Browsers and CLIs signed in with your password. Personal access tokens are listed above.</p>
-      <table>
-        <thead>
+      <Table columns={["Signed in", "Last seen", "IP", "Browser / client", ""]}>
+        {sessions.map((session) => (
           <tr>
-            <th>Signed in</th>
-            <th>Last seen</th>
-            <th>IP</th>
-            <th>Browser / client</th>
-            <th></th>
+            <td>
+              <Time at={session.created_at} />
+            </td>
+            <td>
+              <Time at={session.last_seen_at} />
+            </td>
+            <td class="mono" safe>
+              {session.ip ?? "—"}
+            </td>
+            <td class="agent" safe>
+              {session.user_agent ?? "—"}
+            </td>
+            <td>{session.id === currentId ? <span class="badge on">this session</span> : <EndButton csrf={page.csrf} session={session} />}</td>
           </tr>
-        </thead>
-        <tbody>
-          {sessions.map((session) => (
-            <tr>
-              <td>
-                <Time at={session.created_at} />
-              </td>
-              <td>
-                <Time at={session.last_seen_at} />
-              </td>
-              <td class="mono" safe>
-                {session.ip ?? "—"}
-              </td>
-              <td class="agent" safe>
-                {session.user_agent ?? "—"}
-              </td>
-              <td>{session.id === currentId ? <span class="badge on">this session</span> : <EndButton csrf={page.csrf} session={session} />}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </Table>
       {others > 0 ? (
         <form method="post" action="/profile/sessions/end-others" class="actions" data-confirm="Sign out every other session?">
           <CsrfField token={page.csrf} />

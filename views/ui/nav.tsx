@@ -1,11 +1,10 @@
-import type { Principal } from "../../src/auth/principal";
-import { roleAtLeast } from "../../src/auth/roles";
+import type { Viewer } from "../../src/shared/page-context";
 import { CsrfField } from "./csrf-field";
 
 export type NavSection = "dashboard" | "users" | "tokens" | "audit" | "profile" | "install";
 
 /** Only what the viewer's role may open; the current section is marked for eyes and screen readers. */
-export function Nav({ principal, csrf, current }: { principal: Principal | null; csrf: string; current?: NavSection }) {
+export function Nav({ principal, isAdmin, csrf, current }: { principal: Viewer | null; isAdmin: boolean; csrf: string; current?: NavSection }) {
   const link = (section: NavSection, href: string, label: string) => (
     <a href={href} aria-current={current === section ? "page" : undefined} safe>
       {label}
@@ -19,11 +18,10 @@ export function Nav({ principal, csrf, current }: { principal: Principal | null;
       </nav>
     );
   }
-  const admin = roleAtLeast(principal.user.role, "admin");
   return (
     <nav class="nav">
       {link("dashboard", "/dashboard", "Dashboard")}
-      {admin ? (
+      {isAdmin ? (
         <>
           {link("users", "/admin/users", "Users")}
           {link("tokens", "/admin/tokens", "Tokens")}
