@@ -6,14 +6,13 @@ import type { Database } from "./db/database";
 import type { Logger } from "./log";
 import { ActivityRecorder } from "./auth/activity";
 import { AuthState } from "./auth/auth-state";
+import { readAuthRecords } from "./auth/auth-records";
+import { usersLockedOut } from "./auth/auth-effects";
 import { SessionSigner } from "./auth/session-signer";
 import { FailureLimiter } from "./http/failure-limiter";
 import { SignInLimits } from "./modules/accounts/sign-in-limits";
 import { OneTimeReveals } from "./http/one-time-reveal";
 import { AuditService } from "./modules/audit/service";
-import { listAuthUsers } from "./modules/users/repository";
-import { listLiveSessions } from "./modules/accounts/sessions-repository";
-import { listLiveTokens } from "./modules/tokens/repository";
 import { createSmtpMailer, type Mailer } from "./mail/mailer";
 import { VERSION } from "./version";
 
@@ -45,16 +44,13 @@ export async function createContext(deps: {
   log: Logger;
   commit: string;
 }): Promise<AppContext> {
-  const now = deps.clock.now();
-  const authState = new AuthState({
-    users: await listAuthUsers(deps.db),
-    sessions: (await listLiveSessions(deps.db, now)).map((s) => ({ id: s.id, userId: s.user_id, expiresAt: s.expires_at })),
-    tokens: (await listLiveTokens(deps.db, now)).map((t) => ({
-      id: t.id,
-      userId: t.user_id,
-      tokenHash: t.token_hash,
-      expiresAt: t.expires_at,
-    })),
+  const { state: authState, apply } = AuthState.load(await readAuthRecords(deps.db, deps.clock.now()));
+  const reveals = new OneTimeReveals(deps.clock);
+  // The only way the auth state changes: committed transactions' effects. A secret waiting to be
+  // shown once (a new token, a reset link) is void as soon as its user is deactivated or deleted.
+  deps.db.feedAuthState((effects) => {
+    apply(effects);
+    for (const userId of usersLockedOut(effects)) reveals.forgetSubject(userId);
   });
   return {
     ...deps,
@@ -65,7 +61,7 @@ export async function createContext(deps: {
     signer: new SessionSigner(deps.config.jwtSecret, deps.clock),
     failures: new FailureLimiter(deps.clock),
     signInLimits: new SignInLimits(deps.clock),
-    reveals: new OneTimeReveals(deps.clock),
+    reveals,
     mailer: deps.config.smtpUrl ? createSmtpMailer(deps.config.smtpUrl, deps.config.smtpFrom) : null,
     setupCode: { value: null },
   };

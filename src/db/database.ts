@@ -2,7 +2,11 @@
 // queue: DuckDB's concurrent writers fail with "Conflict on update", and a shared prepared statement
 // across in-flight requests returned other requests' rows (see guides/stack-facts.md). A transaction
 // holds the queue for its whole body, which makes check-then-write steps (safeguards) atomic.
+// It is also the only path into the in-memory auth state: a transaction's auth effects are applied
+// right after its COMMIT, still holding the queue (so in commit order), and dropped on ROLLBACK.
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
+import { AuthEffects } from "../auth/auth-effects";
+import type { ApplyAuthEffects } from "../auth/auth-state";
 
 export type SqlParam = string | number | boolean | null | Date | bigint;
 
@@ -12,9 +16,15 @@ export interface Queryable {
   run(sql: string, params?: SqlParam[]): Promise<void>;
 }
 
+/** Inside db.transaction. Repository writes to users, sessions and tokens need one (and register their effect). */
+export interface Transaction extends Queryable {
+  readonly effects: AuthEffects;
+}
+
 export class Database implements Queryable {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private applyAuthEffects: ApplyAuthEffects | null = null;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -34,22 +44,36 @@ export class Database implements Queryable {
     return this.enqueue(() => runStatement(this.connection, sql, params));
   }
 
+  /**
+   * Called once, by createContext, with the function that applies effects to its auth state. Before
+   * that (migrations, seeding) effects are dropped: a state loaded later reads them from the tables.
+   */
+  feedAuthState(apply: ApplyAuthEffects): void {
+    if (this.applyAuthEffects) throw new Error("this database already feeds an auth state");
+    this.applyAuthEffects = apply;
+  }
+
   /** Runs fn inside BEGIN/COMMIT with the queue held; any throw rolls back and re-throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     return this.enqueue(async () => {
-      const tx: Queryable = {
+      const tx: Transaction = {
         query: (sql, params = []) => readRows(this.connection, sql, params),
         run: (sql, params = []) => runStatement(this.connection, sql, params),
+        effects: new AuthEffects(),
       };
       await this.connection.run("BEGIN TRANSACTION");
+      let result: T;
       try {
-        const result = await fn(tx);
+        result = await fn(tx);
         await this.connection.run("COMMIT");
-        return result;
       } catch (error) {
+        tx.effects.close();
         await this.connection.run("ROLLBACK");
         throw error;
       }
+      // Outside the try: the write is committed, so a failure here must not attempt a ROLLBACK.
+      this.applyAuthEffects?.(tx.effects.close());
+      return result;
     });
   }
 

@@ -22,7 +22,8 @@ function countStatements(): { statements: string[]; restore: () => void } {
   const original = { query: db.query, run: db.run, transaction: db.transaction };
   const [query, run, transaction] = [db.query.bind(db), db.run.bind(db), db.transaction.bind(db)];
   const statements: string[] = [];
-  const counted = (q: Queryable): Queryable => ({
+  const counted = <Q extends Queryable>(q: Q): Q => ({
+    ...q,
     query: (sql, params) => (statements.push(sql), q.query(sql, params)),
     run: (sql, params) => (statements.push(sql), q.run(sql, params)),
   });

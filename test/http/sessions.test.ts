@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, cookieFrom, createTestApp, type TestApp } from "../helpers/app";
 import { csrfTokenFor } from "../../src/http/csrf";
+import { setUserActive } from "../../src/modules/users/repository";
 
 let t: TestApp;
 beforeEach(async () => {
@@ -41,9 +42,7 @@ describe("POST /auth/token", () => {
 
   test("a deactivated user is refused only after a correct password", async () => {
     const id = await t.createUser("gone@example.com", "gone-password");
-    const row = t.ctx.authState.user(id)!;
-    await t.ctx.db.run("UPDATE users SET active = FALSE WHERE id = $1", [id]);
-    t.ctx.authState.putUser({ ...row, active: false });
+    await t.ctx.db.transaction((tx) => setUserActive(tx, id, false, null, t.clock.now()));
     const wrong = await t.api("POST", "/auth/token", { body: { email: "gone@example.com", password: "not-the-password" } });
     expect((await wrong.json()).detail).toBe("Incorrect email or password");
     const right = await t.api("POST", "/auth/token", { body: { email: "gone@example.com", password: "gone-password" } });

@@ -1,15 +1,23 @@
 import { expect, test } from "bun:test";
+import { AuthEffects } from "../../src/auth/auth-effects";
 import { AuthState } from "../../src/auth/auth-state";
 
 const user = { id: "u1", email: "a@example.com", name: "", role: "analyst" as const, active: true };
 
-test("removing a user forgets their sessions and tokens", () => {
-  const state = new AuthState({
+/** Effects as a committed transaction would hand them over. */
+function effects(register: (e: AuthEffects) => void) {
+  const collector = new AuthEffects();
+  register(collector);
+  return collector.close();
+}
+
+test("removing a user and what let them in forgets their sessions and tokens", () => {
+  const { state, apply } = AuthState.load({
     users: [user],
     sessions: [{ id: "s1", userId: "u1", expiresAt: new Date(Date.now() + 60_000) }],
     tokens: [{ id: "t1", userId: "u1", tokenHash: "h1", expiresAt: null }],
   });
-  state.removeUser("u1");
+  apply(effects((e) => (e.endSessionsOf("u1", null), e.removeTokensOf("u1"), e.removeUser("u1"))));
   expect(state.user("u1")).toBeUndefined();
   expect(state.session("s1")).toBeUndefined();
   expect(state.tokenByHash("h1")).toBeUndefined();
@@ -17,14 +25,27 @@ test("removing a user forgets their sessions and tokens", () => {
 
 test("ending all sessions but one keeps that one", () => {
   const later = new Date(Date.now() + 60_000);
-  const state = new AuthState({ users: [user], sessions: ["a", "b", "c"].map((id) => ({ id, userId: "u1", expiresAt: later })), tokens: [] });
-  state.endSessionsOf("u1", "b");
+  const { state, apply } = AuthState.load({ users: [user], sessions: ["a", "b", "c"].map((id) => ({ id, userId: "u1", expiresAt: later })), tokens: [] });
+  apply(effects((e) => e.endSessionsOf("u1", "b")));
   expect(["a", "b", "c"].map((id) => Boolean(state.session(id)))).toEqual([false, true, false]);
+});
+
+test("a revoked token no longer resolves by its hash", () => {
+  const { state, apply } = AuthState.load({ users: [user], sessions: [], tokens: [{ id: "t1", userId: "u1", tokenHash: "h1", expiresAt: null }] });
+  apply(effects((e) => e.revokeToken("t1")));
+  expect(state.tokenByHash("h1")).toBeUndefined();
+  expect(state.snapshot(new Date()).tokens).toEqual([]);
+});
+
+test("a collector refuses effects once its transaction ended", () => {
+  const collector = new AuthEffects();
+  collector.close();
+  expect(() => collector.putUser(user)).toThrow("after its transaction ended");
 });
 
 test("pruning drops only what expired", () => {
   const now = new Date("2026-01-01T00:00:00Z");
-  const state = new AuthState({
+  const { state } = AuthState.load({
     users: [user],
     sessions: [
       { id: "old", userId: "u1", expiresAt: new Date("2025-12-31T00:00:00Z") },

@@ -4,8 +4,8 @@ import type { AppContext } from "../../context";
 import type { AuthUser } from "../../auth/auth-state";
 import { assertPasswordPolicy, hashPassword, verifyPassword } from "../../auth/passwords";
 import { Conflict, NotFound, Unauthenticated } from "../../http/errors";
-import { countUsers, findUserByEmail, insertUser, setLastLogin } from "../users/repository";
-import { activateSession, endSession, forgetSession, openSession, type NewSession } from "./sessions";
+import { addUser, countUsers, findUserByEmail, recordSignIn } from "../users/directory";
+import { endSession, openSession, type NewSession } from "./sessions";
 import type { Principal } from "../../auth/principal";
 import { normaliseEmail, parseEmail } from "../../auth/email";
 
@@ -39,11 +39,10 @@ export async function signIn(
   const user: AuthUser = { id: row.id, email: row.email, name: row.name, role: row.role, active: row.active };
   const session = await ctx.db.transaction(async (tx) => {
     const opened = await openSession(ctx, tx, user, input);
-    await setLastLogin(tx, user.id, ctx.clock.now());
+    await recordSignIn(tx, user.id, ctx.clock.now());
     await ctx.audit.record(tx, { actor, action: "auth.login", target: user.id, params: { session_id: opened.id }, ip: input.ip });
     return opened;
   });
-  activateSession(ctx, user.id, session);
   return { user, session };
 }
 
@@ -60,7 +59,6 @@ export async function signOut(ctx: AppContext, principal: Principal, ip: string 
       ip,
     });
   });
-  forgetSession(ctx, sessionId);
 }
 
 /** Creates the first admin; refuses once any user exists (checked inside the write transaction). */
@@ -74,10 +72,9 @@ export async function createFirstAdmin(
   const user: AuthUser = { id: randomUUID(), email, name: input.name.trim(), role: "admin", active: true };
   await ctx.db.transaction(async (tx) => {
     if ((await countUsers(tx)) > 0) throw new Conflict("Agnes is already set up");
-    await insertUser(tx, { id: user.id, email, name: user.name, role: "admin", passwordHash, now: ctx.clock.now() });
+    await addUser(tx, { id: user.id, email, name: user.name, role: "admin", passwordHash, now: ctx.clock.now() });
     await ctx.audit.record(tx, { actor: null, action: "user.create", target: user.id, params: { email, role: "admin", via: input.via }, ip: input.ip });
   });
-  ctx.authState.putUser(user);
   ctx.setupCode.value = null;
   return user;
 }

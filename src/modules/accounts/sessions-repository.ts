@@ -1,5 +1,6 @@
-// Every SQL statement about server-side sessions.
-import type { Queryable } from "../../db/database";
+// Every SQL statement about server-side sessions. Writes that start or end a session take a
+// Transaction and register the matching auth effect (auth-effects.ts); last-seen writes need none.
+import type { Queryable, Transaction } from "../../db/database";
 
 export type SessionRow = {
   id: string;
@@ -13,29 +14,33 @@ export type SessionRow = {
 };
 
 export async function insertSession(
-  q: Queryable,
+  tx: Transaction,
   s: { id: string; userId: string; createdAt: Date; expiresAt: Date; ip: string | null; userAgent: string | null },
 ): Promise<void> {
-  await q.run(
+  await tx.run(
     `INSERT INTO sessions (id, user_id, created_at, expires_at, last_seen_at, ip, user_agent)
      VALUES ($1, $2, $3, $4, $3, $5, $6)`,
     [s.id, s.userId, s.createdAt, s.expiresAt, s.ip, s.userAgent],
   );
+  tx.effects.putSession({ id: s.id, userId: s.userId, expiresAt: s.expiresAt });
 }
 
-export async function endSessionRow(q: Queryable, id: string, at: Date): Promise<void> {
-  await q.run("UPDATE sessions SET ended_at = $2 WHERE id = $1 AND ended_at IS NULL", [id, at]);
+export async function endSessionRow(tx: Transaction, id: string, at: Date): Promise<void> {
+  await tx.run("UPDATE sessions SET ended_at = $2 WHERE id = $1 AND ended_at IS NULL", [id, at]);
+  tx.effects.endSession(id);
 }
 
-export async function endSessionsOfUser(q: Queryable, userId: string, at: Date, exceptId: string | null = null): Promise<void> {
-  await q.run(
+export async function endSessionsOfUser(tx: Transaction, userId: string, at: Date, exceptId: string | null = null): Promise<void> {
+  await tx.run(
     "UPDATE sessions SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL AND ($3::VARCHAR IS NULL OR id <> $3)",
     [userId, at, exceptId],
   );
+  tx.effects.endSessionsOf(userId, exceptId);
 }
 
-export async function deleteSessionsOfUser(q: Queryable, userId: string): Promise<void> {
-  await q.run("DELETE FROM sessions WHERE user_id = $1", [userId]);
+export async function deleteSessionsOfUser(tx: Transaction, userId: string): Promise<void> {
+  await tx.run("DELETE FROM sessions WHERE user_id = $1", [userId]);
+  tx.effects.endSessionsOf(userId, null);
 }
 
 export function listLiveSessions(q: Queryable, now: Date) {

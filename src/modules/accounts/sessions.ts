@@ -1,16 +1,19 @@
-// Server-side sessions: created at sign-in, ended by sign-out, by a password or role change and by
-// deactivation. Every change goes to the database first, then to the in-memory auth state.
+// Server-side sessions: created at sign-in, ended by sign-out, by a password or role change, by
+// deactivation and deletion. Other modules start and end sessions only through these functions.
+// The repository writes register their auth effects on the transaction, so the in-memory state
+// follows when (and only if) the transaction commits.
 import { randomUUID } from "node:crypto";
 import type { AppContext } from "../../context";
-import type { Queryable } from "../../db/database";
+import type { Transaction } from "../../db/database";
 import type { AuthUser } from "../../auth/auth-state";
-import { endSessionRow, endSessionsOfUser, insertSession, listLiveSessionsOfUser } from "./sessions-repository";
+import { deleteSessionsOfUser, endSessionRow, endSessionsOfUser, insertSession, listLiveSessionsOfUser } from "./sessions-repository";
 
 export type NewSession = { id: string; token: string; expiresAt: Date };
 
+/** Starts a session; it authenticates once the transaction commits. */
 export async function openSession(
   ctx: AppContext,
-  tx: Queryable,
+  tx: Transaction,
   user: AuthUser,
   meta: { ip: string | null; userAgent: string | null },
 ): Promise<NewSession> {
@@ -22,29 +25,18 @@ export async function openSession(
   return { id, token, expiresAt };
 }
 
-/** Call after the transaction that opened the session committed. */
-export function activateSession(ctx: AppContext, userId: string, session: NewSession): void {
-  ctx.authState.putSession({ id: session.id, userId, expiresAt: session.expiresAt });
-}
-
-export async function endSession(ctx: AppContext, tx: Queryable, sessionId: string): Promise<void> {
+export async function endSession(ctx: AppContext, tx: Transaction, sessionId: string): Promise<void> {
   await endSessionRow(tx, sessionId, ctx.clock.now());
 }
 
-/**
- * Ends every session of a user (optionally but one) in the database. The caller must then call
- * forgetSessions after its transaction commits.
- */
-export async function endAllSessions(ctx: AppContext, tx: Queryable, userId: string, exceptSessionId?: string): Promise<void> {
+/** Ends every session of a user, optionally but one (the one an admin is using on themselves). */
+export async function endAllSessionsOf(ctx: AppContext, tx: Transaction, userId: string, exceptSessionId?: string): Promise<void> {
   await endSessionsOfUser(tx, userId, ctx.clock.now(), exceptSessionId ?? null);
 }
 
-export function forgetSessions(ctx: AppContext, userId: string, exceptSessionId?: string): void {
-  ctx.authState.endSessionsOf(userId, exceptSessionId);
-}
-
-export function forgetSession(ctx: AppContext, sessionId: string): void {
-  ctx.authState.endSession(sessionId);
+/** For deleting the user: their session rows go with them. */
+export async function deleteSessionsOf(tx: Transaction, userId: string): Promise<void> {
+  await deleteSessionsOfUser(tx, userId);
 }
 
 /** A user's live sessions for /profile, with last-seen values that are not flushed yet. */

@@ -4,7 +4,7 @@
 // Plain text only: nothing in it is markup, so no name can become HTML in a mail client.
 import type { AppContext } from "../../context";
 import { MailNotSent, type OutgoingMail } from "../../mail/mailer";
-import type { AdminCall } from "../users/service";
+import type { AdminCall } from "../users/admin-call";
 
 type Recipient = { id: string; email: string };
 

@@ -8,16 +8,17 @@
 //   redeem   re-checked inside the write transaction, so two submissions of one link cannot both win
 import { randomBytes, randomUUID } from "node:crypto";
 import type { AppContext } from "../../context";
-import type { Queryable } from "../../db/database";
+import type { Queryable, Transaction } from "../../db/database";
 import { hashSecret } from "../../auth/pat-format";
 import { assertPasswordPolicy, hashPassword } from "../../auth/passwords";
 import { BadRequest, Conflict, HttpError, NotFound } from "../../http/errors";
 import type { ResetLink } from "../../shared/contract";
-import { endAllSessions, forgetSessions } from "../accounts/sessions";
-import { findUserById, setPasswordHash } from "../users/repository";
-import { assertStillAdmin, type AdminCall } from "../users/service";
+import { endAllSessionsOf } from "../accounts/sessions";
+import { findUser, setPassword } from "../users/directory";
+import { assertStillAdmin, type AdminCall } from "../users/admin-call";
 import { emailResetLink } from "./email";
 import {
+  deletePasswordResetsOfUser,
   deleteUnusedPasswordResetsOfUser,
   findPasswordResetByHash,
   insertPasswordReset,
@@ -43,7 +44,7 @@ export async function issueResetLink(ctx: AppContext, call: AdminCall, userId: s
   const expiresAt = new Date(now.getTime() + RESET_TTL_MS);
   const user = await ctx.db.transaction(async (tx) => {
     await assertStillAdmin(tx, call);
-    const user = await findUserById(tx, userId);
+    const user = await findUser(tx, userId);
     if (!user) throw new NotFound("User not found");
     if (!user.active) throw new Conflict("Cannot issue a reset link for a deactivated user: activate them first");
     await deleteUnusedPasswordResetsOfUser(tx, userId);
@@ -64,7 +65,7 @@ async function findValidLink(ctx: AppContext, q: Queryable, token: string): Prom
   if (!reset) throw new ResetLinkProblem(400, LINK_PROBLEM.unknown);
   if (reset.used_at) throw new ResetLinkProblem(410, LINK_PROBLEM.used);
   if (reset.expires_at <= ctx.clock.now()) throw new ResetLinkProblem(410, LINK_PROBLEM.expired);
-  const user = await findUserById(q, reset.user_id);
+  const user = await findUser(q, reset.user_id);
   if (!user) throw new ResetLinkProblem(400, LINK_PROBLEM.unknown);
   if (!user.active) throw new ResetLinkProblem(403, LINK_PROBLEM.deactivated);
   return { resetId: reset.id, user: { id: user.id, email: user.email } };
@@ -98,13 +99,22 @@ export async function redeemResetLink(
   const link = await ctx.db.transaction(async (tx) => {
     const valid = await findValidLink(ctx, tx, input.token);
     const now = ctx.clock.now();
-    await setPasswordHash(tx, valid.user.id, passwordHash, now);
+    await setPassword(tx, valid.user.id, passwordHash, now);
     await markPasswordResetUsed(tx, valid.resetId, now);
     await deleteUnusedPasswordResetsOfUser(tx, valid.user.id);
-    await endAllSessions(ctx, tx, valid.user.id);
+    await endAllSessionsOf(ctx, tx, valid.user.id);
     await ctx.audit.record(tx, { actor: valid.user, action: "user.password_reset", target: valid.user.id, params: {}, ip: input.ip });
     return valid;
   });
-  forgetSessions(ctx, link.user.id);
   return { email: link.user.email };
+}
+
+/** A new password or a deactivation makes the user's pending links pointless: they stop working. */
+export async function voidUnusedResetLinksOf(tx: Transaction, userId: string): Promise<void> {
+  await deleteUnusedPasswordResetsOfUser(tx, userId);
+}
+
+/** For deleting the user: every link, used or not, goes with them. */
+export async function deleteResetLinksOf(tx: Transaction, userId: string): Promise<void> {
+  await deletePasswordResetsOfUser(tx, userId);
 }

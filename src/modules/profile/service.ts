@@ -1,12 +1,12 @@
 // The signed-in person's own account: change password, end sessions. Each change writes its audit
-// entry in the same transaction; the in-memory auth state is updated after the commit.
+// entry in the same transaction; the in-memory auth state follows the commit by itself.
 import type { AppContext } from "../../context";
 import type { Principal } from "../../auth/principal";
 import { assertPasswordPolicy, hashPassword, verifyPassword } from "../../auth/passwords";
 import { BadRequest, NotFound } from "../../http/errors";
-import { findUserById, setPasswordHash } from "../users/repository";
-import { deleteUnusedPasswordResetsOfUser } from "../password-reset/repository";
-import { endAllSessions, endSession, forgetSession, forgetSessions, listSessionsOf } from "../accounts/sessions";
+import { findUser, setPassword } from "../users/directory";
+import { voidUnusedResetLinksOf } from "../password-reset/service";
+import { endAllSessionsOf, endSession, listSessionsOf } from "../accounts/sessions";
 
 function actorOf(me: Principal) {
   return { id: me.user.id, email: me.user.email };
@@ -29,7 +29,7 @@ export async function changeOwnPassword(
     [`password:${me.user.id}`],
     "wrong current passwords",
     async () => {
-      const row = await findUserById(ctx.db, me.user.id);
+      const row = await findUser(ctx.db, me.user.id);
       return row && (await verifyPassword(input.current, row.password_hash)) ? row : null;
     },
     (row) => row !== null,
@@ -40,12 +40,11 @@ export async function changeOwnPassword(
   const passwordHash = await hashPassword(input.next);
   const others = (await listSessionsOf(ctx, me.user.id)).filter((s) => s.id !== me.sessionId).length;
   await ctx.db.transaction(async (tx) => {
-    await setPasswordHash(tx, me.user.id, passwordHash, ctx.clock.now());
-    await deleteUnusedPasswordResetsOfUser(tx, me.user.id);
-    await endAllSessions(ctx, tx, me.user.id, me.sessionId ?? undefined);
+    await setPassword(tx, me.user.id, passwordHash, ctx.clock.now());
+    await voidUnusedResetLinksOf(tx, me.user.id);
+    await endAllSessionsOf(ctx, tx, me.user.id, me.sessionId ?? undefined);
     await ctx.audit.record(tx, { actor: actorOf(me), action: "user.password_change", target: me.user.id, params: { via: "profile", sessions_ended: others }, ip });
   });
-  forgetSessions(ctx, me.user.id, me.sessionId ?? undefined);
   return { sessionsEnded: others };
 }
 
@@ -58,15 +57,13 @@ export async function endOwnSession(ctx: AppContext, me: Principal, sessionId: s
     await endSession(ctx, tx, sessionId);
     await ctx.audit.record(tx, { actor: actorOf(me), action: "auth.session_end", target: me.user.id, params: { session_id: sessionId }, ip });
   });
-  forgetSession(ctx, sessionId);
 }
 
 export async function endOtherSessions(ctx: AppContext, me: Principal, ip: string | null): Promise<number> {
   const others = (await listSessionsOf(ctx, me.user.id)).filter((s) => s.id !== me.sessionId).length;
   await ctx.db.transaction(async (tx) => {
-    await endAllSessions(ctx, tx, me.user.id, me.sessionId ?? undefined);
+    await endAllSessionsOf(ctx, tx, me.user.id, me.sessionId ?? undefined);
     await ctx.audit.record(tx, { actor: actorOf(me), action: "auth.sessions_end_others", target: me.user.id, params: { sessions_ended: others }, ip });
   });
-  forgetSessions(ctx, me.user.id, me.sessionId ?? undefined);
   return others;
 }

@@ -1,5 +1,6 @@
-// Every SQL statement about personal access tokens.
-import type { Queryable } from "../../db/database";
+// Every SQL statement about personal access tokens. Writes that create, revoke or delete a token
+// take a Transaction and register the matching auth effect (auth-effects.ts); last-used writes need none.
+import type { Queryable, Transaction } from "../../db/database";
 import type { TokenStateFilter } from "../../shared/contract";
 
 export type TokenRow = {
@@ -42,8 +43,9 @@ export async function setTokenLastUsed(q: Queryable, id: string, at: Date, ip: s
   await q.run("UPDATE personal_access_tokens SET last_used_at = $2, last_used_ip = $3 WHERE id = $1", [id, at, ip]);
 }
 
-export async function deleteTokensOfUser(q: Queryable, userId: string): Promise<void> {
-  await q.run("DELETE FROM personal_access_tokens WHERE user_id = $1", [userId]);
+export async function deleteTokensOfUser(tx: Transaction, userId: string): Promise<void> {
+  await tx.run("DELETE FROM personal_access_tokens WHERE user_id = $1", [userId]);
+  tx.effects.removeTokensOf(userId);
 }
 
 export type AdminTokenRow = TokenRow & { user_email: string | null };
@@ -52,14 +54,15 @@ export type AdminTokenFilter = { user: string | null; state: TokenStateFilter; n
 const COLUMNS = "t.id, t.user_id, t.name, t.prefix, t.created_at, t.expires_at, t.last_used_at, t.last_used_ip, t.revoked_at";
 
 export async function insertToken(
-  q: Queryable,
+  tx: Transaction,
   t: { id: string; userId: string; name: string; tokenHash: string; prefix: string; createdAt: Date; expiresAt: Date | null },
 ): Promise<void> {
-  await q.run(
+  await tx.run(
     `INSERT INTO personal_access_tokens (id, user_id, name, token_hash, prefix, created_at, expires_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7)`,
     [t.id, t.userId, t.name, t.tokenHash, t.prefix, t.createdAt, t.expiresAt],
   );
+  tx.effects.putToken({ id: t.id, userId: t.userId, tokenHash: t.tokenHash, expiresAt: t.expiresAt });
 }
 
 export async function findToken(q: Queryable, id: string): Promise<TokenRow | null> {
@@ -95,8 +98,9 @@ export async function listAllTokens(q: Queryable, f: AdminTokenFilter): Promise<
 }
 
 /** Marks the token revoked unless it already is (the first revocation time is kept). */
-export async function setTokenRevoked(q: Queryable, id: string, at: Date): Promise<void> {
-  await q.run("UPDATE personal_access_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL", [id, at]);
+export async function setTokenRevoked(tx: Transaction, id: string, at: Date): Promise<void> {
+  await tx.run("UPDATE personal_access_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL", [id, at]);
+  tx.effects.revokeToken(id);
 }
 
 export async function findTokenWithOwner(q: Queryable, id: string): Promise<AdminTokenRow | null> {

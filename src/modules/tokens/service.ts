@@ -2,10 +2,12 @@
 // - ids are 128 random bits in hex; `prefix` is the first 8 hex characters of the id, so it says
 //   which token it is without revealing anything of the secret (and never looks like a JWT's `eyJ`);
 // - only SHA-256(token) is stored; the raw token leaves this file once, in createToken's result;
-// - every change writes its audit entry in the same transaction, then updates the in-memory auth
-//   state right after the commit, so a revocation takes effect on the very next request.
+// - every change writes its audit entry in the same transaction; the write registers its auth effect
+//   on the transaction, applied right after the commit, so a revocation takes effect on the very
+//   next request.
 import { randomBytes } from "node:crypto";
 import type { AppContext } from "../../context";
+import type { Transaction } from "../../db/database";
 import type { Principal } from "../../auth/principal";
 import { generatePat, hashSecret } from "../../auth/pat-format";
 import { BadRequest, NotFound } from "../../http/errors";
@@ -19,6 +21,7 @@ import {
 } from "../../shared/contract";
 import {
   countActiveTokensOfUser,
+  deleteTokensOfUser,
   findToken,
   findTokenWithOwner,
   insertToken,
@@ -120,7 +123,6 @@ export async function createToken(
       ip,
     });
   });
-  ctx.authState.putToken({ id, userId: me.user.id, tokenHash: row.tokenHash, expiresAt: row.expiresAt });
   return { id, name, prefix: row.prefix, token, expires_at: iso(row.expiresAt), created_at: now.toISOString() };
 }
 
@@ -175,8 +177,12 @@ export async function revokeToken(
     });
     return { name: row.name, alreadyRevoked: false };
   });
-  ctx.authState.revokeToken(id);
   return result;
+}
+
+/** For deleting the user: their tokens go with them (and stop authenticating at the commit). */
+export async function deleteTokensOf(tx: Transaction, userId: string): Promise<void> {
+  await deleteTokensOfUser(tx, userId);
 }
 
 export type LifetimeOption = { value: string; label: string; selected: boolean };

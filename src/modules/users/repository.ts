@@ -1,5 +1,8 @@
 // Every SQL statement about users. Emails are stored trimmed and lower-cased (see migration 001).
-import type { Queryable, SqlParam } from "../../db/database";
+// Writes that change what the auth state knows (id, email, name, role, active) take a Transaction
+// and register the row as it now is, so the in-memory copy follows the commit (auth-effects.ts).
+import type { Queryable, SqlParam, Transaction } from "../../db/database";
+import type { AuthUser } from "../../auth/auth-state";
 import type { Role } from "../../shared/contract";
 
 export type UserRow = {
@@ -35,22 +38,19 @@ export async function countUsers(q: Queryable): Promise<number> {
   return row?.n ?? 0;
 }
 
-export async function insertUser(
-  q: Queryable,
-  user: { id: string; email: string; name: string; role: Role; passwordHash: string | null; now: Date },
-): Promise<void> {
-  await q.run(
+type NewUser = { id: string; email: string; name: string; role: Role; passwordHash: string | null; now: Date };
+
+export async function insertUser(tx: Transaction, user: NewUser): Promise<void> {
+  await tx.run(
     `INSERT INTO users (id, email, name, role, password_hash, active, created_at, updated_at)
      VALUES ($1, $2, $3, $4, $5, TRUE, $6, $6)`,
     [user.id, user.email, user.name, user.role, user.passwordHash, user.now],
   );
+  tx.effects.putUser({ id: user.id, email: user.email, name: user.name, role: user.role, active: true });
 }
 
 /** Many users in one statement (imports, seeding); same columns and defaults as insertUser. */
-export async function insertUsers(
-  q: Queryable,
-  users: { id: string; email: string; name: string; role: Role; passwordHash: string | null; now: Date }[],
-): Promise<void> {
+export async function insertUsers(tx: Transaction, users: NewUser[]): Promise<void> {
   if (users.length === 0) return;
   const params: SqlParam[] = [];
   const tuples = users.map((u) => {
@@ -58,10 +58,11 @@ export async function insertUsers(
     params.push(u.id, u.email, u.name, u.role, u.passwordHash, u.now);
     return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, TRUE, $${at + 6}, $${at + 6})`;
   });
-  await q.run(
+  await tx.run(
     `INSERT INTO users (id, email, name, role, password_hash, active, created_at, updated_at) VALUES ${tuples.join(", ")}`,
     params,
   );
+  for (const u of users) tx.effects.putUser({ id: u.id, email: u.email, name: u.name, role: u.role, active: true });
 }
 
 export async function setLastLogin(q: Queryable, id: string, at: Date): Promise<void> {
@@ -72,11 +73,11 @@ export async function setPasswordHash(q: Queryable, id: string, passwordHash: st
   await q.run("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1", [id, passwordHash, now]);
 }
 
+const AUTH_COLUMNS = "id, email, name, role, active";
+
 /** Users as the auth state needs them, for loading it at start. */
-export function listAuthUsers(q: Queryable) {
-  return q.query<{ id: string; email: string; name: string; role: Role; active: boolean }>(
-    "SELECT id, email, name, role, active FROM users",
-  );
+export function listAuthUsers(q: Queryable): Promise<AuthUser[]> {
+  return q.query<AuthUser>(`SELECT ${AUTH_COLUMNS} FROM users`);
 }
 
 export type UserFilter = { q: string | null; role: Role | null; active: boolean | null; limit: number; offset: number };
@@ -116,20 +117,26 @@ export async function countActiveAdmins(q: Queryable): Promise<number> {
   return row?.n ?? 0;
 }
 
-export async function updateUserProfile(q: Queryable, id: string, fields: { name: string; role: Role; now: Date }): Promise<void> {
-  await q.run("UPDATE users SET name = $2, role = $3, updated_at = $4 WHERE id = $1", [id, fields.name, fields.role, fields.now]);
+export async function updateUserProfile(tx: Transaction, id: string, fields: { name: string; role: Role; now: Date }): Promise<void> {
+  const rows = await tx.query<AuthUser>(
+    `UPDATE users SET name = $2, role = $3, updated_at = $4 WHERE id = $1 RETURNING ${AUTH_COLUMNS}`,
+    [id, fields.name, fields.role, fields.now],
+  );
+  for (const row of rows) tx.effects.putUser(row);
 }
 
-export async function setUserActive(q: Queryable, id: string, active: boolean, by: string | null, now: Date): Promise<void> {
-  await q.run(
+export async function setUserActive(tx: Transaction, id: string, active: boolean, by: string | null, now: Date): Promise<void> {
+  const rows = await tx.query<AuthUser>(
     `UPDATE users SET active = $2, updated_at = $4,
        deactivated_at = CASE WHEN $2 THEN NULL ELSE $4::TIMESTAMP END,
        deactivated_by = CASE WHEN $2 THEN NULL ELSE $3 END
-     WHERE id = $1`,
+     WHERE id = $1 RETURNING ${AUTH_COLUMNS}`,
     [id, active, by, now],
   );
+  for (const row of rows) tx.effects.putUser(row);
 }
 
-export async function deleteUserRow(q: Queryable, id: string): Promise<void> {
-  await q.run("DELETE FROM users WHERE id = $1", [id]);
+export async function deleteUserRow(tx: Transaction, id: string): Promise<void> {
+  await tx.run("DELETE FROM users WHERE id = $1", [id]);
+  tx.effects.removeUser(id);
 }

@@ -4,21 +4,20 @@
 // The database runs transactions one at a time through its queue, so the re-read of the target,
 // of the acting admin and of the active-admin count cannot interleave with another change: two
 // admins demoting or deactivating each other at the same moment leave one of them an admin.
-// Every change writes its audit entry in the same transaction; the in-memory auth state is updated
-// only after the commit.
+// Every change writes its audit entry in the same transaction. The in-memory auth state follows
+// the commit by itself: the writes register their effects on the transaction (auth-effects.ts).
 import { randomUUID } from "node:crypto";
 import type { AppContext } from "../../context";
 import type { Queryable } from "../../db/database";
-import type { Principal } from "../../auth/principal";
 import { assertPasswordPolicy, hashPassword } from "../../auth/passwords";
 import { isRole } from "../../auth/roles";
-import { BadRequest, Conflict, Forbidden, NotFound } from "../../http/errors";
+import { BadRequest, Conflict, NotFound } from "../../http/errors";
 import { ROLES, type Role, type User } from "../../shared/contract";
 import { parseEmail } from "../../auth/email";
-import { endAllSessions, forgetSessions } from "../accounts/sessions";
-import { deleteSessionsOfUser } from "../accounts/sessions-repository";
-import { deleteTokensOfUser } from "../tokens/repository";
-import { deletePasswordResetsOfUser, deleteUnusedPasswordResetsOfUser } from "../password-reset/repository";
+import { deleteSessionsOf, endAllSessionsOf } from "../accounts/sessions";
+import { deleteTokensOf } from "../tokens/service";
+import { deleteResetLinksOf, voidUnusedResetLinksOf } from "../password-reset/service";
+import { assertStillAdmin, type AdminCall } from "./admin-call";
 import {
   countActiveAdmins,
   deleteUserRow,
@@ -33,12 +32,7 @@ import {
 } from "./repository";
 import { pageWindow } from "../../http/paging";
 
-/** Who is making an admin change, from where, and with which session (kept when they change themselves). */
-export type AdminCall = { actor: { id: string; email: string }; ip: string | null; sessionId: string | null };
-
-export function adminCall(me: Principal, ip: string | null): AdminCall {
-  return { actor: { id: me.user.id, email: me.user.email }, ip, sessionId: me.sessionId };
-}
+export { adminCall, assertStillAdmin, type AdminCall } from "./admin-call";
 
 export const SAFEGUARD = {
   deactivateSelf: "Cannot deactivate yourself",
@@ -68,16 +62,6 @@ export function parseRole(value: string): Role {
   return value;
 }
 
-/**
- * Re-reads the acting admin inside the transaction: a request that was authorised a moment ago by
- * someone who has since been demoted or deactivated (by a concurrent request) must not go through.
- * Callers check the safeguards first, so a race between two admins reports the safeguard (409).
- */
-export async function assertStillAdmin(tx: Queryable, call: AdminCall): Promise<void> {
-  const actor = await findUserById(tx, call.actor.id);
-  if (!actor || !actor.active || actor.role !== "admin") throw new Forbidden("Your account is no longer an active admin");
-}
-
 async function findTarget(tx: Queryable, id: string): Promise<UserRow> {
   const row = await findUserById(tx, id);
   if (!row) throw new NotFound("User not found");
@@ -87,10 +71,6 @@ async function findTarget(tx: Queryable, id: string): Promise<UserRow> {
 /** True when `row` is an active admin and nobody else is: removing them would leave no active admin. */
 async function isLastActiveAdmin(tx: Queryable, row: UserRow): Promise<boolean> {
   return row.active && row.role === "admin" && (await countActiveAdmins(tx)) <= 1;
-}
-
-function putAuthUser(ctx: AppContext, row: UserRow): void {
-  ctx.authState.putUser({ id: row.id, email: row.email, name: row.name, role: row.role, active: row.active });
 }
 
 export async function listUsers(
@@ -134,7 +114,6 @@ export async function createUser(
     });
     return findTarget(tx, id);
   });
-  putAuthUser(ctx, row);
   return toUser(row);
 }
 
@@ -143,7 +122,7 @@ export type UserChanges = { name?: string; role?: string; active?: boolean };
 /** Name, role and active flag; PATCH, activate and deactivate all come through here. */
 export async function updateUser(ctx: AppContext, call: AdminCall, id: string, changes: UserChanges): Promise<User> {
   const newRole = changes.role === undefined ? undefined : parseRole(changes.role);
-  const { row, endedSessions } = await ctx.db.transaction(async (tx) => {
+  const row = await ctx.db.transaction(async (tx) => {
     const before = await findTarget(tx, id);
     const after = { name: changes.name?.trim() ?? before.name, role: newRole ?? before.role, active: changes.active ?? before.active };
     const deactivating = before.active && !after.active;
@@ -165,15 +144,11 @@ export async function updateUser(ctx: AppContext, call: AdminCall, id: string, c
       await setUserActive(tx, id, after.active, call.actor.id, now);
       await ctx.audit.record(tx, { actor: call.actor, action: after.active ? "user.activate" : "user.deactivate", target: id, params: { email: before.email }, ip: call.ip });
     }
-    const endSessions = deactivating || after.role !== before.role;
-    if (endSessions) await endAllSessions(ctx, tx, id, ownSession(call, id));
+    if (deactivating || after.role !== before.role) await endAllSessionsOf(ctx, tx, id, ownSession(call, id));
     // A reset link issued before the deactivation must not work after a re-activation.
-    if (deactivating) await deleteUnusedPasswordResetsOfUser(tx, id);
-    return { row: await findTarget(tx, id), endedSessions: endSessions };
+    if (deactivating) await voidUnusedResetLinksOf(tx, id);
+    return findTarget(tx, id);
   });
-  putAuthUser(ctx, row);
-  if (endedSessions) forgetSessions(ctx, id, ownSession(call, id));
-  if (!row.active) ctx.reveals.forgetSubject(id);
   return toUser(row);
 }
 
@@ -189,14 +164,12 @@ export async function deleteUser(ctx: AppContext, call: AdminCall, id: string): 
     if (target.id === call.actor.id) throw new Conflict(SAFEGUARD.deleteSelf);
     if (await isLastActiveAdmin(tx, target)) throw new Conflict(SAFEGUARD.deleteLastAdmin);
     await assertStillAdmin(tx, call);
-    await deleteSessionsOfUser(tx, id);
-    await deleteTokensOfUser(tx, id);
-    await deletePasswordResetsOfUser(tx, id);
+    await deleteSessionsOf(tx, id);
+    await deleteTokensOf(tx, id);
+    await deleteResetLinksOf(tx, id);
     await deleteUserRow(tx, id);
     await ctx.audit.record(tx, { actor: call.actor, action: "user.delete", target: id, params: { email: target.email, name: target.name, role: target.role }, ip: call.ip });
   });
-  ctx.authState.removeUser(id);
-  ctx.reveals.forgetSubject(id);
 }
 
 /** Sets a password chosen by an admin; the user's sessions end and unused reset links stop working. */
@@ -208,9 +181,8 @@ export async function setUserPassword(ctx: AppContext, call: AdminCall, id: stri
     await assertStillAdmin(tx, call);
     await findTarget(tx, id);
     await setPasswordHash(tx, id, passwordHash, ctx.clock.now());
-    await deleteUnusedPasswordResetsOfUser(tx, id);
-    await endAllSessions(ctx, tx, id, keep);
+    await voidUnusedResetLinksOf(tx, id);
+    await endAllSessionsOf(ctx, tx, id, keep);
     await ctx.audit.record(tx, { actor: call.actor, action: "user.set_password", target: id, params: {}, ip: call.ip });
   });
-  forgetSessions(ctx, id, keep);
 }
