@@ -41,8 +41,10 @@ test("SQL and tokenState() agree on every token's state", async () => {
         const id = `${user}-${i}`;
         const expiresAt = spec.expires === null ? null : new Date(NOW.getTime() + spec.expires * HOUR);
         const revokedAt = spec.revoked === null ? null : new Date(NOW.getTime() + Math.min(spec.revoked, 0) * HOUR);
-        await insertToken(db, { id, userId: user, name: "t", tokenHash: `hash-${id}`, prefix: "p", createdAt: new Date(NOW.getTime() - 100 * HOUR), expiresAt });
-        if (revokedAt) await setTokenRevoked(db, id, revokedAt);
+        await db.transaction(async (tx) => {
+          await insertToken(tx, { id, userId: user, name: "t", tokenHash: `hash-${id}`, prefix: "p", createdAt: new Date(NOW.getTime() - 100 * HOUR), expiresAt });
+          if (revokedAt) await setTokenRevoked(tx, id, revokedAt);
+        });
         expected.set(id, tokenState({ revoked_at: revokedAt?.toISOString() ?? null, expires_at: expiresAt?.toISOString() ?? null }, NOW));
       }
       for (const state of TOKEN_STATES) {
