@@ -4,9 +4,10 @@ import { BadRequest } from "../http/errors";
 
 // Deliberately simple (no quoted local parts), but no spaces, control characters or the characters
 // that would make an address ambiguous in a mail header; the domain is dotted labels. Invisible and
-// format characters (zero-width space, bidi marks, soft hyphen: \p{Cf}), private-use and unassigned
-// code points are refused: they make two addresses that look the same.
-const EMAIL_PATTERN = /^[^\s\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Z}@<>()[\]\\,;:"]+@[\p{L}\p{M}\p{N}-]+(?:\.[\p{L}\p{M}\p{N}-]+)+$/u;
+// format characters (zero-width space, bidi marks, soft hyphen: \p{Cf}), private-use, unassigned and
+// lone surrogate code points, and U+FFFD (what a lone surrogate becomes in JSON) are refused: they
+// make two addresses that look the same.
+const EMAIL_PATTERN = /^[^\s\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\p{Z}\uFFFD@<>()[\]\\,;:"]+@[\p{L}\p{M}\p{N}-]+(?:\.[\p{L}\p{M}\p{N}-]+)+$/u;
 
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase().normalize("NFC");

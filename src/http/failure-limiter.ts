@@ -6,13 +6,16 @@
 // are still running: at most `max` checks per key run in a window, whatever the concurrency.
 //
 // Memory is bounded by evicting the least recently touched keys, never by forgetting everything
-// (which would hand an attacker a fresh budget by flooding the map with new keys).
+// (which would hand an attacker a fresh budget by flooding the map with new keys). Eviction passes
+// over keys that are used up (they are what a flood of cheap new keys would try to push out) unless
+// the oldest EVICTION_SCAN keys are all used up.
 import type { Clock } from "../clock";
 import { TooManyRequests } from "./errors";
 
 export const MAX_FAILURES = 10;
 export const FAILURE_WINDOW_MS = 15 * 60_000;
 const MAX_KEYS = 100_000;
+const EVICTION_SCAN = 64;
 
 export type Claim = { readonly keys: readonly string[]; readonly at: number };
 
@@ -72,6 +75,15 @@ export class FailureLimiter {
     this.failures.delete(key);
     if (list.length === 0) return; // re-inserted last: Map order is then least recently touched first
     this.failures.set(key, list);
-    while (this.failures.size > this.maxKeys) this.failures.delete(this.failures.keys().next().value!);
+    while (this.failures.size > this.maxKeys) this.evictOne();
+  }
+
+  private evictOne(): void {
+    let scanned = 0;
+    for (const [key, list] of this.failures) {
+      if (list.length < this.max) return void this.failures.delete(key);
+      if (++scanned >= EVICTION_SCAN) break;
+    }
+    this.failures.delete(this.failures.keys().next().value!);
   }
 }

@@ -99,9 +99,9 @@ async function parseMultipart(text: string, contentType: string): Promise<Record
   } catch {
     throw new BadRequest("The multipart body could not be parsed");
   }
-  const fields: Record<string, string> = {};
+  const fields: [string, string][] = [];
   form.forEach((value, key) => {
-    if (typeof value === "string") fields[key] = value;
+    if (typeof value === "string") fields.push([key, value]);
   });
-  return fields;
+  return Object.fromEntries(fields);
 }

@@ -43,10 +43,10 @@ export function isValidHost(host: string): boolean {
 const knownValidHosts = new Set<string>();
 const MAX_KNOWN_HOSTS = 64;
 
-/** A missing Host (HTTP/1.0) is fine; a present one must be a valid host[:port]. */
+/** A missing Host (HTTP/1.0, a load balancer's health check) is fine; a present one must be a valid host[:port]. */
 export function hasValidHost(request: Request): boolean {
   const host = request.headers.get("host");
-  if (host === null) return URL.canParse(request.url);
+  if (host === null) return true;
   if (knownValidHosts.has(host)) return true;
   if (!isValidHost(host)) return false;
   if (knownValidHosts.size < MAX_KNOWN_HOSTS) knownValidHosts.add(host);

@@ -64,3 +64,21 @@ describe("a Host that is not a valid host[:port]", () => {
     },
   );
 });
+
+test("a request without a Host header (HTTP/1.0, a load balancer's health check) is served", async () => {
+  const { port } = new URL(server.url);
+  const response = await new Promise<string>((resolve, reject) => {
+    let received = "";
+    Bun.connect({
+      hostname: "127.0.0.1",
+      port: Number(port),
+      socket: {
+        open: (socket) => void socket.write("GET /health HTTP/1.0\r\n\r\n"),
+        data: (_socket, chunk) => void (received += chunk.toString()),
+        close: () => resolve(received),
+        error: (_socket, error) => reject(error),
+      },
+    }).catch(reject);
+  });
+  expect(statusOf(response)).toBe(200);
+});

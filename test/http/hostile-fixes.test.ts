@@ -108,3 +108,21 @@ describe("the flash cookie", () => {
     expect(page).toContain("other session(s) signed out");
   });
 });
+
+describe("names that are properties of every object", () => {
+  test.each(["__proto__", "constructor", "toString", "hasOwnProperty"])("/static/%s is a 404, /cli/download?os=%s a 400", async (name) => {
+    for (const method of ["GET", "HEAD"]) expect((await t.handle(`/static/${name}`, { method })).status).toBe(404);
+    const download = await t.handle(`/cli/download?os=${name}&arch=${name}`);
+    expect(download.status).toBe(400);
+    expect((await download.json()).detail).toContain(`Unknown os "${name}"`);
+  });
+});
+
+test("a stolen session adds no guesses of its own: the current-password check draws on the sign-in budget", async () => {
+  const me = await t.browser();
+  for (let i = 0; i < 10; i++) await t.api("POST", "/auth/token", { body: { email: ADMIN_EMAIL, password: `wrong-${i}` } });
+  const res = await me.post("/profile/password", { current_password: "another-guess", new_password: "new-password-1", new_password_confirm: "new-password-1" });
+  const page = await (await me.get("/profile", `flash=${cookieFrom(res, "flash")}`)).text();
+  expect(page).toContain("Too many");
+  expect(page).not.toContain("current password is not right");
+});

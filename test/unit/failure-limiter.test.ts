@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { FakeClock } from "../../src/clock";
 import { FailureLimiter, FAILURE_WINDOW_MS, MAX_FAILURES } from "../../src/http/failure-limiter";
 import { HttpError } from "../../src/http/errors";
+import { clientIp } from "../../src/http/client-ip";
 
 const slowCheck = (result: boolean, counter: { checks: number }) => async () => {
   counter.checks++;
@@ -57,6 +58,14 @@ describe("FailureLimiter", () => {
     expect(() => limiter.claim(["account:a"], "tries")).toThrow();
   });
 
+  test("a flood of cheap new keys does not push out a used-up key (a fresh budget for the attacker)", () => {
+    const limiter = new FailureLimiter(new FakeClock(), MAX_FAILURES, FAILURE_WINDOW_MS, 100);
+    for (let i = 0; i < MAX_FAILURES; i++) limiter.claim(["account:victim"], "tries");
+    for (let i = 0; i < 10_000; i++) limiter.claim([`ip:198.51.100.${i}`], "tries");
+    expect(limiter.size).toBe(100);
+    expect(() => limiter.claim(["account:victim"], "tries")).toThrow();
+  });
+
   test("memory is bounded by evicting the least recently touched keys, never by forgetting all of them", () => {
     const limiter = new FailureLimiter(new FakeClock(), MAX_FAILURES, FAILURE_WINDOW_MS, 100);
     for (let i = 0; i < MAX_FAILURES; i++) limiter.claim(["victim"], "tries");
@@ -71,5 +80,18 @@ describe("FailureLimiter", () => {
     }
     expect(limiter.size).toBe(100);
     expect(() => limiter.claim(["victim"], "tries")).toThrow();
+  });
+});
+
+describe("clientIp", () => {
+  const server = { requestIP: () => ({ address: "127.0.0.1" }) };
+  const request = (forwarded: string) => new Request("http://localhost/", { headers: { "x-forwarded-for": forwarded } });
+  test("with TRUST_PROXY the last X-Forwarded-For entry counts only when it is an IP address", () => {
+    expect(clientIp(request("10.0.0.1, 203.0.113.7"), server, { trustProxy: true })).toBe("203.0.113.7");
+    expect(clientIp(request("2001:db8::1"), server, { trustProxy: true })).toBe("2001:db8::1");
+    for (const junk of ["x".repeat(16_000), "203.0.113.7 junk", "not-an-ip", "203.0.113.999", ""]) {
+      expect(clientIp(request(`10.0.0.1, ${junk}`), server, { trustProxy: true })).toBe("127.0.0.1");
+    }
+    expect(clientIp(request("203.0.113.7"), server, { trustProxy: false })).toBe("127.0.0.1");
   });
 });

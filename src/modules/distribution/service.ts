@@ -90,7 +90,8 @@ export class CliDistribution {
 }
 
 // Query spellings: os names people, uname and Node use; arch exactly the `uname -m` table (lower-cased).
-const OS_ALIASES: Record<string, Os> = {
+// Maps, not object literals: a query like `?os=__proto__` must find nothing, not Object.prototype.
+const OS_ALIASES = new Map<string, Os>(Object.entries({
   linux: "linux",
   darwin: "darwin",
   macos: "darwin",
@@ -100,8 +101,8 @@ const OS_ALIASES: Record<string, Os> = {
   win: "windows",
   win32: "windows",
   win64: "windows",
-};
-const ARCH_ALIASES: Record<string, Arch> = Object.fromEntries(Object.entries(UNAME_ARCH).map(([k, v]) => [k.toLowerCase(), v]));
+}));
+const ARCH_ALIASES = new Map<string, Arch>(Object.entries(UNAME_ARCH).map(([k, v]) => [k.toLowerCase(), v]));
 
 export type TargetQuery = { os?: string; arch?: string; libc?: string };
 
@@ -112,9 +113,9 @@ export type TargetQuery = { os?: string; arch?: string; libc?: string };
  */
 export function matchTarget(query: TargetQuery, built: readonly string[]): string {
   if (!query.os || !query.arch) throw new BadRequest("Give both os and arch, e.g. /cli/download?os=linux&arch=x64");
-  const os = OS_ALIASES[query.os.trim().toLowerCase()];
+  const os = OS_ALIASES.get(query.os.trim().toLowerCase());
   if (!os) throw new BadRequest(`Unknown os "${query.os}"; expected linux, darwin or windows`);
-  const arch = ARCH_ALIASES[query.arch.trim().toLowerCase()];
+  const arch = ARCH_ALIASES.get(query.arch.trim().toLowerCase());
   if (!arch) throw new BadRequest(`Unknown arch "${query.arch}"; expected x64 (x86_64, amd64) or arm64 (aarch64)`);
   const libc = query.libc?.trim().toLowerCase();
   if (libc && libc !== "musl" && libc !== "gnu" && libc !== "glibc") {

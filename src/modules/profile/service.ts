@@ -25,8 +25,9 @@ export async function changeOwnPassword(
   input: { current: string; next: string; confirm: string },
   ip: string | null,
 ): Promise<{ sessionsEnded: number }> {
+  // The same budgets as signing in to this account: a stolen session must not add guesses of its own.
   const row = await ctx.failures.guard(
-    [`password:${me.user.id}`],
+    ctx.signInLimits.keysFor(me.user.email, ip),
     "wrong current passwords",
     async () => {
       const row = await findUser(ctx.db, me.user.id);

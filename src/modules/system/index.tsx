@@ -9,7 +9,11 @@ import { pageContext } from "../../http/page";
 import { DashboardPage } from "../../../views/system/dashboard-page";
 
 const PUBLIC_DIR = join(import.meta.dir, "../../../public");
-const STATIC_FILES: Record<string, string> = { "app.css": "text/css; charset=utf-8", "app.js": "text/javascript; charset=utf-8" };
+// A Map, not an object literal: `/static/__proto__` must find nothing, not Object.prototype.
+const STATIC_FILES = new Map([
+  ["app.css", "text/css; charset=utf-8"],
+  ["app.js", "text/javascript; charset=utf-8"],
+]);
 
 export function systemModule(ctx: AppContext) {
   return new Elysia({ name: "system" })
@@ -23,7 +27,7 @@ export function systemModule(ctx: AppContext) {
     }, { principal: true })
     .get("/dashboard", ({ me, cookie }) => <DashboardPage page={pageContext(ctx, me, cookie)} principal={me} />, { auth: "user" })
     .get("/static/:file", ({ params, set }) => {
-      const type = STATIC_FILES[params.file];
+      const type = STATIC_FILES.get(params.file);
       if (!type) throw new NotFound();
       set.headers["content-type"] = type;
       set.headers["cache-control"] = "public, max-age=3600";
