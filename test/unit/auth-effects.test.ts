@@ -34,9 +34,12 @@ test("a rolled-back write never reaches the auth state", async () => {
 
 test("a write that outlives its transaction is refused, not silently lost", async () => {
   let late: Promise<void> = Promise.resolve();
+  let transactionEnded!: () => void;
+  const ended = new Promise<void>((resolve) => (transactionEnded = resolve));
   await t.ctx.db.transaction(async (tx) => {
-    late = new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() => tx.effects.putUser({ id: "x", email: "x@example.com", name: "", role: "viewer", active: true }));
+    late = ended.then(() => tx.effects.putUser({ id: "x", email: "x@example.com", name: "", role: "viewer", active: true }));
   });
+  transactionEnded(); // the late write runs only once the transaction has committed
   await expect(late).rejects.toThrow("after its transaction ended");
   expect(t.ctx.authState.user("x")).toBeUndefined();
 });
