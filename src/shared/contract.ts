@@ -55,6 +55,9 @@ export type Me = {
   expires_at: string | null;
 };
 
+/** GET /auth/providers: the ways to sign in, for the login page and `da login`. */
+export type SignInProvider = { id: "password"; type: "password" } | { id: string; type: "oidc"; label: string };
+
 export type LoginResponse = {
   access_token: string;
   token_type: "bearer";
