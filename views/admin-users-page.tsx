@@ -5,6 +5,8 @@ import { CsrfField } from "./components/csrf-field";
 import { Pager } from "./components/pager";
 import { Time } from "./components/time";
 import { Layout } from "./layout";
+import { ManagedRole, SignInMethodsCell } from "./sso/sign-in-methods";
+import type { SignInMethods } from "../src/modules/sso/sign-in-methods";
 
 /** A reset link shown once after "Reset link" was pressed, and whom it was emailed to (null: not emailed). */
 export type RevealedResetLink = { url: string; emailedTo: string | null };
@@ -21,6 +23,8 @@ export type AdminUsersProps = {
   /** This page's own path and query, so each form returns here after its POST. */
   back: string;
   revealedLink: RevealedResetLink | null;
+  /** How each listed user signs in, by user id (password, providers, last SSO sign-in). */
+  signIns?: Record<string, SignInMethods>;
 };
 
 function RoleOptions({ selected, any }: { selected: string; any?: boolean }) {
@@ -129,7 +133,7 @@ function Reveal({ link }: { link: RevealedResetLink }) {
   );
 }
 
-function UserActions({ user, csrf, back, self }: { user: User; csrf: string; back: string; self: boolean }) {
+function UserActions({ user, csrf, back, self, managedBy }: { user: User; csrf: string; back: string; self: boolean; managedBy: string | null }) {
   const base = `/admin/users/${encodeURIComponent(user.id)}`;
   const hidden = (
     <>
@@ -139,6 +143,7 @@ function UserActions({ user, csrf, back, self }: { user: User; csrf: string; bac
   );
   return (
     <div class="actions">
+      {managedBy ? <ManagedRole label={managedBy} /> : (
       <form method="post" action={`${base}/role`} class="inline">
         {hidden}
         <select name="role" aria-label={`Role of ${user.email}`}>
@@ -148,6 +153,7 @@ function UserActions({ user, csrf, back, self }: { user: User; csrf: string; bac
           Change role
         </button>
       </form>
+      )}
       {self ? (
         ""
       ) : (
@@ -189,7 +195,7 @@ function UserActions({ user, csrf, back, self }: { user: User; csrf: string; bac
   );
 }
 
-function UserRow({ user, csrf, back, self }: { user: User; csrf: string; back: string; self: boolean }) {
+function UserRow({ user, csrf, back, self, signIn }: { user: User; csrf: string; back: string; self: boolean; signIn?: SignInMethods }) {
   return (
     <tr data-user-id={user.id}>
       <td>
@@ -207,8 +213,9 @@ function UserRow({ user, csrf, back, self }: { user: User; csrf: string; back: s
       <td>
         <Time at={user.last_login_at} empty="never" />
       </td>
+      <SignInMethodsCell methods={signIn} />
       <td>
-        <UserActions user={user} csrf={csrf} back={back} self={self} />
+        <UserActions user={user} csrf={csrf} back={back} self={self} managedBy={signIn?.roleManagedBy ?? null} />
       </td>
     </tr>
   );
@@ -235,18 +242,19 @@ export function AdminUsersPage(props: AdminUsersProps) {
               <th>Status</th>
               <th>Created</th>
               <th>Last login</th>
+              <th>Sign-in</th>
               <th>Actions</th>
             </tr>
           </thead>
           <tbody>
             {users.length === 0 ? (
               <tr>
-                <td colspan="7" class="muted">
+                <td colspan="8" class="muted">
                   No users match these filters.
                 </td>
               </tr>
             ) : (
-              users.map((user) => <UserRow user={user} csrf={page.csrf} back={props.back} self={user.id === selfId} />)
+              users.map((user) => <UserRow user={user} csrf={page.csrf} back={props.back} self={user.id === selfId} signIn={props.signIns?.[user.id]} />)
             )}
           </tbody>
         </table>

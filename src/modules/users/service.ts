@@ -32,6 +32,8 @@ import {
   type UserRow,
 } from "./repository";
 import { pageWindow } from "../../http/paging";
+import { deleteIdentitiesOfUser } from "../sso/repository";
+import { roleManagedBy } from "../sso/service";
 
 /** Who is making an admin change, from where, and with which session (kept when they change themselves). */
 export type AdminCall = { actor: { id: string; email: string }; ip: string | null; sessionId: string | null };
@@ -148,6 +150,8 @@ export async function updateUser(ctx: AppContext, call: AdminCall, id: string, c
     const after = { name: changes.name?.trim() ?? before.name, role: newRole ?? before.role, active: changes.active ?? before.active };
     const deactivating = before.active && !after.active;
     const demoting = before.role === "admin" && after.role !== "admin";
+    const manager = after.role !== before.role ? await roleManagedBy(ctx, tx, id) : null;
+    if (manager) throw new Conflict(`The role of ${before.email} is managed by ${manager}: change their groups there`);
     if (deactivating && before.id === call.actor.id) throw new Conflict(SAFEGUARD.deactivateSelf);
     if ((deactivating || demoting) && (await isLastActiveAdmin(tx, before))) {
       throw new Conflict(deactivating ? SAFEGUARD.deactivateLastAdmin : SAFEGUARD.demoteLastAdmin);
@@ -192,6 +196,7 @@ export async function deleteUser(ctx: AppContext, call: AdminCall, id: string): 
     await deleteSessionsOfUser(tx, id);
     await deleteTokensOfUser(tx, id);
     await deletePasswordResetsOfUser(tx, id);
+    await deleteIdentitiesOfUser(tx, id);
     await deleteUserRow(tx, id);
     await ctx.audit.record(tx, { actor: call.actor, action: "user.delete", target: id, params: { email: target.email, name: target.name, role: target.role }, ip: call.ip });
   });
