@@ -17,6 +17,8 @@ export type TestProvider = {
   clientSecret: string;
   accounts: Map<string, TestAccount>;
   misbehave: Misbehaviour;
+  /** A new signing key replaces the old one (the JWKS then lists only the new key). */
+  rotateKeys(): void;
   /** Env settings for Agnes: OIDC_<ID>_ISSUER, _CLIENT_ID, _CLIENT_SECRET, _SCOPES. */
   env(id: string): Record<string, string>;
   stop(): Promise<void>;
@@ -52,12 +54,12 @@ function freePortServer(): Promise<{ server: Server; port: number }> {
 export async function startTestProvider(opts: { redirectUris: string[]; idTokenClaims?: boolean; clientId?: string }): Promise<TestProvider> {
   const { server, port } = await freePortServer();
   const issuer = `http://127.0.0.1:${port}`;
-  const signing = rsaKey();
+  let signing = rsaKey();
   const stranger = rsaKey();
   const accounts = new Map<string, TestAccount>();
   const clientId = opts.clientId ?? "agnes";
   const clientSecret = `secret-${randomUUID()}`;
-  const configuration: Configuration = {
+  const configuration = (): Configuration => ({
     clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: opts.redirectUris, grant_types: ["authorization_code"], response_types: ["code"] }],
     jwks: { keys: [signing.jwk as never] },
     cookies: { keys: [randomUUID()] },
@@ -69,8 +71,7 @@ export async function startTestProvider(opts: { redirectUris: string[]; idTokenC
       if (!account) return undefined;
       return { accountId: id, claims: () => ({ sub: id, ...account }) };
     },
-  };
-  const provider = new Provider(issuer, configuration);
+  });
   const handle: TestProvider = {
     issuer,
     clientId,
@@ -81,19 +82,28 @@ export async function startTestProvider(opts: { redirectUris: string[]; idTokenC
       const p = id.toUpperCase().replace(/-/g, "_");
       return { [`OIDC_${p}_ISSUER`]: issuer, [`OIDC_${p}_CLIENT_ID`]: clientId, [`OIDC_${p}_CLIENT_SECRET`]: clientSecret, [`OIDC_${p}_SCOPES`]: "openid email profile groups" };
     },
+    rotateKeys: () => {
+      signing = rsaKey();
+      handler = build();
+    },
     stop: () => new Promise((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());
     }),
   };
-  provider.use(async (ctx, next) => {
-    await next();
-    const body = ctx.body as { id_token?: string } | undefined;
-    if (ctx.oidc?.route !== "token" || !body?.id_token || handle.misbehave === "none") return;
-    body.id_token = handle.misbehave === "wrong-audience"
-      ? resign(body.id_token, { pem: signing.pem, kid: signing.jwk.kid }, (c) => { c.aud = "another-client"; })
-      : resign(body.id_token, { pem: stranger.pem, kid: stranger.jwk.kid }, () => undefined);
-  });
-  server.on("request", provider.callback());
+  const build = () => {
+    const provider = new Provider(issuer, configuration());
+    provider.use(async (ctx, next) => {
+      await next();
+      const body = ctx.body as { id_token?: string } | undefined;
+      if (ctx.oidc?.route !== "token" || !body?.id_token || handle.misbehave === "none") return;
+      body.id_token = handle.misbehave === "wrong-audience"
+        ? resign(body.id_token, { pem: signing.pem, kid: signing.jwk.kid }, (c) => { c.aud = "another-client"; })
+        : resign(body.id_token, { pem: stranger.pem, kid: stranger.jwk.kid }, () => undefined);
+    });
+    return provider.callback();
+  };
+  let handler = build();
+  server.on("request", (req, res) => handler(req, res));
   return handle;
 }
