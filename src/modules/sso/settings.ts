@@ -63,7 +63,8 @@ function checkIssuer(name: string, value: string): string {
       `${name}: "${tenant}" is Microsoft's multi-tenant endpoint and would let every Entra ID tenant in; use https://login.microsoftonline.com/<your tenant id>/v2.0`,
     );
   }
-  return value.replace(/\/+$/, "") === value ? value : value.replace(/\/+$/, "");
+  // Kept exactly as given: it must equal the provider's own `issuer` (Keycloak's path matters).
+  return value;
 }
 
 function readProvider(env: Env, id: string, publicUrl: string): OidcProviderSettings {
