@@ -2,7 +2,8 @@
 // expired attempt, an ID token for another client or signed by an unknown key, a provider that is
 // down, and a flood of bogus callbacks. Each ends on a readable page, audited, with nothing created.
 import { afterAll, beforeAll, beforeEach, expect, setSystemTime, test } from "bun:test";
-import { cookieFrom } from "../helpers/app";
+import { createServer } from "node:net";
+import { BASE, cookieFrom, createTestApp } from "../helpers/app";
 import { atProvider, auditActions, callback, signInAs, ssoFixture, startSignIn, whoAmI, type SsoFixture } from "./harness";
 
 let f: SsoFixture;
@@ -108,4 +109,27 @@ test("a flood of bogus callbacks from one client stops at the failure limit, wit
   expect(statuses.slice(0, 10).every((s) => s === 400)).toBe(true);
   expect(statuses.slice(10)).toEqual([429, 429]);
   expect((await f.t.handle("/auth/oidc/nope/callback?code=x&state=y", { headers: { accept: "text/html" } })).status).toBe(404);
+});
+
+test("a provider that is down when someone presses its button gives a readable 502 page and writes nothing", async () => {
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port: free } = probe.address() as { port: number };
+      probe.close(() => resolve(free));
+    });
+  });
+  const t = await createTestApp({
+    env: { PUBLIC_URL: BASE, OIDC_PROVIDERS: "down", OIDC_DOWN_ISSUER: `http://127.0.0.1:${port}`, OIDC_DOWN_CLIENT_ID: "c", OIDC_DOWN_CLIENT_SECRET: "s" },
+  });
+  try {
+    const res = await t.handle("/auth/oidc/down/start?next=/profile", { headers: { accept: "text/html" } });
+    expect(res.status).toBe(502);
+    const html = await res.text();
+    expect(html).toContain("Agnes could not reach Down");
+    expect(html).toContain('href="/login?next=%2Fprofile"');
+    expect(cookieFrom(res, "agnes_oidc")).toBeNull();
+    expect(await t.ctx.db.query("SELECT id FROM audit_log WHERE action = 'auth.login_refused'")).toEqual([]);
+  } finally {
+    await t.close();
+  }
 });

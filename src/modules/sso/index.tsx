@@ -67,8 +67,10 @@ export function ssoModule(ctx: AppContext) {
     if (!client) throw new NotFound("There is no such sign-in provider");
     return client;
   };
-  const problemPage = async (cookie: CookieJar, set: { status?: number | string }, client: OidcClient, problem: Problem, ip: string | null, next: string) => {
-    await auditRefusal(ctx, { provider: client.settings.id, reason: problem.reason, userId: problem.userId, email: problem.email, ip });
+  // `ip` false: nothing to audit (a provider down at /start refuses nobody, and an anonymous /start
+  // must not be able to write to the database).
+  const problemPage = async (cookie: CookieJar, set: { status?: number | string }, client: OidcClient, problem: Problem, ip: string | null | false, next: string) => {
+    if (ip !== false) await auditRefusal(ctx, { provider: client.settings.id, reason: problem.reason, userId: problem.userId, email: problem.email, ip });
     set.status = problem.status;
     const retry = `/login?next=${encodeURIComponent(next)}`;
     return <SsoProblemPage page={pageContext(ctx, null, cookie)} title={problem.title} message={problem.message} retry={retry} />;
@@ -77,7 +79,7 @@ export function ssoModule(ctx: AppContext) {
   return new Elysia({ name: "sso" })
     .use(authGuard(ctx))
     .get("/auth/providers", () => signInProviders(ctx))
-    .get("/auth/oidc/:id/start", async ({ params, query, cookie, set, ip }) => {
+    .get("/auth/oidc/:id/start", async ({ params, query, cookie, set }) => {
       const client = clientFor(params.id);
       const attempt: Attempt = {
         provider: client.settings.id,
@@ -93,7 +95,7 @@ export function ssoModule(ctx: AppContext) {
       } catch (error) {
         if (!(error instanceof ProviderFailure)) throw error;
         ctx.log.warn("sso.provider_failed", { provider: client.settings.id, step: "discovery", code: error.code, error: error.message });
-        return problemPage(cookie, set, client, providerProblem(client.settings.label, error), ip, attempt.next);
+        return problemPage(cookie, set, client, providerProblem(client.settings.label, error), false, attempt.next);
       }
       attemptCookie(ctx, cookie, sealAttempt(attempt, ctx.config.jwtSecret), ATTEMPT_TTL_MS / 1000);
       set.status = 302;
