@@ -54,11 +54,12 @@ async function credentialsFromFlags(ctx: Context): Promise<Credentials> {
   const server = ctx.server()?.url;
   if (!server) throw new UsageError("no server configured", "pass --server <url> or set DA_SERVER");
   const email = ctx.flag("email");
-  await assertPasswordLogin(server);
   if (!email) throw new UsageError("missing --email", "da login --email you@example.com --password-stdin");
   if (ctx.flags["password-stdin"] !== true) {
     throw new UsageError("missing password", "pipe it in: printf '%s' \"$PW\" | da login --email … --password-stdin");
   }
+  // Usage errors first (they need no server); then, before the password is read, is it wanted?
+  await assertPasswordLogin(server);
   return { server, email, password: await readSecretFromStdin("password") };
 }
 
