@@ -6,6 +6,7 @@ import { z } from "zod";
 import { publicUrlSchema } from "./http/public-url";
 import { isValidEmail, normaliseEmail } from "./auth/email";
 import { defaultSender, mailboxSchema, type Mailbox } from "./mail/address";
+import { readSsoSettings, SsoSettingsError, type SsoSettings } from "./modules/sso/settings";
 
 export type Config = {
   port: number;
@@ -23,6 +24,8 @@ export type Config = {
   smtpUrl: string | null;
   /** The From of outgoing mail: SMTP_FROM, else a default built from PUBLIC_URL. */
   smtpFrom: Mailbox;
+  /** PASSWORD_LOGIN and the OpenID Connect providers (OIDC_PROVIDERS, OIDC_<ID>_*). */
+  sso: SsoSettings;
 };
 
 export class ConfigError extends Error {}
@@ -101,6 +104,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // Emailed links must not be built from a Host header that any client can set.
     throw new ConfigError("SMTP_URL: set PUBLIC_URL too, so emailed links point at the address users reach this server at");
   }
+  const sso = readSso(env, publicUrl);
   const dataDir = resolve(read(env, "DATA_DIR") ?? "./data");
   const stateDir = join(dataDir, "state");
   try {
@@ -123,5 +127,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cliDistDir: resolve(read(env, "CLI_DIST_DIR") ?? "./dist/cli"),
     smtpUrl,
     smtpFrom: read(env, "SMTP_FROM") ?? defaultSender(publicUrl),
+    sso,
   };
+}
+
+function readSso(env: Record<string, string | undefined>, publicUrl: string | null): SsoSettings {
+  try {
+    return readSsoSettings(env, publicUrl);
+  } catch (error) {
+    if (error instanceof SsoSettingsError) throw new ConfigError(error.message);
+    throw error;
+  }
 }

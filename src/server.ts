@@ -36,6 +36,11 @@ async function main(): Promise<void> {
   ctx.activity.start();
   setInterval(() => ctx.authState.pruneExpired(ctx.clock.now()), 10 * 60_000).unref();
   installSafetyNet(log);
+  for (const provider of config.sso.providers) {
+    // The operator registers this exact redirect URI at the provider.
+    log.info("sso.provider", { id: provider.id, issuer: provider.issuer, redirect_uri: provider.redirectUri, roles_from_groups: provider.groupRoles !== null });
+  }
+  if (!config.sso.passwordLogin) log.info("sso.password_login_off", { hint: "password sign-in, POST /auth/token with a password and `da login` passwords are off" });
   if (!config.publicUrl) {
     log.warn("config.public_url_unset", { hint: "links and install.sh follow each request's Host header; set PUBLIC_URL to the address users reach this server at" });
   }

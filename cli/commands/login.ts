@@ -1,10 +1,10 @@
 // `da login` (password → session token, or --with-token for a PAT) and `da logout`.
-import type { LoginResponse, Me } from "../../src/shared/contract";
+import type { LoginResponse, Me, SignInProvider } from "../../src/shared/contract";
 import { Api } from "../api";
 import { JSON_FLAG, type Command } from "../command";
 import { forgetCredential, readCredential, setConfigValue, writeCredential, type StoredCredential } from "../config";
 import { NO_SERVER_HINT, normalizeServer, type Context } from "../context";
-import { UsageError } from "../errors";
+import { CliError, UsageError } from "../errors";
 import { formatTime, info, printJson, success, warn } from "../output";
 import { askPassword, askText, isInteractive, readSecretFromStdin, startSpinner } from "../prompts";
 
@@ -23,11 +23,28 @@ function validateServer(value: string | undefined): string | undefined {
 
 const required = (what: string) => (value: string | undefined) => (value?.trim() ? undefined : `Enter ${what}`);
 
+/**
+ * A server with PASSWORD_LOGIN=off says so in GET /auth/providers: tell the user before asking for
+ * a password it would refuse. An older server without that list takes passwords.
+ */
+async function assertPasswordLogin(server: string): Promise<void> {
+  const response = await new Api(server, null).send("GET", "/auth/providers", { auth: false });
+  if (!response.ok) return;
+  const providers = (await response.json().catch(() => null)) as SignInProvider[] | null;
+  if (!Array.isArray(providers) || providers.some((p) => p.type === "password")) return;
+  const names = providers.map((p) => (p.type === "oidc" ? p.label : p.id)).join(", ");
+  throw new CliError(
+    `${server} does not accept passwords; people sign in there with ${names || "single sign-on"}`,
+    `sign in in your browser, create a token at ${server}/profile, then: da login --with-token`,
+  );
+}
+
 async function promptForCredentials(ctx: Context): Promise<Credentials> {
   let server = ctx.server()?.url;
   if (!ctx.flag("server")) {
     server = normalizeServer(await askText("Agnes server URL", { initialValue: server, validate: validateServer }));
   }
+  await assertPasswordLogin(server!);
   const email = ctx.flag("email") ?? (await askText("Email", { validate: required("your email") }));
   const password = await askPassword("Password", required("your password"));
   return { server: server!, email, password };
@@ -41,6 +58,8 @@ async function credentialsFromFlags(ctx: Context): Promise<Credentials> {
   if (ctx.flags["password-stdin"] !== true) {
     throw new UsageError("missing password", "pipe it in: printf '%s' \"$PW\" | da login --email … --password-stdin");
   }
+  // Usage errors first (they need no server); then, before the password is read, is it wanted?
+  await assertPasswordLogin(server);
   return { server, email, password: await readSecretFromStdin("password") };
 }
 

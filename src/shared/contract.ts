@@ -55,6 +55,9 @@ export type Me = {
   expires_at: string | null;
 };
 
+/** GET /auth/providers: the ways to sign in, for the login page and `da login`. */
+export type SignInProvider = { id: "password"; type: "password" } | { id: string; type: "oidc"; label: string };
+
 export type LoginResponse = {
   access_token: string;
   token_type: "bearer";
@@ -127,3 +130,6 @@ export type Manifest = { version: string; commit: string; targets: ManifestTarge
 
 /** How every list pages, in the API, the pages and `da`: default 50 a page, at most 500 (clamped). */
 export const PAGING = { defaultLimit: 50, maxLimit: 500, maxOffset: 10_000_000 } as const;
+
+/** How a person signs in, for the admin users page: password, providers, last SSO sign-in, and the provider whose groups manage their role. */
+export type SignInMethods = { password: boolean; providers: string[]; lastSsoAt: string | null; roleManagedBy: string | null };

@@ -1,13 +1,20 @@
 import type { PageContext } from "../../src/shared/page-context";
 import { ErrorAlert } from "../ui/alert";
 import { Layout } from "../ui/layout";
+import { ProviderButtons, type ProviderButton } from "../sso/provider-buttons";
 
-export function LoginPage({ page, next, email, error }: { page: PageContext; next: string; email?: string; error?: string }) {
+/** PASSWORD_LOGIN and the configured providers; without it the page is the password form alone. */
+export type LoginOptions = { passwordLogin: boolean; providers: ProviderButton[] };
+
+export function LoginPage({ page, next, email, error, sso }: { page: PageContext; next: string; email?: string; error?: string; sso?: LoginOptions }) {
+  const passwordLogin = sso?.passwordLogin ?? true;
   return (
     <Layout title="Sign in" page={page}>
       <section class="card narrow">
         <h1>Sign in</h1>
         <ErrorAlert message={error} />
+        <ProviderButtons providers={sso?.providers ?? []} next={next} />
+        {passwordLogin ? (
         <form method="post" action={`/login?next=${encodeURIComponent(next)}`} class="stack">
           <input type="hidden" name="next" value={next} />
           <label>
@@ -22,7 +29,8 @@ export function LoginPage({ page, next, email, error }: { page: PageContext; nex
             Sign in
           </button>
         </form>
-        <p class="muted">Forgot your password? Ask an administrator for a reset link.</p>
+        ) : ""}
+        {passwordLogin ? <p class="muted">Forgot your password? Ask an administrator for a reset link.</p> : ""}
       </section>
     </Layout>
   );

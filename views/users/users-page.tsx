@@ -6,8 +6,10 @@ import { Pager } from "../ui/pager";
 import { Time } from "../ui/time";
 import { Layout } from "../ui/layout";
 import { EmptyRow, Table } from "../ui/table";
+import { ManagedRole, SignInMethodsCell } from "../sso/sign-in-methods";
+import type { SignInMethods } from "../../src/shared/contract";
 
-const COLUMNS = ["Email", "Name", "Role", "Status", "Created", "Last login", "Actions"];
+const COLUMNS = ["Email", "Name", "Role", "Status", "Created", "Last login", "Sign-in", "Actions"];
 
 /** A reset link shown once after "Reset link" was pressed, and whom it was emailed to (null: not emailed). */
 export type RevealedResetLink = { url: string; emailedTo: string | null };
@@ -24,6 +26,8 @@ export type AdminUsersProps = {
   /** This page's own path and query, so each form returns here after its POST. */
   back: string;
   revealedLink: RevealedResetLink | null;
+  /** How each listed user signs in, by user id (password, providers, last SSO sign-in). */
+  signIns?: Record<string, SignInMethods>;
 };
 
 function RoleOptions({ selected, any }: { selected: string; any?: boolean }) {
@@ -132,7 +136,7 @@ function Reveal({ link }: { link: RevealedResetLink }) {
   );
 }
 
-function UserActions({ user, csrf, back, self }: { user: User; csrf: string; back: string; self: boolean }) {
+function UserActions({ user, csrf, back, self, managedBy }: { user: User; csrf: string; back: string; self: boolean; managedBy: string | null }) {
   const base = `/admin/users/${encodeURIComponent(user.id)}`;
   const hidden = (
     <>
@@ -142,6 +146,7 @@ function UserActions({ user, csrf, back, self }: { user: User; csrf: string; bac
   );
   return (
     <div class="actions">
+      {managedBy ? <ManagedRole label={managedBy} /> : (
       <form method="post" action={`${base}/role`} class="inline">
         {hidden}
         <select name="role" aria-label={`Role of ${user.email}`}>
@@ -151,6 +156,7 @@ function UserActions({ user, csrf, back, self }: { user: User; csrf: string; bac
           Change role
         </button>
       </form>
+      )}
       {self ? (
         ""
       ) : (
@@ -192,7 +198,7 @@ function UserActions({ user, csrf, back, self }: { user: User; csrf: string; bac
   );
 }
 
-function UserRow({ user, csrf, back, self }: { user: User; csrf: string; back: string; self: boolean }) {
+function UserRow({ user, csrf, back, self, signIn }: { user: User; csrf: string; back: string; self: boolean; signIn?: SignInMethods }) {
   return (
     <tr data-user-id={user.id}>
       <td>
@@ -210,8 +216,9 @@ function UserRow({ user, csrf, back, self }: { user: User; csrf: string; back: s
       <td>
         <Time at={user.last_login_at} empty="never" />
       </td>
+      <SignInMethodsCell methods={signIn} />
       <td>
-        <UserActions user={user} csrf={csrf} back={back} self={self} />
+        <UserActions user={user} csrf={csrf} back={back} self={self} managedBy={signIn?.roleManagedBy ?? null} />
       </td>
     </tr>
   );
@@ -233,7 +240,7 @@ export function AdminUsersPage(props: AdminUsersProps) {
           {users.length === 0 ? (
             <EmptyRow columns={COLUMNS.length} text="No users match these filters." />
           ) : (
-            users.map((user) => <UserRow user={user} csrf={page.csrf} back={props.back} self={user.id === selfId} />)
+            users.map((user) => <UserRow user={user} csrf={page.csrf} back={props.back} self={user.id === selfId} signIn={props.signIns?.[user.id]} />)
           )}
         </Table>
         <Pager path="/admin/users" params={pagerParams} offset={props.offset} limit={props.limit} total={props.total} />

@@ -11,9 +11,15 @@ import { clearSessionCookie, setSessionCookie } from "../../http/session-cookie"
 import { LoginPage } from "../../../views/accounts/login-page";
 import { SetupPage } from "../../../views/accounts/setup-page";
 import { loginForm, loginQuery, setupForm, tokenRequestBody } from "./model";
+import { signInProviders } from "../sso";
+import type { ProviderButton } from "../../../views/sso/provider-buttons";
 import { assertSetupOpen, createFirstAdmin, setupCodeMatches, signIn, signOut } from "./service";
 
 export function accountsModule(ctx: AppContext) {
+  const sso = {
+    passwordLogin: ctx.config.sso.passwordLogin,
+    providers: signInProviders(ctx).flatMap((p): ProviderButton[] => (p.type === "oidc" ? [{ id: p.id, label: p.label }] : [])),
+  };
   return new Elysia({ name: "accounts" })
     .use(authGuard(ctx))
     .post("/auth/token", async ({ body, ip, request }): Promise<LoginResponse> => {
@@ -44,26 +50,26 @@ export function accountsModule(ctx: AppContext) {
         set.headers.location = next;
         return "";
       }
-      return <LoginPage page={pageContext(ctx, null, cookie)} next={next} />;
+      return <LoginPage page={pageContext(ctx, null, cookie)} next={next} sso={sso} />;
     }, { query: loginQuery, principal: true })
     .post("/login", async ({ body, query, ip, request, cookie, set }) => {
       const next = safeNextPath(body.next ?? query.next);
       const page = pageContext(ctx, null, cookie);
-      if (!body.email || !body.password) {
+      if (sso.passwordLogin && (!body.email || !body.password)) {
         set.status = 400;
-        return <LoginPage page={page} next={next} email={body.email} error="Enter your email and password." />;
+        return <LoginPage page={page} next={next} email={body.email} error="Enter your email and password." sso={sso} />;
       }
       try {
-        const { session } = await signIn(ctx, { email: body.email, password: body.password, ip, userAgent: request.headers.get("user-agent") });
+        const { session } = await signIn(ctx, { email: body.email ?? "", password: body.password ?? "", ip, userAgent: request.headers.get("user-agent") });
         setSessionCookie(cookie, request, ctx.config, session.token, session.expiresAt);
         set.status = 303;
         set.headers.location = next;
         return "";
       } catch (error) {
-        if (!(error instanceof HttpError) || ![401, 429].includes(error.status)) throw error;
+        if (!(error instanceof HttpError) || ![401, 403, 429].includes(error.status)) throw error;
         set.status = error.status;
         Object.assign(set.headers, error.headers);
-        return <LoginPage page={page} next={next} email={body.email} error={error.message} />;
+        return <LoginPage page={page} next={next} email={body.email} error={error.message} sso={sso} />;
       }
     }, { body: loginForm, query: loginQuery, clientIp: true })
     .post("/logout", async ({ principal, request, body, ip, cookie, set }) => {
@@ -96,6 +102,8 @@ export function accountsModule(ctx: AppContext) {
       if (body.password !== body.password_confirm) return again("The two passwords differ.");
       try {
         const user = await createFirstAdmin(ctx, { email: body.email, name: body.name ?? "", password: body.password, via: "setup", ip });
+        // With PASSWORD_LOGIN=off the new admin signs in through a provider (matched by verified email).
+        if (!sso.passwordLogin) return redirectToLogin(set);
         const { session } = await signIn(ctx, { email: user.email, password: body.password, ip, userAgent: request.headers.get("user-agent") });
         setSessionCookie(cookie, request, ctx.config, session.token, session.expiresAt);
       } catch (error) {
@@ -106,4 +114,10 @@ export function accountsModule(ctx: AppContext) {
       set.headers.location = "/dashboard";
       return "";
     }, { body: setupForm, clientIp: true });
+}
+
+function redirectToLogin(set: { status?: number | string; headers: Record<string, string | number> }): string {
+  set.status = 303;
+  set.headers.location = "/login";
+  return "";
 }

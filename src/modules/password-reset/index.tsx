@@ -4,7 +4,7 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { authGuard } from "../../http/auth-guard";
-import { HttpError } from "../../http/errors";
+import { HttpError, NotFound } from "../../http/errors";
 import { pageContext, redirectWithFlash } from "../../http/page";
 import { PasswordResetPage, PasswordResetProblemPage } from "../../../views/accounts/password-reset-page";
 import { resetForm, resetQuery } from "./model";
@@ -13,6 +13,10 @@ import { checkResetLink, redeemResetLink, RESET_PATH, ResetLinkProblem } from ".
 export function passwordResetModule(ctx: AppContext) {
   return new Elysia({ name: "password-reset" })
     .use(authGuard(ctx))
+    .onBeforeHandle(() => {
+      // PASSWORD_LOGIN=off: a password set through a link could not be used; the page is gone.
+      if (!ctx.config.sso.passwordLogin) throw new NotFound("Password sign-in is turned off on this server");
+    })
     .get(RESET_PATH, async ({ query, principal, cookie, set, ip }) => {
       const page = pageContext(ctx, principal, cookie);
       const token = query.token ?? "";

@@ -2,10 +2,13 @@
 // login, setup adds the first admin, a password change or reset sets the hash. Other modules come
 // through here rather than importing this module's repository, so users' SQL has one owner.
 export {
+  countActiveAdmins,
   countUsers,
   findUserByEmail,
   findUserById as findUser,
   insertUser as addUser,
   setLastLogin as recordSignIn,
   setPasswordHash as setPassword,
+  updateUserProfile as setNameAndRole,
 } from "./repository";
+export type { UserRow } from "./repository";

@@ -15,6 +15,7 @@ import { adminUserForm, adminUsersQuery, userIdParams } from "./model";
 import { adminCall, createUser, deleteUser, getUser, listUsers, setUserPassword, updateUser } from "./service";
 import { requestUrl } from "../../http/request-url";
 import { pageWindowOf } from "../../http/paging";
+import { signInMethodsOf } from "../sso/sign-in-methods";
 
 const LIST_PATH = "/admin/users";
 
@@ -61,8 +62,9 @@ export function usersPages(ctx: AppContext) {
       });
       const url = requestUrl(request);
       const revealedLink = takeRevealedLink(ctx, me, page.flash?.reveal);
+      const signIns = await signInMethodsOf(ctx, result.users.map((user) => user.id));
       return (
-        <AdminUsersPage page={page} users={result.users} total={result.total} limit={result.limit} offset={result.offset} filter={filter} back={url.pathname + url.search} revealedLink={revealedLink} />
+        <AdminUsersPage page={page} users={result.users} total={result.total} limit={result.limit} offset={result.offset} filter={filter} back={url.pathname + url.search} revealedLink={revealedLink} signIns={signIns} />
       );
     }, { auth: "admin", query: adminUsersQuery })
     .post(LIST_PATH, ({ me, ip, body, set, cookie }) =>

@@ -31,6 +31,7 @@ import {
   type UserRow,
 } from "./repository";
 import { pageWindow } from "../../http/paging";
+import { deleteIdentitiesOf, roleManagedBy } from "../sso/identities";
 
 export { adminCall, assertStillAdmin, type AdminCall } from "./admin-call";
 
@@ -127,6 +128,8 @@ export async function updateUser(ctx: AppContext, call: AdminCall, id: string, c
     const after = { name: changes.name?.trim() ?? before.name, role: newRole ?? before.role, active: changes.active ?? before.active };
     const deactivating = before.active && !after.active;
     const demoting = before.role === "admin" && after.role !== "admin";
+    const manager = after.role !== before.role ? await roleManagedBy(ctx, tx, id) : null;
+    if (manager) throw new Conflict(`The role of ${before.email} is managed by ${manager}: change their groups there`);
     if (deactivating && before.id === call.actor.id) throw new Conflict(SAFEGUARD.deactivateSelf);
     if ((deactivating || demoting) && (await isLastActiveAdmin(tx, before))) {
       throw new Conflict(deactivating ? SAFEGUARD.deactivateLastAdmin : SAFEGUARD.demoteLastAdmin);
@@ -167,6 +170,7 @@ export async function deleteUser(ctx: AppContext, call: AdminCall, id: string): 
     await deleteSessionsOf(tx, id);
     await deleteTokensOf(tx, id);
     await deleteResetLinksOf(tx, id);
+    await deleteIdentitiesOf(tx, id);
     await deleteUserRow(tx, id);
     await ctx.audit.record(tx, { actor: call.actor, action: "user.delete", target: id, params: { email: target.email, name: target.name, role: target.role }, ip: call.ip });
   });

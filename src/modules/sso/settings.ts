@@ -1,0 +1,127 @@
+// Single sign-on settings from the environment (names fixed by the SSO issue, see README "Single
+// sign-on"): OIDC_PROVIDERS=a,b and OIDC_<ID>_* per provider, PASSWORD_LOGIN=on|off. Everything is
+// checked at start, so a wrong setting stops the server with the variable's name instead of
+// failing at someone's first sign-in.
+import type { Role } from "../../shared/contract";
+import { isRole } from "../../auth/roles";
+
+export type OidcProviderSettings = {
+  id: string;
+  label: string;
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  scopes: string;
+  /** Lower-case domains whose verified addresses get an account on first sign-in; empty: invited people only. */
+  allowedDomains: string[];
+  defaultRole: Role;
+  groupsClaim: string;
+  /** null when no *_GROUPS variable is set: roles are then Agnes's own, changed by admins. */
+  groupRoles: { admin: string[]; analyst: string[]; viewer: string[] } | null;
+  /** `${PUBLIC_URL}/auth/oidc/<id>/callback`: never built from a request's Host (proxies get it wrong). */
+  redirectUri: string;
+};
+
+export type SsoSettings = { passwordLogin: boolean; providers: OidcProviderSettings[] };
+
+export class SsoSettingsError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+const ID = /^[a-z0-9-]+$/;
+// Entra ID's multi-tenant endpoints accept a user of ANY tenant: the issuer must name one tenant.
+const ENTRA_HOSTS = ["login.microsoftonline.com", "login.microsoft.com", "sts.windows.net"];
+const ENTRA_MULTI_TENANT = ["common", "organizations", "consumers", "{tenantid}", "%7btenantid%7d"];
+
+function list(value: string | undefined): string[] {
+  return (value ?? "").split(",").map((v) => v.trim()).filter(Boolean);
+}
+
+function defaultLabel(id: string): string {
+  return id.split("-").filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join(" ");
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "127.0.0.1" || host === "[::1]";
+}
+
+function checkIssuer(name: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new SsoSettingsError(`${name}: expected the provider's issuer URL, e.g. https://accounts.google.com`);
+  }
+  // Plain http only on loopback (a provider on the same machine, and the tests): tokens must not cross a network in clear.
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopback(url.hostname))) {
+    throw new SsoSettingsError(`${name}: the issuer must be an https:// URL`);
+  }
+  if (url.search || url.hash || url.username) throw new SsoSettingsError(`${name}: expected a plain issuer URL without query, fragment or credentials`);
+  const tenant = url.pathname.split("/")[1]?.toLowerCase() ?? "";
+  if (ENTRA_HOSTS.includes(url.hostname.toLowerCase()) && ENTRA_MULTI_TENANT.includes(tenant)) {
+    throw new SsoSettingsError(
+      `${name}: "${tenant}" is Microsoft's multi-tenant endpoint and would let every Entra ID tenant in; use https://login.microsoftonline.com/<your tenant id>/v2.0`,
+    );
+  }
+  // Kept exactly as given: it must equal the provider's own `issuer` (Keycloak's path matters).
+  return value;
+}
+
+function readProvider(env: Env, id: string, publicUrl: string): OidcProviderSettings {
+  const prefix = `OIDC_${id.toUpperCase().replace(/-/g, "_")}_`;
+  const required = (key: string) => {
+    const value = env[prefix + key]?.trim();
+    if (!value) throw new SsoSettingsError(`${prefix}${key}: required for the provider "${id}" listed in OIDC_PROVIDERS`);
+    return value;
+  };
+  const defaultRole = env[`${prefix}DEFAULT_ROLE`]?.trim() || "viewer";
+  if (!isRole(defaultRole)) throw new SsoSettingsError(`${prefix}DEFAULT_ROLE: expected one of viewer, analyst, km_admin, admin`);
+  const scopes = env[`${prefix}SCOPES`]?.trim() || "openid email profile";
+  if (!scopes.split(/\s+/).includes("openid")) throw new SsoSettingsError(`${prefix}SCOPES: must include openid`);
+  const groups = { admin: list(env[`${prefix}ADMIN_GROUPS`]), analyst: list(env[`${prefix}ANALYST_GROUPS`]), viewer: list(env[`${prefix}VIEWER_GROUPS`]) };
+  const domains = list(env[`${prefix}ALLOWED_DOMAINS`]).map((d) => d.toLowerCase().replace(/^@/, "").normalize("NFC"));
+  for (const domain of domains) {
+    if (!/^[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+$/u.test(domain)) throw new SsoSettingsError(`${prefix}ALLOWED_DOMAINS: "${domain}" is not a domain name`);
+  }
+  return {
+    id,
+    label: env[`${prefix}LABEL`]?.trim() || defaultLabel(id),
+    issuer: checkIssuer(`${prefix}ISSUER`, required("ISSUER")),
+    clientId: required("CLIENT_ID"),
+    clientSecret: required("CLIENT_SECRET"),
+    scopes,
+    allowedDomains: domains,
+    defaultRole,
+    groupsClaim: env[`${prefix}GROUPS_CLAIM`]?.trim() || "groups",
+    groupRoles: groups.admin.length + groups.analyst.length + groups.viewer.length > 0 ? groups : null,
+    redirectUri: `${publicUrl}/auth/oidc/${id}/callback`,
+  };
+}
+
+function readPasswordLogin(value: string | undefined): boolean {
+  const v = (value ?? "").trim().toLowerCase();
+  if (v === "" || v === "on") return true;
+  if (v === "off") return false;
+  throw new SsoSettingsError("PASSWORD_LOGIN: expected on or off");
+}
+
+export function readSsoSettings(env: Env, publicUrl: string | null): SsoSettings {
+  const passwordLogin = readPasswordLogin(env.PASSWORD_LOGIN);
+  const ids = list(env.OIDC_PROVIDERS).map((id) => id.toLowerCase());
+  for (const id of ids) {
+    if (!ID.test(id) || id === "password") throw new SsoSettingsError(`OIDC_PROVIDERS: "${id}" is not a provider id (lower-case letters, digits and -; not "password")`);
+  }
+  if (new Set(ids).size !== ids.length) throw new SsoSettingsError("OIDC_PROVIDERS: an id is listed twice");
+  if (ids.length > 0 && !publicUrl) {
+    throw new SsoSettingsError("OIDC_PROVIDERS: set PUBLIC_URL too; the redirect URI registered at the provider is built from it");
+  }
+  if (!passwordLogin && ids.length === 0) {
+    throw new SsoSettingsError("PASSWORD_LOGIN: off needs at least one provider in OIDC_PROVIDERS, or nobody could sign in");
+  }
+  const providers = ids.map((id) => readProvider(env, id, publicUrl!));
+  // Identities are keyed by (issuer, sub): two providers with one issuer would share them.
+  const issuers = providers.map((p) => p.issuer);
+  const twice = issuers.find((issuer, i) => issuers.indexOf(issuer) !== i);
+  if (twice) throw new SsoSettingsError(`OIDC_PROVIDERS: two providers use the issuer ${twice}; configure it once`);
+  return { passwordLogin, providers };
+}

@@ -1,0 +1,68 @@
+// PASSWORD_LOGIN=off removes every password path (form, POST /login, POST /auth/token, reset links)
+// while SSO sessions and personal access tokens keep working. GET /auth/providers lists the ways in.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, cookieFrom } from "../helpers/app";
+import { signInAs, ssoFixture, type SsoFixture } from "./harness";
+
+let on: SsoFixture;
+let off: SsoFixture;
+beforeAll(async () => {
+  on = await ssoFixture(["acme"]);
+  off = await ssoFixture(["acme", "okta-eu"], { PASSWORD_LOGIN: "off", OIDC_OKTA_EU_LABEL: "Okta (EU)" });
+  off.providers.acme!.accounts.set("sub-admin", { email: ADMIN_EMAIL.toUpperCase(), email_verified: true });
+});
+afterAll(async () => {
+  await on?.stop();
+  await off?.stop();
+});
+
+test("GET /auth/providers lists password (when on) and every provider, publicly", async () => {
+  expect(await (await on.t.api("GET", "/auth/providers")).json()).toEqual([
+    { id: "password", type: "password" },
+    { id: "acme", type: "oidc", label: "Acme" },
+  ]);
+  expect(await (await off.t.api("GET", "/auth/providers")).json()).toEqual([
+    { id: "acme", type: "oidc", label: "Acme" },
+    { id: "okta-eu", type: "oidc", label: "Okta (EU)" },
+  ]);
+});
+
+test("the login page shows one button per provider, and the password form only when password sign-in is on", async () => {
+  const withPassword = await (await on.t.handle("/login?next=/admin/users", { headers: { accept: "text/html" } })).text();
+  expect(withPassword).toContain('href="/auth/oidc/acme/start?next=%2Fadmin%2Fusers"');
+  expect(withPassword).toContain("Sign in with Acme");
+  expect(withPassword).toContain('name="password"');
+  const html = await (await off.t.handle("/login", { headers: { accept: "text/html" } })).text();
+  expect(html).toContain("Sign in with Acme");
+  expect(html).toContain("Sign in with Okta (EU)");
+  expect(html).not.toContain('name="password"');
+  expect(html).not.toContain("<form method=\"post\" action=\"/login");
+});
+
+test("with PASSWORD_LOGIN=off every password path is refused, even with the right password", async () => {
+  const token = await off.t.api("POST", "/auth/token", { body: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } });
+  expect(token.status).toBe(403);
+  expect(((await token.json()) as { detail: string }).detail).toContain("Password sign-in is turned off");
+  const form = await off.t.handle("/login", {
+    method: "POST",
+    headers: { accept: "text/html", "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }),
+  });
+  expect(form.status).toBe(403);
+  expect(cookieFrom(form, "access_token")).toBeNull();
+  expect(await form.text()).toContain("Password sign-in is turned off");
+  expect((await off.t.handle("/auth/password/reset?token=x", { headers: { accept: "text/html" } })).status).toBe(404);
+  const audit = await off.t.ctx.db.query("SELECT id FROM audit_log WHERE action IN ('auth.login', 'auth.login_failed')");
+  expect(audit).toEqual([]);
+});
+
+test("with PASSWORD_LOGIN=off the admin signs in through the provider, and personal access tokens keep working", async () => {
+  const res = await signInAs(off.t, "acme", "sub-admin");
+  expect(res.status).toBe(303);
+  const session = cookieFrom(res, "access_token")!;
+  const created = await off.t.api("POST", "/auth/tokens", { token: session, body: { name: "ci" } });
+  expect(created.status).toBe(201);
+  const { token } = (await created.json()) as { token: string };
+  const me = await off.t.api("GET", "/auth/me", { token });
+  expect(await me.json()).toMatchObject({ email: ADMIN_EMAIL, role: "admin", auth: "pat" });
+});
