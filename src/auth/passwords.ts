@@ -1,5 +1,5 @@
 // Passwords: argon2id through Bun.password (its default: m=64 MiB, t=2, off the main thread).
-import { BadRequest } from "../http/errors";
+import { BadRequest, Forbidden } from "../http/errors";
 
 export const MIN_PASSWORD_LENGTH = 8;
 const MAX_PASSWORD_LENGTH = 1024;
@@ -27,4 +27,11 @@ export async function verifyPassword(password: string, hash: string | null): Pro
     return false;
   }
   return Bun.password.verify(password, hash).catch(() => false);
+}
+
+export const PASSWORD_LOGIN_OFF = "Password sign-in is turned off on this server: sign in with single sign-on, or use a personal access token";
+
+/** With PASSWORD_LOGIN=off every password path is closed: signing in, setting, resetting or changing one. */
+export function assertPasswordsInUse(config: { sso: { passwordLogin: boolean } }): void {
+  if (!config.sso.passwordLogin) throw new Forbidden(PASSWORD_LOGIN_OFF);
 }

@@ -1,4 +1,5 @@
-// PASSWORD_LOGIN=off removes every password path (form, POST /login, POST /auth/token, reset links)
+// PASSWORD_LOGIN=off removes every password path (form, POST /login, POST /auth/token, reset links,
+// passwords set by an admin, password changes)
 // while SSO sessions and personal access tokens keep working. GET /auth/providers lists the ways in.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, cookieFrom } from "../helpers/app";
@@ -60,9 +61,20 @@ test("with PASSWORD_LOGIN=off the admin signs in through the provider, and perso
   const res = await signInAs(off.t, "acme", "sub-admin");
   expect(res.status).toBe(303);
   const session = cookieFrom(res, "access_token")!;
-  const created = await off.t.api("POST", "/auth/tokens", { token: session, body: { name: "ci" } });
-  expect(created.status).toBe(201);
-  const { token } = (await created.json()) as { token: string };
+  // No password can be set, reset or changed either: nobody could sign in with it.
+  const created = await off.t.api("POST", "/api/users", { token: session, body: { email: "someone@example.com", password: "password-123" } });
+  expect(created.status).toBe(403);
+  const invited = await off.t.api("POST", "/api/users", { token: session, body: { email: "someone@example.com" } });
+  expect(invited.status).toBe(201);
+  const userId = ((await invited.json()) as { id: string }).id;
+  for (const path of [`/api/users/${userId}/reset-password`, `/api/users/${userId}/set-password`]) {
+    const res = await off.t.api("POST", path, { token: session, body: path.endsWith("set-password") ? { password: "password-123" } : undefined });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { detail: string }).detail).toContain("Password sign-in is turned off");
+  }
+  const madeToken = await off.t.api("POST", "/auth/tokens", { token: session, body: { name: "ci" } });
+  expect(madeToken.status).toBe(201);
+  const { token } = (await madeToken.json()) as { token: string };
   const me = await off.t.api("GET", "/auth/me", { token });
   expect(await me.json()).toMatchObject({ email: ADMIN_EMAIL, role: "admin", auth: "pat" });
 });

@@ -2,8 +2,8 @@
 import { randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import type { AppContext } from "../../context";
 import type { AuthUser } from "../../auth/auth-state";
-import { assertPasswordPolicy, hashPassword, verifyPassword } from "../../auth/passwords";
-import { Conflict, Forbidden, NotFound, Unauthenticated } from "../../http/errors";
+import { assertPasswordPolicy, hashPassword, verifyPassword, assertPasswordsInUse } from "../../auth/passwords";
+import { Conflict, NotFound, Unauthenticated } from "../../http/errors";
 import { addUser, countUsers, findUserByEmail, recordSignIn } from "../users/directory";
 import { endSession, openSession, type NewSession } from "./sessions";
 import type { Principal } from "../../auth/principal";
@@ -11,7 +11,6 @@ import { normaliseEmail, parseEmail } from "../../auth/email";
 
 export const WRONG_CREDENTIALS = "Incorrect email or password";
 export const ACCOUNT_DEACTIVATED = "Account deactivated";
-export const PASSWORD_LOGIN_OFF = "Password sign-in is turned off on this server: sign in with single sign-on, or use a personal access token";
 
 type ClientMeta = { ip: string | null; userAgent: string | null };
 
@@ -19,7 +18,7 @@ export async function signIn(
   ctx: AppContext,
   input: { email: string; password: string } & ClientMeta,
 ): Promise<{ user: AuthUser; session: NewSession }> {
-  if (!ctx.config.sso.passwordLogin) throw new Forbidden(PASSWORD_LOGIN_OFF);
+  assertPasswordsInUse(ctx.config);
   const email = normaliseEmail(input.email);
   const claim = ctx.failures.claim(ctx.signInLimits.keysFor(email, input.ip), "failed sign-in attempts");
   const row = await findUserByEmail(ctx.db, email);

@@ -10,7 +10,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { AppContext } from "../../context";
 import type { Queryable, Transaction } from "../../db/database";
 import { hashSecret } from "../../auth/pat-format";
-import { assertPasswordPolicy, hashPassword } from "../../auth/passwords";
+import { assertPasswordPolicy, assertPasswordsInUse, hashPassword } from "../../auth/passwords";
 import { BadRequest, Conflict, HttpError, NotFound } from "../../http/errors";
 import type { ResetLink } from "../../shared/contract";
 import { endAllSessionsOf } from "../accounts/sessions";
@@ -39,6 +39,7 @@ export const LINK_PROBLEM = {
 export class ResetLinkProblem extends HttpError {}
 
 export async function issueResetLink(ctx: AppContext, call: AdminCall, userId: string, baseUrl: string): Promise<ResetLink> {
+  assertPasswordsInUse(ctx.config);
   const token = randomBytes(32).toString("base64url");
   const now = ctx.clock.now();
   const expiresAt = new Date(now.getTime() + RESET_TTL_MS);

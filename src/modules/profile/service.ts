@@ -2,7 +2,7 @@
 // entry in the same transaction; the in-memory auth state follows the commit by itself.
 import type { AppContext } from "../../context";
 import type { Principal } from "../../auth/principal";
-import { assertPasswordPolicy, hashPassword, verifyPassword } from "../../auth/passwords";
+import { assertPasswordPolicy, assertPasswordsInUse, hashPassword, verifyPassword } from "../../auth/passwords";
 import { BadRequest, NotFound } from "../../http/errors";
 import { findUser, setPassword } from "../users/directory";
 import { voidUnusedResetLinksOf } from "../password-reset/service";
@@ -25,6 +25,7 @@ export async function changeOwnPassword(
   input: { current: string; next: string; confirm: string },
   ip: string | null,
 ): Promise<{ sessionsEnded: number }> {
+  assertPasswordsInUse(ctx.config);
   // The same budgets as signing in to this account: a stolen session must not add guesses of its own.
   const row = await ctx.failures.guard(
     ctx.signInLimits.keysFor(me.user.email, ip),

@@ -9,7 +9,7 @@
 import { randomUUID } from "node:crypto";
 import type { AppContext } from "../../context";
 import type { Queryable } from "../../db/database";
-import { assertPasswordPolicy, hashPassword } from "../../auth/passwords";
+import { assertPasswordPolicy, assertPasswordsInUse, hashPassword } from "../../auth/passwords";
 import { isRole } from "../../auth/roles";
 import { BadRequest, Conflict, NotFound } from "../../http/errors";
 import { ROLES, type Role, type User } from "../../shared/contract";
@@ -98,7 +98,10 @@ export async function createUser(
   const role = parseRole(input.role ?? "analyst");
   const name = (input.name ?? "").trim();
   const hasPassword = input.password !== undefined && input.password !== null;
-  if (hasPassword) assertPasswordPolicy(input.password!);
+  if (hasPassword) {
+    assertPasswordsInUse(ctx.config);
+    assertPasswordPolicy(input.password!);
+  }
   // Hash before taking the database queue: argon2 takes ~80 ms and would stall every other request.
   const passwordHash = hasPassword ? await hashPassword(input.password!) : null;
   const row = await ctx.db.transaction(async (tx) => {
@@ -178,6 +181,7 @@ export async function deleteUser(ctx: AppContext, call: AdminCall, id: string): 
 
 /** Sets a password chosen by an admin; the user's sessions end and unused reset links stop working. */
 export async function setUserPassword(ctx: AppContext, call: AdminCall, id: string, password: string): Promise<void> {
+  assertPasswordsInUse(ctx.config);
   assertPasswordPolicy(password);
   const passwordHash = await hashPassword(password);
   const keep = ownSession(call, id);
