@@ -4,7 +4,7 @@
 // text; an analyst gets the 403 page.
 import { afterAll, beforeAll, expect, test, setDefaultTimeout } from "bun:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchBrowser } from "../helpers/browser";
+import { launchBrowser, signIn } from "../helpers/browser";
 import { startServer, type RunningServer } from "../helpers/server";
 
 // argon2 (~80 ms a hash, several times that on a busy 2-core runner) makes some tests take seconds.
@@ -24,13 +24,10 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function signIn(context: BrowserContext, email: string, password: string): Promise<Page> {
+/** A new page in `context`, signed in. */
+async function signedInPage(context: BrowserContext, email: string, password: string): Promise<Page> {
   const page = await context.newPage();
-  await page.goto(`${server.url}/login`);
-  await page.fill('input[name="email"]', email);
-  await page.fill('input[name="password"]', password);
-  await page.click('button[type="submit"]');
-  await page.waitForURL(`${server.url}/dashboard`, { timeout: 10_000 });
+  await signIn(page, server.url, email, password);
   return page;
 }
 
@@ -50,7 +47,7 @@ const flash = (page: Page) => page.locator(".flash").first().textContent();
 
 test("admin: add, change role, deactivate, reactivate, reset link used in a fresh browser, delete", async () => {
   const adminContext = await browser.newContext();
-  const page = await signIn(adminContext, ADMIN.email, ADMIN.password);
+  const page = await signedInPage(adminContext, ADMIN.email, ADMIN.password);
   await page.click('nav.nav a:has-text("Users")');
   await page.waitForURL(`${server.url}/admin/users`);
 
@@ -110,7 +107,7 @@ test("admin: add, change role, deactivate, reactivate, reset link used in a fres
 
 test("admin: a refused change shows as an error message; your own row has no deactivate or delete", async () => {
   const context = await browser.newContext();
-  const page = await signIn(context, ADMIN.email, ADMIN.password);
+  const page = await signedInPage(context, ADMIN.email, ADMIN.password);
   await page.goto(`${server.url}/admin/users?q=admin@example.com`);
   const own = page.locator("table.users tbody tr", { hasText: ADMIN.email });
   expect(await own.locator(".badge", { hasText: "you" }).count()).toBe(1);
@@ -125,7 +122,7 @@ test("admin: a refused change shows as an error message; your own row has no dea
 test("a user named like markup appears as text, and no element is created", async () => {
   await apiCreateUser({ email: "markup@example.com", name: XSS, role: "viewer" });
   const context = await browser.newContext();
-  const page = await signIn(context, ADMIN.email, ADMIN.password);
+  const page = await signedInPage(context, ADMIN.email, ADMIN.password);
   let dialogs = 0;
   page.on("dialog", (dialog) => {
     dialogs++;
@@ -150,7 +147,7 @@ test("a user named like markup appears as text, and no element is created", asyn
 test("an analyst opening /admin/users gets the 403 page", async () => {
   await apiCreateUser({ email: "analyst@example.com", password: "analyst-password-1", role: "analyst" });
   const context = await browser.newContext();
-  const page = await signIn(context, "analyst@example.com", "analyst-password-1");
+  const page = await signedInPage(context, "analyst@example.com", "analyst-password-1");
   expect(await page.locator('nav.nav a:has-text("Users")').count()).toBe(0);
   const res = await page.goto(`${server.url}/admin/users`);
   expect(res?.status()).toBe(403);

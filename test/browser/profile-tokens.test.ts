@@ -1,8 +1,8 @@
 // The token life cycle in a real browser: create on /profile, see it once, reload → gone, revoke it
 // through the confirmation page, and the token is refused from then on.
 import { afterAll, beforeAll, expect, test, setDefaultTimeout } from "bun:test";
-import type { Browser, Page } from "playwright-core";
-import { launchBrowser } from "../helpers/browser";
+import type { Browser } from "playwright-core";
+import { launchBrowser, signIn } from "../helpers/browser";
 import { startServer, type RunningServer } from "../helpers/server";
 
 // Each test hashes passwords (argon2id, ~80 ms each) and opens DuckDB; a busy machine needs headroom.
@@ -19,19 +19,11 @@ afterAll(async () => {
   await server?.stop();
 }, 30_000);
 
-async function signIn(page: Page) {
-  await page.goto(`${server.url}/login?next=/profile`);
-  await page.fill('input[name="email"]', "admin@example.com");
-  await page.fill('input[name="password"]', "admin-password-1");
-  await page.click('button[type="submit"]');
-  await page.waitForURL(`${server.url}/profile`);
-}
-
 const whoami = (token: string) => fetch(`${server.url}/auth/me`, { headers: { authorization: `Bearer ${token}` } });
 
 test("create a token, see it once, reload → gone, revoke it, and it is refused", async () => {
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  await signIn(page);
+  await signIn(page, server.url, "admin@example.com", "admin-password-1", "/profile");
   expect(await page.locator("#me h1").textContent()).toContain("admin@example.com");
   expect(await page.locator(".reveal").count()).toBe(0);
 
@@ -71,7 +63,7 @@ test("create a token, see it once, reload → gone, revoke it, and it is refused
 
 test("the admin sees every token on /admin/tokens", async () => {
   const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
-  await signIn(page);
+  await signIn(page, server.url, "admin@example.com", "admin-password-1", "/profile");
   await page.fill('#tokens input[name="name"]', "admin-visible");
   await page.click('#tokens button[type="submit"]');
   await page.waitForSelector(".reveal");

@@ -78,6 +78,7 @@ describe("build.ts: every target", () => {
   test("manifest size and sha256 match each file, and SHA256SUMS lists the same", async () => {
     const { dir, manifest } = await buildAllTargets();
     const sums = readFileSync(join(dir, "SHA256SUMS"), "utf8");
+    expect(manifest.targets).toHaveLength(TARGET_NAMES.length);
     for (const t of manifest.targets) {
       const path = join(dir, t.filename);
       expect(t.filename).toBe(t.target.startsWith("windows") ? `da-${t.target}.exe` : `da-${t.target}`);
@@ -93,6 +94,7 @@ describe("build.ts: every target", () => {
 
   test("each binary's header names its platform and CPU (ELF e_machine, Mach-O cputype, PE machine)", async () => {
     const { dir, manifest } = await buildAllTargets();
+    expect(manifest.targets).toHaveLength(TARGET_NAMES.length);
     for (const t of manifest.targets) {
       const bytes = await Bun.file(join(dir, t.filename)).slice(0, 64 * 1024).bytes(); // headers only
       expect(`${t.target}: ${identify(bytes)}`).toBe(`${t.target}: ${EXPECTED_HEADER[t.target]}`);

@@ -1,11 +1,13 @@
 // Every /cli/* route through app.handle, on small fake builds (the bytes do not matter here; the
-// real build is checked in build.test.ts and served for real in test/install).
+// real build is checked in build.test.ts and served for real in test/install). Range requests are
+// also sent to the real server process, whose HTTP layer app.handle never exercises.
 import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { distributionModule } from "../../src/modules/distribution";
 import { createTestApp, type TestApp } from "../helpers/app";
 import { cleanupTempDirs, fakeDist, type BuiltDist } from "../helpers/dist";
+import { startServer } from "../helpers/server";
 
 setDefaultTimeout(120_000); // as `bun run test` (--timeout 120000), also when this file runs alone
 
@@ -177,6 +179,27 @@ describe("GET /cli/download/{target}", () => {
     expect(stale.status).toBe(200);
     const fresh = await a.handle("/cli/download/linux-x64", { range: "bytes=0-9", "if-range": `"${entry("linux-x64").sha256}"` });
     expect(fresh.status).toBe(206);
+  });
+
+  test("Range over real HTTP: the server process answers 206 with Content-Range, and 416 when unsatisfiable", async () => {
+    const small = fakeDist(["linux-x64"]);
+    const size = small.manifest.targets[0]!.size;
+    const server = await startServer({ env: { CLI_DIST_DIR: small.dir } });
+    try {
+      const url = `${server.url}/cli/download/linux-x64`;
+      const part = await fetch(url, { headers: { range: "bytes=0-3", "accept-encoding": "identity" } });
+      expect(part.status).toBe(206);
+      expect(part.headers.get("content-range")).toBe(`bytes 0-3/${size}`);
+      expect(part.headers.get("content-length")).toBe("4");
+      expect(await part.text()).toBe("fake");
+
+      const bad = await fetch(url, { headers: { range: `bytes=${size}-`, "accept-encoding": "identity" } });
+      expect(bad.status).toBe(416);
+      expect(bad.headers.get("content-range")).toBe(`bytes */${size}`);
+      expect(((await bad.json()) as { detail: string }).detail).toContain("Range not satisfiable");
+    } finally {
+      await server.stop();
+    }
   });
 
   test("If-None-Match with the sha256 ETag → 304 without a body; another tag → 200", async () => {

@@ -164,6 +164,7 @@ describe("GET /install", () => {
     const manifest = (await (await a.handle("/cli/manifest.json", { host: "agnes.test" })).json()) as {
       targets: { filename: string; sha256: string; url: string }[];
     };
+    expect(manifest.targets).toHaveLength(3);
     for (const t of manifest.targets) {
       expect(html).toContain(t.sha256);
       expect(html).toContain(`href="${t.url}"`);

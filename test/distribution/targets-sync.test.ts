@@ -28,6 +28,7 @@ function caseArms(header: string, value: RegExp): Record<string, string> {
     if (!arm || !result) continue;
     for (const pattern of arm[1]!.split("|")) arms[pattern.trim()] = result[1]!;
   }
+  expect(Object.keys(arms).length).toBeGreaterThan(0);
   return arms;
 }
 
@@ -100,6 +101,7 @@ describe("install.sh chooses what chooseTarget chooses", () => {
         }
       }
     }
+    expect(hosts).toHaveLength(9);
     const jobs = BUILT_SETS.flatMap((built, set) => hosts.map((host) => ({ built, set, host })));
     const results = await Promise.all(jobs.map(({ set, host }) => printTarget(set, host)));
     jobs.forEach(({ built, host }, i) => {
@@ -114,6 +116,7 @@ describe("install.sh chooses what chooseTarget chooses", () => {
   });
 
   test("every uname -m spelling in the table is understood; 32-bit ARM is refused by name", async () => {
+    expect(Object.keys(UNAME_ARCH).length).toBeGreaterThan(0);
     for (const [machine, arch] of Object.entries(UNAME_ARCH)) {
       const result = await printTarget(0, { os: "linux", arch, musl: false, avx2: true }, machine);
       expect(`${machine}: ${result.stdout.trim()}`).toBe(`${machine}: linux-${arch}`);
@@ -128,8 +131,10 @@ describe("install.sh chooses what chooseTarget chooses", () => {
 
 describe("the server and da update read the same table", () => {
   test("/cli/download?os=&arch=&libc= answers chooseTarget's choice (AVX2 unknown: assumed)", () => {
+    const kinds = TARGETS.filter((x) => x.os !== "windows" && !x.baseline);
+    expect(kinds.length).toBeGreaterThan(0);
     for (const built of BUILT_SETS) {
-      for (const info of TARGETS.filter((x) => x.os !== "windows" && !x.baseline)) {
+      for (const info of kinds) {
         const host: Host = { os: info.os, arch: info.arch, musl: info.libc === "musl", avx2: true };
         const expected = chooseTarget(host, built).target;
         const query = { os: info.os, arch: info.arch, libc: info.libc ?? undefined };
@@ -152,9 +157,12 @@ describe("the server and da update read the same table", () => {
     expect(updateTargets("linux-x64")).toEqual(["linux-x64", "linux-x64-baseline"]);
     expect(updateTargets("darwin-arm64")).toEqual(["darwin-arm64"]);
     expect(updateTargets("plan9-mips")).toEqual([]);
+    expect(TARGET_NAMES.length).toBeGreaterThan(0);
     for (const name of TARGET_NAMES) {
       const self = TARGETS.find((x) => x.target === name)!;
-      for (const other of updateTargets(name).map((n) => TARGETS.find((x) => x.target === n)!)) {
+      const candidates = updateTargets(name);
+      expect(candidates.length).toBeGreaterThan(0);
+      for (const other of candidates.map((n) => TARGETS.find((x) => x.target === n)!)) {
         // never another OS, CPU or libc, and never from baseline to a build that needs AVX2
         expect([other.os, other.arch, other.libc]).toEqual([self.os, self.arch, self.libc]);
         if (self.baseline) expect(other.baseline).toBe(true);

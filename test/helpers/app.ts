@@ -1,4 +1,5 @@
 // An in-process app on a temporary DATA_DIR with a fake clock, for HTTP tests through app.handle.
+import { expect } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -60,29 +61,52 @@ export async function createTestApp(opts: { env?: Record<string, string>; withAd
     return ((await res.json()) as { id: string }).id;
   };
 
-  /** Signs in through the form as a browser would: the session cookie, its CSRF token, and GET/POST with both. */
+  /**
+   * Signs in through the form as a browser would. Returns the session cookie, its CSRF token, the
+   * session's id and JWT (which also works as a bearer token), and requests that carry the cookie:
+   * `get` (plus any cookies such as a flash), `post` (a form with the CSRF field; a `_csrf` in
+   * `fields` replaces it), `follow` (a POST's 303 with the flash it set: the landing page's HTML),
+   * `submit` (post, then follow) and `raw` (any request, nothing added but the cookie).
+   */
   const browser = async (email = ADMIN_EMAIL, password = ADMIN_PASSWORD, extraHeaders: Record<string, string> = {}) => {
     const res = await handle("/login", {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", ...extraHeaders },
       body: new URLSearchParams({ email, password }),
     });
-    const jwt = cookieFrom(res, "access_token");
-    if (!jwt) throw new Error(`form sign-in as ${email} failed: ${res.status}`);
-    const jti = JSON.parse(Buffer.from(jwt.split(".")[1]!, "base64url").toString()).jti as string;
-    const cookie = `access_token=${jwt}`;
-    const csrf = csrfTokenFor(jti, ctx.config.jwtSecret);
+    const token = cookieFrom(res, "access_token");
+    if (res.status !== 303 || !token) throw new Error(`form sign-in as ${email} failed: ${res.status}`);
+    const sessionId = sessionIdOf(token);
+    const cookie = `access_token=${token}`;
+    const csrf = csrfTokenFor(sessionId, ctx.config.jwtSecret);
     const withCookie = (more: string | undefined) => (more ? `${cookie}; ${more}` : cookie);
+    const get = (path: string, moreCookies?: string) =>
+      handle(path, { headers: { accept: "text/html", cookie: withCookie(moreCookies), ...extraHeaders } });
+    const post = (path: string, fields: Record<string, string>) =>
+      handle(path, {
+        method: "POST",
+        headers: { accept: "text/html", cookie, "content-type": "application/x-www-form-urlencoded", ...extraHeaders },
+        body: new URLSearchParams({ _csrf: csrf, ...fields }),
+      });
+    const follow = async (posted: Response): Promise<string> => {
+      expect(posted.status).toBe(303);
+      // As a browser does: without the fragment, with the flash cookie the POST set.
+      const location = new URL(posted.headers.get("location")!, BASE);
+      const flash = cookieFrom(posted, "flash");
+      const page = await get(location.pathname + location.search, flash ? `flash=${flash}` : undefined);
+      expect(page.status).toBe(200);
+      return page.text();
+    };
     return {
       cookie,
       csrf,
-      get: (path: string, moreCookies?: string) => handle(path, { headers: { accept: "text/html", cookie: withCookie(moreCookies), ...extraHeaders } }),
-      post: (path: string, fields: Record<string, string>) =>
-        handle(path, {
-          method: "POST",
-          headers: { accept: "text/html", cookie, "content-type": "application/x-www-form-urlencoded", ...extraHeaders },
-          body: new URLSearchParams({ _csrf: csrf, ...fields }),
-        }),
+      sessionId,
+      token,
+      get,
+      post,
+      follow,
+      submit: async (path: string, fields: Record<string, string>) => follow(await post(path, fields)),
+      raw: (path: string, init: RequestInit = {}) => handle(path, { ...init, headers: { cookie, ...extraHeaders, ...(init.headers as Record<string, string>) } }),
     };
   };
 
@@ -95,11 +119,6 @@ export async function createTestApp(opts: { env?: Record<string, string>; withAd
   return { app, ctx: ctx as AppContext, clock, log, dataDir, handle, api, login, createUser, browser, close };
 }
 
-/** Form-encoded POST with the session cookie and its CSRF token, as a browser would send it. */
-export function formBody(fields: Record<string, string>): URLSearchParams {
-  return new URLSearchParams(fields);
-}
-
 export function cookieFrom(res: Response, name: string): string | null {
   for (const header of res.headers.getSetCookie()) {
     const [pair] = header.split(";");
@@ -107,4 +126,9 @@ export function cookieFrom(res: Response, name: string): string | null {
     if (key?.trim() === name) return rest.join("=");
   }
   return null;
+}
+
+/** The session id (the `jti` claim) of a session JWT, from the form's cookie or `POST /auth/token`. */
+export function sessionIdOf(jwt: string): string {
+  return (JSON.parse(Buffer.from(jwt.split(".")[1]!, "base64url").toString()) as { jti: string }).jti;
 }

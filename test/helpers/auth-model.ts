@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { ROLES, type Role } from "../../src/shared/contract";
 import { addUser } from "../../src/modules/users/directory";
-import { createTestApp, type TestApp } from "./app";
+import { createTestApp, sessionIdOf, type TestApp } from "./app";
 
 export const PASSWORD = "model-password-1";
 // argon2id at its default cost takes ~80 ms a hash or verify: a few thousand steps would take
@@ -147,8 +147,7 @@ export class World {
     const res = await this.send(this.t.api("POST", "/auth/token", { body: { email: user.email, password: PASSWORD } }));
     if (res.status !== 200) return;
     const jwt = ((await res.json()) as { access_token: string }).access_token;
-    const claims = JSON.parse(Buffer.from(jwt.split(".")[1]!, "base64url").toString()) as { jti: string };
-    this.sessions.push({ jwt, id: claims.jti, userId: user.id });
+    this.sessions.push({ jwt, id: sessionIdOf(jwt), userId: user.id });
   }
 
   private async changePassword(k: number): Promise<void> {

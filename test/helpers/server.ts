@@ -1,5 +1,6 @@
 // Starts the real server (`bun src/server.ts`) on 127.0.0.1 with a free port and a temp DATA_DIR,
-// for CLI, browser and install tests.
+// for tests that need the real process and its HTTP layer: CLI, browser, install, hostile input,
+// crafted Host headers, Range requests, what a clean stop leaves on disk.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";

@@ -112,6 +112,7 @@ describe("GET /api/audit", () => {
     expect((await audit(`?actor=${a}`)).total).toBe(3);
     expect((await audit("?action=user.deactivate")).entries.map((e) => e.target)).toEqual([b]);
     const users = await audit("?action=user.");
+    expect(users.entries.length).toBeGreaterThan(0);
     expect(users.entries.every((e) => e.action.startsWith("user."))).toBe(true);
     expect(users.total).toBe(5);
     expect((await audit(`?target=${b}&action=user.update`)).entries[0]!.params).toMatchObject({ role: { from: "analyst", to: "viewer" } });

@@ -2,9 +2,8 @@
 // `email_sent` says whether the server took it; a refusing or unreachable server still leaves the
 // admin a working link, and neither the token nor the SMTP password reaches the log.
 import { afterEach, describe, expect, test, setDefaultTimeout } from "bun:test";
-import { ADMIN_EMAIL, cookieFrom, createTestApp, type TestApp } from "../helpers/app";
+import { ADMIN_EMAIL, createTestApp, type TestApp } from "../helpers/app";
 import { closedPort, messageText, startSmtpSink, type SmtpSink } from "../helpers/smtp-sink";
-import { csrfTokenFor } from "../../src/http/csrf";
 import type { AuditEntry, ResetLink } from "../../src/shared/contract";
 
 // argon2 (~80 ms a hash, several times that on a busy 2-core runner) makes some tests take seconds.
@@ -13,7 +12,6 @@ setDefaultTimeout(30_000);
 const SMTP_USER = "agnes-mailer";
 const SMTP_PASSWORD = "smtp-S3cret/pass";
 const USER_EMAIL = "forgetful@example.com";
-const FORM = "application/x-www-form-urlencoded";
 
 let t: TestApp;
 let sink: SmtpSink | null = null;
@@ -57,19 +55,8 @@ function expectNoSecretsLogged(link: ResetLink): void {
 
 /** Presses "Reset link" on /admin/users as a signed-in admin and returns the page it lands on. */
 async function resetFromAdminPage(): Promise<string> {
-  const login = await t.handle("/login", { method: "POST", headers: { "content-type": FORM }, body: new URLSearchParams({ email: ADMIN_EMAIL, password: "admin-password-1" }) });
-  const session = cookieFrom(login, "access_token")!;
-  const jti = JSON.parse(Buffer.from(session.split(".")[1]!, "base64url").toString()).jti as string;
-  const cookie = `access_token=${session}`;
-  const res = await t.handle(`/admin/users/${userId}/reset-link`, {
-    method: "POST",
-    headers: { cookie, "content-type": FORM, accept: "text/html", origin: "http://localhost" },
-    body: new URLSearchParams({ _csrf: csrfTokenFor(jti, t.ctx.config.jwtSecret) }),
-  });
-  expect(res.status).toBe(303);
-  const page = await t.handle(res.headers.get("location")!, { headers: { cookie: `${cookie}; flash=${cookieFrom(res, "flash")}`, accept: "text/html" } });
-  expect(page.status).toBe(200);
-  return page.text();
+  const b = await t.browser();
+  return b.submit(`/admin/users/${userId}/reset-link`, {});
 }
 
 describe("with SMTP_URL pointing at a working server", () => {

@@ -1,7 +1,6 @@
 // /profile through app.handle, as a browser uses it: cookie session, CSRF field, POST → 303 → GET.
 import { afterEach, beforeEach, describe, expect, test, setDefaultTimeout } from "bun:test";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, type TestApp } from "../helpers/app";
-import { csrfTokenFor } from "../../src/http/csrf";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, cookieFrom, createTestApp, sessionIdOf, type TestApp } from "../helpers/app";
 
 // Each test hashes passwords (argon2id, ~80 ms each) and opens DuckDB; a busy machine needs headroom.
 setDefaultTimeout(30_000);
@@ -12,61 +11,11 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-/** A cookie jar plus the session's CSRF token: enough of a browser for form flows. */
-class Browser {
-  readonly cookies = new Map<string, string>();
-  csrf = "";
-  sessionId = "";
-
-  async signIn(email = ADMIN_EMAIL, password = ADMIN_PASSWORD) {
-    const res = await this.post("/login", { email, password });
-    expect(res.status).toBe(303);
-    const jwt = this.cookies.get("access_token")!;
-    this.sessionId = JSON.parse(Buffer.from(jwt.split(".")[1]!, "base64url").toString()).jti;
-    this.csrf = csrfTokenFor(this.sessionId, t.ctx.config.jwtSecret);
-    return this;
-  }
-
-  async get(path: string) {
-    return this.absorb(await t.handle(path, { headers: { accept: "text/html", cookie: this.cookieHeader() } }));
-  }
-
-  async post(path: string, fields: Record<string, string>, withCsrf = true) {
-    const body = new URLSearchParams(withCsrf && this.csrf ? { _csrf: this.csrf, ...fields } : fields);
-    const headers = { accept: "text/html", "content-type": "application/x-www-form-urlencoded", cookie: this.cookieHeader() };
-    return this.absorb(await t.handle(path, { method: "POST", headers, body }));
-  }
-
-  /** POST, then follow the 303 like a browser; returns the landing page's HTML. */
-  async submit(path: string, fields: Record<string, string>) {
-    const res = await this.post(path, fields);
-    expect(res.status).toBe(303);
-    const page = await this.get(new URL(res.headers.get("location")!, "http://localhost").pathname);
-    expect(page.status).toBe(200);
-    return page.text();
-  }
-
-  private cookieHeader() {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-  }
-
-  private absorb(res: Response) {
-    for (const header of res.headers.getSetCookie()) {
-      const [pair, ...attrs] = header.split(";");
-      const [key, ...rest] = pair!.split("=");
-      const expired = attrs.some((a) => /max-age=0/i.test(a) || /expires=Thu, 01 Jan 1970/i.test(a));
-      if (expired || rest.join("=") === "") this.cookies.delete(key!.trim());
-      else this.cookies.set(key!.trim(), rest.join("="));
-    }
-    return res;
-  }
-}
-
 const revealedToken = (html: string) => /<code class="token-value">(agnes_pat_[0-9A-Za-z]+)<\/code>/.exec(html)?.[1] ?? null;
 
 describe("GET /profile", () => {
   test("shows who you are, this session and the token form; not cacheable", async () => {
-    const b = await new Browser().signIn();
+    const b = await t.browser();
     const res = await b.get("/profile");
     expect(res.status).toBe(200);
     expect(res.headers.get("cache-control")).toBe("no-store");
@@ -90,7 +39,7 @@ describe("GET /profile", () => {
   test("PAT_MAX_DAYS hides the longer lifetimes and 'never'", async () => {
     await t.close();
     t = await createTestApp({ env: { PAT_MAX_DAYS: "60" } });
-    const html = await (await (await new Browser().signIn()).get("/profile")).text();
+    const html = await (await (await t.browser()).get("/profile")).text();
     expect(html).toContain('value="30"');
     expect(html).toContain('value="60" selected');
     expect(html).not.toContain('value="90"');
@@ -101,11 +50,11 @@ describe("GET /profile", () => {
 
 describe("creating a token on /profile", () => {
   test("the token is revealed once: not in the redirect or a cookie, gone on reload, and it works", async () => {
-    const b = await new Browser().signIn();
+    const b = await t.browser();
     const res = await b.post("/profile/tokens", { name: "laptop", expires_in_days: "30" });
     expect(res.status).toBe(303);
     const location = res.headers.get("location")!;
-    const first = await (await b.get(new URL(location, "http://localhost").pathname)).text();
+    const first = await b.follow(res);
     const token = revealedToken(first);
     expect(token).not.toBeNull();
     expect(first).toContain("you will not see it again");
@@ -122,23 +71,26 @@ describe("creating a token on /profile", () => {
   });
 
   test("the reveal is bound to the session that created it", async () => {
-    const b = await new Browser().signIn();
+    const b = await t.browser();
     const res = await b.post("/profile/tokens", { name: "mine" });
     expect(res.status).toBe(303);
-    const other = await new Browser().signIn();
-    other.cookies.set("flash", b.cookies.get("flash")!);
-    expect(revealedToken(await (await other.get("/profile")).text())).toBeNull();
+    const other = await t.browser();
+    expect(revealedToken(await (await other.get("/profile", `flash=${cookieFrom(res, "flash")}`)).text())).toBeNull();
   });
 
   test("without the CSRF field → 403 and no token", async () => {
-    const b = await new Browser().signIn();
-    const res = await b.post("/profile/tokens", { name: "csrf" }, false);
+    const b = await t.browser();
+    const res = await b.raw("/profile/tokens", {
+      method: "POST",
+      headers: { accept: "text/html", "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ name: "csrf" }),
+    });
     expect(res.status).toBe(403);
-    expect(await (await t.api("GET", "/auth/tokens", { token: b.cookies.get("access_token")! })).json()).toEqual([]);
+    expect(await (await t.api("GET", "/auth/tokens", { token: b.token })).json()).toEqual([]);
   });
 
   test("a blank name or a bad lifetime → an error message, no token", async () => {
-    const b = await new Browser().signIn();
+    const b = await t.browser();
     const blank = await b.submit("/profile/tokens", { name: "  ", expires_in_days: "30" });
     expect(blank).toContain("flash-error");
     expect(blank).toContain("Give the token a name");
@@ -149,7 +101,7 @@ describe("creating a token on /profile", () => {
   });
 
   test("names are escaped", async () => {
-    const b = await new Browser().signIn();
+    const b = await t.browser();
     const html = await b.submit("/profile/tokens", { name: "<script>alert(1)</script>" });
     expect(html).not.toContain("<script>alert(1)</script>");
     expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
@@ -160,9 +112,9 @@ describe("creating a token on /profile", () => {
 
 describe("revoking a token on /profile", () => {
   test("confirm page first; without confirm nothing happens; with it the token stops working", async () => {
-    const b = await new Browser().signIn();
+    const b = await t.browser();
     const token = revealedToken(await b.submit("/profile/tokens", { name: "ci-deploy" }))!;
-    const [{ id }] = await (await t.api("GET", "/auth/tokens", { token: b.cookies.get("access_token")! })).json();
+    const [{ id }] = await (await t.api("GET", "/auth/tokens", { token: b.token })).json();
     const list = await (await b.get("/profile")).text();
     expect(list).toContain(`href="/profile/tokens/${id}/revoke"`);
 
@@ -184,22 +136,22 @@ describe("revoking a token on /profile", () => {
   });
 
   test("someone else's token → 404, and it keeps working", async () => {
-    const admin = await new Browser().signIn();
+    const admin = await t.browser();
     const token = revealedToken(await admin.submit("/profile/tokens", { name: "admins" }))!;
-    const [{ id }] = await (await t.api("GET", "/auth/tokens", { token: admin.cookies.get("access_token")! })).json();
+    const [{ id }] = await (await t.api("GET", "/auth/tokens", { token: admin.token })).json();
     await t.createUser("ana@example.com", "ana-password-1");
-    const ana = await new Browser().signIn("ana@example.com", "ana-password-1");
+    const ana = await t.browser("ana@example.com", "ana-password-1");
     expect((await ana.get(`/profile/tokens/${id}/revoke`)).status).toBe(404);
     const post = await ana.post(`/profile/tokens/${id}/revoke`, { confirm: "yes" });
     expect(post.status).toBe(303);
-    expect(await (await ana.get("/profile")).text()).toContain("Token not found");
+    expect(await (await ana.get("/profile", `flash=${cookieFrom(post, "flash")}`)).text()).toContain("Token not found");
     expect((await t.api("GET", "/auth/me", { token })).status).toBe(200);
   });
 });
 
 describe("password", () => {
   test("wrong current password → error, nothing changes", async () => {
-    const b = await new Browser().signIn();
+    const b = await t.browser();
     const html = await b.submit("/profile/password", { current_password: "wrong-password", new_password: "new-password-1", new_password_confirm: "new-password-1" });
     expect(html).toContain("flash-error");
     expect(html).toContain("current password is not right");
@@ -207,14 +159,14 @@ describe("password", () => {
   });
 
   test("mismatch or too short → error", async () => {
-    const b = await new Browser().signIn();
+    const b = await t.browser();
     expect(await b.submit("/profile/password", { current_password: ADMIN_PASSWORD, new_password: "new-password-1", new_password_confirm: "new-password-2" })).toContain("differ");
     expect(await b.submit("/profile/password", { current_password: ADMIN_PASSWORD, new_password: "short", new_password_confirm: "short" })).toContain("at least 8");
     await t.login(ADMIN_EMAIL, ADMIN_PASSWORD);
   });
 
   test("success ends every other session, keeps this one and the PATs; audited without the password", async () => {
-    const b = await new Browser().signIn();
+    const b = await t.browser();
     const otherSession = await t.login();
     const { token } = await (await t.api("POST", "/auth/tokens", { token: otherSession, body: { name: "kept" } })).json();
     const html = await b.submit("/profile/password", { current_password: ADMIN_PASSWORD, new_password: "brand-new-pass-1", new_password_confirm: "brand-new-pass-1" });
@@ -234,7 +186,7 @@ describe("password", () => {
     const [user] = await (await t.api("GET", "/api/users?q=resetter", { token: admin })).json();
     const link = await (await t.api("POST", `/api/users/${user.id}/reset-password`, { token: admin })).json();
     expect((await t.handle(`/auth/password/reset?token=${link.reset_token}`)).status).toBe(200);
-    const b = await new Browser().signIn("resetter@example.com", "first-password-1");
+    const b = await t.browser("resetter@example.com", "first-password-1");
     await b.submit("/profile/password", { current_password: "first-password-1", new_password: "second-password-2", new_password_confirm: "second-password-2" });
     expect((await t.handle(`/auth/password/reset?token=${link.reset_token}`)).status).not.toBe(200);
   });
@@ -242,9 +194,9 @@ describe("password", () => {
 
 describe("sessions", () => {
   test("sign out one other session; it stops working, this one stays", async () => {
-    const b = await new Browser().signIn();
+    const b = await t.browser();
     const other = await t.login();
-    const otherId = JSON.parse(Buffer.from(other.split(".")[1]!, "base64url").toString()).jti as string;
+    const otherId = sessionIdOf(other);
     const page = await (await b.get("/profile")).text();
     expect(page).toContain(`/profile/sessions/${otherId}/end`);
     expect(page).not.toContain(`/profile/sessions/${b.sessionId}/end`);
@@ -258,14 +210,14 @@ describe("sessions", () => {
   test("another user's session cannot be ended from here", async () => {
     await t.createUser("ana@example.com", "ana-password-1");
     const anaSession = await t.login("ana@example.com", "ana-password-1");
-    const anaId = JSON.parse(Buffer.from(anaSession.split(".")[1]!, "base64url").toString()).jti as string;
-    const b = await new Browser().signIn();
+    const anaId = sessionIdOf(anaSession);
+    const b = await t.browser();
     expect(await b.submit(`/profile/sessions/${anaId}/end`, {})).toContain("Session not found");
     expect((await t.api("GET", "/auth/me", { token: anaSession })).status).toBe(200);
   });
 
   test("sign out everywhere else", async () => {
-    const b = await new Browser().signIn();
+    const b = await t.browser();
     const others = [await t.login(), await t.login()];
     expect(await b.submit("/profile/sessions/end-others", {})).toContain("2 other session(s) signed out");
     for (const other of others) expect((await t.api("GET", "/auth/me", { token: other })).status).toBe(401);

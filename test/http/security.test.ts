@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, cookieFrom, createTestApp, type TestApp } from "../helpers/app";
-import { csrfTokenFor } from "../../src/http/csrf";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, type TestApp } from "../helpers/app";
 import { safeNextPath } from "../../src/http/safe-next";
 
 let t: TestApp;
@@ -10,13 +9,6 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 const form = "application/x-www-form-urlencoded";
-
-async function browserSession() {
-  const res = await t.handle("/login", { method: "POST", headers: { "content-type": form }, body: new URLSearchParams({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }) });
-  const cookie = cookieFrom(res, "access_token")!;
-  const jti = JSON.parse(Buffer.from(cookie.split(".")[1]!, "base64url").toString()).jti as string;
-  return { cookie, csrf: csrfTokenFor(jti, t.ctx.config.jwtSecret) };
-}
 
 describe("open redirects", () => {
   test.each(["//evil.example", "/\\evil.example", "https://evil.example/x", "http:/evil", "javascript:alert(1)", "/%09/evil", "\\\\evil", " /x"])(
@@ -40,13 +32,13 @@ describe("open redirects", () => {
 
 describe("CSRF", () => {
   test("a cross-site form post with the session cookie is refused and changes nothing", async () => {
-    const { cookie, csrf } = await browserSession();
+    const b = await t.browser();
     const crossSite: Record<string, string>[] = [{ origin: "https://evil.example" }, { "sec-fetch-site": "cross-site" }];
     for (const headers of crossSite) {
-      const res = await t.handle("/logout", { method: "POST", headers: { cookie: `access_token=${cookie}`, "content-type": form, ...headers }, body: new URLSearchParams({ _csrf: csrf }) });
+      const res = await b.raw("/logout", { method: "POST", headers: { "content-type": form, ...headers }, body: new URLSearchParams({ _csrf: b.csrf }) });
       expect(res.status).toBe(403);
     }
-    expect((await t.handle("/auth/me", { headers: { cookie: `access_token=${cookie}` } })).status).toBe(200);
+    expect((await b.raw("/auth/me")).status).toBe(200);
   });
 
   test("a cross-site sign-in form post is refused (login CSRF)", async () => {
@@ -56,15 +48,15 @@ describe("CSRF", () => {
   });
 
   test("a same-origin cookie post without the CSRF token is refused", async () => {
-    const { cookie } = await browserSession();
-    const res = await t.handle("/logout", { method: "POST", headers: { cookie: `access_token=${cookie}`, origin: "http://localhost", "content-type": form }, body: "" });
+    const b = await t.browser();
+    const res = await b.raw("/logout", { method: "POST", headers: { origin: "http://localhost", "content-type": form }, body: "" });
     expect(res.status).toBe(403);
-    expect((await t.handle("/auth/me", { headers: { cookie: `access_token=${cookie}` } })).status).toBe(200);
+    expect((await b.raw("/auth/me")).status).toBe(200);
   });
 
   test("the token may come as the X-CSRF-Token header for JSON calls from pages", async () => {
-    const { cookie, csrf } = await browserSession();
-    const res = await t.handle("/logout", { method: "POST", headers: { cookie: `access_token=${cookie}`, origin: "http://localhost", "x-csrf-token": csrf } });
+    const b = await t.browser();
+    const res = await b.raw("/logout", { method: "POST", headers: { origin: "http://localhost", "x-csrf-token": b.csrf } });
     expect(res.status).toBe(303);
   });
 });

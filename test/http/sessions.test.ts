@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, cookieFrom, createTestApp, type TestApp } from "../helpers/app";
-import { csrfTokenFor } from "../../src/http/csrf";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, type TestApp } from "../helpers/app";
 import { setUserActive } from "../../src/modules/users/repository";
 
 let t: TestApp;
@@ -112,21 +111,14 @@ describe("form sign-in and sign-out", () => {
   });
 
   test("logout ends the session for good: the old cookie no longer works", async () => {
-    const login = await formLogin(ADMIN_EMAIL, ADMIN_PASSWORD);
-    const cookie = cookieFrom(login, "access_token")!;
-    const claims = decodeClaims(cookie);
-    const csrf = csrfTokenFor(claims.jti as string, t.ctx.config.jwtSecret);
-    const out = await t.handle("/logout", {
-      method: "POST",
-      headers: { cookie: `access_token=${cookie}`, "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ _csrf: csrf }),
-    });
+    const b = await t.browser();
+    const out = await b.post("/logout", {});
     expect(out.status).toBe(303);
     expect(out.headers.get("location")).toBe("/login");
     expect(out.headers.getSetCookie().find((c) => c.startsWith("access_token="))).toContain("Max-Age=0");
-    const again = await t.handle("/auth/me", { headers: { cookie: `access_token=${cookie}` } });
+    const again = await b.raw("/auth/me");
     expect(again.status).toBe(401);
-    const [row] = await t.ctx.db.query<{ ended_at: Date | null }>("SELECT ended_at FROM sessions WHERE id = $1", [claims.jti as string]);
+    const [row] = await t.ctx.db.query<{ ended_at: Date | null }>("SELECT ended_at FROM sessions WHERE id = $1", [b.sessionId]);
     expect(row!.ended_at).toBeInstanceOf(Date);
   });
 

@@ -1,7 +1,6 @@
 // /admin/tokens: every token with its owner, filters, pagination, revoke with a confirmation step.
 import { afterEach, beforeEach, describe, expect, test, setDefaultTimeout } from "bun:test";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, cookieFrom, createTestApp, type TestApp } from "../helpers/app";
-import { csrfTokenFor } from "../../src/http/csrf";
+import { createTestApp, type TestApp } from "../helpers/app";
 
 // Each test hashes passwords (argon2id, ~80 ms each) and opens DuckDB; a busy machine needs headroom.
 setDefaultTimeout(30_000);
@@ -11,26 +10,6 @@ beforeEach(async () => {
   t = await createTestApp();
 });
 afterEach(() => t.close());
-
-async function browserSession(email = ADMIN_EMAIL, password = ADMIN_PASSWORD) {
-  const res = await t.handle("/login", {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ email, password }),
-  });
-  const jwt = cookieFrom(res, "access_token")!;
-  const jti = JSON.parse(Buffer.from(jwt.split(".")[1]!, "base64url").toString()).jti as string;
-  const cookie = `access_token=${jwt}`;
-  return {
-    get: (path: string) => t.handle(path, { headers: { accept: "text/html", cookie } }),
-    post: (path: string, fields: Record<string, string>) =>
-      t.handle(path, {
-        method: "POST",
-        headers: { accept: "text/html", cookie, "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ _csrf: csrfTokenFor(jti, t.ctx.config.jwtSecret), ...fields }),
-      }),
-  };
-}
 
 async function makeToken(session: string, name: string) {
   const res = await t.api("POST", "/auth/tokens", { token: session, body: { name } });
@@ -46,7 +25,7 @@ describe("/admin/tokens", () => {
     t.clock.advance(1000);
     await makeToken(admin, "admin-ci");
     await t.api("DELETE", `/auth/tokens/${anaToken.id}`, { token: ana });
-    const b = await browserSession();
+    const b = await t.browser();
 
     const all = await (await b.get("/admin/tokens")).text();
     expect(all).toContain("ana-laptop");
@@ -70,7 +49,7 @@ describe("/admin/tokens", () => {
 
   test("non-admins get a 403 page", async () => {
     await t.createUser("ana@example.com", "ana-password-1");
-    const b = await browserSession("ana@example.com", "ana-password-1");
+    const b = await t.browser("ana@example.com", "ana-password-1");
     const res = await b.get("/admin/tokens");
     expect(res.status).toBe(403);
     expect(await res.text()).toContain("admin role");
@@ -81,7 +60,7 @@ describe("/admin/tokens", () => {
     await t.createUser("ana@example.com", "ana-password-1");
     const ana = await t.login("ana@example.com", "ana-password-1");
     const { id, token } = await makeToken(ana, "ana-ci");
-    const b = await browserSession();
+    const b = await t.browser();
 
     const list = await (await b.get("/admin/tokens")).text();
     expect(list).toContain(`href="/admin/tokens/${id}/revoke"`);

@@ -1,8 +1,7 @@
 // /admin/users and /admin/audit as a browser uses them, through app.handle: cookie session, CSRF
 // field, POST → 303 → GET with a flash, refusals as error flashes, escaping, and who may open them.
 import { afterEach, beforeEach, describe, expect, test, setDefaultTimeout } from "bun:test";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, cookieFrom, createTestApp, type TestApp } from "../helpers/app";
-import { csrfTokenFor } from "../../src/http/csrf";
+import { cookieFrom, createTestApp, type TestApp } from "../helpers/app";
 import type { User } from "../../src/shared/contract";
 
 // argon2 (~80 ms a hash, several times that on a busy 2-core runner) makes some tests take seconds.
@@ -18,38 +17,7 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const FORM = "application/x-www-form-urlencoded";
 const XSS = "<img src=x onerror=alert(1)>";
-
-type Browser = { cookie: string; csrf: string };
-
-async function signIn(email = ADMIN_EMAIL, password = ADMIN_PASSWORD): Promise<Browser> {
-  const res = await t.handle("/login", { method: "POST", headers: { "content-type": FORM }, body: new URLSearchParams({ email, password }) });
-  const cookie = cookieFrom(res, "access_token")!;
-  const jti = JSON.parse(Buffer.from(cookie.split(".")[1]!, "base64url").toString()).jti as string;
-  return { cookie: `access_token=${cookie}`, csrf: csrfTokenFor(jti, t.ctx.config.jwtSecret) };
-}
-
-function get(b: Browser, path: string, flash?: string | null) {
-  const cookie = flash ? `${b.cookie}; flash=${flash}` : b.cookie;
-  return t.handle(path, { headers: { cookie, accept: "text/html" } });
-}
-
-function post(b: Browser, path: string, fields: Record<string, string>, csrf = b.csrf) {
-  return t.handle(path, {
-    method: "POST",
-    headers: { cookie: b.cookie, "content-type": FORM, accept: "text/html", origin: "http://localhost" },
-    body: new URLSearchParams({ _csrf: csrf, ...fields }),
-  });
-}
-
-/** Follows the 303 and returns the page it lands on, with the flash shown. */
-async function follow(b: Browser, res: Response): Promise<string> {
-  expect(res.status).toBe(303);
-  const page = await get(b, res.headers.get("location")!, cookieFrom(res, "flash"));
-  expect(page.status).toBe(200);
-  return page.text();
-}
 
 async function userByEmail(email: string): Promise<User> {
   const list = (await (await t.api("GET", `/api/users?q=${encodeURIComponent(email)}`, { token: admin })).json()) as User[];
@@ -64,21 +32,21 @@ describe("who may open the pages", () => {
       expect(anonymous.headers.get("location")).toBe(`/login?next=${encodeURIComponent(path)}`);
     }
     await t.createUser("an@example.com", "analyst-pass-1");
-    const analyst = await signIn("an@example.com", "analyst-pass-1");
+    const analyst = await t.browser("an@example.com", "analyst-pass-1");
     for (const path of ["/admin/users", "/admin/audit"]) {
-      const res = await get(analyst, path);
+      const res = await analyst.get(path);
       expect(res.status).toBe(403);
       expect(await res.text()).toContain("needs the admin role");
     }
-    expect((await post(analyst, "/admin/users", { email: "x@example.com" })).status).toBe(403);
+    expect((await analyst.post("/admin/users", { email: "x@example.com" })).status).toBe(403);
   });
 });
 
 describe("/admin/users", () => {
   test("lists users with role, status, created and last login; your own row has no deactivate/delete", async () => {
     const id = await t.createUser("row@example.com", "row-password-1", "viewer", "Row Person");
-    const b = await signIn();
-    const html = await (await get(b, "/admin/users")).text();
+    const b = await t.browser();
+    const html = await (await b.get("/admin/users")).text();
     expect(html).toContain("row@example.com");
     expect(html).toContain("Row Person");
     expect(html).toContain(`/admin/users/${id}/deactivate`);
@@ -90,34 +58,34 @@ describe("/admin/users", () => {
 
   test("names and emails with markup are shown as text", async () => {
     await t.createUser("xss@example.com", "xss-password-1", "viewer", XSS);
-    const b = await signIn();
-    const html = await (await get(b, "/admin/users")).text();
+    const b = await t.browser();
+    const html = await (await b.get("/admin/users")).text();
     expect(html).not.toContain(XSS);
     expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;");
   });
 
   test("add, change role, deactivate, activate, set password: each 303s back with a flash", async () => {
-    const b = await signIn();
+    const b = await t.browser();
     const back = "/admin/users?q=new";
-    let html = await follow(b, await post(b, "/admin/users", { email: " New@Example.com ", name: "New", role: "viewer", password: "", back }));
+    let html = await b.submit("/admin/users", { email: " New@Example.com ", name: "New", role: "viewer", password: "", back });
     expect(html).toContain("Added new@example.com as viewer.");
     const user = await userByEmail("new@example.com");
     expect(user.role).toBe("viewer");
 
-    const changed = await post(b, `/admin/users/${user.id}/role`, { role: "km_admin", back });
+    const changed = await b.post(`/admin/users/${user.id}/role`, { role: "km_admin", back });
     expect(changed.headers.get("location")).toBe(back);
-    expect(await follow(b, changed)).toContain("new@example.com is now km_admin.");
-    expect(await follow(b, await post(b, `/admin/users/${user.id}/deactivate`, {}))).toContain("Deactivated new@example.com");
+    expect(await b.follow(changed)).toContain("new@example.com is now km_admin.");
+    expect(await b.submit(`/admin/users/${user.id}/deactivate`, {})).toContain("Deactivated new@example.com");
     expect((await userByEmail("new@example.com")).active).toBe(false);
-    expect(await follow(b, await post(b, `/admin/users/${user.id}/activate`, {}))).toContain("Activated new@example.com.");
-    html = await follow(b, await post(b, `/admin/users/${user.id}/password`, { password: "page-set-pass-1" }));
+    expect(await b.submit(`/admin/users/${user.id}/activate`, {})).toContain("Activated new@example.com.");
+    html = await b.submit(`/admin/users/${user.id}/password`, { password: "page-set-pass-1" });
     expect(html).toContain("Password set for new@example.com");
     expect(await t.login("new@example.com", "page-set-pass-1")).toBeString();
   });
 
   test("refusals come back as error flashes, not crashes, and change nothing", async () => {
     await t.createUser("dup@example.com", "dup-password-1");
-    const b = await signIn();
+    const b = await t.browser();
     const before = await (await t.api("GET", "/api/users", { token: admin })).text();
     const cases: [string, Record<string, string>, string][] = [
       [`/admin/users/${adminId}/deactivate`, {}, "Cannot deactivate yourself"],
@@ -131,73 +99,73 @@ describe("/admin/users", () => {
       [`/admin/users/${adminId}/password`, { password: "short" }, "at least 8"],
     ];
     for (const [path, fields, message] of cases) {
-      const html = await follow(b, await post(b, path, fields));
+      const html = await b.submit(path, fields);
       expect(html).toContain('class="flash flash-error"');
       expect(html).toContain(message);
     }
     expect(await (await t.api("GET", "/api/users", { token: admin })).text()).toBe(before);
   });
 
-  test("a form without the CSRF token is refused (403) and changes nothing", async () => {
+  test("a form with a forged CSRF token is refused (403) and changes nothing", async () => {
     const id = await t.createUser("csrf@example.com", "csrf-password-1");
-    const b = await signIn();
-    const res = await post(b, `/admin/users/${id}/deactivate`, {}, "forged");
+    const b = await t.browser();
+    const res = await b.post(`/admin/users/${id}/deactivate`, { _csrf: "forged" });
     expect(res.status).toBe(403);
     expect((await userByEmail("csrf@example.com")).active).toBe(true);
   });
 
   test("back= only returns to the users list", async () => {
     const id = await t.createUser("back@example.com", "back-password-1");
-    const b = await signIn();
+    const b = await t.browser();
     for (const back of ["https://evil.example/", "//evil.example", "/dashboard", "/admin/users/x/delete"]) {
-      const res = await post(b, `/admin/users/${id}/activate`, { back });
+      const res = await b.post(`/admin/users/${id}/activate`, { back });
       expect(res.headers.get("location")).toBe("/admin/users");
     }
   });
 
   test("reset link: shown once on the page after the POST, with a copy button", async () => {
     const id = await t.createUser("reset@example.com", "reset-password-1");
-    const b = await signIn();
-    const res = await post(b, `/admin/users/${id}/reset-link`, {});
+    const b = await t.browser();
+    const res = await b.post(`/admin/users/${id}/reset-link`, {});
     const flash = cookieFrom(res, "flash")!;
     expect(Buffer.from(flash, "base64url").toString()).not.toContain("token=");
-    const html = await follow(b, res);
+    const html = await b.follow(res);
     const url = /<code class="reset-link">([^<]+)<\/code>/.exec(html)![1]!;
     expect(url).toStartWith("http://localhost/auth/password/reset?token=");
     expect(html).toContain(`data-copy="${url}"`);
-    const again = await (await get(b, "/admin/users", flash)).text();
+    const again = await (await b.get("/admin/users", `flash=${flash}`)).text();
     expect(again).not.toContain(url);
     expect((await t.handle(new URL(url).pathname + new URL(url).search)).status).toBe(200);
   });
 
   test("delete needs the confirmation step; the GET page asks, the POST deletes", async () => {
     const id = await t.createUser("bye@example.com", "bye-password-1", "viewer", "Bye <b>");
-    const b = await signIn();
-    const confirm = await get(b, `/admin/users/${id}/delete`);
+    const b = await t.browser();
+    const confirm = await b.get(`/admin/users/${id}/delete`);
     expect(confirm.status).toBe(200);
     const page = await confirm.text();
     expect(page).toContain("Delete Bye &lt;b&gt; &lt;bye@example.com&gt;?");
     expect(page).toContain('name="confirm" value="yes"');
-    const unconfirmed = await post(b, `/admin/users/${id}/delete`, {});
+    const unconfirmed = await b.post(`/admin/users/${id}/delete`, {});
     expect(unconfirmed.status).toBe(303);
     expect(unconfirmed.headers.get("location")).toBe(`/admin/users/${id}/delete`);
     expect((await t.api("GET", `/api/users/${id}`, { token: admin })).status).toBe(200);
-    expect(await follow(b, await post(b, `/admin/users/${id}/delete`, { confirm: "yes" }))).toContain("Deleted bye@example.com.");
+    expect(await b.submit(`/admin/users/${id}/delete`, { confirm: "yes" })).toContain("Deleted bye@example.com.");
     expect((await t.api("GET", `/api/users/${id}`, { token: admin })).status).toBe(404);
-    expect((await get(b, `/admin/users/${id}/delete`)).status).toBe(404);
+    expect((await b.get(`/admin/users/${id}/delete`)).status).toBe(404);
   });
 
   test("search, role and status filters, and pages that keep them", async () => {
     for (let i = 0; i < 7; i++) await t.api("POST", "/api/users", { token: admin, body: { email: `page-${i}@example.com`, role: "viewer" } });
     await t.api("POST", "/api/users", { token: admin, body: { email: "other@example.com", role: "km_admin" } });
-    const b = await signIn();
-    const html = await (await get(b, "/admin/users?q=PAGE-&role=viewer&status=active&limit=5")).text();
+    const b = await t.browser();
+    const html = await (await b.get("/admin/users?q=PAGE-&role=viewer&status=active&limit=5")).text();
     expect(html).toContain("page-4@example.com");
     expect(html).not.toContain("page-5@example.com");
     expect(html).not.toContain("other@example.com");
     expect(html).toContain("1–5 of 7");
     expect(html).toContain(`href="/admin/users?q=PAGE-&role=viewer&status=active&offset=5&limit=5"`);
-    const none = await (await get(b, "/admin/users?status=deactivated&role=bogus&limit=zz")).text();
+    const none = await (await b.get("/admin/users?status=deactivated&role=bogus&limit=zz")).text();
     expect(none).toContain("No users match these filters.");
   });
 });
@@ -205,13 +173,13 @@ describe("/admin/users", () => {
 describe("/admin/audit", () => {
   test("lists entries newest first, filters, escapes", async () => {
     await t.createUser("audited@example.com", "audited-pass-1", "viewer", XSS);
-    const b = await signIn();
-    const html = await (await get(b, "/admin/audit?action=user.create")).text();
+    const b = await t.browser();
+    const html = await (await b.get("/admin/audit?action=user.create")).text();
     expect(html).toContain("user.create");
     expect(html).not.toContain("auth.login");
     expect(html).not.toContain(XSS);
     expect(html).toContain("audited@example.com");
-    const filtered = await (await get(b, "/admin/audit?actor=nobody@example.com")).text();
+    const filtered = await (await b.get("/admin/audit?actor=nobody@example.com")).text();
     expect(filtered).toContain("No entries match these filters.");
   });
 });

@@ -32,6 +32,7 @@ const tokenSpec = fc.record({
 });
 
 test("SQL and tokenState() agree on every token's state", async () => {
+  expect(TOKEN_STATES.length).toBeGreaterThan(0);
   let run = 0;
   await fc.assert(
     fc.asyncProperty(fc.array(tokenSpec, { minLength: 1, maxLength: 12 }), async (specs) => {
