@@ -3,6 +3,7 @@
 import type { ErrorBody } from "../src/shared/contract";
 import type { Credential } from "./context";
 import { CliError, ServerError, UsageError } from "./errors";
+import { checkVersionFloor, needsFloorCheck } from "./version-floor";
 
 export const REQUEST_TIMEOUT_MS = 15_000;
 
@@ -53,11 +54,20 @@ export class Api {
     if (opts.body !== undefined) headers["content-type"] = "application/json";
     if (opts.auth !== false && this.credential) headers.authorization = `Bearer ${this.credential.token}`;
     const timeoutMs = opts.timeoutMs ?? requestTimeoutMs();
+    if (needsFloorCheck(method)) checkVersionFloor(await this.fetchOrThrow("/health", { method: "GET" }, timeoutMs));
+    const response = await this.fetchOrThrow(path, {
+      method,
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    }, timeoutMs, opts.query);
+    checkVersionFloor(response);
+    return response;
+  }
+
+  private async fetchOrThrow(path: string, init: RequestInit, timeoutMs: number, query?: Query): Promise<Response> {
     try {
-      return await fetch(this.url(path, opts.query), {
-        method,
-        headers,
-        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      return await fetch(this.url(path, query), {
+        ...init,
         redirect: "manual",
         signal: AbortSignal.timeout(timeoutMs),
       });

@@ -10,6 +10,10 @@ import { versionCommand } from "./commands/version";
 import { Context } from "./context";
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./errors";
 import { printError } from "./output";
+import { enforceVersionFloor, mentionNewerDa } from "./version-floor";
+
+// These work whatever the server's version floor: they are how an old da gets current (or leaves).
+const ANY_SERVER_VERSION: ReadonlySet<Command> = new Set([updateCommand, versionCommand, logout]);
 
 const ROOT: Group = {
   kind: "group",
@@ -83,7 +87,19 @@ async function runCommand(found: Found & { node: Command }): Promise<number> {
   if (positionals.length > (command.maxArgs ?? Infinity)) {
     throw new UsageError(`unexpected argument "${positionals[command.maxArgs ?? 0]}"`, usage);
   }
-  return (await command.run(new Context(positionals, flags))) ?? EXIT_OK;
+  const ctx = new Context(positionals, flags);
+  enforceVersionFloor(!ANY_SERVER_VERSION.has(command));
+  const code = (await command.run(ctx)) ?? EXIT_OK;
+  if (code === EXIT_OK && flags.json !== true && !ANY_SERVER_VERSION.has(command)) await mentionNewerDa(serverOrNull(ctx));
+  return code;
+}
+
+function serverOrNull(ctx: Context): string | null {
+  try {
+    return ctx.server()?.url ?? null;
+  } catch {
+    return null;
+  }
 }
 
 export async function main(tokens: string[]): Promise<number> {

@@ -9,6 +9,7 @@ import { contained } from "./http/contained";
 import { hasValidHost } from "./http/request-url";
 import { parseBody } from "./http/request-body";
 import { SECURITY_HEADERS } from "./http/security-headers";
+import { CLI_MIN_VERSION_HEADER } from "./shared/contract";
 import { accountsModule } from "./modules/accounts";
 import { systemModule } from "./modules/system";
 import { usersModule } from "./modules/users";
@@ -35,6 +36,8 @@ export function createApp(ctx: AppContext) {
     .use(errorHandler(ctx, { renderErrorPage: ErrorPage }))
     .use(html())
     .headers(SECURITY_HEADERS)
+    // The oldest `da` this server serves, on every response: a fixed header, so it costs nothing.
+    .headers({ [CLI_MIN_VERSION_HEADER]: ctx.config.cliMinVersion })
     .onRequest((c) => {
       (c as Timed).startedAt = performance.now();
       if (!hasValidHost(c.request)) throw new BadRequest("The Host header is not a valid host[:port]");

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { publicUrlSchema } from "./http/public-url";
 import { isValidEmail, normaliseEmail } from "./auth/email";
 import { defaultSender, mailboxSchema, type Mailbox } from "./mail/address";
+import { VERSION } from "./version";
 import { readSsoSettings, SsoSettingsError, type SsoSettings } from "./modules/sso/settings";
 
 export type Config = {
@@ -21,6 +22,10 @@ export type Config = {
   adminEmail: string | null;
   adminPassword: string | null;
   cliDistDir: string;
+  /** CLI_BUILD_ON_START: build missing or older `da` binaries in the background at start. */
+  cliBuildOnStart: "auto" | "off";
+  /** CLI_MIN_VERSION: the oldest `da` this server serves (default: this server's major.minor.0). */
+  cliMinVersion: string;
   smtpUrl: string | null;
   /** The From of outgoing mail: SMTP_FROM, else a default built from PUBLIC_URL. */
   smtpFrom: Mailbox;
@@ -53,6 +58,8 @@ const fields = {
   AGNES_ADMIN_EMAIL: z.string().transform(normaliseEmail).refine(isValidEmail, "expected an email address"),
   AGNES_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters"),
   CLI_DIST_DIR: z.string().min(1, "expected a directory path"),
+  CLI_BUILD_ON_START: z.enum(["auto", "off"], { message: "expected auto or off" }),
+  CLI_MIN_VERSION: z.string().regex(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/, "expected a version like 1.4.0"),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\/[^\s]+$/, "expected smtp://host:port or smtps://user:pass@host:port")
@@ -125,10 +132,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminEmail,
     adminPassword,
     cliDistDir: resolve(read(env, "CLI_DIST_DIR") ?? "./dist/cli"),
+    cliBuildOnStart: read(env, "CLI_BUILD_ON_START") ?? "auto",
+    cliMinVersion: read(env, "CLI_MIN_VERSION") ?? defaultCliMinVersion(VERSION),
     smtpUrl,
     smtpFrom: read(env, "SMTP_FROM") ?? defaultSender(publicUrl),
     sso,
   };
+}
+
+/** A `da` of the server's own major.minor speaks its API; a patch release never breaks the CLI. */
+export function defaultCliMinVersion(version: string): string {
+  const [major = "0", minor = "0"] = version.split(/[.+-]/);
+  return `${major}.${minor}.0`;
 }
 
 function readSso(env: Record<string, string | undefined>, publicUrl: string | null): SsoSettings {

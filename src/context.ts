@@ -15,6 +15,8 @@ import { OneTimeReveals } from "./http/one-time-reveal";
 import { AuditService } from "./modules/audit/service";
 import { createSmtpMailer, type Mailer } from "./mail/mailer";
 import { VERSION } from "./version";
+import { CliDistribution } from "./modules/distribution/service";
+import { CliBuilder } from "./modules/distribution/builder";
 
 export type AppContext = {
   config: Config;
@@ -35,6 +37,9 @@ export type AppContext = {
   mailer: Mailer | null;
   /** The one-time code /setup asks for while no user exists; null once someone exists. */
   setupCode: { value: string | null };
+  /** The served `da` binaries on disk, and their background build at start (CLI_BUILD_ON_START). */
+  cliDist: CliDistribution;
+  cliBuilder: CliBuilder;
 };
 
 export async function createContext(deps: {
@@ -52,8 +57,11 @@ export async function createContext(deps: {
     apply(effects);
     for (const userId of usersLockedOut(effects)) reveals.forgetSubject(userId);
   });
+  const cliDist = new CliDistribution(deps.config.cliDistDir, deps.log);
   return {
     ...deps,
+    cliDist,
+    cliBuilder: new CliBuilder(cliDist, VERSION, deps.log),
     version: VERSION,
     authState,
     activity: new ActivityRecorder(deps.db),

@@ -56,10 +56,12 @@ async function main(): Promise<void> {
     maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
   });
   const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${app.server!.port}`;
+  if (config.cliBuildOnStart === "auto") void ctx.cliBuilder.start();
   log.info("server.listening", { url, data_dir: config.dataDir, version: ctx.version, mail: ctx.mailer?.server ?? "off" });
 
   const shutdown = async (signal: string) => {
     log.info("server.stopping", { signal });
+    ctx.cliBuilder.stop();
     await app.stop();
     await ctx.activity.stop().catch(() => undefined);
     await db.close();

@@ -126,7 +126,11 @@ export type ManifestTarget = {
   url: string;
 };
 
-export type Manifest = { version: string; commit: string; targets: ManifestTarget[] };
+/** `building`: targets the server is building right now (its first start); ask again in a minute. */
+export type Manifest = { version: string; commit: string; targets: ManifestTarget[]; building?: string[] };
+
+/** The response header naming the oldest `da` the server serves; an older `da` stops (exit 2). */
+export const CLI_MIN_VERSION_HEADER = "x-agnes-cli-min-version";
 
 /** How every list pages, in the API, the pages and `da`: default 50 a page, at most 500 (clamped). */
 export const PAGING = { defaultLimit: 50, maxLimit: 500, maxOffset: 10_000_000 } as const;

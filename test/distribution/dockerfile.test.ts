@@ -126,7 +126,7 @@ describe("Dockerfile", () => {
 
     const proc = Bun.spawn(["bun", "src/server.ts"], {
       cwd: app,
-      env: { PATH: process.env.PATH!, HOME: app, HOST: "127.0.0.1", PORT: "0", DATA_DIR: join(app, "data"), CLI_DIST_DIR: join(app, "dist/cli") },
+      env: { PATH: process.env.PATH!, HOME: app, HOST: "127.0.0.1", PORT: "0", DATA_DIR: join(app, "data"), CLI_DIST_DIR: join(app, "dist/cli"), CLI_BUILD_ON_START: "off" },
       stdout: "pipe",
       stderr: "pipe",
     });

@@ -25,6 +25,7 @@ export async function createTestApp(opts: { env?: Record<string, string>; withAd
   const env: Record<string, string> = {
     DATA_DIR: dataDir,
     CLI_DIST_DIR: join(dataDir, "no-cli-dist"),
+    CLI_BUILD_ON_START: "off", // only test/distribution/build-on-start.test.ts builds
     ...(opts.withAdmin === false ? {} : { AGNES_ADMIN_EMAIL: ADMIN_EMAIL, AGNES_ADMIN_PASSWORD: ADMIN_PASSWORD }),
     ...opts.env,
   };

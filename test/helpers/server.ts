@@ -29,6 +29,7 @@ export async function startServer(opts: { env?: Record<string, string>; dataDir?
       PORT: "0",
       DATA_DIR: dataDir,
       CLI_DIST_DIR: join(dataDir, "no-cli-dist"),
+      CLI_BUILD_ON_START: "off", // only test/distribution/build-on-start.test.ts builds
       ...opts.env,
     },
     stdin: "ignore",

@@ -83,11 +83,14 @@ export function InstallPage({
   serverUrl,
   platform,
   manifest,
+  building = [],
 }: {
   page: PageContext;
   serverUrl: string;
   platform: Platform;
   manifest: Manifest | null;
+  /** Targets the server is building right now (its first start). */
+  building?: string[];
 }) {
   const others = (["linux", "macos", "windows"] as const).filter((p) => p !== platform);
   const ciScript = [
@@ -102,6 +105,11 @@ export function InstallPage({
       <>
         <section class="card">
           <h1>Install the da CLI</h1>
+          {building.length > 0 && (
+            <p class="flash" role="status" safe>
+              {`This server is building da for ${building.join(", ")}, try again in a minute.`}
+            </p>
+          )}
           <p class="muted">
             One standalone binary; nothing else to install. The installer checks the download's SHA-256 and sets this server as the
             default.

@@ -1,5 +1,6 @@
 // The HTTP side of a binary download: conditional requests (ETag = the binary's sha256), byte
-// ranges (resumable downloads), and the precompressed .gz copy build.ts writes beside each binary.
+// ranges (resumable downloads), and the precompressed .zst/.gz copies build.ts writes beside each
+// binary (zstd first when the client takes it: ~38 % of the raw size, gzip ~48 %).
 // Bodies are Bun.file()s (or slices of one), which Bun streams from disk: a 100 MB binary is never
 // read into memory per request.
 import { HttpError } from "../../http/errors";
@@ -25,26 +26,36 @@ export function parseRange(header: string | null, size: number): Parsed {
   return { start, end };
 }
 
-/** Whether Accept-Encoding allows gzip (q > 0, by name or through `*`). */
-export function acceptsGzip(header: string | null): boolean {
+/** Whether Accept-Encoding allows one of `names` (q > 0, by name or through `*`). */
+function accepts(header: string | null, names: string[]): boolean {
   if (!header) return false;
   let star: boolean | null = null;
   for (const part of header.split(",")) {
     const [name = "", ...params] = part.trim().toLowerCase().split(";");
     const q = params.map((p) => /^\s*q\s*=\s*([\d.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
     const allowed = q === undefined || Number(q) > 0;
-    if (name.trim() === "gzip" || name.trim() === "x-gzip") return allowed;
+    if (names.includes(name.trim())) return allowed;
     if (name.trim() === "*") star = allowed;
   }
   return star === true;
 }
+
+export const acceptsGzip = (header: string | null): boolean => accepts(header, ["gzip", "x-gzip"]);
+/** zstd only by name: a `*` from an old client must not get an encoding it may not know. */
+export const acceptsZstd = (header: string | null): boolean => accepts(header?.replace(/(^|,)\s*\*[^,]*/g, "") ?? null, ["zstd"]);
+
+/** The precompressed copies, best first: file suffix and Content-Encoding. */
+const ENCODINGS = [
+  { suffix: ".zst", encoding: "zstd", accepted: acceptsZstd },
+  { suffix: ".gz", encoding: "gzip", accepted: acceptsGzip },
+] as const;
 
 function etagMatches(ifNoneMatch: string | null, sha256: string): boolean {
   if (!ifNoneMatch) return false;
   if (ifNoneMatch.trim() === "*") return true;
   return ifNoneMatch.split(",").some((tag) => {
     const opaque = tag.trim().replace(/^W\//, "").replace(/^"|"$/g, "");
-    return opaque === sha256 || opaque === `${sha256}-gzip`;
+    return opaque === sha256 || opaque === `${sha256}-gzip` || opaque === `${sha256}-zstd`;
   });
 }
 
@@ -79,13 +90,15 @@ export async function downloadResponse(request: Request, entry: BuiltTarget, pat
     });
   }
 
-  if (acceptsGzip(request.headers.get("accept-encoding"))) {
-    const gz = Bun.file(`${path}.gz`);
-    // A .gz older than its binary is left over from an earlier build: never serve it.
-    if ((await gz.exists()) && gz.lastModified >= file.lastModified) {
-      return new Response(gz, {
+  const acceptEncoding = request.headers.get("accept-encoding");
+  for (const { suffix, encoding, accepted } of ENCODINGS) {
+    if (!accepted(acceptEncoding)) continue;
+    const copy = Bun.file(`${path}${suffix}`);
+    // A copy older than its binary is left over from an earlier build: never serve it.
+    if ((await copy.exists()) && copy.lastModified >= file.lastModified) {
+      return new Response(copy, {
         status: 200,
-        headers: { ...headers, "content-encoding": "gzip", etag: `"${entry.sha256}-gzip"`, "content-length": String(gz.size) },
+        headers: { ...headers, "content-encoding": encoding, etag: `"${entry.sha256}-${encoding}"`, "content-length": String(copy.size) },
       });
     }
   }

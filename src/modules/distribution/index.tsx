@@ -9,12 +9,15 @@ import { publicBaseUrl } from "../../http/public-url";
 import { InstallPage, pickPlatform } from "../../../views/install/install-page";
 import { downloadResponse } from "./download";
 import { Installers } from "./installer";
-import { CliDistribution, matchTarget, sha256sums, withUrls } from "./service";
+import { HttpError, NotFound } from "../../http/errors";
+import { matchTarget, sha256sums, withUrls } from "./service";
+import type { CliBuilder } from "./builder";
 
 const SCRIPT_HEADERS = { "cache-control": "no-store" };
 
 export function distributionModule(ctx: AppContext) {
-  const dist = new CliDistribution(ctx.config.cliDistDir, ctx.log);
+  const dist = ctx.cliDist;
+  const builder = ctx.cliBuilder;
   const installers = new Installers();
   const baseUrl = (request: Request): string => publicBaseUrl(request, ctx.config);
 
@@ -24,17 +27,22 @@ export function distributionModule(ctx: AppContext) {
       const base = baseUrl(request);
       const manifest = await dist.manifest();
       set.headers["cache-control"] = "no-cache";
-      if (!manifest) return { version: ctx.version, commit: ctx.commit, targets: [] };
-      return withUrls(manifest, base);
+      const building = builder.building();
+      if (!manifest) return { version: ctx.version, commit: ctx.commit, targets: [], building };
+      return { ...withUrls(manifest, base), building };
     })
     .get("/cli/download/:target", async ({ request, params }) => {
-      const { entry, path } = await dist.builtTarget(params.target);
+      const { entry, path } = await dist.builtTarget(params.target).catch((error: unknown) => {
+        throw buildingError(builder, params.target) ?? error;
+      });
       return downloadResponse(request, entry, path);
     })
     .get("/cli/download", async ({ request, query, set }) => {
       const base = baseUrl(request);
       const manifest = await dist.manifest();
-      const target = matchTarget(query, manifest?.targets.map((x) => x.target) ?? []);
+      const built = manifest?.targets.map((x) => x.target) ?? [];
+      const target = matchTarget(query, [...built, ...builder.building()]);
+      if (!built.includes(target)) throw buildingError(builder, target) ?? new NotFound(`The da CLI for ${target} is not built on this server`);
       set.status = 302;
       set.headers.location = `${base}/cli/download/${target}`;
       return "";
@@ -65,7 +73,22 @@ export function distributionModule(ctx: AppContext) {
           serverUrl={serverUrl}
           platform={pickPlatform(query.os, request.headers.get("user-agent"))}
           manifest={manifest ? withUrls(manifest, serverUrl) : null}
+          building={builder.building()}
         />
       );
     }, { principal: true });
+}
+
+/** 503 + Retry-After while the server builds `target` at start; a failed build says why. Else null. */
+function buildingError(builder: CliBuilder, target: string): HttpError | null {
+  const state = builder.state(target);
+  if (state === "building") return new HttpError(503, buildingMessage([target]), { "retry-after": "60" });
+  if (state === "failed") {
+    return new HttpError(503, `Building da for ${target} failed on this server (${builder.failure(target)}); an administrator can see the server log and run \`bun run build\``);
+  }
+  return null;
+}
+
+export function buildingMessage(targets: string[]): string {
+  return `building da for ${targets.join(", ")}, try again in a minute`;
 }
