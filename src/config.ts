@@ -23,6 +23,16 @@ export type Config = {
   smtpUrl: string | null;
   /** The From of outgoing mail: SMTP_FROM, else a default built from PUBLIC_URL. */
   smtpFrom: Mailbox;
+  /** Where backups are written: BACKUP_DIR, else $DATA_DIR/backups. */
+  backupDir: string;
+  /** Hours between scheduled backups; 0 = no scheduled backups. */
+  backupEveryHours: number;
+  /** How many backups to keep (older ones are deleted after each new one). */
+  backupKeep: number;
+  /** Bearer token that may read /metrics (admins may too); null = admins only. */
+  metricsToken: string | null;
+  /** Audit entries older than this many days are pruned daily. */
+  auditRetentionDays: number;
 };
 
 export class ConfigError extends Error {}
@@ -37,6 +47,13 @@ const positiveInt = (max: number) =>
     .regex(/^\d+$/, "expected a whole number")
     .transform(Number)
     .refine((n) => n >= 1 && n <= max, `expected a whole number between 1 and ${max}`);
+
+const wholeNumber = (max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, "expected a whole number")
+    .transform(Number)
+    .refine((n) => n <= max, `expected a whole number between 0 and ${max}`);
 
 const fields = {
   PORT: z.string().regex(/^\d+$/, "expected a port number").transform(Number).refine((n) => n >= 0 && n <= 65535, "expected a port number 0-65535"),
@@ -55,6 +72,11 @@ const fields = {
     .regex(/^smtps?:\/\/[^\s]+$/, "expected smtp://host:port or smtps://user:pass@host:port")
     .refine(hasHost, "expected smtp://host:port or smtps://user:pass@host:port (percent-encode @ : / in the user name or password)"),
   SMTP_FROM: mailboxSchema,
+  BACKUP_DIR: z.string().min(1, "expected a directory path"),
+  BACKUP_EVERY_HOURS: wholeNumber(24 * 365),
+  BACKUP_KEEP: positiveInt(10_000),
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters (generate one with `openssl rand -hex 32`)"),
+  AUDIT_RETENTION_DAYS: positiveInt(36500),
 };
 type FieldName = keyof typeof fields;
 
@@ -123,5 +145,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cliDistDir: resolve(read(env, "CLI_DIST_DIR") ?? "./dist/cli"),
     smtpUrl,
     smtpFrom: read(env, "SMTP_FROM") ?? defaultSender(publicUrl),
+    backupDir: resolve(read(env, "BACKUP_DIR") ?? join(dataDir, "backups")),
+    backupEveryHours: read(env, "BACKUP_EVERY_HOURS") ?? 24,
+    backupKeep: read(env, "BACKUP_KEEP") ?? 7,
+    metricsToken: read(env, "METRICS_TOKEN") ?? null,
+    auditRetentionDays: read(env, "AUDIT_RETENTION_DAYS") ?? 365,
   };
 }

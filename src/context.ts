@@ -15,6 +15,7 @@ import { OneTimeReveals } from "./http/one-time-reveal";
 import { AuditService } from "./modules/audit/service";
 import { createSmtpMailer, type Mailer } from "./mail/mailer";
 import { VERSION } from "./version";
+import { BackupService } from "./modules/backups/service";
 
 export type AppContext = {
   config: Config;
@@ -35,6 +36,8 @@ export type AppContext = {
   mailer: Mailer | null;
   /** The one-time code /setup asks for while no user exists; null once someone exists. */
   setupCode: { value: string | null };
+  /** Backups on demand and on schedule (BACKUP_EVERY_HOURS), under BACKUP_DIR. */
+  backups: BackupService;
 };
 
 export async function createContext(deps: {
@@ -52,7 +55,7 @@ export async function createContext(deps: {
     apply(effects);
     for (const userId of usersLockedOut(effects)) reveals.forgetSubject(userId);
   });
-  return {
+  const ctx: Omit<AppContext, "backups"> = {
     ...deps,
     version: VERSION,
     authState,
@@ -65,4 +68,5 @@ export async function createContext(deps: {
     mailer: deps.config.smtpUrl ? createSmtpMailer(deps.config.smtpUrl, deps.config.smtpFrom) : null,
     setupCode: { value: null },
   };
+  return { ...ctx, backups: new BackupService(ctx) };
 }
