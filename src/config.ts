@@ -29,10 +29,6 @@ export type Config = {
   backupEveryHours: number;
   /** How many backups to keep (older ones are deleted after each new one). */
   backupKeep: number;
-  /** Bearer token that may read /metrics (admins may too); null = admins only. */
-  metricsToken: string | null;
-  /** Audit entries older than this many days are pruned daily. */
-  auditRetentionDays: number;
 };
 
 export class ConfigError extends Error {}
@@ -75,8 +71,6 @@ const fields = {
   BACKUP_DIR: z.string().min(1, "expected a directory path"),
   BACKUP_EVERY_HOURS: wholeNumber(24 * 365),
   BACKUP_KEEP: positiveInt(10_000),
-  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters (generate one with `openssl rand -hex 32`)"),
-  AUDIT_RETENTION_DAYS: positiveInt(36500),
 };
 type FieldName = keyof typeof fields;
 
@@ -148,7 +142,5 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     backupDir: resolve(read(env, "BACKUP_DIR") ?? join(dataDir, "backups")),
     backupEveryHours: read(env, "BACKUP_EVERY_HOURS") ?? 24,
     backupKeep: read(env, "BACKUP_KEEP") ?? 7,
-    metricsToken: read(env, "METRICS_TOKEN") ?? null,
-    auditRetentionDays: read(env, "AUDIT_RETENTION_DAYS") ?? 365,
   };
 }

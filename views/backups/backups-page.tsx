@@ -10,7 +10,7 @@ type Props = {
   page: PageContext;
   backups: BackupInfo[];
   last: LastBackup;
-  config: { dir: string; everyHours: number; keep: number };
+  config: { everyHours: number; keep: number };
 };
 
 function size(bytes: number): string {
@@ -43,7 +43,7 @@ function Schedule({ config, last }: { config: Props["config"]; last: LastBackup 
   const every = config.everyHours === 0 ? "Scheduled backups are off (BACKUP_EVERY_HOURS=0)." : `A backup every ${config.everyHours} h; the newest ${config.keep} are kept.`;
   return (
     <p class="muted">
-      <span safe>{every}</span> <span safe>{`Stored in ${config.dir}.`}</span>{" "}
+      <span safe>{every}</span> <span>Stored in BACKUP_DIR on the server.</span>{" "}
       {last ? <span safe>{`Last backup ${last.ok ? "succeeded" : "FAILED"} (${last.durationMs} ms).`}</span> : ""}
     </p>
   );

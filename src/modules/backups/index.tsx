@@ -43,7 +43,7 @@ export function backupsModule(ctx: AppContext) {
     }, { auth: "admin", params: nameParams })
     .get("/admin/backups", ({ me, cookie }) => (
       <BackupsPage page={pageContext(ctx, me, cookie)} backups={ctx.backups.list()} last={ctx.backups.last} config={{
-        dir: ctx.backups.dir, everyHours: ctx.config.backupEveryHours, keep: ctx.config.backupKeep,
+        everyHours: ctx.config.backupEveryHours, keep: ctx.config.backupKeep,
       }} />
     ), { auth: "admin" })
     .post("/admin/backups", ({ me, ip, set, cookie }) =>
