@@ -19,6 +19,7 @@ import { tokensModule } from "./modules/tokens";
 import { profileModule } from "./modules/profile";
 import { distributionModule } from "./modules/distribution";
 import { ssoModule } from "./modules/sso";
+import { backupsModule } from "./modules/backups";
 import { ErrorPage } from "../views/system/error-page";
 
 type Timed = { startedAt?: number };
@@ -53,7 +54,8 @@ export function createApp(ctx: AppContext) {
     .use(tokensModule(ctx))
     .use(profileModule(ctx))
     .use(distributionModule(ctx))
-    .use(ssoModule(ctx));
+    .use(ssoModule(ctx))
+    .use(backupsModule(ctx));
 }
 
 export type App = ReturnType<typeof createApp>;

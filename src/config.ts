@@ -31,6 +31,12 @@ export type Config = {
   smtpFrom: Mailbox;
   /** PASSWORD_LOGIN and the OpenID Connect providers (OIDC_PROVIDERS, OIDC_<ID>_*). */
   sso: SsoSettings;
+  /** Where backups are written: BACKUP_DIR, else $DATA_DIR/backups. */
+  backupDir: string;
+  /** Hours between scheduled backups; 0 = no scheduled backups. */
+  backupEveryHours: number;
+  /** How many backups to keep (older ones are deleted after each new one). */
+  backupKeep: number;
 };
 
 export class ConfigError extends Error {}
@@ -45,6 +51,13 @@ const positiveInt = (max: number) =>
     .regex(/^\d+$/, "expected a whole number")
     .transform(Number)
     .refine((n) => n >= 1 && n <= max, `expected a whole number between 1 and ${max}`);
+
+const wholeNumber = (max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, "expected a whole number")
+    .transform(Number)
+    .refine((n) => n <= max, `expected a whole number between 0 and ${max}`);
 
 const fields = {
   PORT: z.string().regex(/^\d+$/, "expected a port number").transform(Number).refine((n) => n >= 0 && n <= 65535, "expected a port number 0-65535"),
@@ -65,6 +78,9 @@ const fields = {
     .regex(/^smtps?:\/\/[^\s]+$/, "expected smtp://host:port or smtps://user:pass@host:port")
     .refine(hasHost, "expected smtp://host:port or smtps://user:pass@host:port (percent-encode @ : / in the user name or password)"),
   SMTP_FROM: mailboxSchema,
+  BACKUP_DIR: z.string().min(1, "expected a directory path"),
+  BACKUP_EVERY_HOURS: wholeNumber(24 * 365),
+  BACKUP_KEEP: positiveInt(10_000),
 };
 type FieldName = keyof typeof fields;
 
@@ -137,6 +153,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpUrl,
     smtpFrom: read(env, "SMTP_FROM") ?? defaultSender(publicUrl),
     sso,
+    backupDir: resolve(read(env, "BACKUP_DIR") ?? join(dataDir, "backups")),
+    backupEveryHours: read(env, "BACKUP_EVERY_HOURS") ?? 24,
+    backupKeep: read(env, "BACKUP_KEEP") ?? 7,
   };
 }
 

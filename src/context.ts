@@ -17,6 +17,7 @@ import { createSmtpMailer, type Mailer } from "./mail/mailer";
 import { VERSION } from "./version";
 import { CliDistribution } from "./modules/distribution/service";
 import { CliBuilder } from "./modules/distribution/builder";
+import { BackupService } from "./modules/backups/service";
 
 export type AppContext = {
   config: Config;
@@ -40,6 +41,8 @@ export type AppContext = {
   /** The served `da` binaries on disk, and their background build at start (CLI_BUILD_ON_START). */
   cliDist: CliDistribution;
   cliBuilder: CliBuilder;
+  /** Backups on demand and on schedule (BACKUP_EVERY_HOURS), under BACKUP_DIR. */
+  backups: BackupService;
 };
 
 export async function createContext(deps: {
@@ -58,7 +61,7 @@ export async function createContext(deps: {
     for (const userId of usersLockedOut(effects)) reveals.forgetSubject(userId);
   });
   const cliDist = new CliDistribution(deps.config.cliDistDir, deps.log);
-  return {
+  const ctx: Omit<AppContext, "backups"> = {
     ...deps,
     cliDist,
     cliBuilder: new CliBuilder(cliDist, VERSION, deps.log),
@@ -73,4 +76,5 @@ export async function createContext(deps: {
     mailer: deps.config.smtpUrl ? createSmtpMailer(deps.config.smtpUrl, deps.config.smtpFrom) : null,
     setupCode: { value: null },
   };
+  return { ...ctx, backups: new BackupService(ctx) };
 }

@@ -4,13 +4,15 @@ import { createApp } from "./app";
 import { systemClock } from "./clock";
 import { ConfigError, loadConfig } from "./config";
 import { createContext } from "./context";
-import { Database } from "./db/database";
+import { Database, DatabaseLocked } from "./db/database";
 import { migrate } from "./db/migrate";
 import { createLogger } from "./log";
 import { prepareFirstRun } from "./modules/accounts/service";
 import { readCommit } from "./version";
 import { errorSummary } from "./http/contained";
 import { SECURITY_HEADERS } from "./http/security-headers";
+import { runOperatorCommand } from "./ops/operator";
+import { inUseMessage } from "./ops/operator-error";
 
 // Bun's outer bound on any request body; routes have smaller ones (src/http/request-body.ts).
 const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
@@ -28,12 +30,13 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const db = await Database.open(join(config.stateDir, "system.duckdb"));
+  const db = await openOrExit(join(config.stateDir, "system.duckdb"), config.dataDir);
   const applied = await migrate(db);
   if (applied.length) log.info("db.migrated", { versions: applied.join(",") });
   const ctx = await createContext({ config, db, clock: systemClock, log, commit: readCommit() });
   await prepareFirstRun(ctx);
   ctx.activity.start();
+  ctx.backups.start();
   setInterval(() => ctx.authState.pruneExpired(ctx.clock.now()), 10 * 60_000).unref();
   installSafetyNet(log);
   for (const provider of config.sso.providers) {
@@ -63,6 +66,7 @@ async function main(): Promise<void> {
     log.info("server.stopping", { signal });
     ctx.cliBuilder.stop();
     await app.stop();
+    await ctx.backups.stop();
     await ctx.activity.stop().catch(() => undefined);
     await db.close();
     process.exit(0);
@@ -71,10 +75,23 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 }
 
+/** One server per DATA_DIR: a second one says so in one line and exits 2, touching nothing. */
+async function openOrExit(path: string, dataDir: string): Promise<Database> {
+  try {
+    return await Database.open(path);
+  } catch (error) {
+    if (!(error instanceof DatabaseLocked)) throw error;
+    console.error(inUseMessage(dataDir, error, "not starting"));
+    process.exit(2);
+  }
+}
+
 /** Anything that still escapes a request is logged and survives: one request must not end the server. */
 function installSafetyNet(logger: typeof log): void {
   process.on("uncaughtException", (error) => logger.error("process.uncaught_exception", { error: errorSummary(error) }));
   process.on("unhandledRejection", (error) => logger.error("process.unhandled_rejection", { error: errorSummary(error) }));
 }
 
-await main();
+// `bun src/server.ts restore …` / `recover-admin …`: operator commands (src/ops/operator.ts).
+if (process.argv.length > 2) process.exit(await runOperatorCommand(process.argv.slice(2)));
+else await main();

@@ -7,6 +7,7 @@ import { CliError, UsageError } from "../errors";
 import { formatTime, info, notePartialPage, printJson, printLine, printTable, success } from "../output";
 import { askConfirm, askPassword, isInteractive, readSecretFromStdin } from "../prompts";
 import { adminTokenGroup } from "./admin-tokens";
+import { adminBackupGroup } from "./admin-backups";
 
 const USER_REF = "<id|email>";
 
@@ -161,5 +162,6 @@ export const adminGroup: Group = {
     userCommand("reset-password", "Print a single-use password reset link", resetPassword),
     userCommand("set-password", "Set a user's password (hidden, confirmed prompt)", setPassword, { flags: PASSWORD_STDIN }),
     adminTokenGroup,
+    adminBackupGroup,
   ],
 };

@@ -25,6 +25,8 @@ export class Database implements Queryable {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private applyAuthEffects: ApplyAuthEffects | null = null;
+  private pending = 0;
+  private readonly snapshots = new Set<Promise<void>>();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -32,8 +34,26 @@ export class Database implements Queryable {
   ) {}
 
   static async open(path: string): Promise<Database> {
-    const instance = await DuckDBInstance.create(path);
+    const instance = await openInstance(path);
     return new Database(instance, await instance.connect());
+  }
+
+  /** Statements waiting for (or holding) the queue, for /metrics. */
+  get queueDepth(): number {
+    return this.pending;
+  }
+
+  /**
+   * Copies the whole database into a new DuckDB file at `target` without holding the queue: a second
+   * connection reads one MVCC snapshot (COPY FROM DATABASE is one transaction), so writes go on and
+   * the copy holds exactly the transactions committed before it began.
+   */
+  snapshotTo(target: string): Promise<void> {
+    if (this.closed) return Promise.reject(new Error("database is closed"));
+    const work = copyDatabase(this.instance, target);
+    this.snapshots.add(work);
+    void work.finally(() => this.snapshots.delete(work)).catch(() => undefined);
+    return work;
   }
 
   query<T>(sql: string, params: SqlParam[] = []): Promise<T[]> {
@@ -81,15 +101,55 @@ export class Database implements Queryable {
     if (this.closed) return;
     this.closed = true;
     await this.queue.catch(() => undefined);
+    await Promise.allSettled([...this.snapshots]);
     this.connection.closeSync();
     this.instance.closeSync();
   }
 
   private enqueue<T>(work: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error("database is closed"));
-    const next = this.queue.then(work, work);
+    this.pending++;
+    const next = this.queue.then(work, work).finally(() => this.pending--);
     this.queue = next.catch(() => undefined);
     return next;
+  }
+}
+
+/** Another process holds the file: DuckDB allows one writer process per database file. */
+export class DatabaseLocked extends Error {
+  constructor(
+    readonly path: string,
+    readonly pid: number | null,
+  ) {
+    super(`${path} is in use by another process${pid === null ? "" : ` (PID ${pid})`}`);
+  }
+}
+
+async function openInstance(path: string): Promise<DuckDBInstance> {
+  try {
+    return await DuckDBInstance.create(path);
+  } catch (error) {
+    // "IO Error: Could not set lock on file "…": Conflicting lock is held in /usr/bin/bun (PID 123) …"
+    const message = error instanceof Error ? error.message : String(error);
+    if (!/Could not set lock on file/i.test(message)) throw error;
+    const pid = /\(PID (\d+)\)/.exec(message);
+    throw new DatabaseLocked(path, pid ? Number(pid[1]) : null);
+  }
+}
+
+async function copyDatabase(instance: DuckDBInstance, target: string): Promise<void> {
+  const connection = await instance.connect();
+  try {
+    const reader = await connection.runAndReadAll("SELECT current_database() AS name");
+    const source = String(reader.getRowObjectsJS()[0]!.name);
+    await connection.run(`ATTACH '${target.replaceAll("'", "''")}' AS agnes_snapshot`);
+    try {
+      await connection.run(`COPY FROM DATABASE "${source.replaceAll('"', '""')}" TO agnes_snapshot`);
+    } finally {
+      await connection.run("DETACH agnes_snapshot");
+    }
+  } finally {
+    connection.closeSync();
   }
 }
 

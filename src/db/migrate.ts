@@ -1,12 +1,11 @@
-import type { Database } from "./database";
+import type { Database, Queryable } from "./database";
 import { MIGRATIONS, type Migration } from "./migrations";
 
 /** Applies every migration newer than the recorded schema version, each in its own transaction. */
 export async function migrate(db: Database, migrations: Migration[] = MIGRATIONS, now = new Date()): Promise<number[]> {
   await db.run(`CREATE TABLE IF NOT EXISTS schema_version (
     version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)`);
-  const [row] = await db.query<{ v: number | null }>("SELECT max(version) AS v FROM schema_version");
-  const current = row?.v ?? 0;
+  const current = await schemaVersion(db);
   const applied: number[] = [];
   for (const migration of migrations.filter((m) => m.version > current).sort((a, b) => a.version - b.version)) {
     await db.transaction(async (tx) => {
@@ -27,4 +26,10 @@ function splitStatements(sql: string): string[] {
     .split(";")
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
+}
+
+/** The newest migration applied to this database (0 for an empty one). */
+export async function schemaVersion(q: Queryable): Promise<number> {
+  const [row] = await q.query<{ v: number | null }>("SELECT max(version) AS v FROM schema_version");
+  return row?.v ?? 0;
 }

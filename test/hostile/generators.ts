@@ -23,7 +23,7 @@ export type Symbolic =
 export type HostileInput = {
   route: Route;
   method: string;
-  /** Value for :id / :target / :file; "victim" and "victimPat" are resolved from the accounts. */
+  /** Value for :id / :target / :file / :name; "victim" and "victimPat" are resolved from the accounts. */
   param: string;
   query: string;
   host: { kind: "ok" } | { kind: "none" } | { kind: "raw"; value: string };
@@ -306,7 +306,7 @@ export function bodyBytes(body: HostileInput["body"]): Uint8Array | undefined {
 
 export function targetPath(input: Pick<HostileInput, "route" | "param" | "query">, acc: Accounts): string {
   const param = input.param === "victim" ? acc.victimId : input.param === "victimPat" ? acc.victimPatId : input.param;
-  return input.route.path.replace(/:(id|target|file)/, param) + input.query;
+  return input.route.path.replace(/:(id|target|file|name)/, param) + input.query;
 }
 
 /** The raw request for one server. The harness admin's own credential never goes to routes that would end its session. */

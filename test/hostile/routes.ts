@@ -5,7 +5,7 @@ export type BodyKind = "json" | "form" | "none";
 
 export type Route = {
   method: "GET" | "POST" | "PATCH" | "DELETE";
-  /** Path template; `:id`, `:target`, `:file` are filled by the generators. */
+  /** Path template; `:id`, `:target`, `:file`, `:name` are filled by the generators. */
   path: string;
   /** Which body a well-behaved client sends. */
   body: BodyKind;
@@ -90,6 +90,16 @@ export const ROUTES: Route[] = [
   api("GET", "/cli/install.sh"),
   api("GET", "/cli/install.ps1"),
   page("GET", "/install"),
+  // backups
+  api("GET", "/api/admin/backups"),
+  api("POST", "/api/admin/backups"),
+  api("GET", "/api/admin/backups/:name"),
+  api("DELETE", "/api/admin/backups/:name"),
+  page("GET", "/admin/backups"),
+  page("POST", "/admin/backups", "form"),
+  page("GET", "/admin/backups/:name/download"),
+  page("GET", "/admin/backups/:name/delete"),
+  page("POST", "/admin/backups/:name/delete", "form"),
 ];
 
 export const routeName = (r: Route) => `${r.method} ${r.path}`;

@@ -1,7 +1,7 @@
 import type { Viewer } from "../../src/shared/page-context";
 import { CsrfField } from "./csrf-field";
 
-export type NavSection = "dashboard" | "users" | "tokens" | "audit" | "profile" | "install";
+export type NavSection = "dashboard" | "users" | "tokens" | "audit" | "backups" | "profile" | "install";
 
 /** Only what the viewer's role may open; the current section is marked for eyes and screen readers. */
 export function Nav({ principal, isAdmin, csrf, current }: { principal: Viewer | null; isAdmin: boolean; csrf: string; current?: NavSection }) {
@@ -26,6 +26,7 @@ export function Nav({ principal, isAdmin, csrf, current }: { principal: Viewer |
           {link("users", "/admin/users", "Users")}
           {link("tokens", "/admin/tokens", "Tokens")}
           {link("audit", "/admin/audit", "Audit")}
+          {link("backups", "/admin/backups", "Backups")}
         </>
       ) : (
         ""

@@ -119,3 +119,15 @@ export async function voidUnusedResetLinksOf(tx: Transaction, userId: string): P
 export async function deleteResetLinksOf(tx: Transaction, userId: string): Promise<void> {
   await deletePasswordResetsOfUser(tx, userId);
 }
+
+/**
+ * The operator's break-glass link (`recover-admin` on the host): issued inside the caller's
+ * transaction, with no admin to re-check. Same token rules and expiry as an admin's link.
+ */
+export async function issueOperatorResetLink(tx: Transaction, userId: string, now: Date): Promise<{ token: string; expiresAt: Date }> {
+  const token = randomBytes(32).toString("base64url");
+  const expiresAt = new Date(now.getTime() + RESET_TTL_MS);
+  await deleteUnusedPasswordResetsOfUser(tx, userId);
+  await insertPasswordReset(tx, { id: randomUUID(), userId, tokenHash: hashSecret(token), createdBy: null, createdAt: now, expiresAt });
+  return { token, expiresAt };
+}

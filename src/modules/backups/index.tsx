@@ -1,0 +1,66 @@
+// Backups for admins: the API (/api/admin/backups: create, list, download, delete) and the
+// /admin/backups page, whose forms do the same without JavaScript (delete has a confirm step).
+import { Elysia } from "elysia";
+import { z } from "zod";
+import type { AppContext } from "../../context";
+import { authGuard } from "../../http/auth-guard";
+import { formAction, pageContext } from "../../http/page";
+import type { BackupInfo } from "../../shared/contract";
+import { BackupsPage } from "../../../views/backups/backups-page";
+import { BackupDeletePage } from "../../../views/backups/backup-delete-page";
+
+const nameParams = z.object({ name: z.string().max(200) });
+const confirmForm = z.object({ _csrf: z.string().optional(), confirm: z.string().max(10).optional() });
+const csrfForm = z.object({ _csrf: z.string().optional() });
+
+function download(ctx: AppContext, name: string, set: { headers: Record<string, string | number> }) {
+  const path = ctx.backups.pathOf(name);
+  set.headers["content-type"] = "application/gzip";
+  set.headers["content-disposition"] = `attachment; filename="${name}"`;
+  set.headers["cache-control"] = "no-store";
+  return Bun.file(path);
+}
+
+export function backupsModule(ctx: AppContext) {
+  const who = (me: { user: { id: string; email: string } }, ip: string | null) => ({
+    actor: { id: me.user.id, email: me.user.email },
+    ip,
+    reason: "request" as const,
+  });
+  return new Elysia({ name: "backups" })
+    .use(authGuard(ctx))
+    .get("/api/admin/backups", (): BackupInfo[] => ctx.backups.list(), { auth: "admin" })
+    .post("/api/admin/backups", async ({ me, ip, set }) => {
+      const created = await ctx.backups.create(who(me, ip));
+      set.status = 201;
+      return created;
+    }, { auth: "admin" })
+    .get("/api/admin/backups/:name", ({ params, set }) => download(ctx, params.name, set), { auth: "admin", params: nameParams })
+    .delete("/api/admin/backups/:name", async ({ params, me, ip, set }) => {
+      await ctx.backups.remove(params.name, who(me, ip));
+      set.status = 204;
+      return "";
+    }, { auth: "admin", params: nameParams })
+    .get("/admin/backups", ({ me, cookie }) => (
+      <BackupsPage page={pageContext(ctx, me, cookie)} backups={ctx.backups.list()} last={ctx.backups.last} config={{
+        everyHours: ctx.config.backupEveryHours, keep: ctx.config.backupKeep,
+      }} />
+    ), { auth: "admin" })
+    .post("/admin/backups", ({ me, ip, set, cookie }) =>
+      formAction(ctx, { set, cookie }, "/admin/backups", async () => {
+        const created = await ctx.backups.create(who(me, ip));
+        return `Backup ${created.name} created.`;
+      }), { auth: "admin", body: csrfForm })
+    .get("/admin/backups/:name/download", ({ params, set }) => download(ctx, params.name, set), { auth: "admin", params: nameParams })
+    .get("/admin/backups/:name/delete", ({ me, cookie, params }) => {
+      ctx.backups.pathOf(params.name);
+      return <BackupDeletePage page={pageContext(ctx, me, cookie)} name={params.name} />;
+    }, { auth: "admin", params: nameParams })
+    .post("/admin/backups/:name/delete", ({ me, ip, cookie, params, body, set }) => {
+      if (body.confirm !== "yes") return <BackupDeletePage page={pageContext(ctx, me, cookie)} name={params.name} />;
+      return formAction(ctx, { set, cookie }, "/admin/backups", async () => {
+        await ctx.backups.remove(params.name, who(me, ip));
+        return `Backup ${params.name} deleted.`;
+      });
+    }, { auth: "admin", params: nameParams, body: confirmForm });
+}
