@@ -17,6 +17,7 @@ import { passwordResetModule } from "./modules/password-reset";
 import { tokensModule } from "./modules/tokens";
 import { profileModule } from "./modules/profile";
 import { distributionModule } from "./modules/distribution";
+import { cliAuthModule } from "./modules/cli-auth";
 import { ErrorPage } from "../views/system/error-page";
 
 type Timed = { startedAt?: number };
@@ -48,7 +49,8 @@ export function createApp(ctx: AppContext) {
     .use(passwordResetModule(ctx))
     .use(tokensModule(ctx))
     .use(profileModule(ctx))
-    .use(distributionModule(ctx));
+    .use(distributionModule(ctx))
+    .use(cliAuthModule(ctx));
 }
 
 export type App = ReturnType<typeof createApp>;

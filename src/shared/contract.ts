@@ -64,6 +64,27 @@ export type LoginResponse = {
   expires_at: string;
 };
 
+/** A browser (or password `da login`) session, or a CLI session from `da login` through the browser or a device code. */
+export const SESSION_KINDS = ["browser", "cli"] as const;
+export type SessionKind = (typeof SESSION_KINDS)[number];
+
+/** GET /auth/sessions: the caller's live sessions, newest first. */
+export type Session = {
+  id: string;
+  kind: SessionKind;
+  /** "da on <hostname>" for a CLI session; null for a browser session. */
+  name: string | null;
+  created_at: string;
+  expires_at: string;
+  last_seen_at: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  current: boolean;
+};
+
+/** Lifetime of a CLI session unless CLI_SESSION_DAYS says otherwise. */
+export const DEFAULT_CLI_SESSION_DAYS = 30;
+
 export type Token = {
   id: string;
   name: string;

@@ -1,8 +1,9 @@
 import { initial } from "./001_initial";
 import { passwordResets } from "./002_password_resets";
 import { personalAccessTokens } from "./003_personal_access_tokens";
+import { cliSessions } from "./005_cli_sessions";
 
 export type Migration = { version: number; name: string; sql: string };
 
 /** Forward-only, in order. Never edit a shipped migration: add the next one. */
-export const MIGRATIONS: Migration[] = [initial, passwordResets, personalAccessTokens];
+export const MIGRATIONS: Migration[] = [initial, passwordResets, personalAccessTokens, cliSessions];
