@@ -82,6 +82,25 @@ export type Session = {
   current: boolean;
 };
 
+/** POST /auth/device/code (RFC 8628 §3.2). */
+export type DeviceAuthorization = {
+  device_code: string;
+  /** Shown as ABCD-EFGH. */
+  user_code: string;
+  verification_uri: string;
+  verification_uri_complete: string;
+  expires_in: number;
+  interval: number;
+};
+
+/** How POST /auth/cli/token and POST /auth/device/token refuse (RFC 6749 §5.2, RFC 8628 §3.5), status 400. */
+export type GrantErrorBody = {
+  error: "invalid_request" | "invalid_grant" | "authorization_pending" | "slow_down" | "expired_token" | "access_denied";
+  detail: string;
+  /** With slow_down: the seconds to wait between polls from now on. */
+  interval?: number;
+};
+
 /** Lifetime of a CLI session unless CLI_SESSION_DAYS says otherwise. */
 export const DEFAULT_CLI_SESSION_DAYS = 30;
 

@@ -2,7 +2,7 @@
 // the user who approved it in the browser. It is an ordinary server-side session, so sign-out, a
 // password or role change and deactivation end it like any other, and /profile lists it.
 import type { AppContext } from "../../context";
-import type { LoginResponse } from "../../shared/contract";
+import type { GrantErrorBody, LoginResponse } from "../../shared/contract";
 import { HttpError } from "../../http/errors";
 import { recordSignIn } from "../users/directory";
 import { openSession } from "../accounts/sessions";
@@ -10,7 +10,7 @@ import { openSession } from "../accounts/sessions";
 /** An OAuth-style refusal: `{"error": <code>, "detail": <message>}` with status 400 (RFC 6749 §5.2, RFC 8628 §3.5). */
 export class GrantError extends HttpError {
   constructor(
-    readonly error: "invalid_request" | "invalid_grant" | "authorization_pending" | "slow_down" | "expired_token" | "access_denied",
+    readonly error: GrantErrorBody["error"],
     detail: string,
     readonly extra: Record<string, number> = {},
   ) {

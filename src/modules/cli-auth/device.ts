@@ -8,21 +8,12 @@
 import { randomBytes } from "node:crypto";
 import type { AppContext } from "../../context";
 import type { Principal } from "../../auth/principal";
-import type { LoginResponse } from "../../shared/contract";
+import type { DeviceAuthorization, LoginResponse } from "../../shared/contract";
 import { BadRequest } from "../../http/errors";
 import { clientName, GrantError, openCliSession, type ClientMeta } from "./cli-session";
 import { assertBrowserSession } from "./loopback";
 import { DEVICE_GRANT_TTL_MS, DEVICE_POLL_INTERVAL_S, SLOW_DOWN_STEP_S, type PendingGrants } from "./pending-grants";
 import { formatUserCode, generateUserCode, normaliseUserCode } from "./user-code";
-
-export type DeviceAuthorization = {
-  device_code: string;
-  user_code: string;
-  verification_uri: string;
-  verification_uri_complete: string;
-  expires_in: number;
-  interval: number;
-};
 
 /** POST /auth/device/code. */
 export function startDeviceGrant(grants: PendingGrants, rawClient: string | undefined, ip: string | null, baseUrl: string): DeviceAuthorization {
