@@ -19,6 +19,8 @@ const PAGE_HEADERS = {
   "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'",
   "referrer-policy": "no-referrer",
   "cache-control": "no-store",
+  // The browser keeps connections open; closing this one lets da's listener stop at once.
+  connection: "close",
 };
 
 function escapeHtml(text: string): string {
@@ -67,10 +69,13 @@ function listenForCallback(port: number, state: string) {
     port: server.port!,
     answer,
     finish: (result: Outcome) => finished(result),
-    /** Lets the answer page go out (briefly), then closes the listener. */
+    /**
+     * Lets the answer page go out, then closes the listener and any idle connection the browser
+     * keeps open (a graceful stop would wait for those). Bounded: at most a second.
+     */
     async stop() {
       finished({ ok: false, message: "da stopped waiting. Run da login again." });
-      await Promise.race([server.stop(), Bun.sleep(1000)]);
+      for (let waited = 0; server.pendingRequests > 0 && waited < 1000; waited += 10) await Bun.sleep(10);
       server.stop(true);
     },
   };
