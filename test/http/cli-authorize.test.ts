@@ -235,3 +235,11 @@ describe("a CLI session ends like any session", () => {
     expect((await t.api("GET", "/auth/me", { token: second })).status).toBe(401);
   });
 });
+
+test("the /install page shows the browser sign-in first, then the code and the script flags", async () => {
+  const html = await (await t.handle("/install", { headers: { accept: "text/html" } })).text();
+  const at = (text: string) => html.indexOf(text);
+  expect(at("in your browser")).toBeGreaterThan(at("da login"));
+  expect(at("da login --device")).toBeGreaterThan(at("in your browser"));
+  expect(at("--password-stdin")).toBeGreaterThan(at("da login --device"));
+});
