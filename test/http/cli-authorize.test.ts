@@ -224,13 +224,15 @@ describe("a CLI session ends like any session", () => {
     expect((await t.api("GET", "/auth/me", { token: second })).status).toBe(401);
   });
 
-  test("when the user is deactivated, and when da signs out (POST /logout)", async () => {
+  test("when da signs out (POST /logout), the role changes, or the user is deactivated", async () => {
     const id = await t.createUser("bob@example.com", "bob-password-1");
-    const b = await t.browser("bob@example.com", "bob-password-1");
-    const first = await cliSession(b);
+    const first = await cliSession(await t.browser("bob@example.com", "bob-password-1"));
     expect((await t.api("POST", "/logout", { token: first })).status).toBe(303);
     expect((await t.api("GET", "/auth/me", { token: first })).status).toBe(401);
-    const second = await cliSession(b);
+    const third = await cliSession(await t.browser("bob@example.com", "bob-password-1"));
+    expect((await t.api("PATCH", `/api/users/${id}`, { token: await t.login(), body: { role: "viewer" } })).status).toBe(200);
+    expect((await t.api("GET", "/auth/me", { token: third })).status).toBe(401);
+    const second = await cliSession(await t.browser("bob@example.com", "bob-password-1"));
     await t.api("POST", `/api/users/${id}/deactivate`, { token: await t.login() });
     expect((await t.api("GET", "/auth/me", { token: second })).status).toBe(401);
   });
