@@ -56,31 +56,38 @@ function decisionOf(value: string | undefined): boolean {
 const meta = (ip: string | null, request: Request): ClientMeta => ({ ip, userAgent: request.headers.get("user-agent") });
 const browser = { auth: "user" as const, sessionOnly: true };
 
+/** POST /device: a typed code → the confirm page; a decision → back to /device with a message. */
+async function deviceStep(
+  ctx: AppContext,
+  grants: PendingGrants,
+  me: Principal,
+  body: { user_code?: string; decision?: string },
+  reply: { ip: string | null; set: SetLike; cookie: CookieJar },
+) {
+  const { ip, set, cookie } = reply;
+  const typed = body.user_code ?? "";
+  try {
+    if (body.decision === undefined) {
+      const { code, grant } = findDeviceGrant(ctx, grants, me, typed, ip);
+      const page = pageContext(ctx, me, cookie);
+      return <AuthorizeCliPage page={page} client={grant.client} userCode={code} action="/device" hidden={[["user_code", code]]} />;
+    }
+    const approve = decisionOf(body.decision);
+    const { client } = await decideDeviceGrant(ctx, grants, me, typed, approve, ip);
+    const message = approve
+      ? `da on ${client} is signed in. You can close this tab and go back to your terminal.`
+      : `Cancelled: da on ${client} was not signed in.`;
+    return redirectWithFlash(ctx, set, cookie, "/device", { kind: approve ? "ok" : "error", message });
+  } catch (error) {
+    if (!(error instanceof HttpError) || ![400, 429].includes(error.status)) throw error;
+    set.status = error.status;
+    Object.assign(set.headers, error.headers);
+    return <DevicePage page={pageContext(ctx, me, cookie)} userCode={typed} error={error.message} />;
+  }
+}
+
 export function cliAuthModule(ctx: AppContext) {
   const grants = new PendingGrants(ctx.clock);
-
-  /** POST /device: a typed code → the confirm page; a decision → back to /device with a message. */
-  const deviceStep = async (me: Principal, body: { user_code?: string; decision?: string }, ip: string | null, set: SetLike, cookie: CookieJar) => {
-    const typed = body.user_code ?? "";
-    try {
-      if (body.decision === undefined) {
-        const { code, grant } = findDeviceGrant(ctx, grants, me, typed, ip);
-        const page = pageContext(ctx, me, cookie);
-        return <AuthorizeCliPage page={page} client={grant.client} userCode={code} action="/device" hidden={[["user_code", code]]} />;
-      }
-      const approve = decisionOf(body.decision);
-      const { client } = await decideDeviceGrant(ctx, grants, me, typed, approve, ip);
-      const message = approve
-        ? `da on ${client} is signed in. You can close this tab and go back to your terminal.`
-        : `Cancelled: da on ${client} was not signed in.`;
-      return redirectWithFlash(ctx, set, cookie, "/device", { kind: approve ? "ok" : "error", message });
-    } catch (error) {
-      if (!(error instanceof HttpError) || ![400, 429].includes(error.status)) throw error;
-      set.status = error.status;
-      Object.assign(set.headers, error.headers);
-      return <DevicePage page={pageContext(ctx, me, cookie)} userCode={typed} error={error.message} />;
-    }
-  };
 
   return new Elysia({ name: "cli-auth" })
     .use(authGuard(ctx))
@@ -112,5 +119,5 @@ export function cliAuthModule(ctx: AppContext) {
       assertBrowserSession(me);
       return <DevicePage page={pageContext(ctx, me, cookie)} userCode={query.user_code} />;
     }, { ...browser, query: deviceQuery })
-    .post("/device", ({ me, body, ip, set, cookie }) => deviceStep(me, body, ip, set, cookie), { ...browser, body: deviceForm });
+    .post("/device", ({ me, body, ip, set, cookie }) => deviceStep(ctx, grants, me, body, { ip, set, cookie }), { ...browser, body: deviceForm });
 }
