@@ -97,7 +97,7 @@ function Install-Da {
     & $dest --version
     Write-Host ''
     Write-Host 'Next steps:'
-    Write-Host "  da login                   sign in to $AgnesServer"
+    Write-Host "  da login                   sign in to $AgnesServer in your browser (--device: with a code)"
     Write-Host '  da auth whoami             check who you are signed in as'
     Write-Host '  da auth token create       a token for scripts and CI (use it as DA_TOKEN)'
 }

@@ -360,7 +360,7 @@ main() {
 	path_hint "$dir"
 	say ""
 	say "Next steps:"
-	say "  da login                   sign in to $AGNES_SERVER"
+	say "  da login                   sign in to $AGNES_SERVER in your browser (--device: with a code)"
 	say "  da auth whoami             check who you are signed in as"
 	say "  da auth token create       a token for scripts and CI (use it as DA_TOKEN)"
 }

@@ -20,6 +20,7 @@ import { profileModule } from "./modules/profile";
 import { distributionModule } from "./modules/distribution";
 import { ssoModule } from "./modules/sso";
 import { backupsModule } from "./modules/backups";
+import { cliAuthModule } from "./modules/cli-auth";
 import { ErrorPage } from "../views/system/error-page";
 
 type Timed = { startedAt?: number };
@@ -55,7 +56,8 @@ export function createApp(ctx: AppContext) {
     .use(profileModule(ctx))
     .use(distributionModule(ctx))
     .use(ssoModule(ctx))
-    .use(backupsModule(ctx));
+    .use(backupsModule(ctx))
+    .use(cliAuthModule(ctx));
 }
 
 export type App = ReturnType<typeof createApp>;

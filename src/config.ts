@@ -8,6 +8,7 @@ import { isValidEmail, normaliseEmail } from "./auth/email";
 import { defaultSender, mailboxSchema, type Mailbox } from "./mail/address";
 import { VERSION } from "./version";
 import { readSsoSettings, SsoSettingsError, type SsoSettings } from "./modules/sso/settings";
+import { DEFAULT_CLI_SESSION_DAYS } from "./shared/contract";
 
 export type Config = {
   port: number;
@@ -18,6 +19,8 @@ export type Config = {
   trustProxy: boolean;
   jwtSecret: string;
   sessionTtlHours: number;
+  /** Lifetime of a CLI session (`da login` through the browser or a device code). */
+  cliSessionDays: number;
   patMaxDays: number | null;
   adminEmail: string | null;
   adminPassword: string | null;
@@ -67,6 +70,7 @@ const fields = {
   TRUST_PROXY: flag,
   JWT_SECRET_KEY: z.string().min(32, "must be at least 32 characters (generate one with `openssl rand -base64 48`)"),
   SESSION_TTL_HOURS: positiveInt(24 * 365),
+  CLI_SESSION_DAYS: positiveInt(3650),
   PAT_MAX_DAYS: positiveInt(36500),
   AGNES_ADMIN_EMAIL: z.string().transform(normaliseEmail).refine(isValidEmail, "expected an email address"),
   AGNES_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters"),
@@ -144,6 +148,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: read(env, "TRUST_PROXY") ?? false,
     jwtSecret: loadJwtSecret(stateDir, read(env, "JWT_SECRET_KEY")),
     sessionTtlHours: read(env, "SESSION_TTL_HOURS") ?? 24,
+    cliSessionDays: read(env, "CLI_SESSION_DAYS") ?? DEFAULT_CLI_SESSION_DAYS,
     patMaxDays: read(env, "PAT_MAX_DAYS") ?? null,
     adminEmail,
     adminPassword,

@@ -1,16 +1,40 @@
-// `da login` (password → session token, or --with-token for a PAT) and `da logout`.
-import type { LoginResponse, Me, SignInProvider } from "../../src/shared/contract";
+// `da login`: asks how to sign in, browser first (as `gh auth login` does) — the browser on this
+// computer, a code entered on another device, a password (when the server takes passwords), or a
+// pasted token. Flags pick one without asking: --web, --device, --password-stdin, --with-token.
+// Without a terminal one of them is required. `da logout` ends the session and forgets it.
+import type { LoginResponse, Me } from "../../src/shared/contract";
 import { Api } from "../api";
 import { JSON_FLAG, type Command } from "../command";
 import { forgetCredential, readCredential, setConfigValue, writeCredential, type StoredCredential } from "../config";
 import { NO_SERVER_HINT, normalizeServer, type Context } from "../context";
 import { CliError, UsageError } from "../errors";
 import { formatTime, info, printJson, success, warn } from "../output";
-import { askPassword, askText, isInteractive, readSecretFromStdin, startSpinner } from "../prompts";
+import { askSelect, askText, isInteractive } from "../prompts";
+import { browserLogin } from "./login-browser";
+import { deviceLogin } from "./login-device";
+import { passwordAccepted, passwordLogin, tokenLogin } from "./login-password";
 
 const LOGOUT_TIMEOUT_MS = 5_000;
 
-type Credentials = { server: string; email: string; password: string };
+type Method = "web" | "device" | "password" | "token";
+const METHOD_FLAGS: [string, Method][] = [["web", "web"], ["device", "device"], ["password-stdin", "password"], ["with-token", "token"]];
+const METHOD_HINT = "pass --web, --device, --password-stdin (with --email) or --with-token (no terminal to ask on)";
+
+function methodFromFlags(ctx: Context): Method | null {
+  const chosen = METHOD_FLAGS.filter(([flag]) => ctx.flags[flag] === true);
+  if (chosen.length > 1) throw new UsageError(`choose one of ${chosen.map(([flag]) => `--${flag}`).join(", ")}`);
+  if (chosen.length === 1) return chosen[0]![1];
+  // `da login --email you@…` on a terminal: a password, asked for without echo.
+  return ctx.flag("email") && isInteractive() ? "password" : null;
+}
+
+function parsePort(ctx: Context): number {
+  const raw = ctx.flag("port");
+  if (raw === undefined) return 0;
+  const port = /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
+  if (!(port >= 1024 && port <= 65535)) throw new UsageError(`--port must be a number from 1024 to 65535, not "${raw}"`);
+  return port;
+}
 
 function validateServer(value: string | undefined): string | undefined {
   try {
@@ -21,46 +45,24 @@ function validateServer(value: string | undefined): string | undefined {
   }
 }
 
-const required = (what: string) => (value: string | undefined) => (value?.trim() ? undefined : `Enter ${what}`);
-
-/**
- * A server with PASSWORD_LOGIN=off says so in GET /auth/providers: tell the user before asking for
- * a password it would refuse. An older server without that list takes passwords.
- */
-async function assertPasswordLogin(server: string): Promise<void> {
-  const response = await new Api(server, null).send("GET", "/auth/providers", { auth: false });
-  if (!response.ok) return;
-  const providers = (await response.json().catch(() => null)) as SignInProvider[] | null;
-  if (!Array.isArray(providers) || providers.some((p) => p.type === "password")) return;
-  const names = providers.map((p) => (p.type === "oidc" ? p.label : p.id)).join(", ");
-  throw new CliError(
-    `${server} does not accept passwords; people sign in there with ${names || "single sign-on"}`,
-    `sign in in your browser, create a token at ${server}/profile, then: da login --with-token`,
-  );
+/** On a terminal without --server, the server is asked for (prefilled from the config) when da must ask anyway. */
+async function loginServer(ctx: Context, asking: boolean): Promise<string> {
+  const known = ctx.server()?.url;
+  if (isInteractive() && !ctx.flag("server") && (asking || !known)) {
+    return normalizeServer(await askText("Agnes server URL", { initialValue: known, validate: validateServer }));
+  }
+  if (!known) throw new UsageError("no server configured", NO_SERVER_HINT);
+  return known;
 }
 
-async function promptForCredentials(ctx: Context): Promise<Credentials> {
-  let server = ctx.server()?.url;
-  if (!ctx.flag("server")) {
-    server = normalizeServer(await askText("Agnes server URL", { initialValue: server, validate: validateServer }));
-  }
-  await assertPasswordLogin(server!);
-  const email = ctx.flag("email") ?? (await askText("Email", { validate: required("your email") }));
-  const password = await askPassword("Password", required("your password"));
-  return { server: server!, email, password };
-}
-
-async function credentialsFromFlags(ctx: Context): Promise<Credentials> {
-  const server = ctx.server()?.url;
-  if (!server) throw new UsageError("no server configured", "pass --server <url> or set DA_SERVER");
-  const email = ctx.flag("email");
-  if (!email) throw new UsageError("missing --email", "da login --email you@example.com --password-stdin");
-  if (ctx.flags["password-stdin"] !== true) {
-    throw new UsageError("missing password", "pipe it in: printf '%s' \"$PW\" | da login --email … --password-stdin");
-  }
-  // Usage errors first (they need no server); then, before the password is read, is it wanted?
-  await assertPasswordLogin(server);
-  return { server, email, password: await readSecretFromStdin("password") };
+async function askMethod(server: string): Promise<Method> {
+  const options: { value: Method; label: string; hint?: string }[] = [
+    { value: "web", label: "Browser", hint: "sign in with the browser on this computer" },
+    { value: "device", label: "Code on another device", hint: "enter a one-time code in any signed-in browser" },
+  ];
+  if (await passwordAccepted(server)) options.push({ value: "password", label: "Password", hint: "email and password" });
+  options.push({ value: "token", label: "Paste a token", hint: "a personal access token" });
+  return askSelect("How would you like to sign in?", options, "web");
 }
 
 function remember(credential: StoredCredential): void {
@@ -68,40 +70,46 @@ function remember(credential: StoredCredential): void {
   setConfigValue("server", credential.server);
 }
 
-async function loginWithPassword(ctx: Context): Promise<void> {
-  const interactive = isInteractive() && ctx.flags["password-stdin"] !== true;
-  const { server, email, password } = interactive ? await promptForCredentials(ctx) : await credentialsFromFlags(ctx);
-  const spinner = interactive ? await startSpinner(`Signing in to ${server}`) : null;
-  let session: LoginResponse;
-  try {
-    session = await new Api(server, null).post<LoginResponse>("/auth/token", { email, password }, { auth: false });
-  } catch (error) {
-    spinner?.fail("Sign-in failed");
-    throw error;
-  }
-  spinner?.stop(`Signed in as ${session.email}`);
+/** Stores a session and reports it, in the shape `da login` has always printed. */
+function finishSession(ctx: Context, server: string, session: LoginResponse): void {
   remember({ server, token: session.access_token, kind: "session", email: session.email, expires_at: session.expires_at });
   if (ctx.json) {
-    const { user_id, email: signedIn, role, expires_at } = session;
-    return printJson({ server, user_id, email: signedIn, role, auth: "session", expires_at });
+    const { user_id, email, role, expires_at } = session;
+    return printJson({ server, user_id, email, role, auth: "session", expires_at });
   }
   success(`Signed in to ${server} as ${session.email} (${session.role}); session expires ${formatTime(session.expires_at)}`);
 }
 
-async function loginWithToken(ctx: Context): Promise<void> {
-  const server = ctx.server()?.url;
-  if (!server) throw new UsageError("no server configured", NO_SERVER_HINT);
-  const token = isInteractive()
-    ? (await askPassword("Paste your token", required("the token"))).trim()
-    : (await readSecretFromStdin("token")).trim();
-  const api = new Api(server, { token, source: "flag", kind: null, expires_at: null });
-  const me = await api.get<Me>("/auth/me", undefined, {
-    messages: { 401: "the server rejected this token (revoked, expired or mistyped); nothing was stored" },
-  });
+function finishToken(ctx: Context, server: string, token: string, me: Me): void {
   remember({ server, token, kind: me.auth, email: me.email, expires_at: me.expires_at });
   if (ctx.json) return printJson({ server, ...me });
   const kind = me.auth === "pat" ? "personal access token" : "session";
   success(`Signed in to ${server} as ${me.email} (${me.role}) with a ${kind}; expires ${formatTime(me.expires_at)}`);
+}
+
+/** Usage first (no server needed), then whether this server takes passwords at all (PASSWORD_LOGIN=off). */
+async function assertPasswordLogin(ctx: Context, server: string, interactive: boolean): Promise<void> {
+  if (!interactive && !ctx.flag("email")) throw new UsageError("missing --email", "da login --email you@example.com --password-stdin");
+  if (!(await passwordAccepted(server))) {
+    throw new CliError(`${server} does not accept passwords`, "sign in with da login --web (or --device on a machine without a browser)");
+  }
+}
+
+async function runLogin(ctx: Context): Promise<void> {
+  let method = methodFromFlags(ctx);
+  if (!method && !isInteractive()) throw new UsageError("how to sign in was not given", METHOD_HINT);
+  const port = parsePort(ctx);
+  const server = await loginServer(ctx, method === null);
+  method ??= await askMethod(server);
+  const interactive = isInteractive() && ctx.flags["password-stdin"] !== true && ctx.flags["with-token"] !== true;
+  if (method === "token") {
+    const { token, me } = await tokenLogin(server, interactive);
+    return finishToken(ctx, server, token, me);
+  }
+  if (method === "password") await assertPasswordLogin(ctx, server, interactive);
+  const session =
+    method === "web" ? await browserLogin(server, port) : method === "device" ? await deviceLogin(server) : await passwordLogin(ctx, server, interactive);
+  finishSession(ctx, server, session);
 }
 
 export const login: Command = {
@@ -109,18 +117,26 @@ export const login: Command = {
   name: "login",
   summary: "Sign in to an Agnes server and store the credential",
   description: [
-    "On a terminal, asks for the server URL, your email and password.",
-    "In scripts: printf '%s' \"$PW\" | da login --server URL --email you@example.com --password-stdin",
-    "With a token: echo \"$TOKEN\" | da login --with-token (the token is checked with the server first).",
+    "On a terminal, asks how to sign in: the browser on this computer (default), a code entered",
+    "on another device, a password (when the server takes passwords), or a pasted token.",
+    "Without a terminal, pick one:",
+    "  da login --web                  the browser on this computer (prints the URL too)",
+    "  da login --device               a one-time code to enter at <server>/device",
+    "  printf '%s' \"$PW\" | da login --email you@example.com --password-stdin",
+    "  echo \"$TOKEN\" | da login --with-token   (the token is checked with the server first)",
+    "DA_LOGIN_TIMEOUT sets how many seconds to wait for the browser (default 300).",
   ].join("\n"),
   maxArgs: 0,
   flags: {
-    email: { type: "string", description: "your email (asked for when missing on a terminal)" },
+    web: { type: "boolean", description: "sign in with the browser on this computer" },
+    device: { type: "boolean", description: "sign in with a one-time code entered on another device" },
+    email: { type: "string", description: "your email, for a password sign-in" },
     "password-stdin": { type: "boolean", description: "read the password from stdin" },
     "with-token": { type: "boolean", description: "read a personal access token from stdin instead" },
+    port: { type: "string", valueName: "n", description: "with --web: the 127.0.0.1 port for the browser's answer (default: a free one)" },
     ...JSON_FLAG,
   },
-  run: (ctx) => (ctx.flags["with-token"] === true ? loginWithToken(ctx) : loginWithPassword(ctx)),
+  run: runLogin,
 };
 
 /** End the session on the server too, so a copied token stops working; best effort. */

@@ -10,7 +10,7 @@ export const DEFAULT_BODY_BYTES = 64 * 1024;
 export const MAX_JSON_DEPTH = 32;
 
 // Public forms and sign-in calls: a few KB is plenty for an email, a password and a token.
-const SMALL_BODY_ROUTES = [/^\/login$/, /^\/logout$/, /^\/setup$/, /^\/auth\//];
+const SMALL_BODY_ROUTES = [/^\/login$/, /^\/logout$/, /^\/setup$/, /^\/auth\//, /^\/device$/, /^\/cli\/authorize$/];
 
 export class PayloadTooLarge extends HttpError {
   constructor(limit: number) {

@@ -6,7 +6,8 @@ import { requestUrl } from "./request-url";
 export function wantsHtml(request: Request): boolean {
   const path = requestUrl(request).pathname;
   if (path.startsWith("/api/") || path.startsWith("/auth/") || path === "/api" || path === "/auth") return false;
-  if (path.startsWith("/cli/")) return false;
+  // /cli/* serves binaries and scripts, except the page that asks a person to approve `da`.
+  if (path.startsWith("/cli/") && path !== "/cli/authorize") return false;
   const accept = (request.headers.get("accept") ?? "").toLowerCase();
   if (accept.trim() === "") return true;
   if (accept.includes("text/html")) return true;

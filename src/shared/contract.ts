@@ -67,6 +67,46 @@ export type LoginResponse = {
   expires_at: string;
 };
 
+/** A browser (or password `da login`) session, or a CLI session from `da login` through the browser or a device code. */
+export const SESSION_KINDS = ["browser", "cli"] as const;
+export type SessionKind = (typeof SESSION_KINDS)[number];
+
+/** GET /auth/sessions: the caller's live sessions, newest first. */
+export type Session = {
+  id: string;
+  kind: SessionKind;
+  /** "da on <hostname>" for a CLI session; null for a browser session. */
+  name: string | null;
+  created_at: string;
+  expires_at: string;
+  last_seen_at: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  current: boolean;
+};
+
+/** POST /auth/device/code (RFC 8628 §3.2). */
+export type DeviceAuthorization = {
+  device_code: string;
+  /** Shown as ABCD-EFGH. */
+  user_code: string;
+  verification_uri: string;
+  verification_uri_complete: string;
+  expires_in: number;
+  interval: number;
+};
+
+/** How POST /auth/cli/token and POST /auth/device/token refuse (RFC 6749 §5.2, RFC 8628 §3.5), status 400. */
+export type GrantErrorBody = {
+  error: "invalid_request" | "invalid_grant" | "authorization_pending" | "slow_down" | "expired_token" | "access_denied";
+  detail: string;
+  /** With slow_down: the seconds to wait between polls from now on. */
+  interval?: number;
+};
+
+/** Lifetime of a CLI session unless CLI_SESSION_DAYS says otherwise. */
+export const DEFAULT_CLI_SESSION_DAYS = 30;
+
 export type Token = {
   id: string;
   name: string;

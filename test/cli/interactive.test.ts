@@ -24,12 +24,19 @@ async function tokens(box: Sandbox): Promise<Token[]> {
   return JSON.parse((await runDa(["auth", "token", "list", "--json"], { env: box.env })).stdout);
 }
 
-test("da login asks for the server (prefilled from config), email and a hidden password", async () => {
+test("da login asks for the server (prefilled from config), how to sign in (browser first), email and a hidden password", async () => {
   const box = sandbox();
   mkdirSync(box.configDir, { recursive: true });
   writeFileSync(join(box.configDir, "config.yml"), `server: ${server.url}\n`);
   const terminal = await Terminal.start(["login"], box.env);
   expect(await terminal.waitFor("Agnes server URL")).toContain(server.url);
+  terminal.press("Enter");
+  const choices = await terminal.waitFor("How would you like to sign in?");
+  expect(choices).toMatch(/●\s*Browser/);
+  const order = ["Browser", "Code on another device", "Password", "Paste a token"].map((label) => choices.indexOf(label));
+  expect(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!))).toBe(true);
+  terminal.press("Down", "Down");
+  await terminal.waitFor(/●\s*Password/);
   terminal.press("Enter");
   await terminal.waitFor("Email");
   terminal.type(ADMIN.email);

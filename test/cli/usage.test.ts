@@ -100,10 +100,16 @@ describe("usage errors exit 2 with a hint", () => {
     const env = { ...box.env, DA_SERVER: "http://127.0.0.1:9" };
     const login = await runDa(["login"], { env });
     expect(login.code).toBe(2);
-    expect(login.stderr).toContain("missing --email");
+    for (const flag of ["--web", "--device", "--password-stdin", "--with-token"]) expect(login.stderr).toContain(flag);
     const noPassword = await runDa(["login", "--email", "a@example.com"], { env });
     expect(noPassword.code).toBe(2);
     expect(noPassword.stderr).toContain("--password-stdin");
+    const noEmail = await runDa(["login", "--password-stdin"], { env, stdin: "pw" });
+    expect(noEmail.code).toBe(2);
+    expect(noEmail.stderr).toContain("missing --email");
+    const two = await runDa(["login", "--web", "--device"], { env });
+    expect(two.code).toBe(2);
+    expect(two.stderr).toContain("choose one of --web, --device");
     const create = await runDa(["auth", "token", "create"], { env });
     expect(create.code).toBe(2);
     expect(create.stderr).toContain("--name");

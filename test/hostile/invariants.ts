@@ -2,14 +2,15 @@
 //   alive      the process still answers /health afterwards
 //   no 5xx     (and an answer at all, unless the request's own framing was broken)
 //   no leaks   no stack trace, absolute path, source location or error class name in the body
-//   {detail}   an API error (/api/*, /auth/* JSON, /cli/*) is exactly {"detail": string}
+//   {detail}   an API error (/api/*, /auth/* JSON, /cli/*) is exactly {"detail": string} (the two OAuth
+//              token endpoints add RFC 6749's `error` code, and `interval` with slow_down)
 //   unchanged  a refused request (4xx, or no answer) left users, tokens and the audit trail as they were
 import fc from "fast-check";
 import { resolve } from "node:path";
 import type { Harness } from "./harness";
 import { describeRequest, materialise, type HostileInput } from "./generators";
 import { rawRequest, type RawRequest, type RawResponse } from "./raw-http";
-import { isJsonApiPath } from "./routes";
+import { GRANT_ERROR_PATHS, isJsonApiPath } from "./routes";
 
 const ROOT = resolve(import.meta.dir, "../..");
 
@@ -44,7 +45,8 @@ export function responseViolations(req: RawRequest, res: RawResponse, framingBro
     let ok = false;
     try {
       const parsed = JSON.parse(res.body) as unknown;
-      ok = !!parsed && typeof parsed === "object" && !Array.isArray(parsed) && Object.keys(parsed).join() === "detail" && typeof (parsed as { detail: unknown }).detail === "string";
+      const keys = GRANT_ERROR_PATHS.includes(path.split("?")[0]!) ? ["detail", "error", "interval"] : ["detail"];
+      ok = !!parsed && typeof parsed === "object" && !Array.isArray(parsed) && Object.keys(parsed).every((k) => keys.includes(k)) && typeof (parsed as { detail: unknown }).detail === "string";
     } catch {
       ok = false;
     }

@@ -100,13 +100,25 @@ export const ROUTES: Route[] = [
   page("GET", "/admin/backups/:name/download"),
   page("GET", "/admin/backups/:name/delete"),
   page("POST", "/admin/backups/:name/delete", "form"),
+  // da sign-in through the browser and with a device code
+  api("GET", "/auth/sessions"),
+  page("GET", "/cli/authorize"),
+  page("POST", "/cli/authorize", "form"),
+  api("POST", "/auth/cli/token", "json"),
+  api("POST", "/auth/device/code", "json"),
+  api("POST", "/auth/device/token", "json"),
+  page("GET", "/device"),
+  page("POST", "/device", "form"),
 ];
+
+/** The OAuth token endpoints answer refusals with RFC 6749's `error` code beside our `detail`. */
+export const GRANT_ERROR_PATHS = ["/auth/cli/token", "/auth/device/token"];
 
 export const routeName = (r: Route) => `${r.method} ${r.path}`;
 
-/** The API rule of the spec: under /api/ or /auth/ (except the reset page), or a /cli/ file. */
+/** The API rule of the spec: under /api/ or /auth/ (except the reset page), or a /cli/ file (not the authorize page). */
 export function isJsonApiPath(path: string): boolean {
   const p = path.split("?")[0]!;
-  if (p.startsWith("/auth/password/reset")) return false;
+  if (p.startsWith("/auth/password/reset") || p === "/cli/authorize") return false;
   return p.startsWith("/api/") || p.startsWith("/auth/") || p === "/health" || p.startsWith("/cli/");
 }

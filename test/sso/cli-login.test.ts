@@ -28,8 +28,8 @@ test("da login with a password is refused before any password is read, with the 
   const box = sandbox();
   const result = await runDa(["login", "--server", server.url, "--email", "admin@example.com", "--password-stdin"], { env: box.env, stdin: "admin-password-1" });
   expect(result.code).toBe(1);
-  expect(result.stderr).toContain("does not accept passwords; people sign in there with Google");
-  expect(result.stderr).toContain("da login --with-token");
+  expect(result.stderr).toContain("does not accept passwords");
+  expect(result.stderr).toContain("da login --web");
   expect(hasStackTrace(result.stderr)).toBe(false);
   expect(server.logs()).not.toContain('"path":"/auth/token"');
 });

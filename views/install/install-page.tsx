@@ -145,7 +145,13 @@ export function InstallPage({
           <h2>Sign in</h2>
           <Command text="da login" />
           <p class="muted">
-            Asks for your email and password (the server is already set). Check with <code>da auth whoami</code>.
+            Opens this site in your browser: approve <code>da</code> there, with no password typed into the terminal (the server is
+            already set). Check with <code>da auth whoami</code>.
+          </p>
+          <p class="muted">
+            On a machine without a browser (SSH, a container), <code>da login --device</code> shows a one-time code to enter at{" "}
+            <code>/device</code> from any signed-in browser. Scripts can pipe a password (<code>--password-stdin</code>) or a token
+            (<code>--with-token</code>).
           </p>
           <h2>Create a token for scripts and CI</h2>
           <Command text="da auth token create --name ci --ttl 90d --raw" />

@@ -1,4 +1,5 @@
 import type { PageContext } from "../../src/shared/page-context";
+import type { SessionKind } from "../../src/shared/contract";
 import { CsrfField } from "../ui/csrf-field";
 import { Table } from "../ui/table";
 import { Time } from "../ui/time";
@@ -9,7 +10,25 @@ export type ProfileSession = {
   last_seen_at: Date | null;
   ip: string | null;
   user_agent: string | null;
+  kind: SessionKind;
+  name: string | null;
 };
+
+/** A CLI session shows its name ("da on laptop"); a browser session its user agent. */
+function Client({ session }: { session: ProfileSession }) {
+  if (session.kind === "cli") {
+    return (
+      <>
+        <span class="badge">CLI</span> <span safe>{session.name ?? "da"}</span>
+      </>
+    );
+  }
+  return (
+    <>
+      <span class="badge">browser</span> <span safe>{session.user_agent ?? "—"}</span>
+    </>
+  );
+}
 
 function EndButton({ csrf, session }: { csrf: string; session: ProfileSession }) {
   return (
@@ -27,7 +46,7 @@ export function SessionsSection({ page, sessions, currentId }: { page: PageConte
   return (
     <section class="card" id="sessions">
       <h2>Your sessions</h2>
-      <p class="muted">Browsers and CLIs signed in with your password. Personal access tokens are listed above.</p>
+      <p class="muted">Browsers, and <code>da</code> on your computers (signed in through the browser or with a code). Personal access tokens are listed above.</p>
       <Table columns={["Signed in", "Last seen", "IP", "Browser / client", ""]}>
         {sessions.map((session) => (
           <tr>
@@ -40,8 +59,8 @@ export function SessionsSection({ page, sessions, currentId }: { page: PageConte
             <td class="mono" safe>
               {session.ip ?? "—"}
             </td>
-            <td class="agent" safe>
-              {session.user_agent ?? "—"}
+            <td class="agent" data-kind={session.kind}>
+              <Client session={session} />
             </td>
             <td>{session.id === currentId ? <span class="badge on">this session</span> : <EndButton csrf={page.csrf} session={session} />}</td>
           </tr>

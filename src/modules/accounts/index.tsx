@@ -1,7 +1,7 @@
 // Sign-in (JSON and form), sign-out, who am I, and first-run setup.
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
-import type { LoginResponse, Me } from "../../shared/contract";
+import type { LoginResponse, Me, Session } from "../../shared/contract";
 import { authGuard } from "../../http/auth-guard";
 import { assertCsrfToken } from "../../http/csrf";
 import { HttpError } from "../../http/errors";
@@ -14,6 +14,7 @@ import { loginForm, loginQuery, setupForm, tokenRequestBody } from "./model";
 import { signInProviders } from "../sso";
 import type { ProviderButton } from "../../../views/sso/provider-buttons";
 import { assertSetupOpen, createFirstAdmin, setupCodeMatches, signIn, signOut } from "./service";
+import { listSessionsOf } from "./sessions";
 
 export function accountsModule(ctx: AppContext) {
   const sso = {
@@ -43,6 +44,20 @@ export function accountsModule(ctx: AppContext) {
       token_id: me.tokenId,
       expires_at: me.expiresAt?.toISOString() ?? null,
     }), { auth: "user" })
+    .get("/auth/sessions", async ({ me }): Promise<Session[]> => {
+      const rows = await listSessionsOf(ctx, me.user.id);
+      return rows.map((s) => ({
+        id: s.id,
+        kind: s.kind,
+        name: s.name,
+        created_at: s.created_at.toISOString(),
+        expires_at: s.expires_at.toISOString(),
+        last_seen_at: s.last_seen_at?.toISOString() ?? null,
+        ip: s.ip,
+        user_agent: s.user_agent,
+        current: s.id === me.sessionId,
+      }));
+    }, { auth: "user" })
     .get("/login", ({ query, principal, cookie, set }) => {
       const next = safeNextPath(query.next);
       if (principal) {

@@ -1,6 +1,7 @@
 // Every SQL statement about server-side sessions. Writes that start or end a session take a
 // Transaction and register the matching auth effect (auth-effects.ts); last-seen writes need none.
 import type { Queryable, Transaction } from "../../db/database";
+import type { SessionKind } from "../../shared/contract";
 
 export type SessionRow = {
   id: string;
@@ -11,16 +12,18 @@ export type SessionRow = {
   ip: string | null;
   user_agent: string | null;
   ended_at: Date | null;
+  kind: SessionKind;
+  name: string | null;
 };
 
 export async function insertSession(
   tx: Transaction,
-  s: { id: string; userId: string; createdAt: Date; expiresAt: Date; ip: string | null; userAgent: string | null },
+  s: { id: string; userId: string; createdAt: Date; expiresAt: Date; ip: string | null; userAgent: string | null; kind: SessionKind; name: string | null },
 ): Promise<void> {
   await tx.run(
-    `INSERT INTO sessions (id, user_id, created_at, expires_at, last_seen_at, ip, user_agent)
-     VALUES ($1, $2, $3, $4, $3, $5, $6)`,
-    [s.id, s.userId, s.createdAt, s.expiresAt, s.ip, s.userAgent],
+    `INSERT INTO sessions (id, user_id, created_at, expires_at, last_seen_at, ip, user_agent, kind, name)
+     VALUES ($1, $2, $3, $4, $3, $5, $6, $7, $8)`,
+    [s.id, s.userId, s.createdAt, s.expiresAt, s.ip, s.userAgent, s.kind, s.name],
   );
   tx.effects.putSession({ id: s.id, userId: s.userId, expiresAt: s.expiresAt });
 }
@@ -52,7 +55,7 @@ export function listLiveSessions(q: Queryable, now: Date) {
 
 export function listLiveSessionsOfUser(q: Queryable, userId: string, now: Date) {
   return q.query<SessionRow>(
-    `SELECT id, user_id, created_at, expires_at, last_seen_at, ip, user_agent, ended_at FROM sessions
+    `SELECT id, user_id, created_at, expires_at, last_seen_at, ip, user_agent, ended_at, coalesce(kind, 'browser') AS kind, name FROM sessions
      WHERE user_id = $1 AND ended_at IS NULL AND expires_at > $2 ORDER BY created_at DESC`,
     [userId, now],
   );

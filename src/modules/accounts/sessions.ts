@@ -9,18 +9,25 @@ import type { AuthUser } from "../../auth/auth-state";
 import { deleteSessionsOfUser, endSessionRow, endSessionsOfUser, insertSession, listLiveSessionsOfUser } from "./sessions-repository";
 
 export type NewSession = { id: string; token: string; expiresAt: Date };
+type ClientMeta = { ip: string | null; userAgent: string | null };
+/** A browser session lives SESSION_TTL_HOURS; a CLI session ("da on <host>") CLI_SESSION_DAYS. */
+export type SessionOrigin = { kind: "browser" } | { kind: "cli"; name: string };
 
 /** Starts a session; it authenticates once the transaction commits. */
 export async function openSession(
   ctx: AppContext,
   tx: Transaction,
   user: AuthUser,
-  meta: { ip: string | null; userAgent: string | null },
+  meta: ClientMeta,
+  origin: SessionOrigin = { kind: "browser" },
 ): Promise<NewSession> {
   const now = ctx.clock.now();
   const id = randomUUID();
-  const expiresAt = new Date(now.getTime() + ctx.config.sessionTtlHours * 3_600_000);
-  await insertSession(tx, { id, userId: user.id, createdAt: now, expiresAt, ip: meta.ip, userAgent: meta.userAgent?.slice(0, 300) ?? null });
+  const lifetimeMs = origin.kind === "cli" ? ctx.config.cliSessionDays * 86_400_000 : ctx.config.sessionTtlHours * 3_600_000;
+  const expiresAt = new Date(now.getTime() + lifetimeMs);
+  const name = origin.kind === "cli" ? origin.name : null;
+  const userAgent = meta.userAgent?.slice(0, 300) ?? null;
+  await insertSession(tx, { id, userId: user.id, createdAt: now, expiresAt, ip: meta.ip, userAgent, kind: origin.kind, name });
   const token = await ctx.signer.sign({ userId: user.id, sessionId: id, email: user.email, role: user.role, expiresAt });
   return { id, token, expiresAt };
 }

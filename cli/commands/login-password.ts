@@ -1,0 +1,55 @@
+// The two ways to sign in that need no browser: a password (prompted, or --password-stdin with
+// --email) for servers that take passwords, and a personal access token (--with-token).
+import type { LoginResponse, Me } from "../../src/shared/contract";
+import { Api } from "../api";
+import type { Context } from "../context";
+import { UsageError } from "../errors";
+import { askPassword, askText, readSecretFromStdin, startSpinner } from "../prompts";
+
+export const required = (what: string) => (value: string | undefined) => (value?.trim() ? undefined : `Enter ${what}`);
+
+/**
+ * Whether the server takes passwords: GET /auth/providers lists `password` unless PASSWORD_LOGIN is
+ * off. A server without that route (older, or before single sign-on) takes them.
+ */
+export async function passwordAccepted(server: string): Promise<boolean> {
+  const response = await new Api(server, null).send("GET", "/auth/providers", { auth: false });
+  if (!response.ok) return true;
+  const providers = (await response.json().catch(() => null)) as { id?: unknown }[] | null;
+  return !Array.isArray(providers) || providers.some((p) => p?.id === "password");
+}
+
+async function readCredentials(ctx: Context, interactive: boolean): Promise<{ email: string; password: string }> {
+  if (interactive) {
+    const email = ctx.flag("email") ?? (await askText("Email", { validate: required("your email") }));
+    return { email, password: await askPassword("Password", required("your password")) };
+  }
+  const email = ctx.flag("email");
+  if (!email) throw new UsageError("missing --email", "da login --email you@example.com --password-stdin");
+  return { email, password: await readSecretFromStdin("password") };
+}
+
+export async function passwordLogin(ctx: Context, server: string, interactive: boolean): Promise<LoginResponse> {
+  const { email, password } = await readCredentials(ctx, interactive);
+  const spinner = interactive ? await startSpinner(`Signing in to ${server}`) : null;
+  try {
+    const session = await new Api(server, null).post<LoginResponse>("/auth/token", { email, password }, { auth: false });
+    spinner?.stop(`Signed in as ${session.email}`);
+    return session;
+  } catch (error) {
+    spinner?.fail("Sign-in failed");
+    throw error;
+  }
+}
+
+/** A pasted or piped token, checked with the server before anything is stored. */
+export async function tokenLogin(server: string, interactive: boolean): Promise<{ token: string; me: Me }> {
+  const token = interactive
+    ? (await askPassword("Paste your token", required("the token"))).trim()
+    : (await readSecretFromStdin("token")).trim();
+  const api = new Api(server, { token, source: "flag", kind: null, expires_at: null });
+  const me = await api.get<Me>("/auth/me", undefined, {
+    messages: { 401: "the server rejected this token (revoked, expired or mistyped); nothing was stored" },
+  });
+  return { token, me };
+}

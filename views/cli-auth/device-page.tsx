@@ -1,0 +1,39 @@
+import type { PageContext } from "../../src/shared/page-context";
+import { ErrorAlert } from "../ui/alert";
+import { CsrfField } from "../ui/csrf-field";
+import { Layout } from "../ui/layout";
+
+/** /device: type the code `da login --device` shows; the next step is the confirm page. */
+export function DevicePage({ page, userCode, error }: { page: PageContext; userCode?: string; error?: string }) {
+  return (
+    <Layout title="Sign in da with a code" page={page}>
+      <section class="card narrow" id="device">
+        <h1>
+          Sign in <code>da</code> with a code
+        </h1>
+        <ErrorAlert message={error} />
+        <form method="post" action="/device" class="stack">
+          <CsrfField token={page.csrf} />
+          <label>
+            The code your terminal shows
+            <input
+              type="text"
+              name="user_code"
+              value={userCode ?? ""}
+              placeholder="ABCD-EFGH"
+              autocomplete="off"
+              autocapitalize="characters"
+              spellcheck="false"
+              maxlength="20"
+              required
+              autofocus
+            />
+          </label>
+          <button type="submit" class="button primary">
+            Continue
+          </button>
+        </form>
+      </section>
+    </Layout>
+  );
+}
