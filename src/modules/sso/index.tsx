@@ -8,6 +8,7 @@ import type { AppContext } from "../../context";
 import type { SignInProvider } from "../../shared/contract";
 import { authGuard } from "../../http/auth-guard";
 import { HttpError, NotFound } from "../../http/errors";
+import type { Claim } from "../../http/failure-limiter";
 import { pageContext } from "../../http/page";
 import { requestUrl } from "../../http/request-url";
 import { safeNextPath } from "../../http/safe-next";
@@ -59,94 +60,117 @@ function providerError(value: unknown): string {
   return typeof value === "string" ? value.replace(/[^A-Za-z0-9_.-]/g, "").slice(0, 64) || "error" : "error";
 }
 
-export function ssoModule(ctx: AppContext) {
-  const clients = createOidcClients(ctx.config.sso.providers);
-  const spent = new SpentAttempts(ctx.clock);
-  const clientFor = (id: string): OidcClient => {
-    const client = clients.get(id);
+type Reply = { cookie: CookieJar; set: { status?: number | string; headers: Record<string, string | number> } };
+type StartRequest = Reply & { params: { id: string }; query: { next?: string } };
+type CallbackRequest = Reply & { params: { id: string }; query: { state?: string; error?: string }; ip: string | null; request: Request };
+
+/** The sign-in flow behind the routes: one client per configured provider, single-use attempts. */
+class SsoFlow {
+  private readonly clients;
+  private readonly spent;
+
+  constructor(private readonly ctx: AppContext) {
+    this.clients = createOidcClients(ctx.config.sso.providers);
+    this.spent = new SpentAttempts(ctx.clock);
+  }
+
+  private clientFor(id: string): OidcClient {
+    const client = this.clients.get(id);
     if (!client) throw new NotFound("There is no such sign-in provider");
     return client;
-  };
+  }
+
   // `ip` false: nothing to audit (a provider down at /start refuses nobody, and an anonymous /start
   // must not be able to write to the database).
-  const problemPage = async (cookie: CookieJar, set: { status?: number | string }, client: OidcClient, problem: Problem, ip: string | null | false, next: string) => {
-    if (ip !== false) await auditRefusal(ctx, { provider: client.settings.id, reason: problem.reason, userId: problem.userId, email: problem.email, ip });
+  private async problemPage({ cookie, set }: Reply, client: OidcClient, problem: Problem, ip: string | null | false, next: string) {
+    if (ip !== false) await auditRefusal(this.ctx, { provider: client.settings.id, reason: problem.reason, userId: problem.userId, email: problem.email, ip });
     set.status = problem.status;
     const retry = `/login?next=${encodeURIComponent(next)}`;
-    return <SsoProblemPage page={pageContext(ctx, null, cookie)} title={problem.title} message={problem.message} retry={retry} />;
-  };
+    return <SsoProblemPage page={pageContext(this.ctx, null, cookie)} title={problem.title} message={problem.message} retry={retry} />;
+  }
 
+  async start(c: StartRequest) {
+    const client = this.clientFor(c.params.id);
+    const attempt: Attempt = {
+      provider: client.settings.id,
+      state: randomState(),
+      nonce: randomNonce(),
+      verifier: randomPKCECodeVerifier(),
+      next: safeNextPath(c.query.next),
+      expiresAt: this.ctx.clock.now().getTime() + ATTEMPT_TTL_MS,
+    };
+    let location: string;
+    try {
+      location = await client.authorizationUrl(attempt);
+    } catch (error) {
+      if (!(error instanceof ProviderFailure)) throw error;
+      this.ctx.log.warn("sso.provider_failed", { provider: client.settings.id, step: "discovery", code: error.code, error: error.message });
+      return this.problemPage(c, client, providerProblem(client.settings.label, error), false, attempt.next);
+    }
+    attemptCookie(this.ctx, c.cookie, sealAttempt(attempt, this.ctx.config.jwtSecret), ATTEMPT_TTL_MS / 1000);
+    c.set.status = 302;
+    c.set.headers.location = location;
+    return "";
+  }
+
+  async callback(c: CallbackRequest) {
+    const client = this.clientFor(c.params.id);
+    const raw = c.cookie[ATTEMPT_COOKIE]?.value;
+    attemptCookie(this.ctx, c.cookie, "", 0);
+    let claim;
+    try {
+      // Each callback that does not end in a provider-vouched identity keeps a failure slot: a
+      // flood of bogus callbacks from one address stops at the limit, before any outbound request.
+      claim = this.ctx.failures.claim([`sso:${c.ip ?? "unknown"}`], "failed single sign-in attempts");
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      c.set.status = error.status;
+      Object.assign(c.set.headers, error.headers);
+      return <SsoProblemPage page={pageContext(this.ctx, null, c.cookie)} title="Slow down" message={error.message} retry="/login" />;
+    }
+    const check = this.spent.spend(typeof raw === "string" ? raw : undefined, client.settings.id, c.query.state, this.ctx.config.jwtSecret);
+    if (!check.ok) {
+      return this.problemPage(c, client, { status: 400, title: "Sign-in could not be completed", message: ATTEMPT_PROBLEMS[check.reason]!, reason: check.reason }, c.ip, "/dashboard");
+    }
+    if (c.query.error !== undefined) {
+      const code = providerError(c.query.error);
+      const label = client.settings.label;
+      const message = code === "access_denied" ? `The sign-in was cancelled or refused at ${label}.` : `${label} could not sign you in (${code}).`;
+      return this.problemPage(c, client, { status: 403, title: "Not signed in", message, reason: `provider_error:${code}` }, c.ip, check.attempt.next);
+    }
+    return this.finish(c, client, check.attempt, claim);
+  }
+
+  /** The provider answered: exchange the code, then sign the person in by the rules. */
+  private async finish(c: CallbackRequest, client: OidcClient, attempt: Attempt, claim: Claim) {
+    let claims;
+    try {
+      claims = await client.exchange(requestUrl(c.request).search, attempt);
+    } catch (error) {
+      if (!(error instanceof ProviderFailure)) throw error;
+      this.ctx.log.warn("sso.provider_failed", { provider: client.settings.id, step: "token", code: error.code, error: error.message });
+      return this.problemPage(c, client, providerProblem(client.settings.label, error), c.ip, attempt.next);
+    }
+    this.ctx.failures.release(claim);
+    try {
+      const { session } = await signInWithProvider(this.ctx, client.settings, claims, { ip: c.ip, userAgent: c.request.headers.get("user-agent") });
+      setSessionCookie(c.cookie, c.request, this.ctx.config, session.token, session.expiresAt);
+    } catch (error) {
+      if (!(error instanceof SsoRefusal)) throw error;
+      const problem = { status: 403, title: "Not signed in", message: error.message, reason: error.reason, userId: error.userId, email: claimedEmail(claims) };
+      return this.problemPage(c, client, problem, c.ip, attempt.next);
+    }
+    c.set.status = 303;
+    c.set.headers.location = attempt.next;
+    return "";
+  }
+}
+
+export function ssoModule(ctx: AppContext) {
+  const flow = new SsoFlow(ctx);
   return new Elysia({ name: "sso" })
     .use(authGuard(ctx))
     .get("/auth/providers", () => signInProviders(ctx))
-    .get("/auth/oidc/:id/start", async ({ params, query, cookie, set }) => {
-      const client = clientFor(params.id);
-      const attempt: Attempt = {
-        provider: client.settings.id,
-        state: randomState(),
-        nonce: randomNonce(),
-        verifier: randomPKCECodeVerifier(),
-        next: safeNextPath(query.next),
-        expiresAt: ctx.clock.now().getTime() + ATTEMPT_TTL_MS,
-      };
-      let location: string;
-      try {
-        location = await client.authorizationUrl(attempt);
-      } catch (error) {
-        if (!(error instanceof ProviderFailure)) throw error;
-        ctx.log.warn("sso.provider_failed", { provider: client.settings.id, step: "discovery", code: error.code, error: error.message });
-        return problemPage(cookie, set, client, providerProblem(client.settings.label, error), false, attempt.next);
-      }
-      attemptCookie(ctx, cookie, sealAttempt(attempt, ctx.config.jwtSecret), ATTEMPT_TTL_MS / 1000);
-      set.status = 302;
-      set.headers.location = location;
-      return "";
-    }, { params: oidcParams, query: oidcStartQuery })
-    .get("/auth/oidc/:id/callback", async ({ params, query, cookie, set, ip, request }) => {
-      const client = clientFor(params.id);
-      const label = client.settings.label;
-      const raw = cookie[ATTEMPT_COOKIE]?.value;
-      attemptCookie(ctx, cookie, "", 0);
-      let claim;
-      try {
-        // Each callback that does not end in a provider-vouched identity keeps a failure slot: a
-        // flood of bogus callbacks from one address stops at the limit, before any outbound request.
-        claim = ctx.failures.claim([`sso:${ip ?? "unknown"}`], "failed single sign-in attempts");
-      } catch (error) {
-        if (!(error instanceof HttpError)) throw error;
-        set.status = error.status;
-        Object.assign(set.headers, error.headers);
-        return <SsoProblemPage page={pageContext(ctx, null, cookie)} title="Slow down" message={error.message} retry="/login" />;
-      }
-      const check = spent.spend(typeof raw === "string" ? raw : undefined, client.settings.id, query.state, ctx.config.jwtSecret);
-      if (!check.ok) {
-        return problemPage(cookie, set, client, { status: 400, title: "Sign-in could not be completed", message: ATTEMPT_PROBLEMS[check.reason]!, reason: check.reason }, ip, "/dashboard");
-      }
-      const { attempt } = check;
-      if (query.error !== undefined) {
-        const code = providerError(query.error);
-        const message = code === "access_denied" ? `The sign-in was cancelled or refused at ${label}.` : `${label} could not sign you in (${code}).`;
-        return problemPage(cookie, set, client, { status: 403, title: "Not signed in", message, reason: `provider_error:${code}` }, ip, attempt.next);
-      }
-      let claims;
-      try {
-        claims = await client.exchange(requestUrl(request).search, attempt);
-      } catch (error) {
-        if (!(error instanceof ProviderFailure)) throw error;
-        ctx.log.warn("sso.provider_failed", { provider: client.settings.id, step: "token", code: error.code, error: error.message });
-        return problemPage(cookie, set, client, providerProblem(label, error), ip, attempt.next);
-      }
-      ctx.failures.release(claim);
-      try {
-        const { session } = await signInWithProvider(ctx, client.settings, claims, { ip, userAgent: request.headers.get("user-agent") });
-        setSessionCookie(cookie, request, ctx.config, session.token, session.expiresAt);
-      } catch (error) {
-        if (!(error instanceof SsoRefusal)) throw error;
-        const problem = { status: 403, title: "Not signed in", message: error.message, reason: error.reason, userId: error.userId, email: claimedEmail(claims) };
-        return problemPage(cookie, set, client, problem, ip, attempt.next);
-      }
-      set.status = 303;
-      set.headers.location = attempt.next;
-      return "";
-    }, { params: oidcParams, query: oidcCallbackQuery, clientIp: true });
+    .get("/auth/oidc/:id/start", (c) => flow.start(c), { params: oidcParams, query: oidcStartQuery })
+    .get("/auth/oidc/:id/callback", (c) => flow.callback(c), { params: oidcParams, query: oidcCallbackQuery, clientIp: true });
 }
