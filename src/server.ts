@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import { createApp } from "./app";
 import { systemClock } from "./clock";
-import { ConfigError, loadConfig } from "./config";
+import { ConfigError, loadConfig, type Config } from "./config";
 import { createContext } from "./context";
 import { Database, DatabaseLocked } from "./db/database";
 import { migrate } from "./db/migrate";
@@ -39,25 +39,8 @@ async function main(): Promise<void> {
   ctx.backups.start();
   setInterval(() => ctx.authState.pruneExpired(ctx.clock.now()), 10 * 60_000).unref();
   installSafetyNet(log);
-  for (const provider of config.sso.providers) {
-    // The operator registers this exact redirect URI at the provider.
-    log.info("sso.provider", { id: provider.id, issuer: provider.issuer, redirect_uri: provider.redirectUri, roles_from_groups: provider.groupRoles !== null });
-  }
-  if (!config.sso.passwordLogin) log.info("sso.password_login_off", { hint: "password sign-in, POST /auth/token with a password and `da login` passwords are off" });
-  if (!config.publicUrl) {
-    log.warn("config.public_url_unset", { hint: "links and install.sh follow each request's Host header; set PUBLIC_URL to the address users reach this server at" });
-  }
-  const app = createApp(ctx).listen({
-    port: config.port,
-    hostname: config.host,
-    // Never Bun's development error page (stack frames, source paths), whatever NODE_ENV says.
-    development: false,
-    error: (error) => {
-      log.error("server.error", { error: errorSummary(error) });
-      return Response.json({ detail: "Internal server error" }, { status: 500, headers: SECURITY_HEADERS });
-    },
-    maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
-  });
+  logStartupNotes(config);
+  const app = createApp(ctx).listen(listenOptions(config));
   const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${app.server!.port}`;
   if (config.cliBuildOnStart === "auto") void ctx.cliBuilder.start();
   log.info("server.listening", { url, data_dir: config.dataDir, version: ctx.version, mail: ctx.mailer?.server ?? "off" });
@@ -73,6 +56,32 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+/** What the operator should know at start: redirect URIs to register, password sign-in off, no PUBLIC_URL. */
+function logStartupNotes(config: Config): void {
+for (const provider of config.sso.providers) {
+  // The operator registers this exact redirect URI at the provider.
+  log.info("sso.provider", { id: provider.id, issuer: provider.issuer, redirect_uri: provider.redirectUri, roles_from_groups: provider.groupRoles !== null });
+}
+if (!config.sso.passwordLogin) log.info("sso.password_login_off", { hint: "password sign-in, POST /auth/token with a password and `da login` passwords are off" });
+if (!config.publicUrl) {
+  log.warn("config.public_url_unset", { hint: "links and install.sh follow each request's Host header; set PUBLIC_URL to the address users reach this server at" });
+}
+}
+
+function listenOptions(config: Config) {
+  return {
+    port: config.port,
+    hostname: config.host,
+    // Never Bun's development error page (stack frames, source paths), whatever NODE_ENV says.
+    development: false,
+    error: (error: Error) => {
+      log.error("server.error", { error: errorSummary(error) });
+      return Response.json({ detail: "Internal server error" }, { status: 500, headers: SECURITY_HEADERS });
+    },
+    maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
+  };
 }
 
 /** One server per DATA_DIR: a second one says so in one line and exits 2, touching nothing. */

@@ -38,6 +38,10 @@ export const ROUTES: Route[] = [
   page("POST", "/logout", "form", { noAdminCredential: true }),
   page("GET", "/setup"),
   page("POST", "/setup", "form"),
+  // single sign-on (no provider is configured here: unknown ids are 404s)
+  api("GET", "/auth/providers"),
+  api("GET", "/auth/oidc/:id/start"),
+  api("GET", "/auth/oidc/:id/callback"),
   // users API
   api("GET", "/api/users"),
   api("POST", "/api/users", "json"),

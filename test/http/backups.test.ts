@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { createTestApp, type TestApp } from "../helpers/app";
 import { readBackupArchive } from "../../src/ops/backup-archive";
 import type { BackupInfo } from "../../src/shared/contract";
+import { MIGRATIONS } from "../../src/db/migrations";
 
 let t: TestApp;
 afterEach(async () => t?.close());
@@ -34,7 +35,7 @@ describe("backups API", () => {
     const file = join(t.dataDir, "downloaded.tar.gz");
     writeFileSync(file, new Uint8Array(await dl.arrayBuffer()));
     const { manifest, files } = await readBackupArchive(file);
-    expect(manifest).toMatchObject({ format: "agnes-backup", format_version: 1, agnes_version: t.ctx.version, schema_version: 3, jwt_secret: "included" });
+    expect(manifest).toMatchObject({ format: "agnes-backup", format_version: 1, agnes_version: t.ctx.version, schema_version: MIGRATIONS.at(-1)!.version, jwt_secret: "included" });
     expect(await files.get("state/jwt-secret")!.text()).toBe(t.ctx.config.jwtSecret + "\n");
 
     expect((await t.api("DELETE", `/api/admin/backups/${made.name}`, { token })).status).toBe(204);

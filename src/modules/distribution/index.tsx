@@ -15,14 +15,47 @@ import type { CliBuilder } from "./builder";
 
 const SCRIPT_HEADERS = { "cache-control": "no-store" };
 
+/** The installers and the /install page: scripts carry this server's public URL. */
+function installRoutes(ctx: AppContext) {
+  const installers = new Installers();
+  const baseUrl = (request: Request): string => publicBaseUrl(request, ctx.config);
+  return new Elysia({ name: "distribution-install", seed: ctx.config.cliDistDir })
+    .use(authGuard(ctx))
+    .get("/cli/install.sh", ({ request }) => {
+      const base = baseUrl(request);
+      return new Response(installers.render("sh", base), {
+        headers: { ...SCRIPT_HEADERS, "content-type": "text/x-shellscript; charset=utf-8" },
+      });
+    })
+    .get("/cli/install.ps1", ({ request }) => {
+      const base = baseUrl(request);
+      return new Response(installers.render("ps1", base), {
+        headers: { ...SCRIPT_HEADERS, "content-type": "text/plain; charset=utf-8" },
+      });
+    })
+    .get("/install", async ({ request, query, principal, cookie }) => {
+      const serverUrl = baseUrl(request);
+      const manifest = await ctx.cliDist.manifest();
+      return (
+        <InstallPage
+          page={pageContext(ctx, principal, cookie)}
+          serverUrl={serverUrl}
+          platform={pickPlatform(query.os, request.headers.get("user-agent"))}
+          manifest={manifest ? withUrls(manifest, serverUrl) : null}
+          building={ctx.cliBuilder.building()}
+        />
+      );
+    }, { principal: true });
+}
+
 export function distributionModule(ctx: AppContext) {
   const dist = ctx.cliDist;
   const builder = ctx.cliBuilder;
-  const installers = new Installers();
   const baseUrl = (request: Request): string => publicBaseUrl(request, ctx.config);
 
   return new Elysia({ name: "distribution", seed: ctx.config.cliDistDir })
     .use(authGuard(ctx))
+    .use(installRoutes(ctx))
     .get("/cli/manifest.json", async ({ request, set }) => {
       const base = baseUrl(request);
       const manifest = await dist.manifest();
@@ -51,33 +84,9 @@ export function distributionModule(ctx: AppContext) {
       set.headers["content-type"] = "text/plain; charset=utf-8";
       set.headers["cache-control"] = "no-cache";
       return sha256sums(await dist.manifest());
-    })
-    .get("/cli/install.sh", ({ request }) => {
-      const base = baseUrl(request);
-      return new Response(installers.render("sh", base), {
-        headers: { ...SCRIPT_HEADERS, "content-type": "text/x-shellscript; charset=utf-8" },
-      });
-    })
-    .get("/cli/install.ps1", ({ request }) => {
-      const base = baseUrl(request);
-      return new Response(installers.render("ps1", base), {
-        headers: { ...SCRIPT_HEADERS, "content-type": "text/plain; charset=utf-8" },
-      });
-    })
-    .get("/install", async ({ request, query, principal, cookie }) => {
-      const serverUrl = baseUrl(request);
-      const manifest = await dist.manifest();
-      return (
-        <InstallPage
-          page={pageContext(ctx, principal, cookie)}
-          serverUrl={serverUrl}
-          platform={pickPlatform(query.os, request.headers.get("user-agent"))}
-          manifest={manifest ? withUrls(manifest, serverUrl) : null}
-          building={builder.building()}
-        />
-      );
-    }, { principal: true });
+    });
 }
+
 
 /** 503 + Retry-After while the server builds `target` at start; a failed build says why. Else null. */
 function buildingError(builder: CliBuilder, target: string): HttpError | null {

@@ -14,22 +14,18 @@ import { TokenRevokePage } from "../../../views/tokens/token-revoke-page";
 import { csrfOnlyForm, passwordForm, sessionIdParams } from "./model";
 import { changeOwnPassword, endOtherSessions, endOwnSession } from "./service";
 
-export function profileModule(ctx: AppContext) {
+// All of /profile needs a signed-in session: a personal access token cannot manage the account.
+// A fresh object per route: Elysia consumes a route's macro options when it applies them.
+const session = () => ({ auth: "user" as const, sessionOnly: true });
+
+/** Create a token (shown once) and revoke one, with a confirmation step that works without JavaScript. */
+function profileTokenForms(ctx: AppContext) {
   const revokeConfirm = async (page: PageContext, me: Principal, id: string) => {
     const token = await getOwnToken(ctx, me.user.id, id);
     return <TokenRevokePage page={page} scope="own" token={token} />;
   };
-  const session = { auth: "user" as const, sessionOnly: true };
-
-  return new Elysia({ name: "profile" })
+  return new Elysia({ name: "profile-tokens" })
     .use(authGuard(ctx))
-    .get("/profile", async ({ me, cookie }) => {
-      const page = pageContext(ctx, me, cookie);
-      const revealed = me.sessionId ? ctx.reveals.take(me.sessionId, page.flash?.reveal) : null;
-      const [tokens, sessions] = await Promise.all([listOwnTokens(ctx, me.user.id), listSessionsOf(ctx, me.user.id)]);
-      const props = { page, me, revealed, tokens, sessions, lifetimes: lifetimeOptions(ctx), now: ctx.clock.now() };
-      return <ProfilePage {...props} />;
-    }, session)
     .post("/profile/tokens", async ({ me, body, ip, set, cookie }) => {
       return formAction(ctx, { set, cookie }, "/profile#tokens", async () => {
         const created = await createToken(ctx, me, { name: body.name ?? "", expiresInDays: lifetimeFromForm(body.expires_in_days) }, ip);
@@ -37,9 +33,9 @@ export function profileModule(ctx: AppContext) {
         const reveal = ctx.reveals.put(me.sessionId!, me.user.id, created.token);
         return { kind: "ok", message: `Token "${created.name}" created.`, reveal };
       });
-    }, { ...session, body: createTokenForm })
+    }, { ...session(), body: createTokenForm })
     .get("/profile/tokens/:id/revoke", ({ me, cookie, params }) => revokeConfirm(pageContext(ctx, me, cookie), me, params.id), {
-      ...session,
+      ...session(),
       params: tokenIdParams,
     })
     .post("/profile/tokens/:id/revoke", async ({ me, cookie, params, body, ip, set }) => {
@@ -48,21 +44,34 @@ export function profileModule(ctx: AppContext) {
         const { name } = await revokeToken(ctx, me, params.id, { ownerOnly: true, ip });
         return `Token "${name}" revoked. Anything using it is refused from now on.`;
       });
-    }, { ...session, params: tokenIdParams, body: confirmForm })
+    }, { ...session(), params: tokenIdParams, body: confirmForm });
+}
+
+export function profileModule(ctx: AppContext) {
+  return new Elysia({ name: "profile" })
+    .use(authGuard(ctx))
+    .use(profileTokenForms(ctx))
+    .get("/profile", async ({ me, cookie }) => {
+      const page = pageContext(ctx, me, cookie);
+      const revealed = me.sessionId ? ctx.reveals.take(me.sessionId, page.flash?.reveal) : null;
+      const [tokens, sessions] = await Promise.all([listOwnTokens(ctx, me.user.id), listSessionsOf(ctx, me.user.id)]);
+      const props = { page, me, revealed, tokens, sessions, lifetimes: lifetimeOptions(ctx), now: ctx.clock.now() };
+      return <ProfilePage {...props} />;
+    }, session())
     .post("/profile/password", ({ me, body, ip, set, cookie }) =>
       formAction(ctx, { set, cookie }, "/profile#password", async () => {
         const input = { current: body.current_password ?? "", next: body.new_password ?? "", confirm: body.new_password_confirm ?? "" };
         const { sessionsEnded } = await changeOwnPassword(ctx, me, input, ip);
         return `Password changed.${sessionsEnded ? ` ${sessionsEnded} other session(s) signed out.` : ""}`;
-      }), { ...session, body: passwordForm })
+      }), { ...session(), body: passwordForm })
     .post("/profile/sessions/end-others", ({ me, ip, set, cookie }) =>
       formAction(ctx, { set, cookie }, "/profile#sessions", async () => `${await endOtherSessions(ctx, me, ip)} other session(s) signed out.`), {
-      ...session,
+      ...session(),
       body: csrfOnlyForm,
     })
     .post("/profile/sessions/:id/end", ({ me, params, ip, set, cookie }) =>
       formAction(ctx, { set, cookie }, "/profile#sessions", async () => {
         await endOwnSession(ctx, me, params.id, ip);
         return "Session signed out.";
-      }), { ...session, params: sessionIdParams, body: csrfOnlyForm });
+      }), { ...session(), params: sessionIdParams, body: csrfOnlyForm });
 }

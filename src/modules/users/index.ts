@@ -2,8 +2,8 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { usersApi } from "./api";
-import { usersPages } from "./pages";
+import { userChangeForms, userPasswordForms, usersPages } from "./pages";
 
 export function usersModule(ctx: AppContext) {
-  return new Elysia({ name: "users" }).use(usersApi(ctx)).use(usersPages(ctx));
+  return new Elysia({ name: "users" }).use(usersApi(ctx)).use(usersPages(ctx)).use(userChangeForms(ctx)).use(userPasswordForms(ctx));
 }

@@ -67,6 +67,28 @@ export function usersPages(ctx: AppContext) {
         <AdminUsersPage page={page} users={result.users} total={result.total} limit={result.limit} offset={result.offset} filter={filter} back={url.pathname + url.search} revealedLink={revealedLink} signIns={signIns} />
       );
     }, { auth: "admin", query: adminUsersQuery })
+    .get(`${LIST_PATH}/:id/delete`, async ({ me, cookie, params }) => {
+      const user = await getUser(ctx, params.id);
+      return <UserDeletePage page={pageContext(ctx, me, cookie)} user={user} />;
+    }, { auth: "admin", params: userIdParams })
+    .post(`${LIST_PATH}/:id/delete`, ({ me, ip, body, params, set, cookie }) => {
+      if (body.confirm !== "yes") {
+        set.status = 303;
+        set.headers.location = `${LIST_PATH}/${encodeURIComponent(params.id)}/delete`;
+        return "";
+      }
+      return formAction(ctx, { set, cookie }, LIST_PATH, async () => {
+        const user = await getUser(ctx, params.id);
+        await deleteUser(ctx, adminCall(me, ip), params.id);
+        return { kind: "ok", message: `Deleted ${user.email}.` };
+      });
+    }, { auth: "admin", params: userIdParams, body: adminUserForm });
+}
+
+/** Adding people and changing their role or status, each a form that redirects back with a flash. */
+export function userChangeForms(ctx: AppContext) {
+  return new Elysia({ name: "users-change-forms" })
+    .use(authGuard(ctx))
     .post(LIST_PATH, ({ me, ip, body, set, cookie }) =>
       formAction(ctx, { set, cookie }, backTo(body.back), async () => {
         const user = await createUser(ctx, adminCall(me, ip), { email: body.email ?? "", name: body.name, role: body.role, password: body.password || undefined });
@@ -86,7 +108,13 @@ export function usersPages(ctx: AppContext) {
       formAction(ctx, { set, cookie }, backTo(body.back), async () => {
         const user = await updateUser(ctx, adminCall(me, ip), params.id, { active: false });
         return { kind: "ok", message: `Deactivated ${user.email}: their sessions and tokens stopped working.` };
-      }), { auth: "admin", params: userIdParams, body: adminUserForm })
+      }), { auth: "admin", params: userIdParams, body: adminUserForm });
+}
+
+/** Reset links (revealed once) and passwords set by an admin. */
+export function userPasswordForms(ctx: AppContext) {
+  return new Elysia({ name: "users-password-forms" })
+    .use(authGuard(ctx))
     .post(`${LIST_PATH}/:id/reset-link`, ({ me, ip, body, params, set, cookie, request }) =>
       formAction(ctx, { set, cookie }, backTo(body.back), async () => {
         const link = await issueResetLink(ctx, adminCall(me, ip), params.id, publicBaseUrl(request, ctx.config));
@@ -102,21 +130,5 @@ export function usersPages(ctx: AppContext) {
         await setUserPassword(ctx, adminCall(me, ip), params.id, body.password ?? "");
         const user = await getUser(ctx, params.id);
         return { kind: "ok", message: `Password set for ${user.email}; their sessions were ended.` };
-      }), { auth: "admin", params: userIdParams, body: adminUserForm })
-    .get(`${LIST_PATH}/:id/delete`, async ({ me, cookie, params }) => {
-      const user = await getUser(ctx, params.id);
-      return <UserDeletePage page={pageContext(ctx, me, cookie)} user={user} />;
-    }, { auth: "admin", params: userIdParams })
-    .post(`${LIST_PATH}/:id/delete`, ({ me, ip, body, params, set, cookie }) => {
-      if (body.confirm !== "yes") {
-        set.status = 303;
-        set.headers.location = `${LIST_PATH}/${encodeURIComponent(params.id)}/delete`;
-        return "";
-      }
-      return formAction(ctx, { set, cookie }, LIST_PATH, async () => {
-        const user = await getUser(ctx, params.id);
-        await deleteUser(ctx, adminCall(me, ip), params.id);
-        return { kind: "ok", message: `Deleted ${user.email}.` };
-      });
-    }, { auth: "admin", params: userIdParams, body: adminUserForm });
+      }), { auth: "admin", params: userIdParams, body: adminUserForm });
 }
