@@ -10,6 +10,8 @@
 //
 // Kept between runs: the rootfs, the base image, and this checkout's built image (its layers are the
 // build cache). Removed: the containers and the volume.
+// Measured on 2 cores: 71 s on a fresh machine (debootstrap 39 s, docker build 24 s, the rest 7 s);
+// 36 s after a commit with the base image cached (AGNES_COMMIT changes, so build.ts reruns); 7 s unchanged.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join, resolve } from "node:path";
 import { cleanupTempDirs } from "../helpers/dist";
@@ -104,7 +106,7 @@ beforeAll(async () => {
   await timed("docker build", () =>
     mustSh(
       [
-        "docker", "build", "--network", "host",
+        "docker", "build", "--network", "host", "--force-rm",
         "--build-arg", `BUN_IMAGE=${BASE_IMAGE}`,
         "--build-arg", "DA_TARGETS=linux-x64",
         "--build-arg", "DA_ZSTD=0",
