@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs what the project needs on a fresh Linux machine that has only Node and npm:
 #   Bun (pinned, via npm) and the project's packages; with --test-tools also the programs the
-#   tests drive (Chromium, tmux, shellcheck, file, curl) from apt when they are missing.
+#   tests drive (Chromium, tmux, shellcheck, file, curl, and for the image test docker.io and
+#   debootstrap) from apt when they are missing, and starts dockerd when no Docker engine answers.
 set -eu
 
 BUN_VERSION=1.4.4
@@ -30,11 +31,36 @@ install_test_tools() {
   command -v shellcheck >/dev/null 2>&1 || missing="$missing shellcheck"
   command -v file >/dev/null 2>&1 || missing="$missing file"
   command -v curl >/dev/null 2>&1 || missing="$missing curl"
-  [ -z "$missing" ] && return 0
-  echo "bootstrap: installing test tools from apt:$missing" >&2
+  command -v docker >/dev/null 2>&1 || missing="$missing docker.io"
+  command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || missing="$missing debootstrap"
   sudo_cmd=$(as_root_if_needed /var/lib/dpkg)
-  # shellcheck disable=SC2086
-  $sudo_cmd apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq $missing >&2
+  if [ -n "$missing" ]; then
+    echo "bootstrap: installing test tools from apt:$missing" >&2
+    # shellcheck disable=SC2086
+    $sudo_cmd apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq $missing >&2
+  fi
+  start_docker "$sudo_cmd"
+}
+
+# test/container/image.test.ts builds and runs the Dockerfile: it needs a Docker engine that answers.
+start_docker() {
+  docker info >/dev/null 2>&1 && return 0
+  echo "bootstrap: starting dockerd (log: /var/log/dockerd.log)" >&2
+  if [ -d /run/systemd/system ]; then
+    $1 systemctl start docker >&2 || true
+  fi
+  if ! docker info >/dev/null 2>&1; then
+    PATH="$PATH:/usr/sbin:/sbin" $1 sh -c 'nohup dockerd >/var/log/dockerd.log 2>&1 &'
+  fi
+  waited=0
+  until docker info >/dev/null 2>&1; do
+    if [ "$waited" -ge 30 ]; then
+      echo "bootstrap: dockerd did not answer within 30 s; see /var/log/dockerd.log" >&2
+      return 1
+    fi
+    sleep 1
+    waited=$((waited + 1))
+  done
 }
 
 main "$@"
