@@ -14,6 +14,7 @@ import { SECURITY_HEADERS } from "./http/security-headers";
 import { runOperatorCommand } from "./ops/operator";
 import { inUseMessage } from "./ops/operator-error";
 import { gracefulShutdown } from "./modules/system/shutdown";
+import { AuditRetention } from "./modules/audit/retention";
 
 // Bun's outer bound on any request body; routes have smaller ones (src/http/request-body.ts).
 const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
@@ -38,6 +39,8 @@ async function main(): Promise<void> {
   await prepareFirstRun(ctx);
   ctx.activity.start();
   ctx.backups.start();
+  const auditRetention = new AuditRetention(ctx);
+  void auditRetention.start();
   setInterval(() => ctx.authState.pruneExpired(ctx.clock.now()), 10 * 60_000).unref();
   installSafetyNet(log);
   for (const provider of config.sso.providers) {
@@ -68,6 +71,7 @@ async function main(): Promise<void> {
     steps: [
       { name: "cli_builder", run: () => ctx.cliBuilder.stop() },
       { name: "backups", run: () => ctx.backups.stop() },
+      { name: "audit_retention", run: () => auditRetention.stop() },
       { name: "activity_flush", run: () => ctx.activity.stop() },
       { name: "database", run: () => db.close() },
     ],
