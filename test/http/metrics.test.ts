@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { createTestApp, type TestApp } from "../helpers/app";
 import { ConfigError, loadConfig } from "../../src/config";
+import { AppMetrics } from "../../src/modules/metrics/registry";
 
 const METRICS_TOKEN = "m".repeat(40);
 let t: TestApp;
@@ -143,5 +144,18 @@ describe("/ready", () => {
     expect(down.status).toBe(503);
     expect(await down.json()).toEqual({ detail: "The database is not available" });
     expect((await t.api("GET", "/health")).status).toBe(200);
+  });
+});
+
+describe("request histogram", () => {
+  test("buckets are cumulative and inclusive of their bound; _sum and _count add up", async () => {
+    const m = new AppMetrics({ db: { queueDepth: 0 }, authState: { snapshot: () => ({ users: [], sessions: [], tokens: [] }) }, clock: { now: () => new Date() }, backups: { last: null, list: () => [] } });
+    for (const seconds of [0.005, 0.0051, 0.3, 9]) m.observeRequest("GET", "/x/:id", 200, seconds);
+    const text = await m.text();
+    const bucket = (le: string) => sample(text, `agnes_http_request_duration_seconds_bucket{le="${le}",method="GET",route="/x/:id",status="200"}`);
+    expect([bucket("0.001"), bucket("0.005"), bucket("0.01"), bucket("0.5"), bucket("5"), bucket("+Inf")]).toEqual([0, 1, 2, 3, 3, 4]);
+    expect(sample(text, 'agnes_http_request_duration_seconds_count{method="GET",route="/x/:id",status="200"}')).toBe(4);
+    expect(sample(text, 'agnes_http_request_duration_seconds_sum{method="GET",route="/x/:id",status="200"}')).toBeCloseTo(9.3101, 6);
+    expect(sample(text, 'agnes_http_requests_total{method="GET",route="/x/:id",status="200"}')).toBe(4);
   });
 });
