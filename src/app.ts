@@ -21,18 +21,18 @@ import { distributionModule } from "./modules/distribution";
 import { ssoModule } from "./modules/sso";
 import { backupsModule } from "./modules/backups";
 import { cliAuthModule } from "./modules/cli-auth";
+import { metricsModule } from "./modules/metrics";
+import { readyModule } from "./modules/system/ready";
 import { ErrorPage } from "../views/system/error-page";
 
-type Timed = { startedAt?: number };
+type Timed = { startedAt?: number; route?: string };
 
 export function createApp(ctx: AppContext) {
-  const logRequest = contained(ctx.log, "request.log", (method: string, path: string, status: unknown, startedAt: number | undefined) => {
-    ctx.log.info("request", {
-      method,
-      path,
-      status: typeof status === "number" ? status : 200,
-      ms: startedAt === undefined ? null : Math.round((performance.now() - startedAt) * 10) / 10,
-    });
+  const logRequest = contained(ctx.log, "request.log", (method: string, path: string, status: unknown, startedAt: number | undefined, route: string | undefined) => {
+    const code = typeof status === "number" ? status : 200;
+    const ms = startedAt === undefined ? null : performance.now() - startedAt;
+    ctx.log.info("request", { method, path, status: code, ms: ms === null ? null : Math.round(ms * 10) / 10 });
+    ctx.metrics.observeRequest(method, route, code, ms === null ? 0 : ms / 1000);
   });
   return new Elysia()
     .use(errorHandler(ctx, { renderErrorPage: ErrorPage }))
@@ -46,8 +46,10 @@ export function createApp(ctx: AppContext) {
       assertSameSite(c.request, ctx.config);
     })
     .onParse({ as: "global" }, ({ request, contentType }) => parseBody(request, contentType))
-    .onAfterResponse({ as: "global" }, (c) => logRequest(c.request.method, c.path, c.set.status, (c as Timed).startedAt))
+    .onAfterResponse({ as: "global" }, (c) => logRequest(c.request.method, c.path, c.set.status, (c as Timed).startedAt, (c as Timed).route))
     .use(systemModule(ctx))
+    .use(readyModule(ctx))
+    .use(metricsModule(ctx))
     .use(accountsModule(ctx))
     .use(usersModule(ctx))
     .use(auditModule(ctx))

@@ -40,6 +40,10 @@ export type Config = {
   backupEveryHours: number;
   /** How many backups to keep (older ones are deleted after each new one). */
   backupKeep: number;
+  /** METRICS_TOKEN: a bearer that may read /metrics (else only admins may); null when unset. */
+  metricsToken: string | null;
+  /** AUDIT_RETENTION_DAYS: audit entries older than this are deleted (daily). */
+  auditRetentionDays: number;
 };
 
 export class ConfigError extends Error {}
@@ -85,6 +89,8 @@ const fields = {
   BACKUP_DIR: z.string().min(1, "expected a directory path"),
   BACKUP_EVERY_HOURS: wholeNumber(24 * 365),
   BACKUP_KEEP: positiveInt(10_000),
+  METRICS_TOKEN: z.string().min(32, "must be at least 32 characters (generate one with `openssl rand -hex 32`)").regex(/^[\x21-\x7e]+$/, "expected printable characters without spaces"),
+  AUDIT_RETENTION_DAYS: positiveInt(36500),
 };
 type FieldName = keyof typeof fields;
 
@@ -161,6 +167,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     backupDir: resolve(read(env, "BACKUP_DIR") ?? join(dataDir, "backups")),
     backupEveryHours: read(env, "BACKUP_EVERY_HOURS") ?? 24,
     backupKeep: read(env, "BACKUP_KEEP") ?? 7,
+    metricsToken: read(env, "METRICS_TOKEN") ?? null,
+    auditRetentionDays: read(env, "AUDIT_RETENTION_DAYS") ?? 365,
   };
 }
 

@@ -18,6 +18,7 @@ import { VERSION } from "./version";
 import { CliDistribution } from "./modules/distribution/service";
 import { CliBuilder } from "./modules/distribution/builder";
 import { BackupService } from "./modules/backups/service";
+import { AppMetrics } from "./modules/metrics/registry";
 
 export type AppContext = {
   config: Config;
@@ -43,6 +44,8 @@ export type AppContext = {
   cliBuilder: CliBuilder;
   /** Backups on demand and on schedule (BACKUP_EVERY_HOURS), under BACKUP_DIR. */
   backups: BackupService;
+  /** This app's Prometheus registry (/metrics). */
+  metrics: AppMetrics;
 };
 
 export async function createContext(deps: {
@@ -61,7 +64,7 @@ export async function createContext(deps: {
     for (const userId of usersLockedOut(effects)) reveals.forgetSubject(userId);
   });
   const cliDist = new CliDistribution(deps.config.cliDistDir, deps.log);
-  const ctx: Omit<AppContext, "backups"> = {
+  const ctx: Omit<AppContext, "backups" | "metrics"> = {
     ...deps,
     cliDist,
     cliBuilder: new CliBuilder(cliDist, VERSION, deps.log),
@@ -76,5 +79,6 @@ export async function createContext(deps: {
     mailer: deps.config.smtpUrl ? createSmtpMailer(deps.config.smtpUrl, deps.config.smtpFrom) : null,
     setupCode: { value: null },
   };
-  return { ...ctx, backups: new BackupService(ctx) };
+  const backups = new BackupService(ctx);
+  return { ...ctx, backups, metrics: new AppMetrics({ db: deps.db, authState, clock: deps.clock, backups }) };
 }

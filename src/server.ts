@@ -13,6 +13,8 @@ import { errorSummary } from "./http/contained";
 import { SECURITY_HEADERS } from "./http/security-headers";
 import { runOperatorCommand } from "./ops/operator";
 import { inUseMessage } from "./ops/operator-error";
+import { gracefulShutdown } from "./modules/system/shutdown";
+import { AuditRetention } from "./modules/audit/retention";
 
 // Bun's outer bound on any request body; routes have smaller ones (src/http/request-body.ts).
 const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
@@ -37,6 +39,8 @@ async function main(): Promise<void> {
   await prepareFirstRun(ctx);
   ctx.activity.start();
   ctx.backups.start();
+  const auditRetention = new AuditRetention(ctx);
+  void auditRetention.start();
   setInterval(() => ctx.authState.pruneExpired(ctx.clock.now()), 10 * 60_000).unref();
   installSafetyNet(log);
   logStartupNotes(config);
@@ -45,15 +49,16 @@ async function main(): Promise<void> {
   if (config.cliBuildOnStart === "auto") void ctx.cliBuilder.start();
   log.info("server.listening", { url, data_dir: config.dataDir, version: ctx.version, mail: ctx.mailer?.server ?? "off" });
 
-  const shutdown = async (signal: string) => {
-    log.info("server.stopping", { signal });
-    ctx.cliBuilder.stop();
-    await app.stop();
-    await ctx.backups.stop();
-    await ctx.activity.stop().catch(() => undefined);
-    await db.close();
-    process.exit(0);
-  };
+  const shutdown = gracefulShutdown(log, {
+    stopServer: (force) => app.stop(force),
+    steps: [
+      { name: "cli_builder", run: () => ctx.cliBuilder.stop() },
+      { name: "backups", run: () => ctx.backups.stop() },
+      { name: "audit_retention", run: () => auditRetention.stop() },
+      { name: "activity_flush", run: () => ctx.activity.stop() },
+      { name: "database", run: () => db.close() },
+    ],
+  });
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 }

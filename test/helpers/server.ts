@@ -14,6 +14,9 @@ export type RunningServer = {
   logs: () => string;
   /** The process's exit code once it has ended (e.g. killed by a request), else null. */
   exitCode: () => number | null;
+  /** Sends a signal to the process (crash and shutdown tests); `exited` resolves with its exit code. */
+  kill: (signal: "SIGKILL" | "SIGTERM" | "SIGINT") => void;
+  exited: Promise<number>;
   stop: () => Promise<void>;
 };
 
@@ -65,5 +68,5 @@ export async function startServer(opts: { env?: Record<string, string>; dataDir?
     await proc.exited;
     if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
-  return { url, dataDir, logs: () => output, exitCode: () => proc.exitCode ?? (proc.signalCode ? -1 : null), stop };
+  return { url, dataDir, logs: () => output, exitCode: () => proc.exitCode ?? (proc.signalCode ? -1 : null), kill: (signal) => proc.kill(signal), exited: proc.exited, stop };
 }

@@ -26,6 +26,8 @@ const page = (method: Route["method"], path: string, body: BodyKind = "none", ex
 export const ROUTES: Route[] = [
   // system
   api("GET", "/health"),
+  api("GET", "/ready"),
+  page("GET", "/metrics"),
   api("GET", "/api/version"),
   page("GET", "/"),
   page("GET", "/dashboard"),

@@ -3,7 +3,7 @@ import { randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import type { AppContext } from "../../context";
 import type { AuthUser } from "../../auth/auth-state";
 import { assertPasswordPolicy, hashPassword, verifyPassword, assertPasswordsInUse } from "../../auth/passwords";
-import { Conflict, NotFound, Unauthenticated } from "../../http/errors";
+import { Conflict, NotFound, TooManyRequests, Unauthenticated } from "../../http/errors";
 import { addUser, countUsers, findUserByEmail, recordSignIn } from "../users/directory";
 import { endSession, openSession, type NewSession } from "./sessions";
 import type { Principal } from "../../auth/principal";
@@ -20,19 +20,27 @@ export async function signIn(
 ): Promise<{ user: AuthUser; session: NewSession }> {
   assertPasswordsInUse(ctx.config);
   const email = normaliseEmail(input.email);
-  const claim = ctx.failures.claim(ctx.signInLimits.keysFor(email, input.ip), "failed sign-in attempts");
+  let claim;
+  try {
+    claim = ctx.failures.claim(ctx.signInLimits.keysFor(email, input.ip), "failed sign-in attempts");
+  } catch (error) {
+    if (error instanceof TooManyRequests) ctx.metrics.signIn("limited");
+    throw error;
+  }
   const row = await findUserByEmail(ctx.db, email);
   const passwordOk = await verifyPassword(input.password, row?.password_hash ?? null);
   if (!row || !passwordOk) {
     // The submitted identifier is kept only when it is an account's email: a password typed into
     // the email box must not end up in the audit trail.
     const params = row ? { email } : {};
+    ctx.metrics.signIn("failure");
     await ctx.audit.record(ctx.db, { actor: null, action: "auth.login_failed", target: row?.id ?? null, params, ip: input.ip });
     throw new Unauthenticated(WRONG_CREDENTIALS);
   }
   ctx.failures.release(claim);
   const actor = { id: row.id, email: row.email };
   if (!row.active) {
+    ctx.metrics.signIn("failure");
     await ctx.audit.record(ctx.db, { actor, action: "auth.login_refused", target: row.id, params: { reason: "deactivated" }, ip: input.ip });
     throw new Unauthenticated(ACCOUNT_DEACTIVATED);
   }
@@ -44,6 +52,7 @@ export async function signIn(
     await ctx.audit.record(tx, { actor, action: "auth.login", target: user.id, params: { session_id: opened.id }, ip: input.ip });
     return opened;
   });
+  ctx.metrics.signIn("success");
   return { user, session };
 }
 

@@ -35,3 +35,11 @@ export async function listAudit(q: Queryable, f: AuditFilter): Promise<{ rows: A
   const [count] = await q.query<{ n: number }>(`SELECT count(*) AS n FROM audit_log ${where}`, params);
   return { rows, total: count?.n ?? 0 };
 }
+
+/** Deletes entries written before `cutoff` (AUDIT_RETENTION_DAYS); returns how many went. */
+export async function deleteAuditBefore(q: Queryable, cutoff: Date): Promise<number> {
+  const [count] = await q.query<{ n: number }>("SELECT count(*) AS n FROM audit_log WHERE created_at < $1", [cutoff]);
+  if (!count?.n) return 0;
+  await q.run("DELETE FROM audit_log WHERE created_at < $1", [cutoff]);
+  return count.n;
+}

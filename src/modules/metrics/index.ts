@@ -1,0 +1,30 @@
+// GET /metrics in Prometheus text format. Not public: a METRICS_TOKEN bearer (for the scraper) or an
+// admin's credential (session or PAT); anyone else gets 401, so nothing here is a hint to strangers.
+import { createHash, timingSafeEqual } from "node:crypto";
+import { Elysia } from "elysia";
+import type { AppContext } from "../../context";
+import { resolvePrincipal, readCredential } from "../../auth/principal";
+import { roleAtLeast } from "../../auth/roles";
+import { clientIp } from "../../http/client-ip";
+import { Unauthenticated } from "../../http/errors";
+
+const digest = (value: string) => createHash("sha256").update(value).digest();
+
+/** Constant-time, and the length of the configured token does not leak either (both sides hashed). */
+function isMetricsToken(expected: Buffer | null, given: string | undefined): boolean {
+  return expected !== null && given !== undefined && timingSafeEqual(expected, digest(given));
+}
+
+export function metricsModule(ctx: AppContext) {
+  const expected = ctx.config.metricsToken ? digest(ctx.config.metricsToken) : null;
+  return new Elysia({ name: "metrics" }).get("/metrics", async ({ request, server, set }) => {
+    const credential = readCredential(request);
+    if (!isMetricsToken(expected, credential?.fromCookie ? undefined : credential?.value)) {
+      const principal = await resolvePrincipal(ctx, request, clientIp(request, server, ctx.config));
+      if (!principal || !roleAtLeast(principal.user.role, "admin")) throw new Unauthenticated("Metrics need METRICS_TOKEN or an admin credential");
+    }
+    set.headers["content-type"] = ctx.metrics.registry.contentType;
+    set.headers["cache-control"] = "no-store";
+    return ctx.metrics.text();
+  });
+}
