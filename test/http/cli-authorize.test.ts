@@ -162,13 +162,14 @@ describe("redeeming a code", () => {
     expect(await res.json()).toMatchObject({ error: "access_denied" });
   });
 
-  test("wrong codes are limited per client address: 429 beyond 10, even for a right code", async () => {
+  test("wrong codes are limited per client address (429 beyond 10), but a neighbour's guesses never block a real code", async () => {
     const { verifier, challenge } = pkce();
     const code = await approve(await t.browser(), challenge);
     const wrong = await Promise.all(Array.from({ length: 15 }, () => redeem(randomBytes(32).toString("base64url"), verifier)));
     expect(wrong.filter((r) => r.status === 400).length).toBe(10);
     expect(wrong.filter((r) => r.status === 429).length).toBe(5);
-    expect((await redeem(code, verifier)).status).toBe(429);
+    // 256-bit codes cannot be guessed: a real one from the same address still works.
+    expect((await redeem(code, verifier)).status).toBe(200);
   });
 });
 

@@ -76,10 +76,13 @@ export async function decideDeviceGrant(
 
 /** POST /auth/device/token: pending, slow down, expired, denied, or the CLI session. */
 export async function pollDeviceGrant(ctx: AppContext, grants: PendingGrants, deviceCode: string, meta: ClientMeta): Promise<LoginResponse> {
-  const claim = ctx.failures.claim([`device-token:${meta.ip ?? "unknown"}`], "unknown device codes");
+  // Device codes are 256 random bits and the look-up is synchronous, so only an unknown code spends
+  // a failure slot: a neighbour's bad guesses from the same address never block a real sign-in.
   const grant = grants.device(deviceCode);
-  if (!grant) throw new GrantError("invalid_grant", "Unknown device code: run da login --device again");
-  ctx.failures.release(claim);
+  if (!grant) {
+    ctx.failures.claim([`device-token:${meta.ip ?? "unknown"}`], "unknown device codes");
+    throw new GrantError("invalid_grant", "Unknown device code: run da login --device again");
+  }
   const now = grants.now();
   if (grant.expiresAt <= now) {
     grants.removeDevice(deviceCode);

@@ -6,7 +6,7 @@
 //   so no request can make the server send a code anywhere but the machine the browser runs on.
 // - Codes are 256 random bits, kept hashed, valid 2 minutes, consumed by the first redemption
 //   attempt (right or wrong), and worthless without the verifier whose hash was sent at the start.
-// - Redemption failures count against the client address's failure budget (claimed first).
+// - Failed redemptions count against the client address's failure budget.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { AppContext } from "../../context";
 import type { Principal } from "../../auth/principal";
@@ -92,14 +92,16 @@ export async function redeemLoopbackCode(
   input: { code: string; code_verifier: string },
   meta: ClientMeta,
 ): Promise<LoginResponse> {
-  const claim = ctx.failures.claim([`cli-code:${meta.ip ?? "unknown"}`], "failed sign-in code redemptions");
+  // Codes are 256 random bits, spent by the first attempt, and the look-up is synchronous: only a
+  // failed redemption spends a slot, so bad attempts from a shared address never block a real one.
+  const failed = (message: string) => {
+    ctx.failures.claim([`cli-code:${meta.ip ?? "unknown"}`], "failed sign-in code redemptions");
+    return new GrantError("invalid_grant", message);
+  };
   const grant = grants.takeLoopback(input.code);
-  if (!grant || grant.expiresAt <= grants.now()) {
-    throw new GrantError("invalid_grant", "This sign-in code is unknown, used or expired: run da login again");
-  }
+  if (!grant || grant.expiresAt <= grants.now()) throw failed("This sign-in code is unknown, used or expired: run da login again");
   if (!VERIFIER.test(input.code_verifier) || !sameText(challengeOf(input.code_verifier), grant.challenge)) {
-    throw new GrantError("invalid_grant", "The code verifier does not match this sign-in; the code is spent: run da login again");
+    throw failed("The code verifier does not match this sign-in; the code is spent: run da login again");
   }
-  ctx.failures.release(claim);
   return openCliSession(ctx, grant.userId, grant.client, meta, "cli-browser");
 }

@@ -14,7 +14,7 @@ export const DEVICE_GRANT_TTL_MS = 5 * 60_000;
 export const DEVICE_POLL_INTERVAL_S = 5;
 /** RFC 8628 §3.5: each slow_down adds 5 seconds to the interval. */
 export const SLOW_DOWN_STEP_S = 5;
-const MAX_PENDING = 10_000;
+const MAX_PENDING = 100_000;
 /** An anonymous client may hold this many device grants at once (device codes need no sign-in). */
 const MAX_DEVICE_GRANTS_PER_IP = 20;
 /** A signed-in user may have this many browser codes waiting to be redeemed. */
@@ -66,8 +66,12 @@ export class PendingGrants {
   /** False when the user code is already taken by another pending grant (the caller draws a new one). */
   addDevice(deviceCode: string, userCode: string, grant: Omit<DeviceGrant, "userCodeHash">): boolean {
     this.prune();
-    const fromIp = [...this.devices.values()].filter((g) => g.ip === grant.ip).length;
-    if (fromIp >= MAX_DEVICE_GRANTS_PER_IP || this.devices.size >= MAX_PENDING) {
+    // Only grants that can still be confirmed count: expired ones linger (so a late poll hears
+    // `expired_token`) but must not keep the store full for everyone else.
+    const now = this.now();
+    const live = [...this.devices.values()].filter((g) => g.expiresAt > now);
+    const fromIp = live.filter((g) => g.ip === grant.ip).length;
+    if (fromIp >= MAX_DEVICE_GRANTS_PER_IP || live.length >= MAX_PENDING) {
       throw new TooManyRequests("Too many device sign-ins are waiting; try again in a few minutes", 300);
     }
     const userCodeHash = hashSecret(userCode);

@@ -1,7 +1,7 @@
 // Device-flow user codes (RFC 8628 §6.1): 8 characters from 20 consonants that cannot be mistaken
 // for each other or for digits, and spell no words: 20^8 ≈ 2.6 × 10^10 codes (34.5 bits). A code
 // lives 5 minutes and guessing is limited to 10 wrong codes per 15 minutes per user and per client
-// address, so the chance of one guess landing on one of even 10,000 pending codes is 4 × 10^-7.
+// address, so the chance of one guess landing on one of even 100,000 pending codes is 4 × 10^-6.
 // Shown as ABCD-EFGH; typed in any case, with or without the dash or spaces.
 import { randomInt } from "node:crypto";
 
