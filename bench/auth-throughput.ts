@@ -3,13 +3,15 @@
 //   /health  our server's /health (every global hook, security headers, the request log)
 //   /auth/me our server's GET /auth/me with a session bearer, and with a personal access token
 // Our server runs as `bun src/server.ts` with stdout to /dev/null: the request log is still written.
+// Besides req/s, each case reports the server's CPU time per request (from /proc): on a machine
+// shared with other work req/s moves with that work, CPU per request much less.
 // Goal (issue "one source of truth"): /health ≥ 0.75× bare, PAT /auth/me ≥ 0.50× bare, p99 < 10 ms.
 // Load: `wrk -t1 -c50 --latency` when installed (apt-get install -y wrk), else a Bun fetch loop with
 // 50 workers. Loopback only; bounded in time. Run: bun bench/auth-throughput.ts [seconds=5] [rounds=3]
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { load, loadTool, type Result } from "./load";
+import { cpuMicros, load, loadTool, type Result } from "./load";
 
 const ADMIN = { email: "admin@example.com", password: "admin-password-1" };
 const SECONDS = Number(process.argv[2] ?? process.env.BENCH_SECONDS ?? 5);
@@ -18,26 +20,26 @@ const SECONDS = Number(process.argv[2] ?? process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.argv[3] ?? process.env.BENCH_ROUNDS ?? 3);
 const ROOT = resolve(import.meta.dir, "..");
 
-type Server = { url: string; stop: () => Promise<void> };
+type Server = { url: string; pid: number; stop: () => Promise<void> };
 
-async function spawnServer(args: string[], env: Record<string, string>, urlOf: (line: string) => string | null): Promise<Server> {
-  const proc = Bun.spawn(args, { cwd: ROOT, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env }, stdout: "pipe", stderr: "inherit" });
-  const reader = proc.stdout.getReader();
-  let seen = "";
-  let url: string | null = null;
+/** Starts a server on a free loopback port with stdout to /dev/null, and waits for its /health. */
+async function spawnServer(args: string[], env: Record<string, string>): Promise<Server> {
+  const port = freePort();
+  const proc = Bun.spawn(args, { cwd: ROOT, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOST: "127.0.0.1", PORT: String(port), ...env }, stdout: "ignore", stderr: "inherit" });
+  const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
-  while (!url && Date.now() < deadline) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    seen += new TextDecoder().decode(value);
-    url = seen.split("\n").map(urlOf).find((u) => u) ?? null;
+  while (!(await fetch(`${url}/health`).then((r) => r.ok, () => false))) {
+    if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`${args.join(" ")} did not start on ${url}`);
+    await Bun.sleep(50);
   }
-  if (!url) throw new Error(`server did not start: ${seen}`);
-  // Keep draining stdout (as /dev/null would) so the server never blocks on a full pipe.
-  void (async () => {
-    while (!(await reader.read()).done);
-  })();
-  return { url, stop: async () => void (proc.kill("SIGTERM"), await proc.exited) };
+  return { url, pid: proc.pid, stop: async () => void (proc.kill("SIGTERM"), await proc.exited) };
+}
+
+function freePort(): number {
+  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = probe.port;
+  probe.stop(true);
+  return port;
 }
 
 async function credentials(url: string): Promise<{ session: string; pat: string }> {
@@ -57,21 +59,20 @@ async function credentials(url: string): Promise<{ session: string; pat: string 
 async function main(): Promise<void> {
   console.log(`load: ${loadTool()}, ${SECONDS} s per run, ${ROUNDS} rounds (median), loopback`);
   const dataDir = mkdtempSync(join(tmpdir(), "agnes-bench-"));
-  const bare = await spawnServer(["bun", "bench/bare-health.ts"], {}, (line) => /listening (\S+)/.exec(line)?.[1] ?? null);
-  const ours = await spawnServer(["bun", "src/server.ts"], { HOME: dataDir, HOST: "127.0.0.1", PORT: "0", DATA_DIR: dataDir, ...adminEnv() }, (line) =>
-    /"event":"server.listening","url":"([^"]+)"/.exec(line)?.[1] ?? null);
+  const bare = await spawnServer(["bun", "bench/bare-health.ts"], {});
+  const ours = await spawnServer(["bun", "src/server.ts"], { HOME: dataDir, DATA_DIR: dataDir, CLI_BUILD_ON_START: "off", ...adminEnv() });
   try {
     const { session, pat } = await credentials(ours.url);
-    const cases: [string, string, string | null][] = [
-      ["bare Elysia /health", `${bare.url}/health`, null],
-      ["our GET /health", `${ours.url}/health`, null],
-      ["our /auth/me, session", `${ours.url}/auth/me`, session],
-      ["our /auth/me, PAT", `${ours.url}/auth/me`, pat],
+    const cases: [string, Server, string, string | null][] = [
+      ["bare Elysia /health", bare, "/health", null],
+      ["our GET /health", ours, "/health", null],
+      ["our /auth/me, session", ours, "/auth/me", session],
+      ["our /auth/me, PAT", ours, "/auth/me", pat],
     ];
-    for (const [, url, bearer] of cases) await load(url, bearer, 1); // warm-up
-    const runs: Result[][] = cases.map(() => []);
+    for (const [, server, path, bearer] of cases) await load(server.url + path, bearer, 1); // warm-up
+    const runs: Measured[][] = cases.map(() => []);
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [i, [, url, bearer]] of cases.entries()) runs[i]!.push(await load(url, bearer, SECONDS));
+      for (const [i, [, server, path, bearer]] of cases.entries()) runs[i]!.push(await measured(server, path, bearer));
     }
     report(cases.map(([name]) => name), runs);
   } finally {
@@ -84,17 +85,27 @@ function adminEnv(): Record<string, string> {
   return { AGNES_ADMIN_EMAIL: ADMIN.email, AGNES_ADMIN_PASSWORD: ADMIN.password };
 }
 
-function report(names: string[], runs: Result[][]): void {
+type Measured = Result & { cpuMicrosPerRequest: number };
+
+async function measured(server: Server, path: string, bearer: string | null): Promise<Measured> {
+  const cpuBefore = cpuMicros(server.pid);
+  const result = await load(server.url + path, bearer, SECONDS);
+  return { ...result, cpuMicrosPerRequest: (cpuMicros(server.pid) - cpuBefore) / result.requests };
+}
+
+function report(names: string[], runs: Measured[][]): void {
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-  const results = runs.map((r) => ({ rps: median(r.map((x) => x.rps)), p99ms: median(r.map((x) => x.p99ms)) }));
-  const bare = results[0]!.rps;
-  console.log("\ncase                       req/s        p99    × bare");
+  const results = runs.map((r) => ({ rps: median(r.map((x) => x.rps)), p99ms: median(r.map((x) => x.p99ms)), cpu: median(r.map((x) => x.cpuMicrosPerRequest)) }));
+  const bare = results[0]!;
+  console.log("\ncase                       req/s        p99    × bare   CPU µs/req   × bare (CPU)");
   names.forEach((name, i) => {
     const r = results[i]!;
-    console.log(`${name.padEnd(24)} ${r.rps.toFixed(0).padStart(8)} ${`${r.p99ms.toFixed(2)} ms`.padStart(10)} ${(r.rps / bare).toFixed(2).padStart(9)}`);
+    const cells = [r.rps.toFixed(0).padStart(8), `${r.p99ms.toFixed(2)} ms`.padStart(10), (r.rps / bare.rps).toFixed(2).padStart(9), r.cpu.toFixed(1).padStart(12), (bare.cpu / r.cpu).toFixed(2).padStart(14)];
+    console.log(`${name.padEnd(24)} ${cells.join(" ")}`);
   });
-  const health = results[1]!.rps / bare;
-  const pat = results[3]!.rps / bare;
+  const bareRps = bare.rps;
+  const health = results[1]!.rps / bareRps;
+  const pat = results[3]!.rps / bareRps;
   const p99 = Math.max(...results.slice(1).map((r) => r.p99ms));
   console.log(`\n/health ${health.toFixed(2)}× bare (goal ≥ 0.75) ${health >= 0.75 ? "OK" : "BELOW GOAL"}`);
   console.log(`PAT /auth/me ${pat.toFixed(2)}× bare (goal ≥ 0.50) ${pat >= 0.5 ? "OK" : "BELOW GOAL"}`);

@@ -1,6 +1,8 @@
 // The load generator the benchmarks share: wrk when installed, else a Bun fetch loop. Both keep
 // CONNECTIONS requests in flight for a fixed time against one URL on loopback.
-export type Result = { rps: number; p99ms: number };
+import { readFileSync } from "node:fs";
+
+export type Result = { rps: number; p99ms: number; requests: number };
 
 const CONNECTIONS = 50;
 
@@ -26,7 +28,11 @@ async function withWrk(url: string, bearer: string | null, seconds: number): Pro
   if ((await proc.exited) !== 0) throw new Error(`wrk failed: ${await new Response(proc.stderr).text()}`);
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(text);
   if (non2xx) throw new Error(`${url}: ${non2xx[1]} failed responses — the credential did not work`);
-  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? Number.NaN), p99ms: wrkLatencyMs(text) };
+  return {
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? Number.NaN),
+    p99ms: wrkLatencyMs(text),
+    requests: Number(/(\d+) requests in/.exec(text)?.[1] ?? Number.NaN),
+  };
 }
 
 async function withFetchLoop(url: string, bearer: string | null, seconds: number): Promise<Result> {
@@ -44,5 +50,21 @@ async function withFetchLoop(url: string, bearer: string | null, seconds: number
   };
   await Promise.all(Array.from({ length: CONNECTIONS }, worker));
   latencies.sort((a, b) => a - b);
-  return { rps: latencies.length / seconds, p99ms: latencies[Math.floor(latencies.length * 0.99)] ?? Number.NaN };
+  return { rps: latencies.length / seconds, p99ms: latencies[Math.floor(latencies.length * 0.99)] ?? Number.NaN, requests: latencies.length };
 }
+
+/** CPU time (user + system, in µs) a process has used so far: Linux only, NaN elsewhere. */
+export function cpuMicros(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces, so split after its closing parenthesis).
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks / CLOCK_TICKS_PER_SECOND) * 1e6;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+// USER_HZ: 100 on every Linux this runs on (the kernel ABI fixes it for /proc).
+const CLOCK_TICKS_PER_SECOND = 100;

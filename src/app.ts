@@ -10,12 +10,12 @@ import { hasValidHost } from "./http/request-url";
 import { parseBody } from "./http/request-body";
 import { SECURITY_HEADERS } from "./http/security-headers";
 import { CLI_MIN_VERSION_HEADER } from "./shared/contract";
-import { accountsModule } from "./modules/accounts";
-import { systemModule } from "./modules/system";
-import { usersModule } from "./modules/users";
+import { accountsApi, setupPages, signInPages } from "./modules/accounts";
+import { systemApi, systemPages } from "./modules/system";
+import { userChangeForms, userPasswordForms, usersApi, usersPages } from "./modules/users";
 import { auditModule } from "./modules/audit";
 import { passwordResetModule } from "./modules/password-reset";
-import { tokensModule } from "./modules/tokens";
+import { adminTokensPages, tokensApi } from "./modules/tokens";
 import { profileModule } from "./modules/profile";
 import { distributionModule } from "./modules/distribution";
 import { ssoModule } from "./modules/sso";
@@ -36,10 +36,8 @@ export function createApp(ctx: AppContext) {
   });
   return new Elysia()
     .use(errorHandler(ctx, { renderErrorPage: ErrorPage }))
-    .use(html())
-    .headers(SECURITY_HEADERS)
-    // The oldest `da` this server serves, on every response: a fixed header, so it costs nothing.
-    .headers({ [CLI_MIN_VERSION_HEADER]: ctx.config.cliMinVersion })
+    // Fixed headers on every response, among them the oldest `da` this server serves.
+    .headers({ ...SECURITY_HEADERS, [CLI_MIN_VERSION_HEADER]: ctx.config.cliMinVersion })
     .onRequest((c) => {
       (c as Timed).startedAt = performance.now();
       if (!hasValidHost(c.request)) throw new BadRequest("The Host header is not a valid host[:port]");
@@ -47,14 +45,25 @@ export function createApp(ctx: AppContext) {
     })
     .onParse({ as: "global" }, ({ request, contentType }) => parseBody(request, contentType))
     .onAfterResponse({ as: "global" }, (c) => logRequest(c.request.method, c.path, c.set.status, (c as Timed).startedAt, (c as Timed).route))
-    .use(systemModule(ctx))
+    // Routes that never render a page come first: the HTML plugin adds a step to every request of
+    // each route registered after it (Elysia applies a hook only to later routes), and the busiest
+    // routes — health checks, `da`'s and CI's API calls — should not pay for it.
+    .use(systemApi(ctx))
     .use(readyModule(ctx))
     .use(metricsModule(ctx))
-    .use(accountsModule(ctx))
-    .use(usersModule(ctx))
+    .use(accountsApi(ctx))
+    .use(usersApi(ctx))
+    .use(tokensApi(ctx))
+    .use(html())
+    .use(systemPages(ctx))
+    .use(signInPages(ctx))
+    .use(setupPages(ctx))
+    .use(usersPages(ctx))
+    .use(userChangeForms(ctx))
+    .use(userPasswordForms(ctx))
+    .use(adminTokensPages(ctx))
     .use(auditModule(ctx))
     .use(passwordResetModule(ctx))
-    .use(tokensModule(ctx))
     .use(profileModule(ctx))
     .use(distributionModule(ctx))
     .use(ssoModule(ctx))

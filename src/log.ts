@@ -12,28 +12,46 @@ export type Logger = {
 };
 
 const FLUSH_MS = 50;
-const MAX_BUFFERED = 1_000;
+const MAX_BUFFERED_CHARS = 64 * 1024;
 
 export function createLogger(write: (line: string) => void = bufferedStdout()): Logger {
-  const emit = (level: string) => (event: string, fields: LogFields = {}) =>
-    write(JSON.stringify({ time: new Date().toISOString(), level, event, ...fields }));
+  const stamp = timestamps();
+  // The same line as JSON.stringify({ time, level, event, ...fields }), without building that object.
+  const emit = (level: string) => (event: string, fields?: LogFields) => {
+    const rest = fields === undefined ? "{}" : JSON.stringify(fields);
+    write(`{"time":"${stamp()}","level":"${level}","event":${JSON.stringify(event)}${rest.length > 2 ? "," + rest.slice(1) : "}"}`);
+  };
   return { info: emit("info"), warn: emit("warn"), error: emit("error") };
 }
 
+/** ISO-8601 time of now, formatted once per millisecond: a busy server logs many lines in each. */
+function timestamps(): () => string {
+  let lastMs = -1;
+  let lastIso = "";
+  return () => {
+    const ms = Date.now();
+    if (ms !== lastMs) {
+      lastMs = ms;
+      lastIso = new Date(ms).toISOString();
+    }
+    return lastIso;
+  };
+}
+
 function bufferedStdout(): (line: string) => void {
-  let lines: string[] = [];
+  let pending = "";
   let timer: ReturnType<typeof setTimeout> | null = null;
   const take = () => {
-    const chunk = lines.join("\n") + "\n";
-    lines = [];
+    const chunk = pending;
+    pending = "";
     return chunk;
   };
   const flush = () => {
     timer = null;
-    if (lines.length) process.stdout.write(take());
+    if (pending) process.stdout.write(take());
   };
   process.on("exit", () => {
-    if (lines.length === 0) return;
+    if (!pending) return;
     try {
       writeSync(1, take());
     } catch {
@@ -41,8 +59,8 @@ function bufferedStdout(): (line: string) => void {
     }
   });
   return (line) => {
-    lines.push(line);
-    if (lines.length >= MAX_BUFFERED) flush();
+    pending += line + "\n";
+    if (pending.length >= MAX_BUFFERED_CHARS) flush();
     else timer ??= setTimeout(flush, FLUSH_MS);
   };
 }

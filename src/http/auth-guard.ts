@@ -21,19 +21,22 @@ export type { Principal };
 type ServerLike = Parameters<typeof clientIp>[1];
 /** What the transform step leaves on the request's context for `resolve` (and the error handler). */
 type Resolved = { principal?: Principal | null; ip?: string | null };
-type GuardContext = Resolved & { request: Request; server: ServerLike; body: unknown };
 
-async function identify(ctx: AppContext, c: GuardContext): Promise<Principal | null> {
-  c.ip = clientIp(c.request, c.server, ctx.config);
-  c.principal = await resolvePrincipal(ctx, c.request, c.ip);
-  return c.principal;
+// Hooks read only the context's properties they need and never hand the whole context to a
+// function: Elysia would then parse cookies, query and headers on every route, just in case.
+async function identify(ctx: AppContext, request: Request, server: ServerLike): Promise<Required<Resolved>> {
+  const ip = clientIp(request, server, ctx.config);
+  return { ip, principal: await resolvePrincipal(ctx, request, ip) };
 }
 
 export function authGuard(ctx: AppContext) {
   return new Elysia({ name: "auth-guard" }).macro({
     auth: (needed: Role | "user") => ({
       async transform(c) {
-        const me = requirePrincipal(await identify(ctx, c as unknown as GuardContext), needed);
+        const { principal, ip } = await identify(ctx, c.request, c.server);
+        (c as Resolved).principal = principal;
+        (c as Resolved).ip = ip;
+        const me = requirePrincipal(principal, needed);
         if (me.fromCookie && me.sessionId) assertCsrfToken(c.request, c.body, me.sessionId, ctx.config.jwtSecret);
       },
       resolve: (c) => ({ me: (c as unknown as Resolved).principal!, ip: (c as unknown as Resolved).ip ?? null }),
@@ -47,7 +50,10 @@ export function authGuard(ctx: AppContext) {
     }),
     principal: (enabled: boolean) => ({
       async transform(c) {
-        if (enabled) await identify(ctx, c as unknown as GuardContext);
+        if (!enabled) return;
+        const { principal, ip } = await identify(ctx, c.request, c.server);
+        (c as Resolved).principal = principal;
+        (c as Resolved).ip = ip;
       },
       resolve: (c) => ({ principal: (c as unknown as Resolved).principal ?? null, ip: (c as unknown as Resolved).ip ?? null }),
     }),

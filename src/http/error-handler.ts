@@ -48,7 +48,10 @@ export type ErrorPageProps = { status: number; message: string; page: PageContex
 export type ErrorPageRenderer = { renderErrorPage: (props: ErrorPageProps) => JSX.Element };
 
 export function errorHandler(ctx: AppContext, pages: ErrorPageRenderer) {
-  return new Elysia({ name: "error-handler" }).onError({ as: "global" }, async (context) => {
+  // Only named properties of the hook's context: a global hook that hands the whole context to a
+  // function makes Elysia parse cookies, query and headers on every route, just in case.
+  return new Elysia({ name: "error-handler" }).onError({ as: "global" }, async (c) => {
+    const context: ErrorContext = { error: c.error, code: c.code, request: c.request, set: c.set, principal: (c as { principal?: Principal | null }).principal };
     try {
       return await respond(ctx, pages, context);
     } catch (failure) {
@@ -59,7 +62,14 @@ export function errorHandler(ctx: AppContext, pages: ErrorPageRenderer) {
   });
 }
 
-type ErrorContext = { error: unknown; code: unknown; request: Request; set: { status?: number | string; headers: Record<string, string | number> } };
+type ErrorContext = {
+  error: unknown;
+  code: unknown;
+  request: Request;
+  set: { status?: number | string; headers: Record<string, string | number> };
+  /** Set when the route's auth step resolved who is asking (src/http/auth-guard.ts). */
+  principal: Principal | null | undefined;
+};
 
 async function respond(ctx: AppContext, pages: ErrorPageRenderer, context: ErrorContext): Promise<Response | string> {
   const { error, code, request, set } = context;
@@ -89,6 +99,5 @@ async function respond(ctx: AppContext, pages: ErrorPageRenderer, context: Error
 
 /** Who sees the error page (for its navigation): known when the route resolved it, else looked up now. */
 async function principalFor(ctx: AppContext, context: ErrorContext): Promise<Principal | null> {
-  const known = (context as { principal?: Principal | null }).principal;
-  return known !== undefined ? known : resolvePrincipal(ctx, context.request, null);
+  return context.principal !== undefined ? context.principal : resolvePrincipal(ctx, context.request, null);
 }

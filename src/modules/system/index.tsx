@@ -15,17 +15,11 @@ const STATIC_FILES = new Map([
   ["app.js", "text/javascript; charset=utf-8"],
 ]);
 
-export function systemModule(ctx: AppContext) {
-  return new Elysia({ name: "system" })
-    .use(authGuard(ctx))
+/** Health, version and static assets: nothing here renders a page. */
+export function systemApi(ctx: AppContext) {
+  return new Elysia({ name: "system-api" })
     .get("/health", (): Health => ({ status: "ok", version: ctx.version }))
     .get("/api/version", (): VersionInfo => ({ version: ctx.version, commit: ctx.commit }))
-    .get("/", ({ principal, set }) => {
-      set.status = 302;
-      set.headers.location = principal ? "/dashboard" : "/login";
-      return "";
-    }, { principal: true })
-    .get("/dashboard", ({ me, cookie }) => <DashboardPage page={pageContext(ctx, me, cookie)} principal={me} />, { auth: "user" })
     .get("/static/:file", ({ params, set }) => {
       const type = STATIC_FILES.get(params.file);
       if (!type) throw new NotFound();
@@ -33,4 +27,15 @@ export function systemModule(ctx: AppContext) {
       set.headers["cache-control"] = "public, max-age=3600";
       return Bun.file(join(PUBLIC_DIR, params.file));
     });
+}
+
+export function systemPages(ctx: AppContext) {
+  return new Elysia({ name: "system-pages" })
+    .use(authGuard(ctx))
+    .get("/", ({ principal, set }) => {
+      set.status = 302;
+      set.headers.location = principal ? "/dashboard" : "/login";
+      return "";
+    }, { principal: true })
+    .get("/dashboard", ({ me, cookie }) => <DashboardPage page={pageContext(ctx, me, cookie)} principal={me} />, { auth: "user" });
 }

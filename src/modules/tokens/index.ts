@@ -4,13 +4,13 @@ import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import type { AdminToken, CreatedToken, Token } from "../../shared/contract";
 import { authGuard } from "../../http/auth-guard";
-import { adminTokensPages } from "./admin-pages";
+export { adminTokensPages } from "./admin-pages";
 import { adminTokensQuery, createTokenBody, tokenIdParams } from "./model";
 import { pageWindow } from "../../http/paging";
 import { createToken, getOwnToken, listAdminTokens, listOwnTokens, revokeToken } from "./service";
 
-export function tokensModule(ctx: AppContext) {
-  return new Elysia({ name: "tokens" })
+export function tokensApi(ctx: AppContext) {
+  return new Elysia({ name: "tokens-api" })
     .use(authGuard(ctx))
     .post("/auth/tokens", async ({ me, body, ip, set }): Promise<CreatedToken> => {
       const created = await createToken(ctx, me, { name: body.name, expiresInDays: body.expires_in_days }, ip);
@@ -37,6 +37,5 @@ export function tokensModule(ctx: AppContext) {
       await revokeToken(ctx, me, params.id, { ownerOnly: false, ip });
       set.status = 204;
       return "";
-    }, { auth: "admin", params: tokenIdParams })
-    .use(adminTokensPages(ctx));
+    }, { auth: "admin", params: tokenIdParams });
 }
