@@ -1,5 +1,5 @@
 // Environment → typed, validated config. A bad value stops the server naming the variable.
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, linkSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
@@ -120,8 +120,20 @@ function loadJwtSecret(stateDir: string, fromEnv: string | undefined): string {
     return secret;
   }
   const secret = randomBytes(48).toString("base64url");
-  writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
-  chmodSync(file, 0o600);
+  // Written beside its name and linked into place (never over an existing key): on a full disk a
+  // direct write left an empty key file, and every later start refused it as too short.
+  const partial = `${file}.partial-${process.pid}`;
+  try {
+    rmSync(partial, { force: true }); // left by a crashed start with the same PID
+    writeFileSync(partial, secret + "\n", { mode: 0o600, flag: "wx" });
+    chmodSync(partial, 0o600);
+    linkSync(partial, file);
+  } catch (error) {
+    if ((error as { code?: string }).code === "EEXIST" && existsSync(file)) return loadJwtSecret(stateDir, undefined);
+    throw new ConfigError(`DATA_DIR: cannot write the session signing key ${file} (${(error as Error).message}); is the disk full or read-only?`);
+  } finally {
+    rmSync(partial, { force: true });
+  }
   return secret;
 }
 
