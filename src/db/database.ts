@@ -7,11 +7,17 @@
 // When the disk is full or read-only (src/db/storage.ts), every DuckDB failure is turned into
 // StorageUnavailable here, at the call. DuckDB invalidates the whole instance when a checkpoint
 // fails (reads too), so the next statement reopens it: read-write if it can, else read-only so
-// reads go on, trying read-write again with backoff. Measured behaviour: docs/architecture.md.
+// reads go on, trying read-write again with backoff. A COMMIT must not be the thing that finds the
+// disk full: DuckDB 1.5.6 can abort the whole process while reverting a failed COMMIT (an index
+// undo throws inside std::terminate), so every write first checks that the directory is writable
+// and has room, and rewrites one byte of a probe file (a file system the kernel turned read-only
+// after an error still passes access(W_OK)); if not, it is refused before BEGIN (writeBlocked). Measured behaviour: docs/architecture.md.
+import { accessSync, closeSync, constants, openSync, statfsSync, writeSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
 import { AuthEffects } from "../auth/auth-effects";
 import type { ApplyAuthEffects } from "../auth/auth-state";
-import { committedButInvalidated, invalidatesInstance, StorageHealth, StorageUnavailable } from "./storage";
+import { committedButInvalidated, invalidatesInstance, StorageHealth, StorageUnavailable, storageFailureOf } from "./storage";
 
 export type SqlParam = string | number | boolean | null | Date | bigint;
 
@@ -31,6 +37,14 @@ type Handle = { instance: DuckDBInstance; connection: DuckDBConnection; readOnly
 // Read-write is tried again after 1 s, 2 s, 4 s … at most every 30 s while the instance is read-only.
 const RETRY_FIRST_MS = 1_000;
 const RETRY_MAX_MS = 30_000;
+/** Below this much free space a write is refused before it starts (a WAL append takes far less). */
+export const MIN_FREE_BYTES = 4 * 1024 * 1024;
+const PROBE_BYTE = new Uint8Array([0x2a]);
+
+export type DatabaseOptions = {
+  /** Free space a write needs on the database's file system; 0 lets DuckDB find out itself (tests only). */
+  minFreeBytes?: number;
+};
 
 export class Database implements Queryable {
   private queue: Promise<unknown> = Promise.resolve();
@@ -41,6 +55,8 @@ export class Database implements Queryable {
   /** The instance was invalidated (or a rollback left the connection in doubt): reopen before the next statement. */
   private broken = false;
   private retryDelayMs = RETRY_FIRST_MS;
+  /** `.write-probe` beside the database, kept open: rewriting its byte needs no new space, only a writable disk. */
+  private probeFd: number | null = null;
   private nextWritableTry = 0;
   /** Whether writes are refused because the disk is full or read-only; logs one line per episode. */
   readonly storage = new StorageHealth();
@@ -48,10 +64,31 @@ export class Database implements Queryable {
   private constructor(
     private readonly path: string,
     private handle: Handle,
+    private readonly minFreeBytes: number,
   ) {}
 
-  static async open(path: string): Promise<Database> {
-    return new Database(path, await openHandle(path, false));
+  static async open(path: string, options: DatabaseOptions = {}): Promise<Database> {
+    return new Database(path, await openHandle(path, false), options.minFreeBytes ?? MIN_FREE_BYTES);
+  }
+
+  /**
+   * Why a write would be refused right now (the disk is full or read-only, or the instance could only
+   * be reopened read-only), or null. Two system calls; every write asks, and so does /ready.
+   */
+  writeBlocked(): StorageUnavailable | null {
+    if (this.readOnly) return new StorageUnavailable(this.storage.problem ?? "read-only");
+    const dir = dirname(this.path);
+    try {
+      accessSync(dir, constants.W_OK); // EROFS on a read-only mount
+      this.probeFd ??= openSync(join(dir, ".write-probe"), "w", 0o600);
+      writeSync(this.probeFd, PROBE_BYTE, 0, 1, 0); // EROFS once the kernel has turned the file system read-only
+      const { bavail, bsize } = statfsSync(dir);
+      if (bavail * bsize >= this.minFreeBytes) return null;
+      return new StorageUnavailable("full", new Error(`No space left on device: ${bavail * bsize} bytes free under ${dir}, writes need ${this.minFreeBytes}`));
+    } catch (error) {
+      const reason = storageFailureOf(error);
+      return reason ? new StorageUnavailable(reason, error) : null;
+    }
   }
 
   /** Statements waiting for (or holding) the queue, for /metrics. */
@@ -87,6 +124,7 @@ export class Database implements Queryable {
   async run(sql: string, params: SqlParam[] = []): Promise<void> {
     return this.enqueue(async () => {
       const handle = await this.usable();
+      this.assertWritable();
       try {
         await runStatement(handle.connection, sql, params);
       } catch (error) {
@@ -112,6 +150,7 @@ export class Database implements Queryable {
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     return this.enqueue(async () => {
       const { connection, readOnly } = await this.usable();
+      this.assertWritable();
       const tx: Transaction = {
         query: (sql, params = []) => this.call("write", readRows(connection, sql, params)),
         run: (sql, params = []) => this.call("write", runStatement(connection, sql, params)),
@@ -144,6 +183,7 @@ export class Database implements Queryable {
     await this.queue.catch(() => undefined);
     await Promise.allSettled([...this.snapshots]);
     closeQuietly(this.handle);
+    if (this.probeFd !== null) closeSync(this.probeFd);
   }
 
   private enqueue<T>(work: () => Promise<T>): Promise<T> {
@@ -161,6 +201,11 @@ export class Database implements Queryable {
     } catch (error) {
       throw this.failed(error, kind);
     }
+  }
+
+  private assertWritable(): void {
+    const blocked = this.writeBlocked();
+    if (blocked) throw this.storage.refused(blocked, "write");
   }
 
   private failed(error: unknown, where: string): unknown {

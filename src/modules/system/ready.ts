@@ -1,18 +1,14 @@
 // GET /ready: can this server do its job right now? /health only says the process answers; /ready
-// also needs the database to answer a query through the queue and to accept writes: not reopened
-// read-only after a failure, and DATA_DIR's state directory takes a small file (a full disk refuses
-// it, a read-only one too). Public, like /health (load balancers and orchestrators probe it without
-// credentials). The probe writes a file, never the database: probes come every few seconds.
-import { closeSync, fsyncSync, openSync, rmSync, writeSync } from "node:fs";
-import { join } from "node:path";
+// also needs the database to answer a query through the queue and to take writes: the same check
+// every write makes first (src/db/database.ts writeBlocked: not reopened read-only, the directory
+// writable, room left). Public, like /health (load balancers and orchestrators probe it without
+// credentials). It writes nothing: probes come every few seconds.
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { storageFailureOf } from "../../db/storage";
 
 // A jammed database queue must answer "not ready", not hang the probe.
 const READY_TIMEOUT_MS = 2_000;
-// About what a few WAL appends need: a disk that cannot take this cannot take writes either.
-const PROBE_BYTES = 64 * 1024;
 const STORAGE_PROBLEM = "The server's storage is full or read-only: writes are refused";
 
 export async function readinessProblem(ctx: Pick<AppContext, "db" | "config">): Promise<string | null> {
@@ -22,30 +18,9 @@ export async function readinessProblem(ctx: Pick<AppContext, "db" | "config">): 
   try {
     const problem = await Promise.race([query, timeout]);
     if (problem) return problem;
-    if (ctx.db.readOnly) return STORAGE_PROBLEM;
-    return writeProbe(ctx.config.stateDir);
+    return ctx.db.writeBlocked() ? STORAGE_PROBLEM : null;
   } finally {
     clearTimeout(timer);
-  }
-}
-
-function writeProbe(dir: string): string | null {
-  const file = join(dir, `.ready-probe-${process.pid}`);
-  let fd: number | null = null;
-  try {
-    fd = openSync(file, "w", 0o600);
-    writeSync(fd, new Uint8Array(PROBE_BYTES));
-    fsyncSync(fd);
-    return null;
-  } catch (error) {
-    return storageFailureOf(error) ? STORAGE_PROBLEM : "The data directory is not writable";
-  } finally {
-    try {
-      if (fd !== null) closeSync(fd);
-      rmSync(file, { force: true });
-    } catch {
-      // a read-only file system refuses even the unlink of a file that was never made
-    }
   }
 }
 
