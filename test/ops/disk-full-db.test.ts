@@ -19,7 +19,9 @@ test("a checkpoint that fails on a full disk: the write counts, the instance is 
   disk = mountTmpfs(16);
   const path = join(disk.dir, "system.duckdb");
   const log = createMemoryLogger();
-  let db = await Database.open(path);
+  // No free-space floor here: this test is about what DuckDB itself does when the disk fills (the
+  // table has no index, so a failed COMMIT reverts safely; see docs/architecture.md).
+  let db = await Database.open(path, { minFreeBytes: 0 });
   db.storage.log = log;
   await db.run("CREATE TABLE t (id INTEGER, s VARCHAR)");
   await db.run("INSERT INTO t SELECT i, repeat('q', 300) FROM range(10000) r(i)");
@@ -47,8 +49,8 @@ test("a checkpoint that fails on a full disk: the write counts, the instance is 
   expect(log.lines.at(-1)).toContain('"event":"storage.unavailable"');
 
   // Reads go on while writes are refused.
-  const [{ n }] = await db.query<{ n: number }>("SELECT count(*) AS n FROM t WHERE id >= 100000");
-  expect(n).toBe(acked.length);
+  const rows = await db.query<{ n: number }>("SELECT count(*) AS n FROM t WHERE id >= 100000");
+  expect(rows[0]?.n).toBe(acked.length);
   await expect(db.run("INSERT INTO t VALUES (1, repeat('x', 8192))")).rejects.toBeInstanceOf(StorageUnavailable);
 
   disk.free();
@@ -57,8 +59,30 @@ test("a checkpoint that fails on a full disk: the write counts, the instance is 
   expect(log.lines.at(-1)).toContain('"event":"storage.recovered"');
   await db.close();
 
-  db = await Database.open(path);
+  db = await Database.open(path, { minFreeBytes: 0 });
   const ids = (await db.query<{ id: number }>("SELECT id FROM t WHERE id >= 100000 ORDER BY id")).map((r) => r.id);
   expect(ids).toEqual(acked);
   await db.close();
+}, 30_000);
+
+test("with the free-space floor, a write on a full disk is refused before it starts and the data stays readable", async () => {
+  const small = mountTmpfs(16);
+  try {
+    const db = await Database.open(join(small.dir, "system.duckdb"));
+    await db.run("CREATE TABLE u (id VARCHAR PRIMARY KEY, name VARCHAR)");
+    await db.run("INSERT INTO u VALUES ('a', 'Ana')");
+    expect(db.writeBlocked()).toBeNull();
+    small.fill();
+    expect(db.writeBlocked()).toBeInstanceOf(StorageUnavailable);
+    // The server's PATCH path (an UPDATE of a keyed row): refused before BEGIN, never a failed COMMIT.
+    await expect(db.transaction((tx) => tx.run("UPDATE u SET name = 'Refused' WHERE id = 'a'"))).rejects.toBeInstanceOf(StorageUnavailable);
+    expect(await db.query<{ name: string }>("SELECT name FROM u")).toEqual([{ name: "Ana" }]);
+    small.free();
+    expect(db.writeBlocked()).toBeNull();
+    await db.transaction((tx) => tx.run("UPDATE u SET name = 'Ana Again' WHERE id = 'a'"));
+    expect(await db.query<{ name: string }>("SELECT name FROM u")).toEqual([{ name: "Ana Again" }]);
+    await db.close();
+  } finally {
+    small.unmount();
+  }
 }, 30_000);
