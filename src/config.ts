@@ -1,5 +1,5 @@
 // Environment → typed, validated config. A bad value stops the server naming the variable.
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
@@ -110,6 +110,25 @@ function read<K extends FieldName>(env: Record<string, string | undefined>, name
   return parsed.data as z.output<(typeof fields)[K]>;
 }
 
+function writeDurably(path: string, text: string): void {
+  const fd = openSync(path, "wx", 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function syncDirectory(dir: string): void {
+  const fd = openSync(dir, "r");
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Reads the signing key from JWT_SECRET_KEY, else from $DATA_DIR/state/jwt-secret (created once, mode 0600). */
 function loadJwtSecret(stateDir: string, fromEnv: string | undefined): string {
   if (fromEnv) return fromEnv;
@@ -120,8 +139,21 @@ function loadJwtSecret(stateDir: string, fromEnv: string | undefined): string {
     return secret;
   }
   const secret = randomBytes(48).toString("base64url");
-  writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
-  chmodSync(file, 0o600);
+  // Written beside its name and linked into place (never over an existing key): on a full disk a
+  // direct write left an empty key file, and every later start refused it as too short.
+  const partial = `${file}.partial-${process.pid}`;
+  try {
+    rmSync(partial, { force: true }); // left by a crashed start with the same PID
+    writeDurably(partial, secret + "\n");
+    chmodSync(partial, 0o600);
+    linkSync(partial, file);
+    syncDirectory(stateDir); // the key must outlive a crash as surely as the sessions signed with it
+  } catch (error) {
+    if ((error as { code?: string }).code === "EEXIST" && existsSync(file)) return loadJwtSecret(stateDir, undefined);
+    throw new ConfigError(`DATA_DIR: cannot write the session signing key ${file} (${(error as Error).message}); is the disk full or read-only?`);
+  } finally {
+    rmSync(partial, { force: true });
+  }
   return secret;
 }
 

@@ -55,6 +55,7 @@ export async function createContext(deps: {
   log: Logger;
   commit: string;
 }): Promise<AppContext> {
+  deps.db.storage.log = deps.log; // one line when a full or read-only disk starts refusing writes, one when it recovers
   const { state: authState, apply } = AuthState.load(await readAuthRecords(deps.db, deps.clock.now()));
   const reveals = new OneTimeReveals(deps.clock);
   // The only way the auth state changes: committed transactions' effects. A secret waiting to be

@@ -1,6 +1,7 @@
 // "Last seen" for sessions and "last used" for tokens, kept current to the minute without a database
 // write per request: requests record into memory, and a timer flushes what changed once a minute
-// (and at shutdown). Pages that show these values merge in what is still pending.
+// (and at shutdown). Pages that show these values merge in what is still pending. A flush that fails
+// (a full or read-only disk) keeps its batch for the next one; the database layer logs the episode.
 import type { Database } from "../db/database";
 import { setSessionLastSeen } from "../modules/accounts/sessions-repository";
 import { setTokenLastUsed } from "../modules/tokens/repository";
@@ -44,9 +45,16 @@ export class ActivityRecorder {
     if (sessions.size === 0 && tokens.size === 0) return;
     this.sessions = new Map();
     this.tokens = new Map();
-    await this.db.transaction(async (tx) => {
-      for (const [id, a] of sessions) await setSessionLastSeen(tx, id, a.at, a.ip);
-      for (const [id, a] of tokens) await setTokenLastUsed(tx, id, a.at, a.ip);
-    });
+    try {
+      await this.db.transaction(async (tx) => {
+        for (const [id, a] of sessions) await setSessionLastSeen(tx, id, a.at, a.ip);
+        for (const [id, a] of tokens) await setTokenLastUsed(tx, id, a.at, a.ip);
+      });
+    } catch (error) {
+      // Back into the batch, under anything recorded while the flush ran (that is newer).
+      this.sessions = new Map([...sessions, ...this.sessions]);
+      this.tokens = new Map([...tokens, ...this.tokens]);
+      throw error;
+    }
   }
 }

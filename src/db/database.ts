@@ -4,9 +4,20 @@
 // holds the queue for its whole body, which makes check-then-write steps (safeguards) atomic.
 // It is also the only path into the in-memory auth state: a transaction's auth effects are applied
 // right after its COMMIT, still holding the queue (so in commit order), and dropped on ROLLBACK.
+// When the disk is full or read-only (src/db/storage.ts), every DuckDB failure is turned into
+// StorageUnavailable here, at the call. DuckDB invalidates the whole instance when a checkpoint
+// fails (reads too), so the next statement reopens it: read-write if it can, else read-only so
+// reads go on, trying read-write again with backoff. A COMMIT must not be the thing that finds the
+// disk full: DuckDB 1.5.6 can abort the whole process while reverting a failed COMMIT (an index
+// undo throws inside std::terminate), so every write first checks that the directory is writable
+// and has room, and rewrites one byte of a probe file (a file system the kernel turned read-only
+// after an error still passes access(W_OK)); if not, it is refused before BEGIN (writeBlocked). Measured behaviour: docs/architecture.md.
+import { accessSync, closeSync, constants, openSync, statfsSync, writeSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
 import { AuthEffects } from "../auth/auth-effects";
 import type { ApplyAuthEffects } from "../auth/auth-state";
+import { committedButInvalidated, invalidatesInstance, StorageHealth, StorageUnavailable, storageFailureOf } from "./storage";
 
 export type SqlParam = string | number | boolean | null | Date | bigint;
 
@@ -21,26 +32,73 @@ export interface Transaction extends Queryable {
   readonly effects: AuthEffects;
 }
 
+type Handle = { instance: DuckDBInstance; connection: DuckDBConnection; readOnly: boolean };
+
+// Read-write is tried again after 1 s, 2 s, 4 s … at most every 30 s while the instance is read-only.
+const RETRY_FIRST_MS = 1_000;
+const RETRY_MAX_MS = 30_000;
+/** Below this much free space a write is refused before it starts (a WAL append takes far less). */
+export const MIN_FREE_BYTES = 4 * 1024 * 1024;
+const PROBE_BYTE = new Uint8Array([0x2a]);
+
+export type DatabaseOptions = {
+  /** Free space a write needs on the database's file system; 0 lets DuckDB find out itself (tests only). */
+  minFreeBytes?: number;
+};
+
 export class Database implements Queryable {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private applyAuthEffects: ApplyAuthEffects | null = null;
   private pending = 0;
   private readonly snapshots = new Set<Promise<void>>();
+  /** The instance was invalidated (or a rollback left the connection in doubt): reopen before the next statement. */
+  private broken = false;
+  private retryDelayMs = RETRY_FIRST_MS;
+  /** `.write-probe` beside the database, kept open: rewriting its byte needs no new space, only a writable disk. */
+  private probeFd: number | null = null;
+  private nextWritableTry = 0;
+  /** Whether writes are refused because the disk is full or read-only; logs one line per episode. */
+  readonly storage = new StorageHealth();
 
   private constructor(
-    private readonly instance: DuckDBInstance,
-    private readonly connection: DuckDBConnection,
+    private readonly path: string,
+    private handle: Handle,
+    private readonly minFreeBytes: number,
   ) {}
 
-  static async open(path: string): Promise<Database> {
-    const instance = await openInstance(path);
-    return new Database(instance, await instance.connect());
+  static async open(path: string, options: DatabaseOptions = {}): Promise<Database> {
+    return new Database(path, await openHandle(path, false), options.minFreeBytes ?? MIN_FREE_BYTES);
+  }
+
+  /**
+   * Why a write would be refused right now (the disk is full or read-only, or the instance could only
+   * be reopened read-only), or null. Two system calls; every write asks, and so does /ready.
+   */
+  writeBlocked(): StorageUnavailable | null {
+    if (this.readOnly) return new StorageUnavailable(this.storage.problem ?? "read-only");
+    const dir = dirname(this.path);
+    try {
+      accessSync(dir, constants.W_OK); // EROFS on a read-only mount
+      this.probeFd ??= openSync(join(dir, ".write-probe"), "w", 0o600);
+      writeSync(this.probeFd, PROBE_BYTE, 0, 1, 0); // EROFS once the kernel has turned the file system read-only
+      const { bavail, bsize } = statfsSync(dir);
+      if (bavail * bsize >= this.minFreeBytes) return null;
+      return new StorageUnavailable("full", new Error(`No space left on device: ${bavail * bsize} bytes free under ${dir}, writes need ${this.minFreeBytes}`));
+    } catch (error) {
+      const reason = storageFailureOf(error);
+      return reason ? new StorageUnavailable(reason, error) : null;
+    }
   }
 
   /** Statements waiting for (or holding) the queue, for /metrics. */
   get queueDepth(): number {
     return this.pending;
+  }
+
+  /** True while the instance serves reads only (it could not be reopened read-write). */
+  get readOnly(): boolean {
+    return this.handle.readOnly || this.broken;
   }
 
   /**
@@ -50,18 +108,33 @@ export class Database implements Queryable {
    */
   snapshotTo(target: string): Promise<void> {
     if (this.closed) return Promise.reject(new Error("database is closed"));
-    const work = copyDatabase(this.instance, target);
+    if (this.broken) return Promise.reject(new StorageUnavailable("io"));
+    const work = copyDatabase(this.handle.instance, target).catch((error) => {
+      throw this.storage.refused(error, "backup");
+    });
     this.snapshots.add(work);
     void work.finally(() => this.snapshots.delete(work)).catch(() => undefined);
     return work;
   }
 
   query<T>(sql: string, params: SqlParam[] = []): Promise<T[]> {
-    return this.enqueue(() => readRows<T>(this.connection, sql, params));
+    return this.enqueue(async () => this.call("read", readRows<T>((await this.usable()).connection, sql, params)));
   }
 
-  run(sql: string, params: SqlParam[] = []): Promise<void> {
-    return this.enqueue(() => runStatement(this.connection, sql, params));
+  async run(sql: string, params: SqlParam[] = []): Promise<void> {
+    return this.enqueue(async () => {
+      const handle = await this.usable();
+      this.assertWritable();
+      try {
+        await runStatement(handle.connection, sql, params);
+      } catch (error) {
+        // Autocommit: the statement is in the WAL, only the checkpoint after it failed.
+        if (!committedButInvalidated(error)) throw this.failed(error, "write");
+        this.failed(error, "checkpoint");
+        return;
+      }
+      if (!handle.readOnly) this.storage.wrote("write");
+    });
   }
 
   /**
@@ -76,24 +149,31 @@ export class Database implements Queryable {
   /** Runs fn inside BEGIN/COMMIT with the queue held; any throw rolls back and re-throws. */
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     return this.enqueue(async () => {
+      const { connection, readOnly } = await this.usable();
+      this.assertWritable();
       const tx: Transaction = {
-        query: (sql, params = []) => readRows(this.connection, sql, params),
-        run: (sql, params = []) => runStatement(this.connection, sql, params),
+        query: (sql, params = []) => this.call("write", readRows(connection, sql, params)),
+        run: (sql, params = []) => this.call("write", runStatement(connection, sql, params)),
         effects: new AuthEffects(),
       };
-      await this.connection.run("BEGIN TRANSACTION");
       let result: T;
       try {
+        await this.call("write", connection.run("BEGIN TRANSACTION"));
         result = await fn(tx);
-        await this.connection.run("COMMIT");
+        await connection.run("COMMIT");
       } catch (error) {
-        tx.effects.close();
-        await this.connection.run("ROLLBACK");
-        throw error;
+        if (!committedButInvalidated(error)) {
+          tx.effects.close();
+          await this.rollback(connection);
+          throw this.failed(error, "write");
+        }
+        // Durable in the WAL: answered as done, and the instance is reopened before the next statement.
+        this.failed(error, "checkpoint");
       }
-      // Outside the try: the write is committed, so a failure here must not attempt a ROLLBACK.
+      if (!readOnly && !this.broken) this.storage.wrote("transaction");
+      // The write is committed, so a failure here must not attempt a ROLLBACK.
       this.applyAuthEffects?.(tx.effects.close());
-      return result;
+      return result!;
     });
   }
 
@@ -102,8 +182,8 @@ export class Database implements Queryable {
     this.closed = true;
     await this.queue.catch(() => undefined);
     await Promise.allSettled([...this.snapshots]);
-    this.connection.closeSync();
-    this.instance.closeSync();
+    closeQuietly(this.handle);
+    if (this.probeFd !== null) closeSync(this.probeFd);
   }
 
   private enqueue<T>(work: () => Promise<T>): Promise<T> {
@@ -112,6 +192,98 @@ export class Database implements Queryable {
     const next = this.queue.then(work, work).finally(() => this.pending--);
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  /** A DuckDB call whose storage failures become StorageUnavailable (and mark the instance for reopening). */
+  private async call<T>(kind: "read" | "write", work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (error) {
+      throw this.failed(error, kind);
+    }
+  }
+
+  private assertWritable(): void {
+    const blocked = this.writeBlocked();
+    if (blocked) throw this.storage.refused(blocked, "write");
+  }
+
+  private failed(error: unknown, where: string): unknown {
+    if (invalidatesInstance(error)) this.broken = true;
+    return this.storage.refused(error, where);
+  }
+
+  /**
+   * After a failed COMMIT DuckDB has already ended the transaction ("cannot rollback - no transaction
+   * is active"); the original error is the one to report. Any other rollback failure leaves the
+   * connection in doubt, so it is replaced before the next statement.
+   */
+  private async rollback(connection: DuckDBConnection): Promise<void> {
+    try {
+      await connection.run("ROLLBACK");
+    } catch (error) {
+      if (!/no transaction is active/i.test(error instanceof Error ? error.message : String(error))) this.broken = true;
+    }
+  }
+
+  /** The handle to run on; reopens an invalidated instance, and retries read-write when it is due. */
+  private async usable(): Promise<Handle> {
+    const retryWritable = this.handle.readOnly && Date.now() >= this.nextWritableTry;
+    if (this.broken || retryWritable) await this.reopen();
+    return this.handle;
+  }
+
+  private async reopen(): Promise<void> {
+    // Neither read-write nor read-only opened last time: wait for the backoff before trying again.
+    if (this.broken && Date.now() < this.nextWritableTry) throw new StorageUnavailable(this.storage.problem ?? "io");
+    const wasBroken = this.broken;
+    // Nothing else may use the old instance while it closes: the queue is held, backups are waited for.
+    await Promise.allSettled([...this.snapshots]);
+    closeQuietly(this.handle);
+    this.broken = true;
+    try {
+      this.handle = await openHandle(this.path, false);
+      this.broken = false;
+      this.retryDelayMs = RETRY_FIRST_MS;
+      this.nextWritableTry = 0;
+      this.storage.log?.info("db.reopened", { access: "read_write" });
+      return;
+    } catch (error) {
+      this.storage.refused(error, "reopen");
+    }
+    this.nextWritableTry = Date.now() + this.retryDelayMs;
+    this.retryDelayMs = Math.min(this.retryDelayMs * 2, RETRY_MAX_MS);
+    try {
+      this.handle = await openHandle(this.path, true);
+      this.broken = false;
+      if (wasBroken) this.storage.log?.info("db.reopened", { access: "read_only" });
+    } catch (error) {
+      throw this.storage.refused(error, "reopen");
+    }
+  }
+}
+
+async function openHandle(path: string, readOnly: boolean): Promise<Handle> {
+  const instance = await openInstance(path, readOnly);
+  try {
+    return { instance, connection: await instance.connect(), readOnly };
+  } catch (error) {
+    instance.closeSync();
+    throw error;
+  }
+}
+
+/** Closing an invalidated instance can throw; it is being replaced either way. */
+function closeQuietly(handle: Handle): void {
+  try {
+    handle.connection.closeSync();
+  } catch {
+    // already unusable
+  }
+  try {
+    handle.instance.closeSync();
+  } catch {
+    // already unusable
   }
 }
 
@@ -125,9 +297,9 @@ export class DatabaseLocked extends Error {
   }
 }
 
-async function openInstance(path: string): Promise<DuckDBInstance> {
+async function openInstance(path: string, readOnly = false): Promise<DuckDBInstance> {
   try {
-    return await DuckDBInstance.create(path);
+    return await DuckDBInstance.create(path, readOnly ? { access_mode: "READ_ONLY" } : {});
   } catch (error) {
     // "IO Error: Could not set lock on file "…": Conflicting lock is held in /usr/bin/bun (PID 123) …"
     const message = error instanceof Error ? error.message : String(error);

@@ -1,12 +1,14 @@
 // The one onError: every failure becomes {"detail": …} with its status, or — for a browser
 // navigation — a redirect to /login (not signed in) or an HTML error page. Unexpected errors are
-// logged (without request bodies) and answered 500 without internals.
+// logged (without request bodies) and answered 500 without internals. A full or read-only disk
+// (StorageUnavailable) is 503 with Retry-After.
 // The page itself comes from the caller (src/app.ts passes the view): src/http imports no page.
 import { Elysia } from "elysia";
 import type { AppContext } from "../context";
 import { resolvePrincipal, type Principal } from "../auth/principal";
 import type { PageContext } from "../shared/page-context";
-import { HttpError, RoleTooLow, Unauthenticated } from "./errors";
+import { HttpError, RoleTooLow, ServiceUnavailable, Unauthenticated } from "./errors";
+import { StorageUnavailable } from "../db/storage";
 import { loginRedirectFor, wantsHtml } from "./wants-html";
 import { pageContextWith } from "./page";
 import { requestUrl } from "./request-url";
@@ -16,6 +18,8 @@ import { SECURITY_HEADERS } from "./security-headers";
 type Reply = { status: number; detail: string; headers?: Record<string, string> };
 
 function classify(error: unknown, code: unknown): Reply | null {
+  // A full or read-only disk is logged once per episode by the database layer, never per request.
+  if (error instanceof StorageUnavailable) error = new ServiceUnavailable(error.message);
   if (error instanceof HttpError) return { status: error.status, detail: error.message, headers: error.headers };
   // Elysia wraps whatever our body parser throws (413, 415, a depth refusal) in its ParseError.
   const cause = (error as { cause?: unknown })?.cause;

@@ -47,3 +47,11 @@ export class TooManyRequests extends HttpError {
     super(429, message, { "retry-after": String(retryAfterSeconds) });
   }
 }
+
+/** The disk is full or read-only (src/db/storage.ts): reads go on, writes are refused until it recovers. */
+export const STORAGE_RETRY_AFTER_SECONDS = 30;
+export class ServiceUnavailable extends HttpError {
+  constructor(message: string, retryAfterSeconds = STORAGE_RETRY_AFTER_SECONDS) {
+    super(503, message, { "retry-after": String(retryAfterSeconds) });
+  }
+}

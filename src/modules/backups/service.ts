@@ -2,7 +2,8 @@
 // snapshot, see Database.snapshotTo), so writes go on while it runs; the pending last-seen/last-used
 // batch is flushed first so the copy has them too. Then the copy and the JWT key are packed into one
 // checksummed archive (src/ops/backup-archive.ts), written beside its final name and renamed into
-// place: a half-written backup is never listed. One backup runs at a time.
+// place: a half-written backup is never listed (and is removed when the disk fills up mid-way).
+// One backup runs at a time.
 import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { rename } from "node:fs/promises";
 import { join } from "node:path";
@@ -110,10 +111,10 @@ export class BackupService {
 
   private async run(by: Trigger): Promise<BackupInfo> {
     const started = performance.now();
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const name = this.freshName();
     const work = join(this.dir, `.partial-${name}`);
     try {
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       const manifest = await this.writeArchive(work, createdAtOf(name));
       const path = join(this.dir, name);
       chmodSync(join(work, "backup.tar.gz"), 0o600); // it holds password hashes and the session key
@@ -126,8 +127,10 @@ export class BackupService {
       return { name, size: statSync(path).size, created_at: createdAtOf(name).toISOString() };
     } catch (error) {
       this.last = { at: this.ctx.clock.now(), ok: false, durationMs: Math.round(performance.now() - started), name: null };
-      this.ctx.log.error("backup.failed", { error: error instanceof Error ? error.message : String(error), reason: by.reason });
-      throw error;
+      // A full or read-only disk is StorageUnavailable (503), logged once per episode, not per backup.
+      const failure = this.ctx.db.storage.refused(error, "backup");
+      if (failure === error) this.ctx.log.error("backup.failed", { error: error instanceof Error ? error.message : String(error), reason: by.reason });
+      throw failure;
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
