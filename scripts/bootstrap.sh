@@ -33,6 +33,10 @@ install_test_tools() {
   command -v curl >/dev/null 2>&1 || missing="$missing curl"
   command -v docker >/dev/null 2>&1 || missing="$missing docker.io"
   command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || missing="$missing debootstrap"
+  # test/ops/disk-full*.test.ts: a small ext4 image on a loop device (mkfs.ext4, e2fsck; losetup, findmnt).
+  PATH="$PATH:/usr/sbin:/sbin" command -v mkfs.ext4 >/dev/null 2>&1 || missing="$missing e2fsprogs"
+  PATH="$PATH:/usr/sbin:/sbin" command -v losetup >/dev/null 2>&1 || missing="$missing mount"
+  command -v findmnt >/dev/null 2>&1 || missing="$missing util-linux"
   sudo_cmd=$(as_root_if_needed /var/lib/dpkg)
   if [ -n "$missing" ]; then
     echo "bootstrap: installing test tools from apt:$missing" >&2
