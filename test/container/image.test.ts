@@ -127,7 +127,7 @@ afterAll(async () => {
 });
 
 describe("the Docker image", () => {
-  test("runs healthy on a volume, serves `curl | sh`, and keeps its data across a restart and a new container", async () => {
+  test("runs healthy on a volume, serves `curl | sh`, keeps its data across a restart and a new container, and recover-admin works in a container", async () => {
     // The image's HEALTHCHECK is the Dockerfile's probe of /health, and it runs as the bun user.
     const config = JSON.parse(await mustSh(["docker", "image", "inspect", "-f", "{{json .Config}}", IMAGE])) as {
       Healthcheck?: { Test: string[] };
@@ -188,5 +188,34 @@ describe("the Docker image", () => {
     expect(token.status).toBe(200);
     const patAgain = await daWithToken(home, pat, ["auth", "whoami"]);
     expect(patAgain.code).toBe(0);
+
+    // Break-glass as README's "Operating Agnes" says: `docker run … <image> bun src/server.ts recover-admin`.
+    const recoverAdmin = (email: string) =>
+      sh(["docker", "run", "--rm", "--network", "host", "-v", `${VOLUME}:/data`, "-e", `PUBLIC_URL=${url}`, IMAGE, "bun", "src/server.ts", "recover-admin", email]);
+    const whileRunning = await recoverAdmin("ops@example.com");
+    expect(whileRunning.stderr).toContain("Stop the server first");
+    expect(whileRunning.stderr).not.toMatch(/^\s+at /m);
+    expect(whileRunning.code).toBe(2);
+    await mustSh(["docker", "stop", second]);
+    const recovered = await timed("recover-admin in a container", () => recoverAdmin("ops@example.com"));
+    expect(recovered.stdout).toContain("ops@example.com is now an active admin (created)");
+    expect(recovered.code).toBe(0);
+    const link = new RegExp(`${url.replace(/[.]/g, "\\.")}(/auth/password/reset\\?token=\\S+)`).exec(recovered.stdout);
+    expect(link).not.toBeNull();
+    await mustSh(["docker", "start", second]);
+    await waitHealthy(second);
+    const reset = await fetch(url + link![1], {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ password: "recovered-pass-1", password_confirm: "recovered-pass-1" }),
+      redirect: "manual",
+    });
+    expect(reset.status).toBe(303);
+    const recoveredLogin = await fetch(`${url}/auth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "ops@example.com", password: "recovered-pass-1" }),
+    });
+    expect(recoveredLogin.status).toBe(200);
   }, TIMEOUT);
 });
