@@ -1,0 +1,110 @@
+// What the soak (bench/soak.ts) keeps and prints: every request's kind, status and latency, and the
+// server process's resident memory and open file descriptors sampled from /proc while it runs.
+import { readdirSync, readFileSync } from "node:fs";
+import { percentile } from "./load";
+
+export type Kind = "sign-in" | "sign-out" | "pat read" | "admin write" | "page" | "backup" | "bad request";
+export const KINDS: Kind[] = ["sign-in", "sign-out", "pat read", "admin write", "page", "backup", "bad request"];
+
+type Tally = { latencies: number[]; classes: [number, number, number, number, number]; unexpected: number };
+
+/** Counts per kind; `status` 0 is a transport error (no HTTP answer at all). */
+export class Recorder {
+  readonly byKind = new Map<Kind, Tally>(KINDS.map((k) => [k, { latencies: [], classes: [0, 0, 0, 0, 0], unexpected: 0 }]));
+  transportErrors = 0;
+  /** The first few surprises, to say what went wrong without flooding the report. */
+  readonly samples: string[] = [];
+
+  record(kind: Kind, what: string, status: number, ms: number, expected: boolean): void {
+    const tally = this.byKind.get(kind)!;
+    if (status === 0) this.transportErrors++;
+    else tally.classes[Math.min(4, Math.floor(status / 100) - 1)]!++;
+    tally.latencies.push(ms);
+    if (!expected) {
+      tally.unexpected++;
+      if (this.samples.length < 10) this.samples.push(`${kind}: ${what} → ${status || "no answer"}`);
+    }
+  }
+
+  get total(): number {
+    return [...this.byKind.values()].reduce((n, t) => n + t.latencies.length, 0);
+  }
+
+  count(pick: (t: Tally) => number): number {
+    return [...this.byKind.values()].reduce((n, t) => n + pick(t), 0);
+  }
+}
+
+export type Sample = { atS: number; rssMB: number; fds: number };
+
+/** Reads VmRSS and the number of open descriptors of a process (Linux /proc). */
+export function sampleProcess(pid: number, atS: number): Sample {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const rssKB = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? Number.NaN);
+  return { atS, rssMB: rssKB / 1024, fds: readdirSync(`/proc/${pid}/fd`).length };
+}
+
+/** Least-squares slope of RSS over time, in MB per minute: a leak shows as a steady positive slope. */
+function slopeMBPerMin(samples: Sample[]): number {
+  const n = samples.length;
+  if (n < 2) return Number.NaN;
+  const mx = samples.reduce((s, x) => s + x.atS, 0) / n;
+  const my = samples.reduce((s, x) => s + x.rssMB, 0) / n;
+  const num = samples.reduce((s, x) => s + (x.atS - mx) * (x.rssMB - my), 0);
+  const den = samples.reduce((s, x) => s + (x.atS - mx) ** 2, 0);
+  return (num / den) * 60;
+}
+
+const ms = (n: number) => (Number.isNaN(n) ? "-" : n < 10 ? n.toFixed(2) : n.toFixed(1));
+
+export function printRequests(rec: Recorder, seconds: number): void {
+  console.log("\nkind            requests    2xx    3xx    4xx    5xx  unexpected   p50 ms   p99 ms");
+  const row = (name: string, t: Tally) => {
+    const sorted = [...t.latencies].sort((a, b) => a - b);
+    const [, c2, c3, c4, c5] = t.classes;
+    console.log(`${name.padEnd(14)} ${String(sorted.length).padStart(9)} ${[c2, c3, c4, c5].map((c) => String(c).padStart(6)).join(" ")} ${String(t.unexpected).padStart(11)} ${ms(percentile(sorted, 0.5)).padStart(8)} ${ms(percentile(sorted, 0.99)).padStart(8)}`);
+  };
+  for (const [kind, tally] of rec.byKind) row(kind, tally);
+  const all: Tally = { latencies: [], classes: [0, 0, 0, 0, 0], unexpected: rec.count((t) => t.unexpected) };
+  for (const t of rec.byKind.values()) {
+    for (const l of t.latencies) all.latencies.push(l);
+    t.classes.forEach((c, i) => (all.classes[i]! += c));
+  }
+  row("all", all);
+  console.log(`\n${rec.total} requests in ${seconds} s (${(rec.total / seconds).toFixed(0)}/s), transport errors ${rec.transportErrors}`);
+  for (const s of rec.samples) console.log(`  unexpected: ${s}`);
+}
+
+/** The median RSS and descriptors of the samples in [fromS, toS): one sample is mostly GC timing. */
+function windowOf(samples: Sample[], fromS: number, toS: number): Sample {
+  const inside = samples.filter((s) => s.atS >= fromS && s.atS < toS);
+  const pick = inside.length ? inside : [samples[samples.length - 1]!];
+  const mid = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  return { atS: fromS, rssMB: mid(pick.map((s) => s.rssMB)), fds: mid(pick.map((s) => s.fds)) };
+}
+
+/**
+ * RSS and open descriptors before the load, just after warm-up and at the end (medians of a tenth
+ * of the run each), the growth after warm-up and the RSS trend (least squares) over that stretch.
+ */
+export function printProcess(samples: Sample[], seconds: number, warmUp: number): { rssGrowthMB: number; fdGrowth: number } {
+  const start = samples[0]!;
+  const tenth = seconds / 10;
+  const warm = windowOf(samples, seconds * warmUp, seconds * warmUp + tenth);
+  const end = windowOf(samples, seconds - tenth, Number.POSITIVE_INFINITY);
+  console.log("\nserver process      from s   RSS MB   open fds");
+  for (const [name, s] of [["before load", start], ["after warm-up", warm], ["end", end]] as const) {
+    console.log(`${name.padEnd(17)} ${String(Math.round(s.atS)).padStart(6)} ${s.rssMB.toFixed(1).padStart(8)} ${String(s.fds).padStart(10)}`);
+  }
+  const peak = Math.max(...samples.map((s) => s.rssMB));
+  const rssGrowthMB = end.rssMB - warm.rssMB;
+  const fdGrowth = end.fds - warm.fds;
+  const after = samples.filter((s) => s.atS >= seconds * warmUp);
+  console.log(`after warm-up: RSS ${signed(rssGrowthMB)} MB (trend ${signed(slopeMBPerMin(after), 2)} MB/min, peak ${peak.toFixed(1)} MB), fds ${signed(fdGrowth, 0)}`);
+  const step = Math.max(1, Math.floor(samples.length / 12));
+  const trail = samples.filter((_, i) => i % step === 0 || i === samples.length - 1);
+  console.log(`RSS MB over time: ${trail.map((s) => `${Math.round(s.atS)}s ${s.rssMB.toFixed(0)}`).join(" · ")}`);
+  return { rssGrowthMB, fdGrowth };
+}
+
+export const signed = (n: number, digits = 1) => `${n >= 0 ? "+" : ""}${n.toFixed(digits)}`;
