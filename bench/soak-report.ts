@@ -14,12 +14,23 @@ export class Recorder {
   transportErrors = 0;
   /** The first few surprises, to say what went wrong without flooding the report. */
   readonly samples: string[] = [];
+  /** Latencies by tenth of the run, to see a slow-down (something growing) as well as a leak. */
+  readonly tenths: number[][] = Array.from({ length: 10 }, () => []);
+  private t0 = 0;
+  private seconds = 1;
+
+  start(t0: number, seconds: number): void {
+    this.t0 = t0;
+    this.seconds = seconds;
+  }
 
   record(kind: Kind, what: string, status: number, ms: number, expected: boolean): void {
     const tally = this.byKind.get(kind)!;
     if (status === 0) this.transportErrors++;
     else tally.classes[Math.min(4, Math.floor(status / 100) - 1)]!++;
     tally.latencies.push(ms);
+    const tenth = Math.floor(((performance.now() - this.t0) / 1000 / this.seconds) * 10);
+    this.tenths[Math.max(0, Math.min(9, tenth))]!.push(ms);
     if (!expected) {
       tally.unexpected++;
       if (this.samples.length < 10) this.samples.push(`${kind}: ${what} → ${status || "no answer"}`);
@@ -72,6 +83,9 @@ export function printRequests(rec: Recorder, seconds: number): void {
   }
   row("all", all);
   console.log(`\n${rec.total} requests in ${seconds} s (${(rec.total / seconds).toFixed(0)}/s), transport errors ${rec.transportErrors}`);
+  const tenths = rec.tenths.map((l) => [...l].sort((a, b) => a - b));
+  console.log(`per tenth of the run, req/s: ${tenths.map((l) => (l.length / (seconds / 10)).toFixed(0)).join(" · ")}`);
+  console.log(`per tenth of the run, p99 ms: ${tenths.map((l) => ms(percentile(l, 0.99))).join(" · ")}`);
   for (const s of rec.samples) console.log(`  unexpected: ${s}`);
 }
 

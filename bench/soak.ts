@@ -176,6 +176,7 @@ async function main(): Promise<number> {
     const t0 = performance.now();
     const samples: Sample[] = [sampleProcess(server.pid, 0)];
     stopAt = t0 + SECONDS * 1000;
+    rec.start(t0, SECONDS);
     const sample = () => {
       if (server.exitCode() === null) samples.push(sampleProcess(server.pid, (performance.now() - t0) / 1000));
     };
