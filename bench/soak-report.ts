@@ -6,16 +6,15 @@ import { percentile } from "./load";
 export type Kind = "sign-in" | "sign-out" | "pat read" | "admin write" | "page" | "backup" | "bad request";
 export const KINDS: Kind[] = ["sign-in", "sign-out", "pat read", "admin write", "page", "backup", "bad request"];
 
-type Tally = { latencies: number[]; classes: [number, number, number, number, number]; unexpected: number };
+type Tally = { latencies: number[]; classes: [number, number, number, number, number]; unexpected: number; tenths: number[][] };
+const emptyTally = (): Tally => ({ latencies: [], classes: [0, 0, 0, 0, 0], unexpected: 0, tenths: Array.from({ length: 10 }, () => []) });
 
 /** Counts per kind; `status` 0 is a transport error (no HTTP answer at all). */
 export class Recorder {
-  readonly byKind = new Map<Kind, Tally>(KINDS.map((k) => [k, { latencies: [], classes: [0, 0, 0, 0, 0], unexpected: 0 }]));
+  readonly byKind = new Map<Kind, Tally>(KINDS.map((k) => [k, emptyTally()]));
   transportErrors = 0;
   /** The first few surprises, to say what went wrong without flooding the report. */
   readonly samples: string[] = [];
-  /** Latencies by tenth of the run, to see a slow-down (something growing) as well as a leak. */
-  readonly tenths: number[][] = Array.from({ length: 10 }, () => []);
   private t0 = 0;
   private seconds = 1;
 
@@ -30,7 +29,8 @@ export class Recorder {
     else tally.classes[Math.min(4, Math.floor(status / 100) - 1)]!++;
     tally.latencies.push(ms);
     const tenth = Math.floor(((performance.now() - this.t0) / 1000 / this.seconds) * 10);
-    this.tenths[Math.max(0, Math.min(9, tenth))]!.push(ms);
+    // By tenth of the run too: something that grows shows as a slow-down as well as in memory.
+    tally.tenths[Math.max(0, Math.min(9, tenth))]!.push(ms);
     if (!expected) {
       tally.unexpected++;
       if (this.samples.length < 10) this.samples.push(`${kind}: ${what} → ${status || "no answer"}`);
@@ -46,13 +46,15 @@ export class Recorder {
   }
 }
 
-export type Sample = { atS: number; rssMB: number; fds: number };
+/** `load1`: the machine's 1-minute load average, to tell a slow-down of ours from a busy neighbour. */
+export type Sample = { atS: number; rssMB: number; fds: number; load1: number };
 
 /** Reads VmRSS and the number of open descriptors of a process (Linux /proc). */
 export function sampleProcess(pid: number, atS: number): Sample {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const rssKB = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? Number.NaN);
-  return { atS, rssMB: rssKB / 1024, fds: readdirSync(`/proc/${pid}/fd`).length };
+  const load1 = Number(readFileSync("/proc/loadavg", "utf8").split(" ")[0]);
+  return { atS, rssMB: rssKB / 1024, fds: readdirSync(`/proc/${pid}/fd`).length, load1 };
 }
 
 /** Least-squares slope of RSS over time, in MB per minute: a leak shows as a steady positive slope. */
@@ -75,18 +77,23 @@ export function printRequests(rec: Recorder, seconds: number): void {
     const [, c2, c3, c4, c5] = t.classes;
     console.log(`${name.padEnd(14)} ${String(sorted.length).padStart(9)} ${[c2, c3, c4, c5].map((c) => String(c).padStart(6)).join(" ")} ${String(t.unexpected).padStart(11)} ${ms(percentile(sorted, 0.5)).padStart(8)} ${ms(percentile(sorted, 0.99)).padStart(8)}`);
   };
-  for (const [kind, tally] of rec.byKind) row(kind, tally);
-  const all: Tally = { latencies: [], classes: [0, 0, 0, 0, 0], unexpected: rec.count((t) => t.unexpected) };
-  for (const t of rec.byKind.values()) {
-    for (const l of t.latencies) all.latencies.push(l);
+  const all = emptyTally();
+  for (const [kind, t] of rec.byKind) {
+    row(kind, t);
+    all.latencies = all.latencies.concat(t.latencies); // not push(...): tens of thousands of arguments
     t.classes.forEach((c, i) => (all.classes[i]! += c));
+    t.tenths.forEach((l, i) => (all.tenths[i] = all.tenths[i]!.concat(l)));
+    all.unexpected += t.unexpected;
   }
   row("all", all);
   console.log(`\n${rec.total} requests in ${seconds} s (${(rec.total / seconds).toFixed(0)}/s), transport errors ${rec.transportErrors}`);
-  const tenths = rec.tenths.map((l) => [...l].sort((a, b) => a - b));
-  console.log(`per tenth of the run, req/s: ${tenths.map((l) => (l.length / (seconds / 10)).toFixed(0)).join(" · ")}`);
-  console.log(`per tenth of the run, p99 ms: ${tenths.map((l) => ms(percentile(l, 0.99))).join(" · ")}`);
   for (const s of rec.samples) console.log(`  unexpected: ${s}`);
+  console.log("\nby tenth of the run (p50 ms per kind; req/s and p99 ms of all)");
+  const line = (name: string, values: string[]) => console.log(`${name.padEnd(14)} ${values.map((v) => v.padStart(7)).join("")}`);
+  const sorted = (l: number[]) => [...l].sort((a, b) => a - b);
+  for (const [kind, t] of rec.byKind) if (kind !== "backup") line(kind, t.tenths.map((l) => ms(percentile(sorted(l), 0.5))));
+  line("all req/s", all.tenths.map((l) => (l.length / (seconds / 10)).toFixed(0)));
+  line("all p99", all.tenths.map((l) => ms(percentile(sorted(l), 0.99))));
 }
 
 /** The median RSS and descriptors of the samples in [fromS, toS): one sample is mostly GC timing. */
@@ -94,7 +101,7 @@ function windowOf(samples: Sample[], fromS: number, toS: number): Sample {
   const inside = samples.filter((s) => s.atS >= fromS && s.atS < toS);
   const pick = inside.length ? inside : [samples[samples.length - 1]!];
   const mid = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-  return { atS: fromS, rssMB: mid(pick.map((s) => s.rssMB)), fds: mid(pick.map((s) => s.fds)) };
+  return { atS: fromS, rssMB: mid(pick.map((s) => s.rssMB)), fds: mid(pick.map((s) => s.fds)), load1: mid(pick.map((s) => s.load1)) };
 }
 
 /**
@@ -118,6 +125,7 @@ export function printProcess(samples: Sample[], seconds: number, warmUp: number)
   const step = Math.max(1, Math.floor(samples.length / 12));
   const trail = samples.filter((_, i) => i % step === 0 || i === samples.length - 1);
   console.log(`RSS MB over time: ${trail.map((s) => `${Math.round(s.atS)}s ${s.rssMB.toFixed(0)}`).join(" · ")}`);
+  console.log(`machine load (1 min, ${navigator.hardwareConcurrency} cores): ${trail.map((s) => `${Math.round(s.atS)}s ${s.load1.toFixed(1)}`).join(" · ")}`);
   return { rssGrowthMB, fdGrowth };
 }
 
