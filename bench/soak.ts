@@ -9,7 +9,7 @@
 // are read from /proc. Exit code 1 on any 5xx, transport error or unexpected status.
 import { statSync } from "node:fs";
 import { join } from "node:path";
-import { startServer } from "../test/helpers/server";
+import { startServer, type RunningServer } from "../test/helpers/server";
 import { cookieFrom } from "../test/helpers/cookies";
 import { printProcess, printRequests, Recorder, sampleProcess, signed, type Kind, type Sample } from "./soak-report";
 
@@ -155,6 +155,36 @@ function databaseMB(dataDir: string): number {
   return (size("system.duckdb") + size("system.duckdb.wal")) / 1024 / 1024;
 }
 
+/** The load itself: every worker until the time is up, the backup half-way, /proc samples throughout. */
+async function runLoad(c: Credentials, server: RunningServer): Promise<{ samples: Sample[]; backupMs: number }> {
+  const t0 = performance.now();
+  stopAt = t0 + SECONDS * 1000;
+  rec.start(t0, SECONDS);
+  const samples: Sample[] = [];
+  const sample = () => {
+    if (server.exitCode() === null) samples.push(sampleProcess(server.pid, (performance.now() - t0) / 1000));
+  };
+  sample();
+  const sampler = setInterval(sample, SAMPLE_EVERY_MS);
+  let backupMs = Number.NaN;
+  const backup = async () => {
+    await Bun.sleep(SECONDS * 500);
+    backupMs = (await timed("backup", 201, "POST", "/api/admin/backups", { bearer: c.adminPat })).ms;
+  };
+  await Promise.all([
+    signInWorker(),
+    ...Array.from({ length: 12 }, (_, w) => patReader(c, w)),
+    ...Array.from({ length: 4 }, (_, w) => adminWriter(c, w)),
+    ...Array.from({ length: 6 }, (_, w) => pageReader(c, w)),
+    badRequests(),
+    backup(),
+  ]);
+  clearInterval(sampler);
+  sample();
+  if (server.exitCode() !== null) throw new Error(`the server ended during the soak (exit ${server.exitCode()})`);
+  return { samples, backupMs };
+}
+
 async function main(): Promise<number> {
   const errorLines: string[] = [];
   let partial = "";
@@ -173,36 +203,11 @@ async function main(): Promise<number> {
     const stateBefore = await authStateSize(c.adminPat);
     const dbBefore = databaseMB(server.dataDir);
     console.log(`soak: ${SECONDS} s of mixed load on ${base} (24 workers), server pid ${server.pid}`);
-    const t0 = performance.now();
-    const samples: Sample[] = [sampleProcess(server.pid, 0)];
-    stopAt = t0 + SECONDS * 1000;
-    rec.start(t0, SECONDS);
-    const sample = () => {
-      if (server.exitCode() === null) samples.push(sampleProcess(server.pid, (performance.now() - t0) / 1000));
-    };
-    const sampler = setInterval(sample, SAMPLE_EVERY_MS);
-    let backupMs = Number.NaN;
-    const backup = (async () => {
-      await Bun.sleep(SECONDS * 500);
-      const answer = await timed("backup", 201, "POST", "/api/admin/backups", { bearer: c.adminPat });
-      backupMs = answer.ms;
-    })();
-    await Promise.all([
-      signInWorker(),
-      ...Array.from({ length: 12 }, (_, w) => patReader(c, w)),
-      ...Array.from({ length: 4 }, (_, w) => adminWriter(c, w)),
-      ...Array.from({ length: 6 }, (_, w) => pageReader(c, w)),
-      badRequests(),
-      backup,
-    ]);
-    clearInterval(sampler);
-    sample();
-    if (server.exitCode() !== null) throw new Error(`the server ended during the soak (exit ${server.exitCode()})`);
-    const stateAfter = await authStateSize(c.adminPat);
+    const { samples, backupMs } = await runLoad(c, server);
     printRequests(rec, SECONDS);
     console.log(`backup half-way: ${backupMs.toFixed(0)} ms`);
     const { rssGrowthMB, fdGrowth } = printProcess(samples, SECONDS, WARM_UP);
-    console.log(`auth state: before ${stateBefore}; after ${stateAfter}`);
+    console.log(`auth state: before ${stateBefore}; after ${await authStateSize(c.adminPat)}`);
     console.log(`database file: ${dbBefore.toFixed(1)} MB → ${databaseMB(server.dataDir).toFixed(1)} MB`);
     console.log(`server error log lines: ${errorLines.length}${errorLines.length ? `\n  ${errorLines.join("\n  ")}` : ""}`);
     const fiveXX = rec.count((t) => t.classes[4]);
