@@ -6,6 +6,11 @@ export type Result = { rps: number; p99ms: number; requests: number };
 
 const CONNECTIONS = 50;
 
+/** The q-quantile (0…1) of ascending-sorted samples: the nearest rank, NaN when there are none. */
+export function percentile(sorted: readonly number[], q: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : Number.NaN;
+}
+
 export function loadTool(): string {
   return Bun.which("wrk") ? `wrk -t1 -c${CONNECTIONS}` : `Bun fetch loop, ${CONNECTIONS} workers`;
 }
@@ -50,7 +55,7 @@ async function withFetchLoop(url: string, bearer: string | null, seconds: number
   };
   await Promise.all(Array.from({ length: CONNECTIONS }, worker));
   latencies.sort((a, b) => a - b);
-  return { rps: latencies.length / seconds, p99ms: latencies[Math.floor(latencies.length * 0.99)] ?? Number.NaN, requests: latencies.length };
+  return { rps: latencies.length / seconds, p99ms: percentile(latencies, 0.99), requests: latencies.length };
 }
 
 /** CPU time (user + system, in µs) a process has used so far: Linux only, NaN elsewhere. */

@@ -13,6 +13,9 @@ import { createMemoryLogger } from "../../src/log";
 import { prepareFirstRun } from "../../src/modules/accounts/service";
 import type { Role } from "../../src/shared/contract";
 import { csrfTokenFor } from "../../src/http/csrf";
+import { cookieFrom } from "./cookies";
+
+export { cookieFrom };
 
 export const ADMIN_EMAIL = "admin@example.com";
 export const ADMIN_PASSWORD = "admin-password-1";
@@ -118,15 +121,6 @@ export async function createTestApp(opts: { env?: Record<string, string>; withAd
   };
 
   return { app, ctx: ctx as AppContext, clock, log, dataDir, handle, api, login, createUser, browser, close };
-}
-
-export function cookieFrom(res: Response, name: string): string | null {
-  for (const header of res.headers.getSetCookie()) {
-    const [pair] = header.split(";");
-    const [key, ...rest] = pair!.split("=");
-    if (key?.trim() === name) return rest.join("=");
-  }
-  return null;
 }
 
 /** The session id (the `jti` claim) of a session JWT, from the form's cookie or `POST /auth/token`. */

@@ -11,6 +11,8 @@ const ROOT = resolve(import.meta.dir, "../..");
 export type RunningServer = {
   url: string;
   dataDir: string;
+  /** The server process's id (benchmarks read its memory and open files under /proc). */
+  pid: number;
   logs: () => string;
   /** The process's exit code once it has ended (e.g. killed by a request), else null. */
   exitCode: () => number | null;
@@ -20,9 +22,14 @@ export type RunningServer = {
   stop: () => Promise<void>;
 };
 
-export async function startServer(opts: { env?: Record<string, string>; dataDir?: string } = {}): Promise<RunningServer> {
+/**
+ * `onOutput`, for long runs: every chunk of stdout/stderr is handed to it, and `logs()` keeps only
+ * what came before the server listened (a soak's request log would otherwise fill the memory).
+ */
+export async function startServer(opts: { env?: Record<string, string>; dataDir?: string; onOutput?: (chunk: string) => void } = {}): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "agnes-server-"));
   let output = "";
+  let url: string | null = null;
   const proc: Subprocess<"ignore", "pipe", "pipe"> = Bun.spawn(["bun", "src/server.ts"], {
     cwd: ROOT,
     env: {
@@ -45,14 +52,15 @@ export async function startServer(opts: { env?: Record<string, string>; dataDir?
     for (;;) {
       const { done, value } = await reader.read();
       if (done) return;
-      output += decoder.decode(value, { stream: true });
+      const chunk = decoder.decode(value, { stream: true });
+      if (!opts.onOutput || !url) output += chunk;
+      opts.onOutput?.(chunk);
     }
   };
   void collect(proc.stdout);
   void collect(proc.stderr);
 
   const deadline = Date.now() + 20_000;
-  let url: string | null = null;
   while (!url && Date.now() < deadline) {
     const match = /"event":"server.listening","url":"([^"]+)"/.exec(output);
     if (match) url = match[1]!;
@@ -68,5 +76,5 @@ export async function startServer(opts: { env?: Record<string, string>; dataDir?
     await proc.exited;
     if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
-  return { url, dataDir, logs: () => output, exitCode: () => proc.exitCode ?? (proc.signalCode ? -1 : null), kill: (signal) => proc.kill(signal), exited: proc.exited, stop };
+  return { url, dataDir, pid: proc.pid, logs: () => output, exitCode: () => proc.exitCode ?? (proc.signalCode ? -1 : null), kill: (signal) => proc.kill(signal), exited: proc.exited, stop };
 }
