@@ -149,6 +149,44 @@ describe("revoking a token on /profile", () => {
   });
 });
 
+describe("a long token history on /profile", () => {
+  test("every working token and the 20 newest revoked or expired ones are listed; older ones are counted, and the API still lists all", async () => {
+    const b = await t.browser();
+    const create = async (name: string, expiresInDays: number | null = null) => {
+      t.clock.advance(1_000); // newest first is by creation time
+      return (await (await t.api("POST", "/auth/tokens", { token: b.token, body: { name, expires_in_days: expiresInDays } })).json()) as { id: string };
+    };
+    const expiring = await create("old-expiring", 1);
+    for (let i = 0; i < 24; i++) {
+      const { id } = await create(`revoked-${String(i).padStart(2, "0")}`);
+      expect((await t.api("DELETE", `/auth/tokens/${id}`, { token: b.token })).status).toBe(204);
+    }
+    await create("working-a");
+    await create("working-b");
+    t.clock.advance(2 * 86_400_000); // old-expiring has expired; the rest never expire
+    const fresh = await t.browser();
+
+    const html = await (await fresh.get("/profile")).text();
+    const listed = [...html.matchAll(/>(working-[ab]|revoked-\d\d|old-expiring)</g)].map((m) => m[1]);
+    expect(listed.slice(0, 2)).toEqual(["working-b", "working-a"]);
+    expect(listed.slice(2)).toEqual(Array.from({ length: 20 }, (_, i) => `revoked-${String(23 - i).padStart(2, "0")}`));
+    expect(html).toContain("5 older revoked or expired tokens are not shown;");
+
+    const all = (await (await t.api("GET", "/auth/tokens", { token: fresh.token })).json()) as { id: string }[];
+    expect(all).toHaveLength(27);
+    expect(all.map((x) => x.id)).toContain(expiring.id);
+  });
+
+  test("no note while the history fits", async () => {
+    const b = await t.browser();
+    const { id } = (await (await t.api("POST", "/auth/tokens", { token: b.token, body: { name: "only" } })).json()) as { id: string };
+    await t.api("DELETE", `/auth/tokens/${id}`, { token: b.token });
+    const html = await (await b.get("/profile")).text();
+    expect(html).toContain(">only<");
+    expect(html).not.toContain("not shown");
+  });
+});
+
 describe("password", () => {
   test("wrong current password → error, nothing changes", async () => {
     const b = await t.browser();

@@ -10,6 +10,8 @@ export type ProfileProps = {
   me: Viewer;
   revealed: string | null;
   tokens: Token[];
+  /** Revoked or expired tokens older than the ones listed. */
+  olderInactiveTokens: number;
   lifetimes: LifetimeChoice[];
   sessions: ProfileSession[];
   now: Date;
@@ -63,7 +65,7 @@ export function ProfilePage(props: ProfileProps) {
           </dd>
         </dl>
       </section>
-      <TokensSection page={props.page} tokens={props.tokens} lifetimes={props.lifetimes} now={props.now} />
+      <TokensSection page={props.page} tokens={props.tokens} olderInactive={props.olderInactiveTokens} lifetimes={props.lifetimes} now={props.now} />
       <SessionsSection page={props.page} sessions={props.sessions} currentId={props.me.sessionId} />
       <PasswordSection csrf={props.page.csrf} />
       </>

@@ -54,13 +54,19 @@ function CreateForm({ csrf, lifetimes }: { csrf: string; lifetimes: LifetimeChoi
   );
 }
 
-export function TokensSection(props: { page: PageContext; tokens: Token[]; lifetimes: LifetimeChoice[]; now: Date }) {
+export function TokensSection(props: { page: PageContext; tokens: Token[]; olderInactive: number; lifetimes: LifetimeChoice[]; now: Date }) {
   return (
     <section class="card" id="tokens">
       <h2>Personal access tokens</h2>
       <p class="muted">For the <code>da</code> CLI, CI jobs and scripts. A token acts as you, with your role, until it expires or you revoke it.</p>
       <CreateForm csrf={props.page.csrf} lifetimes={props.lifetimes} />
       <TokenTable tokens={props.tokens} now={props.now} basePath="/profile/tokens" empty="You have no tokens yet." class="tokens" />
+      {props.olderInactive > 0 && (
+        <p class="muted older-tokens">
+          <span safe>{`${props.olderInactive} older revoked or expired ${props.olderInactive === 1 ? "token is" : "tokens are"} not shown;`}</span>{" "}
+          <code>da auth token list</code> lists every one.
+        </p>
+      )}
     </section>
   );
 }

@@ -8,7 +8,7 @@ import { authGuard } from "../../http/auth-guard";
 import { formAction, pageContext, type PageContext } from "../../http/page";
 import { listSessionsOf } from "../accounts/sessions";
 import { confirmForm, createTokenForm, tokenIdParams } from "../tokens/model";
-import { createToken, getOwnToken, lifetimeFromForm, lifetimeOptions, listOwnTokens, revokeToken } from "../tokens/service";
+import { createToken, getOwnToken, lifetimeFromForm, lifetimeOptions, listOwnTokensForPage, revokeToken } from "../tokens/service";
 import { ProfilePage } from "../../../views/profile/profile-page";
 import { TokenRevokePage } from "../../../views/tokens/token-revoke-page";
 import { csrfOnlyForm, passwordForm, sessionIdParams } from "./model";
@@ -54,8 +54,8 @@ export function profileModule(ctx: AppContext) {
     .get("/profile", async ({ me, cookie }) => {
       const page = pageContext(ctx, me, cookie);
       const revealed = me.sessionId ? ctx.reveals.take(me.sessionId, page.flash?.reveal) : null;
-      const [tokens, sessions] = await Promise.all([listOwnTokens(ctx, me.user.id), listSessionsOf(ctx, me.user.id)]);
-      const props = { page, me, revealed, tokens, sessions, lifetimes: lifetimeOptions(ctx), now: ctx.clock.now() };
+      const [{ tokens, olderInactive }, sessions] = await Promise.all([listOwnTokensForPage(ctx, me.user.id), listSessionsOf(ctx, me.user.id)]);
+      const props = { page, me, revealed, tokens, olderInactiveTokens: olderInactive, sessions, lifetimes: lifetimeOptions(ctx), now: ctx.clock.now() };
       return <ProfilePage {...props} />;
     }, session())
     .post("/profile/password", ({ me, body, ip, set, cookie }) =>

@@ -78,6 +78,28 @@ export function listTokensOfUser(q: Queryable, userId: string): Promise<TokenRow
   );
 }
 
+/**
+ * What the profile page shows: every token that still works (at most 100 per person) and the newest
+ * `inactiveLimit` revoked or expired ones, newest first; plus how many older inactive ones are left
+ * out. The whole history would grow without bound (thousands of revoked CI tokens).
+ */
+export async function listTokensOfUserForPage(q: Queryable, userId: string, now: Date, inactiveLimit: number): Promise<{ rows: TokenRow[]; olderInactive: number }> {
+  const inactive = `NOT (${STATE_SQL.active("$2")})`;
+  const rows = await q.query<TokenRow>(
+    `SELECT ${COLUMNS} FROM personal_access_tokens t
+     WHERE t.user_id = $1 AND (${STATE_SQL.active("$2")} OR t.id IN (
+       SELECT t.id FROM personal_access_tokens t WHERE t.user_id = $1 AND ${inactive}
+       ORDER BY t.created_at DESC, t.id DESC LIMIT $3))
+     ORDER BY t.created_at DESC, t.id DESC`,
+    [userId, now, inactiveLimit],
+  );
+  const [count] = await q.query<{ n: number }>(
+    `SELECT count(*)::INTEGER AS n FROM personal_access_tokens t WHERE t.user_id = $1 AND ${inactive}`,
+    [userId, now],
+  );
+  return { rows, olderInactive: Math.max(0, (count?.n ?? 0) - inactiveLimit) };
+}
+
 /** Every user's tokens with the owner's email; `user` matches the owner's id or email. */
 export async function listAllTokens(q: Queryable, f: AdminTokenFilter): Promise<{ rows: AdminTokenRow[]; total: number }> {
   const where = `WHERE ($1::VARCHAR IS NULL OR t.user_id = $1 OR u.email = lower(trim($1)))

@@ -27,6 +27,7 @@ import {
   insertToken,
   listAllTokens,
   listTokensOfUser,
+  listTokensOfUserForPage,
   setTokenRevoked,
   type AdminTokenRow,
   type TokenRow,
@@ -128,6 +129,14 @@ export async function createToken(
 
 export async function listOwnTokens(ctx: AppContext, userId: string): Promise<Token[]> {
   return (await listTokensOfUser(ctx.db, userId)).map((row) => tokenJson(ctx, row));
+}
+
+/** Revoked or expired tokens the profile page lists below the working ones; older ones are counted. */
+export const PROFILE_INACTIVE_TOKENS = 20;
+
+export async function listOwnTokensForPage(ctx: AppContext, userId: string): Promise<{ tokens: Token[]; olderInactive: number }> {
+  const { rows, olderInactive } = await listTokensOfUserForPage(ctx.db, userId, ctx.clock.now(), PROFILE_INACTIVE_TOKENS);
+  return { tokens: rows.map((row) => tokenJson(ctx, row)), olderInactive };
 }
 
 /** Someone else's token answers exactly like an unknown one: 404, so ids cannot be probed. */
