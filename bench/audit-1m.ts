@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { Database } from "../src/db/database";
 import { migrate } from "../src/db/migrate";
 import { startServer } from "../test/helpers/server";
+import { timeSequential } from "./load";
 
 const ROWS = 1_000_000;
 const REQUESTS = Number(process.argv[2] ?? 100);
@@ -37,25 +38,6 @@ async function seed(dataDir: string): Promise<number> {
   return performance.now() - t0;
 }
 
-function stats(samples: number[]): { median: number; p95: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  return { median: at(0.5), p95: at(0.95) };
-}
-
-async function time(url: string, headers: Record<string, string>, check: (body: string) => boolean): Promise<{ median: number; p95: number; n: number }> {
-  const samples: number[] = [];
-  for (let i = 0; i < WARMUP + REQUESTS; i++) {
-    if (Date.now() - started > BUDGET_MS) break;
-    const t0 = performance.now();
-    const res = await fetch(url, { headers });
-    const body = await res.text();
-    const ms = performance.now() - t0;
-    if (res.status !== 200 || !check(body)) throw new Error(`${url}: ${res.status} ${body.slice(0, 200)}`);
-    if (i >= WARMUP) samples.push(ms);
-  }
-  return { ...stats(samples), n: samples.length };
-}
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), "agnes-bench-audit-"));
@@ -82,7 +64,7 @@ async function main(): Promise<void> {
     console.log(`\n${REQUESTS} sequential requests per case (after ${WARMUP} warm-up), milliseconds`);
     console.log("case".padEnd(30), "median".padStart(8), "p95".padStart(8));
     for (const [name, path, headers, check] of cases) {
-      const r = await time(server.url + path, headers, check);
+      const r = await timeSequential(server.url + path, headers, check, { warmup: WARMUP, requests: REQUESTS, deadline: started + BUDGET_MS });
       console.log(name.padEnd(30), r.median.toFixed(2).padStart(8), r.p95.toFixed(2).padStart(8), r.n < REQUESTS ? `(only ${r.n}: time budget)` : "");
     }
   } finally {

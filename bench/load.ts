@@ -11,6 +11,31 @@ export function percentile(sorted: readonly number[], q: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : Number.NaN;
 }
 
+export type Sequential = { median: number; p95: number; n: number };
+
+/**
+ * One request at a time to `url`: `warmup` unmeasured, then up to `requests` timed (stopping at
+ * `deadline`, a Date.now() value). Each answer must be 200 and pass `check`.
+ */
+export async function timeSequential(
+  url: string,
+  headers: Record<string, string>,
+  check: (body: string) => boolean,
+  opts: { warmup: number; requests: number; deadline: number },
+): Promise<Sequential> {
+  const samples: number[] = [];
+  for (let i = 0; i < opts.warmup + opts.requests && Date.now() < opts.deadline; i++) {
+    const t0 = performance.now();
+    const res = await fetch(url, { headers });
+    const body = await res.text();
+    const ms = performance.now() - t0;
+    if (res.status !== 200 || !check(body)) throw new Error(`${url}: ${res.status} ${body.slice(0, 200)}`);
+    if (i >= opts.warmup) samples.push(ms);
+  }
+  samples.sort((a, b) => a - b);
+  return { median: percentile(samples, 0.5), p95: percentile(samples, 0.95), n: samples.length };
+}
+
 export function loadTool(): string {
   return Bun.which("wrk") ? `wrk -t1 -c${CONNECTIONS}` : `Bun fetch loop, ${CONNECTIONS} workers`;
 }
