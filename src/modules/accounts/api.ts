@@ -5,21 +5,14 @@ import type { LoginResponse, Me, Session } from "../../shared/contract";
 import { authGuard } from "../../http/auth-guard";
 import { tokenRequestBody } from "./model";
 import { signIn } from "./service";
-import { listSessionsOf } from "./sessions";
+import { listSessionsOf, loginResponse } from "./sessions";
 
 export function accountsApi(ctx: AppContext) {
   return new Elysia({ name: "accounts-api" })
     .use(authGuard(ctx))
     .post("/auth/token", async ({ body, ip, request }): Promise<LoginResponse> => {
       const { user, session } = await signIn(ctx, { ...body, ip, userAgent: request.headers.get("user-agent") });
-      return {
-        access_token: session.token,
-        token_type: "bearer",
-        user_id: user.id,
-        email: user.email,
-        role: user.role,
-        expires_at: session.expiresAt.toISOString(),
-      };
+      return loginResponse(user, session);
     }, { body: tokenRequestBody, clientIp: true })
     .get("/auth/me", ({ me }): Me => ({
       id: me.user.id,

@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { AppContext } from "../../context";
 import type { Transaction } from "../../db/database";
 import type { AuthUser } from "../../auth/auth-state";
+import type { LoginResponse } from "../../shared/contract";
 import { deleteSessionsOfUser, endSessionRow, endSessionsOfUser, insertSession, listLiveSessionsOfUser } from "./sessions-repository";
 
 export type NewSession = { id: string; token: string; expiresAt: Date };
@@ -30,6 +31,18 @@ export async function openSession(
   await insertSession(tx, { id, userId: user.id, createdAt: now, expiresAt, ip: meta.ip, userAgent, kind: origin.kind, name });
   const token = await ctx.signer.sign({ userId: user.id, sessionId: id, email: user.email, role: user.role, expiresAt });
   return { id, token, expiresAt };
+}
+
+/** What every sign-in that hands out a bearer session answers (`POST /auth/token`, `da login`'s exchanges). */
+export function loginResponse(user: Pick<AuthUser, "id" | "email" | "role">, session: NewSession): LoginResponse {
+  return {
+    access_token: session.token,
+    token_type: "bearer",
+    user_id: user.id,
+    email: user.email,
+    role: user.role,
+    expires_at: session.expiresAt.toISOString(),
+  };
 }
 
 export async function endSession(ctx: AppContext, tx: Transaction, sessionId: string): Promise<void> {

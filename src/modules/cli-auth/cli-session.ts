@@ -5,7 +5,7 @@ import type { AppContext } from "../../context";
 import type { GrantErrorBody, LoginResponse } from "../../shared/contract";
 import { HttpError } from "../../http/errors";
 import { recordSignIn } from "../users/directory";
-import { openSession } from "../accounts/sessions";
+import { loginResponse, openSession } from "../accounts/sessions";
 
 /** An OAuth-style refusal: `{"error": <code>, "detail": <message>}` with status 400 (RFC 6749 §5.2, RFC 8628 §3.5). */
 export class GrantError extends HttpError {
@@ -43,12 +43,5 @@ export async function openCliSession(
     await ctx.audit.record(tx, { actor: { id: user.id, email: user.email }, action: "auth.login", target: user.id, params, ip: meta.ip });
     return opened;
   });
-  return {
-    access_token: session.token,
-    token_type: "bearer",
-    user_id: user.id,
-    email: user.email,
-    role: user.role,
-    expires_at: session.expiresAt.toISOString(),
-  };
+  return loginResponse(user, session);
 }
