@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { Database } from "../src/db/database";
 import { migrate } from "../src/db/migrate";
 import { startServer } from "../test/helpers/server";
-import { timeSequential } from "./load";
+import { reportSequential, type SequentialCase } from "./load";
 
 const ROWS = 1_000_000;
 const REQUESTS = Number(process.argv[2] ?? 100);
@@ -55,18 +55,13 @@ async function main(): Promise<void> {
     const json = { authorization: `Bearer ${access_token}`, accept: "application/json" };
     const html = { authorization: `Bearer ${access_token}`, accept: "text/html" };
     const rows = (n: number) => (body: string) => (JSON.parse(body) as unknown[]).length === n;
-    const cases: [string, string, Record<string, string>, (b: string) => boolean][] = [
+    const cases: SequentialCase[] = [
       ["GET /health (baseline)", "/health", {}, (b) => b.includes("ok")],
       ["GET /api/audit", "/api/audit", json, rows(50)],
       ["GET /api/audit?action=user.", "/api/audit?action=user.", json, rows(50)],
       ["GET /admin/audit", "/admin/audit", html, (b) => b.includes("bench")],
     ];
-    console.log(`\n${REQUESTS} sequential requests per case (after ${WARMUP} warm-up), milliseconds`);
-    console.log("case".padEnd(30), "median".padStart(8), "p95".padStart(8));
-    for (const [name, path, headers, check] of cases) {
-      const r = await timeSequential(server.url + path, headers, check, { warmup: WARMUP, requests: REQUESTS, deadline: started + BUDGET_MS });
-      console.log(name.padEnd(30), r.median.toFixed(2).padStart(8), r.p95.toFixed(2).padStart(8), r.n < REQUESTS ? `(only ${r.n}: time budget)` : "");
-    }
+    await reportSequential(server.url, cases, { warmup: WARMUP, requests: REQUESTS, deadline: started + BUDGET_MS });
   } finally {
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });

@@ -36,6 +36,19 @@ export async function timeSequential(
   return { median: percentile(samples, 0.5), p95: percentile(samples, 0.95), n: samples.length };
 }
 
+/** A case for timeSequential: its name, path, request headers and what its answer must hold. */
+export type SequentialCase = [name: string, path: string, headers: Record<string, string>, check: (body: string) => boolean];
+
+/** Times each case one request at a time against `baseUrl` and prints a median/p95 table. */
+export async function reportSequential(baseUrl: string, cases: SequentialCase[], opts: { warmup: number; requests: number; deadline: number }): Promise<void> {
+  console.log(`\n${opts.requests} sequential requests per case (after ${opts.warmup} warm-up), milliseconds`);
+  console.log("case".padEnd(30), "median".padStart(8), "p95".padStart(8));
+  for (const [name, path, headers, check] of cases) {
+    const r = await timeSequential(baseUrl + path, headers, check, opts);
+    console.log(name.padEnd(30), r.median.toFixed(2).padStart(8), r.p95.toFixed(2).padStart(8), r.n < opts.requests ? `(only ${r.n}: time budget)` : "");
+  }
+}
+
 export function loadTool(): string {
   return Bun.which("wrk") ? `wrk -t1 -c${CONNECTIONS}` : `Bun fetch loop, ${CONNECTIONS} workers`;
 }

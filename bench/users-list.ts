@@ -11,7 +11,7 @@ import { migrate } from "../src/db/migrate";
 import { hashPassword } from "../src/auth/passwords";
 import { insertUser, insertUsers } from "../src/modules/users/repository";
 import { startServer } from "../test/helpers/server";
-import { timeSequential } from "./load";
+import { reportSequential, type SequentialCase } from "./load";
 
 const USERS = 10_000;
 const REQUESTS = Number(process.argv[2] ?? 200);
@@ -56,19 +56,14 @@ async function main(): Promise<void> {
     const html = { authorization: `Bearer ${access_token}`, accept: "text/html" };
     const rows = (n: number) => (body: string) => (JSON.parse(body) as unknown[]).length === n;
     const page = (body: string) => body.includes("of 10001") || body.includes("of 1111");
-    const cases: [string, string, Record<string, string>, (b: string) => boolean][] = [
+    const cases: SequentialCase[] = [
       ["GET /health (baseline)", "/health", {}, (b) => b.includes("ok")],
       ["GET /api/users", "/api/users", json, rows(50)],
       ["GET /api/users?q=user-9", "/api/users?q=user-9", json, rows(50)],
       ["GET /admin/users", "/admin/users", html, page],
       ["GET /admin/users?q=user-9", "/admin/users?q=user-9", html, page],
     ];
-    console.log(`\n${REQUESTS} sequential requests per case (after ${WARMUP} warm-up), milliseconds`);
-    console.log("case".padEnd(30), "median".padStart(8), "p95".padStart(8));
-    for (const [name, path, headers, check] of cases) {
-      const r = await timeSequential(server.url + path, headers, check, { warmup: WARMUP, requests: REQUESTS, deadline: started + BUDGET_MS });
-      console.log(name.padEnd(30), r.median.toFixed(2).padStart(8), r.p95.toFixed(2).padStart(8), r.n < REQUESTS ? `(only ${r.n}: time budget)` : "");
-    }
+    await reportSequential(server.url, cases, { warmup: WARMUP, requests: REQUESTS, deadline: started + BUDGET_MS });
   } finally {
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
