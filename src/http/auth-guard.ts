@@ -42,8 +42,16 @@ export function authGuard(ctx: AppContext) {
       resolve: (c) => ({ me: (c as unknown as Resolved).principal!, ip: (c as unknown as Resolved).ip ?? null }),
     }),
     sessionOnly: (enabled: boolean) => ({
-      transform(c) {
-        if (enabled && (c as unknown as Resolved).principal?.via === "pat") {
+      // Elysia runs macro hooks in the order a route writes its options: when `sessionOnly` comes
+      // before `auth`, the principal is not resolved yet, so resolve it here rather than let a PAT by.
+      async transform(c) {
+        if (!enabled) return;
+        if ((c as Resolved).principal === undefined) {
+          const { principal, ip } = await identify(ctx, c.request, c.server);
+          (c as Resolved).principal = principal;
+          (c as Resolved).ip = ip;
+        }
+        if ((c as Resolved).principal?.via === "pat") {
           throw new Forbidden("This needs a signed-in session; a personal access token cannot manage tokens");
         }
       },
