@@ -37,7 +37,7 @@ function sample(text: string, series: string): number | null {
 }
 
 describe("/metrics access", () => {
-  test("METRICS_TOKEN or an admin credential; anyone else gets 401", async () => {
+  test("METRICS_TOKEN or an admin credential; no credential gets 401, a signed-in non-admin 403", async () => {
     t = await createTestApp({ env: { METRICS_TOKEN } });
     await t.createUser("ana@example.com", "ana-password-1", "analyst");
     const ana = await t.login("ana@example.com", "ana-password-1");
@@ -47,12 +47,23 @@ describe("/metrics access", () => {
     expect((await t.api("GET", "/metrics")).status).toBe(401);
     expect((await t.api("GET", "/metrics", { token: "m".repeat(39) })).status).toBe(401);
     expect((await t.api("GET", "/metrics", { token: METRICS_TOKEN + "m" })).status).toBe(401);
-    expect((await t.api("GET", "/metrics", { token: ana })).status).toBe(401);
+    expect((await t.api("GET", "/metrics", { token: ana })).status).toBe(403);
     const denied = await t.api("GET", "/metrics", { token: "nope" });
     expect(await denied.json()).toEqual({ detail: "Metrics need METRICS_TOKEN or an admin credential" });
     expect(await scrape()).toContain("agnes_http_requests_total");
     expect(await scrape(admin)).toContain("agnes_http_requests_total");
     expect(await scrape(pat)).toContain("agnes_http_requests_total");
+  });
+
+  test("a signed-in non-admin's browser gets a 403 page, not a sign-in redirect that comes straight back", async () => {
+    t = await createTestApp({ env: { METRICS_TOKEN } });
+    await t.createUser("ana@example.com", "ana-password-1", "analyst");
+    const ana = await t.browser("ana@example.com", "ana-password-1");
+    for (const headers of [{ accept: "text/html" }, {}]) {
+      const res = await ana.raw("/metrics", { headers });
+      expect(res.status).toBe(403);
+      expect(res.headers.get("location")).toBeNull();
+    }
   });
 
   test("without METRICS_TOKEN only admins may read; a short METRICS_TOKEN stops the server", async () => {

@@ -6,7 +6,7 @@ import type { AppContext } from "../../context";
 import { resolvePrincipal, readCredential } from "../../auth/principal";
 import { roleAtLeast } from "../../auth/roles";
 import { clientIp } from "../../http/client-ip";
-import { Unauthenticated } from "../../http/errors";
+import { RoleTooLow, Unauthenticated } from "../../http/errors";
 
 const digest = (value: string) => createHash("sha256").update(value).digest();
 
@@ -21,7 +21,9 @@ export function metricsModule(ctx: AppContext) {
     const credential = readCredential(request);
     if (!isMetricsToken(expected, credential?.fromCookie ? undefined : credential?.value)) {
       const principal = await resolvePrincipal(ctx, request, clientIp(request, server, ctx.config));
-      if (!principal || !roleAtLeast(principal.user.role, "admin")) throw new Unauthenticated("Metrics need METRICS_TOKEN or an admin credential");
+      if (!principal) throw new Unauthenticated("Metrics need METRICS_TOKEN or an admin credential");
+      // Signed in but not an admin: 403, not a sign-in redirect (which would lead straight back here).
+      if (!roleAtLeast(principal.user.role, "admin")) throw new RoleTooLow("admin");
     }
     set.headers["content-type"] = ctx.metrics.registry.contentType;
     set.headers["cache-control"] = "no-store";
