@@ -132,6 +132,21 @@ describe("refused with 401", () => {
 });
 
 describe("last_used_at", () => {
+  test("a use the server sees without an address (an error page's look-up) keeps the last known address", async () => {
+    await t.close();
+    t = await createTestApp({ env: { TRUST_PROXY: "1" } });
+    admin = await t.login();
+    const { id, token } = await pat(admin);
+    const fromProxy = { authorization: `Bearer ${token}`, "x-forwarded-for": "203.0.113.7" };
+    expect((await t.handle("/auth/me", { headers: fromProxy })).status).toBe(200);
+    await t.ctx.activity.flush();
+    t.clock.advance(5_000);
+    expect((await t.handle("/no-such-page", { headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
+    await t.ctx.activity.flush();
+    const [row] = await t.ctx.db.query<{ last_used_ip: string | null }>("SELECT last_used_ip FROM personal_access_tokens WHERE id = $1", [id]);
+    expect(row!.last_used_ip).toBe("203.0.113.7");
+  });
+
   test("shown at once from memory, written to the database only when the recorder flushes", async () => {
     const { id, token } = await pat(admin);
     const dbLastUsed = async () =>

@@ -40,7 +40,8 @@ export async function countActiveTokensOfUser(q: Queryable, userId: string, now:
 }
 
 export async function setTokenLastUsed(q: Queryable, id: string, at: Date, ip: string | null): Promise<void> {
-  await q.run("UPDATE personal_access_tokens SET last_used_at = $2, last_used_ip = $3 WHERE id = $1", [id, at, ip]);
+  // An unknown address (a use seen only by the error page) keeps the last known one, as for sessions.
+  await q.run("UPDATE personal_access_tokens SET last_used_at = $2, last_used_ip = coalesce($3, last_used_ip) WHERE id = $1", [id, at, ip]);
 }
 
 export async function deleteTokensOfUser(tx: Transaction, userId: string): Promise<void> {
