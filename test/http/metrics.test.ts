@@ -59,7 +59,8 @@ describe("/metrics access", () => {
     t = await createTestApp({ env: { METRICS_TOKEN } });
     await t.createUser("ana@example.com", "ana-password-1", "analyst");
     const ana = await t.browser("ana@example.com", "ana-password-1");
-    for (const headers of [{ accept: "text/html" }, {}]) {
+    const variants: Record<string, string>[] = [{ accept: "text/html" }, {}];
+    for (const headers of variants) {
       const res = await ana.raw("/metrics", { headers });
       expect(res.status).toBe(403);
       expect(res.headers.get("location")).toBeNull();
