@@ -38,10 +38,12 @@ test("da login asks for the server (prefilled from config), how to sign in (brow
   terminal.press("Down", "Down");
   await terminal.waitFor(/●\s*Password/);
   terminal.press("Enter");
-  await terminal.waitFor("Email");
+  // The active prompt's marker: "Password" is already on screen as the chosen sign-in method, and
+  // typing before the prompt takes the terminal would echo the password.
+  await terminal.waitFor(/◆\s+Email/);
   terminal.type(ADMIN.email);
   terminal.press("Enter");
-  await terminal.waitFor("Password");
+  await terminal.waitFor(/◆\s+Password/);
   terminal.type(ADMIN.password);
   await terminal.waitFor("▪".repeat(4));
   terminal.press("Enter");
