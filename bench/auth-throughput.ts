@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { cpuMicros, load, loadTool, type Result } from "./load";
+import { freePort } from "../test/helpers/ports";
 
 const ADMIN = { email: "admin@example.com", password: "admin-password-1" };
 const SECONDS = Number(process.argv[2] ?? process.env.BENCH_SECONDS ?? 5);
@@ -33,13 +34,6 @@ async function spawnServer(args: string[], env: Record<string, string>): Promise
     await Bun.sleep(50);
   }
   return { url, pid: proc.pid, stop: async () => void (proc.kill("SIGTERM"), await proc.exited) };
-}
-
-function freePort(): number {
-  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = probe.port;
-  probe.stop(true);
-  return port;
 }
 
 async function credentials(url: string): Promise<{ session: string; pat: string }> {

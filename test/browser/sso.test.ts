@@ -3,9 +3,9 @@
 // and /dashboard with the role the groups give. PASSWORD_LOGIN=off, so the first admin (from
 // AGNES_ADMIN_EMAIL) gets in through the provider by verified email.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { createServer } from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "../helpers/browser";
+import { freePort } from "../helpers/ports";
 import { startServer, type RunningServer } from "../helpers/server";
 import { startTestProvider, type TestProvider } from "../sso/test-provider";
 
@@ -13,18 +13,9 @@ let server: RunningServer;
 let provider: TestProvider;
 let browser: Browser;
 
-/** PUBLIC_URL must be known before the server starts: take a free loopback port first. */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 beforeAll(async () => {
-  const port = await freePort();
+  // PUBLIC_URL must be known before the server starts: take a free loopback port first.
+  const port = freePort();
   const url = `http://127.0.0.1:${port}`;
   provider = await startTestProvider({ redirectUris: [`${url}/auth/oidc/corp/callback`] });
   provider.accounts.set("sub-root", { email: "Root@Corp.example", email_verified: true, groups: ["agnes-admins"] });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import type { Session } from "../../src/shared/contract";
 import { cleanupSandboxes, daBinary, runDa, sandbox } from "../helpers/cli";
+import { freePort } from "../helpers/ports";
 import { startServer, type RunningServer } from "../helpers/server";
 import { startTestProvider, type TestProvider } from "../sso/test-provider";
 import { walkProvider } from "../sso/provider-walk";
@@ -17,14 +18,6 @@ setDefaultTimeout(30_000);
 const USER = { login: "ada", email: "ada@corp.example" };
 let server: RunningServer;
 let provider: TestProvider;
-
-/** A port that was free a moment ago: Agnes's redirect URI (from PUBLIC_URL) must be known before it starts. */
-function freePort(): number {
-  const probe = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
-  const port = probe.port!;
-  probe.stop(true);
-  return port;
-}
 
 beforeAll(async () => {
   const port = freePort();

@@ -15,6 +15,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join, resolve } from "node:path";
 import { cleanupTempDirs } from "../helpers/dist";
+import { freePort } from "../helpers/ports";
 import { BASE_PATH, pipeInstaller, run, tempHome } from "../install/helpers";
 
 const TIMEOUT = 900_000;
@@ -43,13 +44,6 @@ async function mustSh(cmd: string[], opts: { timeout?: number } = {}): Promise<s
   const r = await sh(cmd, opts);
   if (r.code !== 0) throw new Error(`${cmd.join(" ")} exited ${r.code}\n${(r.stdout + r.stderr).slice(-4000)}`);
   return r.stdout.trim();
-}
-
-function freePort(): number {
-  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = probe.port;
-  probe.stop(true);
-  return port;
 }
 
 const port = freePort();

@@ -114,14 +114,6 @@ export async function startSmtpSink(opts: { reject?: "auth" | "rcpt" } = {}): Pr
   return { port: server.port, messages, stop: () => server.stop(true) };
 }
 
-/** A port on 127.0.0.1 that nothing listens on: bound once by us, then released. */
-export function closedPort(): number {
-  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = probe.port;
-  probe.stop(true);
-  return port;
-}
-
 /** The decoded text body of a single-part message (7bit/8bit, quoted-printable or base64). */
 export function messageText(data: string): { headers: string; text: string } {
   const split = data.indexOf("\r\n\r\n");

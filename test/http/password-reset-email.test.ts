@@ -3,7 +3,8 @@
 // admin a working link, and neither the token nor the SMTP password reaches the log.
 import { afterEach, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { ADMIN_EMAIL, createTestApp, type TestApp } from "../helpers/app";
-import { closedPort, messageText, startSmtpSink, type SmtpSink } from "../helpers/smtp-sink";
+import { messageText, startSmtpSink, type SmtpSink } from "../helpers/smtp-sink";
+import { freePort } from "../helpers/ports";
 import type { AuditEntry, ResetLink } from "../../src/shared/contract";
 
 // argon2 (~80 ms a hash, several times that on a busy 2-core runner) makes some tests take seconds.
@@ -107,7 +108,7 @@ describe("with SMTP_URL pointing at a working server", () => {
 
 describe("when the email cannot be sent, the link is still made and returned", () => {
   test("nothing listens on the SMTP port: 200, email_sent false, the link works, the log has no secret", async () => {
-    await setUp({ SMTP_URL: smtpUrl(closedPort()) });
+    await setUp({ SMTP_URL: smtpUrl(freePort()) });
     const link = await issue();
     expect(link.email_sent).toBe(false);
     expect((await t.handle(pathOf(link.reset_url))).status).toBe(200);
@@ -139,7 +140,7 @@ describe("when the email cannot be sent, the link is still made and returned", (
   });
 
   test("the admin page says emailing failed and shows the link to pass on", async () => {
-    await setUp({ SMTP_URL: smtpUrl(closedPort()) });
+    await setUp({ SMTP_URL: smtpUrl(freePort()) });
     const html = await resetFromAdminPage();
     expect(html).toContain('class="flash flash-error"');
     expect(html).toContain("but emailing it failed");
