@@ -47,6 +47,8 @@ function bufferedStdout(): (line: string) => void {
     return chunk;
   };
   const flush = () => {
+    // A flush because the buffer filled up also stands for the timer that was waiting.
+    if (timer) clearTimeout(timer);
     timer = null;
     if (pending) process.stdout.write(take());
   };
