@@ -9,6 +9,8 @@ export type Logger = {
   info(event: string, fields?: LogFields): void;
   warn(event: string, fields?: LogFields): void;
   error(event: string, fields?: LogFields): void;
+  /** The per-request line, `info` "request" with these fields, built without a fields object. */
+  request(method: string, path: string, status: number, ms: number): void;
 };
 
 const FLUSH_MS = 50;
@@ -21,7 +23,9 @@ export function createLogger(write: (line: string) => void = bufferedStdout()): 
     const rest = fields === undefined ? "{}" : JSON.stringify(fields);
     write(`{"time":"${stamp()}","level":"${level}","event":${JSON.stringify(event)}${rest.length > 2 ? "," + rest.slice(1) : "}"}`);
   };
-  return { info: emit("info"), warn: emit("warn"), error: emit("error") };
+  const request = (method: string, path: string, status: number, ms: number) =>
+    write(`{"time":"${stamp()}","level":"info","event":"request","method":${JSON.stringify(method)},"path":${JSON.stringify(path)},"status":${status},"ms":${ms}}`);
+  return { info: emit("info"), warn: emit("warn"), error: emit("error"), request };
 }
 
 /** ISO-8601 time of now, formatted once per millisecond: a busy server logs many lines in each. */

@@ -9,7 +9,7 @@ import { migrate } from "./db/migrate";
 import { createLogger } from "./log";
 import { prepareFirstRun } from "./modules/accounts/service";
 import { readCommit } from "./version";
-import { errorSummary } from "./http/contained";
+import { errorSummary } from "./http/error-summary";
 import { SECURITY_HEADERS } from "./http/security-headers";
 import { runOperatorCommand } from "./ops/operator";
 import { inUseMessage } from "./ops/operator-error";

@@ -12,7 +12,7 @@ import { StorageUnavailable } from "../db/storage";
 import { loginRedirectFor, wantsHtml } from "./wants-html";
 import { pageContextWith } from "./page";
 import { requestUrl } from "./request-url";
-import { errorSummary } from "./contained";
+import { errorSummary } from "./error-summary";
 import { SECURITY_HEADERS } from "./security-headers";
 
 type Reply = { status: number; detail: string; headers?: Record<string, string> };
@@ -54,16 +54,28 @@ export type ErrorPageRenderer = { renderErrorPage: (props: ErrorPageProps) => JS
 export function errorHandler(ctx: AppContext, pages: ErrorPageRenderer) {
   // Only named properties of the hook's context: a global hook that hands the whole context to a
   // function makes Elysia parse cookies, query and headers on every route, just in case.
-  return new Elysia({ name: "error-handler" }).onError({ as: "global" }, async (c) => {
-    const context: ErrorContext = { error: c.error, code: c.code, request: c.request, set: c.set, principal: (c as { principal?: Principal | null }).principal };
-    try {
-      return await respond(ctx, pages, context);
-    } catch (failure) {
-      // The handler itself must never throw: Bun would then answer with its own error page.
-      ctx.log.error("error_handler.failed", { error: errorSummary(failure) });
-      return Response.json({ detail: "Internal server error" }, { status: 500, headers: SECURITY_HEADERS });
-    }
-  });
+  return new Elysia({ name: "error-handler" }).onError({ as: "global" }, (c) =>
+    respondSafely(ctx, pages, { error: c.error, code: c.code, request: c.request, set: c.set, principal: (c as { principal?: Principal | null }).principal }),
+  );
+}
+
+/** The same answer for a request the front door refuses before routing (src/http/front-door.ts). */
+export function refusalResponder(ctx: AppContext, pages: ErrorPageRenderer, headers: Record<string, string>) {
+  return async (request: Request, error: HttpError): Promise<Response> => {
+    const set: ErrorContext["set"] = { headers: { ...headers } };
+    const body = await respondSafely(ctx, pages, { error, code: undefined, request, set, principal: undefined });
+    return body instanceof Response ? body : new Response(body, { status: Number(set.status), headers: set.headers as Record<string, string> });
+  };
+}
+
+async function respondSafely(ctx: AppContext, pages: ErrorPageRenderer, context: ErrorContext): Promise<Response | string> {
+  try {
+    return await respond(ctx, pages, context);
+  } catch (failure) {
+    // The handler itself must never throw: Bun would then answer with its own error page.
+    ctx.log.error("error_handler.failed", { error: errorSummary(failure) });
+    return Response.json({ detail: "Internal server error" }, { status: 500, headers: SECURITY_HEADERS });
+  }
 }
 
 type ErrorContext = {

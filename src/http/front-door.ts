@@ -1,0 +1,67 @@
+// The front door: one step around every request, before routing and after the response is built.
+//   before  refuse a Host that is not a valid host[:port] (400) and a cross-site state change (403)
+//   after   write the request's log line and count it in the metrics (by route template)
+// It is an Elysia `wrap` — the step Elysia's own OpenTelemetry plugin uses — rather than onRequest
+// and onAfterResponse hooks: those cost every route a context copy, a try block and a setImmediate
+// per request, a large share of a cheap request's time (docs/architecture.md, "The request pipeline").
+import type { AppContext } from "../context";
+import { errorSummary } from "./error-summary";
+import { assertSameSite } from "./csrf";
+import { BadRequest, HttpError } from "./errors";
+import { hasValidHost } from "./request-url";
+import { RouteTemplates } from "./route-templates";
+
+// Elysia types the routed handler loosely; it takes the request and answers a Response or its promise.
+type Handle = (...args: unknown[]) => unknown;
+export type Refuse = (request: Request, error: HttpError) => Promise<Response>;
+type Route = { method: string; path: string };
+
+export function frontDoor(ctx: AppContext, refuse: Refuse, routes: () => readonly Route[]) {
+  // Built at the first request: every route is registered by then.
+  let templates: RouteTemplates | null = null;
+
+  /** Log line and metrics. It runs after the response is built, where nothing may throw. */
+  const record = (request: Request, response: Response, startedAt: number): Response => {
+    try {
+      const seconds = (performance.now() - startedAt) / 1000;
+      const { method } = request;
+      const path = pathOf(request.url);
+      ctx.log.request(method, path, response.status, Math.round(seconds * 10_000) / 10);
+      templates ??= new RouteTemplates(routes());
+      ctx.metrics.observeRequest(method, templates.of(method, path), response.status, seconds);
+    } catch (error) {
+      ctx.log.error("hook.failed", { hook: "request.log", error: errorSummary(error) });
+    }
+    return response;
+  };
+
+  // Elysia calls this with the routed handler and the request, and what it returns with the request.
+  return (handle: Handle, request: Request) => (): Response | Promise<Response> => {
+    const startedAt = performance.now();
+    const refusal = refusalOf(request, ctx);
+    if (refusal) return refuse(request, refusal).then((response) => record(request, response, startedAt));
+    const response = handle(request) as Response | Promise<Response>;
+    if (response instanceof Promise) return response.then((resolved) => record(request, resolved, startedAt));
+    return record(request, response, startedAt);
+  };
+}
+
+function refusalOf(request: Request, ctx: AppContext): HttpError | null {
+  if (!hasValidHost(request)) return new BadRequest("The Host header is not a valid host[:port]");
+  try {
+    assertSameSite(request, ctx.config);
+    return null;
+  } catch (error) {
+    if (error instanceof HttpError) return error;
+    throw error;
+  }
+}
+
+/** The path of an absolute request URL, without the query: what Elysia routes on. */
+export function pathOf(url: string): string {
+  const scheme = url.indexOf("://");
+  const start = url.indexOf("/", scheme === -1 ? 0 : scheme + 3);
+  if (start === -1) return "/";
+  const query = url.indexOf("?", start);
+  return query === -1 ? url.slice(start) : url.slice(start, query);
+}
