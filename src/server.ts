@@ -45,6 +45,7 @@ async function main(): Promise<void> {
   installSafetyNet(log);
   logStartupNotes(config);
   const app = createApp(ctx).listen(listenOptions(config));
+  ctx.listener = app.server;
   const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${app.server!.port}`;
   if (config.cliBuildOnStart === "auto") void ctx.cliBuilder.start();
   log.info("server.listening", { url, data_dir: config.dataDir, version: ctx.version, mail: ctx.mailer?.server ?? "off" });

@@ -7,19 +7,25 @@ import { setSessionLastSeen } from "../modules/accounts/sessions-repository";
 import { setTokenLastUsed } from "../modules/tokens/repository";
 
 export type Activity = { at: Date; ip: string | null };
+/** The client's address, looked up only when it is recorded: the look-up costs more than the rest of a cheap request. */
+export type AddressOf = () => string | null;
+
+// A credential in steady use records its address at most once a second: "last used from" is still
+// the address of a use in the last second, and a busy client does not pay for a look-up per request.
+const ADDRESS_REFRESH_MS = 1000;
 
 export class ActivityRecorder {
-  private sessions = new Map<string, Activity>();
-  private tokens = new Map<string, Activity>();
+  private sessions = new Map<string, Pending>();
+  private tokens = new Map<string, Pending>();
   private timer: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly db: Database) {}
 
-  sessionSeen(id: string, activity: Activity): void {
-    this.sessions.set(id, activity);
+  sessionSeen(id: string, at: Date, addressOf: AddressOf): void {
+    record(this.sessions, id, at, addressOf);
   }
-  tokenUsed(id: string, activity: Activity): void {
-    this.tokens.set(id, activity);
+  tokenUsed(id: string, at: Date, addressOf: AddressOf): void {
+    record(this.tokens, id, at, addressOf);
   }
   pendingSession(id: string): Activity | undefined {
     return this.sessions.get(id);
@@ -57,4 +63,13 @@ export class ActivityRecorder {
       throw error;
     }
   }
+}
+
+/** Pending activity, with when its address was looked up. */
+type Pending = Activity & { addressAt: number };
+
+function record(pending: Map<string, Pending>, id: string, at: Date, addressOf: AddressOf): void {
+  const last = pending.get(id);
+  if (last && at.getTime() - last.addressAt < ADDRESS_REFRESH_MS) pending.set(id, { at, ip: last.ip, addressAt: last.addressAt });
+  else pending.set(id, { at, ip: addressOf(), addressAt: at.getTime() });
 }

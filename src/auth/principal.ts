@@ -3,6 +3,7 @@
 // session JWT. Both are checked against the in-memory auth state only (no database read), and a
 // deactivated or deleted owner, an ended session or a revoked/expired token resolves to nobody.
 import type { AppContext } from "../context";
+import type { AddressOf } from "./activity";
 import type { AuthUser } from "./auth-state";
 import { hashSecret, isWellFormedPat, looksLikePat } from "./pat-format";
 
@@ -28,7 +29,7 @@ export function readCredential(request: Request): { value: string; fromCookie: b
   return value ? { value, fromCookie: true } : null;
 }
 
-export async function resolvePrincipal(ctx: AppContext, request: Request, ip: string | null): Promise<Principal | null> {
+export async function resolvePrincipal(ctx: AppContext, request: Request, addressOf: AddressOf): Promise<Principal | null> {
   const credential = readCredential(request);
   if (!credential) return null;
   const now = ctx.clock.now();
@@ -38,7 +39,7 @@ export async function resolvePrincipal(ctx: AppContext, request: Request, ip: st
     if (!token || (token.expiresAt && token.expiresAt <= now)) return null;
     const user = ctx.authState.user(token.userId);
     if (!user?.active) return null;
-    ctx.activity.tokenUsed(token.id, { at: now, ip });
+    ctx.activity.tokenUsed(token.id, now, addressOf);
     return { user, via: "pat", sessionId: null, tokenId: token.id, fromCookie: false, expiresAt: token.expiresAt };
   }
   const claims = await ctx.signer.verify(credential.value);
@@ -47,7 +48,7 @@ export async function resolvePrincipal(ctx: AppContext, request: Request, ip: st
   if (!session || session.userId !== claims.sub || session.expiresAt <= now) return null;
   const user = ctx.authState.user(session.userId);
   if (!user?.active) return null;
-  ctx.activity.sessionSeen(session.id, { at: now, ip });
+  ctx.activity.sessionSeen(session.id, now, addressOf);
   return {
     user,
     via: "session",

@@ -1,7 +1,7 @@
 import { isIP } from "node:net";
 import type { Config } from "../config";
 
-type RequestIpSource = { requestIP(request: Request): { address: string } | null } | null | undefined;
+export type RequestIpSource = { requestIP(request: Request): { address: string } | null } | null | undefined;
 
 /**
  * The client's IP. X-Forwarded-For is honoured only with TRUST_PROXY=1, and then its last entry is

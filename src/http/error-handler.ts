@@ -115,5 +115,5 @@ async function respond(ctx: AppContext, pages: ErrorPageRenderer, context: Error
 
 /** Who sees the error page (for its navigation): known when the route resolved it, else looked up now. */
 async function principalFor(ctx: AppContext, context: ErrorContext): Promise<Principal | null> {
-  return context.principal !== undefined ? context.principal : resolvePrincipal(ctx, context.request, null);
+  return context.principal !== undefined ? context.principal : resolvePrincipal(ctx, context.request, () => null);
 }

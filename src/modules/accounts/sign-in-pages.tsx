@@ -56,5 +56,5 @@ export function signInPages(ctx: AppContext) {
       set.status = 303;
       set.headers.location = "/login";
       return "";
-    }, { principal: true });
+    }, { principal: true, clientIp: true });
 }

@@ -34,13 +34,13 @@ export function backupsModule(ctx: AppContext) {
       const created = await ctx.backups.create(who(me, ip));
       set.status = 201;
       return created;
-    }, { auth: "admin" })
+    }, { auth: "admin", clientIp: true })
     .get("/api/admin/backups/:name", ({ params, set }) => download(ctx, params.name, set), { auth: "admin", params: nameParams })
     .delete("/api/admin/backups/:name", async ({ params, me, ip, set }) => {
       await ctx.backups.remove(params.name, who(me, ip));
       set.status = 204;
       return "";
-    }, { auth: "admin", params: nameParams })
+    }, { auth: "admin", clientIp: true, params: nameParams })
     .get("/admin/backups", ({ me, cookie }) => (
       <BackupsPage page={pageContext(ctx, me, cookie)} backups={ctx.backups.list()} last={ctx.backups.last} config={{
         everyHours: ctx.config.backupEveryHours, keep: ctx.config.backupKeep,
@@ -50,7 +50,7 @@ export function backupsModule(ctx: AppContext) {
       formAction(ctx, { set, cookie }, "/admin/backups", async () => {
         const created = await ctx.backups.create(who(me, ip));
         return `Backup ${created.name} created.`;
-      }), { auth: "admin", body: csrfForm })
+      }), { auth: "admin", clientIp: true, body: csrfForm })
     .get("/admin/backups/:name/download", ({ params, set }) => download(ctx, params.name, set), { auth: "admin", params: nameParams })
     .get("/admin/backups/:name/delete", ({ me, cookie, params }) => {
       ctx.backups.pathOf(params.name);
@@ -62,5 +62,5 @@ export function backupsModule(ctx: AppContext) {
         await ctx.backups.remove(params.name, who(me, ip));
         return `Backup ${params.name} deleted.`;
       });
-    }, { auth: "admin", params: nameParams, body: confirmForm });
+    }, { auth: "admin", clientIp: true, params: nameParams, body: confirmForm });
 }

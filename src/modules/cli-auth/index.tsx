@@ -102,7 +102,7 @@ export function cliAuthModule(ctx: AppContext) {
       set.status = 303;
       set.headers.location = await decideLoopback(ctx, grants, me, req, decisionOf(body.decision), ip);
       return "";
-    }, { ...browser, body: authorizeForm })
+    }, { ...browser, clientIp: true, body: authorizeForm })
     .post("/auth/cli/token", ({ body, ip, request, set }) => grantReply(set, () => redeemLoopbackCode(ctx, grants, body, meta(ip, request))), {
       body: cliTokenBody,
       clientIp: true,
@@ -119,5 +119,5 @@ export function cliAuthModule(ctx: AppContext) {
       assertBrowserSession(me);
       return <DevicePage page={pageContext(ctx, me, cookie)} userCode={query.user_code} />;
     }, { ...browser, query: deviceQuery })
-    .post("/device", ({ me, body, ip, set, cookie }) => deviceStep(ctx, grants, me, body, { ip, set, cookie }), { ...browser, body: deviceForm });
+    .post("/device", ({ me, body, ip, set, cookie }) => deviceStep(ctx, grants, me, body, { ip, set, cookie }), { ...browser, clientIp: true, body: deviceForm });
 }

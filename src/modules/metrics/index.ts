@@ -17,10 +17,10 @@ function isMetricsToken(expected: Buffer | null, given: string | undefined): boo
 
 export function metricsModule(ctx: AppContext) {
   const expected = ctx.config.metricsToken ? digest(ctx.config.metricsToken) : null;
-  return new Elysia({ name: "metrics" }).get("/metrics", async ({ request, server, set }) => {
+  return new Elysia({ name: "metrics" }).get("/metrics", async ({ request, set }) => {
     const credential = readCredential(request);
     if (!isMetricsToken(expected, credential?.fromCookie ? undefined : credential?.value)) {
-      const principal = await resolvePrincipal(ctx, request, clientIp(request, server, ctx.config));
+      const principal = await resolvePrincipal(ctx, request, () => clientIp(request, ctx.listener, ctx.config));
       if (!principal) throw new Unauthenticated("Metrics need METRICS_TOKEN or an admin credential");
       // Signed in but not an admin: 403, not a sign-in redirect (which would lead straight back here).
       if (!roleAtLeast(principal.user.role, "admin")) throw new RoleTooLow("admin");

@@ -28,7 +28,7 @@ export function passwordResetModule(ctx: AppContext) {
         set.status = error.status;
         return <PasswordResetProblemPage page={page} message={error.message} />;
       }
-    }, { query: resetQuery, principal: true })
+    }, { query: resetQuery, principal: true, clientIp: true })
     .post(RESET_PATH, async ({ body, query, principal, cookie, set, ip }) => {
       const page = pageContext(ctx, principal, cookie);
       // The page's form sends the token as a field; a client posting to the link itself has it in the query.
@@ -46,5 +46,5 @@ export function passwordResetModule(ctx: AppContext) {
         const { email } = await checkResetLink(ctx, token, ip);
         return <PasswordResetPage page={page} token={token} email={email} error={error.message} />;
       }
-    }, { body: resetForm, query: resetQuery, principal: true });
+    }, { body: resetForm, query: resetQuery, principal: true, clientIp: true });
 }

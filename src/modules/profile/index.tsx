@@ -33,7 +33,7 @@ function profileTokenForms(ctx: AppContext) {
         const reveal = ctx.reveals.put(me.sessionId!, me.user.id, created.token);
         return { kind: "ok", message: `Token "${created.name}" created.`, reveal };
       });
-    }, { ...session(), body: createTokenForm })
+    }, { ...session(), clientIp: true, body: createTokenForm })
     .get("/profile/tokens/:id/revoke", ({ me, cookie, params }) => revokeConfirm(pageContext(ctx, me, cookie), me, params.id), {
       ...session(),
       params: tokenIdParams,
@@ -44,7 +44,7 @@ function profileTokenForms(ctx: AppContext) {
         const { name } = await revokeToken(ctx, me, params.id, { ownerOnly: true, ip });
         return `Token "${name}" revoked. Anything using it is refused from now on.`;
       });
-    }, { ...session(), params: tokenIdParams, body: confirmForm });
+    }, { ...session(), clientIp: true, params: tokenIdParams, body: confirmForm });
 }
 
 export function profileModule(ctx: AppContext) {
@@ -63,15 +63,16 @@ export function profileModule(ctx: AppContext) {
         const input = { current: body.current_password ?? "", next: body.new_password ?? "", confirm: body.new_password_confirm ?? "" };
         const { sessionsEnded } = await changeOwnPassword(ctx, me, input, ip);
         return `Password changed.${sessionsEnded ? ` ${sessionsEnded} other session(s) signed out.` : ""}`;
-      }), { ...session(), body: passwordForm })
+      }), { ...session(), clientIp: true, body: passwordForm })
     .post("/profile/sessions/end-others", ({ me, ip, set, cookie }) =>
       formAction(ctx, { set, cookie }, "/profile#sessions", async () => `${await endOtherSessions(ctx, me, ip)} other session(s) signed out.`), {
       ...session(),
+      clientIp: true,
       body: csrfOnlyForm,
     })
     .post("/profile/sessions/:id/end", ({ me, params, ip, set, cookie }) =>
       formAction(ctx, { set, cookie }, "/profile#sessions", async () => {
         await endOwnSession(ctx, me, params.id, ip);
         return "Session signed out.";
-      }), { ...session(), params: sessionIdParams, body: csrfOnlyForm });
+      }), { ...session(), clientIp: true, params: sessionIdParams, body: csrfOnlyForm });
 }

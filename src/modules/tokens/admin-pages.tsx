@@ -37,5 +37,5 @@ export function adminTokensPages(ctx: AppContext) {
       if (body.confirm !== "yes") return confirmPage(pageContext(ctx, me, cookie), params.id);
       const { name } = await revokeToken(ctx, me, params.id, { ownerOnly: false, ip });
       return redirectWithFlash(ctx, set, cookie, "/admin/tokens", { kind: "ok", message: `Token "${name}" revoked.` });
-    }, { auth: "admin", params: tokenIdParams, body: confirmForm });
+    }, { auth: "admin", clientIp: true, params: tokenIdParams, body: confirmForm });
 }

@@ -16,7 +16,7 @@ export function tokensApi(ctx: AppContext) {
       const created = await createToken(ctx, me, { name: body.name, expiresInDays: body.expires_in_days }, ip);
       set.status = 201;
       return created;
-    }, { auth: "user", sessionOnly: true, body: createTokenBody })
+    }, { auth: "user", clientIp: true, sessionOnly: true, body: createTokenBody })
     .get("/auth/tokens", ({ me }): Promise<Token[]> => listOwnTokens(ctx, me.user.id), { auth: "user", sessionOnly: true })
     .get("/auth/tokens/:id", ({ me, params }): Promise<Token> => getOwnToken(ctx, me.user.id, params.id), {
       auth: "user",
@@ -27,7 +27,7 @@ export function tokensApi(ctx: AppContext) {
       await revokeToken(ctx, me, params.id, { ownerOnly: true, ip });
       set.status = 204;
       return "";
-    }, { auth: "user", sessionOnly: true, params: tokenIdParams })
+    }, { auth: "user", clientIp: true, sessionOnly: true, params: tokenIdParams })
     .get("/auth/admin/tokens", async ({ query, set }): Promise<AdminToken[]> => {
       const { tokens, total } = await listAdminTokens(ctx, { ...query, ...pageWindow(query.limit, query.offset) });
       set.headers["x-total-count"] = String(total);
@@ -37,5 +37,5 @@ export function tokensApi(ctx: AppContext) {
       await revokeToken(ctx, me, params.id, { ownerOnly: false, ip });
       set.status = 204;
       return "";
-    }, { auth: "admin", params: tokenIdParams });
+    }, { auth: "admin", clientIp: true, params: tokenIdParams });
 }

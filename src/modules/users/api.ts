@@ -23,29 +23,32 @@ export function usersApi(ctx: AppContext) {
       const user = await createUser(ctx, adminCall(me, ip), body);
       set.status = 201;
       return user;
-    }, { auth: "admin", body: createUserBody })
+    }, { auth: "admin", clientIp: true, body: createUserBody })
     .get("/api/users/:id", ({ params }) => getUser(ctx, params.id), { auth: "admin", params: userIdParams })
     .patch("/api/users/:id", ({ params, body, me, ip }) => updateUser(ctx, adminCall(me, ip), params.id, body), {
       auth: "admin",
+      clientIp: true,
       params: userIdParams,
       body: updateUserBody,
     })
     .delete("/api/users/:id", async ({ params, me, ip }) => {
       await deleteUser(ctx, adminCall(me, ip), params.id);
       return noContent();
-    }, { auth: "admin", params: userIdParams })
+    }, { auth: "admin", clientIp: true, params: userIdParams })
     .post("/api/users/:id/reset-password", ({ params, me, ip, request }): Promise<ResetLink> =>
-      issueResetLink(ctx, adminCall(me, ip), params.id, publicBaseUrl(request, ctx.config)), { auth: "admin", params: userIdParams })
+      issueResetLink(ctx, adminCall(me, ip), params.id, publicBaseUrl(request, ctx.config)), { auth: "admin", clientIp: true, params: userIdParams })
     .post("/api/users/:id/set-password", async ({ params, body, me, ip }) => {
       await setUserPassword(ctx, adminCall(me, ip), params.id, body.password);
       return noContent();
-    }, { auth: "admin", params: userIdParams, body: setPasswordBody })
+    }, { auth: "admin", clientIp: true, params: userIdParams, body: setPasswordBody })
     .post("/api/users/:id/activate", ({ params, me, ip }) => updateUser(ctx, adminCall(me, ip), params.id, { active: true }), {
       auth: "admin",
+      clientIp: true,
       params: userIdParams,
     })
     .post("/api/users/:id/deactivate", ({ params, me, ip }) => updateUser(ctx, adminCall(me, ip), params.id, { active: false }), {
       auth: "admin",
+      clientIp: true,
       params: userIdParams,
     });
 }

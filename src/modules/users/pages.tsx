@@ -82,7 +82,7 @@ export function usersPages(ctx: AppContext) {
         await deleteUser(ctx, adminCall(me, ip), params.id);
         return { kind: "ok", message: `Deleted ${user.email}.` };
       });
-    }, { auth: "admin", params: userIdParams, body: adminUserForm });
+    }, { auth: "admin", clientIp: true, params: userIdParams, body: adminUserForm });
 }
 
 /** Adding people and changing their role or status, each a form that redirects back with a flash. */
@@ -93,22 +93,22 @@ export function userChangeForms(ctx: AppContext) {
       formAction(ctx, { set, cookie }, backTo(body.back), async () => {
         const user = await createUser(ctx, adminCall(me, ip), { email: body.email ?? "", name: body.name, role: body.role, password: body.password || undefined });
         return { kind: "ok", message: `Added ${user.email} as ${user.role}.` };
-      }), { auth: "admin", body: adminUserForm })
+      }), { auth: "admin", clientIp: true, body: adminUserForm })
     .post(`${LIST_PATH}/:id/role`, ({ me, ip, body, params, set, cookie }) =>
       formAction(ctx, { set, cookie }, backTo(body.back), async () => {
         const user = await updateUser(ctx, adminCall(me, ip), params.id, { role: body.role ?? "" });
         return { kind: "ok", message: `${user.email} is now ${user.role}.` };
-      }), { auth: "admin", params: userIdParams, body: adminUserForm })
+      }), { auth: "admin", clientIp: true, params: userIdParams, body: adminUserForm })
     .post(`${LIST_PATH}/:id/activate`, ({ me, ip, body, params, set, cookie }) =>
       formAction(ctx, { set, cookie }, backTo(body.back), async () => {
         const user = await updateUser(ctx, adminCall(me, ip), params.id, { active: true });
         return { kind: "ok", message: `Activated ${user.email}.` };
-      }), { auth: "admin", params: userIdParams, body: adminUserForm })
+      }), { auth: "admin", clientIp: true, params: userIdParams, body: adminUserForm })
     .post(`${LIST_PATH}/:id/deactivate`, ({ me, ip, body, params, set, cookie }) =>
       formAction(ctx, { set, cookie }, backTo(body.back), async () => {
         const user = await updateUser(ctx, adminCall(me, ip), params.id, { active: false });
         return { kind: "ok", message: `Deactivated ${user.email}: their sessions and tokens stopped working.` };
-      }), { auth: "admin", params: userIdParams, body: adminUserForm });
+      }), { auth: "admin", clientIp: true, params: userIdParams, body: adminUserForm });
 }
 
 /** Reset links (revealed once) and passwords set by an admin. */
@@ -124,11 +124,11 @@ export function userPasswordForms(ctx: AppContext) {
         if (link.email_sent) return { kind: "ok", message: `Reset link for ${user.email} created and emailed to them.`, reveal };
         if (ctx.mailer) return { kind: "error", message: `Reset link for ${user.email} created, but emailing it failed: pass it on yourself.`, reveal };
         return { kind: "ok", message: `Reset link for ${user.email} created.`, reveal };
-      }), { auth: "admin", params: userIdParams, body: adminUserForm })
+      }), { auth: "admin", clientIp: true, params: userIdParams, body: adminUserForm })
     .post(`${LIST_PATH}/:id/password`, ({ me, ip, body, params, set, cookie }) =>
       formAction(ctx, { set, cookie }, backTo(body.back), async () => {
         await setUserPassword(ctx, adminCall(me, ip), params.id, body.password ?? "");
         const user = await getUser(ctx, params.id);
         return { kind: "ok", message: `Password set for ${user.email}; their sessions were ended.` };
-      }), { auth: "admin", params: userIdParams, body: adminUserForm });
+      }), { auth: "admin", clientIp: true, params: userIdParams, body: adminUserForm });
 }
