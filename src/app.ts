@@ -24,7 +24,9 @@ import { ErrorPage } from "../views/system/error-page";
 export function createApp(ctx: AppContext) {
   const headers = fixedHeaders(ctx.config.cliMinVersion);
   const pages = { renderErrorPage: ErrorPage };
-  const app = new Elysia()
+  // Elysia by default assumes a host of at least 4 characters when it cuts the path out of the URL;
+  // a Host like `ab` (a valid name) would then route `/q/api/users` to /api/users.
+  const app = new Elysia({ handler: { standardHostname: false } })
     .use(errorHandler(ctx, pages))
     .headers(headers)
     // Routes come in three groups, because Elysia applies a hook only to routes registered after it:

@@ -46,8 +46,16 @@ export function frontDoor(ctx: AppContext, refuse: Refuse, routes: () => readonl
   };
 }
 
+// What answers a request without a Host header (HTTP/1.0 health checks of some load balancers).
+const ANSWERED_WITHOUT_HOST = new Set(["/health", "/ready"]);
+
 function refusalOf(request: Request, ctx: AppContext): HttpError | null {
   if (!hasValidHost(request)) return new BadRequest("The Host header is not a valid host[:port]");
+  // Without a Host, Bun hands over a relative URL, and Elysia's router would take the wrong part of
+  // it for the path (`/x/api/users` would run /api/users, logged as `/x/api/users`).
+  if (request.url.startsWith("/") && !ANSWERED_WITHOUT_HOST.has(pathOf(request.url))) {
+    return new BadRequest("Send a Host header: without one only /health and /ready answer");
+  }
   try {
     assertSameSite(request, ctx.config);
     return null;

@@ -43,10 +43,26 @@ export function isValidHost(host: string): boolean {
 const knownValidHosts = new Set<string>();
 const MAX_KNOWN_HOSTS = 64;
 
-/** A missing Host (HTTP/1.0, a load balancer's health check) is fine; a present one must be a valid host[:port]. */
+/**
+ * A missing Host (HTTP/1.0, a load balancer's health check) is fine; a present one must be a valid
+ * host[:port]. Read from request.url, which Bun builds from the Host header: reading the headers
+ * themselves makes Bun copy all of them into a Headers object, which costs a cheap request more than
+ * its own work. Bun leaves the URL relative when the Host is missing or holds characters a URL's
+ * host cannot (space, `/`, `?`, `#`, `@`, `\`); only then is the header read. A second Host header
+ * is not refused here (Bun's URL takes the first); what builds links from the Host refuses it.
+ */
 export function hasValidHost(request: Request): boolean {
-  const host = request.headers.get("host");
-  if (host === null) return true;
+  const url = request.url;
+  if (url.startsWith("/")) {
+    const header = request.headers.get("host");
+    return header === null || isKnownValidHost(header);
+  }
+  const start = url.indexOf("://") + 3;
+  const end = url.indexOf("/", start);
+  return isKnownValidHost(end === -1 ? url.slice(start) : url.slice(start, end));
+}
+
+function isKnownValidHost(host: string): boolean {
   if (knownValidHosts.has(host)) return true;
   if (!isValidHost(host)) return false;
   if (knownValidHosts.size < MAX_KNOWN_HOSTS) knownValidHosts.add(host);
