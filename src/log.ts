@@ -14,6 +14,7 @@ export type Logger = {
 };
 
 const FLUSH_MS = 50;
+const QUOTED_METHODS = new Map(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].map((m) => [m, `"${m}"`]));
 const MAX_BUFFERED_CHARS = 64 * 1024;
 
 export function createLogger(write: (line: string) => void = bufferedStdout()): Logger {
@@ -24,7 +25,7 @@ export function createLogger(write: (line: string) => void = bufferedStdout()): 
     write(`{"time":"${stamp()}","level":"${level}","event":${JSON.stringify(event)}${rest.length > 2 ? "," + rest.slice(1) : "}"}`);
   };
   const request = (method: string, path: string, status: number, ms: number) =>
-    write(`{"time":"${stamp()}","level":"info","event":"request","method":${JSON.stringify(method)},"path":${JSON.stringify(path)},"status":${status},"ms":${ms}}`);
+    write(`{"time":"${stamp()}","level":"info","event":"request","method":${QUOTED_METHODS.get(method) ?? JSON.stringify(method)},"path":${JSON.stringify(path)},"status":${status},"ms":${ms}}`);
   return { info: emit("info"), warn: emit("warn"), error: emit("error"), request };
 }
 

@@ -124,7 +124,9 @@ export const routeName = (r: Route) => `${r.method} ${r.path}`;
 
 /** The API rule of the spec: under /api/ or /auth/ (except the reset page), or a /cli/ file (not the authorize page). */
 export function isJsonApiPath(path: string): boolean {
-  const p = path.split("?")[0]!;
+  // The path as the server reads it: without the query, and without a fragment (never part of a
+  // path, though a raw request target can carry one: `/cli/authorize#frag` is the approval page).
+  const p = path.split(/[?#]/)[0]!;
   if (p.startsWith("/auth/password/reset") || p === "/cli/authorize") return false;
   return p.startsWith("/api/") || p.startsWith("/auth/") || p === "/health" || p.startsWith("/cli/");
 }
