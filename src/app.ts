@@ -5,7 +5,7 @@ import type { AppContext } from "./context";
 import { errorHandler, refusalResponder } from "./http/error-handler";
 import { frontDoor } from "./http/front-door";
 import { parseBody } from "./http/request-body";
-import { fixedHeaders } from "./http/security-headers";
+import { fixedHeaders, pageHeaders } from "./http/security-headers";
 import { accountsApi, setupPages, signInPages } from "./modules/accounts";
 import { systemApi, systemPages } from "./modules/system";
 import { userChangeForms, userPasswordForms, usersApi, usersPages } from "./modules/users";
@@ -42,8 +42,9 @@ export function createApp(ctx: AppContext) {
     .use(accountsApi(ctx))
     .use(usersApi(ctx))
     .use(tokensApi(ctx))
-    // 3. pages and forms.
+    // 3. pages and forms, with the headers only a page needs.
     .use(html())
+    .use(pageHeaders())
     .use(systemPages(ctx))
     .use(signInPages(ctx))
     .use(setupPages(ctx))

@@ -10,7 +10,7 @@ import { createLogger } from "./log";
 import { prepareFirstRun } from "./modules/accounts/service";
 import { readCommit } from "./version";
 import { errorSummary } from "./http/error-summary";
-import { SECURITY_HEADERS } from "./http/security-headers";
+import { RESPONSE_HEADERS } from "./http/security-headers";
 import { runOperatorCommand } from "./ops/operator";
 import { inUseMessage } from "./ops/operator-error";
 import { gracefulShutdown } from "./modules/system/shutdown";
@@ -84,7 +84,7 @@ function listenOptions(config: Config) {
     development: false,
     error: (error: Error) => {
       log.error("server.error", { error: errorSummary(error) });
-      return Response.json({ detail: "Internal server error" }, { status: 500, headers: SECURITY_HEADERS });
+      return Response.json({ detail: "Internal server error" }, { status: 500, headers: RESPONSE_HEADERS });
     },
     maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
   };

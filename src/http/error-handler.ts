@@ -13,7 +13,7 @@ import { loginRedirectFor, wantsHtml } from "./wants-html";
 import { pageContextWith } from "./page";
 import { requestUrl } from "./request-url";
 import { errorSummary } from "./error-summary";
-import { SECURITY_HEADERS } from "./security-headers";
+import { PAGE_HEADERS, RESPONSE_HEADERS } from "./security-headers";
 
 type Reply = { status: number; detail: string; headers?: Record<string, string> };
 
@@ -74,7 +74,7 @@ async function respondSafely(ctx: AppContext, pages: ErrorPageRenderer, context:
   } catch (failure) {
     // The handler itself must never throw: Bun would then answer with its own error page.
     ctx.log.error("error_handler.failed", { error: errorSummary(failure) });
-    return Response.json({ detail: "Internal server error" }, { status: 500, headers: SECURITY_HEADERS });
+    return Response.json({ detail: "Internal server error" }, { status: 500, headers: RESPONSE_HEADERS });
   }
 }
 
@@ -96,6 +96,7 @@ async function respond(ctx: AppContext, pages: ErrorPageRenderer, context: Error
   }
   Object.assign(set.headers, reply.headers ?? {});
   if (wantsHtml(request)) {
+    Object.assign(set.headers, PAGE_HEADERS);
     if (error instanceof Unauthenticated) {
       set.status = 302;
       set.headers.location = loginRedirectFor(request);

@@ -1,20 +1,41 @@
-// Headers on every response. The CSP allows no inline script at all: the little JavaScript pages
-// use is served from /static/app.js. Responses are not cached by default (they carry user data);
-// static assets and downloads override that. Referrer-Policy is same-origin, not no-referrer:
-// with no-referrer Chromium sends `Origin: null` on our own form posts.
+// Security headers, in two sets (the split the OWASP REST Security Cheat Sheet draws):
+// - on every response: no MIME sniffing, no framing, no caching by default (responses carry user
+//   data; static assets and downloads override that), and a CSP that allows nothing, for what is
+//   not a page;
+// - on pages, forms and browser redirects besides: the page CSP (no inline script at all: the
+//   little JavaScript pages use is served from /static/app.js), Referrer-Policy and COOP. They only
+//   mean something to a document, and each header costs every cheap JSON answer (bench:auth).
+// Referrer-Policy is same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null`
+// on our own form posts.
+import { Elysia } from "elysia";
 import { CLI_MIN_VERSION_HEADER } from "../shared/contract";
 
-export const SECURITY_HEADERS: Record<string, string> = {
+export const RESPONSE_HEADERS: Record<string, string> = {
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "cache-control": "no-store",
+};
+
+export const PAGE_HEADERS: Record<string, string> = {
   "content-security-policy":
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-  "x-content-type-options": "nosniff",
   "referrer-policy": "same-origin",
-  "x-frame-options": "DENY",
   "cross-origin-opener-policy": "same-origin",
-  "cache-control": "no-store",
 };
 
 /** Every response's fixed headers: the security headers and the oldest `da` this server serves. */
 export function fixedHeaders(cliMinVersion: string): Record<string, string> {
-  return { ...SECURITY_HEADERS, [CLI_MIN_VERSION_HEADER]: cliMinVersion };
+  return { ...RESPONSE_HEADERS, [CLI_MIN_VERSION_HEADER]: cliMinVersion };
+}
+
+/**
+ * The page headers for every route registered after this plugin (createApp's pages and forms),
+ * set before anything else of the route runs, so a handler can still adjust them (/cli/authorize
+ * widens form-action). The error handler adds them to what it answers a browser.
+ */
+export function pageHeaders() {
+  return new Elysia({ name: "page-headers" }).onTransform({ as: "global" }, ({ set }) => {
+    Object.assign(set.headers, PAGE_HEADERS);
+  });
 }

@@ -1,7 +1,7 @@
 // Every page is served as HTML. The HTML plugin only reaches routes registered after it (createApp
 // lists the routes that never render a page first), so a page put in the wrong group would go out
 // as text/plain: this walks every GET route without path parameters, signed in as the admin and
-// signed out, and checks that whatever looks like a page says it is one.
+// signed out, and checks that whatever looks like a page says it is one, with the page headers.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createTestApp, type TestApp } from "../helpers/app";
 
@@ -29,7 +29,7 @@ test("the route table has pages to check", () => {
   expect(routes.length).toBeGreaterThan(15);
 });
 
-test("every page, signed in or not, goes out as text/html with a doctype", async () => {
+test("every page, signed in or not, goes out as text/html with a doctype and the page headers", async () => {
   let pages = 0;
   for (const path of staticGetRoutes()) {
     for (const res of [await admin.get(path), await t.handle(path, { headers: { accept: "text/html" } })]) {
@@ -37,6 +37,8 @@ test("every page, signed in or not, goes out as text/html with a doctype", async
       if (!body.trimStart().startsWith("<")) continue;
       pages++;
       expect({ path, type: res.headers.get("content-type") }).toEqual({ path, type: expect.stringMatching(/^text\/html/) });
+      // The page headers come with the route group too (src/http/security-headers.ts).
+      expect({ path, csp: res.headers.get("content-security-policy"), referrer: res.headers.get("referrer-policy") }).toEqual({ path, csp: expect.stringContaining("script-src 'self'"), referrer: "same-origin" });
       expect(body.toLowerCase().startsWith("<!doctype html>")).toBe(true);
     }
   }

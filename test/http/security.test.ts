@@ -103,14 +103,38 @@ describe("login rate limit", () => {
 });
 
 describe("security headers", () => {
-  test.each(["/health", "/login", "/dashboard", "/auth/me", "/nope"])("on %s", async (path) => {
-    const res = await t.handle(path, { headers: { accept: "text/html" } });
-    const csp = res.headers.get("content-security-policy")!;
-    expect(csp).toContain("frame-ancestors 'none'");
-    expect(csp).toContain("script-src 'self'");
-    expect(csp).not.toContain("unsafe-inline");
+  const expectOnEveryResponse = (res: Response) => {
+    expect(res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("x-frame-options")).toBe("DENY");
+    expect(res.headers.get("x-agnes-cli-min-version")).toMatch(/^\d+\.\d+\.\d+/);
+  };
+
+  // Asked for by a browser too: what is not a page gets the set meant for data, whoever asks.
+  test.each(["/health", "/auth/me", "/api/version", "/static/app.js"])("%s, not a page, allows nothing and carries no page headers", async (path) => {
+    const res = await t.handle(path, { headers: { accept: "text/html" } });
+    expectOnEveryResponse(res);
+    expect(res.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(res.headers.get("referrer-policy")).toBeNull();
+    expect(res.headers.get("cross-origin-opener-policy")).toBeNull();
+  });
+
+  // A page, a redirect to sign in, an error page (404) and a form's redirect.
+  test.each([
+    ["GET", "/login"],
+    ["GET", "/dashboard"],
+    ["GET", "/nope"],
+    ["POST", "/logout"],
+  ])("%s %s, for a browser, carries the page headers", async (method, path) => {
+    const res = await t.handle(path, { method, headers: { accept: "text/html", "content-type": form }, body: method === "POST" ? "" : undefined });
+    expect(res.status).toBeLessThan(500);
+    expectOnEveryResponse(res);
+    const csp = res.headers.get("content-security-policy")!;
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("form-action 'self'");
+    expect(csp).not.toContain("unsafe-inline");
     expect(res.headers.get("referrer-policy")).toBe("same-origin");
+    expect(res.headers.get("cross-origin-opener-policy")).toBe("same-origin");
   });
 
   test("pages carry no inline script", async () => {

@@ -9,7 +9,7 @@ import { authGuard } from "../../http/auth-guard";
 import { BadRequest, HttpError } from "../../http/errors";
 import { pageContext, redirectWithFlash } from "../../http/page";
 import { publicBaseUrl } from "../../http/public-url";
-import { SECURITY_HEADERS } from "../../http/security-headers";
+import { PAGE_HEADERS } from "../../http/security-headers";
 import { AuthorizeCliPage } from "../../../views/cli-auth/authorize-cli-page";
 import { DevicePage } from "../../../views/cli-auth/device-page";
 import { GrantError, type ClientMeta } from "./cli-session";
@@ -34,7 +34,7 @@ async function grantReply<T>(set: SetLike, work: () => Promise<T>): Promise<T | 
 
 /** The confirm page's form posts, then redirects to `da` on this machine: the CSP must allow that one origin. */
 function cspAllowingCallback(port: number): string {
-  return SECURITY_HEADERS["content-security-policy"]!.replace("form-action 'self'", `form-action 'self' http://127.0.0.1:${port}`);
+  return PAGE_HEADERS["content-security-policy"]!.replace("form-action 'self'", `form-action 'self' http://127.0.0.1:${port}`);
 }
 
 function authorizeFields(req: AuthorizeRequest): [string, string][] {
