@@ -14,12 +14,14 @@
 // after an error still passes access(W_OK)); if not, it is refused before BEGIN (writeBlocked). Measured behaviour: docs/architecture.md.
 import { accessSync, closeSync, constants, openSync, statfsSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
+import type { DuckDBConnection } from "@duckdb/node-api";
 import { AuthEffects } from "../auth/auth-effects";
 import type { ApplyAuthEffects } from "../auth/auth-state";
+import { closeQuietly, copyDatabase, openHandle, readRows, runStatement, type Handle, type SqlParam } from "./duckdb-handle";
 import { committedButInvalidated, invalidatesInstance, StorageHealth, StorageUnavailable, storageFailureOf } from "./storage";
 
-export type SqlParam = string | number | boolean | null | Date | bigint;
+export type { SqlParam } from "./duckdb-handle";
+export { DatabaseLocked } from "./duckdb-handle";
 
 export interface Queryable {
   /** Rows as plain objects: BOOLEAN → boolean, TIMESTAMP → Date, BIGINT → number. */
@@ -31,8 +33,6 @@ export interface Queryable {
 export interface Transaction extends Queryable {
   readonly effects: AuthEffects;
 }
-
-type Handle = { instance: DuckDBInstance; connection: DuckDBConnection; readOnly: boolean };
 
 // Read-write is tried again after 1 s, 2 s, 4 s … at most every 30 s while the instance is read-only.
 const RETRY_FIRST_MS = 1_000;
@@ -261,85 +261,4 @@ export class Database implements Queryable {
       throw this.storage.refused(error, "reopen");
     }
   }
-}
-
-async function openHandle(path: string, readOnly: boolean): Promise<Handle> {
-  const instance = await openInstance(path, readOnly);
-  try {
-    return { instance, connection: await instance.connect(), readOnly };
-  } catch (error) {
-    instance.closeSync();
-    throw error;
-  }
-}
-
-/** Closing an invalidated instance can throw; it is being replaced either way. */
-function closeQuietly(handle: Handle): void {
-  try {
-    handle.connection.closeSync();
-  } catch {
-    // already unusable
-  }
-  try {
-    handle.instance.closeSync();
-  } catch {
-    // already unusable
-  }
-}
-
-/** Another process holds the file: DuckDB allows one writer process per database file. */
-export class DatabaseLocked extends Error {
-  constructor(
-    readonly path: string,
-    readonly pid: number | null,
-  ) {
-    super(`${path} is in use by another process${pid === null ? "" : ` (PID ${pid})`}`);
-  }
-}
-
-async function openInstance(path: string, readOnly = false): Promise<DuckDBInstance> {
-  try {
-    return await DuckDBInstance.create(path, readOnly ? { access_mode: "READ_ONLY" } : {});
-  } catch (error) {
-    // "IO Error: Could not set lock on file "…": Conflicting lock is held in /usr/bin/bun (PID 123) …"
-    const message = error instanceof Error ? error.message : String(error);
-    if (!/Could not set lock on file/i.test(message)) throw error;
-    const pid = /\(PID (\d+)\)/.exec(message);
-    throw new DatabaseLocked(path, pid ? Number(pid[1]) : null);
-  }
-}
-
-async function copyDatabase(instance: DuckDBInstance, target: string): Promise<void> {
-  const connection = await instance.connect();
-  try {
-    const reader = await connection.runAndReadAll("SELECT current_database() AS name");
-    const source = String(reader.getRowObjectsJS()[0]!.name);
-    await connection.run(`ATTACH '${target.replaceAll("'", "''")}' AS agnes_snapshot`);
-    try {
-      await connection.run(`COPY FROM DATABASE "${source.replaceAll('"', '""')}" TO agnes_snapshot`);
-    } finally {
-      await connection.run("DETACH agnes_snapshot");
-    }
-  } finally {
-    connection.closeSync();
-  }
-}
-
-function toDuckValue(value: SqlParam): DuckDBValue {
-  // DuckDB casts ISO-8601 strings to TIMESTAMP on insert and comparison; a bare Date cannot be bound.
-  if (value instanceof Date) return value.toISOString();
-  return value;
-}
-
-async function runStatement(connection: DuckDBConnection, sql: string, params: SqlParam[]): Promise<void> {
-  await connection.run(sql, params.map(toDuckValue));
-}
-
-async function readRows<T>(connection: DuckDBConnection, sql: string, params: SqlParam[]): Promise<T[]> {
-  const reader = await connection.runAndReadAll(sql, params.map(toDuckValue));
-  const rows = reader.getRowObjectsJS() as Record<string, unknown>[];
-  for (const row of rows) {
-    for (const key in row) if (typeof row[key] === "bigint") row[key] = Number(row[key]);
-  }
-  return rows as T[];
 }
