@@ -2,9 +2,10 @@
 // - on every response: no MIME sniffing, no framing, no caching by default (responses carry user
 //   data; static assets and downloads override that), and a CSP that allows nothing, for what is
 //   not a page;
-// - on pages, forms and browser redirects besides: the page CSP (no inline script at all: the
-//   little JavaScript pages use is served from /static/app.js), Referrer-Policy and COOP. They only
-//   mean something to a document, and each header costs every cheap JSON answer (bench:auth).
+// - on the routes of the modules that serve pages (createApp's third group, whatever a route
+//   answers) and on every answer to a browser navigation besides: the page CSP (no inline script
+//   at all: the little JavaScript pages use is served from /static/app.js), Referrer-Policy and
+//   COOP. They only mean something to a document, and each header costs every cheap JSON answer.
 // Referrer-Policy is same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null`
 // on our own form posts.
 import { Elysia } from "elysia";

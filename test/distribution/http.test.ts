@@ -4,21 +4,11 @@
 import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { distributionModule } from "../../src/modules/distribution";
-import { createTestApp, type TestApp } from "../helpers/app";
 import { cleanupTempDirs, fakeDist, type BuiltDist } from "../helpers/dist";
+import { distApp, type DistApp } from "../helpers/dist-app";
 import { startServer } from "../helpers/server";
 
 setDefaultTimeout(120_000); // as `bun run test` (--timeout 120000), also when this file runs alone
-
-type DistApp = { t: TestApp; handle: (path: string, headers?: Record<string, string>) => Promise<Response> };
-
-/** The app on a given CLI_DIST_DIR. `.use(distributionModule)` is deduplicated by Elysia when createApp already mounts it. */
-async function distApp(distDir: string, env: Record<string, string> = {}): Promise<DistApp> {
-  const t = await createTestApp({ env: { CLI_DIST_DIR: distDir, ...env } });
-  const app = t.app.use(distributionModule(t.ctx));
-  return { t, handle: (path, headers = {}) => app.handle(new Request(`http://localhost${path}`, { headers })) };
-}
 
 const ALL = ["linux-x64", "linux-arm64", "linux-x64-musl", "darwin-x64", "darwin-arm64", "windows-x64"];
 
@@ -208,6 +198,7 @@ describe("GET /cli/download/{target}", () => {
       const res = await a.handle("/cli/download/darwin-arm64", { "if-none-match": tag });
       expect(`${tag}: ${res.status}`).toBe(`${tag}: 304`);
       expect(res.headers.get("etag")).toBe(`"${sha}"`);
+      expect(res.headers.get("cache-control")).toBe("no-cache");
       expect(await res.text()).toBe("");
     }
     expect((await a.handle("/cli/download/darwin-arm64", { "if-none-match": '"deadbeef"' })).status).toBe(200);

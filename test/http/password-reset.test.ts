@@ -151,6 +151,19 @@ describe("using the link", () => {
     expect((await submit(older.reset_token)).status).toBe(400);
   });
 
+  // The page lives under /auth/, where errors are JSON for API clients; a person who followed a link
+  // must still get a page, with Retry-After, when the address has used up its tries.
+  test("after too many unknown links from one address, even a valid link shows a 429 page", async () => {
+    const link = await issue();
+    for (let i = 0; i < 10; i++) expect((await t.handle(`/auth/password/reset?token=${"B".repeat(40)}${i}`)).status).toBe(400);
+    for (const res of [await t.handle(`/auth/password/reset?token=${link.reset_token}`), await submit(link.reset_token)]) {
+      expect(res.status).toBe(429);
+      expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+      expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(await res.text()).toContain("Too many tries with reset links that do not exist");
+    }
+  });
+
   test("an admin setting the password makes outstanding links stop working", async () => {
     const link = await issue();
     await t.api("POST", `/api/users/${userId}/set-password`, { token: admin, body: { password: "admin-chose-1" } });

@@ -74,7 +74,8 @@ export async function downloadResponse(request: Request, entry: BuiltTarget, pat
     etag,
   };
   if (etagMatches(request.headers.get("if-none-match"), entry.sha256)) {
-    return new Response(null, { status: 304, headers: { etag, "x-checksum-sha256": entry.sha256, vary: "Accept-Encoding" } });
+    // A 304 carries the caching headers the 200 would have (RFC 9110 §15.4.5), not the global no-store.
+    return new Response(null, { status: 304, headers: { etag, "x-checksum-sha256": entry.sha256, vary: "Accept-Encoding", "cache-control": "no-cache" } });
   }
 
   const ifRange = request.headers.get("if-range");

@@ -4,11 +4,16 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { authGuard } from "../../http/auth-guard";
-import { HttpError, NotFound } from "../../http/errors";
+import { HttpError, NotFound, TooManyRequests } from "../../http/errors";
 import { pageContext, redirectWithFlash } from "../../http/page";
 import { PasswordResetPage, PasswordResetProblemPage } from "../../../views/accounts/password-reset-page";
 import { resetForm, resetQuery } from "./model";
 import { checkResetLink, redeemResetLink, RESET_PATH, ResetLinkProblem } from "./service";
+
+/** What someone who followed a link sees instead of the form: a problem with the link, or too many tries. */
+function isShownAsProblemPage(error: unknown): error is HttpError {
+  return error instanceof ResetLinkProblem || error instanceof TooManyRequests;
+}
 
 export function passwordResetModule(ctx: AppContext) {
   return new Elysia({ name: "password-reset" })
@@ -24,8 +29,9 @@ export function passwordResetModule(ctx: AppContext) {
         const { email } = await checkResetLink(ctx, token, ip);
         return <PasswordResetPage page={page} token={token} email={email} />;
       } catch (error) {
-        if (!(error instanceof ResetLinkProblem)) throw error;
+        if (!isShownAsProblemPage(error)) throw error;
         set.status = error.status;
+        Object.assign(set.headers, error.headers);
         return <PasswordResetProblemPage page={page} message={error.message} />;
       }
     }, { query: resetQuery, principal: true, clientIp: true })
@@ -37,8 +43,9 @@ export function passwordResetModule(ctx: AppContext) {
         await redeemResetLink(ctx, { token, password: body.password ?? "", passwordConfirm: body.password_confirm ?? "", ip });
         return redirectWithFlash(ctx, set, cookie, "/login", { kind: "ok", message: "Password changed — sign in" });
       } catch (error) {
-        if (error instanceof ResetLinkProblem) {
+        if (isShownAsProblemPage(error)) {
           set.status = error.status;
+          Object.assign(set.headers, error.headers);
           return <PasswordResetProblemPage page={page} message={error.message} />;
         }
         if (!(error instanceof HttpError) || error.status !== 400) throw error;
