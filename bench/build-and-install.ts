@@ -23,6 +23,9 @@ function timed(cmd: string[], env: Record<string, string>): number {
   return performance.now() - started;
 }
 
+type Sizes = { target: string; raw: number; gz: number }[];
+type Timings = { raw: number[]; gzip: number[]; fresh: number[]; rerun: number[] };
+
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), "agnes-bench-dist-"));
   try {
@@ -32,52 +35,52 @@ async function main(): Promise<void> {
     const build = Bun.spawnSync(["bun", "build.ts", "--out", dist], { cwd: ROOT, stdout: "inherit", stderr: "inherit" });
     const buildMs = performance.now() - buildStarted;
     if (build.exitCode !== 0) throw new Error("build.ts failed");
-
     const manifest = (await Bun.file(join(dist, "manifest.json")).json()) as { targets: { target: string; filename: string; size: number }[] };
-    const rows = manifest.targets.map((t) => {
-      const gz = Bun.file(join(dist, `${t.filename}.gz`)).size;
-      return { target: t.target, raw: t.size, gz };
-    });
-
-    const server = await startServer({ env: { CLI_DIST_DIR: dist } });
-    const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: work };
-    const url = `${server.url}/cli/download/linux-x64`;
-    const raw: number[] = [];
-    const gzip: number[] = [];
-    const fresh: number[] = [];
-    const rerun: number[] = [];
-    try {
-      for (let i = 0; i < RUNS; i++) {
-        raw.push(timed(["curl", "-fsS", "-o", join(work, "raw"), url], env));
-        gzip.push(timed(["curl", "-fsS", "--compressed", "-o", join(work, "gz"), url], env));
-        const home = mkdtempSync(join(work, "home-"));
-        const install = ["sh", "-c", `curl -fsSL '${server.url}/cli/install.sh' | sh`];
-        fresh.push(timed(install, { ...env, HOME: home }));
-        rerun.push(timed(install, { ...env, HOME: home }));
-        rmSync(home, { recursive: true, force: true });
-      }
-    } finally {
-      await server.stop();
-    }
-
-    console.log("");
-    console.log("| target | raw | gzip -6 | gzip/raw |");
-    console.log("|---|---:|---:|---:|");
-    for (const r of rows) console.log(`| ${r.target} | ${mb(r.raw)} | ${mb(r.gz)} | ${((r.gz / r.raw) * 100).toFixed(0)} % |`);
-    const total = rows.reduce((s, r) => s + r.raw, 0);
-    const totalGz = rows.reduce((s, r) => s + r.gz, 0);
-    console.log(`| all ${rows.length} | ${mb(total)} | ${mb(totalGz)} | ${((totalGz / total) * 100).toFixed(0)} % |`);
-    console.log("");
-    console.log(`| measure (loopback, median of ${RUNS}) | time |`);
-    console.log("|---|---:|");
-    console.log(`| bun build.ts, ${rows.length} targets (one run) | ${secs(buildMs)} |`);
-    console.log(`| download linux-x64 raw (curl) | ${secs(median(raw))} |`);
-    console.log(`| download linux-x64 gzip (curl --compressed) | ${secs(median(gzip))} |`);
-    console.log(`| fresh install: curl … \\| sh | ${secs(median(fresh))} |`);
-    console.log(`| re-run, already up to date | ${secs(median(rerun))} |`);
+    const sizes = manifest.targets.map((t) => ({ target: t.target, raw: t.size, gz: Bun.file(join(dist, `${t.filename}.gz`)).size }));
+    report(sizes, buildMs, await downloadsAndInstalls(dist, work));
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** RUNS rounds against the real server on loopback: linux-x64 raw and gzip, a fresh install, a re-run. */
+async function downloadsAndInstalls(dist: string, work: string): Promise<Timings> {
+  const server = await startServer({ env: { CLI_DIST_DIR: dist } });
+  const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: work };
+  const url = `${server.url}/cli/download/linux-x64`;
+  const timings: Timings = { raw: [], gzip: [], fresh: [], rerun: [] };
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      timings.raw.push(timed(["curl", "-fsS", "-o", join(work, "raw"), url], env));
+      timings.gzip.push(timed(["curl", "-fsS", "--compressed", "-o", join(work, "gz"), url], env));
+      const home = mkdtempSync(join(work, "home-"));
+      const install = ["sh", "-c", `curl -fsSL '${server.url}/cli/install.sh' | sh`];
+      timings.fresh.push(timed(install, { ...env, HOME: home }));
+      timings.rerun.push(timed(install, { ...env, HOME: home }));
+      rmSync(home, { recursive: true, force: true });
+    }
+  } finally {
+    await server.stop();
+  }
+  return timings;
+}
+
+function report(rows: Sizes, buildMs: number, t: Timings): void {
+  console.log("");
+  console.log("| target | raw | gzip -6 | gzip/raw |");
+  console.log("|---|---:|---:|---:|");
+  for (const r of rows) console.log(`| ${r.target} | ${mb(r.raw)} | ${mb(r.gz)} | ${((r.gz / r.raw) * 100).toFixed(0)} % |`);
+  const total = rows.reduce((s, r) => s + r.raw, 0);
+  const totalGz = rows.reduce((s, r) => s + r.gz, 0);
+  console.log(`| all ${rows.length} | ${mb(total)} | ${mb(totalGz)} | ${((totalGz / total) * 100).toFixed(0)} % |`);
+  console.log("");
+  console.log(`| measure (loopback, median of ${RUNS}) | time |`);
+  console.log("|---|---:|");
+  console.log(`| bun build.ts, ${rows.length} targets (one run) | ${secs(buildMs)} |`);
+  console.log(`| download linux-x64 raw (curl) | ${secs(median(t.raw))} |`);
+  console.log(`| download linux-x64 gzip (curl --compressed) | ${secs(median(t.gzip))} |`);
+  console.log(`| fresh install: curl … \\| sh | ${secs(median(t.fresh))} |`);
+  console.log(`| re-run, already up to date | ${secs(median(t.rerun))} |`);
 }
 
 await main();

@@ -4,7 +4,8 @@
 // each with the smallest request fast-check shrank it to. Exit code 1 when anything was found.
 import fc from "fast-check";
 import { Harness } from "../test/hostile/harness";
-import { BENCH_SIZES, describeRequest, hostileInputArb, type Dimension, type HostileInput } from "../test/hostile/generators";
+import { BENCH_SIZES, hostileInputArb, type Dimension, type HostileInput } from "../test/hostile/generators";
+import { describeRequest } from "../test/hostile/materialise";
 import { exercise, fromApp } from "../test/hostile/invariants";
 import { ROUTES, routeName } from "../test/hostile/routes";
 

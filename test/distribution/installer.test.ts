@@ -3,25 +3,18 @@
 import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { distributionModule } from "../../src/modules/distribution";
 import { Installers, powershellSingleQuote, shellSingleQuote } from "../../src/modules/distribution/installer";
-import { createTestApp, type TestApp } from "../helpers/app";
 import { cleanupTempDirs, distTempDir, fakeDist } from "../helpers/dist";
+import { distApp, type DistApp } from "../helpers/dist-app";
 
 setDefaultTimeout(120_000); // as `bun run test` (--timeout 120000), also when this file runs alone
 
-type DistApp = { t: TestApp; handle: (path: string, headers?: Record<string, string>) => Promise<Response> };
-
-async function distApp(env: Record<string, string> = {}): Promise<DistApp> {
-  const dist = fakeDist(["linux-x64", "darwin-arm64", "windows-x64"]);
-  const t = await createTestApp({ env: { CLI_DIST_DIR: dist.dir, ...env } });
-  const app = t.app.use(distributionModule(t.ctx));
-  return { t, handle: (path, headers = {}) => app.handle(new Request(`http://localhost${path}`, { headers })) };
-}
+/** The app serving a small fake build (the bytes do not matter to the installers). */
+const installerApp = (env: Record<string, string> = {}) => distApp(fakeDist(["linux-x64", "darwin-arm64", "windows-x64"]).dir, env);
 
 let a: DistApp;
 beforeAll(async () => {
-  a = await distApp();
+  a = await installerApp();
 });
 afterAll(async () => {
   await a.t.close();
@@ -57,7 +50,7 @@ describe("GET /cli/install.sh", () => {
   });
 
   test("PUBLIC_URL is baked in whatever the Host says", async () => {
-    const other = await distApp({ PUBLIC_URL: "https://agnes.example.com/" });
+    const other = await installerApp({ PUBLIC_URL: "https://agnes.example.com/" });
     try {
       const script = await (await other.handle("/cli/install.sh", { host: "evil.example.net" })).text();
       expect(script).toContain("AGNES_SERVER='https://agnes.example.com'\n");
@@ -100,7 +93,7 @@ describe("GET /cli/install.sh", () => {
     const headers = { host: "agnes.test", "x-forwarded-host": "evil$(id)", "x-forwarded-proto": "https" };
     const ignored = await (await a.handle("/cli/install.sh", headers)).text();
     expect(ignored).toContain("AGNES_SERVER='http://agnes.test'\n");
-    const proxied = await distApp({ TRUST_PROXY: "1" });
+    const proxied = await installerApp({ TRUST_PROXY: "1" });
     try {
       const res = await proxied.handle("/cli/install.sh", headers);
       expect(res.status).toBe(400);
@@ -178,15 +171,13 @@ describe("GET /install", () => {
   });
 
   test("says how to build when nothing is built", async () => {
-    const empty = fakeDist([]);
-    const t = await createTestApp({ env: { CLI_DIST_DIR: join(empty.dir, "nothing-here") } });
+    const none = await distApp(join(fakeDist([]).dir, "nothing-here"));
     try {
-      const app = t.app.use(distributionModule(t.ctx));
-      const html = await (await app.handle(new Request("http://localhost/install"))).text();
+      const html = await (await none.handle("/install")).text();
       expect(html).toContain("bun run build");
       expect(html).toContain("curl -fsSL http://localhost/cli/install.sh | sh");
     } finally {
-      await t.close();
+      await none.t.close();
     }
   });
 });

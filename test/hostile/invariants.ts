@@ -8,7 +8,8 @@
 import fc from "fast-check";
 import { resolve } from "node:path";
 import type { Harness } from "./harness";
-import { describeRequest, materialise, type HostileInput } from "./generators";
+import type { HostileInput } from "./generators";
+import { describeRequest, materialise } from "./materialise";
 import { rawRequest, type RawRequest, type RawResponse } from "./raw-http";
 import { GRANT_ERROR_PATHS, isJsonApiPath } from "./routes";
 

@@ -1,9 +1,9 @@
 // Running the served install.sh the way a user does (`curl -fsSL …/cli/install.sh | sh`), in a temp
 // HOME with a PATH that does not contain the install dir, optionally with stub commands (uname,
 // sysctl, ldd, wget) first on PATH to play another platform.
-import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, linkSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { distTempDir } from "../helpers/dist";
+import { distTempDir, type BuiltDist } from "../helpers/dist";
 
 export type InstallResult = { code: number; stdout: string; stderr: string };
 
@@ -69,4 +69,28 @@ export async function run(cmd: string[], env: Record<string, string>, stdin?: st
   });
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   return { code, stdout, stderr };
+}
+
+/**
+ * A copy of a linux-x64 build (hard links) whose manifest promises other bytes than the files hold
+ * (one flipped hex digit), for linux-x64 and its baseline twin: the installer and `da update` must refuse it.
+ */
+export function corruptedCopyOf(build: BuiltDist): string {
+  const corruptDir = distTempDir("agnes-corrupt-dist-");
+  for (const name of ["da-linux-x64", "da-linux-x64.gz", "da-linux-x64-baseline", "da-linux-x64-baseline.gz"]) {
+    linkSync(join(build.dir, name.replace("-baseline", "")), join(corruptDir, name));
+  }
+  const flip = (sha: string) => (sha[0] === "0" ? "1" : "0") + sha.slice(1);
+  const entry = build.manifest.targets[0]!;
+  writeFileSync(
+    join(corruptDir, "manifest.json"),
+    JSON.stringify({
+      ...build.manifest,
+      targets: [
+        { ...entry, sha256: flip(entry.sha256) },
+        { ...entry, target: "linux-x64-baseline", filename: "da-linux-x64-baseline", sha256: flip(entry.sha256) },
+      ],
+    }),
+  );
+  return corruptDir;
 }

@@ -2,11 +2,11 @@
 // `curl -fsSL http://127.0.0.1:PORT/cli/install.sh | sh` in a temp HOME. Then `da` must work:
 // --version, login, whoami; a re-run upgrades in place; a corrupted binary is refused.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startServer, type RunningServer } from "../helpers/server";
 import { cleanupTempDirs, buildAllTargets, buildDist, distTempDir, sha256File, type BuiltDist } from "../helpers/dist";
-import { BASE_PATH, pipeInstaller, restrictedToolDir, run, runScript, SCRIPT_TOOLS, stubDir, tempHome } from "./helpers";
+import { BASE_PATH, corruptedCopyOf, pipeInstaller, restrictedToolDir, run, runScript, SCRIPT_TOOLS, stubDir, tempHome } from "./helpers";
 
 const TIMEOUT = 240_000;
 const ADMIN = { AGNES_ADMIN_EMAIL: "admin@example.com", AGNES_ADMIN_PASSWORD: "admin-password-1" };
@@ -19,23 +19,7 @@ let corrupt: RunningServer;
 
 beforeAll(async () => {
   [full, newer] = await Promise.all([buildAllTargets(), buildDist({ targets: ["linux-x64"], version: "9.9.9" })]);
-  // A build whose manifest promises other bytes than the file holds (one flipped hex digit).
-  const corruptDir = distTempDir("agnes-corrupt-dist-");
-  for (const name of ["da-linux-x64", "da-linux-x64.gz", "da-linux-x64-baseline", "da-linux-x64-baseline.gz"]) {
-    linkSync(join(newer.dir, name.replace("-baseline", "")), join(corruptDir, name));
-  }
-  const flip = (sha: string) => (sha[0] === "0" ? "1" : "0") + sha.slice(1);
-  const entry = newer.manifest.targets[0]!;
-  writeFileSync(
-    join(corruptDir, "manifest.json"),
-    JSON.stringify({
-      ...newer.manifest,
-      targets: [
-        { ...entry, sha256: flip(entry.sha256) },
-        { ...entry, target: "linux-x64-baseline", filename: "da-linux-x64-baseline", sha256: flip(entry.sha256) },
-      ],
-    }),
-  );
+  const corruptDir = corruptedCopyOf(newer);
   [main, upgrade, corrupt] = await Promise.all([
     startServer({ env: { CLI_DIST_DIR: full.dir, ...ADMIN } }),
     startServer({ env: { CLI_DIST_DIR: newer.dir, ...ADMIN } }),
