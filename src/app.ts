@@ -5,7 +5,7 @@ import type { AppContext } from "./context";
 import { errorHandler, refusalResponder } from "./http/error-handler";
 import { frontDoor } from "./http/front-door";
 import { parseBody } from "./http/request-body";
-import { fixedHeaders, pageHeaders } from "./http/security-headers";
+import { fixedHeaders, fixedHeadersOnResponses, pageHeaders } from "./http/security-headers";
 import { accountsApi, setupPages, signInPages } from "./modules/accounts";
 import { systemApi, systemPages } from "./modules/system";
 import { userChangeForms, userPasswordForms, usersApi, usersPages } from "./modules/users";
@@ -27,8 +27,8 @@ export function createApp(ctx: AppContext) {
   // Elysia by default assumes a host of at least 4 characters when it cuts the path out of the URL;
   // a Host like `ab` (a valid name) would then route `/q/api/users` to /api/users.
   const app = new Elysia({ handler: { standardHostname: false } })
-    .use(errorHandler(ctx, pages))
-    .headers(headers)
+    .use(errorHandler(ctx, pages, headers))
+    .use(fixedHeadersOnResponses(headers))
     // Routes come in three groups, because Elysia applies a hook only to routes registered after it:
     // 1. reads that never take a body or render a page (health checks, /ready, /metrics): no body
     //    parser, so their handlers stay synchronous (test/http/body-routes.test.ts keeps them

@@ -13,7 +13,7 @@ import { loginRedirectFor, wantsHtml } from "./wants-html";
 import { pageContextWith } from "./page";
 import { requestUrl } from "./request-url";
 import { errorSummary } from "./error-summary";
-import { PAGE_HEADERS, RESPONSE_HEADERS } from "./security-headers";
+import { addFixedHeaders, PAGE_HEADERS, RESPONSE_HEADERS } from "./security-headers";
 
 type Reply = { status: number; detail: string; headers?: Record<string, string> };
 
@@ -51,24 +51,27 @@ function validationMessage(error: unknown): string {
 export type ErrorPageProps = { status: number; message: string; page: PageContext };
 export type ErrorPageRenderer = { renderErrorPage: (props: ErrorPageProps) => JSX.Element };
 
-export function errorHandler(ctx: AppContext, pages: ErrorPageRenderer) {
+export function errorHandler(ctx: AppContext, pages: ErrorPageRenderer, fixed: Record<string, string>) {
   // Only named properties of the hook's context: a global hook that hands the whole context to a
   // function makes Elysia parse cookies, query and headers on every route, just in case.
-  return new Elysia({ name: "error-handler" }).onError({ as: "global" }, (c) =>
-    respondSafely(ctx, pages, { error: c.error, code: c.code, request: c.request, set: c.set, principal: (c as { principal?: Principal | null }).principal }),
-  );
+  return new Elysia({ name: "error-handler" }).onError({ as: "global" }, (c) => {
+    // What onError answers skips the fixed-headers step (fixedHeadersOnResponses).
+    addFixedHeaders(c.set.headers, fixed);
+    return respondSafely(ctx, pages, { error: c.error, code: c.code, request: c.request, set: c.set, principal: (c as { principal?: Principal | null }).principal });
+  });
 }
 
 /** The same answer for a request the front door refuses before routing (src/http/front-door.ts). */
 export function refusalResponder(ctx: AppContext, pages: ErrorPageRenderer, headers: Record<string, string>) {
   return async (request: Request, error: HttpError): Promise<Response> => {
     const set: ErrorContext["set"] = { headers: { ...headers } };
-    const body = await respondSafely(ctx, pages, { error, code: undefined, request, set, principal: undefined });
-    return body instanceof Response ? body : new Response(body, { status: Number(set.status), headers: set.headers as Record<string, string> });
+    return respondSafely(ctx, pages, { error, code: undefined, request, set, principal: undefined });
   };
 }
 
-async function respondSafely(ctx: AppContext, pages: ErrorPageRenderer, context: ErrorContext): Promise<Response | string> {
+// Always a Response: when onError answers anything else, Elysia passes it through every global
+// mapResponse hook, and one that returns nothing (the fixed headers' one) would blank the page.
+async function respondSafely(ctx: AppContext, pages: ErrorPageRenderer, context: ErrorContext): Promise<Response> {
   try {
     return await respond(ctx, pages, context);
   } catch (failure) {
@@ -87,7 +90,7 @@ type ErrorContext = {
   principal: Principal | null | undefined;
 };
 
-async function respond(ctx: AppContext, pages: ErrorPageRenderer, context: ErrorContext): Promise<Response | string> {
+async function respond(ctx: AppContext, pages: ErrorPageRenderer, context: ErrorContext): Promise<Response> {
   const { error, code, request, set } = context;
   let reply = classify(error, code);
   if (!reply) {
@@ -95,23 +98,24 @@ async function respond(ctx: AppContext, pages: ErrorPageRenderer, context: Error
     reply = { status: 500, detail: "Internal server error" };
   }
   Object.assign(set.headers, reply.headers ?? {});
+  const headers = set.headers as Record<string, string>;
   if (wantsHtml(request)) {
-    Object.assign(set.headers, PAGE_HEADERS);
+    Object.assign(headers, PAGE_HEADERS);
     if (error instanceof Unauthenticated) {
       set.status = 302;
-      set.headers.location = loginRedirectFor(request);
-      return "";
+      headers.location = loginRedirectFor(request);
+      return new Response(null, { status: 302, headers });
     }
     set.status = reply.status;
-    set.headers["content-type"] = "text/html; charset=utf-8";
+    headers["content-type"] = "text/html; charset=utf-8";
     const principal = await principalFor(ctx, context);
     const message = error instanceof RoleTooLow ? `This page needs the ${error.needed} role; you are signed in as ${principal?.user.role ?? "nobody"}.` : reply.detail;
     // No flash: an error page must not consume the message meant for the page the user goes back to.
     const page = pageContextWith(ctx, principal, null);
-    return "<!doctype html>" + (await pages.renderErrorPage({ status: reply.status, message, page }));
+    return new Response("<!doctype html>" + (await pages.renderErrorPage({ status: reply.status, message, page })), { status: reply.status, headers });
   }
   set.status = reply.status;
-  return Response.json({ detail: reply.detail }, { status: reply.status, headers: set.headers as Record<string, string> });
+  return Response.json({ detail: reply.detail }, { status: reply.status, headers });
 }
 
 /** Who sees the error page (for its navigation): known when the route resolved it, else looked up now. */

@@ -137,6 +137,35 @@ describe("security headers", () => {
     expect(res.headers.get("cross-origin-opener-policy")).toBe("same-origin");
   });
 
+  // Every route and every kind of answer: plain JSON (sent with prebuilt headers), JSON with a status
+  // or cookie of its own, pages, redirects, files, validation, auth and not-found errors, and paths
+  // no route matches.
+  test("every route's answers carry the fixed headers, whoever asks", async () => {
+    const token = await t.login();
+    const routes = (t.app.routes as { method: string; path: string }[]).map(({ method, path }) => ({ method: method === "ALL" ? "GET" : method, path }));
+    routes.push({ method: "GET", path: "/no-such-page" }, { method: "DELETE", path: "/api/no-such-thing" });
+    const askers: Record<string, string>[] = [{ accept: "application/json", authorization: `Bearer ${token}` }, { accept: "text/html" }, {}];
+    let answers = 0;
+    for (const { method, path } of routes) {
+      const target = path.replace(/:[A-Za-z_]+/g, "x").replace("*", "x");
+      for (const asker of askers) {
+        const body = method === "GET" || method === "HEAD" ? undefined : "{}";
+        const res = await t.handle(target, { method, headers: { ...asker, ...(body ? { "content-type": "application/json" } : {}) }, body });
+        answers++;
+        const seen = {
+          route: `${method} ${path}`,
+          nosniff: res.headers.get("x-content-type-options"),
+          frame: res.headers.get("x-frame-options"),
+          csp: res.headers.get("content-security-policy")?.includes("frame-ancestors 'none'"),
+          cache: res.headers.has("cache-control"),
+          cli: res.headers.has("x-agnes-cli-min-version"),
+        };
+        expect(seen).toEqual({ route: `${method} ${path}`, nosniff: "nosniff", frame: "DENY", csp: true, cache: true, cli: true });
+      }
+    }
+    expect(answers).toBeGreaterThan(150);
+  });
+
   test("pages carry no inline script", async () => {
     const page = await (await t.handle("/login")).text();
     expect(page).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
