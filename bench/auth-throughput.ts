@@ -7,7 +7,7 @@
 // shared with other work req/s moves with that work, CPU per request much less.
 // Goal (issue "one source of truth"): /health ≥ 0.75× bare, PAT /auth/me ≥ 0.50× bare, p99 < 10 ms.
 // Load: `wrk -t1 -c50 --latency` when installed (apt-get install -y wrk), else a Bun fetch loop with
-// 50 workers. Loopback only; bounded in time. Run: bun bench/auth-throughput.ts [seconds=5] [rounds=3]
+// 50 workers. Loopback only; bounded in time. Run: bun bench/auth-throughput.ts [seconds=5] [rounds=5]
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -16,9 +16,11 @@ import { freePort } from "../test/helpers/ports";
 
 const ADMIN = { email: "admin@example.com", password: "admin-password-1" };
 const SECONDS = Number(process.argv[2] ?? process.env.BENCH_SECONDS ?? 5);
-// The cases take turns for ROUNDS rounds and the median is reported, so a burst of other load on a
-// shared machine does not land on one case only.
-const ROUNDS = Number(process.argv[3] ?? process.env.BENCH_ROUNDS ?? 3);
+// The cases take turns for ROUNDS rounds, so a burst of other load on a shared machine does not land
+// on one case only. Figures are medians over the rounds; a ratio is the median of each round's
+// ratio to the bare app measured seconds before it, which cancels the drift of a shared machine's
+// speed between rounds (±10% here) better than a ratio of two medians.
+const ROUNDS = Number(process.argv[3] ?? process.env.BENCH_ROUNDS ?? 5);
 const ROOT = resolve(import.meta.dir, "..");
 
 type Server = { url: string; pid: number; stop: () => Promise<void> };
@@ -87,19 +89,25 @@ async function measured(server: Server, path: string, bearer: string | null): Pr
   return { ...result, cpuMicrosPerRequest: (cpuMicros(server.pid) - cpuBefore) / result.requests };
 }
 
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
 function report(names: string[], runs: Measured[][]): void {
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-  const results = runs.map((r) => ({ rps: median(r.map((x) => x.rps)), p99ms: median(r.map((x) => x.p99ms)), cpu: median(r.map((x) => x.cpuMicrosPerRequest)) }));
-  const bare = results[0]!;
+  const bareRuns = runs[0]!;
+  const results = runs.map((r) => ({
+    rps: median(r.map((x) => x.rps)),
+    p99ms: median(r.map((x) => x.p99ms)),
+    cpu: median(r.map((x) => x.cpuMicrosPerRequest)),
+    ratio: median(r.map((x, round) => x.rps / bareRuns[round]!.rps)),
+    cpuRatio: median(r.map((x, round) => bareRuns[round]!.cpuMicrosPerRequest / x.cpuMicrosPerRequest)),
+  }));
   console.log("\ncase                       req/s        p99    × bare   CPU µs/req   × bare (CPU)");
   names.forEach((name, i) => {
     const r = results[i]!;
-    const cells = [r.rps.toFixed(0).padStart(8), `${r.p99ms.toFixed(2)} ms`.padStart(10), (r.rps / bare.rps).toFixed(2).padStart(9), r.cpu.toFixed(1).padStart(12), (bare.cpu / r.cpu).toFixed(2).padStart(14)];
+    const cells = [r.rps.toFixed(0).padStart(8), `${r.p99ms.toFixed(2)} ms`.padStart(10), r.ratio.toFixed(2).padStart(9), r.cpu.toFixed(1).padStart(12), r.cpuRatio.toFixed(2).padStart(14)];
     console.log(`${name.padEnd(24)} ${cells.join(" ")}`);
   });
-  const bareRps = bare.rps;
-  const health = results[1]!.rps / bareRps;
-  const pat = results[3]!.rps / bareRps;
+  const health = results[1]!.ratio;
+  const pat = results[3]!.ratio;
   const p99 = Math.max(...results.slice(1).map((r) => r.p99ms));
   console.log(`\n/health ${health.toFixed(2)}× bare (goal ≥ 0.75) ${health >= 0.75 ? "OK" : "BELOW GOAL"}`);
   console.log(`PAT /auth/me ${pat.toFixed(2)}× bare (goal ≥ 0.50) ${pat >= 0.5 ? "OK" : "BELOW GOAL"}`);
