@@ -10,7 +10,7 @@ import { createLogger } from "./log";
 import { prepareFirstRun } from "./modules/accounts/service";
 import { readCommit } from "./version";
 import { errorSummary } from "./http/error-summary";
-import { RESPONSE_HEADERS } from "./http/security-headers";
+import { fixedHeaders } from "./http/security-headers";
 import { runOperatorCommand } from "./ops/operator";
 import { inUseMessage } from "./ops/operator-error";
 import { gracefulShutdown } from "./modules/system/shutdown";
@@ -77,6 +77,7 @@ if (!config.publicUrl) {
 }
 
 function listenOptions(config: Config) {
+  const headers = fixedHeaders(config.cliMinVersion);
   return {
     port: config.port,
     hostname: config.host,
@@ -84,7 +85,8 @@ function listenOptions(config: Config) {
     development: false,
     error: (error: Error) => {
       log.error("server.error", { error: errorSummary(error) });
-      return Response.json({ detail: "Internal server error" }, { status: 500, headers: RESPONSE_HEADERS });
+      // Bun's last resort, e.g. a file body that vanished between the handler and the send.
+      return Response.json({ detail: "Internal server error" }, { status: 500, headers });
     },
     maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
   };
