@@ -31,7 +31,8 @@ install_test_tools() {
   command -v shellcheck >/dev/null 2>&1 || missing="$missing shellcheck"
   command -v file >/dev/null 2>&1 || missing="$missing file"
   command -v curl >/dev/null 2>&1 || missing="$missing curl"
-  command -v docker >/dev/null 2>&1 || missing="$missing docker.io"
+  # The engine, not the client: a machine may have a `docker` client and no daemon to talk to.
+  PATH="$PATH:/usr/sbin:/sbin" command -v dockerd >/dev/null 2>&1 || missing="$missing docker.io"
   command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || missing="$missing debootstrap"
   # test/ops/disk-full*.test.ts: a small ext4 image on a loop device (mkfs.ext4, e2fsck; losetup, findmnt).
   PATH="$PATH:/usr/sbin:/sbin" command -v mkfs.ext4 >/dev/null 2>&1 || missing="$missing e2fsprogs"
@@ -40,8 +41,16 @@ install_test_tools() {
   sudo_cmd=$(as_root_if_needed /var/lib/dpkg)
   if [ -n "$missing" ]; then
     echo "bootstrap: installing test tools from apt:$missing" >&2
+    # Another apt run may hold the dpkg lock (unattended upgrades on a fresh machine): wait for it.
+    if ! $sudo_cmd apt-get -o DPkg::Lock::Timeout=300 update -qq >&2; then
+      echo "bootstrap: apt-get update failed; the test tools ($missing) cannot be installed" >&2
+      return 1
+    fi
     # shellcheck disable=SC2086
-    $sudo_cmd apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq $missing >&2
+    if ! DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get -o DPkg::Lock::Timeout=300 install -y -qq $missing >&2; then
+      echo "bootstrap: apt-get install failed for:$missing" >&2
+      return 1
+    fi
   fi
   start_docker "$sudo_cmd"
 }
