@@ -7,7 +7,7 @@ import type { Logger } from "./log";
 import { ActivityRecorder } from "./auth/activity";
 import { AuthState } from "./auth/auth-state";
 import { readAuthRecords } from "./auth/auth-records";
-import { usersLockedOut } from "./auth/auth-effects";
+import { usersRevoked } from "./auth/auth-effects";
 import { SessionSigner } from "./auth/session-signer";
 import { FailureLimiter } from "./http/failure-limiter";
 import { SignInLimits } from "./modules/accounts/sign-in-limits";
@@ -66,10 +66,11 @@ export async function createContext(deps: {
   const { state: authState, apply } = AuthState.load(await readAuthRecords(deps.db, deps.clock.now()));
   const reveals = new OneTimeReveals(deps.clock);
   // The only way the auth state changes: committed transactions' effects. A secret waiting to be
-  // shown once (a new token, a reset link) is void as soon as its user is deactivated or deleted.
+  // shown once (a new token, a reset link) is void as soon as its user is deactivated or deleted,
+  // or their sessions are ended by a revocation (users/lifecycle.ts).
   deps.db.feedAuthState((effects) => {
     apply(effects);
-    for (const userId of usersLockedOut(effects)) reveals.forgetSubject(userId);
+    for (const userId of usersRevoked(effects)) reveals.forgetSubject(userId);
   });
   const cliDist = new CliDistribution(deps.config.cliDistDir, deps.log);
   const ctx: Omit<AppContext, "backups" | "metrics" | "listener"> = {

@@ -57,6 +57,13 @@ export class AuthEffects {
   }
 }
 
+/** Users whose sessions these effects end (all, or all but the one they act from), or who are locked out. */
+export function usersRevoked(effects: readonly AuthEffect[]): string[] {
+  const ids = usersLockedOut(effects);
+  for (const effect of effects) if (effect.kind === "endSessionsOf") ids.push(effect.userId);
+  return ids;
+}
+
 /** Users these effects lock out (deactivated or deleted): secrets pending for them must go too. */
 export function usersLockedOut(effects: readonly AuthEffect[]): string[] {
   const ids: string[] = [];

@@ -38,7 +38,7 @@ test("client names are one printable line of at most 64 characters", () => {
 test("pending grants are bounded: per user, per address, and expired ones make room", () => {
   const clock = new FakeClock();
   const grants = new PendingGrants(clock);
-  const loopback = (n: number) => grants.addLoopback(`code-${n}`, { userId: "u1", challenge: "c", client: "x", expiresAt: grants.now() + 120_000 });
+  const loopback = (n: number) => grants.addLoopback(`code-${n}`, { userId: "u1", approvedBy: "s1", challenge: "c", client: "x", expiresAt: grants.now() + 120_000 });
   for (let i = 0; i < 10; i++) loopback(i);
   expect(() => loopback(10)).toThrow("Too many sign-ins for da are waiting");
   clock.advance(120_000);

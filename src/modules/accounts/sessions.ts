@@ -50,7 +50,7 @@ export async function endSession(ctx: AppContext, tx: Transaction, sessionId: st
 }
 
 /** Ends every session of a user, optionally but one (the one an admin is using on themselves). */
-export async function endAllSessionsOf(ctx: AppContext, tx: Transaction, userId: string, exceptSessionId?: string): Promise<void> {
+export async function endAllSessionsOf(ctx: Pick<AppContext, "clock">, tx: Transaction, userId: string, exceptSessionId?: string): Promise<void> {
   await endSessionsOfUser(tx, userId, ctx.clock.now(), exceptSessionId ?? null);
 }
 

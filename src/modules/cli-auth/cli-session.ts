@@ -26,22 +26,36 @@ export function clientName(raw: string | undefined): string {
 
 export type ClientMeta = { ip: string | null; userAgent: string | null };
 
-export async function openCliSession(
-  ctx: AppContext,
-  userId: string,
-  client: string,
-  meta: ClientMeta,
-  via: "cli-browser" | "cli-device",
-): Promise<LoginResponse> {
-  const user = ctx.authState.user(userId);
-  if (!user?.active) throw new GrantError("access_denied", "The account that approved this sign-in is deactivated or gone");
+/** Who approved a sign-in in the browser, and from which session. */
+export type Approval = { userId: string; approvedBy: string; client: string };
+
+/**
+ * The approval is only as good as the browser session that gave it: once that session has ended
+ * (sign-out, a password or role change, deactivation, recovery, deletion all end sessions), a code or
+ * grant it approved cannot be redeemed, so access granted before a revocation never outlives it.
+ */
+export async function openCliSession(ctx: AppContext, approval: Approval, meta: ClientMeta, via: "cli-browser" | "cli-device"): Promise<LoginResponse> {
+  const { userId, client } = approval;
   const name = `da on ${client}`;
-  const session = await ctx.db.transaction(async (tx) => {
+  // Checked inside the transaction: the queue runs transactions one at a time and applies each one's
+  // auth effects before the next starts, so a revocation committed before this sees its effect here.
+  const { user, session } = await ctx.db.transaction(async (tx) => {
+    const user = assertStillApproved(ctx, approval);
     const opened = await openSession(ctx, tx, user, meta, { kind: "cli", name });
     await recordSignIn(tx, user.id, ctx.clock.now());
     const params = { session_id: opened.id, via, client };
     await ctx.audit.record(tx, { actor: { id: user.id, email: user.email }, action: "auth.login", target: user.id, params, ip: meta.ip });
-    return opened;
+    return { user, session: opened };
   });
   return loginResponse(user, session);
+}
+
+function assertStillApproved(ctx: AppContext, approval: Approval) {
+  const user = ctx.authState.user(approval.userId);
+  if (!user?.active) throw new GrantError("access_denied", "The account that approved this sign-in is deactivated or gone");
+  const approver = ctx.authState.session(approval.approvedBy);
+  if (!approver || approver.userId !== user.id || approver.expiresAt <= ctx.clock.now()) {
+    throw new GrantError("access_denied", "The browser session that approved this sign-in has ended: run da login again");
+  }
+  return user;
 }

@@ -69,6 +69,7 @@ export async function decideDeviceGrant(
   const { grant } = findDeviceGrant(ctx, grants, me, typed, ip);
   grant.status = approve ? "approved" : "denied";
   grant.userId = me.user.id;
+  grant.approvedBy = me.sessionId;
   const action = approve ? "auth.cli_approved" : "auth.cli_denied";
   await ctx.audit.record(ctx.db, { actor: { id: me.user.id, email: me.user.email }, action, target: me.user.id, params: { client: grant.client, flow: "device" }, ip });
   return { client: grant.client };
@@ -103,5 +104,5 @@ export async function pollDeviceGrant(ctx: AppContext, grants: PendingGrants, de
   }
   // Approved: the grant is spent before the session is written, so two polls cannot both get one.
   grants.removeDevice(deviceCode);
-  return openCliSession(ctx, grant.userId!, grant.client, meta, "cli-device");
+  return openCliSession(ctx, { userId: grant.userId!, approvedBy: grant.approvedBy!, client: grant.client }, meta, "cli-device");
 }

@@ -70,7 +70,8 @@ export async function decideLoopback(
     return callbackUrl(req, { error: "access_denied" });
   }
   const code = randomBytes(32).toString("base64url");
-  grants.addLoopback(code, { userId: me.user.id, challenge: req.challenge, client: req.client, expiresAt: grants.now() + LOOPBACK_CODE_TTL_MS });
+  const approvedBy = me.sessionId!;
+  grants.addLoopback(code, { userId: me.user.id, approvedBy, challenge: req.challenge, client: req.client, expiresAt: grants.now() + LOOPBACK_CODE_TTL_MS });
   await ctx.audit.record(ctx.db, { actor, action: "auth.cli_approved", target: me.user.id, params, ip });
   return callbackUrl(req, { code });
 }
@@ -103,5 +104,5 @@ export async function redeemLoopbackCode(
   if (!VERIFIER.test(input.code_verifier) || !sameText(challengeOf(input.code_verifier), grant.challenge)) {
     throw failed("The code verifier does not match this sign-in; the code is spent: run da login again");
   }
-  return openCliSession(ctx, grant.userId, grant.client, meta, "cli-browser");
+  return openCliSession(ctx, grant, meta, "cli-browser");
 }

@@ -13,12 +13,11 @@ import { hashSecret } from "../../auth/pat-format";
 import { assertPasswordPolicy, assertPasswordsInUse, hashPassword } from "../../auth/passwords";
 import { BadRequest, Conflict, HttpError, NotFound } from "../../http/errors";
 import type { ResetLink } from "../../shared/contract";
-import { endAllSessionsOf } from "../accounts/sessions";
+import { revokeAccess } from "../users/lifecycle";
 import { findUser, setPassword } from "../users/directory";
 import { assertStillAdmin, type AdminCall } from "../users/admin-call";
 import { emailResetLink } from "./email";
 import {
-  deletePasswordResetsOfUser,
   deleteUnusedPasswordResetsOfUser,
   findPasswordResetByHash,
   insertPasswordReset,
@@ -102,22 +101,11 @@ export async function redeemResetLink(
     const now = ctx.clock.now();
     await setPassword(tx, valid.user.id, passwordHash, now);
     await markPasswordResetUsed(tx, valid.resetId, now);
-    await deleteUnusedPasswordResetsOfUser(tx, valid.user.id);
-    await endAllSessionsOf(ctx, tx, valid.user.id);
+    await revokeAccess(ctx, tx, valid.user.id, "password_reset");
     await ctx.audit.record(tx, { actor: valid.user, action: "user.password_reset", target: valid.user.id, params: {}, ip: input.ip });
     return valid;
   });
   return { email: link.user.email };
-}
-
-/** A new password or a deactivation makes the user's pending links pointless: they stop working. */
-export async function voidUnusedResetLinksOf(tx: Transaction, userId: string): Promise<void> {
-  await deleteUnusedPasswordResetsOfUser(tx, userId);
-}
-
-/** For deleting the user: every link, used or not, goes with them. */
-export async function deleteResetLinksOf(tx: Transaction, userId: string): Promise<void> {
-  await deletePasswordResetsOfUser(tx, userId);
 }
 
 /**

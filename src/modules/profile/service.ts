@@ -5,7 +5,7 @@ import type { Principal } from "../../auth/principal";
 import { assertPasswordPolicy, assertPasswordsInUse, hashPassword, verifyPassword } from "../../auth/passwords";
 import { BadRequest, NotFound } from "../../http/errors";
 import { findUser, setPassword } from "../users/directory";
-import { voidUnusedResetLinksOf } from "../password-reset/service";
+import { revokeAccess } from "../users/lifecycle";
 import { endAllSessionsOf, endSession, listSessionsOf } from "../accounts/sessions";
 
 function actorOf(me: Principal) {
@@ -43,8 +43,7 @@ export async function changeOwnPassword(
   const others = (await listSessionsOf(ctx, me.user.id)).filter((s) => s.id !== me.sessionId).length;
   await ctx.db.transaction(async (tx) => {
     await setPassword(tx, me.user.id, passwordHash, ctx.clock.now());
-    await voidUnusedResetLinksOf(tx, me.user.id);
-    await endAllSessionsOf(ctx, tx, me.user.id, me.sessionId ?? undefined);
+    await revokeAccess(ctx, tx, me.user.id, "password_change", me.sessionId);
     await ctx.audit.record(tx, { actor: actorOf(me), action: "user.password_change", target: me.user.id, params: { via: "profile", sessions_ended: others }, ip });
   });
   return { sessionsEnded: others };

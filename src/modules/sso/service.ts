@@ -14,7 +14,8 @@ import type { AppContext } from "../../context";
 import type { Queryable, Transaction } from "../../db/database";
 import type { AuthUser } from "../../auth/auth-state";
 import { addUser, countActiveAdmins, findUser, findUserByEmail, recordSignIn, setNameAndRole, type UserRow } from "../users/directory";
-import { endAllSessionsOf, openSession, type NewSession } from "../accounts/sessions";
+import { openSession, type NewSession } from "../accounts/sessions";
+import { revokeAccess } from "../users/lifecycle";
 import { claimedEmail, displayName, emailDomain, emailVerified, roleFromGroups } from "./claims";
 import { deleteIdentity, findIdentity, insertIdentity, listIdentitiesOfUser, touchIdentity } from "./repository";
 import type { ProviderClaims } from "./oidc-client";
@@ -121,7 +122,7 @@ async function applyGroupRole(ctx: AppContext, tx: Transaction, provider: OidcPr
     return { role: row.role, conflict: { from: row.role, to: role } };
   }
   await setNameAndRole(tx, row.id, { name: row.name, role, now: ctx.clock.now() });
-  await endAllSessionsOf(ctx, tx, row.id);
+  await revokeAccess(ctx, tx, row.id, "group_role_change");
   await ctx.audit.record(tx, { actor: null, action: "user.update", target: row.id, params: { changed: ["role"], role: { from: row.role, to: role }, via: "oidc_groups", provider: provider.id }, ip });
   return { role, conflict: null };
 }

@@ -49,6 +49,17 @@ export async function deleteTokensOfUser(tx: Transaction, userId: string): Promi
   tx.effects.removeTokensOf(userId);
 }
 
+/** Revokes every working token of a user; returns how many it revoked. */
+export async function revokeTokensOfUser(tx: Transaction, userId: string, at: Date): Promise<number> {
+  const [row] = await tx.query<{ n: number }>(
+    "SELECT count(*)::INTEGER AS n FROM personal_access_tokens WHERE user_id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)",
+    [userId, at],
+  );
+  await tx.run("UPDATE personal_access_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL", [userId, at]);
+  tx.effects.removeTokensOf(userId);
+  return row?.n ?? 0;
+}
+
 export type AdminTokenRow = TokenRow & { user_email: string | null };
 export type AdminTokenFilter = { user: string | null; state: TokenStateFilter; now: Date; limit: number; offset: number };
 

@@ -22,6 +22,7 @@ import {
 import {
   countActiveTokensOfUser,
   deleteTokensOfUser,
+  revokeTokensOfUser,
   findToken,
   findTokenWithOwner,
   insertToken,
@@ -187,6 +188,11 @@ export async function revokeToken(
     return { name: row.name, alreadyRevoked: false };
   });
   return result;
+}
+
+/** For break-glass recovery: every working token of the user is revoked (kept in the list as revoked). */
+export function revokeTokensOf(tx: Transaction, userId: string, now: Date): Promise<number> {
+  return revokeTokensOfUser(tx, userId, now);
 }
 
 /** For deleting the user: their tokens go with them (and stop authenticating at the commit). */

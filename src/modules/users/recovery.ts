@@ -9,6 +9,7 @@ import { parseEmail } from "../../auth/email";
 import type { AuditService } from "../audit/service";
 import { issueOperatorResetLink } from "../password-reset/service";
 import { findUserByEmail, insertUser, setUserActive, updateUserProfile } from "./repository";
+import { revokeAccess } from "./lifecycle";
 
 export type Recovery = { userId: string; email: string; created: boolean; previous: { role: string; active: boolean } | null; token: string; expiresAt: Date };
 
@@ -24,13 +25,16 @@ export async function recoverAdmin(deps: { db: Database; clock: Clock; audit: Au
       if (!existing.active) await setUserActive(tx, userId, true, null, now);
       if (existing.role !== "admin") await updateUserProfile(tx, userId, { name: existing.name, role: "admin", now });
     }
+    // Recovery is used when the account may be in someone else's hands: nothing issued before it
+    // (sessions, `da` sign-ins, reset links, tokens) may carry the new admin role.
+    const { tokensRevoked } = await revokeAccess(deps, tx, userId, "recovery");
     const link = await issueOperatorResetLink(tx, userId, now);
     const previous = existing ? { role: existing.role, active: existing.active } : null;
     await deps.audit.record(tx, {
       actor: { id: "operator", email: "operator (shell)" },
       action: "admin.recovered",
       target: userId,
-      params: { email, created: !existing, previous_role: previous?.role ?? null, was_active: previous?.active ?? null },
+      params: { email, created: !existing, previous_role: previous?.role ?? null, was_active: previous?.active ?? null, tokens_revoked: tokensRevoked },
       ip: null,
     });
     return { userId, email, created: !existing, previous, token: link.token, expiresAt: link.expiresAt };

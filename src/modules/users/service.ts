@@ -14,9 +14,10 @@ import { isRole } from "../../auth/roles";
 import { BadRequest, Conflict, NotFound } from "../../http/errors";
 import { ROLES, type Role, type User } from "../../shared/contract";
 import { parseEmail } from "../../auth/email";
-import { deleteSessionsOf, endAllSessionsOf } from "../accounts/sessions";
+import { deleteSessionsOf } from "../accounts/sessions";
 import { deleteTokensOf } from "../tokens/service";
-import { deleteResetLinksOf, voidUnusedResetLinksOf } from "../password-reset/service";
+import { deleteResetLinksOf } from "../password-reset/links";
+import { revokeAccess } from "./lifecycle";
 import { assertStillAdmin, type AdminCall } from "./admin-call";
 import {
   countActiveAdmins,
@@ -150,9 +151,9 @@ export async function updateUser(ctx: AppContext, call: AdminCall, id: string, c
       await setUserActive(tx, id, after.active, call.actor.id, now);
       await ctx.audit.record(tx, { actor: call.actor, action: after.active ? "user.activate" : "user.deactivate", target: id, params: { email: before.email }, ip: call.ip });
     }
-    if (deactivating || after.role !== before.role) await endAllSessionsOf(ctx, tx, id, ownSession(call, id));
-    // A reset link issued before the deactivation must not work after a re-activation.
-    if (deactivating) await voidUnusedResetLinksOf(tx, id);
+    // A session, `da` sign-in or reset link from before the change must not outlive it (lifecycle.ts).
+    if (deactivating) await revokeAccess(ctx, tx, id, "deactivation", ownSession(call, id));
+    else if (after.role !== before.role) await revokeAccess(ctx, tx, id, "role_change", ownSession(call, id));
     return findTarget(tx, id);
   });
   return toUser(row);
@@ -189,8 +190,7 @@ export async function setUserPassword(ctx: AppContext, call: AdminCall, id: stri
     await assertStillAdmin(tx, call);
     await findTarget(tx, id);
     await setPasswordHash(tx, id, passwordHash, ctx.clock.now());
-    await voidUnusedResetLinksOf(tx, id);
-    await endAllSessionsOf(ctx, tx, id, keep);
+    await revokeAccess(ctx, tx, id, "password_set_by_admin", keep);
     await ctx.audit.record(tx, { actor: call.actor, action: "user.set_password", target: id, params: {}, ip: call.ip });
   });
 }
