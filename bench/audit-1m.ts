@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   mkdirSync(join(dataDir, "state"), { recursive: true });
   const seedMs = await seed(dataDir);
   console.log(`seeded ${ROWS.toLocaleString("en")} audit entries in ${(seedMs / 1000).toFixed(1)} s`);
-  const server = await startServer({ dataDir, env: ADMIN });
+  const server = await startServer({ dataDir, env: ADMIN, cost: "production" });
   try {
     const login = await fetch(`${server.url}/auth/token`, {
       method: "POST",

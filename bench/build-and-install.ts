@@ -45,7 +45,7 @@ async function main(): Promise<void> {
 
 /** RUNS rounds against the real server on loopback: linux-x64 raw and gzip, a fresh install, a re-run. */
 async function downloadsAndInstalls(dist: string, work: string): Promise<Timings> {
-  const server = await startServer({ env: { CLI_DIST_DIR: dist } });
+  const server = await startServer({ env: { CLI_DIST_DIR: dist }, cost: "production" });
   const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: work };
   const url = `${server.url}/cli/download/linux-x64`;
   const timings: Timings = { raw: [], gzip: [], fresh: [], rerun: [] };

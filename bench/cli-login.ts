@@ -61,7 +61,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 
 async function main(): Promise<void> {
-  const server = await startServer({ env: { AGNES_ADMIN_EMAIL: ADMIN.email, AGNES_ADMIN_PASSWORD: ADMIN.password } });
+  const server = await startServer({ env: { AGNES_ADMIN_EMAIL: ADMIN.email, AGNES_ADMIN_PASSWORD: ADMIN.password }, cost: "production" });
   const [browser] = await Promise.all([launchBrowser(), daBinary()]);
   try {
     await oneLogin(browser, server.url, true); // warm-up: first page loads, JIT

@@ -66,7 +66,7 @@ async function httpFill(url: string) {
 }
 
 console.log(`in process: ${GRANTS.toLocaleString()} grants added in ${inProcessFill(GRANTS).toFixed(2)} s`);
-const server = await startServer({ env: { TRUST_PROXY: "1", CLI_BUILD_ON_START: "off" } });
+const server = await startServer({ env: { TRUST_PROXY: "1", CLI_BUILD_ON_START: "off" }, cost: "production" });
 try {
   const fill = await httpFill(server.url);
   const networks = Math.ceil(MAX_PENDING / DEVICE_GRANT_CAPS.wideNetwork);

@@ -190,6 +190,7 @@ async function main(): Promise<number> {
   let partial = "";
   const server = await startServer({
     env: { AGNES_ADMIN_EMAIL: ADMIN.email, AGNES_ADMIN_PASSWORD: ADMIN.password, BACKUP_EVERY_HOURS: "0" },
+    cost: "production",
     // The request log is read and dropped; only error lines are kept for the report.
     onOutput: (chunk) => {
       const lines = (partial + chunk).split("\n");

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Database } from "../src/db/database";
 import { migrate } from "../src/db/migrate";
-import { hashPassword } from "../src/auth/passwords";
+import { PasswordHasher } from "../src/auth/passwords";
 import { insertUser, insertUsers } from "../src/modules/users/repository";
 import { startServer } from "../test/helpers/server";
 import { reportSequential, type SequentialCase } from "./load";
@@ -25,7 +25,7 @@ async function seed(dataDir: string): Promise<number> {
   const db = await Database.open(join(dataDir, "state", "system.duckdb"));
   await migrate(db);
   // One argon2 hash for everyone: hashing 10,000 passwords would take ~15 minutes.
-  const passwordHash = await hashPassword(ADMIN.password);
+  const passwordHash = await new PasswordHasher().hash(ADMIN.password);
   const roles = ["viewer", "analyst", "km_admin", "admin"] as const;
   const now = new Date();
   await db.transaction(async (tx) => {
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   mkdirSync(join(dataDir, "state"), { recursive: true });
   const seedMs = await seed(dataDir);
   console.log(`seeded ${USERS + 1} users in ${(seedMs / 1000).toFixed(1)} s`);
-  const server = await startServer({ dataDir });
+  const server = await startServer({ dataDir, cost: "production" });
   try {
     const login = await fetch(`${server.url}/auth/token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ADMIN) });
     const { access_token } = (await login.json()) as { access_token: string };

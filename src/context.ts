@@ -9,6 +9,7 @@ import { AuthState } from "./auth/auth-state";
 import { readAuthRecords } from "./auth/auth-records";
 import { usersRevoked } from "./auth/auth-effects";
 import { SessionSigner } from "./auth/session-signer";
+import { PasswordHasher, type PasswordCost } from "./auth/passwords";
 import { FailureLimiter } from "./http/failure-limiter";
 import { SignInLimits } from "./modules/accounts/sign-in-limits";
 import { OneTimeReveals } from "./http/one-time-reveal";
@@ -32,6 +33,8 @@ export type AppContext = {
   activity: ActivityRecorder;
   audit: AuditService;
   signer: SessionSigner;
+  /** argon2id at production cost; only the test helper builds a context with a cheaper one. */
+  passwords: PasswordHasher;
   /** Failure budgets for every secret check (passwords, setup codes, reset links). */
   failures: FailureLimiter;
   signInLimits: SignInLimits;
@@ -61,6 +64,8 @@ export async function createContext(deps: {
   clock: Clock;
   log: Logger;
   commit: string;
+  /** Never read from the environment: the server leaves it out (production cost); tests pass a cheap one. */
+  passwordCost?: PasswordCost;
 }): Promise<AppContext> {
   deps.db.storage.log = deps.log; // one line when a full or read-only disk starts refusing writes, one when it recovers
   const { state: authState, apply } = AuthState.load(await readAuthRecords(deps.db, deps.clock.now()));
@@ -82,6 +87,7 @@ export async function createContext(deps: {
     activity: new ActivityRecorder(deps.db),
     audit: new AuditService(deps.clock),
     signer: new SessionSigner(deps.config.jwtSecret, deps.clock),
+    passwords: new PasswordHasher(deps.passwordCost),
     failures: new FailureLimiter(deps.clock),
     signInLimits: new SignInLimits(deps.clock),
     reveals,

@@ -15,13 +15,21 @@ import { runOperatorCommand } from "./ops/operator";
 import { inUseMessage } from "./ops/operator-error";
 import { gracefulShutdown } from "./modules/system/shutdown";
 import { AuditRetention } from "./modules/audit/retention";
+import type { PasswordCost } from "./auth/passwords";
 
 // Bun's outer bound on any request body; routes have smaller ones (src/http/request-body.ts).
 const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 
 const log = createLogger();
 
-async function main(): Promise<void> {
+/**
+ * The password cost is a parameter of the code, never of the environment: `bun src/server.ts` always
+ * runs at production cost. Only the test suite's entry (test/helpers/test-server-main.ts) passes a
+ * cheaper one, so the real-process tests sign in quickly.
+ */
+export type ServeOptions = { passwordCost?: PasswordCost };
+
+export async function main(options: ServeOptions = {}): Promise<void> {
   let config;
   try {
     config = loadConfig(process.env);
@@ -35,7 +43,7 @@ async function main(): Promise<void> {
   const db = await openOrExit(join(config.stateDir, "system.duckdb"), config.dataDir);
   const applied = await migrate(db);
   if (applied.length) log.info("db.migrated", { versions: applied.join(",") });
-  const ctx = await createContext({ config, db, clock: systemClock, log, commit: readCommit() });
+  const ctx = await createContext({ config, db, clock: systemClock, log, commit: readCommit(), passwordCost: options.passwordCost });
   await prepareFirstRun(ctx);
   ctx.activity.start();
   ctx.backups.start();
@@ -110,5 +118,7 @@ function installSafetyNet(logger: typeof log): void {
 }
 
 // `bun src/server.ts restore …` / `recover-admin …`: operator commands (src/ops/operator.ts).
-if (process.argv.length > 2) process.exit(await runOperatorCommand(process.argv.slice(2)));
-else await main();
+if (import.meta.main) {
+  if (process.argv.length > 2) process.exit(await runOperatorCommand(process.argv.slice(2)));
+  else await main();
+}

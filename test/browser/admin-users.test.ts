@@ -2,13 +2,12 @@
 // role, deactivates and reactivates them, hands out a reset link that the user opens in a fresh
 // browser to set a password and sign in, then deletes them after confirming. Markup in names stays
 // text; an analyst gets the 403 page.
-import { afterAll, beforeAll, expect, test, setDefaultTimeout } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchBrowser, signIn } from "../helpers/browser";
 import { startServer, type RunningServer } from "../helpers/server";
 
 // argon2 (~80 ms a hash, several times that on a busy 2-core runner) makes some tests take seconds.
-setDefaultTimeout(30_000);
 
 const ADMIN = { email: "admin@example.com", password: "admin-password-1" };
 const XSS = "<img src=x onerror=alert(1)>";
@@ -18,7 +17,7 @@ let browser: Browser;
 beforeAll(async () => {
   server = await startServer({ env: { AGNES_ADMIN_EMAIL: ADMIN.email, AGNES_ADMIN_PASSWORD: ADMIN.password } });
   browser = await launchBrowser();
-}, 30_000);
+});
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
@@ -103,7 +102,7 @@ test("admin: add, change role, deactivate, reactivate, reset link used in a fres
   expect(await flash(page)).toContain("Deleted carol@example.com.");
   expect(await page.locator("table.users tbody tr", { hasText: "carol@example.com" }).count()).toBe(0);
   await adminContext.close();
-}, 60_000);
+});
 
 test("admin: a refused change shows as an error message; your own row has no deactivate or delete", async () => {
   const context = await browser.newContext();
@@ -117,7 +116,7 @@ test("admin: a refused change shows as an error message; your own row has no dea
   expect(await page.locator(".flash-error").textContent()).toBe("Cannot demote the last active admin");
   expect(new URL(page.url()).search).toBe("?q=admin@example.com");
   await context.close();
-}, 60_000);
+});
 
 test("a user named like markup appears as text, and no element is created", async () => {
   await apiCreateUser({ email: "markup@example.com", name: XSS, role: "viewer" });
@@ -142,7 +141,7 @@ test("a user named like markup appears as text, and no element is created", asyn
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.screenshot({ path: "/tmp/agnes-admin-users.png", fullPage: true });
   await context.close();
-}, 60_000);
+});
 
 test("an analyst opening /admin/users gets the 403 page", async () => {
   await apiCreateUser({ email: "analyst@example.com", password: "analyst-password-1", role: "analyst" });
@@ -155,4 +154,4 @@ test("an analyst opening /admin/users gets the 403 page", async () => {
   expect(await page.locator("main").textContent()).toContain("needs the admin role");
   expect(new URL(page.url()).pathname).toBe("/admin/users");
   await context.close();
-}, 60_000);
+});

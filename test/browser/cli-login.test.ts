@@ -2,7 +2,7 @@
 // browser. Browser flow: $BROWSER is a script that hands the URL to the test, which opens it in
 // Chromium, signs in with a password, and clicks Authorize. Device flow: Chromium types the code da
 // shows into /device. Afterwards `da auth whoami` works with the stored CLI session.
-import { afterAll, afterEach, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -13,12 +13,11 @@ import { ADMIN, startAgnes } from "../cli/fixtures";
 import { Terminal } from "../cli/tmux";
 import { urlCatcher, waitForValue } from "../cli/browser-steps";
 
-setDefaultTimeout(90_000);
 let server: RunningServer;
 let browser: Browser;
 beforeAll(async () => {
   [server, , browser] = await Promise.all([startAgnes(), daBinary(), launchBrowser()]);
-}, 120_000);
+});
 afterEach(() => Terminal.closeAll());
 afterAll(async () => {
   cleanupSandboxes();

@@ -1,12 +1,11 @@
 // The page behind a reset link, in headless Chromium: typing two different passwords shows an error
 // and keeps the form; a link that was used already shows a page that says to ask an admin.
-import { afterAll, beforeAll, expect, test, setDefaultTimeout } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { launchBrowser } from "../helpers/browser";
 import { startServer, type RunningServer } from "../helpers/server";
 
 // argon2 (~80 ms a hash, several times that on a busy 2-core runner) makes some tests take seconds.
-setDefaultTimeout(30_000);
 
 const ADMIN = { email: "admin@example.com", password: "admin-password-1" };
 
@@ -15,7 +14,7 @@ let browser: Browser;
 beforeAll(async () => {
   server = await startServer({ env: { AGNES_ADMIN_EMAIL: ADMIN.email, AGNES_ADMIN_PASSWORD: ADMIN.password } });
   browser = await launchBrowser();
-}, 30_000);
+});
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
@@ -52,4 +51,4 @@ test("mismatched passwords keep the form with an error; a used link says to ask 
   expect(await page.locator("main").textContent()).toContain("Ask an administrator for a new link.");
   expect(await page.locator('input[name="password"]').count()).toBe(0);
   await context.close();
-}, 60_000);
+});

@@ -1,20 +1,19 @@
 // `da admin …` against the real server: user management, everyone's tokens, and the server's
 // safeguards surfacing as clean exit-1 messages.
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { DEFAULT_ROLE, MIN_PASSWORD_LENGTH, type AdminToken, type ResetLink, type User } from "../../src/shared/contract";
 import type { RunningServer } from "../helpers/server";
 import { daBinary, hasStackTrace, runDa, sandbox, type Sandbox } from "../helpers/cli";
 import { PAGING } from "../../src/shared/contract";
 import { ADMIN, createPat, createUser, daLogin, getJson, sessionToken, startAgnes, uniqueEmail } from "./fixtures";
 
-setDefaultTimeout(60_000);
 let server: RunningServer;
 let admin: Sandbox;
 beforeAll(async () => {
   [server] = await Promise.all([startAgnes(), daBinary()]);
   admin = sandbox();
   await daLogin(admin, server);
-}, 120_000);
+});
 afterAll(async () => {
   admin?.cleanup();
   await server?.stop();

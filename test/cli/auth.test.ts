@@ -1,6 +1,6 @@
 // `da login`, `da logout`, `da auth whoami|status` against the real server, and where da gets its
 // server and credential from (flag > env > file; a .env or bunfig.toml in the cwd has no effect).
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Me } from "../../src/shared/contract";
@@ -8,11 +8,10 @@ import type { RunningServer } from "../helpers/server";
 import { cleanupSandboxes, daBinary, hasStackTrace, runDa, sandbox, type Sandbox } from "../helpers/cli";
 import { ADMIN, createPat, createUser, daLogin, sessionToken, startAgnes } from "./fixtures";
 
-setDefaultTimeout(60_000);
 let server: RunningServer;
 beforeAll(async () => {
   [server] = await Promise.all([startAgnes(), daBinary()]);
-}, 120_000);
+});
 afterAll(async () => {
   cleanupSandboxes();
   await server?.stop();

@@ -1,5 +1,5 @@
 // `da admin backup create|list|download` against the real server.
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { BackupInfo } from "../../src/shared/contract";
@@ -8,14 +8,13 @@ import { daBinary, hasStackTrace, runDa, sandbox, type Sandbox } from "../helper
 import { readBackupArchive } from "../../src/ops/backup-archive";
 import { createUser, daLogin, startAgnes } from "./fixtures";
 
-setDefaultTimeout(60_000);
 let server: RunningServer;
 let admin: Sandbox;
 beforeAll(async () => {
   [server] = await Promise.all([startAgnes(), daBinary()]);
   admin = sandbox();
   await daLogin(admin, server);
-}, 120_000);
+});
 afterAll(async () => {
   admin?.cleanup();
   await server?.stop();

@@ -1,6 +1,6 @@
 // The clack prompts, driven in a real terminal (tmux): sign-in, picking a token lifetime,
 // and confirmations answered "no" that must change nothing.
-import { afterAll, afterEach, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Token, User } from "../../src/shared/contract";
@@ -9,11 +9,10 @@ import { cleanupSandboxes, daBinary, runDa, sandbox, type Sandbox } from "../hel
 import { ADMIN, createUser, daLogin, startAgnes } from "./fixtures";
 import { Terminal } from "./tmux";
 
-setDefaultTimeout(60_000);
 let server: RunningServer;
 beforeAll(async () => {
   [server] = await Promise.all([startAgnes(), daBinary()]);
-}, 120_000);
+});
 afterEach(() => Terminal.closeAll());
 afterAll(async () => {
   cleanupSandboxes();

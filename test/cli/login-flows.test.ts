@@ -1,7 +1,7 @@
 // `da login --web` and `da login --device`, the compiled binary against the real server, with the
 // browser's part done by fetch (browser-steps.ts): approving, cancelling, timing out, Ctrl-C, a
 // port in use, and a server without these routes. Every failure: one line, exit 1, nothing stored.
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Session } from "../../src/shared/contract";
@@ -10,13 +10,12 @@ import { cleanupSandboxes, daBinary, hasStackTrace, runDa, sandbox, type Sandbox
 import { ADMIN, startAgnes } from "./fixtures";
 import { answerAuthorize, signInWithForm, urlCatcher, waitForValue, type FetchBrowser } from "./browser-steps";
 
-setDefaultTimeout(60_000);
 let server: RunningServer;
 let browser: FetchBrowser;
 beforeAll(async () => {
   [server] = await Promise.all([startAgnes(), daBinary()]);
   browser = await signInWithForm(server, ADMIN.email, ADMIN.password);
-}, 120_000);
+});
 afterAll(async () => {
   cleanupSandboxes();
   await server?.stop();

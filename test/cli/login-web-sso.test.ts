@@ -4,7 +4,7 @@
 // in with …" → the provider's sign-in and consent → Agnes's callback → back to /cli/authorize (the
 // `next` carried through SSO) → Authorize → da's 127.0.0.1 callback. da then holds a CLI session of
 // the SSO user, with the role the provider's groups map to.
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { Session } from "../../src/shared/contract";
 import { cleanupSandboxes, daBinary, runDa, sandbox } from "../helpers/cli";
@@ -14,7 +14,6 @@ import { startTestProvider, type TestProvider } from "../sso/test-provider";
 import { walkProvider } from "../sso/provider-walk";
 import { hiddenFields, urlCatcher, waitForValue } from "./browser-steps";
 
-setDefaultTimeout(30_000);
 const USER = { login: "ada", email: "ada@corp.example" };
 let server: RunningServer;
 let provider: TestProvider;
@@ -38,7 +37,7 @@ beforeAll(async () => {
   };
   [server] = await Promise.all([startServer({ env }), daBinary()]);
   expect(server.url).toBe(base);
-}, 120_000);
+});
 afterAll(async () => {
   cleanupSandboxes();
   await server?.stop();

@@ -1,16 +1,15 @@
 // `da auth token create|list|revoke` against the real server, and the CI journey:
 // password login → PAT → use it via DA_TOKEN → revoke → the PAT stops working.
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { DEFAULT_TOKEN_LIFETIME_DAYS, type CreatedToken, type Token } from "../../src/shared/contract";
 import type { RunningServer } from "../helpers/server";
 import { cleanupSandboxes, daBinary, hasStackTrace, runDa, sandbox } from "../helpers/cli";
 import { createUser, daLogin, startAgnes } from "./fixtures";
 
-setDefaultTimeout(60_000);
 let server: RunningServer;
 beforeAll(async () => {
   [server] = await Promise.all([startAgnes(), daBinary()]);
-}, 120_000);
+});
 afterAll(async () => {
   cleanupSandboxes();
   await server?.stop();
@@ -64,7 +63,7 @@ describe("da auth token create", () => {
     let limited: RunningServer;
     beforeAll(async () => {
       limited = await startAgnes({ PAT_MAX_DAYS: "30" });
-    }, 120_000);
+    });
     afterAll(() => limited?.stop());
 
     test("a longer --ttl is refused with the server's message", async () => {

@@ -1,14 +1,13 @@
 // `da update` must never leave the user without a working da, must replace a build with the same
 // build, and must not be turned into a way to overwrite files. The compiled da runs against the real
 // server serving real builds, and a deliberately broken one (matching manifest, binary that cannot run).
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startServer, type RunningServer } from "../helpers/server";
 import { buildDist, cleanupTempDirs, distTempDir, fakeDist, sha256File, type BuiltDist } from "../helpers/dist";
 import { daBinary, hasStackTrace } from "../helpers/cli";
 
-setDefaultTimeout(120_000);
 const VERSION: string = JSON.parse(readFileSync(join(import.meta.dir, "../../package.json"), "utf8")).version;
 const VICTIM_TEXT = "root:x:0:0:do not overwrite me\n";
 
@@ -29,7 +28,7 @@ beforeAll(async () => {
   ]);
   const proc = Bun.spawnSync([await daBinary(), "version", "--json"], { env: { PATH: "/usr/bin:/bin", HOME: distTempDir() } });
   hostTarget = JSON.parse(proc.stdout.toString()).target;
-}, 240_000);
+});
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.stop()));
   cleanupTempDirs();

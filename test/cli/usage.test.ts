@@ -1,14 +1,13 @@
 // The compiled `da` without a server: help, usage errors (exit 2), version, config resolution,
 // and clean messages when the server is down.
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cleanupSandboxes, daBinary, hasStackTrace, runDa, sandbox } from "../helpers/cli";
 
-setDefaultTimeout(60_000);
 beforeAll(async () => {
   await daBinary();
-}, 120_000);
+});
 afterAll(cleanupSandboxes);
 
 /** A loopback URL where nothing listens: connection refused at once. */

@@ -1,7 +1,7 @@
 // The version floor: every response names the oldest da the server serves; an older da stops
 // before doing anything (exit 2) except update/version/logout; a newer da on the server is
 // mentioned at most once a day on stderr, never in --json output.
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { defaultCliMinVersion } from "../../src/config";
 import { VERSION } from "../../src/version";
 import type { RunningServer } from "../helpers/server";
@@ -10,7 +10,6 @@ import { cleanupTempDirs, fakeDist } from "../helpers/dist";
 import { cleanupSandboxes, daBinary, runDa, sandbox } from "../helpers/cli";
 import { ADMIN, startAgnes } from "./fixtures";
 
-setDefaultTimeout(60_000);
 let strict: RunningServer;
 let newer: RunningServer;
 beforeAll(async () => {
@@ -19,7 +18,7 @@ beforeAll(async () => {
     startAgnes({ CLI_DIST_DIR: fakeDist(["linux-x64"], { version: "99.1.0" }).dir }),
     daBinary(),
   ]);
-}, 120_000);
+});
 afterAll(async () => {
   cleanupSandboxes();
   cleanupTempDirs();

@@ -1,6 +1,6 @@
 // `da version` and `da update`. The version checks run against the real server and against a
 // small stand-in serving other versions; `update` runs on a copy of the binary in a temp dir.
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,12 +13,11 @@ const CLI_VERSION: string = JSON.parse(readFileSync(join(import.meta.dir, "../..
 // The build the test binary was compiled as (baked in; da update asks the server for exactly this one).
 let HOST_TARGET = "";
 
-setDefaultTimeout(60_000);
 let server: RunningServer;
 beforeAll(async () => {
   [server] = await Promise.all([startAgnes(), daBinary()]);
   HOST_TARGET = JSON.parse((await runDa(["version", "--json"])).stdout).target;
-}, 120_000);
+});
 afterAll(async () => {
   cleanupSandboxes();
   await server?.stop();

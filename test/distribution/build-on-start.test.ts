@@ -1,7 +1,7 @@
 // Item "binaries from the first start": the server builds missing or older `da` binaries in the
 // background (CLI_BUILD_ON_START=auto), says "building" (503 + Retry-After) until a target is ready,
 // keeps going when one target fails, and a fresh server + `curl …/install.sh | sh` gives a working da.
-import { afterAll, describe, expect, test, setDefaultTimeout } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CliBuilder, type BuildStep } from "../../src/modules/distribution/builder";
@@ -12,7 +12,6 @@ import { cleanupTempDirs, distTempDir, fakeDist } from "../helpers/dist";
 import { startServer } from "../helpers/server";
 import { pipeInstaller, run, tempHome } from "../install/helpers";
 
-setDefaultTimeout(300_000);
 afterAll(cleanupTempDirs);
 
 /** A step that writes a fake build of `target` into the manifest, as `build.ts --merge` would. */

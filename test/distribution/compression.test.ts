@@ -1,6 +1,6 @@
 // Smaller downloads: the best precompressed copy the client accepts (zstd, then gzip), never a stale
 // one, and curl's --compressed (what install.sh uses when curl can decompress) negotiates zstd.
-import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { acceptsGzip, acceptsZstd } from "../../src/modules/distribution/download";
@@ -9,7 +9,6 @@ import { cleanupTempDirs, fakeDist, sha256File, type BuiltDist } from "../helper
 import { startServer, type RunningServer } from "../helpers/server";
 import { run } from "../install/helpers";
 
-setDefaultTimeout(120_000);
 
 let dist: BuiltDist;
 let t: TestApp;

@@ -2,12 +2,11 @@
 // paths it copies exist, the runtime stage holds everything the server needs (the server is started
 // from a directory laid out exactly as the image's /app), CMD is the start script's entry, the
 // HEALTHCHECK command works against a live server, and the process runs as a non-root user.
-import { afterAll, describe, expect, test, setDefaultTimeout } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { cpSync, existsSync, readFileSync, symlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { cleanupTempDirs, distTempDir, fakeDist } from "../helpers/dist";
 
-setDefaultTimeout(120_000); // as `bun run test` (--timeout 120000), also when this file runs alone
 
 afterAll(cleanupTempDirs);
 
@@ -166,5 +165,5 @@ describe("Dockerfile", () => {
     // …and fails when nothing answers.
     const down = Bun.spawnSync(probe, { env: { PATH: process.env.PATH!, PORT: "1" } });
     expect(down.exitCode).not.toBe(0);
-  }, 120_000);
+  });
 });

@@ -1,14 +1,13 @@
 // Every /cli/* route through app.handle, on small fake builds (the bytes do not matter here; the
 // real build is checked in build.test.ts and served for real in test/install). Range requests are
 // also sent to the real server process, whose HTTP layer app.handle never exercises.
-import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cleanupTempDirs, fakeDist, type BuiltDist } from "../helpers/dist";
 import { distApp, type DistApp } from "../helpers/dist-app";
 import { startServer } from "../helpers/server";
 
-setDefaultTimeout(120_000); // as `bun run test` (--timeout 120000), also when this file runs alone
 
 const ALL = ["linux-x64", "linux-arm64", "linux-x64-musl", "darwin-x64", "darwin-arm64", "windows-x64"];
 

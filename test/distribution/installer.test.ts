@@ -1,13 +1,12 @@
 // The served installers and the /install page: the public URL baked in (quoted), shellcheck-clean
 // output, and no way for a crafted Host header to put anything into a script piped into `sh`.
-import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Installers, powershellSingleQuote, shellSingleQuote } from "../../src/modules/distribution/installer";
 import { cleanupTempDirs, distTempDir, fakeDist } from "../helpers/dist";
 import { distApp, type DistApp } from "../helpers/dist-app";
 
-setDefaultTimeout(120_000); // as `bun run test` (--timeout 120000), also when this file runs alone
 
 /** The app serving a small fake build (the bytes do not matter to the installers). */
 const installerApp = (env: Record<string, string> = {}) => distApp(fakeDist(["linux-x64", "darwin-arm64", "windows-x64"]).dir, env);

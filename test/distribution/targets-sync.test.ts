@@ -3,7 +3,7 @@
 // its uname mapping is parsed and compared, and the served script is run (`--print-target`, with
 // uname/ldd stubs and a fake /proc/cpuinfo) for every kind of machine against every kind of build,
 // and must choose what chooseTarget() chooses.
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Installers } from "../../src/modules/distribution/installer";
@@ -12,7 +12,6 @@ import { chooseTarget, TARGET_NAMES, TARGETS, UNAME_ARCH, UNAME_OS, updateTarget
 import { cleanupTempDirs, distTempDir } from "../helpers/dist";
 import { BASE_PATH, run, stubDir } from "../install/helpers";
 
-setDefaultTimeout(120_000);
 
 const INSTALL_SH = readFileSync(join(import.meta.dir, "../../installers/install.sh"), "utf8");
 

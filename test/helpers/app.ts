@@ -14,6 +14,7 @@ import { prepareFirstRun } from "../../src/modules/accounts/service";
 import type { Role } from "../../src/shared/contract";
 import { csrfTokenFor } from "../../src/http/csrf";
 import { cookieFrom } from "./cookies";
+import { TEST_PASSWORD_COST } from "./password-cost";
 
 export { cookieFrom };
 
@@ -22,6 +23,8 @@ export const ADMIN_PASSWORD = "admin-password-1";
 export const BASE = "http://localhost";
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
+
+export { TEST_PASSWORD_COST };
 
 export async function createTestApp(opts: { env?: Record<string, string>; withAdmin?: boolean; dataDir?: string } = {}) {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "agnes-test-"));
@@ -37,7 +40,7 @@ export async function createTestApp(opts: { env?: Record<string, string>; withAd
   await migrate(db);
   const clock = new FakeClock();
   const log = createMemoryLogger();
-  const ctx = await createContext({ config, db, clock, log, commit: "test" });
+  const ctx = await createContext({ config, db, clock, log, commit: "test", passwordCost: TEST_PASSWORD_COST });
   await prepareFirstRun(ctx);
   const app = createApp(ctx);
 

@@ -26,11 +26,17 @@ export type RunningServer = {
  * `onOutput`, for long runs: every chunk of stdout/stderr is handed to it, and `logs()` keeps only
  * what came before the server listened (a soak's request log would otherwise fill the memory).
  */
-export async function startServer(opts: { env?: Record<string, string>; dataDir?: string; onOutput?: (chunk: string) => void } = {}): Promise<RunningServer> {
+/**
+ * `cost: "production"` runs `bun src/server.ts` itself (benchmarks: sign-ins at real argon2id cost);
+ * tests default to the same server through test-server-main.ts, with the test password cost.
+ */
+export async function startServer(
+  opts: { env?: Record<string, string>; dataDir?: string; onOutput?: (chunk: string) => void; cost?: "test" | "production" } = {},
+): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "agnes-server-"));
   let output = "";
   let url: string | null = null;
-  const proc: Subprocess<"ignore", "pipe", "pipe"> = Bun.spawn(["bun", "src/server.ts"], {
+  const proc: Subprocess<"ignore", "pipe", "pipe"> = Bun.spawn(["bun", opts.cost === "production" ? "src/server.ts" : "test/helpers/test-server-main.ts"], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? "/usr/bin:/bin",

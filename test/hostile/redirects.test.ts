@@ -10,7 +10,7 @@ import { rawRequest } from "./raw-http";
 let h: Harness;
 beforeAll(async () => {
   h = await Harness.start();
-}, 60_000);
+});
 afterAll(async () => {
   await h?.stop();
 });
@@ -51,7 +51,7 @@ describe("redirects stay on this site", () => {
       }),
       { numRuns: 300, plugins: [fc.interruptAfterTimeLimit(20_000)] },
     );
-  }, 60_000);
+  });
 
   test("GET /login?next= renders a form whose next stays on this site", async () => {
     await fc.assert(
@@ -66,7 +66,7 @@ describe("redirects stay on this site", () => {
       }),
       { numRuns: 200, plugins: [fc.interruptAfterTimeLimit(15_000)] },
     );
-  }, 60_000);
+  });
 
   test("POST /login with valid credentials and next in the form or the query", async () => {
     await fc.assert(
@@ -80,7 +80,7 @@ describe("redirects stay on this site", () => {
       }),
       { numRuns: 60, plugins: [fc.interruptAfterTimeLimit(20_000)] },
     );
-  }, 60_000);
+  });
 
   test("admin user forms: back= decides where the form returns to", async () => {
     await fc.assert(
@@ -91,7 +91,7 @@ describe("redirects stay on this site", () => {
       }),
       { numRuns: 150, plugins: [fc.interruptAfterTimeLimit(15_000)] },
     );
-  }, 60_000);
+  });
 
   test("the sign-in redirect for an anonymous page request keeps the path as next, on this site", async () => {
     await fc.assert(
@@ -103,5 +103,5 @@ describe("redirects stay on this site", () => {
       }),
       { numRuns: 150, plugins: [fc.interruptAfterTimeLimit(15_000)] },
     );
-  }, 60_000);
+  });
 });

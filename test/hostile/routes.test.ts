@@ -10,7 +10,7 @@ import { ROUTES, routeName } from "./routes";
 let h: Harness;
 beforeAll(async () => {
   h = await Harness.start();
-}, 60_000);
+});
 afterAll(async () => {
   await h?.stop();
 });

@@ -1,11 +1,10 @@
 // The audit trail: every user mutation writes an entry in the same transaction (so a failing audit
 // write fails and rolls back the change), no secrets in it, and GET /api/audit lists and filters it.
-import { afterEach, beforeEach, describe, expect, test, setDefaultTimeout } from "bun:test";
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, type TestApp } from "../helpers/app";
 import type { AuditEntry, ResetLink, User } from "../../src/shared/contract";
 
 // argon2 (~80 ms a hash, several times that on a busy 2-core runner) makes some tests take seconds.
-setDefaultTimeout(30_000);
 
 let t: TestApp;
 let admin: string;

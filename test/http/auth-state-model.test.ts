@@ -1,7 +1,7 @@
 // Model-based test of "auth state cannot drift from the database": random sequences of account,
 // session and token operations go through app.handle, and after every step the live in-memory auth
 // state must equal a fresh one loaded from the database the way createContext loads it.
-import { expect, setDefaultTimeout, test } from "bun:test";
+import { expect, test } from "bun:test";
 import fc from "fast-check";
 import { readAuthRecords } from "../../src/auth/auth-records";
 import { AuthState } from "../../src/auth/auth-state";
@@ -13,7 +13,6 @@ const MAX_STEPS = 30;
 // after the first failure, at most this many smaller candidates are tried, then the smallest failing
 // sequence found so far is reported.
 const SHRINK_BUDGET = 150;
-setDefaultTimeout(300_000);
 
 async function expectInSync(world: World, done: Step[]): Promise<void> {
   const now = world.t.clock.now();

@@ -1,11 +1,10 @@
 // Against the real server process: the client's address reaches what records it. The address comes
 // from the listening server (AppContext.listener), which only the real process has; an app driven
 // through app.handle has none, so these checks need the real HTTP layer.
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import { startServer, type RunningServer } from "../helpers/server";
 import type { AuditEntry, Session } from "../../src/shared/contract";
 
-setDefaultTimeout(30_000);
 
 const ADMIN = { email: "admin@example.com", password: "admin-password-1" };
 let server: RunningServer;

@@ -2,11 +2,10 @@
 // revoking access voids every pending credential-like thing, emails are one form, tokens are
 // bounded per person, the flash cookie cannot be forged, names such as `__proto__` are not routes
 // or targets, and a stolen session's current-password guesses draw on the sign-in budget.
-import { afterEach, beforeEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { ADMIN_EMAIL, cookieFrom, createTestApp, type TestApp } from "../helpers/app";
 import { MAX_JSON_DEPTH, SMALL_BODY_BYTES } from "../../src/http/request-body";
 
-setDefaultTimeout(60_000);
 
 let t: TestApp;
 beforeEach(async () => {

@@ -2,12 +2,11 @@
 // backup "file" that is a directory by the time it is sent; in life, one deleted in between), the
 // answer is Bun's last resort in src/server.ts. It must still be ours: a 500 {"detail"} with every
 // fixed header (`da` reads its version floor from any answer), and the process goes on.
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { startServer, type RunningServer } from "../helpers/server";
 
-setDefaultTimeout(30_000);
 
 const ADMIN = { email: "admin@example.com", password: "admin-password-1" };
 const BACKUP = "agnes-backup-20200101T000000000Z.tar.gz";

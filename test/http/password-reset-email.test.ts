@@ -1,14 +1,13 @@
 // Reset links by email: with SMTP_URL the link is mailed to the user after the commit and
 // `email_sent` says whether the server took it; a refusing or unreachable server still leaves the
 // admin a working link, and neither the token nor the SMTP password reaches the log.
-import { afterEach, describe, expect, test, setDefaultTimeout } from "bun:test";
+import { afterEach, describe, expect, test } from "bun:test";
 import { ADMIN_EMAIL, createTestApp, type TestApp } from "../helpers/app";
 import { messageText, startSmtpSink, type SmtpSink } from "../helpers/smtp-sink";
 import { freePort } from "../helpers/ports";
 import type { AuditEntry, ResetLink } from "../../src/shared/contract";
 
 // argon2 (~80 ms a hash, several times that on a busy 2-core runner) makes some tests take seconds.
-setDefaultTimeout(30_000);
 
 const SMTP_USER = "agnes-mailer";
 const SMTP_PASSWORD = "smtp-S3cret/pass";

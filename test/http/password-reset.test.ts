@@ -1,12 +1,11 @@
 // Reset links: issued by an admin, stored hashed, single-use, 24 h, superseded by a newer link; the
 // page behind the link sets a new password (typed twice), ends sessions and sends the user to sign in.
-import { afterEach, beforeEach, describe, expect, test, setDefaultTimeout } from "bun:test";
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { cookieFrom, createTestApp, type TestApp } from "../helpers/app";
 import type { ResetLink } from "../../src/shared/contract";
 
 // argon2 (~80 ms a hash, several times that on a busy 2-core runner) makes some tests take seconds.
-setDefaultTimeout(30_000);
 
 let t: TestApp;
 let admin: string;

@@ -1,5 +1,5 @@
 // Authenticating with a personal access token: what works, what is refused, and last_used_at.
-import { afterEach, beforeEach, describe, expect, test, setDefaultTimeout } from "bun:test";
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,7 +7,6 @@ import { createTestApp, type TestApp } from "../helpers/app";
 import { generatePat, PAT_PREFIX } from "../../src/auth/pat-format";
 
 // Each test hashes passwords (argon2id, ~80 ms each) and opens DuckDB; a busy machine needs headroom.
-setDefaultTimeout(30_000);
 
 let t: TestApp;
 let admin: string;

@@ -1,7 +1,7 @@
 // The raw token appears in the create response and nowhere else: not in any file under DATA_DIR
 // (database, WAL, audit trail, keys), not in the server log. The scan searches bytes, and proves
 // it can see into the database file by finding the token's hash there.
-import { afterEach, describe, expect, test, setDefaultTimeout } from "bun:test";
+import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,7 +10,6 @@ import { startServer } from "../helpers/server";
 import { hashSecret } from "../../src/auth/pat-format";
 
 // Each test hashes passwords (argon2id, ~80 ms each) and opens DuckDB; a busy machine needs headroom.
-setDefaultTimeout(30_000);
 
 const dirs: string[] = [];
 afterEach(() => {

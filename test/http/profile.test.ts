@@ -1,9 +1,8 @@
 // /profile through app.handle, as a browser uses it: cookie session, CSRF field, POST → 303 → GET.
-import { afterEach, beforeEach, describe, expect, test, setDefaultTimeout } from "bun:test";
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, cookieFrom, createTestApp, sessionIdOf, type TestApp } from "../helpers/app";
 
 // Each test hashes passwords (argon2id, ~80 ms each) and opens DuckDB; a busy machine needs headroom.
-setDefaultTimeout(30_000);
 
 let t: TestApp;
 beforeEach(async () => {

@@ -2,10 +2,9 @@
 // the failure slot is claimed before the (slow) check. Before this, 40 parallel wrong passwords were
 // all verified. The sign-in policy: an attacker who does not know the password slows guessing down
 // but cannot lock the owner out of a client they signed in from before.
-import { afterEach, beforeEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, type TestApp } from "../helpers/app";
 
-setDefaultTimeout(60_000);
 
 const FORM = { "content-type": "application/x-www-form-urlencoded" };
 const PARALLEL = 40;

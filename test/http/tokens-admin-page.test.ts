@@ -1,9 +1,8 @@
 // /admin/tokens: every token with its owner, filters, pagination, revoke with a confirmation step.
-import { afterEach, beforeEach, describe, expect, test, setDefaultTimeout } from "bun:test";
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { createTestApp, type TestApp } from "../helpers/app";
 
 // Each test hashes passwords (argon2id, ~80 ms each) and opens DuckDB; a busy machine needs headroom.
-setDefaultTimeout(30_000);
 
 let t: TestApp;
 beforeEach(async () => {

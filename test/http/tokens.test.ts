@@ -1,10 +1,9 @@
 // The token API: /auth/tokens (own, session only) and /auth/admin/tokens (admins).
-import { afterEach, beforeEach, describe, expect, test, setDefaultTimeout } from "bun:test";
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { createTestApp, type TestApp } from "../helpers/app";
 import { hashSecret, isWellFormedPat, PAT_PREFIX } from "../../src/auth/pat-format";
 
 // Each test hashes passwords (argon2id, ~80 ms each) and opens DuckDB; a busy machine needs headroom.
-setDefaultTimeout(30_000);
 
 let t: TestApp;
 let admin: string;

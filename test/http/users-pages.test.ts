@@ -1,11 +1,10 @@
 // /admin/users and /admin/audit as a browser uses them, through app.handle: cookie session, CSRF
 // field, POST → 303 → GET with a flash, refusals as error flashes, escaping, and who may open them.
-import { afterEach, beforeEach, describe, expect, test, setDefaultTimeout } from "bun:test";
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { cookieFrom, createTestApp, type TestApp } from "../helpers/app";
 import type { User } from "../../src/shared/contract";
 
 // argon2 (~80 ms a hash, several times that on a busy 2-core runner) makes some tests take seconds.
-setDefaultTimeout(30_000);
 
 let t: TestApp;
 let admin: string;

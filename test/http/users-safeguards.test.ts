@@ -1,12 +1,11 @@
 // Nobody can lock the instance out: self-deactivation/deletion and removing the last active admin
 // are refused (409, exact messages), also when two admins act against each other at the same
 // moment. And a deactivated user, or one whose role or password changed, is locked out at once.
-import { afterEach, beforeEach, describe, expect, test, setDefaultTimeout } from "bun:test";
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { ADMIN_EMAIL, createTestApp, type TestApp } from "../helpers/app";
 import type { User } from "../../src/shared/contract";
 
 // argon2 (~80 ms a hash, several times that on a busy 2-core runner) makes some tests take seconds.
-setDefaultTimeout(30_000);
 
 let t: TestApp;
 let admin: string;

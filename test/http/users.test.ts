@@ -1,12 +1,11 @@
 // /api/users: CRUD, filters and paging, validation at the edge (nothing changes on a refusal), and
 // the lock-out of deactivated users, role changes and password changes.
-import { afterEach, beforeEach, describe, expect, test, setDefaultTimeout } from "bun:test";
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { ADMIN_EMAIL, createTestApp, type TestApp } from "../helpers/app";
 import type { User } from "../../src/shared/contract";
 import { insertUser } from "../../src/modules/users/repository";
 
 // argon2 (~80 ms a hash, several times that on a busy 2-core runner) makes some tests take seconds.
-setDefaultTimeout(30_000);
 
 let t: TestApp;
 let admin: string;

@@ -63,7 +63,7 @@ test("a checkpoint that fails on a full disk: the write counts, the instance is 
   const ids = (await db.query<{ id: number }>("SELECT id FROM t WHERE id >= 100000 ORDER BY id")).map((r) => r.id);
   expect(ids).toEqual(acked);
   await db.close();
-}, 30_000);
+});
 
 test("with the free-space floor, a write on a full disk is refused before it starts and the data stays readable", async () => {
   const small = mountTmpfs(16);
@@ -85,4 +85,4 @@ test("with the free-space floor, a write on a full disk is refused before it sta
   } finally {
     small.unmount();
   }
-}, 30_000);
+});

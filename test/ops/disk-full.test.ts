@@ -145,7 +145,7 @@ test("full disk: writes 503 with Retry-After, reads and existing sessions work, 
   expect(tokens.find((t) => t.name === "ci")?.last_used_at).toBeString();
   expect(again.logs()).not.toContain('"level":"error"');
   await again.stop();
-}, 60_000);
+});
 
 test("read-only disk (the kernel remounts it after an error): writes 503, reads work; after the repair and a restart nothing acknowledged is lost", async () => {
   const disk = mountExt4(64);
@@ -175,4 +175,4 @@ test("read-only disk (the kernel remounts it after an error): writes 503, reads 
   expect((await call(again.url, "POST", "/api/users", { token: s.admin, body: { email: "repaired@example.com", role: "viewer" } })).status).toBe(201);
   expect((await call(again.url, "GET", "/ready")).status).toBe(200);
   await again.stop();
-}, 60_000);
+});

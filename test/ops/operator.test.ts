@@ -30,7 +30,7 @@ test("a second server on the same DATA_DIR exits 2 with one line naming the dire
   } finally {
     await first.stop();
   }
-}, 60_000);
+});
 
 test("recover-admin: refused while the server runs; then activates and promotes, prints a working link, and is audited", async () => {
   const dataDir = tempDir();
@@ -74,4 +74,4 @@ test("recover-admin: refused while the server runs; then activates and promotes,
   } finally {
     await server.stop();
   }
-}, 90_000);
+});

@@ -79,7 +79,7 @@ test("backup while writing, wipe, restore, start: acknowledged writes, passwords
   } finally {
     await again.stop();
   }
-}, 120_000);
+});
 
 test("restore refuses a DATA_DIR with state unless --replace, and keeps the old state aside", async () => {
   const dataDir = tempDir();
@@ -104,4 +104,4 @@ test("restore refuses a DATA_DIR with state unless --replace, and keeps the old 
   expect(aside).toHaveLength(1);
   expect(existsSync(join(dataDir, aside[0]!, "system.duckdb"))).toBe(true);
   expect(existsSync(join(dataDir, "state", "system.duckdb"))).toBe(true);
-}, 60_000);
+});

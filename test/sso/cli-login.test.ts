@@ -1,10 +1,9 @@
 // `da login` against a server with PASSWORD_LOGIN=off: no password is asked for or sent; the user is
 // told how to get in (a token made in the browser, then `da login --with-token`).
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import { cleanupSandboxes, daBinary, hasStackTrace, runDa, sandbox } from "../helpers/cli";
 import { startServer, type RunningServer } from "../helpers/server";
 
-setDefaultTimeout(60_000);
 let server: RunningServer;
 beforeAll(async () => {
   const env = {
@@ -18,7 +17,7 @@ beforeAll(async () => {
     AGNES_ADMIN_PASSWORD: "admin-password-1",
   };
   [server] = await Promise.all([startServer({ env }), daBinary()]);
-}, 120_000);
+});
 afterAll(async () => {
   cleanupSandboxes();
   await server?.stop();

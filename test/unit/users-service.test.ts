@@ -1,6 +1,6 @@
 // The user service without HTTP: safeguard messages that only a race can reach through the API, and
 // a race that bypasses the auth guard entirely (both calls authorised before either runs).
-import { afterEach, beforeEach, describe, expect, test, setDefaultTimeout } from "bun:test";
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { createTestApp, ADMIN_EMAIL, type TestApp } from "../helpers/app";
 import { Conflict, Forbidden } from "../../src/http/errors";
 import { findUserByEmail } from "../../src/modules/users/repository";
@@ -9,7 +9,6 @@ import { parseEmail } from "../../src/auth/email";
 import { pageWindow } from "../../src/http/paging";
 
 // argon2 (~80 ms a hash, several times that on a busy 2-core runner) makes some tests take seconds.
-setDefaultTimeout(30_000);
 
 let t: TestApp;
 let first: AdminCall;

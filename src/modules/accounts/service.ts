@@ -2,7 +2,7 @@
 import { randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import type { AppContext } from "../../context";
 import type { AuthUser } from "../../auth/auth-state";
-import { assertPasswordPolicy, hashPassword, verifyPassword, assertPasswordsInUse } from "../../auth/passwords";
+import { assertPasswordPolicy, assertPasswordsInUse } from "../../auth/passwords";
 import { Conflict, NotFound, TooManyRequests, Unauthenticated } from "../../http/errors";
 import { addUser, countUsers, findUserByEmail, recordSignIn } from "../users/directory";
 import { endSession, openSession, type NewSession } from "./sessions";
@@ -28,7 +28,7 @@ export async function signIn(
     throw error;
   }
   const row = await findUserByEmail(ctx.db, email);
-  const passwordOk = await verifyPassword(input.password, row?.password_hash ?? null);
+  const passwordOk = await ctx.passwords.verify(input.password, row?.password_hash ?? null);
   if (!row || !passwordOk) {
     // The submitted identifier is kept only when it is an account's email: a password typed into
     // the email box must not end up in the audit trail.
@@ -78,7 +78,7 @@ export async function createFirstAdmin(
 ): Promise<AuthUser> {
   assertPasswordPolicy(input.password);
   const email = parseEmail(input.email);
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await ctx.passwords.hash(input.password);
   const user: AuthUser = { id: randomUUID(), email, name: input.name.trim(), role: "admin", active: true };
   await ctx.db.transaction(async (tx) => {
     if ((await countUsers(tx)) > 0) throw new Conflict("Agnes is already set up");

@@ -10,7 +10,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { AppContext } from "../../context";
 import type { Queryable, Transaction } from "../../db/database";
 import { hashSecret } from "../../auth/pat-format";
-import { assertPasswordPolicy, assertPasswordsInUse, hashPassword } from "../../auth/passwords";
+import { assertPasswordPolicy, assertPasswordsInUse } from "../../auth/passwords";
 import { BadRequest, Conflict, HttpError, NotFound } from "../../http/errors";
 import type { ResetLink } from "../../shared/contract";
 import { revokeAccess } from "../users/lifecycle";
@@ -95,7 +95,7 @@ export async function redeemResetLink(
   await checkResetLink(ctx, input.token, input.ip);
   if (input.password !== input.passwordConfirm) throw new BadRequest("The two passwords differ.");
   assertPasswordPolicy(input.password);
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await ctx.passwords.hash(input.password);
   const link = await ctx.db.transaction(async (tx) => {
     const valid = await findValidLink(ctx, tx, input.token);
     const now = ctx.clock.now();

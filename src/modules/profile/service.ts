@@ -2,7 +2,7 @@
 // entry in the same transaction; the in-memory auth state follows the commit by itself.
 import type { AppContext } from "../../context";
 import type { Principal } from "../../auth/principal";
-import { assertPasswordPolicy, assertPasswordsInUse, hashPassword, verifyPassword } from "../../auth/passwords";
+import { assertPasswordPolicy, assertPasswordsInUse } from "../../auth/passwords";
 import { BadRequest, NotFound } from "../../http/errors";
 import { findUser, setPassword } from "../users/directory";
 import { revokeAccess } from "../users/lifecycle";
@@ -32,14 +32,14 @@ export async function changeOwnPassword(
     "wrong current passwords",
     async () => {
       const row = await findUser(ctx.db, me.user.id);
-      return row && (await verifyPassword(input.current, row.password_hash)) ? row : null;
+      return row && (await ctx.passwords.verify(input.current, row.password_hash)) ? row : null;
     },
     (row) => row !== null,
   );
   if (!row) throw new BadRequest("Your current password is not right; nothing was changed");
   if (input.next !== input.confirm) throw new BadRequest("The two new passwords differ; nothing was changed");
   assertPasswordPolicy(input.next);
-  const passwordHash = await hashPassword(input.next);
+  const passwordHash = await ctx.passwords.hash(input.next);
   const others = (await listSessionsOf(ctx, me.user.id)).filter((s) => s.id !== me.sessionId).length;
   await ctx.db.transaction(async (tx) => {
     await setPassword(tx, me.user.id, passwordHash, ctx.clock.now());

@@ -9,7 +9,7 @@
 import { randomUUID } from "node:crypto";
 import type { AppContext } from "../../context";
 import type { Queryable } from "../../db/database";
-import { assertPasswordPolicy, assertPasswordsInUse, hashPassword } from "../../auth/passwords";
+import { assertPasswordPolicy, assertPasswordsInUse } from "../../auth/passwords";
 import { isRole } from "../../auth/roles";
 import { BadRequest, Conflict, NotFound } from "../../http/errors";
 import { ROLES, type Role, type User } from "../../shared/contract";
@@ -104,7 +104,7 @@ export async function createUser(
     assertPasswordPolicy(input.password!);
   }
   // Hash before taking the database queue: argon2 takes ~80 ms and would stall every other request.
-  const passwordHash = hasPassword ? await hashPassword(input.password!) : null;
+  const passwordHash = hasPassword ? await ctx.passwords.hash(input.password!) : null;
   const row = await ctx.db.transaction(async (tx) => {
     await assertStillAdmin(tx, call);
     if (await findUserByEmail(tx, email)) throw new Conflict("A user with this email already exists");
@@ -184,7 +184,7 @@ export async function deleteUser(ctx: AppContext, call: AdminCall, id: string): 
 export async function setUserPassword(ctx: AppContext, call: AdminCall, id: string, password: string): Promise<void> {
   assertPasswordsInUse(ctx.config);
   assertPasswordPolicy(password);
-  const passwordHash = await hashPassword(password);
+  const passwordHash = await ctx.passwords.hash(password);
   const keep = ownSession(call, id);
   await ctx.db.transaction(async (tx) => {
     await assertStillAdmin(tx, call);
