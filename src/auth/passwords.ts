@@ -1,7 +1,7 @@
 // Passwords: argon2id through Bun.password (its default: m=64 MiB, t=2, off the main thread).
 import { BadRequest, Forbidden } from "../http/errors";
+import { MIN_PASSWORD_LENGTH } from "../shared/contract";
 
-export const MIN_PASSWORD_LENGTH = 8;
 const MAX_PASSWORD_LENGTH = 1024;
 
 /** Throws 400 with a message a person can act on. */
