@@ -61,5 +61,3 @@ export function createApp(ctx: AppContext) {
     .use(cliAuthModule(ctx));
   return app.wrap(frontDoor(ctx, refusalResponder(ctx, pages, headers), () => app.routes));
 }
-
-export type App = ReturnType<typeof createApp>;

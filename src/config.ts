@@ -8,7 +8,7 @@ import { isValidEmail, normaliseEmail } from "./auth/email";
 import { defaultSender, mailboxSchema, type Mailbox } from "./mail/address";
 import { VERSION } from "./version";
 import { readSsoSettings, SsoSettingsError, type SsoSettings } from "./modules/sso/settings";
-import { DEFAULT_CLI_SESSION_DAYS } from "./shared/contract";
+import { DEFAULT_CLI_SESSION_DAYS, MIN_PASSWORD_LENGTH } from "./shared/contract";
 
 export type Config = {
   port: number;
@@ -77,7 +77,7 @@ const fields = {
   CLI_SESSION_DAYS: positiveInt(3650),
   PAT_MAX_DAYS: positiveInt(36500),
   AGNES_ADMIN_EMAIL: z.string().transform(normaliseEmail).refine(isValidEmail, "expected an email address"),
-  AGNES_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters"),
+  AGNES_ADMIN_PASSWORD: z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`),
   CLI_DIST_DIR: z.string().min(1, "expected a directory path"),
   CLI_BUILD_ON_START: z.enum(["auto", "off"], { message: "expected auto or off" }),
   CLI_MIN_VERSION: z.string().regex(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/, "expected a version like 1.4.0"),

@@ -11,6 +11,7 @@ import { prepareFirstRun } from "./modules/accounts/service";
 import { readCommit } from "./version";
 import { errorSummary } from "./http/error-summary";
 import { fixedHeaders } from "./http/security-headers";
+import { publicUrlUnsetHint } from "./http/public-url";
 import { runOperatorCommand } from "./ops/operator";
 import { inUseMessage } from "./ops/operator-error";
 import { gracefulShutdown } from "./modules/system/shutdown";
@@ -74,14 +75,13 @@ export async function main(options: ServeOptions = {}): Promise<void> {
 
 /** What the operator should know at start: redirect URIs to register, password sign-in off, no PUBLIC_URL. */
 function logStartupNotes(config: Config): void {
-for (const provider of config.sso.providers) {
-  // The operator registers this exact redirect URI at the provider.
-  log.info("sso.provider", { id: provider.id, issuer: provider.issuer, redirect_uri: provider.redirectUri, roles_from_groups: provider.groupRoles !== null });
-}
-if (!config.sso.passwordLogin) log.info("sso.password_login_off", { hint: "password sign-in, POST /auth/token with a password and `da login` passwords are off" });
-if (!config.publicUrl) {
-  log.warn("config.public_url_unset", { hint: "links and install.sh follow each request's Host header; set PUBLIC_URL to the address users reach this server at" });
-}
+  for (const provider of config.sso.providers) {
+    // The operator registers this exact redirect URI at the provider.
+    log.info("sso.provider", { id: provider.id, issuer: provider.issuer, redirect_uri: provider.redirectUri, roles_from_groups: provider.groupRoles !== null });
+  }
+  if (!config.sso.passwordLogin) log.info("sso.password_login_off", { hint: "password sign-in, POST /auth/token with a password and `da login` passwords are off" });
+  const publicUrlHint = publicUrlUnsetHint(config);
+  if (publicUrlHint) log.warn("config.public_url_unset", { trust_proxy: config.trustProxy, hint: publicUrlHint });
 }
 
 function listenOptions(config: Config) {

@@ -2,8 +2,8 @@
 // The cost is a parameter of the hasher in the app's context, not of the environment: the server
 // always builds it with PRODUCTION_PASSWORD_COST, and only the test helper passes a cheaper one.
 import { BadRequest, Forbidden } from "../http/errors";
+import { MIN_PASSWORD_LENGTH } from "../shared/contract";
 
-export const MIN_PASSWORD_LENGTH = 8;
 const MAX_PASSWORD_LENGTH = 1024;
 
 /** Throws 400 with a message a person can act on. */

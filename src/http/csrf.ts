@@ -8,6 +8,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Config } from "../config";
 import { Forbidden } from "./errors";
+import { requestOrigin } from "./forwarded";
 import { requestUrl } from "./request-url";
 
 export const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -28,10 +29,10 @@ function allowedOrigins(request: Request, config: Pick<Config, "publicUrl" | "tr
   const host = request.headers.get("host") ?? url.host;
   const origins = [`${url.protocol}//${host}`];
   if (config.publicUrl) origins.push(new URL(config.publicUrl).origin);
+  // Behind the trusted proxy, the origin the browser used (the same rule links are built by).
   if (config.trustProxy) {
-    const proto = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim();
-    const fwdHost = request.headers.get("x-forwarded-host")?.split(",")[0]?.trim();
-    if (proto && fwdHost) origins.push(`${proto}://${fwdHost}`);
+    const seen = requestOrigin(request, config);
+    origins.push(`${seen.proto}://${seen.host}`);
   }
   return origins;
 }

@@ -1,14 +1,13 @@
 import type { Cookie } from "elysia";
 import type { Config } from "../config";
-import { requestUrl } from "./request-url";
+import { requestOrigin } from "./forwarded";
 
 type CookieJar = Record<string, Cookie<unknown>>;
 
-/** `Secure` when users reach us over https (PUBLIC_URL, or the proxy says so with TRUST_PROXY=1). */
+/** `Secure` when users reach us over https (PUBLIC_URL, else requestOrigin: the proxy's last X-Forwarded-Proto with TRUST_PROXY=1). */
 function isHttps(request: Request, config: Pick<Config, "publicUrl" | "trustProxy">): boolean {
   if (config.publicUrl) return config.publicUrl.startsWith("https://");
-  if (config.trustProxy && request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https") return true;
-  return requestUrl(request).protocol === "https:";
+  return requestOrigin(request, config).proto === "https";
 }
 
 export function setSessionCookie(cookie: CookieJar, request: Request, config: Config, token: string, expiresAt: Date): void {

@@ -1,11 +1,18 @@
 import { requestUrl } from "./request-url";
 
 // The "HTML redirect" rule from the spec, decided in one place: a browser navigation (not under
-// /api/ or /auth/, Accept has text/html or */* or is empty, and does not ask for JSON only) gets
-// pages — a redirect to /login, a 403 page, a 404 page; everything else gets JSON.
+// /api/ or /auth/, not a probe, Accept has text/html or */* or is empty, and does not ask for JSON
+// only) gets pages — a redirect to /login, a 403 page, a 404 page; everything else gets JSON.
+
+// Probes are never pages, whatever Accept says: Prometheus and `curl` send `*/*`, and a scraper
+// told 302 → /login would record a redirect, not the 401 the contract promises.
+const PROBES = new Set(["/health", "/ready", "/metrics"]);
+
 export function wantsHtml(request: Request): boolean {
   const path = requestUrl(request).pathname;
   if (path.startsWith("/api/") || path.startsWith("/auth/") || path === "/api" || path === "/auth") return false;
+  // The router also matches a probe's path with a trailing slash.
+  if (PROBES.has(path.endsWith("/") ? path.slice(0, -1) : path)) return false;
   // /cli/* serves binaries and scripts, except the page that asks a person to approve `da`.
   if (path.startsWith("/cli/") && path !== "/cli/authorize") return false;
   const accept = (request.headers.get("accept") ?? "").toLowerCase();

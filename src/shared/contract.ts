@@ -142,7 +142,6 @@ export type AuditEntry = {
 };
 
 export type Health = { status: "ok"; version: string };
-export type Readiness = { status: "ready" | "unavailable"; database: "writable" | "unavailable"; detail?: string };
 
 /** A backup file under BACKUP_DIR, as `GET /api/admin/backups` lists it. */
 export type BackupInfo = { name: string; size: number; created_at: string };

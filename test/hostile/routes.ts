@@ -27,7 +27,7 @@ export const ROUTES: Route[] = [
   // system
   api("GET", "/health"),
   api("GET", "/ready"),
-  page("GET", "/metrics"),
+  api("GET", "/metrics"),
   api("GET", "/api/version"),
   page("GET", "/"),
   page("GET", "/dashboard"),
@@ -120,13 +120,15 @@ export const ROUTES: Route[] = [
 /** The OAuth token endpoints answer refusals with RFC 6749's `error` code beside our `detail`. */
 export const GRANT_ERROR_PATHS = ["/auth/cli/token", "/auth/device/token"];
 
+const PROBES = new Set(["/health", "/ready", "/metrics"]);
+
 export const routeName = (r: Route) => `${r.method} ${r.path}`;
 
-/** The API rule of the spec: under /api/ or /auth/ (except the reset page), or a /cli/ file (not the authorize page). */
+/** The API rule of the spec: under /api/ or /auth/ (except the reset page), a /cli/ file (not the authorize page), or a probe. */
 export function isJsonApiPath(path: string): boolean {
   // The path as the server reads it: without the query, and without a fragment (never part of a
   // path, though a raw request target can carry one: `/cli/authorize#frag` is the approval page).
   const p = path.split(/[?#]/)[0]!;
   if (p.startsWith("/auth/password/reset") || p === "/cli/authorize") return false;
-  return p.startsWith("/api/") || p.startsWith("/auth/") || p === "/health" || p.startsWith("/cli/");
+  return p.startsWith("/api/") || p.startsWith("/auth/") || PROBES.has(p.replace(/\/$/, "")) || p.startsWith("/cli/");
 }

@@ -6,6 +6,14 @@ import { ConfigError, loadConfig } from "../../src/config";
 import { AppMetrics } from "../../src/modules/metrics/registry";
 
 const METRICS_TOKEN = "m".repeat(40);
+// A browser, curl, Prometheus, a bare text/html, and no Accept at all.
+const PROBE_ACCEPTS = [
+  "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8",
+  "*/*",
+  "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1",
+  "text/html",
+  null,
+];
 let t: TestApp;
 afterEach(async () => t?.close());
 
@@ -41,7 +49,7 @@ describe("/metrics access", () => {
     expect(await scrape(pat)).toContain("agnes_http_requests_total");
   });
 
-  test("a signed-in non-admin's browser gets a 403 page, not a sign-in redirect that comes straight back", async () => {
+  test("a signed-in non-admin's browser gets 403 (JSON: a probe is never a page), not a sign-in redirect that comes straight back", async () => {
     t = await createTestApp({ env: { METRICS_TOKEN } });
     await t.createUser("ana@example.com", "ana-password-1", "analyst");
     const ana = await t.browser("ana@example.com", "ana-password-1");
@@ -50,6 +58,24 @@ describe("/metrics access", () => {
       const res = await ana.raw("/metrics", { headers });
       expect(res.status).toBe(403);
       expect(res.headers.get("location")).toBeNull();
+      expect(res.headers.get("content-type")).toStartWith("application/json");
+    }
+  });
+
+  test("/metrics, /health and /ready are never pages: no credential → 401 {detail}, whatever Accept says", async () => {
+    t = await createTestApp({ env: { METRICS_TOKEN } });
+    for (const accept of PROBE_ACCEPTS) {
+      const headers: Record<string, string> = accept === null ? {} : { accept };
+      for (const path of ["/metrics", "/metrics/"]) {
+        const res = await t.handle(path, { headers });
+        expect(`${path} ${accept}: ${res.status} ${res.headers.get("location")}`).toBe(`${path} ${accept}: 401 null`);
+        expect(await res.json()).toEqual({ detail: "Metrics need METRICS_TOKEN or an admin credential" });
+      }
+      // Their errors are JSON too (no such method here: 404).
+      for (const path of ["/health", "/ready"]) {
+        const res = await t.handle(path, { method: "POST", headers });
+        expect(`${path} ${accept}: ${res.status} ${res.headers.get("content-type")}`).toBe(`${path} ${accept}: 404 application/json;charset=utf-8`);
+      }
     }
   });
 

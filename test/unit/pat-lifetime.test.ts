@@ -3,7 +3,7 @@ import { describe, expect, test } from "bun:test";
 import type { AppContext } from "../../src/context";
 import { BadRequest } from "../../src/http/errors";
 import { lifetimeFromForm, lifetimeOptions, normaliseTokenName, resolveLifetime } from "../../src/modules/tokens/service";
-import { tokenState } from "../../src/modules/tokens/state";
+import { tokenState } from "../../src/shared/contract";
 
 const ctxWith = (patMaxDays: number | null) => ({ config: { patMaxDays } }) as unknown as AppContext;
 

@@ -1,5 +1,5 @@
 import type { PageContext } from "../../src/shared/page-context";
-import { ROLES, type User } from "../../src/shared/contract";
+import { DEFAULT_ROLE, ROLES, type User } from "../../src/shared/contract";
 import { CopyButton } from "../ui/copy-button";
 import { CsrfField } from "../ui/csrf-field";
 import { Pager } from "../ui/pager";
@@ -94,7 +94,7 @@ function AddUserForm({ csrf, back }: { csrf: string; back: string }) {
         <label>
           Role
           <select name="role">
-            <RoleOptions selected="analyst" />
+            <RoleOptions selected={DEFAULT_ROLE} />
           </select>
         </label>
         <label>

@@ -12,7 +12,7 @@ import type { Queryable } from "../../db/database";
 import { assertPasswordPolicy, assertPasswordsInUse } from "../../auth/passwords";
 import { isRole } from "../../auth/roles";
 import { BadRequest, Conflict, NotFound } from "../../http/errors";
-import { ROLES, type Role, type User } from "../../shared/contract";
+import { DEFAULT_ROLE, ROLES, type Role, type User } from "../../shared/contract";
 import { parseEmail } from "../../auth/email";
 import { deleteSessionsOf } from "../accounts/sessions";
 import { deleteTokensOf } from "../tokens/service";
@@ -96,7 +96,7 @@ export async function createUser(
   input: { email: string; name?: string; role?: string; password?: string | null },
 ): Promise<User> {
   const email = parseEmail(input.email);
-  const role = parseRole(input.role ?? "analyst");
+  const role = parseRole(input.role ?? DEFAULT_ROLE);
   const name = (input.name ?? "").trim();
   const hasPassword = input.password !== undefined && input.password !== null;
   if (hasPassword) {
