@@ -1,11 +1,10 @@
 // Against the real server process, behind a pretend proxy (TRUST_PROXY=1, no PUBLIC_URL): the start-up
 // warning names the forwarded-header rule; /metrics answers a browser-looking request 401, not a
 // redirect; links follow the last forwarded entries and the address falls back to the socket's peer.
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import { startServer, type RunningServer } from "../helpers/server";
 import type { AuditEntry, ResetLink } from "../../src/shared/contract";
 
-setDefaultTimeout(30_000);
 
 const ADMIN = { email: "admin@example.com", password: "admin-password-1" };
 let server: RunningServer;
