@@ -1,8 +1,11 @@
-// Session tokens are HS256 JWTs, signed and verified with `jose` (the library @elysiajs/jwt wraps;
-// used directly so we depend on its public API, not the plugin's internals). The claims carry the session id (jti);
+// Session tokens are HS256 JWTs, signed and verified by @elysiajs/jwt through its public API: the
+// plugin's `jwt` decorator (`sign`, `verify`), taken from the plugin instance once, so signing needs
+// no request context. `verify` gets jose's options: HS256 only, and the app's clock for `exp`.
+// The plugin always stamps `iat` with the system clock (it ignores a given `iat`), so `iat` is the
+// real signing time even under a test's fake clock; nothing reads it. The claims carry the session id (jti);
 // the server-side session record decides whether it still works, and the role is always read from
 // the auth state, never from the claim (clients may read `email`/`role` for display).
-import { jwtVerify, SignJWT } from "jose";
+import { jwt } from "@elysiajs/jwt";
 import type { Clock } from "../clock";
 import type { Role } from "../shared/contract";
 
@@ -15,21 +18,16 @@ export type SessionClaims = { sub: string; jti: string; exp: number; iat?: numbe
 const VERIFIED_CACHE_SIZE = 10_000;
 
 export class SessionSigner {
-  private readonly key: Uint8Array;
+  private readonly jwt;
   private readonly verified = new Map<string, SessionClaims>();
 
   constructor(secret: string, private readonly clock: Clock) {
-    this.key = new TextEncoder().encode(secret);
+    this.jwt = jwt({ name: "sessionJwt", secret, alg: "HS256" }).decorator.sessionJwt;
   }
 
   sign(claims: { userId: string; sessionId: string; email: string; role: Role; expiresAt: Date }): Promise<string> {
-    return new SignJWT({ email: claims.email, role: claims.role, typ: "session" })
-      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-      .setSubject(claims.userId)
-      .setJti(claims.sessionId)
-      .setIssuedAt(Math.floor(this.clock.now().getTime() / 1000))
-      .setExpirationTime(Math.floor(claims.expiresAt.getTime() / 1000))
-      .sign(this.key);
+    const exp = Math.floor(claims.expiresAt.getTime() / 1000);
+    return this.jwt.sign({ sub: claims.userId, jti: claims.sessionId, email: claims.email, role: claims.role, typ: "session", exp });
   }
 
   /** The claims of a valid, unexpired session token, else null. */
@@ -42,12 +40,9 @@ export class SessionSigner {
   }
 
   private async verifySignature(token: string): Promise<SessionClaims | null> {
-    let payload;
-    try {
-      ({ payload } = await jwtVerify(token, this.key, { currentDate: this.clock.now(), algorithms: ["HS256"] }));
-    } catch {
-      return null; // malformed, tampered, wrong algorithm or expired: no session
-    }
+    // false when malformed, tampered, of another algorithm or expired: no session
+    const payload = await this.jwt.verify(token, { currentDate: this.clock.now(), algorithms: ["HS256"] });
+    if (!payload) return null;
     if (payload.typ !== "session") return null;
     if (typeof payload.sub !== "string" || typeof payload.jti !== "string" || typeof payload.exp !== "number") return null;
     return { sub: payload.sub, jti: payload.jti, exp: payload.exp, iat: payload.iat };
