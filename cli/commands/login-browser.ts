@@ -2,7 +2,8 @@
 // cloud CLIs do it). da listens on 127.0.0.1 (a random free port unless --port), opens
 // /cli/authorize, and waits for the browser to come back to /callback with a code and our state.
 // The browser is answered only after the code was exchanged, so its tab shows the real outcome.
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import { sameSecret } from "../../src/shared/signing";
 import { hostname } from "node:os";
 import type { LoginResponse } from "../../src/shared/contract";
 import { Api } from "../api";
@@ -34,12 +35,6 @@ function page(status: number, title: string, message: string): Response {
   return new Response(body, { status, headers: PAGE_HEADERS });
 }
 
-function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 /** The one-request server the browser comes back to. */
 function listenForCallback(port: number, state: string) {
   let answered!: (answer: Answer) => void;
@@ -50,7 +45,7 @@ function listenForCallback(port: number, state: string) {
     const url = new URL(request.url);
     if (url.pathname !== "/callback" || request.method !== "GET") return page(404, "Not found", "Nothing here.");
     // A callback without our state was not started by this da (or is a forgery): refuse it, keep waiting.
-    if (!sameText(url.searchParams.get("state") ?? "", state)) return page(400, "Not this sign-in", "This link does not belong to the da waiting on this computer.");
+    if (!sameSecret(url.searchParams.get("state") ?? "", state)) return page(400, "Not this sign-in", "This link does not belong to the da waiting on this computer.");
     const code = url.searchParams.get("code");
     answered(code ? { code } : { error: url.searchParams.get("error") ?? "access_denied" });
     const result = await outcome;

@@ -6,6 +6,7 @@
 // the server-side session record decides whether it still works, and the role is always read from
 // the auth state, never from the claim (clients may read `email`/`role` for display).
 import { jwt } from "@elysiajs/jwt";
+import { LRUCache } from "lru-cache";
 import type { Clock } from "../clock";
 import type { Role } from "../shared/contract";
 
@@ -13,13 +14,13 @@ export type SessionClaims = { sub: string; jti: string; exp: number; iat?: numbe
 
 // Verifying an HS256 JWT costs about as much as the rest of an authenticated request. A token
 // string that verified once verifies again under the same key, so the claims of recently seen
-// tokens are kept (bounded; oldest dropped first). Expiry is still checked on every use, and
+// tokens are kept (bounded; least recently used dropped first). Expiry is still checked on every use, and
 // whether the session still works is decided by the auth state, not here.
 const VERIFIED_CACHE_SIZE = 10_000;
 
 export class SessionSigner {
   private readonly jwt;
-  private readonly verified = new Map<string, SessionClaims>();
+  private readonly verified = new LRUCache<string, SessionClaims>({ max: VERIFIED_CACHE_SIZE });
 
   constructor(secret: string, private readonly clock: Clock) {
     this.jwt = jwt({ name: "sessionJwt", secret, alg: "HS256" }).decorator.sessionJwt;
@@ -49,7 +50,6 @@ export class SessionSigner {
   }
 
   private remember(token: string, claims: SessionClaims): void {
-    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
     this.verified.set(token, claims);
   }
 

@@ -5,7 +5,7 @@
 //    CSRF token (form field `_csrf` or header `X-CSRF-Token`): an HMAC of the session id, so it needs
 //    no storage and dies with the session. Bearer-authenticated requests carry no ambient
 //    credential and need neither.
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { macOf, sameSecret } from "../shared/signing";
 import type { Config } from "../config";
 import { Forbidden } from "./errors";
 import { requestOrigin } from "./forwarded";
@@ -38,16 +38,14 @@ function allowedOrigins(request: Request, config: Pick<Config, "publicUrl" | "tr
 }
 
 export function csrfTokenFor(sessionId: string, secret: string): string {
-  return createHmac("sha256", secret).update(`csrf:${sessionId}`).digest("base64url");
+  return macOf("csrf", sessionId, secret);
 }
 
 export function assertCsrfToken(request: Request, body: unknown, sessionId: string, secret: string): void {
   if (SAFE_METHODS.has(request.method)) return;
   const fromBody = body && typeof body === "object" ? (body as Record<string, unknown>)._csrf : undefined;
   const given = request.headers.get("x-csrf-token") ?? (typeof fromBody === "string" ? fromBody : "");
-  const expected = Buffer.from(csrfTokenFor(sessionId, secret));
-  const actual = Buffer.from(given);
-  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
+  if (!sameSecret(given, csrfTokenFor(sessionId, secret))) {
     throw new Forbidden("Missing or invalid CSRF token: reload the page and try again");
   }
 }

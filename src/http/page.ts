@@ -6,7 +6,7 @@ import type { AppContext } from "../context";
 import type { Principal } from "../auth/principal";
 import type { Flash, PageContext } from "../shared/page-context";
 import { roleAtLeast } from "../auth/roles";
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { seal, unseal } from "../shared/signing";
 import { csrfTokenFor } from "./csrf";
 import { HttpError } from "./errors";
 
@@ -16,16 +16,11 @@ type CookieJar = Record<string, Cookie<unknown>>;
 
 const FLASH_COOKIE = "flash";
 
-// The flash cookie is signed (HMAC with the server's key): a forged one, say a "Password changed"
+// The flash cookie is sealed (HMAC with the server's key): a forged one, say a "Password changed"
 // message planted by another site through a cookie-tossing subdomain, is ignored.
-function sign(payload: string, secret: string): string {
-  return createHmac("sha256", secret).update(`flash:${payload}`).digest("base64url");
-}
-
 function setFlash(ctx: AppContext, cookie: CookieJar, flash: Flash): void {
-  const payload = Buffer.from(JSON.stringify(flash)).toString("base64url");
   cookie[FLASH_COOKIE]!.set({
-    value: `${payload}.${sign(payload, ctx.config.jwtSecret)}`,
+    value: seal("flash", flash, ctx.config.jwtSecret),
     httpOnly: true,
     sameSite: "lax",
     path: "/",
@@ -38,17 +33,9 @@ function takeFlash(ctx: AppContext, cookie: CookieJar): Flash | null {
   const raw = jar?.value;
   if (typeof raw !== "string" || raw === "") return null;
   jar!.remove();
-  const [payload = "", signature = ""] = raw.split(".");
-  const expected = Buffer.from(sign(payload, ctx.config.jwtSecret));
-  const given = Buffer.from(signature);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-  try {
-    const parsed = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Flash;
-    if (typeof parsed.message !== "string" || (parsed.kind !== "ok" && parsed.kind !== "error")) return null;
-    return { kind: parsed.kind, message: parsed.message, reveal: typeof parsed.reveal === "string" ? parsed.reveal : undefined };
-  } catch {
-    return null;
-  }
+  const parsed = unseal("flash", raw, ctx.config.jwtSecret) as Partial<Flash> | null;
+  if (!parsed || typeof parsed.message !== "string" || (parsed.kind !== "ok" && parsed.kind !== "error")) return null;
+  return { kind: parsed.kind, message: parsed.message, reveal: typeof parsed.reveal === "string" ? parsed.reveal : undefined };
 }
 
 export function pageContext(ctx: AppContext, principal: Principal | null, cookie: CookieJar): PageContext {

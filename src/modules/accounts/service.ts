@@ -1,5 +1,6 @@
 // Signing in and out, and creating the first administrator.
-import { randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
+import { sameSecret } from "../../shared/signing";
 import type { AppContext } from "../../context";
 import type { AuthUser } from "../../auth/auth-state";
 import { assertPasswordPolicy, assertPasswordsInUse } from "../../auth/passwords";
@@ -110,9 +111,8 @@ export function assertSetupOpen(ctx: AppContext): void {
 /** Checks the setup code, spending one of the client's failure slots when it is wrong (429 beyond the limit). */
 export function setupCodeMatches(ctx: AppContext, given: string, ip: string | null): boolean {
   const claim = ctx.failures.claim([`setup:${ip ?? "unknown"}`], "wrong setup codes");
-  const expected = Buffer.from(ctx.setupCode.value ?? "");
-  const actual = Buffer.from(given.trim().toUpperCase());
-  const matches = expected.length > 0 && actual.length === expected.length && timingSafeEqual(actual, expected);
+  const expected = ctx.setupCode.value ?? "";
+  const matches = expected.length > 0 && sameSecret(given.trim().toUpperCase(), expected);
   if (matches) ctx.failures.release(claim);
   return matches;
 }

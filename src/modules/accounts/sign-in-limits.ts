@@ -7,13 +7,15 @@
 // A client (address) that signed in to the account successfully in the last 30 days is "known" and
 // draws only on its own address's budget, so an attacker who exhausts the account budget slows
 // guessing down without locking the owner out of their usual client.
+import { LRUCache } from "lru-cache";
 import type { Clock } from "../../clock";
 
 const KNOWN_FOR_MS = 30 * 24 * 3_600_000;
 const MAX_KNOWN = 100_000;
 
 export class SignInLimits {
-  private readonly known = new Map<string, number>();
+  /** "email ip" → until when; the least recently signed-in pairs go first beyond MAX_KNOWN. */
+  private readonly known = new LRUCache<string, number>({ max: MAX_KNOWN });
 
   constructor(private readonly clock: Clock) {}
 
@@ -25,13 +27,11 @@ export class SignInLimits {
   /** A successful sign-in makes this address a known client of the account. */
   remember(email: string, ip: string | null): void {
     if (!ip) return;
-    const key = `${email} ${ip}`;
-    this.known.delete(key);
-    this.known.set(key, this.clock.now().getTime() + KNOWN_FOR_MS);
-    while (this.known.size > MAX_KNOWN) this.known.delete(this.known.keys().next().value!);
+    this.known.set(`${email} ${ip}`, this.clock.now().getTime() + KNOWN_FOR_MS);
   }
 
   private isKnown(email: string, ip: string): boolean {
-    return (this.known.get(`${email} ${ip}`) ?? 0) > this.clock.now().getTime();
+    // peek: checking a client must not make it look recent.
+    return (this.known.peek(`${email} ${ip}`) ?? 0) > this.clock.now().getTime();
   }
 }

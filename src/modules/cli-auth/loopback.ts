@@ -7,7 +7,8 @@
 // - Codes are 256 random bits, kept hashed, valid 2 minutes, consumed by the first redemption
 //   attempt (right or wrong), and worthless without the verifier whose hash was sent at the start.
 // - Failed redemptions count against the client address's failure budget.
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import { sameSecret } from "../../shared/signing";
 import type { AppContext } from "../../context";
 import type { Principal } from "../../auth/principal";
 import type { LoginResponse } from "../../shared/contract";
@@ -80,12 +81,6 @@ function challengeOf(verifier: string): string {
   return createHash("sha256").update(verifier).digest("base64url");
 }
 
-function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 /** POST /auth/cli/token: the code and the verifier → a CLI session. */
 export async function redeemLoopbackCode(
   ctx: AppContext,
@@ -101,7 +96,7 @@ export async function redeemLoopbackCode(
   };
   const grant = grants.takeLoopback(input.code);
   if (!grant || grant.expiresAt <= grants.now()) throw failed("This sign-in code is unknown, used or expired: run da login again");
-  if (!VERIFIER.test(input.code_verifier) || !sameText(challengeOf(input.code_verifier), grant.challenge)) {
+  if (!VERIFIER.test(input.code_verifier) || !sameSecret(challengeOf(input.code_verifier), grant.challenge)) {
     throw failed("The code verifier does not match this sign-in; the code is spent: run da login again");
   }
   return openCliSession(ctx, grant, meta, "cli-browser");

@@ -1,6 +1,6 @@
 // GET /metrics in Prometheus text format. Not public: a METRICS_TOKEN bearer (for the scraper) or an
 // admin's credential (session or PAT); anyone else gets 401, so nothing here is a hint to strangers.
-import { createHash, timingSafeEqual } from "node:crypto";
+import { sameSecret } from "../../shared/signing";
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { resolvePrincipal, readCredential } from "../../auth/principal";
@@ -8,15 +8,13 @@ import { roleAtLeast } from "../../auth/roles";
 import { clientIp } from "../../http/client-ip";
 import { RoleTooLow, Unauthenticated } from "../../http/errors";
 
-const digest = (value: string) => createHash("sha256").update(value).digest();
-
-/** Constant-time, and the length of the configured token does not leak either (both sides hashed). */
-function isMetricsToken(expected: Buffer | null, given: string | undefined): boolean {
-  return expected !== null && given !== undefined && timingSafeEqual(expected, digest(given));
+/** Constant-time, and the length of the configured token does not leak either (sameSecret hashes both). */
+function isMetricsToken(expected: string | null, given: string | undefined): boolean {
+  return expected !== null && given !== undefined && sameSecret(given, expected);
 }
 
 export function metricsModule(ctx: AppContext) {
-  const expected = ctx.config.metricsToken ? digest(ctx.config.metricsToken) : null;
+  const expected = ctx.config.metricsToken ?? null;
   return new Elysia({ name: "metrics" }).get("/metrics", async ({ request, set }) => {
     const credential = readCredential(request);
     if (!isMetricsToken(expected, credential?.fromCookie ? undefined : credential?.value)) {
