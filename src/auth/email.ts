@@ -22,8 +22,14 @@ import { SCRIPTS } from "./scripts";
 // make two addresses that look the same.
 const EMAIL_PATTERN = /^[^\s\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\p{Z}\uFFFD@<>()[\]\\,;:"]+@[\p{L}\p{M}\p{N}-]+(?:\.[\p{L}\p{M}\p{N}-]+)+$/u;
 
-const INVALID = "Enter a valid email address";
-const LOOK_ALIKE = (chars: string) => `This email address contains characters that look like others (${chars}); type it with ordinary letters`;
+/** Why an address is refused: the kind, and the characters or scripts at fault (empty for "invalid"). */
+export type EmailRefusal = { kind: "invalid" | "look_alike" | "mixed_scripts"; detail: string };
+
+const PROBLEMS: Record<EmailRefusal["kind"], (detail: string) => string> = {
+  invalid: () => "Enter a valid email address",
+  look_alike: (chars) => `This email address contains characters that look like others (${chars}); type it with ordinary letters`,
+  mixed_scripts: (mix) => `This email address mixes letters of different scripts (${mix}), which is how look-alike addresses are made; type it with the letters of one script`,
+};
 
 const CJK_SETS = [
   new Set(["Latin", "Han", "Hiragana", "Katakana"]),
@@ -31,7 +37,11 @@ const CJK_SETS = [
   new Set(["Latin", "Han", "Hangul"]),
 ];
 
-export type EmailCheck = { ok: true; email: string } | { ok: false; problem: string };
+export type EmailCheck = { ok: true; email: string } | ({ ok: false; problem: string } & EmailRefusal);
+
+function refuse(kind: EmailRefusal["kind"], detail = ""): EmailCheck {
+  return { ok: false, kind, detail, problem: PROBLEMS[kind](detail) };
+}
 
 function codePoints(chars: Iterable<string>): string {
   const unique = [...new Set(chars)].slice(0, 5);
@@ -58,17 +68,17 @@ function mixedScripts(part: string): string[] | null {
 export function checkEmail(value: string): EmailCheck {
   const composed = value.trim().normalize("NFC");
   const singletons = [...value.trim()].filter((c) => c.normalize("NFC") !== c);
-  if (singletons.length > 0) return { ok: false, problem: LOOK_ALIKE(codePoints(singletons)) };
+  if (singletons.length > 0) return refuse("look_alike", codePoints(singletons));
   if (composed.normalize("NFKC") !== composed) {
-    return { ok: false, problem: LOOK_ALIKE(codePoints([...composed].filter((c) => c.normalize("NFKC") !== c))) };
+    return refuse("look_alike", codePoints([...composed].filter((c) => c.normalize("NFKC") !== c)));
   }
   const email = composed.toLowerCase().normalize("NFC");
-  if (email.normalize("NFKC") !== email) return { ok: false, problem: LOOK_ALIKE(codePoints([...email].filter((c) => c.normalize("NFKC") !== c))) };
-  if (!isValidEmail(email)) return { ok: false, problem: INVALID };
+  if (email.normalize("NFKC") !== email) return refuse("look_alike", codePoints([...email].filter((c) => c.normalize("NFKC") !== c)));
+  if (!isValidEmail(email)) return refuse("invalid");
   const at = email.lastIndexOf("@");
   for (const part of [email.slice(0, at), ...email.slice(at + 1).split(".")]) {
     const scripts = mixedScripts(part);
-    if (scripts) return { ok: false, problem: `This email address mixes letters of different scripts (${scripts.join(" and ")} in "${part}"), which is how look-alike addresses are made; type it with the letters of one script` };
+    if (scripts) return refuse("mixed_scripts", `${scripts.join(" and ")} in "${part}"`);
   }
   return { ok: true, email };
 }

@@ -86,4 +86,5 @@ test("the users page links with a provider select and a subject field, and unlin
   const done = await browser.submit(`/admin/users/${kate}/identities/partner/unlink`, { confirm: "yes" });
   expect(done).toContain("Unlinked the partner identity of kate@corp.example.");
   expect(await f.t.ctx.db.query("SELECT subject FROM oidc_identities WHERE user_id = $1", [kate])).toEqual([]);
+  expect((await browser.get(`/admin/users/${kate}/identities/partner/unlink`)).status).toBe(404);
 });

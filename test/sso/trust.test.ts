@@ -57,7 +57,7 @@ test("the Kelvin sign is refused, not folded onto kate@corp.example, even at the
   f.providers.corp!.accounts.set("corp-kelvin", { email: "\u212Aate@corp.example", email_verified: true });
   const res = await signInAs(f.t, "corp", "corp-kelvin");
   expect(res.status).toBe(403);
-  expect(await res.text()).toContain("Agnes does not accept the email address Corp shared");
+  expect(await res.text()).toContain("Agnes does not accept the email address Corp shared for you: it contains characters that look like others (U+212A). Ask your administrator.");
   expect(await lastRefusal()).toMatchObject({ reason: "unsafe_email", provider: "corp" });
   expect((await identitiesOf(ids.kate!)).map((i) => i.provider)).not.toContain("corp");
 });

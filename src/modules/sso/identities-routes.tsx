@@ -4,6 +4,7 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { authGuard } from "../../http/auth-guard";
+import { NotFound } from "../../http/errors";
 import { formAction, pageContext } from "../../http/page";
 import type { User } from "../../shared/contract";
 import { IdentityUnlinkPage } from "../../../views/sso/identity-unlink-page";
@@ -48,7 +49,8 @@ export function identityForms(ctx: AppContext) {
     .get(`${LIST_PATH}/:id/identities/:provider/unlink`, async ({ me, cookie, params }) => {
       const user = await getUser(ctx, params.id);
       const identity = (await listIdentities(ctx, params.id)).find((i) => i.provider === params.provider);
-      return <IdentityUnlinkPage page={pageContext(ctx, me, cookie)} user={user} provider={params.provider} label={identity?.label ?? params.provider} subject={identity?.subject ?? null} />;
+      if (!identity) throw new NotFound("This user has no identity at that provider");
+      return <IdentityUnlinkPage page={pageContext(ctx, me, cookie)} user={user} provider={params.provider} label={identity.label ?? params.provider} subject={identity.subject} />;
     }, { auth: "admin", params: userProviderParams })
     .post(`${LIST_PATH}/:id/identities/:provider/unlink`, ({ me, ip, body, params, set, cookie }) => {
       if (body.confirm !== "yes") {

@@ -44,6 +44,13 @@ export class SsoRefusal extends Error {
   }
 }
 
+/** Why a provider's address is refused (the one email rule), for the person's page. */
+const UNSAFE_EMAIL = {
+  invalid: "it is not a valid email address",
+  look_alike: "it contains characters that look like others",
+  mixed_scripts: "it mixes letters of different scripts, as look-alike addresses do",
+} as const;
+
 type Meta = { ip: string | null; userAgent: string | null };
 type Outcome = { user: AuthUser; session: NewSession; conflict: { from: string; to: string } | null };
 
@@ -117,7 +124,7 @@ async function accountByVerifiedEmail(tx: Queryable, provider: OidcProviderSetti
   const claimed = claimedEmail(claims);
   const email = claimed.email;
   if (!email) {
-    if (claimed.problem) throw new SsoRefusal("unsafe_email", `Agnes does not accept the email address ${provider.label} shared: ${claimed.problem.replace(/; type it.*$/, "")}. Ask your administrator.`);
+    if (claimed.problem) throw new SsoRefusal("unsafe_email", `Agnes does not accept the email address ${provider.label} shared for you: ${UNSAFE_EMAIL[claimed.problem.kind]}${claimed.problem.detail ? ` (${claimed.problem.detail})` : ""}. Ask your administrator.`);
     throw new SsoRefusal("no_email", `${provider.label} did not share an email address with Agnes, so your account cannot be found.`);
   }
   if (!emailVerified(claims)) {
