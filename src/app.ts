@@ -14,7 +14,7 @@ import { passwordResetModule } from "./modules/password-reset";
 import { adminTokensPages, tokensApi } from "./modules/tokens";
 import { profileModule } from "./modules/profile";
 import { distributionModule } from "./modules/distribution";
-import { ssoModule } from "./modules/sso";
+import { identitiesApi, identityForms, ssoModule } from "./modules/sso";
 import { backupsModule } from "./modules/backups";
 import { cliAuthModule } from "./modules/cli-auth";
 import { metricsModule } from "./modules/metrics";
@@ -41,6 +41,7 @@ export function createApp(ctx: AppContext) {
     .onParse({ as: "global" }, ({ request, contentType }) => parseBody(request, contentType))
     .use(accountsApi(ctx))
     .use(usersApi(ctx))
+    .use(identitiesApi(ctx))
     .use(tokensApi(ctx))
     // 3. pages and forms, with the headers only a page needs.
     .use(html())
@@ -51,6 +52,7 @@ export function createApp(ctx: AppContext) {
     .use(usersPages(ctx))
     .use(userChangeForms(ctx))
     .use(userPasswordForms(ctx))
+    .use(identityForms(ctx))
     .use(adminTokensPages(ctx))
     .use(auditModule(ctx))
     .use(passwordResetModule(ctx))

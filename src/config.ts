@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { publicUrlSchema } from "./http/public-url";
-import { isValidEmail, normaliseEmail } from "./auth/email";
+import { checkEmail, normaliseEmail } from "./auth/email";
 import { defaultSender, mailboxSchema, type Mailbox } from "./mail/address";
 import { VERSION } from "./version";
 import { readSsoSettings, SsoSettingsError, type SsoSettings } from "./modules/sso/settings";
@@ -76,7 +76,7 @@ const fields = {
   SESSION_TTL_HOURS: positiveInt(24 * 365),
   CLI_SESSION_DAYS: positiveInt(3650),
   PAT_MAX_DAYS: positiveInt(36500),
-  AGNES_ADMIN_EMAIL: z.string().transform(normaliseEmail).refine(isValidEmail, "expected an email address"),
+  AGNES_ADMIN_EMAIL: z.string().refine((v) => checkEmail(v).ok, "expected an email address").transform(normaliseEmail),
   AGNES_ADMIN_PASSWORD: z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`),
   CLI_DIST_DIR: z.string().min(1, "expected a directory path"),
   CLI_BUILD_ON_START: z.enum(["auto", "off"], { message: "expected auto or off" }),

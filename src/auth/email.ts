@@ -1,6 +1,19 @@
-// The one email rule: how an address is stored (trimmed, Unicode NFC, lower-case) and what counts as
-// valid. NFC first, so that "é" typed as one code point or as e + accent is one address, not two.
+// The one email rule, used wherever an address is typed, configured or claimed by a provider:
+// how it is stored and which addresses are refused. Two addresses that look alike must never be
+// folded onto each other, nor exist as two accounts:
+//   1. trim, then canonical composition (NFC): "é" typed as one code point or as e + accent is the
+//      same text and one address. A code point that NFC replaces on its own (a "singleton": the
+//      Kelvin sign U+212A → K, the Ohm sign, the Ångström sign, CJK compatibility ideographs) is
+//      a different character that merely looks like another, so it is refused, not folded.
+//   2. refuse compatibility characters (NFKC changes them: fullwidth "ａ", ligatures "ﬁ", ℌ, ²…).
+//   3. lower-case (after normalisation, never before: U+212A lower-cases to a plain "k"), and
+//      refuse when the lower-cased form is not NFKC-stable.
+//   4. refuse mixed scripts, per part (the local part and each domain label): the letters of a
+//      part must be of one script, or of one of the CJK sets UTS #39 "highly restrictive" allows
+//      ({Latin, Han, Hiragana, Katakana}, {Latin, Han, Bopomofo}, {Latin, Han, Hangul}). Common
+//      and Inherited characters (digits, punctuation, combining marks) belong to every script.
 import { BadRequest } from "../http/errors";
+import { SCRIPTS } from "./scripts";
 
 // Deliberately simple (no quoted local parts), but no spaces, control characters or the characters
 // that would make an address ambiguous in a mail header; the domain is dotted labels. Invisible and
@@ -9,17 +22,83 @@ import { BadRequest } from "../http/errors";
 // make two addresses that look the same.
 const EMAIL_PATTERN = /^[^\s\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\p{Z}\uFFFD@<>()[\]\\,;:"]+@[\p{L}\p{M}\p{N}-]+(?:\.[\p{L}\p{M}\p{N}-]+)+$/u;
 
+/** Why an address is refused: the kind, and the characters or scripts at fault (empty for "invalid"). */
+export type EmailRefusal = { kind: "invalid" | "look_alike" | "mixed_scripts"; detail: string };
+
+const PROBLEMS: Record<EmailRefusal["kind"], (detail: string) => string> = {
+  invalid: () => "Enter a valid email address",
+  look_alike: (chars) => `This email address contains characters that look like others (${chars}); type it with ordinary letters`,
+  mixed_scripts: (mix) => `This email address mixes letters of different scripts (${mix}), which is how look-alike addresses are made; type it with the letters of one script`,
+};
+
+const CJK_SETS = [
+  new Set(["Latin", "Han", "Hiragana", "Katakana"]),
+  new Set(["Latin", "Han", "Bopomofo"]),
+  new Set(["Latin", "Han", "Hangul"]),
+];
+
+export type EmailCheck = { ok: true; email: string } | ({ ok: false; problem: string } & EmailRefusal);
+
+function refuse(kind: EmailRefusal["kind"], detail = ""): EmailCheck {
+  return { ok: false, kind, detail, problem: PROBLEMS[kind](detail) };
+}
+
+function codePoints(chars: Iterable<string>): string {
+  const unique = [...new Set(chars)].slice(0, 5);
+  return unique.map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`).join(", ");
+}
+
+function scriptOf(char: string): string | null {
+  for (const [name, pattern] of SCRIPTS) if (pattern.test(char)) return name === "Common" || name === "Inherited" ? null : name;
+  return null;
+}
+
+/** The scripts of a part's letters, when they are more than one allowed set; null when fine. */
+function mixedScripts(part: string): string[] | null {
+  const scripts = new Set<string>();
+  for (const char of part) {
+    const script = scriptOf(char);
+    if (script) scripts.add(script);
+  }
+  if (scripts.size <= 1) return null;
+  return CJK_SETS.some((allowed) => [...scripts].every((s) => allowed.has(s))) ? null : [...scripts];
+}
+
+/** The stored form of an address, or why it is refused (a sentence for a 400). */
+export function checkEmail(value: string): EmailCheck {
+  const composed = value.trim().normalize("NFC");
+  const singletons = [...value.trim()].filter((c) => c.normalize("NFC") !== c);
+  if (singletons.length > 0) return refuse("look_alike", codePoints(singletons));
+  if (composed.normalize("NFKC") !== composed) {
+    return refuse("look_alike", codePoints([...composed].filter((c) => c.normalize("NFKC") !== c)));
+  }
+  const email = composed.toLowerCase().normalize("NFC");
+  if (email.normalize("NFKC") !== email) return refuse("look_alike", codePoints([...email].filter((c) => c.normalize("NFKC") !== c)));
+  if (!isValidEmail(email)) return refuse("invalid");
+  const at = email.lastIndexOf("@");
+  for (const part of [email.slice(0, at), ...email.slice(at + 1).split(".")]) {
+    const scripts = mixedScripts(part);
+    if (scripts) return refuse("mixed_scripts", `${scripts.join(" and ")} in "${part}"`);
+  }
+  return { ok: true, email };
+}
+
+/**
+ * For look-ups only (sign-in by email): the stored form, or, for an address the rule refuses, the
+ * trimmed input unchanged. It is never folded, so it matches no address stored by the rule.
+ */
 export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase().normalize("NFC");
+  const check = checkEmail(email);
+  return check.ok ? check.email : email.trim();
 }
 
 export function isValidEmail(email: string): boolean {
   return email.length <= 254 && EMAIL_PATTERN.test(email);
 }
 
-/** The stored form of a submitted address; 400 when it is not one. */
+/** The stored form of a submitted address; 400 when the rule refuses it. */
 export function parseEmail(value: string): string {
-  const email = normaliseEmail(value);
-  if (!isValidEmail(email)) throw new BadRequest("Enter a valid email address");
-  return email;
+  const check = checkEmail(value);
+  if (!check.ok) throw new BadRequest(check.problem);
+  return check.email;
 }

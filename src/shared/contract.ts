@@ -179,4 +179,13 @@ export const CLI_MIN_VERSION_HEADER = "x-agnes-cli-min-version";
 export const PAGING = { defaultLimit: 50, maxLimit: 500, maxOffset: 10_000_000 } as const;
 
 /** How a person signs in, for the admin users page: password, providers, last SSO sign-in, and the provider whose groups manage their role. */
-export type SignInMethods = { password: boolean; providers: string[]; lastSsoAt: string | null; roleManagedBy: string | null };
+export type SignInMethods = {
+  password: boolean;
+  providers: string[];
+  lastSsoAt: string | null;
+  roleManagedBy: string | null;
+  /** The configured providers this person has an identity at (id and label), for the unlink buttons. */
+  identities: { provider: string; label: string }[];
+  /** An admin detached them from their provider's groups: their role is set by hand. */
+  groupsDetached: boolean;
+};

@@ -103,3 +103,36 @@ test("someone outside the allowed domains ends on a readable page with a way bac
   expect(new URL(page.url()).pathname).toBe("/login");
   await context.close();
 });
+
+test("an admin links a person's refused identity with the users page's button; the person then gets in", async () => {
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await admin.goto(`${server.url}/login?next=/admin/users`);
+  await signInThroughProvider(admin, "sub-root");
+  await admin.waitForURL(`${server.url}/admin/users`);
+  await admin.click("summary:has-text('Add user')");
+  await admin.fill('form[action="/admin/users"] input[name="email"]', "eve@elsewhere.example");
+  await admin.click('form[action="/admin/users"] button:has-text("Add user")');
+  await admin.waitForSelector("text=Added eve@elsewhere.example");
+
+  const eveContext = await browser.newContext();
+  const eve = await eveContext.newPage();
+  await eve.goto(`${server.url}/login`);
+  await signInThroughProvider(eve, "sub-eve");
+  expect(await eve.locator("main").textContent()).toContain("Corp SSO is not trusted to sign in to accounts of elsewhere.example");
+  expect(await eve.locator(".linkable-identity code").textContent()).toBe("sub-eve");
+
+  const row = admin.locator("tr", { hasText: "eve@elsewhere.example" });
+  await row.locator("summary:has-text('SSO identities')").click();
+  await row.locator('select[name="provider"]').selectOption("corp");
+  await row.locator('input[name="subject"]').fill("sub-eve");
+  await row.locator('button:has-text("Link identity")').click();
+  await admin.waitForSelector("text=Linked the Corp SSO identity sub-eve to eve@elsewhere.example.");
+
+  await eve.goto(`${server.url}/login`);
+  await signInThroughProvider(eve, "sub-eve");
+  await eve.waitForURL(`${server.url}/dashboard`);
+  expect(await eve.locator("h1").textContent()).toContain("eve@elsewhere.example");
+  await eveContext.close();
+  await adminContext.close();
+});

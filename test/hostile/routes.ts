@@ -54,6 +54,11 @@ export const ROUTES: Route[] = [
   api("POST", "/api/users/:id/set-password", "json"),
   api("POST", "/api/users/:id/activate"),
   api("POST", "/api/users/:id/deactivate"),
+  // SSO identities of a user (the admin side of single sign-on)
+  api("GET", "/api/users/:id/identities"),
+  api("POST", "/api/users/:id/identities", "json"),
+  api("DELETE", "/api/users/:id/identities/:provider"),
+  api("POST", "/api/users/:id/detach-groups"),
   // users pages
   page("GET", "/admin/users"),
   page("POST", "/admin/users", "form", { next: true }),
@@ -64,6 +69,10 @@ export const ROUTES: Route[] = [
   page("POST", "/admin/users/:id/password", "form", { next: true }),
   page("GET", "/admin/users/:id/delete"),
   page("POST", "/admin/users/:id/delete", "form"),
+  page("POST", "/admin/users/:id/identities", "form", { next: true }),
+  page("GET", "/admin/users/:id/identities/:provider/unlink"),
+  page("POST", "/admin/users/:id/identities/:provider/unlink", "form"),
+  page("POST", "/admin/users/:id/detach-groups", "form", { next: true }),
   // audit
   api("GET", "/api/audit"),
   page("GET", "/admin/audit"),

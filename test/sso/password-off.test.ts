@@ -9,7 +9,7 @@ let on: SsoFixture;
 let off: SsoFixture;
 beforeAll(async () => {
   on = await ssoFixture(["acme"]);
-  off = await ssoFixture(["acme", "okta-eu"], { PASSWORD_LOGIN: "off", OIDC_OKTA_EU_LABEL: "Okta (EU)" });
+  off = await ssoFixture(["acme", "okta-eu"], { PASSWORD_LOGIN: "off", OIDC_OKTA_EU_LABEL: "Okta (EU)", OIDC_ACME_LINK_DOMAINS: "example.com" });
   off.providers.acme!.accounts.set("sub-admin", { email: ADMIN_EMAIL.toUpperCase(), email_verified: true });
 });
 afterAll(async () => {

@@ -47,3 +47,12 @@ test("Entra ID's multi-tenant issuers are refused; a single tenant's issuer is a
 test("two providers with one issuer are refused (identities are keyed by issuer)", () => {
   refused({ ...google, OIDC_PROVIDERS: "google,gmail", OIDC_GMAIL_ISSUER: "https://accounts.google.com", OIDC_GMAIL_CLIENT_ID: "i", OIDC_GMAIL_CLIENT_SECRET: "s" }, /two providers use the issuer/);
 });
+
+test("OIDC_<ID>_LINK_DOMAINS is a domain list; look-alike domains are refused in both lists", () => {
+  const { sso } = load({ ...google, OIDC_GOOGLE_ALLOWED_DOMAINS: "Corp.example", OIDC_GOOGLE_LINK_DOMAINS: "partner.example, @Sub.Partner.example" });
+  expect(sso.providers[0]).toMatchObject({ allowedDomains: ["corp.example"], linkDomains: ["partner.example", "sub.partner.example"] });
+  expect(load(google).sso.providers[0]!.linkDomains).toEqual([]);
+  refused({ ...google, OIDC_GOOGLE_LINK_DOMAINS: "\uFF43orp.example" }, /OIDC_GOOGLE_LINK_DOMAINS: "ｃorp.example" is not a domain name/);
+  refused({ ...google, OIDC_GOOGLE_ALLOWED_DOMAINS: "c\u043Erp.example" }, /OIDC_GOOGLE_ALLOWED_DOMAINS: "cоrp.example" is not a domain name/);
+  refused({ ...google, OIDC_GOOGLE_LINK_DOMAINS: "not a domain" }, /OIDC_GOOGLE_LINK_DOMAINS/);
+});

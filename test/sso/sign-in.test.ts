@@ -5,7 +5,7 @@ import { auditActions, callback, signInAs, ssoFixture, startSignIn, atProvider, 
 
 let f: SsoFixture;
 beforeAll(async () => {
-  f = await ssoFixture(["acme"], { OIDC_ACME_ALLOWED_DOMAINS: "acme.example", OIDC_ACME_LABEL: "Acme <SSO>" });
+  f = await ssoFixture(["acme"], { OIDC_ACME_ALLOWED_DOMAINS: "acme.example", OIDC_ACME_LINK_DOMAINS: "partner.example", OIDC_ACME_LABEL: "Acme <SSO>" });
 });
 afterAll(() => f?.stop());
 

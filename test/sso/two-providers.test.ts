@@ -5,7 +5,7 @@ import { auditActions, signInAs, ssoFixture, whoAmI, type SsoFixture } from "./h
 
 let f: SsoFixture;
 beforeAll(async () => {
-  f = await ssoFixture(["alpha", "beta"], { OIDC_ALPHA_ALLOWED_DOMAINS: "team.example" });
+  f = await ssoFixture(["alpha", "beta"], { OIDC_ALPHA_ALLOWED_DOMAINS: "team.example", OIDC_BETA_LINK_DOMAINS: "team.example" });
 });
 afterAll(() => f?.stop());
 
@@ -19,7 +19,7 @@ test("one person through two providers is one account; an unverified email at th
   const identities = await f.t.ctx.db.query<{ provider: string; subject: string }>("SELECT provider, subject FROM oidc_identities WHERE user_id = $1 ORDER BY provider", [viaAlpha.id]);
   expect(identities).toEqual([{ provider: "alpha", subject: "alpha-1" }, { provider: "beta", subject: "beta-9" }]);
 
-  // Beta has no allowed domains: only people who already have an account get in, by verified email.
+  // Beta has no allowed domains, only link domains: only people who already have an account get in, by verified email.
   f.providers.beta!.accounts.set("beta-new", { email: "newcomer@team.example", email_verified: true });
   expect((await signInAs(f.t, "beta", "beta-new")).status).toBe(403);
   f.providers.beta!.accounts.set("beta-fake", { email: "pat@team.example", email_verified: false });

@@ -7,6 +7,7 @@ import { Time } from "../ui/time";
 import { Layout } from "../ui/layout";
 import { EmptyRow, Table } from "../ui/table";
 import { ManagedRole, SignInMethodsCell } from "../sso/sign-in-methods";
+import { IdentityActions, type LinkProvider } from "../sso/identity-actions";
 import type { SignInMethods } from "../../src/shared/contract";
 
 const COLUMNS = ["Email", "Name", "Role", "Status", "Created", "Last login", "Sign-in", "Actions"];
@@ -28,6 +29,8 @@ export type AdminUsersProps = {
   revealedLink: RevealedResetLink | null;
   /** How each listed user signs in, by user id (password, providers, last SSO sign-in). */
   signIns?: Record<string, SignInMethods>;
+  /** The configured SSO providers an admin can link an identity at (none: no SSO controls). */
+  linkProviders?: LinkProvider[];
 };
 
 function RoleOptions({ selected, any }: { selected: string; any?: boolean }) {
@@ -136,7 +139,10 @@ function Reveal({ link }: { link: RevealedResetLink }) {
   );
 }
 
-function UserActions({ user, csrf, back, self, managedBy }: { user: User; csrf: string; back: string; self: boolean; managedBy: string | null }) {
+type ActionProps = { user: User; csrf: string; back: string; self: boolean; signIn?: SignInMethods; linkProviders: LinkProvider[] };
+
+function UserActions({ user, csrf, back, self, signIn, linkProviders }: ActionProps) {
+  const managedBy = signIn?.roleManagedBy ?? null;
   const base = `/admin/users/${encodeURIComponent(user.id)}`;
   const hidden = (
     <>
@@ -194,11 +200,13 @@ function UserActions({ user, csrf, back, self, managedBy }: { user: User; csrf: 
           Delete
         </a>
       )}
+      <IdentityActions user={user} csrf={csrf} back={back} methods={signIn} providers={linkProviders} />
     </div>
   );
 }
 
-function UserRow({ user, csrf, back, self, signIn }: { user: User; csrf: string; back: string; self: boolean; signIn?: SignInMethods }) {
+function UserRow(props: ActionProps) {
+  const { user, self, signIn } = props;
   return (
     <tr data-user-id={user.id}>
       <td>
@@ -218,7 +226,7 @@ function UserRow({ user, csrf, back, self, signIn }: { user: User; csrf: string;
       </td>
       <SignInMethodsCell methods={signIn} />
       <td>
-        <UserActions user={user} csrf={csrf} back={back} self={self} managedBy={signIn?.roleManagedBy ?? null} />
+        <UserActions {...props} />
       </td>
     </tr>
   );
@@ -240,7 +248,9 @@ export function AdminUsersPage(props: AdminUsersProps) {
           {users.length === 0 ? (
             <EmptyRow columns={COLUMNS.length} text="No users match these filters." />
           ) : (
-            users.map((user) => <UserRow user={user} csrf={page.csrf} back={props.back} self={user.id === selfId} signIn={props.signIns?.[user.id]} />)
+            users.map((user) => (
+              <UserRow user={user} csrf={page.csrf} back={props.back} self={user.id === selfId} signIn={props.signIns?.[user.id]} linkProviders={props.linkProviders ?? []} />
+            ))
           )}
         </Table>
         <Pager path="/admin/users" params={pagerParams} offset={props.offset} limit={props.limit} total={props.total} />

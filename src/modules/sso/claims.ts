@@ -1,15 +1,18 @@
 // What Agnes reads from a provider's (verified) claims: the email, whether the provider vouches for
 // it, the groups, and the role those groups give.
 import type { Role } from "../../shared/contract";
-import { isValidEmail, normaliseEmail } from "../../auth/email";
+import { checkEmail, type EmailRefusal } from "../../auth/email";
 import type { OidcProviderSettings } from "./settings";
 import type { ProviderClaims } from "./oidc-client";
 
-/** The email in the stored form (the one email rule), or null when there is none or it is malformed. */
-export function claimedEmail(claims: ProviderClaims): string | null {
-  if (typeof claims.email !== "string") return null;
-  const email = normaliseEmail(claims.email);
-  return isValidEmail(email) ? email : null;
+/**
+ * The email in the stored form (the one email rule), never folded. `email` null: there is none
+ * (`problem` null), or the rule refuses it (malformed, or made to look like another address).
+ */
+export function claimedEmail(claims: ProviderClaims): { email: string; problem: null } | { email: null; problem: EmailRefusal | null } {
+  if (typeof claims.email !== "string") return { email: null, problem: null };
+  const check = checkEmail(claims.email);
+  return check.ok ? { email: check.email, problem: null } : { email: null, problem: { kind: check.kind, detail: check.detail } };
 }
 
 /**

@@ -2,12 +2,12 @@
 // whose groups manage a person's role, and dropping a deleted person's identities.
 import type { AppContext } from "../../context";
 import type { Queryable, Transaction } from "../../db/database";
-import { deleteIdentitiesOfUser, listIdentitiesOfUser } from "./repository";
+import { deleteGroupsDetached, deleteIdentitiesOfUser, isGroupsDetached, listIdentitiesOfUser } from "./repository";
 
-/** The label of the provider whose groups manage this user's role, or null when admins set it. */
+/** The label of the provider whose groups manage this user's role, or null when admins set it (detached included). */
 export async function roleManagedBy(ctx: AppContext, q: Queryable, userId: string): Promise<string | null> {
   const managing = ctx.config.sso.providers.filter((p) => p.groupRoles);
-  if (managing.length === 0) return null;
+  if (managing.length === 0 || (await isGroupsDetached(q, userId))) return null;
   const identities = await listIdentitiesOfUser(q, userId);
   return managing.find((p) => identities.some((i) => i.issuer === p.issuer))?.label ?? null;
 }
@@ -15,4 +15,5 @@ export async function roleManagedBy(ctx: AppContext, q: Queryable, userId: strin
 /** A deleted person's identities go with them (a later sign-in through them finds no account). */
 export async function deleteIdentitiesOf(tx: Transaction, userId: string): Promise<void> {
   await deleteIdentitiesOfUser(tx, userId);
+  await deleteGroupsDetached(tx, userId);
 }

@@ -20,8 +20,10 @@ import { auditRefusal, signInWithProvider, SsoRefusal } from "./service";
 import { claimedEmail } from "./claims";
 import { oidcCallbackQuery, oidcParams, oidcStartQuery } from "./model";
 
+export { identitiesApi, identityForms } from "./identities-routes";
+
 type CookieJar = Record<string, Cookie<unknown>>;
-type Problem = { status: number; title: string; message: string; reason: string; userId?: string | null; email?: string | null };
+type Problem = { status: number; title: string; message: string; reason: string; userId?: string | null; email?: string | null; subject?: string | null };
 
 /** The ways to sign in, for the login page and `da login`. */
 export function signInProviders(ctx: AppContext): SignInProvider[] {
@@ -83,10 +85,12 @@ class SsoFlow {
   // `ip` false: nothing to audit (a provider down at /start refuses nobody, and an anonymous /start
   // must not be able to write to the database).
   private async problemPage({ cookie, set }: Reply, client: OidcClient, problem: Problem, ip: string | null | false, next: string) {
-    if (ip !== false) await auditRefusal(this.ctx, { provider: client.settings.id, reason: problem.reason, userId: problem.userId, email: problem.email, ip });
+    const { settings } = client;
+    if (ip !== false) await auditRefusal(this.ctx, { provider: settings.id, reason: problem.reason, userId: problem.userId, email: problem.email, subject: problem.subject, ip });
     set.status = problem.status;
     const retry = `/login?next=${encodeURIComponent(next)}`;
-    return <SsoProblemPage page={pageContext(this.ctx, null, cookie)} title={problem.title} message={problem.message} retry={retry} />;
+    const identity = problem.subject ? { provider: settings.id, label: settings.label, subject: problem.subject } : undefined;
+    return <SsoProblemPage page={pageContext(this.ctx, null, cookie)} title={problem.title} message={problem.message} retry={retry} identity={identity} />;
   }
 
   async start(c: StartRequest) {
@@ -157,7 +161,7 @@ class SsoFlow {
       setSessionCookie(c.cookie, c.request, this.ctx.config, session.token, session.expiresAt);
     } catch (error) {
       if (!(error instanceof SsoRefusal)) throw error;
-      const problem = { status: 403, title: "Not signed in", message: error.message, reason: error.reason, userId: error.userId, email: claimedEmail(claims) };
+      const problem = { status: 403, title: "Not signed in", message: error.message, reason: error.reason, userId: error.userId, email: claimedEmail(claims).email, subject: error.subject };
       return this.problemPage(c, client, problem, c.ip, attempt.next);
     }
     c.set.status = 303;

@@ -24,12 +24,13 @@ export function listIdentitiesOfUser(q: Queryable, userId: string): Promise<Iden
 
 export async function insertIdentity(
   q: Queryable,
-  identity: { issuer: string; subject: string; userId: string; provider: string; email: string | null; now: Date },
+  identity: { issuer: string; subject: string; userId: string; provider: string; email: string | null; now: Date; linkedByAdmin?: boolean },
 ): Promise<void> {
+  // Bound at a sign-in, it was last used now; linked by an admin, it has not been used yet.
   await q.run(
     `INSERT INTO oidc_identities (issuer, subject, user_id, provider, email, created_at, last_login_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $6)`,
-    [identity.issuer, identity.subject, identity.userId, identity.provider, identity.email, identity.now],
+     VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $7 THEN NULL ELSE $6 END)`,
+    [identity.issuer, identity.subject, identity.userId, identity.provider, identity.email, identity.now, identity.linkedByAdmin === true],
   );
 }
 
@@ -46,7 +47,7 @@ export async function deleteIdentitiesOfUser(q: Queryable, userId: string): Prom
   await q.run("DELETE FROM oidc_identities WHERE user_id = $1", [userId]);
 }
 
-export type SignInMethodRow = { user_id: string; has_password: boolean; issuer: string | null; provider: string | null; last_login_at: Date | null };
+export type SignInMethodRow = { user_id: string; has_password: boolean; groups_detached: boolean; issuer: string | null; provider: string | null; last_login_at: Date | null };
 
 /** For the admin users page: whether each user has a password, and their SSO identities. */
 export function listSignInMethods(q: Queryable, userIds: string[]): Promise<SignInMethodRow[]> {
@@ -54,9 +55,24 @@ export function listSignInMethods(q: Queryable, userIds: string[]): Promise<Sign
   const params: SqlParam[] = [...userIds];
   const placeholders = userIds.map((_, i) => `$${i + 1}`).join(", ");
   return q.query<SignInMethodRow>(
-    `SELECT u.id AS user_id, u.password_hash IS NOT NULL AS has_password, i.issuer, i.provider, i.last_login_at
-     FROM users u LEFT JOIN oidc_identities i ON i.user_id = u.id
+    `SELECT u.id AS user_id, u.password_hash IS NOT NULL AS has_password, d.user_id IS NOT NULL AS groups_detached,
+       i.issuer, i.provider, i.last_login_at
+     FROM users u LEFT JOIN oidc_identities i ON i.user_id = u.id LEFT JOIN sso_groups_detached d ON d.user_id = u.id
      WHERE u.id IN (${placeholders}) ORDER BY u.id, i.created_at`,
     params,
   );
+}
+
+/** True when an admin detached this person from their provider's groups (migration 007). */
+export async function isGroupsDetached(q: Queryable, userId: string): Promise<boolean> {
+  const rows = await q.query<{ user_id: string }>("SELECT user_id FROM sso_groups_detached WHERE user_id = $1", [userId]);
+  return rows.length > 0;
+}
+
+export async function insertGroupsDetached(q: Queryable, userId: string, by: string, at: Date): Promise<void> {
+  await q.run("INSERT INTO sso_groups_detached (user_id, detached_at, detached_by) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [userId, at, by]);
+}
+
+export async function deleteGroupsDetached(q: Queryable, userId: string): Promise<void> {
+  await q.run("DELETE FROM sso_groups_detached WHERE user_id = $1", [userId]);
 }

@@ -1,10 +1,17 @@
 // Signing in with a provider's verified claims: which account, whether it may sign in, its role.
 //
-// Identity rule: an account is found by (issuer, sub) once bound. Before that, it is matched by the
-// provider-verified email (the one email rule: trimmed, lower-case, NFC), so one person reaching
-// Agnes through two providers is one account, and a provider's unverified email can never claim an
-// account. An account holds at most one identity per issuer: a second `sub` from the same issuer
-// claiming the same email is refused instead of taking the account over.
+// Identity rule: an account is found by (issuer, sub) once bound. Before that, a provider may claim
+// an existing account by its verified email (the one email rule, src/auth/email.ts: look-alike
+// addresses are refused, never folded) only when the address's domain is one this provider is
+// trusted for: OIDC_<ID>_ALLOWED_DOMAINS or OIDC_<ID>_LINK_DOMAINS. Otherwise any configured
+// provider could take over any account it has not linked yet, admins included: the sign-in is
+// refused and an admin links the identity by hand (admin-identities.ts). An account holds at most
+// one identity per issuer: a second `sub` from the same issuer claiming the same email is refused.
+//
+// Group-managed roles follow the provider both ways: when the groups give a bound person no role,
+// the sign-in is refused AND their account is deactivated in the same step (their sessions and
+// tokens stop at once), except the last active admin, who is kept and audited as a conflict. An
+// admin may detach a person from the groups (admin-identities.ts); the groups then decide nothing.
 //
 // All checks and writes run in ONE transaction (the database queue serialises them, so the
 // last-active-admin check cannot race an admin's change); a refusal rolls back, so nothing is
@@ -13,16 +20,16 @@ import { randomUUID } from "node:crypto";
 import type { AppContext } from "../../context";
 import type { Queryable, Transaction } from "../../db/database";
 import type { AuthUser } from "../../auth/auth-state";
-import { addUser, countActiveAdmins, findUser, findUserByEmail, recordSignIn, setNameAndRole, type UserRow } from "../users/directory";
+import { addUser, countActiveAdmins, findUser, findUserByEmail, recordSignIn, setActive, setNameAndRole, type UserRow } from "../users/directory";
 import { openSession, type NewSession } from "../accounts/sessions";
 import { revokeAccess } from "../users/lifecycle";
 import { claimedEmail, displayName, emailDomain, emailVerified, roleFromGroups } from "./claims";
-import { deleteIdentity, findIdentity, insertIdentity, listIdentitiesOfUser, touchIdentity } from "./repository";
+import { deleteIdentity, findIdentity, insertIdentity, isGroupsDetached, listIdentitiesOfUser, touchIdentity } from "./repository";
 import type { ProviderClaims } from "./oidc-client";
 import type { OidcProviderSettings } from "./settings";
 
 export type RefusalReason =
-  | "no_email" | "unverified_email" | "not_invited" | "identity_conflict" | "no_matching_group" | "deactivated";
+  | "no_email" | "unsafe_email" | "unverified_email" | "not_invited" | "link_not_allowed" | "identity_conflict" | "no_matching_group" | "deactivated";
 
 /** A sign-in the rules refuse: `message` is for the person, `reason` for the audit trail. */
 export class SsoRefusal extends Error {
@@ -30,10 +37,19 @@ export class SsoRefusal extends Error {
     readonly reason: RefusalReason,
     message: string,
     readonly userId: string | null = null,
+    /** The provider's subject id, shown to the person when an admin can link it by hand. */
+    readonly subject: string | null = null,
   ) {
     super(message);
   }
 }
+
+/** Why a provider's address is refused (the one email rule), for the person's page. */
+const UNSAFE_EMAIL = {
+  invalid: "it is not a valid email address",
+  look_alike: "it contains characters that look like others",
+  mixed_scripts: "it mixes letters of different scripts, as look-alike addresses do",
+} as const;
 
 type Meta = { ip: string | null; userAgent: string | null };
 type Outcome = { user: AuthUser; session: NewSession; conflict: { from: string; to: string } | null };
@@ -41,6 +57,8 @@ type Outcome = { user: AuthUser; session: NewSession; conflict: { from: string; 
 /** Finds (or, with an allowed domain, creates) the account, applies the groups' role, opens a session. */
 export async function signInWithProvider(ctx: AppContext, provider: OidcProviderSettings, claims: ProviderClaims, meta: Meta): Promise<{ user: AuthUser; session: NewSession }> {
   const outcome = await ctx.db.transaction((tx) => resolveAndOpen(ctx, tx, provider, claims, meta));
+  // A refusal whose writes must stay (the offboarded person's deactivation) is returned, not thrown.
+  if (outcome instanceof SsoRefusal) throw outcome;
   const { user, session } = outcome;
   if (outcome.conflict) {
     ctx.log.warn("sso.role_conflict", { provider: provider.id, user_id: user.id, kept: outcome.conflict.from, groups_say: outcome.conflict.to });
@@ -49,14 +67,14 @@ export async function signInWithProvider(ctx: AppContext, provider: OidcProvider
   return { user, session };
 }
 
-async function resolveAndOpen(ctx: AppContext, tx: Transaction, provider: OidcProviderSettings, claims: ProviderClaims, meta: Meta): Promise<Outcome> {
+async function resolveAndOpen(ctx: AppContext, tx: Transaction, provider: OidcProviderSettings, claims: ProviderClaims, meta: Meta): Promise<Outcome | SsoRefusal> {
   const now = ctx.clock.now();
-  const email = claimedEmail(claims);
-  const groupRole = roleFromGroups(provider, claims);
+  const { email } = claimedEmail(claims);
   let row = await boundAccount(tx, provider, claims.sub);
   const bound = row !== null;
-  if (!row) row = await accountByVerifiedEmail(tx, provider, claims, email);
-  if (groupRole === null) throw new SsoRefusal("no_matching_group", `Your ${provider.label} account is in none of the groups that may use Agnes. Ask your administrator to add you to one.`, row?.id ?? null);
+  if (!row) row = await accountByVerifiedEmail(tx, provider, claims);
+  const groupRole = row && (await isGroupsDetached(tx, row.id)) ? undefined : roleFromGroups(provider, claims);
+  if (groupRole === null) return offboard(ctx, tx, provider, bound ? row : null, meta.ip);
   if (row && !row.active) throw new SsoRefusal("deactivated", "Your Agnes account is deactivated. Ask an administrator to activate it.", row.id);
   if (!row) row = await createAccount(ctx, tx, provider, claims, email!, groupRole ?? provider.defaultRole, meta.ip);
   if (bound) await touchIdentity(tx, provider.issuer, claims.sub, email, now);
@@ -69,6 +87,25 @@ async function resolveAndOpen(ctx: AppContext, tx: Transaction, provider: OidcPr
   return { user, session, conflict: sync.conflict };
 }
 
+/**
+ * The groups give this person no role any more. A bound, active account is deactivated (in this
+ * transaction, which commits: its sessions and tokens stop on the very next request), unless it is
+ * the last active admin, which is kept and audited as a conflict. Either way the sign-in is refused.
+ */
+async function offboard(ctx: AppContext, tx: Transaction, provider: OidcProviderSettings, row: UserRow | null, ip: string | null): Promise<SsoRefusal> {
+  const refusal = (more: string) => new SsoRefusal("no_matching_group", `Your ${provider.label} account is in none of the groups that may use Agnes.${more} Ask your administrator to add you to one.`, row?.id ?? null);
+  if (!row || !row.active) return refusal("");
+  if (row.role === "admin" && (await countActiveAdmins(tx)) <= 1) {
+    await ctx.audit.record(tx, { actor: null, action: "sso.role_conflict", target: row.id, params: { provider: provider.id, kept: row.role, groups_say: "none", why: "last active admin" }, ip });
+    ctx.log.warn("sso.role_conflict", { provider: provider.id, user_id: row.id, kept: row.role, groups_say: "none" });
+    return refusal("");
+  }
+  await setActive(tx, row.id, false, null, ctx.clock.now());
+  await revokeAccess(ctx, tx, row.id, "groups_give_no_role");
+  await ctx.audit.record(tx, { actor: null, action: "user.deactivate", target: row.id, params: { email: row.email, via: "oidc_groups", provider: provider.id }, ip });
+  return refusal(" Your Agnes account was deactivated.");
+}
+
 /** The account bound to (issuer, sub), if any. A binding whose account was deleted is dropped. */
 async function boundAccount(tx: Transaction, provider: OidcProviderSettings, subject: string): Promise<UserRow | null> {
   const identity = await findIdentity(tx, provider.issuer, subject);
@@ -78,16 +115,33 @@ async function boundAccount(tx: Transaction, provider: OidcProviderSettings, sub
   return row;
 }
 
-/** First sign-in through this identity: only a verified email may find (or later create) an account. */
-async function accountByVerifiedEmail(tx: Queryable, provider: OidcProviderSettings, claims: ProviderClaims, email: string | null): Promise<UserRow | null> {
-  if (!email) throw new SsoRefusal("no_email", `${provider.label} did not share an email address with Agnes, so your account cannot be found.`);
+/**
+ * First sign-in through this identity: only a verified email may find (or later create) an account,
+ * and only a trusted domain may claim one that exists.
+ */
+async function accountByVerifiedEmail(tx: Queryable, provider: OidcProviderSettings, claims: ProviderClaims): Promise<UserRow | null> {
+  const claimed = claimedEmail(claims);
+  const email = claimed.email;
+  if (!email) {
+    if (claimed.problem) throw new SsoRefusal("unsafe_email", `Agnes does not accept the email address ${provider.label} shared for you: ${UNSAFE_EMAIL[claimed.problem.kind]}${claimed.problem.detail ? ` (${claimed.problem.detail})` : ""}. Ask your administrator.`);
+    throw new SsoRefusal("no_email", `${provider.label} did not share an email address with Agnes, so your account cannot be found.`);
+  }
   if (!emailVerified(claims)) {
     throw new SsoRefusal("unverified_email", `${provider.label} has not verified your email address ${email}. Verify it there, then sign in again.`);
   }
   const row = await findUserByEmail(tx, email);
+  const domain = emailDomain(email);
   if (!row) {
-    if (provider.allowedDomains.includes(emailDomain(email))) return null;
-    throw new SsoRefusal("not_invited", `There is no Agnes account for ${email}. Ask an administrator to add you, then sign in again.`);
+    if (provider.allowedDomains.includes(domain)) return null;
+    throw new SsoRefusal("not_invited", `There is no Agnes account for ${email}. Ask an administrator to add you, then sign in again.`, null, claims.sub);
+  }
+  if (!provider.allowedDomains.includes(domain) && !provider.linkDomains.includes(domain)) {
+    throw new SsoRefusal(
+      "link_not_allowed",
+      `An Agnes account for ${email} exists, but ${provider.label} is not trusted to sign in to accounts of ${domain} by email. Ask an Agnes administrator to link your ${provider.label} identity to that account (give them the identifier below), then sign in again.`,
+      row.id,
+      claims.sub,
+    );
   }
   const identities = await listIdentitiesOfUser(tx, row.id);
   if (identities.some((identity) => identity.issuer === provider.issuer)) {
@@ -128,9 +182,10 @@ async function applyGroupRole(ctx: AppContext, tx: Transaction, provider: OidcPr
 }
 
 /** Records a refused sign-in (in its own write: the sign-in's transaction was rolled back). */
-export async function auditRefusal(ctx: AppContext, event: { provider: string; reason: string; userId?: string | null; email?: string | null; ip: string | null }): Promise<void> {
+export async function auditRefusal(ctx: AppContext, event: { provider: string; reason: string; userId?: string | null; email?: string | null; subject?: string | null; ip: string | null }): Promise<void> {
   const params: Record<string, unknown> = { via: "oidc", provider: event.provider, reason: event.reason };
   if (event.email) params.email = event.email;
+  if (event.subject) params.subject = event.subject;
   await ctx.audit.record(ctx.db, { actor: null, action: "auth.login_refused", target: event.userId ?? null, params, ip: event.ip });
   ctx.log.warn("sso.refused", { provider: event.provider, reason: event.reason });
 }

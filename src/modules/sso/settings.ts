@@ -4,6 +4,7 @@
 // failing at someone's first sign-in.
 import type { Role } from "../../shared/contract";
 import { isRole } from "../../auth/roles";
+import { checkEmail } from "../../auth/email";
 
 export type OidcProviderSettings = {
   id: string;
@@ -14,6 +15,12 @@ export type OidcProviderSettings = {
   scopes: string;
   /** Lower-case domains whose verified addresses get an account on first sign-in; empty: invited people only. */
   allowedDomains: string[];
+  /**
+   * Lower-case domains whose verified addresses may claim an EXISTING account that has no identity
+   * at this provider yet (besides allowedDomains). Any other claim by email is refused: an admin
+   * links the identity by hand.
+   */
+  linkDomains: string[];
   defaultRole: Role;
   groupsClaim: string;
   /** null when no *_GROUPS variable is set: roles are then Agnes's own, changed by admins. */
@@ -67,6 +74,15 @@ function checkIssuer(name: string, value: string): string {
   return value;
 }
 
+/** A comma list of domains, each checked by the one email rule (a look-alike domain is refused). */
+function readDomains(env: Env, name: string): string[] {
+  return list(env[name]).map((value) => {
+    const check = checkEmail(`x@${value.replace(/^@/, "")}`);
+    if (!check.ok) throw new SsoSettingsError(`${name}: "${value}" is not a domain name of ordinary letters of one script`);
+    return check.email.slice(2);
+  });
+}
+
 function readProvider(env: Env, id: string, publicUrl: string): OidcProviderSettings {
   const prefix = `OIDC_${id.toUpperCase().replace(/-/g, "_")}_`;
   const required = (key: string) => {
@@ -79,10 +95,6 @@ function readProvider(env: Env, id: string, publicUrl: string): OidcProviderSett
   const scopes = env[`${prefix}SCOPES`]?.trim() || "openid email profile";
   if (!scopes.split(/\s+/).includes("openid")) throw new SsoSettingsError(`${prefix}SCOPES: must include openid`);
   const groups = { admin: list(env[`${prefix}ADMIN_GROUPS`]), analyst: list(env[`${prefix}ANALYST_GROUPS`]), viewer: list(env[`${prefix}VIEWER_GROUPS`]) };
-  const domains = list(env[`${prefix}ALLOWED_DOMAINS`]).map((d) => d.toLowerCase().replace(/^@/, "").normalize("NFC"));
-  for (const domain of domains) {
-    if (!/^[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+$/u.test(domain)) throw new SsoSettingsError(`${prefix}ALLOWED_DOMAINS: "${domain}" is not a domain name`);
-  }
   return {
     id,
     label: env[`${prefix}LABEL`]?.trim() || defaultLabel(id),
@@ -90,7 +102,8 @@ function readProvider(env: Env, id: string, publicUrl: string): OidcProviderSett
     clientId: required("CLIENT_ID"),
     clientSecret: required("CLIENT_SECRET"),
     scopes,
-    allowedDomains: domains,
+    allowedDomains: readDomains(env, `${prefix}ALLOWED_DOMAINS`),
+    linkDomains: readDomains(env, `${prefix}LINK_DOMAINS`),
     defaultRole,
     groupsClaim: env[`${prefix}GROUPS_CLAIM`]?.trim() || "groups",
     groupRoles: groups.admin.length + groups.analyst.length + groups.viewer.length > 0 ? groups : null,

@@ -12,13 +12,14 @@ export async function signInMethodsOf(ctx: AppContext, userIds: string[]): Promi
   const byIssuer = new Map(providers.map((p) => [p.issuer, p]));
   const result: Record<string, SignInMethods> = {};
   for (const row of await listSignInMethods(ctx.db, userIds)) {
-    const methods = (result[row.user_id] ??= { password: passwordLogin && row.has_password, providers: [], lastSsoAt: null, roleManagedBy: null });
+    const methods = (result[row.user_id] ??= { password: passwordLogin && row.has_password, providers: [], lastSsoAt: null, roleManagedBy: null, identities: [], groupsDetached: row.groups_detached });
     if (!row.issuer) continue;
     // An identity of a provider that is no longer configured cannot be used: it is not shown.
     const provider = byIssuer.get(row.issuer);
     if (!provider) continue;
     methods.providers.push(provider.label);
-    if (provider.groupRoles && !methods.roleManagedBy) methods.roleManagedBy = provider.label;
+    methods.identities.push({ provider: provider.id, label: provider.label });
+    if (provider.groupRoles && !row.groups_detached && !methods.roleManagedBy) methods.roleManagedBy = provider.label;
     const at = row.last_login_at?.toISOString() ?? null;
     if (at && (!methods.lastSsoAt || at > methods.lastSsoAt)) methods.lastSsoAt = at;
   }

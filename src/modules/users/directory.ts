@@ -9,6 +9,7 @@ export {
   insertUser as addUser,
   setLastLogin as recordSignIn,
   setPasswordHash as setPassword,
+  setUserActive as setActive,
   updateUserProfile as setNameAndRole,
 } from "./repository";
 export type { UserRow } from "./repository";

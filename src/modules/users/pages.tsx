@@ -20,7 +20,7 @@ import { signInMethodsOf } from "../sso/sign-in-methods";
 const LIST_PATH = "/admin/users";
 
 /** Back to the list with its filters, never anywhere else. */
-function backTo(back: string | undefined): string {
+export function backTo(back: string | undefined): string {
   const path = safeNextPath(back, LIST_PATH);
   return path === LIST_PATH || path.startsWith(`${LIST_PATH}?`) ? path : LIST_PATH;
 }
@@ -63,8 +63,9 @@ export function usersPages(ctx: AppContext) {
       const url = requestUrl(request);
       const revealedLink = takeRevealedLink(ctx, me, page.flash?.reveal);
       const signIns = await signInMethodsOf(ctx, result.users.map((user) => user.id));
+      const linkProviders = ctx.config.sso.providers.map((p) => ({ id: p.id, label: p.label }));
       return (
-        <AdminUsersPage page={page} users={result.users} total={result.total} limit={result.limit} offset={result.offset} filter={filter} back={url.pathname + url.search} revealedLink={revealedLink} signIns={signIns} />
+        <AdminUsersPage page={page} users={result.users} total={result.total} limit={result.limit} offset={result.offset} filter={filter} back={url.pathname + url.search} revealedLink={revealedLink} signIns={signIns} linkProviders={linkProviders} />
       );
     }, { auth: "admin", query: adminUsersQuery })
     .get(`${LIST_PATH}/:id/delete`, async ({ me, cookie, params }) => {
