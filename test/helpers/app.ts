@@ -83,6 +83,11 @@ export async function createTestApp(opts: { env?: Record<string, string>; withAd
     });
     const token = cookieFrom(res, "access_token");
     if (res.status !== 303 || !token) throw new Error(`form sign-in as ${email} failed: ${res.status}`);
+    return browserWith(token, extraHeaders);
+  };
+
+  /** The same requests for a session cookie obtained another way (single sign-on). */
+  const browserWith = (token: string, extraHeaders: Record<string, string> = {}) => {
     const sessionId = sessionIdOf(token);
     const cookie = `access_token=${token}`;
     const csrf = csrfTokenFor(sessionId, ctx.config.jwtSecret);
@@ -123,7 +128,7 @@ export async function createTestApp(opts: { env?: Record<string, string>; withAd
     if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
 
-  return { app, ctx: ctx as AppContext, clock, log, dataDir, handle, api, login, createUser, browser, close };
+  return { app, ctx: ctx as AppContext, clock, log, dataDir, handle, api, login, createUser, browser, browserWith, close };
 }
 
 /** The session id (the `jti` claim) of a session JWT, from the form's cookie or `POST /auth/token`. */
