@@ -3,7 +3,7 @@
 // by number (taken modulo what exists when it runs), so fast-check can shrink a failing sequence.
 import fc from "fast-check";
 import { ROLES, type Role } from "../../src/shared/contract";
-import { addUser } from "../../src/modules/users/directory";
+import { insertUser as addUser } from "../../src/modules/users/repository";
 import { createTestApp, sessionIdOf, type TestApp } from "./app";
 
 export const PASSWORD = "model-password-1";

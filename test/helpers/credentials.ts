@@ -1,10 +1,10 @@
-// Every kind of credential a person can hold (CREDENTIAL_KINDS in src/modules/users/lifecycle.ts),
+// Every kind of credential a person can hold (CREDENTIAL_KINDS in src/modules/users/revocation.ts),
 // made through the app as a person would, each with a single later use that says whether it still
 // works. The revocation matrix tests (test/http/revocation-matrix.test.ts, test/sso/revocation.test.ts)
 // make them all, cause an account event, then use them.
 import { expect } from "bun:test";
 import { createHash, randomBytes } from "node:crypto";
-import type { CredentialKind } from "../../src/modules/users/lifecycle";
+import type { CredentialKind } from "../../src/modules/users/revocation";
 import type { TestApp } from "./app";
 
 export type Browser = ReturnType<TestApp["browserWith"]>;

@@ -48,7 +48,7 @@ describe("what gets recorded", () => {
       "user.create",
     ]);
     const byAction = Object.fromEntries(entries.map((e) => [e.action, e]));
-    expect(byAction["user.create"]!.params).toEqual({ email: "eve@example.com", name: "Eve", role: "viewer", with_password: true });
+    expect(byAction["user.create"]!.params).toEqual({ email: "eve@example.com", name: "Eve", role: "viewer", via: "admin", with_password: true });
     expect(byAction["user.update"]!.params).toEqual({ changed: ["name", "role"], name: { from: "Eve", to: "Eve A." }, role: { from: "viewer", to: "analyst" } });
     expect(byAction["user.delete"]!.params).toMatchObject({ email: "eve@example.com", role: "analyst" });
     expect(byAction["user.deactivate"]!.actor_email).toBe(ADMIN_EMAIL);

@@ -1,12 +1,12 @@
 // Revocation is a matrix: for every account event × every kind of credential, the credential does
-// what REVOCATION_POLICY (src/modules/users/lifecycle.ts) says, checked by using it after the event.
+// what REVOCATION_POLICY (src/modules/users/revocation.ts) says, checked by using it after the event.
 // The rows come from the policy and the columns from CREDENTIAL_KINDS, so a new event or credential
 // kind without a way to cause or check it here fails to type-check (the Records below are total).
 // The two events only an identity provider causes are walked in test/sso/revocation.test.ts.
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { createTestApp, type TestApp } from "../helpers/app";
 import { MAKE, type Check, type Holder } from "../helpers/credentials";
-import { CREDENTIAL_KINDS, REVOCATION_POLICY, type AccountEvent, type CredentialKind } from "../../src/modules/users/lifecycle";
+import { CREDENTIAL_KINDS, REVOCATION_POLICY, type AccountEvent, type CredentialKind } from "../../src/modules/users/revocation";
 import { recoverAdmin } from "../../src/modules/users/recovery";
 
 const VICTIM = "victim@example.com";

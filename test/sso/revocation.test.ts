@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { cookieFrom } from "../helpers/app";
 import { MAKE, type Check, type Holder } from "../helpers/credentials";
-import { CREDENTIAL_KINDS, REVOCATION_POLICY, type CredentialKind } from "../../src/modules/users/lifecycle";
+import { CREDENTIAL_KINDS, REVOCATION_POLICY, type CredentialKind } from "../../src/modules/users/revocation";
 import { signInAs, ssoFixture, type SsoFixture } from "./harness";
 
 let f: SsoFixture;

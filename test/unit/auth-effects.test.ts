@@ -1,7 +1,7 @@
 // The database applies a transaction's auth effects after COMMIT, in commit order, and never after
 // a ROLLBACK: the in-memory auth state cannot hold what the tables do not.
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { addUser } from "../../src/modules/users/directory";
+import { insertUser as addUser } from "../../src/modules/users/repository";
 import { createTestApp, type TestApp } from "../helpers/app";
 
 let t: TestApp;

@@ -5,7 +5,8 @@ import type { AppContext } from "../../context";
 import type { AuthUser } from "../../auth/auth-state";
 import { assertPasswordPolicy, assertPasswordsInUse } from "../../auth/passwords";
 import { Conflict, NotFound, TooManyRequests, Unauthenticated } from "../../http/errors";
-import { addUser, countUsers, findUserByEmail, recordSignIn } from "../users/directory";
+import { countUsers, findUserByEmail } from "../users/directory";
+import { createAccount, recordSignIn } from "../users/lifecycle";
 import { endSession, openSession, type NewSession } from "./sessions";
 import type { Principal } from "../../auth/principal";
 import { normaliseEmail, parseEmail } from "../../auth/email";
@@ -49,7 +50,7 @@ export async function signIn(
   const user: AuthUser = { id: row.id, email: row.email, name: row.name, role: row.role, active: row.active };
   const session = await ctx.db.transaction(async (tx) => {
     const opened = await openSession(ctx, tx, user, input);
-    await recordSignIn(tx, user.id, ctx.clock.now());
+    await recordSignIn(ctx, tx, user.id);
     await ctx.audit.record(tx, { actor, action: "auth.login", target: user.id, params: { session_id: opened.id }, ip: input.ip });
     return opened;
   });
@@ -80,14 +81,12 @@ export async function createFirstAdmin(
   assertPasswordPolicy(input.password);
   const email = parseEmail(input.email);
   const passwordHash = await ctx.passwords.hash(input.password);
-  const user: AuthUser = { id: randomUUID(), email, name: input.name.trim(), role: "admin", active: true };
-  await ctx.db.transaction(async (tx) => {
+  const row = await ctx.db.transaction(async (tx) => {
     if ((await countUsers(tx)) > 0) throw new Conflict("Agnes is already set up");
-    await addUser(tx, { id: user.id, email, name: user.name, role: "admin", passwordHash, now: ctx.clock.now() });
-    await ctx.audit.record(tx, { actor: null, action: "user.create", target: user.id, params: { email, role: "admin", via: input.via }, ip: input.ip });
+    return createAccount(ctx, tx, { email, name: input.name.trim(), role: "admin", passwordHash, via: input.via }, { actor: null, ip: input.ip });
   });
   ctx.setupCode.value = null;
-  return user;
+  return { id: row.id, email: row.email, name: row.name, role: row.role, active: row.active };
 }
 
 /** On start: the operator's first admin from the environment, or a one-time setup code for /setup. */

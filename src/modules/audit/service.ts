@@ -5,15 +5,10 @@ import type { Clock } from "../../clock";
 import type { Queryable } from "../../db/database";
 import type { AuditEntry } from "../../shared/contract";
 import { insertAudit, listAudit, type AuditFilter } from "./repository";
+import type { AuditEvent } from "./actions";
 
+export type { AuditAction, AuditEvent } from "./actions";
 export type Actor = { id: string; email: string } | null;
-export type AuditEvent = {
-  actor: Actor;
-  action: string;
-  target?: string | null;
-  params?: Record<string, unknown>;
-  ip: string | null;
-};
 
 export class AuditService {
   constructor(private readonly clock: Clock) {}

@@ -4,7 +4,7 @@
 import type { AppContext } from "../../context";
 import type { GrantErrorBody, LoginResponse } from "../../shared/contract";
 import { HttpError } from "../../http/errors";
-import { recordSignIn } from "../users/directory";
+import { recordSignIn } from "../users/lifecycle";
 import { loginResponse, openSession } from "../accounts/sessions";
 
 /** An OAuth-style refusal: `{"error": <code>, "detail": <message>}` with status 400 (RFC 6749 §5.2, RFC 8628 §3.5). */
@@ -42,7 +42,7 @@ export async function openCliSession(ctx: AppContext, approval: Approval, meta: 
   const { user, session } = await ctx.db.transaction(async (tx) => {
     const user = assertStillApproved(ctx, approval);
     const opened = await openSession(ctx, tx, user, meta, { kind: "cli", name });
-    await recordSignIn(tx, user.id, ctx.clock.now());
+    await recordSignIn(ctx, tx, user.id);
     const params = { session_id: opened.id, via, client };
     await ctx.audit.record(tx, { actor: { id: user.id, email: user.email }, action: "auth.login", target: user.id, params, ip: meta.ip });
     return { user, session: opened };

@@ -65,7 +65,7 @@ export async function decideLoopback(
 ): Promise<string> {
   assertBrowserSession(me);
   const actor = { id: me.user.id, email: me.user.email };
-  const params = { client: req.client, flow: "browser" };
+  const params = { client: req.client, flow: "browser" as const };
   if (!approve) {
     await ctx.audit.record(ctx.db, { actor, action: "auth.cli_denied", target: me.user.id, params, ip });
     return callbackUrl(req, { error: "access_denied" });

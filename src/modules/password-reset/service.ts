@@ -13,8 +13,8 @@ import { hashSecret } from "../../auth/pat-format";
 import { assertPasswordPolicy, assertPasswordsInUse } from "../../auth/passwords";
 import { BadRequest, Conflict, HttpError, NotFound } from "../../http/errors";
 import type { ResetLink } from "../../shared/contract";
-import { revokeAccess } from "../users/lifecycle";
-import { findUser, setPassword } from "../users/directory";
+import { findUser } from "../users/directory";
+import { setPassword } from "../users/lifecycle";
 import { assertStillAdmin, type AdminCall } from "../users/admin-call";
 import { emailResetLink } from "./email";
 import {
@@ -99,10 +99,8 @@ export async function redeemResetLink(
   const link = await ctx.db.transaction(async (tx) => {
     const valid = await findValidLink(ctx, tx, input.token);
     const now = ctx.clock.now();
-    await setPassword(tx, valid.user.id, passwordHash, now);
     await markPasswordResetUsed(tx, valid.resetId, now);
-    await revokeAccess(ctx, tx, valid.user.id, "password_reset");
-    await ctx.audit.record(tx, { actor: valid.user, action: "user.password_reset", target: valid.user.id, params: {}, ip: input.ip });
+    await setPassword(ctx, tx, valid.user.id, passwordHash, { event: "password_reset" }, { actor: valid.user, ip: input.ip });
     return valid;
   });
   return { email: link.user.email };

@@ -4,8 +4,8 @@ import type { AppContext } from "../../context";
 import type { Principal } from "../../auth/principal";
 import { assertPasswordPolicy, assertPasswordsInUse } from "../../auth/passwords";
 import { BadRequest, NotFound } from "../../http/errors";
-import { findUser, setPassword } from "../users/directory";
-import { revokeAccess } from "../users/lifecycle";
+import { findUser } from "../users/directory";
+import { setPassword } from "../users/lifecycle";
 import { endAllSessionsOf, endSession, listSessionsOf } from "../accounts/sessions";
 
 function actorOf(me: Principal) {
@@ -42,9 +42,7 @@ export async function changeOwnPassword(
   const passwordHash = await ctx.passwords.hash(input.next);
   const others = (await listSessionsOf(ctx, me.user.id)).filter((s) => s.id !== me.sessionId).length;
   await ctx.db.transaction(async (tx) => {
-    await setPassword(tx, me.user.id, passwordHash, ctx.clock.now());
-    await revokeAccess(ctx, tx, me.user.id, "password_change", me.sessionId);
-    await ctx.audit.record(tx, { actor: actorOf(me), action: "user.password_change", target: me.user.id, params: { via: "profile", sessions_ended: others }, ip });
+    await setPassword(ctx, tx, me.user.id, passwordHash, { event: "password_change", sessionsEnded: others }, { actor: actorOf(me), ip, keepSessionId: me.sessionId });
   });
   return { sessionsEnded: others };
 }

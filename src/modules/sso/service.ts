@@ -20,9 +20,10 @@ import { randomUUID } from "node:crypto";
 import type { AppContext } from "../../context";
 import type { Queryable, Transaction } from "../../db/database";
 import type { AuthUser } from "../../auth/auth-state";
-import { addUser, countActiveAdmins, findUser, findUserByEmail, recordSignIn, setActive, setNameAndRole, type UserRow } from "../users/directory";
+import type { Role } from "../../shared/contract";
+import { findUser, findUserByEmail, type UserRow } from "../users/directory";
+import { changeRole, createAccount, deactivate, LastAdminConflict, recordSignIn } from "../users/lifecycle";
 import { openSession, type NewSession } from "../accounts/sessions";
-import { revokeAccess } from "../users/lifecycle";
 import { claimedEmail, displayName, emailDomain, emailVerified, roleFromGroups } from "./claims";
 import { deleteIdentity, findIdentity, insertIdentity, isGroupsDetached, listIdentitiesOfUser, touchIdentity } from "./repository";
 import type { ProviderClaims } from "./oidc-client";
@@ -76,13 +77,16 @@ async function resolveAndOpen(ctx: AppContext, tx: Transaction, provider: OidcPr
   const groupRole = row && (await isGroupsDetached(tx, row.id)) ? undefined : roleFromGroups(provider, claims);
   if (groupRole === null) return offboard(ctx, tx, provider, bound ? row : null, meta.ip);
   if (row && !row.active) throw new SsoRefusal("deactivated", "Your Agnes account is deactivated. Ask an administrator to activate it.", row.id);
-  if (!row) row = await createAccount(ctx, tx, provider, claims, email!, groupRole ?? provider.defaultRole, meta.ip);
+  if (!row) {
+    const account = { email: email!, name: displayName(claims), role: groupRole ?? provider.defaultRole, passwordHash: null, via: "oidc" as const, provider: provider.id };
+    row = await createAccount(ctx, tx, account, { actor: null, ip: meta.ip });
+  }
   if (bound) await touchIdentity(tx, provider.issuer, claims.sub, email, now);
   else await linkIdentity(ctx, tx, provider, claims.sub, email, row, meta.ip);
   const sync = groupRole ? await applyGroupRole(ctx, tx, provider, row, groupRole, meta.ip) : { role: row.role, conflict: null };
   const user: AuthUser = { id: row.id, email: row.email, name: row.name, role: sync.role, active: true };
   const session = await openSession(ctx, tx, user, meta);
-  await recordSignIn(tx, user.id, now);
+  await recordSignIn(ctx, tx, user.id);
   await ctx.audit.record(tx, { actor: { id: user.id, email: user.email }, action: "auth.login", target: user.id, params: { via: "oidc", provider: provider.id, session_id: session.id }, ip: meta.ip });
   return { user, session, conflict: sync.conflict };
 }
@@ -95,14 +99,14 @@ async function resolveAndOpen(ctx: AppContext, tx: Transaction, provider: OidcPr
 async function offboard(ctx: AppContext, tx: Transaction, provider: OidcProviderSettings, row: UserRow | null, ip: string | null): Promise<SsoRefusal> {
   const refusal = (more: string) => new SsoRefusal("no_matching_group", `Your ${provider.label} account is in none of the groups that may use Agnes.${more} Ask your administrator to add you to one.`, row?.id ?? null);
   if (!row || !row.active) return refusal("");
-  if (row.role === "admin" && (await countActiveAdmins(tx)) <= 1) {
-    await ctx.audit.record(tx, { actor: null, action: "sso.role_conflict", target: row.id, params: { provider: provider.id, kept: row.role, groups_say: "none", why: "last active admin" }, ip });
+  try {
+    await deactivate(ctx, tx, row, { actor: null, ip, via: "oidc_groups", provider: provider.id });
+  } catch (error) {
+    if (!(error instanceof LastAdminConflict)) throw error;
+    await auditRoleConflict(ctx, tx, provider, row, "none", ip);
     ctx.log.warn("sso.role_conflict", { provider: provider.id, user_id: row.id, kept: row.role, groups_say: "none" });
     return refusal("");
   }
-  await setActive(tx, row.id, false, null, ctx.clock.now());
-  await revokeAccess(ctx, tx, row.id, "groups_give_no_role");
-  await ctx.audit.record(tx, { actor: null, action: "user.deactivate", target: row.id, params: { email: row.email, via: "oidc_groups", provider: provider.id }, ip });
   return refusal(" Your Agnes account was deactivated.");
 }
 
@@ -150,14 +154,6 @@ async function accountByVerifiedEmail(tx: Queryable, provider: OidcProviderSetti
   return row;
 }
 
-async function createAccount(ctx: AppContext, tx: Transaction, provider: OidcProviderSettings, claims: ProviderClaims, email: string, role: UserRow["role"], ip: string | null): Promise<UserRow> {
-  const id = randomUUID();
-  const name = displayName(claims);
-  await addUser(tx, { id, email, name, role, passwordHash: null, now: ctx.clock.now() });
-  await ctx.audit.record(tx, { actor: null, action: "user.create", target: id, params: { email, name, role, via: "oidc", provider: provider.id }, ip });
-  return (await findUser(tx, id))!;
-}
-
 async function linkIdentity(ctx: AppContext, tx: Transaction, provider: OidcProviderSettings, subject: string, email: string | null, row: UserRow, ip: string | null): Promise<void> {
   await insertIdentity(tx, { issuer: provider.issuer, subject, userId: row.id, provider: provider.id, email, now: ctx.clock.now() });
   await ctx.audit.record(tx, { actor: { id: row.id, email: row.email }, action: "sso.identity_linked", target: row.id, params: { provider: provider.id, issuer: provider.issuer, subject }, ip });
@@ -170,22 +166,31 @@ async function linkIdentity(ctx: AppContext, tx: Transaction, provider: OidcProv
  */
 async function applyGroupRole(ctx: AppContext, tx: Transaction, provider: OidcProviderSettings, row: UserRow, role: UserRow["role"], ip: string | null) {
   if (role === row.role) return { role, conflict: null };
-  const actor = { id: row.id, email: row.email };
-  if (row.role === "admin" && (await countActiveAdmins(tx)) <= 1) {
-    await ctx.audit.record(tx, { actor, action: "sso.role_conflict", target: row.id, params: { provider: provider.id, kept: row.role, groups_say: role, why: "last active admin" }, ip });
+  try {
+    await changeRole(ctx, tx, row, role, { actor: null, ip, via: "oidc_groups", provider: provider.id });
+  } catch (error) {
+    if (!(error instanceof LastAdminConflict)) throw error;
+    await auditRoleConflict(ctx, tx, provider, row, role, ip);
     return { role: row.role, conflict: { from: row.role, to: role } };
   }
-  await setNameAndRole(tx, row.id, { name: row.name, role, now: ctx.clock.now() });
-  await revokeAccess(ctx, tx, row.id, "group_role_change");
-  await ctx.audit.record(tx, { actor: null, action: "user.update", target: row.id, params: { changed: ["role"], role: { from: row.role, to: role }, via: "oidc_groups", provider: provider.id }, ip });
   return { role, conflict: null };
+}
+
+/** The last active admin is never demoted or deactivated by the groups: kept, and audited. */
+async function auditRoleConflict(ctx: AppContext, tx: Transaction, provider: OidcProviderSettings, row: UserRow, groupsSay: Role | "none", ip: string | null) {
+  const params = { provider: provider.id, kept: row.role, groups_say: groupsSay, why: "last active admin" as const };
+  await ctx.audit.record(tx, { actor: null, action: "sso.role_conflict", target: row.id, params, ip });
 }
 
 /** Records a refused sign-in (in its own write: the sign-in's transaction was rolled back). */
 export async function auditRefusal(ctx: AppContext, event: { provider: string; reason: string; userId?: string | null; email?: string | null; subject?: string | null; ip: string | null }): Promise<void> {
-  const params: Record<string, unknown> = { via: "oidc", provider: event.provider, reason: event.reason };
-  if (event.email) params.email = event.email;
-  if (event.subject) params.subject = event.subject;
+  const params = {
+    via: "oidc" as const,
+    provider: event.provider,
+    reason: event.reason,
+    ...(event.email ? { email: event.email } : {}),
+    ...(event.subject ? { subject: event.subject } : {}),
+  };
   await ctx.audit.record(ctx.db, { actor: null, action: "auth.login_refused", target: event.userId ?? null, params, ip: event.ip });
   ctx.log.warn("sso.refused", { provider: event.provider, reason: event.reason });
 }

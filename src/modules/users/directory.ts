@@ -1,15 +1,5 @@
-// Users as the other modules may see and change them: sign-in looks a user up and records the
-// login, setup adds the first admin, a password change or reset sets the hash. Other modules come
-// through here rather than importing this module's repository, so users' SQL has one owner.
-export {
-  countActiveAdmins,
-  countUsers,
-  findUserByEmail,
-  findUserById as findUser,
-  insertUser as addUser,
-  setLastLogin as recordSignIn,
-  setPasswordHash as setPassword,
-  setUserActive as setActive,
-  updateUserProfile as setNameAndRole,
-} from "./repository";
+// Users as the other modules may read them: sign-in looks a user up, setup counts them, SSO finds
+// the account an identity points at. Reads only: every write to an account goes through
+// lifecycle.ts, so users' SQL has one owner and each change its one set of rules.
+export { countActiveAdmins, countUsers, findUserByEmail, findUserById as findUser } from "./repository";
 export type { UserRow } from "./repository";

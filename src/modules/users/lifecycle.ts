@@ -1,71 +1,137 @@
-// What a change to a person's account ends: the one place that decides it, and the table the
-// revocation matrix test (test/http/revocation-matrix.test.ts) walks, event by credential kind.
-//
-// Every credential a person holds is one of CREDENTIAL_KINDS. Sessions, reset links and tokens are
-// ended here, in the caller's transaction. The rest follow from those, with no list of their own:
-// - a `da` browser-login code or device grant is bound to the browser session that approved it and
-//   cannot be redeemed once that session has ended (cli-auth/cli-session.ts);
-// - a one-time reveal is bound to the session it is shown to, and the reveals of a person whose
-//   sessions end or who is locked out are dropped when the transaction commits (context.ts).
-//
-// Chosen where the issue was silent, as GitHub and GitLab do: a password or role change keeps the
-// person's personal access tokens (they are separate credentials, revoked one by one; the role is
-// always read live, so a demotion applies to them at once); deactivation suspends tokens (they stop
-// at once and work again only if an admin reactivates the account); break-glass recovery revokes them,
-// because it is used when the account may be in someone else's hands.
+// A person's account from birth to deletion: the one home for every write to an account. Every way
+// an account is born (an admin, /setup, the environment's first admin, a first SSO sign-in,
+// break-glass recovery) goes through `createAccount`; every role change through `changeRole`, which
+// owns the last-active-admin rule for admins and providers' groups alike; every password through
+// `setPassword`; and `deactivate`, `activate`, `deleteAccount`. Each runs inside the caller's
+// transaction (the caller decides who may act, e.g. assertStillAdmin), writes its audit entry there,
+// and ends what the revocation policy says (revocation.ts). users/directory.ts only reads.
+import { randomUUID } from "node:crypto";
 import type { AppContext } from "../../context";
-import type { Transaction } from "../../db/database";
-import { endAllSessionsOf } from "../accounts/sessions";
-import { voidUnusedResetLinksOf } from "../password-reset/links";
-import { revokeTokensOf } from "../tokens/service";
+import type { Queryable, Transaction } from "../../db/database";
+import { Conflict } from "../../http/errors";
+import type { Role } from "../../shared/contract";
+import type { AccountOrigin } from "../audit/actions";
+import type { Actor } from "../audit/service";
+import { deleteSessionsOf } from "../accounts/sessions";
+import { deleteResetLinksOf } from "../password-reset/links";
+import { deleteIdentitiesOf } from "../sso/identities";
+import { deleteTokensOf } from "../tokens/service";
+import { countActiveAdmins, deleteUserRow, findUserByEmail, findUserById, insertUser, setLastLogin, setPasswordHash, setUserActive, updateUserProfile, type UserRow } from "./repository";
+import { revokeAccess } from "./revocation";
 
-export const CREDENTIAL_KINDS = ["browser_session", "cli_session", "pat", "loopback_code", "device_grant", "reset_link", "reveal"] as const;
-export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
-
-/** ends: stops now and never works again; suspends: stops until an admin reactivates; keeps: unaffected. */
-export type Outcome = "ends" | "suspends" | "keeps";
-
-export type AccountEvent =
-  | "password_change"
-  | "password_reset"
-  | "password_set_by_admin"
-  | "deactivation"
-  | "role_change"
-  | "group_role_change"
-  | "groups_give_no_role"
-  | "recovery"
-  | "deletion";
-
-const SESSION_ENDS = { browser_session: "ends", cli_session: "ends", loopback_code: "ends", device_grant: "ends", reveal: "ends" } as const;
-
-export const REVOCATION_POLICY = {
-  password_change: { ...SESSION_ENDS, reset_link: "ends", pat: "keeps" },
-  password_reset: { ...SESSION_ENDS, reset_link: "ends", pat: "keeps" },
-  password_set_by_admin: { ...SESSION_ENDS, reset_link: "ends", pat: "keeps" },
-  deactivation: { ...SESSION_ENDS, reset_link: "ends", pat: "suspends" },
-  role_change: { ...SESSION_ENDS, reset_link: "ends", pat: "keeps" },
-  group_role_change: { ...SESSION_ENDS, reset_link: "ends", pat: "keeps" },
-  groups_give_no_role: { ...SESSION_ENDS, reset_link: "ends", pat: "suspends" },
-  recovery: { ...SESSION_ENDS, reset_link: "ends", pat: "ends" },
-  deletion: { ...SESSION_ENDS, reset_link: "ends", pat: "ends" },
-} as const satisfies Record<AccountEvent, Record<CredentialKind, Outcome>>;
+export const SAFEGUARD = {
+  deactivateSelf: "Cannot deactivate yourself",
+  deleteSelf: "Cannot delete yourself",
+  demoteLastAdmin: "Cannot demote the last active admin",
+  deactivateLastAdmin: "Cannot deactivate the last active admin",
+  deleteLastAdmin: "Cannot delete the last active admin",
+} as const;
 
 /**
- * Ends what `event` ends for this person, inside the caller's transaction. `keepSessionId` is the
- * session a person (or an admin acting on themselves) is using to make the change: it stays, so a
- * password change does not sign its author out; every other session ends. Returns how many tokens
- * were revoked. Deletion removes rows instead and is done by the users service.
+ * Who makes a change, from where, and (when they act on themselves) the session to keep.
+ * `authorise` (an admin's call: are they still an active admin?) runs after the safeguards and
+ * before any write, so two admins racing each other hear the safeguard (409), not a 403.
  */
-export async function revokeAccess(
-  ctx: Pick<AppContext, "clock">,
+export type ChangeBy = { actor: Actor; ip: string | null; keepSessionId?: string | null; authorise?: () => Promise<void> };
+/** A change the provider's groups make at a sign-in. */
+type GroupsChange = { via: "oidc_groups"; provider: string };
+
+type AccountCtx = Pick<AppContext, "clock" | "audit">;
+
+/** Thrown by changeRole and deactivate: the change would leave the instance with no active admin. */
+export class LastAdminConflict extends Conflict {}
+
+/** True when `row` is an active admin and nobody else is: removing them would leave no active admin. */
+export async function isLastActiveAdmin(q: Queryable, row: UserRow): Promise<boolean> {
+  return row.active && row.role === "admin" && (await countActiveAdmins(q)) <= 1;
+}
+
+export async function createAccount(
+  ctx: AccountCtx,
   tx: Transaction,
-  userId: string,
-  event: Exclude<AccountEvent, "deletion">,
-  keepSessionId?: string | null,
-): Promise<{ tokensRevoked: number }> {
-  const policy: Record<CredentialKind, Outcome> = REVOCATION_POLICY[event];
-  if (policy.browser_session === "ends") await endAllSessionsOf(ctx, tx, userId, keepSessionId ?? undefined);
-  if (policy.reset_link === "ends") await voidUnusedResetLinksOf(tx, userId);
-  const tokensRevoked = policy.pat === "ends" ? await revokeTokensOf(tx, userId, ctx.clock.now()) : 0;
-  return { tokensRevoked };
+  input: { email: string; name: string; role: Role; passwordHash: string | null; via: AccountOrigin; provider?: string },
+  by: ChangeBy,
+): Promise<UserRow> {
+  await by.authorise?.();
+  if (await findUserByEmail(tx, input.email)) throw new Conflict("A user with this email already exists");
+  const id = randomUUID();
+  const { email, name, role, via, provider } = input;
+  await insertUser(tx, { id, email, name, role, passwordHash: input.passwordHash, now: ctx.clock.now() });
+  const params = { email, name, role, via, with_password: input.passwordHash !== null, ...(provider ? { provider } : {}) };
+  await ctx.audit.record(tx, { actor: by.actor, action: "user.create", target: id, params, ip: by.ip });
+  return (await findUserById(tx, id))!;
+}
+
+/** Name and role together (one audit entry); a role change ends what the policy says. */
+export async function changeProfile(ctx: AccountCtx, tx: Transaction, before: UserRow, after: { name: string; role: Role }, by: ChangeBy & Partial<GroupsChange>): Promise<void> {
+  const changed = (["name", "role"] as const).filter((field) => after[field] !== before[field]);
+  if (changed.length === 0) return;
+  const demoting = before.role === "admin" && after.role !== "admin";
+  if (demoting && (await isLastActiveAdmin(tx, before))) throw new LastAdminConflict(SAFEGUARD.demoteLastAdmin);
+  await by.authorise?.();
+  await updateUserProfile(tx, before.id, { ...after, now: ctx.clock.now() });
+  const params = {
+    changed,
+    ...(changed.includes("name") ? { name: { from: before.name, to: after.name } } : {}),
+    ...(changed.includes("role") ? { role: { from: before.role, to: after.role } } : {}),
+    ...(by.via ? { via: by.via, provider: by.provider } : {}),
+  };
+  await ctx.audit.record(tx, { actor: by.actor, action: "user.update", target: before.id, params, ip: by.ip });
+  if (after.role !== before.role) await revokeAccess(ctx, tx, before.id, by.via ? "group_role_change" : "role_change", by.keepSessionId);
+}
+
+export function changeRole(ctx: AccountCtx, tx: Transaction, row: UserRow, role: Role, by: ChangeBy & Partial<GroupsChange>): Promise<void> {
+  return changeProfile(ctx, tx, row, { name: row.name, role }, by);
+}
+
+export async function deactivate(ctx: AccountCtx, tx: Transaction, row: UserRow, by: ChangeBy & Partial<GroupsChange>): Promise<void> {
+  if (!row.active) return;
+  if (await isLastActiveAdmin(tx, row)) throw new LastAdminConflict(SAFEGUARD.deactivateLastAdmin);
+  await by.authorise?.();
+  await setUserActive(tx, row.id, false, by.actor?.id ?? null, ctx.clock.now());
+  const params = { email: row.email, ...(by.via ? { via: by.via, provider: by.provider } : {}) };
+  await ctx.audit.record(tx, { actor: by.actor, action: "user.deactivate", target: row.id, params, ip: by.ip });
+  await revokeAccess(ctx, tx, row.id, by.via ? "groups_give_no_role" : "deactivation", by.keepSessionId);
+}
+
+export async function activate(ctx: AccountCtx, tx: Transaction, row: UserRow, by: ChangeBy): Promise<void> {
+  if (row.active) return;
+  await by.authorise?.();
+  await setUserActive(tx, row.id, true, by.actor?.id ?? null, ctx.clock.now());
+  await ctx.audit.record(tx, { actor: by.actor, action: "user.activate", target: row.id, params: { email: row.email }, ip: by.ip });
+}
+
+/** How a password was set decides its audit entry; all of them end what the policy says. */
+export type PasswordChange =
+  | { event: "password_change"; sessionsEnded: number }
+  | { event: "password_reset" }
+  | { event: "password_set_by_admin" };
+
+export async function setPassword(ctx: AccountCtx, tx: Transaction, userId: string, passwordHash: string, how: PasswordChange, by: ChangeBy): Promise<void> {
+  await by.authorise?.();
+  await setPasswordHash(tx, userId, passwordHash, ctx.clock.now());
+  await revokeAccess(ctx, tx, userId, how.event, by.keepSessionId);
+  const base = { actor: by.actor, target: userId, ip: by.ip };
+  if (how.event === "password_change") {
+    await ctx.audit.record(tx, { ...base, action: "user.password_change", params: { via: "profile", sessions_ended: how.sessionsEnded } });
+  } else {
+    await ctx.audit.record(tx, { ...base, action: how.event === "password_reset" ? "user.password_reset" : "user.set_password" });
+  }
+}
+
+/** Deletes the account and everything that let them in: sessions, tokens, reset links, identities. */
+export async function deleteAccount(ctx: AccountCtx, tx: Transaction, row: UserRow, by: ChangeBy): Promise<void> {
+  if (await isLastActiveAdmin(tx, row)) throw new LastAdminConflict(SAFEGUARD.deleteLastAdmin);
+  await by.authorise?.();
+  await deleteSessionsOf(tx, row.id);
+  await deleteTokensOf(tx, row.id);
+  await deleteResetLinksOf(tx, row.id);
+  await deleteIdentitiesOf(tx, row.id);
+  await deleteUserRow(tx, row.id);
+  await ctx.audit.record(tx, { actor: by.actor, action: "user.delete", target: row.id, params: { email: row.email, name: row.name, role: row.role }, ip: by.ip });
+}
+
+/** A successful sign-in (password, SSO or `da`). */
+export async function recordSignIn(ctx: Pick<AppContext, "clock">, tx: Transaction, userId: string): Promise<void> {
+  await setLastLogin(tx, userId, ctx.clock.now());
 }

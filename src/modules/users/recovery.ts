@@ -2,28 +2,30 @@
 // (`bun src/server.ts recover-admin <email>`, with the server stopped). The named user is activated
 // and made admin, or created; a single-use reset link is issued; and it is audited, all in one
 // transaction. The operator is the actor ("operator (shell)"), since no signed-in admin is.
-import { randomUUID } from "node:crypto";
 import type { Clock } from "../../clock";
 import type { Database } from "../../db/database";
 import { parseEmail } from "../../auth/email";
 import type { AuditService } from "../audit/service";
 import { issueOperatorResetLink } from "../password-reset/service";
-import { findUserByEmail, insertUser, setUserActive, updateUserProfile } from "./repository";
-import { revokeAccess } from "./lifecycle";
+import { findUserByEmail } from "./repository";
+import { activate, changeRole, createAccount } from "./lifecycle";
+import { revokeAccess } from "./revocation";
 
 export type Recovery = { userId: string; email: string; created: boolean; previous: { role: string; active: boolean } | null; token: string; expiresAt: Date };
+
+const OPERATOR = { id: "operator", email: "operator (shell)" };
 
 export async function recoverAdmin(deps: { db: Database; clock: Clock; audit: AuditService }, rawEmail: string, name = ""): Promise<Recovery> {
   const email = parseEmail(rawEmail);
   return deps.db.transaction(async (tx) => {
     const now = deps.clock.now();
+    const by = { actor: OPERATOR, ip: null };
     const existing = await findUserByEmail(tx, email);
-    const userId = existing?.id ?? randomUUID();
-    if (!existing) {
-      await insertUser(tx, { id: userId, email, name, role: "admin", passwordHash: null, now });
-    } else {
-      if (!existing.active) await setUserActive(tx, userId, true, null, now);
-      if (existing.role !== "admin") await updateUserProfile(tx, userId, { name: existing.name, role: "admin", now });
+    const row = existing ?? (await createAccount(deps, tx, { email, name, role: "admin", passwordHash: null, via: "recovery" }, by));
+    const userId = row.id;
+    if (existing) {
+      await activate(deps, tx, existing, by);
+      await changeRole(deps, tx, { ...existing, active: true }, "admin", by);
     }
     // Recovery is used when the account may be in someone else's hands: nothing issued before it
     // (sessions, `da` sign-ins, reset links, tokens) may carry the new admin role.
@@ -31,7 +33,7 @@ export async function recoverAdmin(deps: { db: Database; clock: Clock; audit: Au
     const link = await issueOperatorResetLink(tx, userId, now);
     const previous = existing ? { role: existing.role, active: existing.active } : null;
     await deps.audit.record(tx, {
-      actor: { id: "operator", email: "operator (shell)" },
+      actor: OPERATOR,
       action: "admin.recovered",
       target: userId,
       params: { email, created: !existing, previous_role: previous?.role ?? null, was_active: previous?.active ?? null, tokens_revoked: tokensRevoked },

@@ -6,7 +6,6 @@
 // admins demoting or deactivating each other at the same moment leave one of them an admin.
 // Every change writes its audit entry in the same transaction. The in-memory auth state follows
 // the commit by itself: the writes register their effects on the transaction (auth-effects.ts).
-import { randomUUID } from "node:crypto";
 import type { AppContext } from "../../context";
 import type { Queryable } from "../../db/database";
 import { assertPasswordPolicy, assertPasswordsInUse } from "../../auth/passwords";
@@ -14,35 +13,15 @@ import { isRole } from "../../auth/roles";
 import { BadRequest, Conflict, NotFound } from "../../http/errors";
 import { DEFAULT_ROLE, ROLES, type Role, type User } from "../../shared/contract";
 import { parseEmail } from "../../auth/email";
-import { deleteSessionsOf } from "../accounts/sessions";
-import { deleteTokensOf } from "../tokens/service";
-import { deleteResetLinksOf } from "../password-reset/links";
-import { revokeAccess } from "./lifecycle";
 import { assertStillAdmin, type AdminCall } from "./admin-call";
-import {
-  countActiveAdmins,
-  deleteUserRow,
-  findUserByEmail,
-  findUserById,
-  insertUser,
-  listUsers as listUserRows,
-  setPasswordHash,
-  setUserActive,
-  updateUserProfile,
-  type UserRow,
-} from "./repository";
+import { activate, changeProfile, createAccount, deactivate, deleteAccount, SAFEGUARD, setPassword, type ChangeBy } from "./lifecycle";
+import { findUserById, listUsers as listUserRows, type UserRow } from "./repository";
 import { pageWindow } from "../../http/paging";
-import { deleteIdentitiesOf, roleManagedBy } from "../sso/identities";
+import { roleManagedBy } from "../sso/identities";
 
 export { adminCall, assertStillAdmin, type AdminCall } from "./admin-call";
 
-export const SAFEGUARD = {
-  deactivateSelf: "Cannot deactivate yourself",
-  deleteSelf: "Cannot delete yourself",
-  demoteLastAdmin: "Cannot demote the last active admin",
-  deactivateLastAdmin: "Cannot deactivate the last active admin",
-  deleteLastAdmin: "Cannot delete the last active admin",
-} as const;
+export { SAFEGUARD } from "./lifecycle";
 
 export function toUser(row: UserRow): User {
   return {
@@ -68,11 +47,6 @@ async function findTarget(tx: Queryable, id: string): Promise<UserRow> {
   const row = await findUserById(tx, id);
   if (!row) throw new NotFound("User not found");
   return row;
-}
-
-/** True when `row` is an active admin and nobody else is: removing them would leave no active admin. */
-async function isLastActiveAdmin(tx: Queryable, row: UserRow): Promise<boolean> {
-  return row.active && row.role === "admin" && (await countActiveAdmins(tx)) <= 1;
 }
 
 export async function listUsers(
@@ -106,18 +80,7 @@ export async function createUser(
   // Hash before taking the database queue: argon2 takes ~80 ms and would stall every other request.
   const passwordHash = hasPassword ? await ctx.passwords.hash(input.password!) : null;
   const row = await ctx.db.transaction(async (tx) => {
-    await assertStillAdmin(tx, call);
-    if (await findUserByEmail(tx, email)) throw new Conflict("A user with this email already exists");
-    const id = randomUUID();
-    await insertUser(tx, { id, email, name, role, passwordHash, now: ctx.clock.now() });
-    await ctx.audit.record(tx, {
-      actor: call.actor,
-      action: "user.create",
-      target: id,
-      params: { email, name, role, with_password: hasPassword },
-      ip: call.ip,
-    });
-    return findTarget(tx, id);
+    return createAccount(ctx, tx, { email, name, role, passwordHash, via: "admin" }, changeBy(tx, call));
   });
   return toUser(row);
 }
@@ -130,38 +93,26 @@ export async function updateUser(ctx: AppContext, call: AdminCall, id: string, c
   const row = await ctx.db.transaction(async (tx) => {
     const before = await findTarget(tx, id);
     const after = { name: changes.name?.trim() ?? before.name, role: newRole ?? before.role, active: changes.active ?? before.active };
-    const deactivating = before.active && !after.active;
-    const demoting = before.role === "admin" && after.role !== "admin";
     const manager = after.role !== before.role ? await roleManagedBy(ctx, tx, id) : null;
     if (manager) throw new Conflict(`The role of ${before.email} is managed by ${manager}: change their groups there`);
-    if (deactivating && before.id === call.actor.id) throw new Conflict(SAFEGUARD.deactivateSelf);
-    if ((deactivating || demoting) && (await isLastActiveAdmin(tx, before))) {
-      throw new Conflict(deactivating ? SAFEGUARD.deactivateLastAdmin : SAFEGUARD.demoteLastAdmin);
-    }
-    await assertStillAdmin(tx, call);
-    const now = ctx.clock.now();
-    const changed = (["name", "role"] as const).filter((field) => after[field] !== before[field]);
-    if (changed.length > 0) {
-      await updateUserProfile(tx, id, { name: after.name, role: after.role, now });
-      const params: Record<string, unknown> = { changed };
-      for (const field of changed) params[field] = { from: before[field], to: after[field] };
-      await ctx.audit.record(tx, { actor: call.actor, action: "user.update", target: id, params, ip: call.ip });
-    }
-    if (after.active !== before.active) {
-      await setUserActive(tx, id, after.active, call.actor.id, now);
-      await ctx.audit.record(tx, { actor: call.actor, action: after.active ? "user.activate" : "user.deactivate", target: id, params: { email: before.email }, ip: call.ip });
-    }
-    // A session, `da` sign-in or reset link from before the change must not outlive it (lifecycle.ts).
-    if (deactivating) await revokeAccess(ctx, tx, id, "deactivation", ownSession(call, id));
-    else if (after.role !== before.role) await revokeAccess(ctx, tx, id, "role_change", ownSession(call, id));
+    if (before.active && !after.active && before.id === call.actor.id) throw new Conflict(SAFEGUARD.deactivateSelf);
+    const by = changeBy(tx, call, id);
+    // Deactivating first: a deactivated admin is no longer "the last active admin" to protect.
+    if (!after.active) await deactivate(ctx, tx, before, by);
+    await changeProfile(ctx, tx, { ...before, active: before.active && after.active }, { name: after.name, role: after.role }, by);
+    if (after.active) await activate(ctx, tx, before, by);
     return findTarget(tx, id);
   });
   return toUser(row);
 }
 
-/** An admin changing their own role or password keeps the session they are using; other sessions end. */
-function ownSession(call: AdminCall, targetId: string): string | undefined {
-  return targetId === call.actor.id ? (call.sessionId ?? undefined) : undefined;
+/**
+ * Who acts, from where, re-checked as an active admin inside the transaction (after the safeguards);
+ * an admin acting on themselves keeps the session they are using.
+ */
+function changeBy(tx: Queryable, call: AdminCall, targetId?: string): ChangeBy {
+  const keepSessionId = targetId === call.actor.id ? call.sessionId : null;
+  return { actor: call.actor, ip: call.ip, keepSessionId, authorise: () => assertStillAdmin(tx, call) };
 }
 
 /** Deletes the user and everything that let them in: sessions, tokens, reset links. */
@@ -169,14 +120,7 @@ export async function deleteUser(ctx: AppContext, call: AdminCall, id: string): 
   await ctx.db.transaction(async (tx) => {
     const target = await findTarget(tx, id);
     if (target.id === call.actor.id) throw new Conflict(SAFEGUARD.deleteSelf);
-    if (await isLastActiveAdmin(tx, target)) throw new Conflict(SAFEGUARD.deleteLastAdmin);
-    await assertStillAdmin(tx, call);
-    await deleteSessionsOf(tx, id);
-    await deleteTokensOf(tx, id);
-    await deleteResetLinksOf(tx, id);
-    await deleteIdentitiesOf(tx, id);
-    await deleteUserRow(tx, id);
-    await ctx.audit.record(tx, { actor: call.actor, action: "user.delete", target: id, params: { email: target.email, name: target.name, role: target.role }, ip: call.ip });
+    await deleteAccount(ctx, tx, target, changeBy(tx, call));
   });
 }
 
@@ -185,12 +129,8 @@ export async function setUserPassword(ctx: AppContext, call: AdminCall, id: stri
   assertPasswordsInUse(ctx.config);
   assertPasswordPolicy(password);
   const passwordHash = await ctx.passwords.hash(password);
-  const keep = ownSession(call, id);
   await ctx.db.transaction(async (tx) => {
-    await assertStillAdmin(tx, call);
     await findTarget(tx, id);
-    await setPasswordHash(tx, id, passwordHash, ctx.clock.now());
-    await revokeAccess(ctx, tx, id, "password_set_by_admin", keep);
-    await ctx.audit.record(tx, { actor: call.actor, action: "user.set_password", target: id, params: {}, ip: call.ip });
+    await setPassword(ctx, tx, id, passwordHash, { event: "password_set_by_admin" }, changeBy(tx, call, id));
   });
 }

@@ -1,0 +1,86 @@
+// Every audit action there is, with the shape of its parameters: the one table. `ctx.audit.record`
+// takes an `AuditEvent`, so writing an unknown action, or parameters of the wrong shape, does not
+// type-check. `AUDIT_ACTIONS` is the same list at run time (the audit page's filter, the tests) with
+// what each action means. Never put a secret (password, token, reset link) in parameters.
+import type { Role } from "../../shared/contract";
+
+type RoleChange = { from: Role; to: Role };
+type Provider = { provider: string };
+type SessionRef = { session_id: string };
+
+/** How an account came to be. */
+export type AccountOrigin = "admin" | "setup" | "environment" | "oidc" | "recovery";
+
+export type AuditParams = {
+  "user.create": { email: string; name: string; role: Role; via: AccountOrigin; with_password: boolean; provider?: string };
+  "user.update": { changed: ("name" | "role")[]; name?: { from: string; to: string }; role?: RoleChange; via?: "oidc_groups"; provider?: string };
+  "user.activate": { email: string };
+  "user.deactivate": { email: string; via?: "oidc_groups"; provider?: string };
+  "user.delete": { email: string; name: string; role: Role };
+  "user.set_password": Record<string, never>;
+  "user.password_change": { via: "profile"; sessions_ended: number };
+  "user.password_reset": Record<string, never>;
+  "user.reset_link": { expires_at: string };
+  "user.reset_link_email": { to: string; email_sent: boolean };
+  "admin.recovered": { email: string; created: boolean; previous_role: Role | null; was_active: boolean | null; tokens_revoked: number };
+  "auth.login": SessionRef & { via?: "oidc" | "cli-browser" | "cli-device"; provider?: string; client?: string };
+  "auth.login_failed": { email?: string };
+  "auth.login_refused": { reason: string; via?: "oidc"; provider?: string; email?: string; subject?: string };
+  "auth.logout": SessionRef;
+  "auth.session_end": SessionRef;
+  "auth.sessions_end_others": { sessions_ended: number };
+  "auth.cli_approved": { client: string; flow: "browser" | "device" };
+  "auth.cli_denied": { client: string; flow: "browser" | "device" };
+  "token.create": { id: string; name: string; prefix: string; expires_at: string | null };
+  "token.revoke": { id: string; name: string; prefix: string; owner_id: string };
+  "token.admin_revoke": { id: string; name: string; prefix: string; owner_id: string };
+  "sso.identity_linked": Provider & { issuer: string; subject: string; via?: "admin" };
+  "sso.identity_unlinked": Provider & { issuer: string; subject: string };
+  "sso.groups_detached": { email: string; role: Role };
+  "sso.role_conflict": Provider & { kept: Role; groups_say: Role | "none"; why: "last active admin" };
+  "backup.create": { reason: string };
+  "backup.delete": Record<string, never>;
+};
+
+export type AuditAction = keyof AuditParams;
+
+/** What each action means, in the words of the audit page ("<actor> <meaning> <target>"). */
+export const AUDIT_ACTIONS = {
+  "user.create": "created the account of",
+  "user.update": "changed the account of",
+  "user.activate": "activated",
+  "user.deactivate": "deactivated",
+  "user.delete": "deleted",
+  "user.set_password": "set the password of",
+  "user.password_change": "changed their password",
+  "user.password_reset": "reset their password with a link",
+  "user.reset_link": "issued a password reset link for",
+  "user.reset_link_email": "emailed a password reset link to",
+  "admin.recovered": "recovered admin access (break-glass) for",
+  "auth.login": "signed in",
+  "auth.login_failed": "failed to sign in",
+  "auth.login_refused": "was refused sign-in",
+  "auth.logout": "signed out",
+  "auth.session_end": "ended one of their sessions",
+  "auth.sessions_end_others": "ended their other sessions",
+  "auth.cli_approved": "approved a da sign-in",
+  "auth.cli_denied": "cancelled a da sign-in",
+  "token.create": "created a personal access token",
+  "token.revoke": "revoked their personal access token",
+  "token.admin_revoke": "revoked a personal access token of",
+  "sso.identity_linked": "linked a single sign-on identity to",
+  "sso.identity_unlinked": "unlinked a single sign-on identity from",
+  "sso.groups_detached": "detached from the provider's groups",
+  "sso.role_conflict": "kept the role the provider's groups would change of",
+  "backup.create": "created a backup",
+  "backup.delete": "deleted a backup",
+} as const satisfies Record<AuditAction, string>;
+
+type Actor = { id: string; email: string } | null;
+
+/** One audit entry to write: the action decides the shape of `params`. */
+export type AuditEvent = {
+  [A in AuditAction]: { actor: Actor; action: A; target?: string | null; ip: string | null } & (AuditParams[A] extends Record<string, never>
+    ? { params?: AuditParams[A] }
+    : { params: AuditParams[A] });
+}[AuditAction];
