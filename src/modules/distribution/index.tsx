@@ -10,7 +10,10 @@ import { InstallPage, pickPlatform } from "../../../views/install/install-page";
 import { downloadResponse } from "./download";
 import { Installers } from "./installer";
 import { HttpError, NotFound } from "../../http/errors";
-import { matchTarget, sha256sums, withUrls } from "./service";
+import { matchTarget, NOT_BUILT_HINT, sha256sums, withUrls } from "./service";
+import { readChain } from "./signing-key";
+import { formatPublicKey, keyIdHex, publicKeyBase64, publicKeyOf } from "../../shared/minisign";
+import { SIGNATURE_FILE } from "../../shared/release-signing";
 import type { CliBuilder } from "./builder";
 
 const SCRIPT_HEADERS = { "cache-control": "no-store" };
@@ -18,18 +21,20 @@ const SCRIPT_HEADERS = { "cache-control": "no-store" };
 /** The installers and the /install page: scripts carry this server's public URL. */
 function installRoutes(ctx: AppContext) {
   const installers = new Installers();
+  const key = publicKeyOf(ctx.config.daSigningKey);
+  const signingKey = { keyId: keyIdHex(key.keyId), publicKey: publicKeyBase64(key) };
   const baseUrl = (request: Request): string => publicBaseUrl(request, ctx.config);
   return new Elysia({ name: "distribution-install", seed: ctx.config.cliDistDir })
     .use(authGuard(ctx))
     .get("/cli/install.sh", ({ request }) => {
       const base = baseUrl(request);
-      return new Response(installers.render("sh", base), {
+      return new Response(installers.render("sh", base, signingKey.publicKey), {
         headers: { ...SCRIPT_HEADERS, "content-type": "text/x-shellscript; charset=utf-8" },
       });
     })
     .get("/cli/install.ps1", ({ request }) => {
       const base = baseUrl(request);
-      return new Response(installers.render("ps1", base), {
+      return new Response(installers.render("ps1", base, signingKey.publicKey), {
         headers: { ...SCRIPT_HEADERS, "content-type": "text/plain; charset=utf-8" },
       });
     })
@@ -43,6 +48,7 @@ function installRoutes(ctx: AppContext) {
           platform={pickPlatform(query.os, request.headers.get("user-agent"))}
           manifest={manifest ? withUrls(manifest, serverUrl) : null}
           building={ctx.cliBuilder.building()}
+          signingKey={signingKey}
         />
       );
     }, { principal: true });
@@ -84,7 +90,24 @@ export function distributionModule(ctx: AppContext) {
       set.headers["content-type"] = "text/plain; charset=utf-8";
       set.headers["cache-control"] = "no-cache";
       return sha256sums(await dist.manifest());
-    });
+    })
+    .use(signingRoutes(ctx));
+}
+
+/** The release signature and the key to check it with (minisign format, so `minisign -V` works too). */
+function signingRoutes(ctx: AppContext) {
+  const publicKey = formatPublicKey(publicKeyOf(ctx.config.daSigningKey));
+  // Read once: rotating the key (`bun run signing-key rotate`) takes a restart, which rebuilds every da.
+  const chain = JSON.stringify(readChain(ctx.config.daSigningKeyFile));
+  const text = { "content-type": "text/plain; charset=utf-8", "cache-control": "no-cache" };
+  return new Elysia({ name: "distribution-signing", seed: ctx.config.cliDistDir })
+    .get(`/cli/${SIGNATURE_FILE}`, async () => {
+      const signature = (await ctx.cliDist.manifest())?.signature;
+      if (signature === undefined) throw new NotFound(`The da builds on this server are not signed; ${NOT_BUILT_HINT}`);
+      return new Response(signature, { headers: text });
+    })
+    .get("/cli/signing-key.pub", () => new Response(publicKey, { headers: text }))
+    .get("/cli/signing-key.chain", () => new Response(chain, { headers: { ...text, "content-type": "application/json" } }));
 }
 
 
