@@ -67,14 +67,19 @@ export async function runBuild(args: string[], env: Record<string, string> = {})
 }
 
 /** Runs `bun build.ts` into a fresh temp dir; throws with its output when it fails. */
-export async function buildDist(opts: { targets?: string[]; version?: string; gzip?: boolean; zstd?: boolean; shared?: boolean } = {}): Promise<BuiltDist> {
+export async function buildDist(
+  opts: { targets?: string[]; version?: string; gzip?: boolean; zstd?: boolean; shared?: boolean; signingKeyFile?: string } = {},
+): Promise<BuiltDist> {
   const dir = opts.shared ? makeTempDir("agnes-dist-all-") : distTempDir();
   const args = ["--out", dir];
   if (opts.targets) args.push("--targets", opts.targets.join(","));
   if (opts.gzip === false) args.push("--no-gzip");
   // zstd -19 takes 1–2 min per target: only the tests about it ask for it.
   if (opts.zstd !== true) args.push("--no-zstd");
-  const result = await runBuild(args, opts.version ? { DA_VERSION: opts.version } : {});
+  const result = await runBuild(args, {
+    ...(opts.version ? { DA_VERSION: opts.version } : {}),
+    ...(opts.signingKeyFile ? { DA_SIGNING_KEY: opts.signingKeyFile } : {}),
+  });
   if (result.exitCode !== 0) throw new Error(`build.ts failed (${result.exitCode}):\n${result.stdout}\n${result.stderr}`);
   const manifest = (await Bun.file(join(dir, "manifest.json")).json()) as DistManifest;
   return { dir, manifest, output: result.stdout + result.stderr };
