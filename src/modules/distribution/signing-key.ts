@@ -4,8 +4,8 @@
 // bakes the public half into every `da`). It is never part of a backup: losing it only means the next
 // build is signed by a new key, which installed `da`s refuse until reinstalled; leaking it lets anyone
 // who can serve a `da` to your users sign one. Rotation (rotateSigningKey) keeps old `da`s updating.
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { createSecretFileOnce } from "../../state-file";
 import {
   formatSecretKey,
@@ -51,6 +51,7 @@ function readKey(file: string): SecretKey {
 export function loadSigningKey(file: string): SecretKey {
   if (existsSync(file)) return readKey(file);
   try {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 }); // `bun run build` before the server ever ran
     if (!createSecretFileOnce(file, formatSecretKey(generateSecretKey()))) return readKey(file);
   } catch (error) {
     throw new SigningKeyError(`DA_SIGNING_KEY: cannot write the da signing key ${file} (${(error as Error).message}); is the disk full or read-only?`);
