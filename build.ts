@@ -177,7 +177,8 @@ function install(built: Built[], staging: string, opts: ReturnType<typeof parseO
   ];
   const sums = targets.map((t) => `${t.sha256}  ${t.filename}\n`).join("");
   const signature = signSums(opts.signingKey, sums, opts.version, opts.commit);
-  const manifest = { version: opts.version, commit: opts.commit, built_at: new Date().toISOString(), targets, sha256sums: sums, signature };
+  const signingKey = publicKeyBase64(publicKeyOf(opts.signingKey));
+  const manifest = { version: opts.version, commit: opts.commit, built_at: new Date().toISOString(), targets, sha256sums: sums, signature, signing_key: signingKey };
   for (const [name, text] of [[SUMS_FILE, sums], [SIGNATURE_FILE, signature]] as const) {
     writeFileSync(join(staging, name), text);
     renameSync(join(staging, name), join(opts.outDir, name));

@@ -70,6 +70,21 @@ describe("the routes", () => {
     }
   });
 
+  test("a release built with another key (the Docker image's build stage): the server shows and bakes in that key", async () => {
+    const other = otherSigningKey();
+    const t = await createTestApp({ env: { CLI_DIST_DIR: fakeDist(["linux-x64"], { signWith: other }).dir } });
+    try {
+      const served = parsePublicKey(await (await t.handle("/cli/signing-key.pub")).text());
+      expect(keyIdHex(served.keyId)).toBe(keyIdHex(other.keyId));
+      const otherKey = publicKeyBase64(publicKeyOf(other));
+      expect(await (await t.handle("/cli/install.sh")).text()).toContain(`AGNES_SIGNING_KEY='${otherKey}'`);
+      expect(await (await t.handle("/cli/install.ps1")).text()).toContain(`$AgnesSigningKey = '${otherKey}'`);
+      expect(await (await t.handle("/install", { headers: { accept: "text/html" } })).text()).toContain(otherKey);
+    } finally {
+      await t.close();
+    }
+  });
+
   test("an unsigned build: /cli/SHA256SUMS.minisig is a 404 that says so", async () => {
     const t = await createTestApp({ env: { CLI_DIST_DIR: fakeDist(["linux-x64"], { signWith: null }).dir } });
     try {

@@ -7,13 +7,13 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { binaryFilename, targetInfo } from "../../src/modules/distribution/targets";
-import type { SecretKey } from "../../src/shared/minisign";
+import { publicKeyBase64, publicKeyOf, type SecretKey } from "../../src/shared/minisign";
 import { signRelease, sumsFor, TEST_SIGNING_KEY_FILE, testSigningKey } from "./signing";
 
 const ROOT = resolve(import.meta.dir, "../..");
 
 export type DistTarget = { target: string; os: string; arch: string; filename: string; size: number; sha256: string };
-export type DistManifest = { version: string; commit: string; targets: DistTarget[]; sha256sums?: string; signature?: string };
+export type DistManifest = { version: string; commit: string; targets: DistTarget[]; sha256sums?: string; signature?: string; signing_key?: string };
 export type BuiltDist = { dir: string; manifest: DistManifest; output: string };
 
 // `bun test` runs no process "exit" handlers, so temp dirs carry the test process's pid: each
@@ -116,7 +116,8 @@ export function fakeDist(
   const version = opts.version ?? "1.2.3";
   const sums = sumsFor(entries);
   const signature = opts.signWith === null ? null : signRelease(sums, version, opts.signWith ?? testSigningKey());
-  const manifest: DistManifest = { version, commit: "fixture", targets: entries, ...(signature ? { sha256sums: sums, signature } : {}) };
+  const signingKey = publicKeyBase64(publicKeyOf(opts.signWith ?? testSigningKey()));
+  const manifest: DistManifest = { version, commit: "fixture", targets: entries, ...(signature ? { sha256sums: sums, signature, signing_key: signingKey } : {}) };
   writeFileSync(join(dir, "SHA256SUMS"), sums);
   if (signature) writeFileSync(join(dir, "SHA256SUMS.minisig"), signature);
   writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest, null, 2));

@@ -12,7 +12,7 @@ import { BadRequest, NotFound } from "../../http/errors";
 import { chooseTarget, TARGET_NAMES, TARGETS, targetInfo, UNAME_ARCH, type Arch, type Os } from "./targets";
 
 export type BuiltTarget = Omit<ManifestTarget, "url">;
-export type DiskManifest = { version: string; commit: string; targets: BuiltTarget[]; sha256sums?: string; signature?: string };
+export type DiskManifest = { version: string; commit: string; targets: BuiltTarget[]; sha256sums?: string; signature?: string; signing_key?: string };
 
 const diskManifestSchema = z.object({
   version: z.string().min(1),
@@ -31,6 +31,8 @@ const diskManifestSchema = z.object({
   // SHA256SUMS and its minisign signature, in the manifest so one read gives a consistent pair.
   sha256sums: z.string().optional(),
   signature: z.string().optional(),
+  // The public key that signed it (and is baked into its binaries).
+  signing_key: z.string().optional(),
 });
 
 export const NOT_BUILT_HINT = "run `bun run build` on the server to build the CLI binaries";
