@@ -56,8 +56,14 @@ export async function verifiedRelease(api: Api, manifest: Manifest, baked: Publi
 
 /** Refuses a lower version than this da's unless --allow-downgrade. */
 export function checkNotOlder(offered: string, current: string, allowDowngrade: boolean): void {
-  if (allowDowngrade || Bun.semver.order(offered, current) >= 0) return;
-  throw new CliError(`${offered} is older than this da (${current}); not downgrading without --allow-downgrade; ${UNCHANGED}`);
+  if (allowDowngrade) return;
+  let order: number;
+  try {
+    order = Bun.semver.order(offered, current);
+  } catch {
+    throw new CliError(`cannot tell whether da ${offered} is older than this da (${current}); not installing it without --allow-downgrade; ${UNCHANGED}`);
+  }
+  if (order < 0) throw new CliError(`${offered} is older than this da (${current}); not downgrading without --allow-downgrade; ${UNCHANGED}`);
 }
 
 /** The SHA-256 the signed SHA256SUMS gives for `filename`. */
