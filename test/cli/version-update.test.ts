@@ -9,7 +9,8 @@ import type { RunningServer } from "../helpers/server";
 import { cleanupSandboxes, daBinary, hasStackTrace, runDa, sandbox } from "../helpers/cli";
 import { startAgnes } from "./fixtures";
 import { binaryFilename } from "../../src/modules/distribution/targets";
-import { signRelease, sumsFor } from "../helpers/signing";
+import { signRelease, sumsFor, testSigningKey } from "../helpers/signing";
+import { keyIdHex } from "../../src/shared/minisign";
 
 const CLI_VERSION: string = JSON.parse(readFileSync(join(import.meta.dir, "../../package.json"), "utf8")).version;
 // The build the test binary was compiled as (baked in; da update asks the server for exactly this one).
@@ -83,6 +84,7 @@ describe("da version", () => {
     expect(result.stderr).not.toContain("warning");
     const json = await runDa(["version", "--json"], { env: { ...box.env, DA_SERVER: server.url } });
     expect(JSON.parse(json.stdout)).toMatchObject({ version: CLI_VERSION, target: HOST_TARGET, server_url: server.url, server: { version: CLI_VERSION } });
+    expect(JSON.parse(json.stdout).signing_key).toBe(keyIdHex(testSigningKey().keyId));
     expect(HOST_TARGET).toMatch(/^linux-(x64|arm64)/);
   });
 
@@ -109,7 +111,7 @@ describe("da version", () => {
       const result = await runDa(["version"], { env: { ...box.env, DA_SERVER: fake.url } });
       expect(result.code).toBe(0);
       expect(result.stderr).not.toContain("newer");
-      expect(result.stderr).toContain("the server offers da 0.0.1; run `da update` to match it");
+      expect(result.stderr).toContain("the server offers an older da (0.0.1); `da update --allow-downgrade` installs it");
     } finally {
       await fake.stop();
     }

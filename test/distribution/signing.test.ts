@@ -46,6 +46,23 @@ describe("DA_SIGNING_KEY", () => {
   });
 });
 
+describe("backups", () => {
+  test("a backup never holds the signing key, even in its default place under $DATA_DIR/state", async () => {
+    const t = await createTestApp({ env: { DA_SIGNING_KEY: "" } }); // unset: $DATA_DIR/state/da-signing-key
+    try {
+      expect(t.ctx.config.daSigningKeyFile).toBe(join(t.ctx.config.stateDir, "da-signing-key"));
+      const res = await t.api("POST", "/api/admin/backups", { token: await t.login() });
+      expect(res.status).toBe(201);
+      const { name } = (await res.json()) as { name: string };
+      const entries = Bun.spawnSync(["tar", "tzf", join(t.ctx.config.backupDir, name)]).stdout.toString();
+      expect(entries).toContain("state/system.duckdb"); // the listing is real
+      expect(entries).not.toContain("da-signing-key");
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe("the routes", () => {
   test("/cli/signing-key.pub, /cli/SHA256SUMS and its .minisig verify together; /install shows the key", async () => {
     const dist = fakeDist(["linux-x64", "darwin-arm64"], { version: "2.0.0" });
