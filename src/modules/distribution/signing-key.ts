@@ -86,7 +86,10 @@ export function rotateSigningKey(file: string, now = new Date()): { old: string;
   renameSync(`${chainFile}.tmp`, chainFile);
   const retired = `${file}.retired-${keyIdHex(old.keyId)}`;
   const staged = `${file}.next`;
-  writeFileSync(staged, formatSecretKey(next), { mode: 0o600, flag: "wx" });
+  // Durable before the old key moves: a crash must never leave the deployment without a usable key.
+  if (!createSecretFileOnce(staged, formatSecretKey(next))) {
+    throw new SigningKeyError(`DA_SIGNING_KEY: ${staged} is left from an interrupted rotation; remove it and rotate again`);
+  }
   renameSync(file, retired);
   renameSync(staged, file);
   return { old: keyIdHex(old.keyId), next: keyIdHex(next.keyId), retired };
