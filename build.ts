@@ -7,7 +7,9 @@
 // (the server builds one target at a time at start). zstd at level 19 takes ~1–2 min per target on
 // 2 cores for 38 % of the raw size (gzip -6: 48 %); `bun build.ts --child-zstd FILE` adds it later.
 //
-// Environment: DA_VERSION (version to bake in; default package.json's), AGNES_COMMIT, CLI_DIST_DIR.
+// Environment: DA_VERSION (version to bake in; default package.json's), AGNES_COMMIT, CLI_DIST_DIR,
+// DA_SIGNING_KEY (default $DATA_DIR/state/da-signing-key, made when missing): SHA256SUMS is signed with
+// it (SHA256SUMS.minisig, also carried in manifest.json) and its public half is baked into every `da`.
 // Everything is built into a staging directory first and moved into place only when every target
 // succeeded; manifest.json is written last (by rename), so a running server never sees a manifest
 // naming files that are not there yet. Any failed target → non-zero exit and the old build stays.
@@ -17,6 +19,9 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { TARGET_NAMES, binaryFilename, targetInfo, type TargetInfo } from "./src/modules/distribution/targets";
 import { readCommit, VERSION } from "./src/version";
+import { loadSigningKey, signingKeyPath, SigningKeyError } from "./src/modules/distribution/signing-key";
+import { publicKeyBase64, publicKeyOf, signDetached, type SecretKey } from "./src/shared/minisign";
+import { releaseComment, SIGNATURE_FILE, SUMS_FILE } from "./src/shared/release-signing";
 
 type Built = { info: TargetInfo; filename: string; size: number; sha256: string; gzipSize: number | null; zstdSize: number | null; seconds: number };
 
@@ -90,7 +95,18 @@ function parseOptions() {
     zstd: !values["no-zstd"],
     merge: values.merge === true,
     jobs,
+    signingKey: deploymentKey(),
   };
+}
+
+function deploymentKey(): SecretKey {
+  try {
+    return loadSigningKey(signingKeyPath(process.env));
+  } catch (error) {
+    if (!(error instanceof SigningKeyError)) throw error;
+    console.error(`build.ts: ${error.message}`);
+    process.exit(2);
+  }
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
@@ -100,7 +116,8 @@ async function buildOne(info: TargetInfo, staging: string, opts: ReturnType<type
   const started = performance.now();
   const filename = binaryFilename(info.target);
   const outfile = join(staging, filename);
-  await compileDa({ target: info.target, outfile, version: opts.version, commit: opts.commit });
+  const signingKey = publicKeyBase64(publicKeyOf(opts.signingKey));
+  await compileDa({ target: info.target, outfile, version: opts.version, commit: opts.commit, signingKey });
   const compiled = performance.now();
   const child = Bun.spawn([process.execPath, import.meta.path, "--child-digest", outfile, opts.gzip ? "gzip" : "plain", opts.zstd ? "zstd" : "plain"], {
     stdout: "pipe",
@@ -159,11 +176,20 @@ function install(built: Built[], staging: string, opts: ReturnType<typeof parseO
     })),
   ];
   const sums = targets.map((t) => `${t.sha256}  ${t.filename}\n`).join("");
-  const manifest = { version: opts.version, commit: opts.commit, built_at: new Date().toISOString(), targets };
-  writeFileSync(join(staging, "SHA256SUMS"), sums);
-  renameSync(join(staging, "SHA256SUMS"), join(opts.outDir, "SHA256SUMS"));
+  const signature = signSums(opts.signingKey, sums, opts.version, opts.commit);
+  const signingKey = publicKeyBase64(publicKeyOf(opts.signingKey));
+  const manifest = { version: opts.version, commit: opts.commit, built_at: new Date().toISOString(), targets, sha256sums: sums, signature, signing_key: signingKey };
+  for (const [name, text] of [[SUMS_FILE, sums], [SIGNATURE_FILE, signature]] as const) {
+    writeFileSync(join(staging, name), text);
+    renameSync(join(staging, name), join(opts.outDir, name));
+  }
   writeFileSync(join(staging, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   renameSync(join(staging, "manifest.json"), join(opts.outDir, "manifest.json"));
+}
+
+/** SHA256SUMS signed in minisign's format; the trusted comment names the version (no replaying an old release as new). */
+function signSums(key: SecretKey, sums: string, version: string, commit: string): string {
+  return signDetached(key, Buffer.from(sums, "utf8"), releaseComment(version, commit), `da ${version} release, signed by an Agnes server's da signing key`);
 }
 
 type ManifestEntry = { target: string; os: string; arch: string; filename: string; size: number; sha256: string };

@@ -11,6 +11,29 @@
 # Everything runs inside Install-Da, called on the last line, so a download cut short runs nothing.
 
 $AgnesServer = '__AGNES_SERVER_URL__'
+# The server's da signing key (minisign public key): pinned in config.yml, and checked with
+# minisign.exe when it is on PATH (.NET has no Ed25519 in Windows PowerShell 5.1).
+$AgnesSigningKey = '__AGNES_SIGNING_KEY__'
+
+function Test-DaSignature($entry) {
+    $minisign = Get-Command minisign -ErrorAction SilentlyContinue
+    if (-not $minisign) {
+        Write-Warning 'minisign is not installed, so the release signature cannot be checked here; relying on the SHA-256 from the server'
+        return
+    }
+    $sums = Join-Path ([IO.Path]::GetTempPath()) "da-SHA256SUMS-$PID"
+    try {
+        Invoke-WebRequest -UseBasicParsing -Uri "$AgnesServer/cli/SHA256SUMS" -OutFile $sums
+        Invoke-WebRequest -UseBasicParsing -Uri "$AgnesServer/cli/SHA256SUMS.minisig" -OutFile "$sums.minisig"
+        & $minisign.Source -Vq -P $AgnesSigningKey -m $sums -x "$sums.minisig" *> $null
+        if ($LASTEXITCODE -ne 0) { throw "The signature of $AgnesServer/cli/SHA256SUMS does not verify with the server's signing key; not installing" }
+        $line = Get-Content -Path $sums | Where-Object { ($_ -split '\s+\*?')[1] -eq $entry.filename } | Select-Object -First 1
+        if (-not $line -or ($line -split '\s+')[0] -ne $entry.sha256) { throw "The signed SHA256SUMS does not list $($entry.filename) with the manifest's checksum; not installing" }
+        Write-Host 'Signature verified with minisign'
+    } finally {
+        Remove-Item -Force -ErrorAction SilentlyContinue $sums, "$sums.minisig"
+    }
+}
 
 function Install-Da {
     $ErrorActionPreference = 'Stop'
@@ -37,6 +60,7 @@ function Install-Da {
     }
     if ($env:DA_INSTALL_PRINT_TARGET -eq '1') { Write-Output $target; return }
     $version = $manifest.version
+    Test-DaSignature $entry
 
     $dir = if ($env:DA_INSTALL_DIR) { $env:DA_INSTALL_DIR } else { Join-Path $env:LOCALAPPDATA 'Programs\da' }
     New-Item -ItemType Directory -Force -Path $dir | Out-Null
@@ -77,11 +101,16 @@ function Install-Da {
     $lines = @()
     if (Test-Path $configFile) { $lines = @(Get-Content -Path $configFile) }
     $serverLine = "server: $AgnesServer"
+    $keyLine = "signing_key: $AgnesSigningKey"
     $found = $false
+    $foundKey = $false
     $merged = @(foreach ($line in $lines) {
-        if ($line -match '^server\s*:') { if (-not $found) { $serverLine }; $found = $true } else { $line }
+        if ($line -match '^server\s*:') { if (-not $found) { $serverLine }; $found = $true }
+        elseif ($line -match '^signing_key\s*:') { if (-not $foundKey) { $keyLine }; $foundKey = $true }
+        else { $line }
     })
     if (-not $found) { $merged += $serverLine }
+    if (-not $foundKey) { $merged += $keyLine }
     [IO.File]::WriteAllLines($configFile, [string[]]$merged)   # UTF-8 without a BOM
     Write-Host "Server set to $AgnesServer in $configFile"
 

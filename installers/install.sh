@@ -19,6 +19,8 @@
 set -eu
 
 AGNES_SERVER='__AGNES_SERVER_URL__'
+# The server's da signing key (minisign public key): SHA256SUMS must carry its signature.
+AGNES_SIGNING_KEY='__AGNES_SIGNING_KEY__'
 
 say() { printf '%s\n' "$*"; }
 warn() { printf 'warning: %s\n' "$*" >&2; }
@@ -202,6 +204,67 @@ wait_for_build() {
 	done
 }
 
+# --- the signature (minisign format: SHA256SUMS signed with the server's key) ---------------
+# With minisign, it checks everything. Without it, OpenSSL 3 checks the same Ed25519 signatures (the
+# file's and the trusted comment's: the release signature is minisign's legacy kind, over the raw file).
+# With neither, the script says so and relies on the server's SHA-256 alone.
+
+SIGDIR=''
+b64d() { openssl base64 -d -A; }
+hex_of() { od -An -tx1 | tr -d ' \n'; }
+
+# openssl_verify KEYFILE(DER) DATA SIGBYTES-BASE64: one Ed25519 check.
+openssl_verify() {
+	printf '%s' "$3" | b64d >"$SIGDIR/sig.bin" || return 1
+	openssl pkeyutl -verify -pubin -keyform DER -inkey "$1" -rawin -in "$2" -sigfile "$SIGDIR/sig.bin" >/dev/null 2>&1
+}
+
+verify_with_openssl() {
+	key_hex=$(printf '%s' "$AGNES_SIGNING_KEY" | b64d | hex_of)
+	sig_line=$(sed -n 2p "$SIGDIR/SHA256SUMS.minisig")
+	sig_hex=$(printf '%s' "$sig_line" | b64d | hex_of)
+	# "Ed" (4564) + the key id: the signature must name our key, and be of the raw-file kind.
+	[ "$(printf '%s' "$sig_hex" | cut -c 1-20)" = "$(printf '%s' "$key_hex" | cut -c 1-20)" ] || return 1
+	[ "$(printf '%s' "$key_hex" | cut -c 1-4)" = 4564 ] || return 1
+	# SubjectPublicKeyInfo for Ed25519: a fixed 12-byte DER prefix, then the 32-byte key.
+	{
+		printf '\060\052\060\005\006\003\053\145\160\003\041\000'
+		printf '%s' "$AGNES_SIGNING_KEY" | b64d | tail -c 32
+	} >"$SIGDIR/key.der"
+	printf '%s' "$sig_line" | b64d | tail -c 64 >"$SIGDIR/sig.raw"
+	openssl_verify "$SIGDIR/key.der" "$SIGDIR/SHA256SUMS" "$(openssl base64 -A <"$SIGDIR/sig.raw")" || return 1
+	# The trusted comment (it names the version) is signed together with the signature.
+	{
+		cat "$SIGDIR/sig.raw"
+		sed -n 3p "$SIGDIR/SHA256SUMS.minisig" | sed 's/^trusted comment: //' | tr -d '\n'
+	} >"$SIGDIR/global.bin"
+	openssl_verify "$SIGDIR/key.der" "$SIGDIR/global.bin" "$(sed -n 4p "$SIGDIR/SHA256SUMS.minisig")"
+}
+
+has_openssl3() { has openssl && openssl version 2>/dev/null | grep -q '^OpenSSL [3-9]'; }
+
+# verified_sums: SHA256SUMS from the server, signature checked when a checker is here, on stdout.
+verified_sums() {
+	fetch "$AGNES_SERVER/cli/SHA256SUMS" >"$SIGDIR/SHA256SUMS" || fail "cannot fetch $AGNES_SERVER/cli/SHA256SUMS"
+	fetch "$AGNES_SERVER/cli/SHA256SUMS.minisig" >"$SIGDIR/SHA256SUMS.minisig" 2>/dev/null ||
+		fail "the da builds on $AGNES_SERVER are not signed ($AGNES_SERVER/cli/SHA256SUMS.minisig is missing); not installing"
+	if has minisign; then
+		minisign -Vq -P "$AGNES_SIGNING_KEY" -m "$SIGDIR/SHA256SUMS" -x "$SIGDIR/SHA256SUMS.minisig" >/dev/null 2>&1 ||
+			fail "the signature of $AGNES_SERVER/cli/SHA256SUMS does not verify with the server's signing key (minisign); not installing"
+		say "Signature verified with minisign" >&2
+	elif has_openssl3; then
+		verify_with_openssl ||
+			fail "the signature of $AGNES_SERVER/cli/SHA256SUMS does not verify with the server's signing key (openssl); not installing"
+		say "Signature verified with openssl" >&2
+	else
+		warn "neither minisign nor OpenSSL 3 is installed, so the release signature cannot be checked here; relying on the SHA-256 from the server"
+	fi
+	cat "$SIGDIR/SHA256SUMS"
+}
+
+# sum_for FILENAME: its line in SHA256SUMS (read from stdin).
+sum_for() { awk -v f="$1" '$2 == f || $2 == "*" f { print $1; exit }'; }
+
 # --- installing ------------------------------------------------------------------------------
 
 version_of() {
@@ -218,8 +281,8 @@ config_dir() {
 	fi
 }
 
-# Replace the `server:` line of config.yml (or add one), keeping every other line as it was.
-# (sh has no local variables: the cfg_ prefix keeps these apart from main's.)
+# Replace the `server:` and `signing_key:` lines of config.yml (or add them), keeping every other
+# line as it was. (sh has no local variables: the cfg_ prefix keeps these apart from main's.)
 write_server_config() {
 	cfg_dir=$(config_dir)
 	mkdir -p "$cfg_dir"
@@ -227,16 +290,17 @@ write_server_config() {
 	# A fresh name (mktemp: O_EXCL), so a symlink planted at a guessable one is never written through.
 	cfg_tmp=$(mktemp "$cfg_dir/.config.yml.XXXXXX") || fail "cannot write in $cfg_dir"
 	if [ -f "$cfg_file" ]; then
-		awk -v line="server: $AGNES_SERVER" '
-			/^server[ \t]*:/ { if (!done) print line; done = 1; next }
+		awk -v server="server: $AGNES_SERVER" -v key="signing_key: $AGNES_SIGNING_KEY" '
+			/^server[ \t]*:/ { if (!s) print server; s = 1; next }
+			/^signing_key[ \t]*:/ { if (!k) print key; k = 1; next }
 			{ print }
-			END { if (!done) print line }
+			END { if (!s) print server; if (!k) print key }
 		' "$cfg_file" >"$cfg_tmp"
 	else
-		printf 'server: %s\n' "$AGNES_SERVER" >"$cfg_tmp"
+		printf 'server: %s\nsigning_key: %s\n' "$AGNES_SERVER" "$AGNES_SIGNING_KEY" >"$cfg_tmp"
 	fi
 	mv -f "$cfg_tmp" "$cfg_file"
-	say "Server set to $AGNES_SERVER in $cfg_file"
+	say "Server set to $AGNES_SERVER (signing key pinned) in $cfg_file"
 }
 
 path_hint() {
@@ -281,7 +345,10 @@ refuse_link() {
 }
 
 TMPFILE=''
-cleanup() { if [ -n "$TMPFILE" ]; then rm -f "$TMPFILE"; fi; }
+cleanup() {
+	if [ -n "$TMPFILE" ]; then rm -f "$TMPFILE"; fi
+	if [ -n "$SIGDIR" ]; then rm -rf "$SIGDIR"; fi
+}
 
 main() {
 	print_only="${DA_INSTALL_PRINT_TARGET:-}"
@@ -310,8 +377,15 @@ main() {
 	fi
 	wait_for_build "$target"
 	version=$(manifest_version)
-	expected=$(manifest_string "$target" sha256)
-	[ -n "$expected" ] || fail "the manifest has no checksum for $target"
+	filename=$(manifest_string "$target" filename)
+	[ -n "$filename" ] || fail "the manifest has no file for $target"
+	trap cleanup EXIT
+	trap 'cleanup; exit 130' INT TERM
+	# Made here, not inside $( ): the EXIT trap of this shell must see it to remove it.
+	SIGDIR=$(mktemp -d) || fail "cannot create a temporary directory"
+	sums=$(verified_sums) || exit 1
+	expected=$(printf '%s\n' "$sums" | sum_for "$filename")
+	[ -n "$expected" ] || fail "the signed SHA256SUMS has no checksum for $filename ($target)"
 
 	dir="${DA_INSTALL_DIR:-$HOME/.local/bin}"
 	prepare_dir "$dir"
@@ -326,8 +400,6 @@ main() {
 		say "Downloading da $version for $target from $AGNES_SERVER"
 		# Same directory as the destination, so the final mv is an atomic rename; a fresh, unguessable
 		# name (mktemp creates it with O_EXCL), so a symlink planted in advance is never written through.
-		trap cleanup EXIT
-		trap 'cleanup; exit 130' INT TERM
 		TMPFILE=$(mktemp "$dir/.da.download.XXXXXX") || fail "cannot create a file in $dir; $dest was not changed"
 		download "$AGNES_SERVER/cli/download/$target" "$TMPFILE" ||
 			fail "download of $AGNES_SERVER/cli/download/$target failed; $dest was not changed"

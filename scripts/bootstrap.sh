@@ -31,6 +31,8 @@ install_test_tools() {
   command -v shellcheck >/dev/null 2>&1 || missing="$missing shellcheck"
   command -v file >/dev/null 2>&1 || missing="$missing file"
   command -v curl >/dev/null 2>&1 || missing="$missing curl"
+  # test/distribution/minisign.test.ts: the real minisign checks our signatures and signs for ours to check.
+  command -v minisign >/dev/null 2>&1 || missing="$missing minisign"
   # The engine, not the client: a machine may have a `docker` client and no daemon to talk to.
   PATH="$PATH:/usr/sbin:/sbin" command -v dockerd >/dev/null 2>&1 || missing="$missing docker.io"
   command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || missing="$missing debootstrap"

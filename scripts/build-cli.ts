@@ -1,9 +1,11 @@
 // Compiles cli/main.ts into the standalone `da` binary. build.ts imports compileDa for every
 // platform; `bun scripts/build-cli.ts` builds the host's binary into dist/da.
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import pkg from "../package.json" with { type: "json" };
 import { chooseTarget, TARGET_NAMES, targetInfo, type Host } from "../src/modules/distribution/targets";
+import { loadSigningKey, signingKeyPath } from "../src/modules/distribution/signing-key";
+import { publicKeyBase64, publicKeyOf } from "../src/shared/minisign";
 
 const ROOT = join(import.meta.dir, "..");
 
@@ -15,6 +17,11 @@ export type CompileDaOptions = {
   version?: string;
   /** Default: the checkout's short commit, or "unknown". */
   commit?: string;
+  /**
+   * The public key (minisign base64 line) `da update` checks releases against; without one the
+   * binary is a dev build that refuses to update itself.
+   */
+  signingKey?: string;
 };
 
 function gitShortCommit(): string {
@@ -66,7 +73,12 @@ export async function compileDa(opts: CompileDaOptions): Promise<void> {
     minify: true,
     bytecode: true,
     format: "esm",
-    define: { DA_VERSION: JSON.stringify(version), DA_COMMIT: JSON.stringify(commit), DA_TARGET: JSON.stringify(info.target) },
+    define: {
+      DA_VERSION: JSON.stringify(version),
+      DA_COMMIT: JSON.stringify(commit),
+      DA_TARGET: JSON.stringify(info.target),
+      ...(opts.signingKey ? { DA_SIGNING_PUBKEY: JSON.stringify(opts.signingKey) } : {}),
+    },
     throw: false,
   });
   if (!result.success) {
@@ -75,8 +87,15 @@ export async function compileDa(opts: CompileDaOptions): Promise<void> {
   }
 }
 
+/** The deployment's public key when its key file exists (this never makes a key). */
+function existingSigningKey(): string | undefined {
+  const file = signingKeyPath(process.env);
+  return existsSync(file) ? publicKeyBase64(publicKeyOf(loadSigningKey(file))) : undefined;
+}
+
 if (import.meta.main) {
   const outfile = join(ROOT, "dist", process.platform === "win32" ? "da.exe" : "da");
-  await compileDa({ outfile });
-  console.log(`built ${outfile}`);
+  const signingKey = existingSigningKey();
+  await compileDa({ outfile, signingKey });
+  console.log(`built ${outfile}${signingKey ? "" : " (no DA_SIGNING_KEY file: a dev build, da update will refuse to run)"}`);
 }

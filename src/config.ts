@@ -1,5 +1,5 @@
 // Environment → typed, validated config. A bad value stops the server naming the variable.
-import { chmodSync, closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
@@ -7,8 +7,11 @@ import { publicUrlSchema } from "./http/public-url";
 import { checkEmail, normaliseEmail } from "./auth/email";
 import { defaultSender, mailboxSchema, type Mailbox } from "./mail/address";
 import { VERSION } from "./version";
+import { createSecretFileOnce } from "./state-file";
 import { readSsoSettings, SsoSettingsError, type SsoSettings } from "./modules/sso/settings";
 import { DEFAULT_CLI_SESSION_DAYS, MIN_PASSWORD_LENGTH } from "./shared/contract";
+import type { SecretKey } from "./shared/minisign";
+import { loadSigningKey, signingKeyPath, SigningKeyError } from "./modules/distribution/signing-key";
 
 export type Config = {
   port: number;
@@ -25,6 +28,9 @@ export type Config = {
   adminEmail: string | null;
   adminPassword: string | null;
   cliDistDir: string;
+  /** DA_SIGNING_KEY: the file holding the key that signs the `da` releases (made once when missing). */
+  daSigningKeyFile: string;
+  daSigningKey: SecretKey;
   /** CLI_BUILD_ON_START: build missing or older `da` binaries in the background at start. */
   cliBuildOnStart: "auto" | "off";
   /** CLI_MIN_VERSION: the oldest `da` this server serves (default: this server's major.minor.0). */
@@ -79,6 +85,7 @@ const fields = {
   AGNES_ADMIN_EMAIL: z.string().refine((v) => checkEmail(v).ok, "expected an email address").transform(normaliseEmail),
   AGNES_ADMIN_PASSWORD: z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`),
   CLI_DIST_DIR: z.string().min(1, "expected a directory path"),
+  DA_SIGNING_KEY: z.string().min(1, "expected a file path"),
   CLI_BUILD_ON_START: z.enum(["auto", "off"], { message: "expected auto or off" }),
   CLI_MIN_VERSION: z.string().regex(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/, "expected a version like 1.4.0"),
   SMTP_URL: z
@@ -110,25 +117,6 @@ function read<K extends FieldName>(env: Record<string, string | undefined>, name
   return parsed.data as z.output<(typeof fields)[K]>;
 }
 
-function writeDurably(path: string, text: string): void {
-  const fd = openSync(path, "wx", 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function syncDirectory(dir: string): void {
-  const fd = openSync(dir, "r");
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** Reads the signing key from JWT_SECRET_KEY, else from $DATA_DIR/state/jwt-secret (created once, mode 0600). */
 function loadJwtSecret(stateDir: string, fromEnv: string | undefined): string {
   if (fromEnv) return fromEnv;
@@ -139,20 +127,10 @@ function loadJwtSecret(stateDir: string, fromEnv: string | undefined): string {
     return secret;
   }
   const secret = randomBytes(48).toString("base64url");
-  // Written beside its name and linked into place (never over an existing key): on a full disk a
-  // direct write left an empty key file, and every later start refused it as too short.
-  const partial = `${file}.partial-${process.pid}`;
   try {
-    rmSync(partial, { force: true }); // left by a crashed start with the same PID
-    writeDurably(partial, secret + "\n");
-    chmodSync(partial, 0o600);
-    linkSync(partial, file);
-    syncDirectory(stateDir); // the key must outlive a crash as surely as the sessions signed with it
+    if (!createSecretFileOnce(file, secret + "\n")) return loadJwtSecret(stateDir, undefined);
   } catch (error) {
-    if ((error as { code?: string }).code === "EEXIST" && existsSync(file)) return loadJwtSecret(stateDir, undefined);
     throw new ConfigError(`DATA_DIR: cannot write the session signing key ${file} (${(error as Error).message}); is the disk full or read-only?`);
-  } finally {
-    rmSync(partial, { force: true });
   }
   return secret;
 }
@@ -177,6 +155,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   } catch (error) {
     throw new ConfigError(`DATA_DIR: cannot create ${stateDir} (${(error as Error).message})`);
   }
+  const daSigningKeyFile = signingKeyPath({ DA_SIGNING_KEY: read(env, "DA_SIGNING_KEY"), DATA_DIR: dataDir });
   return {
     port: read(env, "PORT") ?? 8000,
     host: read(env, "HOST") ?? "0.0.0.0",
@@ -192,6 +171,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminPassword,
     cliDistDir: resolve(read(env, "CLI_DIST_DIR") ?? "./dist/cli"),
     cliBuildOnStart: read(env, "CLI_BUILD_ON_START") ?? "auto",
+    daSigningKeyFile,
+    daSigningKey: loadDaSigningKey(daSigningKeyFile),
     cliMinVersion: read(env, "CLI_MIN_VERSION") ?? defaultCliMinVersion(VERSION),
     smtpUrl,
     smtpFrom: read(env, "SMTP_FROM") ?? defaultSender(publicUrl),
@@ -208,6 +189,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 export function defaultCliMinVersion(version: string): string {
   const [major = "0", minor = "0"] = version.split(/[.+-]/);
   return `${major}.${minor}.0`;
+}
+
+function loadDaSigningKey(file: string): SecretKey {
+  try {
+    return loadSigningKey(file);
+  } catch (error) {
+    if (error instanceof SigningKeyError) throw new ConfigError(error.message);
+    throw error;
+  }
 }
 
 function readSso(env: Record<string, string | undefined>, publicUrl: string | null): SsoSettings {

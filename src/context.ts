@@ -18,6 +18,7 @@ import { createSmtpMailer, type Mailer } from "./mail/mailer";
 import { VERSION } from "./version";
 import { CliDistribution } from "./modules/distribution/service";
 import { CliBuilder } from "./modules/distribution/builder";
+import { keyIdHex } from "./shared/minisign";
 import { BackupService } from "./modules/backups/service";
 import { AppMetrics } from "./modules/metrics/registry";
 import type { RequestIpSource } from "./http/client-ip";
@@ -81,7 +82,10 @@ export async function createContext(deps: {
   const ctx: Omit<AppContext, "backups" | "metrics" | "listener"> = {
     ...deps,
     cliDist,
-    cliBuilder: new CliBuilder(cliDist, VERSION, deps.log),
+    cliBuilder: new CliBuilder(cliDist, VERSION, deps.log, {
+      file: deps.config.daSigningKeyFile,
+      keyId: keyIdHex(deps.config.daSigningKey.keyId),
+    }),
     version: VERSION,
     authState,
     activity: new ActivityRecorder(deps.db),

@@ -1,11 +1,12 @@
 // `da update`: replace this da with the server's newest build of the same target (baked in at build
-// time: a baseline build stays baseline, musl stays musl), and only once the download has matched
-// the manifest's SHA-256 and has run (`--version`) on this machine. The replaced binary is kept as
-// da.previous; `da update --rollback` puts it back. See update-swap.ts for how files are written.
+// time: a baseline build stays baseline, musl stays musl), and only once the release is signed by the
+// key this da was built with (update-verify.ts), is not older, and the download has matched the
+// signed SHA-256; only then is it written and run (`--version`) on this machine. The replaced binary
+// is kept as da.previous; `da update --rollback` puts it back. See update-swap.ts for how files are written.
 import { rmSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Manifest, ManifestTarget } from "../../src/shared/contract";
-import { updateTargets } from "../../src/modules/distribution/targets";
+import { binaryFilename, updateTargets } from "../../src/modules/distribution/targets";
 import { Api } from "../api";
 import { CLI_TARGET, CLI_VERSION } from "../build-info";
 import type { Command } from "../command";
@@ -14,6 +15,7 @@ import { CliError } from "../errors";
 import { success } from "../output";
 import { startSpinner } from "../prompts";
 import { downloadBinary, fetchManifest } from "./update-fetch";
+import { bakedKey, checkNotOlder, signedChecksum, verifiedRelease } from "./update-verify";
 import {
   cannotWrite,
   checkInstallDir,
@@ -87,18 +89,23 @@ function install(exe: string, bytes: Uint8Array, label: string): void {
 async function update(ctx: Context): Promise<void> {
   if (ctx.flags.rollback === true) return rollback();
   const { exe, target: current } = installed();
+  const baked = bakedKey();
   const server = ctx.requireServer();
   const api = new Api(server.url, null);
   const manifest = await fetchManifest(api);
   const entry = pickUpdate(manifest, current);
   if (!entry) throw noBuildFor(server.url, current, manifest);
-  if (manifest.version === CLI_VERSION) return success(`already up to date (da ${CLI_VERSION}, ${current})`);
+  const release = await verifiedRelease(api, manifest, baked);
+  if (release.version === CLI_VERSION) return success(`already up to date (da ${CLI_VERSION}, ${current})`);
+  checkNotOlder(release.version, CLI_VERSION, ctx.flags["allow-downgrade"] === true);
+  // The file name comes from the target (not the unsigned manifest), so no other build's line can stand in.
+  const expected = signedChecksum(release, binaryFilename(entry.target));
   checkInstallDir(dirname(exe));
   const spinner = await startSpinner(`Downloading da ${manifest.version} for ${entry.target}`);
   const bytes = await downloadBinary(api, entry.target, spinner);
-  if (sha256(bytes) !== entry.sha256.toLowerCase()) {
+  if (sha256(bytes) !== expected) {
     spinner.fail("Checksum mismatch");
-    throw new CliError(`the download's SHA-256 does not match the manifest; the installed da is unchanged`,
+    throw new CliError(`the download's SHA-256 does not match the signed SHA256SUMS; the installed da is unchanged`,
       "try again; if it persists, tell your Agnes admin");
   }
   spinner.stop(`Downloaded and verified da ${manifest.version} (${entry.target})`);
@@ -133,16 +140,19 @@ function rollback(): void {
 export const updateCommand: Command = {
   kind: "command",
   name: "update",
-  summary: "Replace this da with the newest one the server offers (checksum verified, kept as da.previous)",
+  summary: "Replace this da with the newest one the server offers (signature verified, kept as da.previous)",
   maxArgs: 0,
   flags: {
     rollback: { type: "boolean", description: "put back the da that the last update replaced (da.previous)" },
+    "allow-downgrade": { type: "boolean", description: "install the server's da even when it is older than this one (still signed)" },
   },
   description: [
-    "Downloads the server's build for the platform this da was built for (a baseline or musl build",
-    "stays baseline or musl), checks its SHA-256 against the server's manifest, runs it once",
-    "(`--version`), and only then swaps it in with an atomic rename. On any failure the installed da",
-    "is unchanged. The replaced binary is kept beside it as da.previous for `da update --rollback`.",
+    "Checks that the server's release (SHA256SUMS) is signed by the key this da was built with, or",
+    "by a key that key rotated to, and that it is not older than this da (unless --allow-downgrade).",
+    "Then downloads the build for the platform this da was built for (a baseline or musl build stays",
+    "baseline or musl), checks its SHA-256 against the signed SHA256SUMS, runs it once (`--version`),",
+    "and only then swaps it in with an atomic rename. On any failure the installed da is unchanged.",
+    "The replaced binary is kept beside it as da.previous for `da update --rollback`.",
     "A redirect to another server is not followed: da says where the server moved and stops.",
   ].join("\n"),
   run: update,

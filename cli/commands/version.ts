@@ -3,7 +3,8 @@
 // at most 3 s, so checking a version never hangs like a regular request (15 s) would.
 import type { Manifest, VersionInfo } from "../../src/shared/contract";
 import { Api } from "../api";
-import { CLI_COMMIT, CLI_TARGET, CLI_VERSION } from "../build-info";
+import { keyIdHex, parsePublicKey } from "../../src/shared/minisign";
+import { CLI_COMMIT, CLI_SIGNING_KEY, CLI_TARGET, CLI_VERSION } from "../build-info";
 import { JSON_FLAG, type Command } from "../command";
 import type { Context } from "../context";
 import { info, printJson, printLine, warn } from "../output";
@@ -33,6 +34,8 @@ async function version(ctx: Context): Promise<void> {
       version: CLI_VERSION,
       commit: CLI_COMMIT,
       target: CLI_TARGET,
+      // the id of the release key this da trusts for `da update` (null: a dev build)
+      signing_key: CLI_SIGNING_KEY ? keyIdHex(parsePublicKey(CLI_SIGNING_KEY).keyId) : null,
       server_url: server?.url ?? null,
       server: serverVersion,
       available: manifest?.version ?? null,
@@ -49,8 +52,15 @@ async function version(ctx: Context): Promise<void> {
 }
 
 function offerLine(offered: string): string {
-  const newer = Bun.semver.order(offered, CLI_VERSION) > 0;
-  return newer ? `a newer da (${offered}) is available: run \`da update\`` : `the server offers da ${offered}; run \`da update\` to match it`;
+  let order = 0;
+  try {
+    order = Bun.semver.order(offered, CLI_VERSION);
+  } catch {
+    // not a version to compare: say what is offered, no advice
+  }
+  if (order > 0) return `a newer da (${offered}) is available: run \`da update\``;
+  if (order < 0) return `the server offers an older da (${offered}); \`da update --allow-downgrade\` installs it`;
+  return `the server offers da ${offered}`;
 }
 
 export const versionCommand: Command = {

@@ -169,8 +169,12 @@ export type ManifestTarget = {
   url: string;
 };
 
-/** `building`: targets the server is building right now (its first start); ask again in a minute. */
-export type Manifest = { version: string; commit: string; targets: ManifestTarget[]; building?: string[] };
+/**
+ * `building`: targets the server is building right now (its first start); ask again in a minute.
+ * `sha256sums` and `signature`: SHA256SUMS and its minisign signature by the server's da signing key
+ * (src/shared/release-signing.ts); absent when the build is unsigned.
+ */
+export type Manifest = { version: string; commit: string; targets: ManifestTarget[]; building?: string[]; sha256sums?: string; signature?: string };
 
 /** The response header naming the oldest `da` the server serves; an older `da` stops (exit 2). */
 export const CLI_MIN_VERSION_HEADER = "x-agnes-cli-min-version";

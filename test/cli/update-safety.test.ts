@@ -87,6 +87,26 @@ describe("a broken build on the server", () => {
   });
 });
 
+describe("a server whose builds another key signed", () => {
+  test("build.ts with another DA_SIGNING_KEY: da update refuses it in one line, exit 1, the installed da byte-identical", async () => {
+    const otherKey = join(distTempDir("agnes-other-key-"), "da-signing-key");
+    const forged = await buildDist({ targets: [hostTarget], version: "9.9.9", signingKeyFile: otherKey });
+    const server = await startServer({ env: { CLI_DIST_DIR: forged.dir, DA_SIGNING_KEY: otherKey } });
+    servers.push(server);
+    const { dir, exe } = await installed();
+    const before = readFileSync(exe);
+    const result = await da(exe, ["update"], server);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toMatch(/^error: the signature of da 9\.9\.9 from .* does not verify \(the release is signed by key [0-9A-F]{16}, which this da does not trust/);
+    expect(result.code).toBe(1);
+    expect(readFileSync(exe).equals(before)).toBe(true);
+    expect(readdirSync(dir)).toEqual(["da"]);
+    await Bun.sleep(300); // the request log is written in batches
+    expect(server.logs()).toContain('"path":"/cli/manifest.json"');
+    expect(server.logs()).not.toContain('"path":"/cli/download/'); // refused before downloading
+  });
+});
+
 describe("rollback", () => {
   test("update keeps da.previous; --rollback puts it back, and again undoes that", async () => {
     const server = await serve(newer.dir);

@@ -8,6 +8,9 @@ import type { Manifest } from "../../src/shared/contract";
 import type { RunningServer } from "../helpers/server";
 import { cleanupSandboxes, daBinary, hasStackTrace, runDa, sandbox } from "../helpers/cli";
 import { startAgnes } from "./fixtures";
+import { binaryFilename } from "../../src/modules/distribution/targets";
+import { signRelease, sumsFor, testSigningKey } from "../helpers/signing";
+import { keyIdHex } from "../../src/shared/minisign";
 
 const CLI_VERSION: string = JSON.parse(readFileSync(join(import.meta.dir, "../../package.json"), "utf8")).version;
 // The build the test binary was compiled as (baked in; da update asks the server for exactly this one).
@@ -41,13 +44,18 @@ function fakeServer(opts: { version: string; manifest?: Manifest | null; binary?
   return { url: `http://127.0.0.1:${http.port}`, stop: () => http.stop(true) };
 }
 
+/** A manifest for one binary, its SHA256SUMS signed with the test key as build.ts signs. */
 function manifestFor(version: string, binary: Uint8Array, sha256?: string): Manifest {
   const digest = sha256 ?? new Bun.CryptoHasher("sha256").update(binary).digest("hex");
   const [os, arch] = HOST_TARGET.split("-") as ["linux", "x64"]; // the first two parts of every target name
+  const filename = binaryFilename(HOST_TARGET);
+  const sums = sumsFor([{ sha256: digest, filename }]);
   return {
     version,
     commit: "abcdef123456",
-    targets: [{ target: HOST_TARGET, os, arch, filename: "da", size: binary.length, sha256: digest, url: `/cli/download/${HOST_TARGET}` }],
+    targets: [{ target: HOST_TARGET, os, arch, filename, size: binary.length, sha256: digest, url: `/cli/download/${HOST_TARGET}` }],
+    sha256sums: sums,
+    signature: signRelease(sums, version),
   };
 }
 
@@ -75,6 +83,7 @@ describe("da version", () => {
     expect(result.stderr).not.toContain("warning");
     const json = await runDa(["version", "--json"], { env: { ...box.env, DA_SERVER: server.url } });
     expect(JSON.parse(json.stdout)).toMatchObject({ version: CLI_VERSION, target: HOST_TARGET, server_url: server.url, server: { version: CLI_VERSION } });
+    expect(JSON.parse(json.stdout).signing_key).toBe(keyIdHex(testSigningKey().keyId));
     expect(HOST_TARGET).toMatch(/^linux-(x64|arm64)/);
   });
 
@@ -101,7 +110,7 @@ describe("da version", () => {
       const result = await runDa(["version"], { env: { ...box.env, DA_SERVER: fake.url } });
       expect(result.code).toBe(0);
       expect(result.stderr).not.toContain("newer");
-      expect(result.stderr).toContain("the server offers da 0.0.1; run `da update` to match it");
+      expect(result.stderr).toContain("the server offers an older da (0.0.1); `da update --allow-downgrade` installs it");
     } finally {
       await fake.stop();
     }

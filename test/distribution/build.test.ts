@@ -1,11 +1,12 @@
 // build.ts end to end: every platform's `da`, with a manifest and SHA256SUMS that match the files
 // byte for byte, and headers that say each binary is for the platform it claims.
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CLI_TARGETS } from "../../src/shared/contract";
 import { TARGET_NAMES } from "../../src/modules/distribution/targets";
-import { cleanupTempDirs, buildAllTargets, buildDist, runBuild, sha256File } from "../helpers/dist";
+import { cleanupTempDirs, buildAllTargets, buildDist, distTempDir, runBuild, sha256File } from "../helpers/dist";
+import { TEST_SIGNING_KEY_FILE, testPublicKey } from "../helpers/signing";
 
 afterAll(cleanupTempDirs);
 
@@ -117,6 +118,18 @@ describe("build.ts: every target", () => {
     }
   }, BUILD_TIMEOUT);
 
+  test("SHA256SUMS is signed with DA_SIGNING_KEY: minisign verifies it, the manifest carries the same pair, every binary the public key", async () => {
+    const { dir, manifest } = await buildAllTargets();
+    const sums = readFileSync(join(dir, "SHA256SUMS"), "utf8");
+    const signature = readFileSync(join(dir, "SHA256SUMS.minisig"), "utf8");
+    expect(manifest.sha256sums).toBe(sums);
+    expect(manifest.signature).toBe(signature);
+    const checked = Bun.spawnSync(["minisign", "-V", "-P", testPublicKey(), "-m", join(dir, "SHA256SUMS")], { stdout: "pipe", stderr: "pipe" });
+    expect(checked.stdout.toString()).toContain(`version:${manifest.version}\tcommit:${manifest.commit}`);
+    expect(checked.exitCode).toBe(0);
+    for (const t of manifest.targets) expect(readFileSync(join(dir, t.filename)).includes(testPublicKey())).toBe(true);
+  }, BUILD_TIMEOUT);
+
   test("the host binary runs and reports the version baked in", async () => {
     const { dir, manifest } = await buildAllTargets();
     const proc = Bun.spawnSync([join(dir, "da-linux-x64"), "--version"], { env: { PATH: "/usr/bin:/bin", HOME: dir } });
@@ -142,6 +155,22 @@ describe("build.ts: options and failures", () => {
     expect(result.stderr).toContain("plan9-mips");
     expect(result.stderr).toContain("darwin-arm64");
     expect(existsSync("/nonexistent/never-created")).toBe(false);
+  }, BUILD_TIMEOUT);
+
+  test("a signing key others can read, or one that is not a key, stops the build before it starts (exit 2)", async () => {
+    const keyDir = distTempDir("agnes-key-");
+    const key = join(keyDir, "da-signing-key");
+    writeFileSync(key, readFileSync(TEST_SIGNING_KEY_FILE), { mode: 0o644 });
+    chmodSync(key, 0o644);
+    const shared = await runBuild(["--targets", "linux-x64", "--out", join(keyDir, "out")], { DA_SIGNING_KEY: key });
+    expect(shared.exitCode).toBe(2);
+    expect(shared.stderr).toContain(`DA_SIGNING_KEY: ${key} can be read by other users (mode 0644); make it private: chmod 600 ${key}`);
+    writeFileSync(key, "untrusted comment: x\nnot base64!\n", { mode: 0o600 });
+    chmodSync(key, 0o600);
+    const garbage = await runBuild(["--targets", "linux-x64", "--out", join(keyDir, "out")], { DA_SIGNING_KEY: key });
+    expect(garbage.exitCode).toBe(2);
+    expect(garbage.stderr).toContain(`DA_SIGNING_KEY: ${key}: the secret key is not base64`);
+    expect(existsSync(join(keyDir, "out"))).toBe(false);
   }, BUILD_TIMEOUT);
 
   test("a version that is not a plain version string is refused", async () => {

@@ -1,5 +1,6 @@
 // The served installers and the /install page: the public URL baked in (quoted), shellcheck-clean
 // output, and no way for a crafted Host header to put anything into a script piped into `sh`.
+import { testPublicKey } from "../helpers/signing";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -113,9 +114,13 @@ describe("installer rendering", () => {
     expect(shellSingleQuote("it's")).toBe(`'it'\\''s'`);
     expect(powershellSingleQuote("it's")).toBe(`'it''s'`);
     const installers = new Installers();
-    expect(() => installers.render("sh", "http://x$(id)")).toThrow();
-    expect(() => installers.render("ps1", "http://x'y")).toThrow();
-    expect(installers.render("sh", "http://h:1")).toContain("AGNES_SERVER='http://h:1'");
+    const key = testPublicKey();
+    expect(() => installers.render("sh", "http://x$(id)", key)).toThrow();
+    expect(() => installers.render("ps1", "http://x'y", key)).toThrow();
+    expect(() => installers.render("sh", "http://h:1", `${key}'; id; '`)).toThrow();
+    expect(installers.render("sh", "http://h:1", key)).toContain("AGNES_SERVER='http://h:1'");
+    expect(installers.render("sh", "http://h:1", key)).toContain(`AGNES_SIGNING_KEY='${key}'`);
+    expect(installers.render("ps1", "http://h:1", key)).toContain(`$AgnesSigningKey = '${key}'`);
   });
 });
 

@@ -4,6 +4,7 @@
 // uname/ldd stubs and a fake /proc/cpuinfo) for every kind of machine against every kind of build,
 // and must choose what chooseTarget() chooses.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { testPublicKey } from "../helpers/signing";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Installers } from "../../src/modules/distribution/installer";
@@ -79,7 +80,7 @@ const UNAME_SPELLING = { linux: "Linux", darwin: "Darwin", x64: "x86_64", arm64:
 async function printTarget(set: number, host: Host, machine?: string) {
   const dir = distTempDir("agnes-sync-");
   const script = join(dir, "install.sh");
-  writeFileSync(script, new Installers().render("sh", `http://127.0.0.1:${server.port}/set-${set}`));
+  writeFileSync(script, new Installers().render("sh", `http://127.0.0.1:${server.port}/set-${set}`, testPublicKey()));
   const cpuinfo = join(dir, "cpuinfo");
   writeFileSync(cpuinfo, `flags\t\t: fpu sse sse2 ${host.avx2 ? "avx avx2" : "sse4_2"}\n`);
   const stubs = stubDir({

@@ -15,6 +15,7 @@ import type { Role } from "../../src/shared/contract";
 import { csrfTokenFor } from "../../src/http/csrf";
 import { cookieFrom } from "./cookies";
 import { TEST_PASSWORD_COST } from "./password-cost";
+import { TEST_SIGNING_KEY_FILE, testSigningKey } from "./signing";
 
 export { cookieFrom };
 
@@ -32,6 +33,7 @@ export async function createTestApp(opts: { env?: Record<string, string>; withAd
     DATA_DIR: dataDir,
     CLI_DIST_DIR: join(dataDir, "no-cli-dist"),
     CLI_BUILD_ON_START: "off", // only test/distribution/build-on-start.test.ts builds
+    DA_SIGNING_KEY: (testSigningKey(), TEST_SIGNING_KEY_FILE), // the key test builds are signed with
     ...(opts.withAdmin === false ? {} : { AGNES_ADMIN_EMAIL: ADMIN_EMAIL, AGNES_ADMIN_PASSWORD: ADMIN_PASSWORD }),
     ...opts.env,
   };

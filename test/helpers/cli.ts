@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { compileDa } from "../../scripts/build-cli";
+import { testPublicKey } from "./signing";
 
 const ROOT = resolve(import.meta.dir, "../..");
 // Builds are cached under dist/test-da/<key>, keyed by the CLI's sources and the commit: `bun test`
@@ -14,11 +15,13 @@ const STALE_MS = 60 * 60_000;
 function buildKey(): string {
   const hasher = new Bun.CryptoHasher("sha256");
   const files = [...new Bun.Glob("cli/**/*.ts").scanSync(ROOT)].sort();
-  for (const file of [...files, "src/shared/contract.ts", "src/modules/distribution/targets.ts", "scripts/build-cli.ts", "package.json", "bun.lock"]) {
+  const shared = [...new Bun.Glob("src/shared/**/*.ts").scanSync(ROOT)].sort();
+  for (const file of [...files, ...shared, "src/modules/distribution/targets.ts", "scripts/build-cli.ts", "package.json", "bun.lock"]) {
     hasher.update(file);
     if (existsSync(join(ROOT, file))) hasher.update(readFileSync(join(ROOT, file)));
   }
   hasher.update(Bun.spawnSync(["git", "rev-parse", "HEAD"], { cwd: ROOT, stderr: "ignore" }).stdout);
+  hasher.update(testPublicKey()); // baked in: a new test key needs a new binary
   return hasher.digest("hex").slice(0, 16);
 }
 
@@ -38,7 +41,7 @@ async function buildOnce(): Promise<string> {
   mkdirSync(dir, { recursive: true });
   // Build beside, then rename: two test runs building at once never see half a binary.
   const partial = `${binary}.${process.pid}.partial`;
-  await compileDa({ outfile: partial });
+  await compileDa({ outfile: partial, signingKey: testPublicKey() });
   renameSync(partial, binary);
   pruneOldBuilds(key);
   return binary;

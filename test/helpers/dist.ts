@@ -7,11 +7,13 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { binaryFilename, targetInfo } from "../../src/modules/distribution/targets";
+import { publicKeyBase64, publicKeyOf, type SecretKey } from "../../src/shared/minisign";
+import { signRelease, sumsFor, TEST_SIGNING_KEY_FILE, testSigningKey } from "./signing";
 
 const ROOT = resolve(import.meta.dir, "../..");
 
 export type DistTarget = { target: string; os: string; arch: string; filename: string; size: number; sha256: string };
-export type DistManifest = { version: string; commit: string; targets: DistTarget[] };
+export type DistManifest = { version: string; commit: string; targets: DistTarget[]; sha256sums?: string; signature?: string; signing_key?: string };
 export type BuiltDist = { dir: string; manifest: DistManifest; output: string };
 
 // `bun test` runs no process "exit" handlers, so temp dirs carry the test process's pid: each
@@ -56,7 +58,7 @@ export function cleanupTempDirs(): void {
 export async function runBuild(args: string[], env: Record<string, string> = {}) {
   const proc = Bun.spawn(["bun", "build.ts", ...args], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: { ...process.env, DA_SIGNING_KEY: (testSigningKey(), TEST_SIGNING_KEY_FILE), ...env },
     stdout: "pipe",
     stderr: "pipe",
   });
@@ -65,14 +67,19 @@ export async function runBuild(args: string[], env: Record<string, string> = {})
 }
 
 /** Runs `bun build.ts` into a fresh temp dir; throws with its output when it fails. */
-export async function buildDist(opts: { targets?: string[]; version?: string; gzip?: boolean; zstd?: boolean; shared?: boolean } = {}): Promise<BuiltDist> {
+export async function buildDist(
+  opts: { targets?: string[]; version?: string; gzip?: boolean; zstd?: boolean; shared?: boolean; signingKeyFile?: string } = {},
+): Promise<BuiltDist> {
   const dir = opts.shared ? makeTempDir("agnes-dist-all-") : distTempDir();
   const args = ["--out", dir];
   if (opts.targets) args.push("--targets", opts.targets.join(","));
   if (opts.gzip === false) args.push("--no-gzip");
   // zstd -19 takes 1–2 min per target: only the tests about it ask for it.
   if (opts.zstd !== true) args.push("--no-zstd");
-  const result = await runBuild(args, opts.version ? { DA_VERSION: opts.version } : {});
+  const result = await runBuild(args, {
+    ...(opts.version ? { DA_VERSION: opts.version } : {}),
+    ...(opts.signingKeyFile ? { DA_SIGNING_KEY: opts.signingKeyFile } : {}),
+  });
   if (result.exitCode !== 0) throw new Error(`build.ts failed (${result.exitCode}):\n${result.stdout}\n${result.stderr}`);
   const manifest = (await Bun.file(join(dir, "manifest.json")).json()) as DistManifest;
   return { dir, manifest, output: result.stdout + result.stderr };
@@ -86,8 +93,14 @@ export function buildAllTargets(): Promise<BuiltDist> {
   return allTargets;
 }
 
-/** Tiny fake binaries with a correct manifest (and .gz copies unless gzip: false). */
-export function fakeDist(targets: string[], opts: { version?: string; gzip?: boolean; body?: (target: string) => string } = {}): BuiltDist {
+/**
+ * Tiny fake binaries with a correct manifest (and .gz copies unless gzip: false), signed with the test
+ * key as build.ts signs (`signWith`: another key; null: unsigned).
+ */
+export function fakeDist(
+  targets: string[],
+  opts: { version?: string; gzip?: boolean; body?: (target: string) => string; signWith?: SecretKey | null } = {},
+): BuiltDist {
   const dir = distTempDir("agnes-fake-dist-");
   mkdirSync(dir, { recursive: true });
   const entries: DistTarget[] = targets.map((target) => {
@@ -100,7 +113,13 @@ export function fakeDist(targets: string[], opts: { version?: string; gzip?: boo
     const sha256 = new Bun.CryptoHasher("sha256").update(body).digest("hex");
     return { target, os: info.os, arch: info.arch, filename, size: Buffer.byteLength(body), sha256 };
   });
-  const manifest: DistManifest = { version: opts.version ?? "1.2.3", commit: "fixture", targets: entries };
+  const version = opts.version ?? "1.2.3";
+  const sums = sumsFor(entries);
+  const signature = opts.signWith === null ? null : signRelease(sums, version, opts.signWith ?? testSigningKey());
+  const signingKey = publicKeyBase64(publicKeyOf(opts.signWith ?? testSigningKey()));
+  const manifest: DistManifest = { version, commit: "fixture", targets: entries, ...(signature ? { sha256sums: sums, signature, signing_key: signingKey } : {}) };
+  writeFileSync(join(dir, "SHA256SUMS"), sums);
+  if (signature) writeFileSync(join(dir, "SHA256SUMS.minisig"), signature);
   writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest, null, 2));
   return { dir, manifest, output: "" };
 }

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Subprocess } from "bun";
+import { TEST_SIGNING_KEY_FILE, testSigningKey } from "./signing";
 
 const ROOT = resolve(import.meta.dir, "../..");
 
@@ -34,6 +35,7 @@ export async function startServer(
   opts: { env?: Record<string, string>; dataDir?: string; onOutput?: (chunk: string) => void; cost?: "test" | "production" } = {},
 ): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "agnes-server-"));
+  testSigningKey(); // made before the server starts, so it never has to
   let output = "";
   let url: string | null = null;
   const proc: Subprocess<"ignore", "pipe", "pipe"> = Bun.spawn(["bun", opts.cost === "production" ? "src/server.ts" : "test/helpers/test-server-main.ts"], {
@@ -46,6 +48,7 @@ export async function startServer(
       DATA_DIR: dataDir,
       CLI_DIST_DIR: join(dataDir, "no-cli-dist"),
       CLI_BUILD_ON_START: "off", // only test/distribution/build-on-start.test.ts builds
+      DA_SIGNING_KEY: TEST_SIGNING_KEY_FILE, // the key the test da and test builds use
       ...opts.env,
     },
     stdin: "ignore",

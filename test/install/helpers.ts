@@ -4,6 +4,7 @@
 import { chmodSync, linkSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { distTempDir, type BuiltDist } from "../helpers/dist";
+import { signRelease, sumsFor } from "../helpers/signing";
 
 export type InstallResult = { code: number; stdout: string; stderr: string };
 
@@ -82,15 +83,13 @@ export function corruptedCopyOf(build: BuiltDist): string {
   }
   const flip = (sha: string) => (sha[0] === "0" ? "1" : "0") + sha.slice(1);
   const entry = build.manifest.targets[0]!;
-  writeFileSync(
-    join(corruptDir, "manifest.json"),
-    JSON.stringify({
-      ...build.manifest,
-      targets: [
-        { ...entry, sha256: flip(entry.sha256) },
-        { ...entry, target: "linux-x64-baseline", filename: "da-linux-x64-baseline", sha256: flip(entry.sha256) },
-      ],
-    }),
-  );
+  const targets = [
+    { ...entry, sha256: flip(entry.sha256) },
+    { ...entry, target: "linux-x64-baseline", filename: "da-linux-x64-baseline", sha256: flip(entry.sha256) },
+  ];
+  // Signed like a real release: the signature is fine, the files are not what it promises.
+  const sums = sumsFor(targets);
+  const manifest = { ...build.manifest, targets, sha256sums: sums, signature: signRelease(sums, build.manifest.version) };
+  writeFileSync(join(corruptDir, "manifest.json"), JSON.stringify(manifest));
   return corruptDir;
 }

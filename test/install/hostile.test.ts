@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startServer, type RunningServer } from "../helpers/server";
+import { testPublicKey } from "../helpers/signing";
 import { buildAllTargets, cleanupTempDirs, distTempDir } from "../helpers/dist";
 import { BASE_PATH, pipeInstaller, run, tempHome, type InstallResult } from "./helpers";
 
@@ -90,7 +91,7 @@ describe("symlinks planted where install.sh writes", () => {
     expect(readFileSync(download, "utf8")).toBe(VICTIM_TEXT);
     expect(readFileSync(config, "utf8")).toBe(VICTIM_TEXT);
     expect(lstatSync(join(binDir, "da")).isFile()).toBe(true);
-    expect(readFileSync(join(configDir, "config.yml"), "utf8")).toBe(`server: ${server.url}\n`);
+    expect(readFileSync(join(configDir, "config.yml"), "utf8")).toBe(`server: ${server.url}\nsigning_key: ${testPublicKey()}\n`);
     const version = await run([join(binDir, "da"), "--version"], { HOME: home, PATH: BASE_PATH });
     expect(version.code).toBe(0);
   }, TIMEOUT);

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join } from "node:path";
 import { startServer, type RunningServer } from "../helpers/server";
 import { cleanupTempDirs, buildAllTargets, buildDist, distTempDir, sha256File, type BuiltDist } from "../helpers/dist";
+import { testPublicKey } from "../helpers/signing";
 import { BASE_PATH, corruptedCopyOf, pipeInstaller, restrictedToolDir, run, runScript, SCRIPT_TOOLS, stubDir, tempHome } from "./helpers";
 
 const TIMEOUT = 240_000;
@@ -49,7 +50,7 @@ describe("curl … | sh on this machine", () => {
     expect(result.stdout).toContain(`Installed da ${hostVersion()}`);
     expect(result.stdout).toContain(`${join(home, ".local/bin")} is not on your PATH`);
     expect(result.stdout).toContain("da login");
-    expect(readFileSync(join(home, ".config/da/config.yml"), "utf8")).toBe(`server: ${main.url}\n`);
+    expect(readFileSync(join(home, ".config/da/config.yml"), "utf8")).toBe(`server: ${main.url}\nsigning_key: ${testPublicKey()}\n`);
     // linux-x64, or linux-x64-baseline on a CPU without AVX2
     const candidates = full.manifest.targets.filter((t) => t.target === "linux-x64" || t.target === "linux-x64-baseline");
     expect(candidates.map((t) => t.sha256)).toContain(await sha256File(bin));
@@ -79,7 +80,7 @@ describe("curl … | sh on this machine", () => {
     expect(upgraded.code).toBe(0);
     expect(upgraded.stdout).toContain(`Upgraded da ${hostVersion()} -> 9.9.9`);
     expect((await da(home, ["--version"])).stdout).toContain("9.9.9");
-    expect(readFileSync(join(home, ".config/da/config.yml"), "utf8")).toBe(`server: ${upgrade.url}\n`);
+    expect(readFileSync(join(home, ".config/da/config.yml"), "utf8")).toBe(`server: ${upgrade.url}\nsigning_key: ${testPublicKey()}\n`);
     expect(readdirSync(join(home, ".local/bin"))).toEqual(["da"]);
   }, TIMEOUT);
 
@@ -97,7 +98,7 @@ describe("curl … | sh on this machine", () => {
     expect(readdirSync(join(home, ".local/bin"))).toEqual(["da"]);
     expect((await da(home, ["--version"])).stdout).toContain(hostVersion());
     // The config still points at the server it was installed from.
-    expect(readFileSync(join(home, ".config/da/config.yml"), "utf8")).toBe(`server: ${main.url}\n`);
+    expect(readFileSync(join(home, ".config/da/config.yml"), "utf8")).toBe(`server: ${main.url}\nsigning_key: ${testPublicKey()}\n`);
 
     const fresh = tempHome();
     const refused = await pipeInstaller(corrupt.url, { home: fresh });
@@ -115,7 +116,7 @@ describe("curl … | sh on this machine", () => {
     expect(result.code).toBe(0);
     expect(existsSync(join(dir, "da"))).toBe(true);
     expect(result.stdout).not.toContain("not on your PATH");
-    expect(readFileSync(join(configDir, "config.yml"), "utf8")).toBe(`# my settings\nserver: ${main.url}\ncolor: never\n`);
+    expect(readFileSync(join(configDir, "config.yml"), "utf8")).toBe(`# my settings\nserver: ${main.url}\ncolor: never\nsigning_key: ${testPublicKey()}\n`);
     expect(existsSync(join(home, ".config"))).toBe(false);
 
     const xdg = join(home, "xdg");
@@ -123,7 +124,7 @@ describe("curl … | sh on this machine", () => {
     const viaXdg = await pipeInstaller(main.url, { home, env: { DA_INSTALL_DIR: dir, XDG_CONFIG_HOME: xdg }, pathPrefix: [dir], shell: "bash" });
     expect(viaXdg.code).toBe(0);
     expect(viaXdg.stdout).toContain("already installed");
-    expect(readFileSync(join(xdg, "da/config.yml"), "utf8")).toBe(`server: ${main.url}\n`);
+    expect(readFileSync(join(xdg, "da/config.yml"), "utf8")).toBe(`server: ${main.url}\nsigning_key: ${testPublicKey()}\n`);
   }, TIMEOUT);
 
   test("works with wget when curl is missing", async () => {

@@ -72,7 +72,26 @@ function Downloads({ manifest }: { manifest: Manifest | null }) {
         ))}
       </Table>
       <p>
-        <a href="/cli/SHA256SUMS">SHA256SUMS</a> · <a href="/cli/manifest.json">manifest.json</a>
+        <a href="/cli/SHA256SUMS">SHA256SUMS</a> · <a href="/cli/SHA256SUMS.minisig">SHA256SUMS.minisig</a> ·{" "}
+        <a href="/cli/manifest.json">manifest.json</a>
+      </p>
+    </>
+  );
+}
+
+export type SigningKeyView = { keyId: string; publicKey: string };
+
+/** The key every release is signed with: what install.sh pins and `da update` checks against. */
+function SigningKey({ signingKey }: { signingKey: SigningKeyView }) {
+  return (
+    <>
+      <h2>Signing key</h2>
+      <p class="muted" safe>
+        {`Every da release of this server is signed with key ${signingKey.keyId}. Each da checks updates against it; the installer pins it in ~/.config/da/config.yml. Check a download's SHA256SUMS yourself with minisign:`}
+      </p>
+      <Command text={`minisign -V -m SHA256SUMS -P ${signingKey.publicKey}`} id="signing-key" />
+      <p>
+        <a href="/cli/signing-key.pub">signing-key.pub</a>
       </p>
     </>
   );
@@ -84,8 +103,10 @@ export function InstallPage({
   platform,
   manifest,
   building = [],
+  signingKey,
 }: {
   page: PageContext;
+  signingKey: SigningKeyView;
   serverUrl: string;
   platform: Platform;
   manifest: Manifest | null;
@@ -111,8 +132,8 @@ export function InstallPage({
             </p>
           )}
           <p class="muted">
-            One standalone binary; nothing else to install. The installer checks the download's SHA-256 and sets this server as the
-            default.
+            One standalone binary; nothing else to install. The installer checks the download's SHA-256 and its signature, and sets this server as
+            the default.
           </p>
           <nav class="tabs" aria-label="Platform">
             {(["linux", "macos", "windows"] as const).map((p) => (
@@ -169,6 +190,7 @@ export function InstallPage({
         <section class="card">
           <h2>Manual downloads</h2>
           <Downloads manifest={manifest} />
+          <SigningKey signingKey={signingKey} />
         </section>
       </>
     </Layout>

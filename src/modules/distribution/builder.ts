@@ -8,12 +8,24 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Logger } from "../../log";
 import { CliDistribution } from "./service";
+import { signatureKeyId } from "../../shared/minisign";
 import { chooseTarget, TARGET_NAMES, TARGETS } from "./targets";
 
 const ROOT = resolve(import.meta.dir, "..", "..", "..");
 
 /** Runs one step as a child process; rejects with the reason (the tail of its output). */
-export type BuildStep = (step: { kind: "build" | "zstd"; target: string; distDir: string; file?: string; signal?: AbortSignal }) => Promise<void>;
+export type BuildStep = (step: {
+  kind: "build" | "zstd";
+  target: string;
+  distDir: string;
+  file?: string;
+  signal?: AbortSignal;
+  /** DA_SIGNING_KEY for the child: the server's own key, wherever its environment says it is. */
+  signingKeyFile?: string;
+}) => Promise<void>;
+
+/** The server's da signing key: where it is, and its id (a build signed by another key is rebuilt). */
+export type BuilderSigning = { file: string; keyId: string };
 
 export type BuildState = "building" | "failed";
 
@@ -28,6 +40,7 @@ export class CliBuilder {
     private readonly dist: CliDistribution,
     private readonly version: string,
     private readonly log: Pick<Logger, "info" | "warn" | "error">,
+    private readonly signing: BuilderSigning | null = null,
     private readonly step: BuildStep = spawnStep,
   ) {}
 
@@ -45,10 +58,15 @@ export class CliBuilder {
     return [...this.waiting];
   }
 
-  /** The targets to build: all when nothing (or an older version) is built, else the missing ones; this machine's first. */
+  /**
+   * The targets to build: all when nothing, an older version or a build not signed by the server's key
+   * is there (a key rotation rebuilds everything, so every new da carries the new key), else the
+   * missing ones; this machine's first.
+   */
   async plan(): Promise<string[]> {
     const manifest = await this.dist.manifest();
-    const current = manifest && Bun.semver.order(manifest.version, this.version) >= 0 ? manifest : null;
+    const signedHere = !this.signing || signatureKeyId(manifest?.signature ?? "") === this.signing.keyId;
+    const current = manifest && signedHere && Bun.semver.order(manifest.version, this.version) >= 0 ? manifest : null;
     const present = new Set(
       (current?.targets ?? []).filter((t) => existsSync(join(this.dist.distDir, t.filename))).map((t) => t.target),
     );
@@ -78,7 +96,7 @@ export class CliBuilder {
       if (signal.aborted) return;
       const t0 = performance.now();
       try {
-        await step({ kind: "build", target, distDir: this.dist.distDir, signal });
+        await step({ kind: "build", target, distDir: this.dist.distDir, signal, signingKeyFile: this.signing?.file });
         this.log.info("cli_build.ready", { target, seconds: seconds(t0) });
       } catch (error) {
         this.failures.set(target, reasonOf(error));
@@ -135,7 +153,8 @@ async function spawnStep(step: Parameters<BuildStep>[0]): Promise<void> {
       : ["build.ts", "--child-zstd", step.file!];
   const nice = Bun.which("nice");
   const cmd = [...(nice ? [nice, "-n", "10"] : []), process.execPath, ...args];
-  const proc = Bun.spawn(cmd, { cwd: ROOT, stdin: "ignore", stdout: "pipe", stderr: "pipe", env: process.env, signal: step.signal });
+  const env = step.signingKeyFile ? { ...process.env, DA_SIGNING_KEY: step.signingKeyFile } : process.env;
+  const proc = Bun.spawn(cmd, { cwd: ROOT, stdin: "ignore", stdout: "pipe", stderr: "pipe", env, signal: step.signal });
   const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   if (code !== 0) {
     const tail = `${out}\n${err}`.trim().split("\n").slice(-6).join(" | ");

@@ -10,7 +10,10 @@ import { InstallPage, pickPlatform } from "../../../views/install/install-page";
 import { downloadResponse } from "./download";
 import { Installers } from "./installer";
 import { HttpError, NotFound } from "../../http/errors";
-import { matchTarget, sha256sums, withUrls } from "./service";
+import { matchTarget, NOT_BUILT_HINT, sha256sums, withUrls } from "./service";
+import { readChain } from "./signing-key";
+import { formatPublicKey, keyIdHex, parsePublicKey, publicKeyBase64, publicKeyOf, type PublicKey } from "../../shared/minisign";
+import { SIGNATURE_FILE } from "../../shared/release-signing";
 import type { CliBuilder } from "./builder";
 
 const SCRIPT_HEADERS = { "cache-control": "no-store" };
@@ -21,21 +24,24 @@ function installRoutes(ctx: AppContext) {
   const baseUrl = (request: Request): string => publicBaseUrl(request, ctx.config);
   return new Elysia({ name: "distribution-install", seed: ctx.config.cliDistDir })
     .use(authGuard(ctx))
-    .get("/cli/install.sh", ({ request }) => {
+    .get("/cli/install.sh", async ({ request }) => {
       const base = baseUrl(request);
-      return new Response(installers.render("sh", base), {
+      const key = publicKeyBase64(await servedKey(ctx));
+      return new Response(installers.render("sh", base, key), {
         headers: { ...SCRIPT_HEADERS, "content-type": "text/x-shellscript; charset=utf-8" },
       });
     })
-    .get("/cli/install.ps1", ({ request }) => {
+    .get("/cli/install.ps1", async ({ request }) => {
       const base = baseUrl(request);
-      return new Response(installers.render("ps1", base), {
+      const key = publicKeyBase64(await servedKey(ctx));
+      return new Response(installers.render("ps1", base, key), {
         headers: { ...SCRIPT_HEADERS, "content-type": "text/plain; charset=utf-8" },
       });
     })
     .get("/install", async ({ request, query, principal, cookie }) => {
       const serverUrl = baseUrl(request);
       const manifest = await ctx.cliDist.manifest();
+      const key = await servedKey(ctx);
       return (
         <InstallPage
           page={pageContext(ctx, principal, cookie)}
@@ -43,9 +49,27 @@ function installRoutes(ctx: AppContext) {
           platform={pickPlatform(query.os, request.headers.get("user-agent"))}
           manifest={manifest ? withUrls(manifest, serverUrl) : null}
           building={ctx.cliBuilder.building()}
+          signingKey={{ keyId: keyIdHex(key.keyId), publicKey: publicKeyBase64(key) }}
         />
       );
     }, { principal: true });
+}
+
+/**
+ * The key the served release was signed with (build.ts records it in the manifest), else this
+ * server's own: what users pin must check what they download, also when the binaries were built
+ * elsewhere (the Docker image builds them in a stage of its own, with a key of that build).
+ */
+async function servedKey(ctx: AppContext): Promise<PublicKey> {
+  const recorded = (await ctx.cliDist.manifest())?.signing_key;
+  if (recorded !== undefined) {
+    try {
+      return parsePublicKey(recorded);
+    } catch {
+      // a manifest with a damaged key: fall back to our own (install.sh will then refuse the release)
+    }
+  }
+  return publicKeyOf(ctx.config.daSigningKey);
 }
 
 export function distributionModule(ctx: AppContext) {
@@ -84,7 +108,23 @@ export function distributionModule(ctx: AppContext) {
       set.headers["content-type"] = "text/plain; charset=utf-8";
       set.headers["cache-control"] = "no-cache";
       return sha256sums(await dist.manifest());
-    });
+    })
+    .use(signingRoutes(ctx));
+}
+
+/** The release signature and the key to check it with (minisign format, so `minisign -V` works too). */
+function signingRoutes(ctx: AppContext) {
+  // Read once: rotating the key (`bun run signing-key rotate`) takes a restart, which rebuilds every da.
+  const chain = JSON.stringify(readChain(ctx.config.daSigningKeyFile));
+  const text = { "content-type": "text/plain; charset=utf-8", "cache-control": "no-cache" };
+  return new Elysia({ name: "distribution-signing", seed: ctx.config.cliDistDir })
+    .get(`/cli/${SIGNATURE_FILE}`, async () => {
+      const signature = (await ctx.cliDist.manifest())?.signature;
+      if (signature === undefined) throw new NotFound(`The da builds on this server are not signed; ${NOT_BUILT_HINT}`);
+      return new Response(signature, { headers: text });
+    })
+    .get("/cli/signing-key.pub", async () => new Response(formatPublicKey(await servedKey(ctx)), { headers: text }))
+    .get("/cli/signing-key.chain", () => new Response(chain, { headers: { ...text, "content-type": "application/json" } }));
 }
 
 

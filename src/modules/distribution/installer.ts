@@ -7,6 +7,9 @@ import { join } from "node:path";
 import { isPlainUrl } from "../../http/public-url";
 
 export const URL_PLACEHOLDER = "__AGNES_SERVER_URL__";
+/** The server's da signing key (minisign public key, base64): install.sh verifies with it and pins it. */
+export const KEY_PLACEHOLDER = "__AGNES_SIGNING_KEY__";
+const PUBLIC_KEY = /^[A-Za-z0-9+/]{40,}={0,2}$/;
 const INSTALLERS_DIR = join(import.meta.dir, "..", "..", "..", "installers");
 
 export type InstallerKind = "sh" | "ps1";
@@ -37,15 +40,16 @@ export class Installers {
       ps1: readFileSync(join(dir, "install.ps1"), "utf8"),
     };
     for (const kind of ["sh", "ps1"] as const) {
-      if (this.templates[kind].split(QUOTED_PLACEHOLDER[kind]).length !== 2) {
-        throw new Error(`installers/install.${kind} must contain ${QUOTED_PLACEHOLDER[kind]} exactly once`);
+      for (const placeholder of [QUOTED_PLACEHOLDER[kind], `'${KEY_PLACEHOLDER}'`]) {
+        if (this.templates[kind].split(placeholder).length !== 2) throw new Error(`installers/install.${kind} must contain ${placeholder} exactly once`);
       }
     }
   }
 
-  render(kind: InstallerKind, serverUrl: string): string {
+  render(kind: InstallerKind, serverUrl: string, signingKey: string): string {
     if (!isPlainUrl(serverUrl)) throw new Error("refusing to bake a URL that is not plain into an installer");
-    const quoted = kind === "sh" ? shellSingleQuote(serverUrl) : powershellSingleQuote(serverUrl);
-    return this.templates[kind].replace(QUOTED_PLACEHOLDER[kind], () => quoted);
+    if (!PUBLIC_KEY.test(signingKey)) throw new Error("refusing to bake a signing key that is not a base64 line into an installer");
+    const quote = kind === "sh" ? shellSingleQuote : powershellSingleQuote;
+    return this.templates[kind].replace(QUOTED_PLACEHOLDER[kind], () => quote(serverUrl)).replace(`'${KEY_PLACEHOLDER}'`, () => quote(signingKey));
   }
 }

@@ -7,12 +7,12 @@ import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import type { Logger } from "../../log";
-import type { ManifestTarget } from "../../shared/contract";
+import type { Manifest, ManifestTarget } from "../../shared/contract";
 import { BadRequest, NotFound } from "../../http/errors";
 import { chooseTarget, TARGET_NAMES, TARGETS, targetInfo, UNAME_ARCH, type Arch, type Os } from "./targets";
 
 export type BuiltTarget = Omit<ManifestTarget, "url">;
-export type DiskManifest = { version: string; commit: string; targets: BuiltTarget[] };
+export type DiskManifest = { version: string; commit: string; targets: BuiltTarget[]; sha256sums?: string; signature?: string; signing_key?: string };
 
 const diskManifestSchema = z.object({
   version: z.string().min(1),
@@ -28,6 +28,11 @@ const diskManifestSchema = z.object({
       sha256: z.string().regex(/^[0-9a-f]{64}$/),
     }),
   ),
+  // SHA256SUMS and its minisign signature, in the manifest so one read gives a consistent pair.
+  sha256sums: z.string().optional(),
+  signature: z.string().optional(),
+  // The public key that signed it (and is baked into its binaries).
+  signing_key: z.string().optional(),
 });
 
 export const NOT_BUILT_HINT = "run `bun run build` on the server to build the CLI binaries";
@@ -129,15 +134,17 @@ export function matchTarget(query: TargetQuery, built: readonly string[]): strin
   return choice.target;
 }
 
-/** `sha256sum`-format lines ("<hex>  <file>") for every built binary. */
+/** `sha256sum`-format lines ("<hex>  <file>") for every built binary: the signed file when there is one. */
 export function sha256sums(manifest: DiskManifest | null): string {
+  if (manifest?.sha256sums !== undefined) return manifest.sha256sums;
   return (manifest?.targets ?? []).map((x) => `${x.sha256}  ${x.filename}\n`).join("");
 }
 
-export function withUrls(manifest: DiskManifest, baseUrl: string): { version: string; commit: string; targets: ManifestTarget[] } {
+export function withUrls(manifest: DiskManifest, baseUrl: string): Manifest {
   return {
     version: manifest.version,
     commit: manifest.commit,
     targets: manifest.targets.map((x) => ({ ...x, url: `${baseUrl}/cli/download/${x.target}` })),
+    ...(manifest.signature !== undefined && manifest.sha256sums !== undefined ? { sha256sums: manifest.sha256sums, signature: manifest.signature } : {}),
   };
 }
