@@ -32,7 +32,10 @@ async function restoreCommand(args: string[], env: Env, io: Out): Promise<number
   const m = result.manifest;
   io.out(`Restored ${positionals[0]} (Agnes ${m.agnes_version}, made ${m.created_at}, ${result.users} users) into ${dataDir} in ${result.ms} ms.`);
   if (result.movedAside) io.out(`The previous state is kept in ${result.movedAside}.`);
-  if (m.jwt_secret === "environment") io.out("The backup has no session key (it came from JWT_SECRET_KEY): set the same JWT_SECRET_KEY, or everyone signs in again (tokens keep working).");
+  if (result.sessionKey === "kept") io.out("This host's session key was kept (state/jwt-secret), so sessions from before keep working.");
+  if (result.sessionKey === "none") {
+    io.out(`A backup holds no session key. Set JWT_SECRET_KEY to the value the server used, or copy its kept jwt-secret file to ${join(dataDir, "state", "jwt-secret")} (mode 0600), before starting; otherwise everyone signs in again (personal access tokens keep working).`);
+  }
   io.out("Start the server as usual (bun run start); it applies any newer migrations on start.");
   return 0;
 }

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { BackupInfo } from "../../src/shared/contract";
 import type { RunningServer } from "../helpers/server";
 import { daBinary, hasStackTrace, runDa, sandbox, type Sandbox } from "../helpers/cli";
-import { readBackupArchive } from "../../src/ops/backup-archive";
+import { readBackupArchive } from "../../src/ops/backup-reader";
 import { createUser, daLogin, startAgnes } from "./fixtures";
 
 setDefaultTimeout(60_000);

@@ -1,7 +1,7 @@
 // Backups while serving. A backup is a DuckDB copy taken through a second connection (one MVCC
 // snapshot, see Database.snapshotTo), so writes go on while it runs; the pending last-seen/last-used
-// batch is flushed first so the copy has them too. Then the copy and the JWT key are packed into one
-// checksummed archive (src/ops/backup-archive.ts), written beside its final name and renamed into
+// batch is flushed first so the copy has them too. Then the copy (and nothing else: never a key) is
+// packed into one checksummed archive (src/ops/backup-archive.ts), written beside its final name and renamed into
 // place: a half-written backup is never listed (and is removed when the disk fills up mid-way).
 // One backup runs at a time.
 import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
@@ -117,7 +117,7 @@ export class BackupService {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       const manifest = await this.writeArchive(work, createdAtOf(name));
       const path = join(this.dir, name);
-      chmodSync(join(work, "backup.tar.gz"), 0o600); // it holds password hashes and the session key
+      chmodSync(join(work, "backup.tar.gz"), 0o600); // it holds password hashes (no key: see backup-archive.ts)
       await rename(join(work, "backup.tar.gz"), path);
       const durationMs = Math.round(performance.now() - started);
       this.last = { at: this.ctx.clock.now(), ok: true, durationMs, name };
@@ -144,7 +144,6 @@ export class BackupService {
     await this.ctx.db.snapshotTo(databaseFile);
     return writeBackupArchive(join(work, "backup.tar.gz"), {
       databaseFile,
-      jwtSecretFile: join(this.ctx.config.stateDir, "jwt-secret"),
       meta: { agnes_version: this.ctx.version, commit: this.ctx.commit, created_at: createdAt.toISOString(), schema_version: version },
     });
   }
