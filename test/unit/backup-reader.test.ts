@@ -21,6 +21,8 @@ async function archive(entries: FakeEntry[]): Promise<string> {
 }
 
 const good = (): FakeEntry[] => [{ name: "manifest.json", body: manifestFor({ "state/system.duckdb": DB }) }, { name: "state/system.duckdb", body: DB }];
+/** Format 1 (still read), so the memory cases exercise the reader from before this fix the same way. */
+const goodV1 = (): FakeEntry[] => [{ name: "manifest.json", body: manifestFor({ "state/system.duckdb": DB }, { format_version: 1 }) }, { name: "state/system.duckdb", body: DB }];
 
 /** Reads the archive in a child process: its outcome and how much its peak RSS grew. */
 async function readInChild(path: string): Promise<{ outcome: string; growthMb: number }> {
@@ -31,7 +33,7 @@ async function readInChild(path: string): Promise<{ outcome: string; growthMb: n
 
 describe("hostile archives are refused in bounded memory", () => {
   test("a 1 GiB run of zeros the manifest does not list (about 1 MB on disk) is refused without being read", async () => {
-    const path = await archive([...good(), { name: "padding.bin", zeros: GiB }]);
+    const path = await archive([...goodV1(), { name: "padding.bin", zeros: GiB }]);
     expect(statSync(path).size).toBeLessThan(3 * 1024 * 1024);
     const { outcome, growthMb } = await readInChild(path);
     expect(outcome).toBe('it holds "padding.bin", which its manifest does not list');
@@ -39,7 +41,7 @@ describe("hostile archives are refused in bounded memory", () => {
   }, 60_000);
 
   test("a listed entry whose tar size lies about the manifest's is refused before it is read", async () => {
-    const path = await archive([{ name: "manifest.json", body: manifestFor({ "state/system.duckdb": DB }) }, { name: "state/system.duckdb", zeros: GiB }]);
+    const path = await archive([goodV1()[0]!, { name: "state/system.duckdb", zeros: GiB }]);
     const { outcome, growthMb } = await readInChild(path);
     expect(outcome).toBe(`state/system.duckdb is ${GiB} bytes in the archive but ${DB.length} in its manifest`);
     expect(growthMb).toBeLessThan(64);
@@ -47,7 +49,7 @@ describe("hostile archives are refused in bounded memory", () => {
 
   test("a manifest that claims the size honestly but not the content is streamed and refused by its checksum", async () => {
     const size = 64 * 1024 * 1024;
-    const manifest = JSON.stringify({ ...JSON.parse(manifestFor({})), files: { "state/system.duckdb": { size, sha256: sha256("other") } } });
+    const manifest = JSON.stringify({ ...JSON.parse(manifestFor({}, { format_version: 1 })), files: { "state/system.duckdb": { size, sha256: sha256("other") } } });
     const path = await archive([{ name: "manifest.json", body: manifest }, { name: "state/system.duckdb", zeros: size }]);
     const { outcome, growthMb } = await readInChild(path);
     expect(outcome).toBe("state/system.duckdb does not match its checksum (the file is damaged or was changed)");
