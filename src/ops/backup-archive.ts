@@ -9,11 +9,14 @@
 // could sign a session for anyone. Format 1 (before that rule) also carried `state/jwt-secret`;
 // restore still reads it, nothing writes it.
 // The server writes it and `restore` reads it (backup-reader.ts); the format has one owner, here.
-// Names are a fixed pattern, checked before any path is built: a name can never leave BACKUP_DIR.
+// With BACKUP_ENCRYPTION_KEY the whole .tar.gz is encrypted with age (backup-crypto.ts) and named
+// .tar.gz.age. Names are a fixed pattern, checked before any path is built: a name can never leave
+// BACKUP_DIR.
 import { createReadStream, createWriteStream, statSync } from "node:fs";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import * as tar from "tar-stream";
+import { encryptStream } from "./backup-crypto";
 
 export const BACKUP_FORMAT = "agnes-backup";
 export const BACKUP_FORMAT_VERSION = 2;
@@ -24,7 +27,7 @@ export const MANIFEST_ENTRY = "manifest.json";
 /** The entries an archive of each format may hold besides the manifest; nothing else is written or read. */
 export const ARCHIVE_ENTRIES: Record<number, readonly string[]> = { 1: [DB_ENTRY, LEGACY_JWT_ENTRY], 2: [DB_ENTRY] };
 
-const NAME_PATTERN = /^agnes-backup-\d{8}T\d{9}Z\.tar\.gz$/;
+const NAME_PATTERN = /^agnes-backup-\d{8}T\d{9}Z\.tar\.gz(?:\.age)?$/;
 
 export type BackupManifest = {
   format: typeof BACKUP_FORMAT;
@@ -40,10 +43,10 @@ export type BackupManifest = {
 
 export class BackupInvalid extends Error {}
 
-/** agnes-backup-20260101T120000123Z.tar.gz: sorts by time, and nothing else is ever a backup name. */
-export function backupName(at: Date): string {
+/** agnes-backup-20260101T120000123Z.tar.gz(.age): sorts by time, and nothing else is ever a backup name. */
+export function backupName(at: Date, encrypted = false): string {
   const stamp = at.toISOString().replace(/[-:.]/g, "");
-  return `agnes-backup-${stamp}.tar.gz`;
+  return `agnes-backup-${stamp}.tar.gz${encrypted ? ".age" : ""}`;
 }
 
 export function isBackupName(name: string): boolean {
@@ -60,6 +63,8 @@ export type BackupSources = {
   /** The database copy: the one file a backup holds. */
   databaseFile: string;
   meta: Pick<BackupManifest, "agnes_version" | "commit" | "created_at" | "schema_version">;
+  /** An age recipient (age1…) to encrypt the archive to, or null. */
+  recipient?: string | null;
 };
 
 /**
@@ -74,7 +79,12 @@ export async function writeBackupArchive(path: string, sources: BackupSources): 
   }
   const manifest: BackupManifest = { format: BACKUP_FORMAT, format_version: BACKUP_FORMAT_VERSION, ...sources.meta, files };
   const pack = tar.pack();
-  const written = pipeline(pack, createGzip({ level: 3 }), createWriteStream(path, { mode: 0o600 }));
+  const gzip = createGzip({ level: 3 });
+  const out = createWriteStream(path, { mode: 0o600 });
+  const packed = pipeline(pack, gzip);
+  const written = sources.recipient ? encryptStream(gzip, sources.recipient).then((sealed) => pipeline(sealed, out)) : pipeline(gzip, out);
+  const done = Promise.all([packed, written]);
+  done.catch(() => undefined); // awaited below; an early failure must not be an unhandled rejection
   const mtime = new Date(sources.meta.created_at);
   // The manifest goes first, so `tar xzf - manifest.json` reads it without unpacking the database,
   // and restore knows what to expect before it reads anything else.
@@ -86,6 +96,6 @@ export async function writeBackupArchive(path: string, sources: BackupSources): 
     });
   }
   pack.finalize();
-  await written;
+  await done;
   return manifest;
 }

@@ -7,12 +7,16 @@
 //     manifest's: anything else (an unlisted name, a path trick, a link, a directory, a duplicate,
 //     a size lie) is refused from its header, before one byte of it is read;
 //   - a listed entry is streamed (to a file, or only hashed) with its byte count and SHA-256 checked.
-// Memory stays flat whatever the archive claims. Tar and gzip are parsed by tar-stream and zlib.
+// Memory stays flat whatever the archive claims. Tar and gzip are parsed by tar-stream and zlib; an
+// age-encrypted archive (it starts with age's header line) is decrypted on the way in with the
+// identity given, and a changed byte fails its chunk's authentication.
 import { createReadStream, statfsSync } from "node:fs";
 import { open } from "node:fs/promises";
+import type { Readable } from "node:stream";
 import { basename, join } from "node:path";
 import { createGunzip } from "node:zlib";
 import * as tar from "tar-stream";
+import { AGE_MAGIC, decryptStream } from "./backup-crypto";
 import { ARCHIVE_ENTRIES, BACKUP_FORMAT, BACKUP_FORMAT_VERSION, BackupInvalid, DB_ENTRY, MANIFEST_ENTRY, type BackupManifest } from "./backup-archive";
 
 export const MAX_MANIFEST_BYTES = 64 * 1024;
@@ -103,24 +107,52 @@ function assertRoom(manifest: BackupManifest, dir: string): void {
   }
 }
 
+async function startsWithAge(path: string): Promise<boolean> {
+  const file = await open(path, "r");
+  try {
+    const head = Buffer.alloc(AGE_MAGIC.length);
+    const { bytesRead } = await file.read(head, 0, head.length, 0);
+    return bytesRead === head.length && head.toString("latin1") === AGE_MAGIC;
+  } finally {
+    await file.close();
+  }
+}
+
+/** The archive's gzip bytes: the file itself, or its decryption when it is age-encrypted. */
+async function gzipBytes(path: string, identity: string | null): Promise<{ stream: Readable; encrypted: boolean }> {
+  if (!(await startsWithAge(path))) return { stream: createReadStream(path), encrypted: false };
+  if (!identity) {
+    throw new BackupInvalid("it is encrypted: set BACKUP_ENCRYPTION_KEY to the age identity (AGE-SECRET-KEY-1…) whose recipient the server encrypted to");
+  }
+  try {
+    return { stream: await decryptStream(createReadStream(path), identity), encrypted: true };
+  } catch (error) {
+    throw new BackupInvalid(`it cannot be decrypted with BACKUP_ENCRYPTION_KEY (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
 /**
  * Reads and checks an archive. With `into` (an existing, empty directory) each listed entry is
- * written there under its base name (state/system.duckdb → into/system.duckdb); without, only verified.
+ * written there under its base name (state/system.duckdb → into/system.duckdb); without, only
+ * verified. `identity` decrypts an age-encrypted archive.
  */
-export async function readBackupArchive(path: string, into?: string): Promise<VerifiedBackup> {
+export async function readBackupArchive(path: string, into?: string, identity: string | null = null): Promise<VerifiedBackup> {
+  let source: Readable | null = null;
   const extract = tar.extract();
   const gunzip = createGunzip();
-  const source = createReadStream(path);
-  source.on("error", (error) => extract.destroy(error));
-  gunzip.on("error", (error) => extract.destroy(error));
-  source.pipe(gunzip).pipe(extract as unknown as NodeJS.WritableStream);
   try {
+    const input = await gzipBytes(path, identity);
+    source = input.stream;
+    // A chunk that fails authentication surfaces as a stream error: name it for what it is.
+    source.on("error", (error) => extract.destroy(input.encrypted ? new BackupInvalid(`it cannot be decrypted: it is damaged or was changed (${error.message})`) : error));
+    gunzip.on("error", (error) => extract.destroy(error));
+    source.pipe(gunzip).pipe(extract as unknown as NodeJS.WritableStream);
     return await readEntries(extract, into);
   } catch (error) {
     if (error instanceof BackupInvalid) throw error;
     throw new BackupInvalid(`it is not a readable .tar.gz (${error instanceof Error ? error.message : String(error)})`);
   } finally {
-    source.destroy();
+    source?.destroy();
     gunzip.destroy();
     extract.destroy();
   }

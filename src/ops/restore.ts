@@ -39,10 +39,10 @@ async function assertNotInUse(dataDir: string, dbFile: string): Promise<void> {
 }
 
 /** Streams the archive's listed files into `staging`, checking each (see backup-reader.ts). */
-async function unpackVerified(file: string, staging: string): Promise<BackupManifest> {
+async function unpackVerified(file: string, staging: string, identity: string | null): Promise<BackupManifest> {
   mkdirSync(staging, { recursive: true, mode: 0o700 });
   try {
-    const { manifest } = await readBackupArchive(file, staging);
+    const { manifest } = await readBackupArchive(file, staging, identity);
     const known = Math.max(...MIGRATIONS.map((m) => m.version));
     if (manifest.schema_version > known) {
       throw new BackupInvalid(`it was made by a newer Agnes (${manifest.agnes_version}, schema ${manifest.schema_version}); upgrade this one first`);
@@ -83,7 +83,8 @@ function carryOverKeys(from: string, staging: string): boolean {
   return kept;
 }
 
-export async function restoreBackup(opts: { file: string; dataDir: string; replace: boolean }): Promise<RestoreResult> {
+/** `identity`: the age identity (BACKUP_ENCRYPTION_KEY) that opens an encrypted backup. */
+export async function restoreBackup(opts: { file: string; dataDir: string; replace: boolean; identity?: string | null }): Promise<RestoreResult> {
   const started = performance.now();
   if (!existsSync(opts.file)) throw new OperatorError(`agnes: cannot restore: ${opts.file} does not exist`, 2);
   const stateDir = join(opts.dataDir, "state");
@@ -98,7 +99,7 @@ export async function restoreBackup(opts: { file: string; dataDir: string; repla
   let manifest: BackupManifest;
   let sessionKey: SessionKeySource;
   try {
-    manifest = await unpackVerified(opts.file, staging);
+    manifest = await unpackVerified(opts.file, staging, opts.identity ?? null);
     users = await countUsers(staging);
     sessionKey = existsSync(join(staging, "jwt-secret")) ? "backup" : hasState && carryOverKeys(stateDir, staging) ? "kept" : "none";
   } catch (error) {

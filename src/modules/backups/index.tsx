@@ -22,7 +22,7 @@ async function download(ctx: AppContext, name: string, by: Who, set: { headers: 
   const path = ctx.backups.pathOf(name);
   const file = Bun.file(path);
   await ctx.audit.record(ctx.db, { actor: by.actor, action: "backup.downloaded", target: name, params: { name, size: file.size }, ip: by.ip });
-  set.headers["content-type"] = "application/gzip";
+  set.headers["content-type"] = name.endsWith(".age") ? "application/octet-stream" : "application/gzip";
   set.headers["content-disposition"] = `attachment; filename="${name}"`;
   set.headers["cache-control"] = "no-store";
   return file;

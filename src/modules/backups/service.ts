@@ -11,6 +11,7 @@ import type { AppContext } from "../../context";
 import { Conflict, NotFound } from "../../http/errors";
 import type { BackupInfo } from "../../shared/contract";
 import { backupName, isBackupName, writeBackupArchive } from "../../ops/backup-archive";
+import { recipientOf } from "../../ops/backup-crypto";
 import type { Actor } from "../audit/service";
 import { schemaVersion } from "../../db/migrate";
 
@@ -104,9 +105,10 @@ export class BackupService {
   }
 
   private freshName(): string {
+    const encrypted = this.ctx.config.backupEncryptionKey !== null;
     let at = this.ctx.clock.now();
-    while (existsSync(join(this.dir, backupName(at)))) at = new Date(at.getTime() + 1);
-    return backupName(at);
+    while (existsSync(join(this.dir, backupName(at, encrypted)))) at = new Date(at.getTime() + 1);
+    return backupName(at, encrypted);
   }
 
   private async run(by: Trigger): Promise<BackupInfo> {
@@ -144,6 +146,7 @@ export class BackupService {
     await this.ctx.db.snapshotTo(databaseFile);
     return writeBackupArchive(join(work, "backup.tar.gz"), {
       databaseFile,
+      recipient: this.ctx.config.backupEncryptionKey ? await recipientOf(this.ctx.config.backupEncryptionKey) : null,
       meta: { agnes_version: this.ctx.version, commit: this.ctx.commit, created_at: createdAt.toISOString(), schema_version: version },
     });
   }
