@@ -169,7 +169,7 @@ async function runLoad(c: Credentials, server: RunningServer): Promise<{ samples
   let backupMs = Number.NaN;
   const backup = async () => {
     await Bun.sleep(SECONDS * 500);
-    backupMs = (await timed("backup", 201, "POST", "/api/admin/backups", { bearer: c.adminPat })).ms;
+    backupMs = (await timed("backup", 201, "POST", "/api/admin/backups", { bearer: c.adminSession })).ms; // a backup needs an admin session: a PAT gets 403
   };
   await Promise.all([
     signInWorker(),

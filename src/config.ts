@@ -12,6 +12,7 @@ import { readSsoSettings, SsoSettingsError, type SsoSettings } from "./modules/s
 import { DEFAULT_CLI_SESSION_DAYS, MIN_PASSWORD_LENGTH } from "./shared/contract";
 import type { SecretKey } from "./shared/minisign";
 import { loadSigningKey, signingKeyPath, SigningKeyError } from "./modules/distribution/signing-key";
+import { ageKeyProblem } from "./ops/backup-crypto";
 
 export type Config = {
   port: number;
@@ -48,6 +49,8 @@ export type Config = {
   backupKeep: number;
   /** METRICS_TOKEN: a bearer that may read /metrics (else only admins may); null when unset. */
   metricsToken: string | null;
+  /** BACKUP_ENCRYPTION_KEY: an age recipient or identity backups are encrypted to; null = not encrypted. */
+  backupEncryptionKey: string | null;
   /** AUDIT_RETENTION_DAYS: audit entries older than this are deleted (daily). */
   auditRetentionDays: number;
 };
@@ -98,6 +101,10 @@ const fields = {
   BACKUP_KEEP: positiveInt(10_000),
   METRICS_TOKEN: z.string().min(32, "must be at least 32 characters (generate one with `openssl rand -hex 32`)").regex(/^[\x21-\x7e]+$/, "expected printable characters without spaces"),
   AUDIT_RETENTION_DAYS: positiveInt(36500),
+  BACKUP_ENCRYPTION_KEY: z.string().superRefine((value, check) => {
+    const problem = ageKeyProblem(value);
+    if (problem) check.addIssue({ code: "custom", message: problem });
+  }),
 };
 type FieldName = keyof typeof fields;
 
@@ -181,6 +188,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     backupEveryHours: read(env, "BACKUP_EVERY_HOURS") ?? 24,
     backupKeep: read(env, "BACKUP_KEEP") ?? 7,
     metricsToken: read(env, "METRICS_TOKEN") ?? null,
+    backupEncryptionKey: read(env, "BACKUP_ENCRYPTION_KEY") ?? null,
     auditRetentionDays: read(env, "AUDIT_RETENTION_DAYS") ?? 365,
   };
 }

@@ -10,6 +10,7 @@ import { hashSecret, isWellFormedPat, looksLikePat } from "./pat-format";
 export type Principal = {
   user: AuthUser;
   via: "session" | "pat";
+  /** The session's handle (sessionHandle of the token's jti), never the jti itself. */
   sessionId: string | null;
   tokenId: string | null;
   /** The credential came from the cookie: state changes then need a CSRF token. */
@@ -44,7 +45,7 @@ export async function resolvePrincipal(ctx: AppContext, request: Request, addres
   }
   const claims = await ctx.signer.verify(credential.value);
   if (!claims) return null;
-  const session = ctx.authState.session(claims.jti);
+  const session = ctx.authState.session(claims.handle);
   if (!session || session.userId !== claims.sub || session.expiresAt <= now) return null;
   const user = ctx.authState.user(session.userId);
   if (!user?.active) return null;

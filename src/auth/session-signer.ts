@@ -5,12 +5,21 @@
 // real signing time even under a test's fake clock; nothing reads it. The claims carry the session id (jti);
 // the server-side session record decides whether it still works, and the role is always read from
 // the auth state, never from the claim (clients may read `email`/`role` for display).
+// The raw jti exists only inside the token: the server stores and names a session by its handle,
+// sessionHandle(jti), so the database, the auth state, the audit trail and every backup hold
+// nothing that, together with the signing key, would make a working token.
 import { jwt } from "@elysiajs/jwt";
 import { LRUCache } from "lru-cache";
 import type { Clock } from "../clock";
 import type { Role } from "../shared/contract";
 
-export type SessionClaims = { sub: string; jti: string; exp: number; iat?: number };
+/** `handle` is sessionHandle(jti): what the session is stored and named by. */
+export type SessionClaims = { sub: string; jti: string; handle: string; exp: number; iat?: number };
+
+/** The stored, public name of a session: SHA-256 (hex) of the token's jti, never the jti itself. */
+export function sessionHandle(jti: string): string {
+  return Bun.SHA256.hash(jti, "hex");
+}
 
 // Verifying an HS256 JWT costs about as much as the rest of an authenticated request. A token
 // string that verified once verifies again under the same key, so the claims of recently seen
@@ -26,9 +35,9 @@ export class SessionSigner {
     this.jwt = jwt({ name: "sessionJwt", secret, alg: "HS256" }).decorator.sessionJwt;
   }
 
-  sign(claims: { userId: string; sessionId: string; email: string; role: Role; expiresAt: Date }): Promise<string> {
+  sign(claims: { userId: string; jti: string; email: string; role: Role; expiresAt: Date }): Promise<string> {
     const exp = Math.floor(claims.expiresAt.getTime() / 1000);
-    return this.jwt.sign({ sub: claims.userId, jti: claims.sessionId, email: claims.email, role: claims.role, typ: "session", exp });
+    return this.jwt.sign({ sub: claims.userId, jti: claims.jti, email: claims.email, role: claims.role, typ: "session", exp });
   }
 
   /** The claims of a valid, unexpired session token, else null. */
@@ -46,7 +55,7 @@ export class SessionSigner {
     if (!payload) return null;
     if (payload.typ !== "session") return null;
     if (typeof payload.sub !== "string" || typeof payload.jti !== "string" || typeof payload.exp !== "number") return null;
-    return { sub: payload.sub, jti: payload.jti, exp: payload.exp, iat: payload.iat };
+    return { sub: payload.sub, jti: payload.jti, handle: sessionHandle(payload.jti), exp: payload.exp, iat: payload.iat };
   }
 
   private remember(token: string, claims: SessionClaims): void {

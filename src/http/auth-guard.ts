@@ -2,6 +2,7 @@
 // is asking (session cookie, session bearer or PAT — see src/auth/principal.ts):
 //   { auth: "user" | Role }   signed in (and at least that role); exposes `me`
 //   { sessionOnly: true }     with `auth`: refuse PATs (token management is for people with a session)
+//   { sessionOnly: "what" }   the same, the refusal naming what a token cannot do ("download backups")
 //   { principal: true }       whoever is asking, or null (sign-in pages, the start page)
 //   { clientIp: true }        the client's address as `ip` (whatever audits or rate-limits)
 // The principal is resolved in `transform` (after parsing, before schema validation), so an anonymous
@@ -40,14 +41,15 @@ export function authGuard(ctx: AppContext) {
       },
       resolve: (c) => ({ me: (c as unknown as Resolved).principal! }),
     }),
-    sessionOnly: (enabled: boolean) => ({
+    sessionOnly: (enabled: boolean | string) => ({
       // Elysia runs macro hooks in the order a route writes its options: when `sessionOnly` comes
       // before `auth`, the principal is not resolved yet, so resolve it here rather than let a PAT by.
       async transform(c) {
         if (!enabled) return;
         if ((c as Resolved).principal === undefined) (c as Resolved).principal = await identify(ctx, c.request);
         if ((c as Resolved).principal?.via === "pat") {
-          throw new Forbidden("This needs a signed-in session; a personal access token cannot manage tokens");
+          if (enabled === true) throw new Forbidden("This needs a signed-in session; a personal access token cannot manage tokens");
+          throw new Forbidden(`This needs a signed-in session (the browser or da login); a personal access token cannot ${enabled}`);
         }
       },
     }),

@@ -15,6 +15,7 @@ import { recoverAdmin } from "../modules/users/recovery";
 import { HttpError } from "../http/errors";
 import { inUseMessage, OperatorError } from "./operator-error";
 import { restoreBackup } from "./restore";
+import { ageKeyProblem, isAgeIdentity } from "./backup-crypto";
 
 const USAGE = `usage:
   bun src/server.ts restore <backup-file> [--replace]   restore DATA_DIR from a backup (server stopped)
@@ -28,13 +29,25 @@ async function restoreCommand(args: string[], env: Env, io: Out): Promise<number
   const { values, positionals } = parseArgs({ args, options: { replace: { type: "boolean" } }, allowPositionals: true });
   if (positionals.length !== 1) throw new OperatorError(`agnes: restore needs exactly one backup file\n${USAGE}`, 2);
   const dataDir = resolve(env.DATA_DIR || "./data");
-  const result = await restoreBackup({ file: positionals[0]!, dataDir, replace: values.replace === true });
+  const result = await restoreBackup({ file: positionals[0]!, dataDir, replace: values.replace === true, identity: backupIdentity(env) });
   const m = result.manifest;
   io.out(`Restored ${positionals[0]} (Agnes ${m.agnes_version}, made ${m.created_at}, ${result.users} users) into ${dataDir} in ${result.ms} ms.`);
   if (result.movedAside) io.out(`The previous state is kept in ${result.movedAside}.`);
-  if (m.jwt_secret === "environment") io.out("The backup has no session key (it came from JWT_SECRET_KEY): set the same JWT_SECRET_KEY, or everyone signs in again (tokens keep working).");
+  if (result.sessionKey === "kept") io.out("This host's session key was kept (state/jwt-secret), so sessions from before keep working.");
+  if (result.sessionKey === "none") {
+    io.out(`A backup holds no session key. Set JWT_SECRET_KEY to the value the server used, or copy its kept jwt-secret file to ${join(dataDir, "state", "jwt-secret")} (mode 0600), before starting; otherwise everyone signs in again (personal access tokens keep working).`);
+  }
   io.out("Start the server as usual (bun run start); it applies any newer migrations on start.");
   return 0;
+}
+
+/** The age identity in BACKUP_ENCRYPTION_KEY (a recipient alone cannot decrypt), checked like at start. */
+function backupIdentity(env: Env): string | null {
+  const key = env.BACKUP_ENCRYPTION_KEY;
+  if (!key) return null;
+  const problem = ageKeyProblem(key);
+  if (problem) throw new OperatorError(`agnes: configuration error: BACKUP_ENCRYPTION_KEY: ${problem}`, 2);
+  return isAgeIdentity(key) ? key : null;
 }
 
 async function recoverCommand(args: string[], env: Env, io: Out): Promise<number> {

@@ -3,15 +3,24 @@
 // a DATA_DIR that already has state unless --replace (then the old state is kept aside as
 // state.before-restore-<time>), unpacks beside the target and renames into place, and opens the
 // result once, so the server starts from it.
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Database, DatabaseLocked } from "../db/database";
 import { MIGRATIONS } from "../db/migrations";
 import { schemaVersion } from "../db/migrate";
-import { BackupInvalid, DB_ENTRY, JWT_ENTRY, readBackupArchive, type BackupManifest } from "./backup-archive";
+import { BackupInvalid, type BackupManifest } from "./backup-archive";
+import { readBackupArchive } from "./backup-reader";
 import { inUseMessage, OperatorError } from "./operator-error";
 
-export type RestoreResult = { manifest: BackupManifest; movedAside: string | null; users: number; ms: number };
+/** Key files under $DATA_DIR/state that belong to the host, never to a backup. */
+const HOST_KEYS = ["jwt-secret"];
+
+/**
+ * Where the session signing key comes from after the restore: a format-1 archive's own, the key of
+ * the state it replaced (kept), or nowhere (the operator's JWT_SECRET_KEY or kept file, else a new one).
+ */
+export type SessionKeySource = "backup" | "kept" | "none";
+export type RestoreResult = { manifest: BackupManifest; movedAside: string | null; users: number; sessionKey: SessionKeySource; ms: number };
 
 function stamp(): string {
   return new Date().toISOString().replace(/[-:.]/g, "");
@@ -29,27 +38,24 @@ async function assertNotInUse(dataDir: string, dbFile: string): Promise<void> {
   }
 }
 
-async function verify(file: string): Promise<Awaited<ReturnType<typeof readBackupArchive>>> {
-  if (!existsSync(file)) throw new OperatorError(`agnes: cannot restore: ${file} does not exist`, 2);
+/** Streams the archive's listed files into `staging`, checking each (see backup-reader.ts). */
+async function unpackVerified(file: string, staging: string, identity: string | null): Promise<BackupManifest> {
+  mkdirSync(staging, { recursive: true, mode: 0o700 });
   try {
-    const backup = await readBackupArchive(file);
+    const { manifest } = await readBackupArchive(file, staging, identity);
     const known = Math.max(...MIGRATIONS.map((m) => m.version));
-    if (backup.manifest.schema_version > known) {
-      throw new BackupInvalid(`it was made by a newer Agnes (${backup.manifest.agnes_version}, schema ${backup.manifest.schema_version}); upgrade this one first`);
+    if (manifest.schema_version > known) {
+      throw new BackupInvalid(`it was made by a newer Agnes (${manifest.agnes_version}, schema ${manifest.schema_version}); upgrade this one first`);
     }
-    return backup;
+    return manifest;
   } catch (error) {
     if (error instanceof BackupInvalid) throw new OperatorError(`agnes: cannot restore ${file}: ${error.message}`);
     throw error;
   }
 }
 
-async function unpack(backup: Awaited<ReturnType<typeof readBackupArchive>>, staging: string): Promise<number> {
-  mkdirSync(staging, { recursive: true, mode: 0o700 });
-  await Bun.write(join(staging, "system.duckdb"), backup.files.get(DB_ENTRY)!);
-  const jwt = backup.files.get(JWT_ENTRY);
-  if (jwt) await Bun.write(join(staging, "jwt-secret"), jwt, { mode: 0o600 });
-  // Opening it once proves DuckDB accepts the file before anything in DATA_DIR is moved.
+/** Opening the copy once proves DuckDB accepts it before anything in DATA_DIR is moved. */
+async function countUsers(staging: string): Promise<number> {
   const db = await Database.open(join(staging, "system.duckdb"));
   try {
     await schemaVersion(db);
@@ -60,9 +66,27 @@ async function unpack(backup: Awaited<ReturnType<typeof readBackupArchive>>, sta
   }
 }
 
-export async function restoreBackup(opts: { file: string; dataDir: string; replace: boolean }): Promise<RestoreResult> {
+/**
+ * Keys that never travel in a backup stay with the machine: on --replace, the session signing key
+ * of the state being replaced is carried over (unless the archive is a format-1 one with its own),
+ * so sessions of people whose rows are in the backup keep working on this host.
+ */
+function carryOverKeys(from: string, staging: string): boolean {
+  let kept = false;
+  for (const key of HOST_KEYS) {
+    const source = join(from, key);
+    if (!existsSync(source) || existsSync(join(staging, key))) continue;
+    copyFileSync(source, join(staging, key));
+    chmodSync(join(staging, key), 0o600);
+    kept = true;
+  }
+  return kept;
+}
+
+/** `identity`: the age identity (BACKUP_ENCRYPTION_KEY) that opens an encrypted backup. */
+export async function restoreBackup(opts: { file: string; dataDir: string; replace: boolean; identity?: string | null }): Promise<RestoreResult> {
   const started = performance.now();
-  const backup = await verify(opts.file);
+  if (!existsSync(opts.file)) throw new OperatorError(`agnes: cannot restore: ${opts.file} does not exist`, 2);
   const stateDir = join(opts.dataDir, "state");
   const hasState = existsSync(stateDir) && readdirSync(stateDir).length > 0;
   await assertNotInUse(opts.dataDir, join(stateDir, "system.duckdb"));
@@ -72,8 +96,12 @@ export async function restoreBackup(opts: { file: string; dataDir: string; repla
   const when = stamp();
   const staging = join(opts.dataDir, `state.restoring-${when}`);
   let users: number;
+  let manifest: BackupManifest;
+  let sessionKey: SessionKeySource;
   try {
-    users = await unpack(backup, staging);
+    manifest = await unpackVerified(opts.file, staging, opts.identity ?? null);
+    users = await countUsers(staging);
+    sessionKey = existsSync(join(staging, "jwt-secret")) ? "backup" : hasState && carryOverKeys(stateDir, staging) ? "kept" : "none";
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
     throw error;
@@ -86,5 +114,5 @@ export async function restoreBackup(opts: { file: string; dataDir: string; repla
     rmSync(stateDir, { recursive: true, force: true });
   }
   renameSync(staging, stateDir);
-  return { manifest: backup.manifest, movedAside, users, ms: Math.round(performance.now() - started) };
+  return { manifest, movedAside, users, sessionKey, ms: Math.round(performance.now() - started) };
 }

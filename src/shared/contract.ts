@@ -73,6 +73,7 @@ export type SessionKind = (typeof SESSION_KINDS)[number];
 
 /** GET /auth/sessions: the caller's live sessions, newest first. */
 export type Session = {
+  /** The session's handle: SHA-256 of its token's jti, a name for it, not a credential. */
   id: string;
   kind: SessionKind;
   /** "da on <hostname>" for a CLI session; null for a browser session. */

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import type { BackupInfo } from "../../src/shared/contract";
 import type { RunningServer } from "../helpers/server";
 import { daBinary, hasStackTrace, runDa, sandbox, type Sandbox } from "../helpers/cli";
-import { readBackupArchive } from "../../src/ops/backup-archive";
-import { createUser, daLogin, startAgnes } from "./fixtures";
+import { readBackupArchive } from "../../src/ops/backup-reader";
+import { ADMIN, createPat, createUser, daLogin, sessionToken, startAgnes } from "./fixtures";
 
 let server: RunningServer;
 let admin: Sandbox;
@@ -48,4 +48,25 @@ test("an unknown name and a non-admin fail cleanly", async () => {
   expect(refused.code).toBe(1);
   expect(refused.stderr).toContain("admin");
   expect(hasStackTrace(refused.stderr)).toBe(false);
+});
+
+test("with a personal access token, create and download are refused with the server's reason; list still works", async () => {
+  const session = await sessionToken(server, ADMIN.email, ADMIN.password);
+  const pat = (await createPat(server, session, "backup-pat")).token;
+  const env = { ...sandbox().env, DA_SERVER: server.url, DA_TOKEN: pat };
+  const created = await runDa(["admin", "backup", "create"], { env });
+  expect(created.code).toBe(1);
+  expect(created.stderr).toContain("a personal access token cannot create or download backups");
+  expect(hasStackTrace(created.stderr)).toBe(false);
+  const made = await fetch(`${server.url}/api/admin/backups`, { method: "POST", headers: { authorization: `Bearer ${session}` } });
+  const { name } = (await made.json()) as BackupInfo;
+  const listed = await runDa(["admin", "backup", "list", "--json"], { env });
+  expect(listed.code).toBe(0);
+  expect((JSON.parse(listed.stdout) as BackupInfo[]).map((b) => b.name)).toContain(name);
+  const out = join(sandbox().home, "pat-copy.tar.gz");
+  const got = await runDa(["admin", "backup", "download", name, "--output", out], { env });
+  expect(got.code).toBe(1);
+  expect(got.stderr).toContain("a personal access token cannot create or download backups");
+  expect(existsSync(out)).toBe(false);
+  expect(existsSync(`${out}.partial`)).toBe(false);
 });

@@ -13,6 +13,7 @@ import { createMemoryLogger } from "../../src/log";
 import { prepareFirstRun } from "../../src/modules/accounts/service";
 import type { Role } from "../../src/shared/contract";
 import { csrfTokenFor } from "../../src/http/csrf";
+import { sessionHandle } from "../../src/auth/session-signer";
 import { cookieFrom } from "./cookies";
 import { TEST_PASSWORD_COST } from "./password-cost";
 import { TEST_SIGNING_KEY_FILE, testSigningKey } from "./signing";
@@ -133,7 +134,10 @@ export async function createTestApp(opts: { env?: Record<string, string>; withAd
   return { app, ctx: ctx as AppContext, clock, log, dataDir, handle, api, login, createUser, browser, browserWith, close };
 }
 
-/** The session id (the `jti` claim) of a session JWT, from the form's cookie or `POST /auth/token`. */
+/**
+ * The session's handle (what the server stores and shows: SHA-256 of the `jti` claim) of a session
+ * JWT, from the form's cookie or `POST /auth/token`.
+ */
 export function sessionIdOf(jwt: string): string {
-  return (JSON.parse(Buffer.from(jwt.split(".")[1]!, "base64url").toString()) as { jti: string }).jti;
+  return sessionHandle((JSON.parse(Buffer.from(jwt.split(".")[1]!, "base64url").toString()) as { jti: string }).jti);
 }

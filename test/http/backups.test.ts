@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestApp, type TestApp } from "../helpers/app";
-import { readBackupArchive } from "../../src/ops/backup-archive";
+import { readBackupArchive } from "../../src/ops/backup-reader";
 import type { BackupInfo } from "../../src/shared/contract";
 import { MIGRATIONS } from "../../src/db/migrations";
 
@@ -34,14 +34,14 @@ describe("backups API", () => {
     expect(dl.headers.get("content-disposition")).toContain(made.name);
     const file = join(t.dataDir, "downloaded.tar.gz");
     writeFileSync(file, new Uint8Array(await dl.arrayBuffer()));
-    const { manifest, files } = await readBackupArchive(file);
-    expect(manifest).toMatchObject({ format: "agnes-backup", format_version: 1, agnes_version: t.ctx.version, schema_version: MIGRATIONS.at(-1)!.version, jwt_secret: "included" });
-    expect(await files.get("state/jwt-secret")!.text()).toBe(t.ctx.config.jwtSecret + "\n");
+    const { manifest } = await readBackupArchive(file);
+    expect(manifest).toMatchObject({ format: "agnes-backup", format_version: 2, agnes_version: t.ctx.version, schema_version: MIGRATIONS.at(-1)!.version });
+    expect(Object.keys(manifest.files)).toEqual(["state/system.duckdb"]);
 
     expect((await t.api("DELETE", `/api/admin/backups/${made.name}`, { token })).status).toBe(204);
     expect((await t.api("GET", `/api/admin/backups/${made.name}`, { token })).status).toBe(404);
     const audit = (await (await t.api("GET", "/api/audit?action=backup.", { token })).json()) as { action: string }[];
-    expect(audit.map((a) => a.action)).toEqual(["backup.delete", "backup.create"]);
+    expect(audit.map((a) => a.action)).toEqual(["backup.delete", "backup.downloaded", "backup.create"]);
   });
 
   test("admins only: anonymous 401, analyst 403", async () => {

@@ -1,8 +1,9 @@
 // The whole loop on the real server: load → backup while writes continue → wipe → restore → start.
-// Every write acknowledged before the backup began is there; passwords, sessions, PATs and `da`
-// with an existing PAT work against the restored server.
+// Every write acknowledged before the backup began is there; passwords, PATs and `da` with an
+// existing PAT work against the restored server; sessions from before work only once the operator
+// brings back the session key they kept (a backup never holds it).
 import { afterAll, expect, test } from "bun:test";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServer } from "../helpers/server";
@@ -55,6 +56,8 @@ test("backup while writing, wipe, restore, start: acknowledged writes, passwords
   expect(load.acked.length).toBeGreaterThan(ackedBeforeBackup.length); // writes went on around the backup
   const offHost = join(tempDir(), name);
   copyFileSync(join(dataDir, "backups", name), offHost);
+  const keptKey = join(tempDir(), "jwt-secret"); // the operator keeps the session key apart from backups
+  copyFileSync(join(dataDir, "state", "jwt-secret"), keptKey);
   await server.stop();
 
   rmSync(dataDir, { recursive: true, force: true }); // the disaster
@@ -62,7 +65,16 @@ test("backup while writing, wipe, restore, start: acknowledged writes, passwords
   expect(restored.stderr).toBe("");
   expect(restored.code).toBe(0);
   expect(restored.stdout).toContain(`Restored ${offHost}`);
+  expect(restored.stdout).toContain("A backup holds no session key");
 
+  const keyless = await startServer({ dataDir });
+  try {
+    expect((await call(keyless.url, "GET", "/auth/me", { token: ana })).status).toBe(401); // no key, no old session
+    expect((await call(keyless.url, "GET", "/auth/me", { token: pat })).status).toBe(200);
+  } finally {
+    await keyless.stop();
+  }
+  copyFileSync(keptKey, join(dataDir, "state", "jwt-secret"));
   const again = await startServer({ dataDir });
   try {
     const users = (await (await call(again.url, "GET", "/api/users?limit=500&role=viewer", { token: admin })).json()) as { email: string }[];
@@ -104,4 +116,7 @@ test("restore refuses a DATA_DIR with state unless --replace, and keeps the old 
   expect(aside).toHaveLength(1);
   expect(existsSync(join(dataDir, aside[0]!, "system.duckdb"))).toBe(true);
   expect(existsSync(join(dataDir, "state", "system.duckdb"))).toBe(true);
+  // The host's session key stays with the host: the restored state keeps the one it replaced.
+  expect(replaced.stdout).toContain("session key was kept");
+  expect(readFileSync(join(dataDir, "state", "jwt-secret"), "utf8")).toBe(readFileSync(join(dataDir, aside[0]!, "jwt-secret"), "utf8"));
 });

@@ -3,7 +3,8 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { backupName, BackupInvalid, isBackupName, readBackupArchive, writeBackupArchive } from "../../src/ops/backup-archive";
+import { backupName, BackupInvalid, isBackupName, writeBackupArchive } from "../../src/ops/backup-archive";
+import { readBackupArchive } from "../../src/ops/backup-reader";
 
 const dir = mkdtempSync(join(tmpdir(), "agnes-archive-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,15 +18,14 @@ async function archiveWith(files: Record<string, string>, name: string): Promise
 
 test("a written archive reads back verified; a tampered database or manifest is refused", async () => {
   writeFileSync(join(dir, "db"), "database bytes");
-  writeFileSync(join(dir, "key"), "k".repeat(40));
   const good = join(dir, "good.tar.gz");
-  const manifest = await writeBackupArchive(good, { databaseFile: join(dir, "db"), jwtSecretFile: join(dir, "key"), meta });
+  const manifest = await writeBackupArchive(good, { databaseFile: join(dir, "db"), meta });
   expect((await readBackupArchive(good)).manifest).toEqual(manifest);
 
-  const files = { "manifest.json": JSON.stringify(manifest), "state/system.duckdb": "database byteZ", "state/jwt-secret": "k".repeat(40) };
+  const files = { "manifest.json": JSON.stringify(manifest), "state/system.duckdb": "database byteZ" };
   await expect(readBackupArchive(await archiveWith(files, "tampered.tar.gz"))).rejects.toThrow("does not match its checksum");
-  const newer = { ...files, "state/system.duckdb": "database bytes", "manifest.json": JSON.stringify({ ...manifest, format_version: 2 }) };
-  await expect(readBackupArchive(await archiveWith(newer, "newer.tar.gz"))).rejects.toThrow("this Agnes reads format 1");
+  const newer = { ...files, "state/system.duckdb": "database bytes", "manifest.json": JSON.stringify({ ...manifest, format_version: 3 }) };
+  await expect(readBackupArchive(await archiveWith(newer, "newer.tar.gz"))).rejects.toThrow("this Agnes reads formats 1 to 2");
   await expect(readBackupArchive(await archiveWith({ "x.txt": "x" }, "foreign.tar.gz"))).rejects.toBeInstanceOf(BackupInvalid);
   writeFileSync(join(dir, "junk.tar.gz"), "not an archive");
   await expect(readBackupArchive(join(dir, "junk.tar.gz"))).rejects.toThrow("not a readable .tar.gz");

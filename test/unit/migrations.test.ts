@@ -1,5 +1,6 @@
 // A database created by the first release must upgrade with every row intact.
 import { afterEach, expect, test } from "bun:test";
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -69,4 +70,41 @@ test("a failing migration rolls back and records nothing", async () => {
   expect(versions.map((v) => v.version)).toEqual([1]);
   expect((await db.query<{ n: number }>("SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'ok_table'"))[0]!.n).toBe(0);
   await db.close();
+});
+
+test("migration 6 stores session ids only as hashes; sessions signed in before it keep working", async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "agnes-migrate-"));
+  dirs.push(dataDir);
+  mkdirSync(join(dataDir, "state"), { recursive: true });
+  const old = await Database.open(join(dataDir, "state", "system.duckdb"));
+  expect(await migrate(old, MIGRATIONS.filter((m) => m.version <= 5))).toEqual([1, 2, 3, 4, 5]);
+  const jti = randomUUID();
+  const now = new Date();
+  const later = new Date(now.getTime() + 86_400_000);
+  await old.run(
+    `INSERT INTO users (id, email, name, role, password_hash, active, created_at, updated_at)
+     VALUES ('u1', 'old@example.com', '', 'admin', 'x', TRUE, $1, $1)`,
+    [now],
+  );
+  await old.run("INSERT INTO sessions (id, user_id, created_at, expires_at, kind) VALUES ($1, 'u1', $2, $3, 'browser')", [jti, now, later]);
+  const params = JSON.stringify({ session_id: jti, via: "password" });
+  await old.run("INSERT INTO audit_log (id, created_at, action, target, params) VALUES ('a1', $1, 'auth.login', 'u1', $2)", [now, params]);
+  await old.close();
+
+  const t = await createTestApp({ dataDir, withAdmin: false });
+  try {
+    const handle = new Bun.CryptoHasher("sha256").update(jti).digest("hex");
+    expect(await t.ctx.db.query("SELECT id FROM sessions")).toEqual([{ id: handle }]);
+    const [entry] = await t.ctx.db.query<{ params: string }>("SELECT params FROM audit_log WHERE id = 'a1'");
+    expect(JSON.parse(entry!.params)).toEqual({ session_id: handle, via: "password" });
+    // A token issued before the upgrade (same key, raw jti) still signs in, named by its handle.
+    const token = await t.ctx.signer.sign({ userId: "u1", jti, email: "old@example.com", role: "admin", expiresAt: later });
+    const sessions = (await (await t.api("GET", "/auth/sessions", { token })).json()) as { id: string; current: boolean }[];
+    expect(sessions).toEqual([expect.objectContaining({ id: handle, current: true })]);
+    // The handle is not a jti: a token carrying it as its jti is refused.
+    const forged = await t.ctx.signer.sign({ userId: "u1", jti: handle, email: "old@example.com", role: "admin", expiresAt: later });
+    expect((await t.api("GET", "/auth/me", { token: forged })).status).toBe(401);
+  } finally {
+    await t.close();
+  }
 });

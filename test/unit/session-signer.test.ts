@@ -9,7 +9,7 @@ const HOUR = 3_600_000;
 
 async function signedToken(clock: FakeClock, signer = new SessionSigner(SECRET, clock)) {
   const expiresAt = new Date(clock.now().getTime() + HOUR);
-  const token = await signer.sign({ userId: "u1", sessionId: "s1", email: "a@example.com", role: "analyst", expiresAt });
+  const token = await signer.sign({ userId: "u1", jti: "s1", email: "a@example.com", role: "analyst", expiresAt });
   return { signer, token };
 }
 

@@ -3,9 +3,10 @@ import { passwordResets } from "./002_password_resets";
 import { personalAccessTokens } from "./003_personal_access_tokens";
 import { oidcIdentities } from "./004_oidc_identities";
 import { cliSessions } from "./005_cli_sessions";
+import { hashedSessionIds } from "./006_hashed_session_ids";
 import { identityDetach } from "./007_identity_detach";
 
 export type Migration = { version: number; name: string; sql: string };
 
 /** Forward-only, in order. Never edit a shipped migration: add the next one. */
-export const MIGRATIONS: Migration[] = [initial, passwordResets, personalAccessTokens, oidcIdentities, cliSessions, identityDetach];
+export const MIGRATIONS: Migration[] = [initial, passwordResets, personalAccessTokens, oidcIdentities, cliSessions, hashedSessionIds, identityDetach];

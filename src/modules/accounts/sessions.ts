@@ -7,8 +7,10 @@ import type { AppContext } from "../../context";
 import type { Transaction } from "../../db/database";
 import type { AuthUser } from "../../auth/auth-state";
 import type { LoginResponse } from "../../shared/contract";
+import { sessionHandle } from "../../auth/session-signer";
 import { deleteSessionsOfUser, endSessionRow, endSessionsOfUser, insertSession, listLiveSessionsOfUser } from "./sessions-repository";
 
+/** `id` is the session's handle (what is stored and shown); the raw jti is only inside `token`. */
 export type NewSession = { id: string; token: string; expiresAt: Date };
 type ClientMeta = { ip: string | null; userAgent: string | null };
 /** A browser session lives SESSION_TTL_HOURS; a CLI session ("da on <host>") CLI_SESSION_DAYS. */
@@ -23,13 +25,14 @@ export async function openSession(
   origin: SessionOrigin = { kind: "browser" },
 ): Promise<NewSession> {
   const now = ctx.clock.now();
-  const id = randomUUID();
+  const jti = randomUUID();
+  const id = sessionHandle(jti);
   const lifetimeMs = origin.kind === "cli" ? ctx.config.cliSessionDays * 86_400_000 : ctx.config.sessionTtlHours * 3_600_000;
   const expiresAt = new Date(now.getTime() + lifetimeMs);
   const name = origin.kind === "cli" ? origin.name : null;
   const userAgent = meta.userAgent?.slice(0, 300) ?? null;
   await insertSession(tx, { id, userId: user.id, createdAt: now, expiresAt, ip: meta.ip, userAgent, kind: origin.kind, name });
-  const token = await ctx.signer.sign({ userId: user.id, sessionId: id, email: user.email, role: user.role, expiresAt });
+  const token = await ctx.signer.sign({ userId: user.id, jti, email: user.email, role: user.role, expiresAt });
   return { id, token, expiresAt };
 }
 

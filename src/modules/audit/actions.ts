@@ -40,6 +40,7 @@ export type AuditParams = {
   "sso.role_conflict": Provider & { kept: Role; groups_say: Role | "none"; why: "last active admin" };
   "backup.create": { reason: string };
   "backup.delete": Record<string, never>;
+  "backup.downloaded": { name: string; size: number };
 };
 
 export type AuditAction = keyof AuditParams;
@@ -74,6 +75,7 @@ export const AUDIT_ACTIONS = {
   "sso.role_conflict": "kept the role the provider's groups would change of",
   "backup.create": "created a backup",
   "backup.delete": "deleted a backup",
+  "backup.downloaded": "downloaded a backup",
 } as const satisfies Record<AuditAction, string>;
 
 type Actor = { id: string; email: string } | null;

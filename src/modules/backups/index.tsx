@@ -1,5 +1,8 @@
 // Backups for admins: the API (/api/admin/backups: create, list, download, delete) and the
 // /admin/backups page, whose forms do the same without JavaScript (delete has a confirm step).
+// A backup holds every password hash and the whole audit trail: creating and downloading one needs
+// an admin's signed-in session (browser or `da login`), never a personal access token, and every
+// download is audited (`backup.downloaded`, name and size) before a byte is sent.
 import { Elysia } from "elysia";
 import { z } from "zod";
 import type { AppContext } from "../../context";
@@ -13,16 +16,21 @@ const nameParams = z.object({ name: z.string().max(200) });
 const confirmForm = z.object({ _csrf: z.string().optional(), confirm: z.string().max(10).optional() });
 const csrfForm = z.object({ _csrf: z.string().optional() });
 
-function download(ctx: AppContext, name: string, set: { headers: Record<string, string | number> }) {
+type Who = { actor: { id: string; email: string }; ip: string | null; reason: "request" };
+
+async function download(ctx: AppContext, name: string, by: Who, set: { headers: Record<string, string | number> }) {
   const path = ctx.backups.pathOf(name);
-  set.headers["content-type"] = "application/gzip";
+  const file = Bun.file(path);
+  await ctx.audit.record(ctx.db, { actor: by.actor, action: "backup.downloaded", target: name, params: { name, size: file.size }, ip: by.ip });
+  set.headers["content-type"] = name.endsWith(".age") ? "application/octet-stream" : "application/gzip";
   set.headers["content-disposition"] = `attachment; filename="${name}"`;
   set.headers["cache-control"] = "no-store";
-  return Bun.file(path);
+  return file;
 }
 
+const CANNOT = "create or download backups";
 export function backupsModule(ctx: AppContext) {
-  const who = (me: { user: { id: string; email: string } }, ip: string | null) => ({
+  const who = (me: { user: { id: string; email: string } }, ip: string | null): Who => ({
     actor: { id: me.user.id, email: me.user.email },
     ip,
     reason: "request" as const,
@@ -34,8 +42,10 @@ export function backupsModule(ctx: AppContext) {
       const created = await ctx.backups.create(who(me, ip));
       set.status = 201;
       return created;
-    }, { auth: "admin", clientIp: true })
-    .get("/api/admin/backups/:name", ({ params, set }) => download(ctx, params.name, set), { auth: "admin", params: nameParams })
+    }, { auth: "admin", sessionOnly: CANNOT, clientIp: true })
+    .get("/api/admin/backups/:name", ({ params, me, ip, set }) => download(ctx, params.name, who(me, ip), set), {
+      auth: "admin", sessionOnly: CANNOT, clientIp: true, params: nameParams,
+    })
     .delete("/api/admin/backups/:name", async ({ params, me, ip, set }) => {
       await ctx.backups.remove(params.name, who(me, ip));
       set.status = 204;
@@ -50,8 +60,10 @@ export function backupsModule(ctx: AppContext) {
       formAction(ctx, { set, cookie }, "/admin/backups", async () => {
         const created = await ctx.backups.create(who(me, ip));
         return `Backup ${created.name} created.`;
-      }), { auth: "admin", clientIp: true, body: csrfForm })
-    .get("/admin/backups/:name/download", ({ params, set }) => download(ctx, params.name, set), { auth: "admin", params: nameParams })
+      }), { auth: "admin", sessionOnly: CANNOT, clientIp: true, body: csrfForm })
+    .get("/admin/backups/:name/download", ({ params, me, ip, set }) => download(ctx, params.name, who(me, ip), set), {
+      auth: "admin", sessionOnly: CANNOT, clientIp: true, params: nameParams,
+    })
     .get("/admin/backups/:name/delete", ({ me, cookie, params }) => {
       ctx.backups.pathOf(params.name);
       return <BackupDeletePage page={pageContext(ctx, me, cookie)} name={params.name} />;

@@ -1,7 +1,7 @@
 // Backups while serving. A backup is a DuckDB copy taken through a second connection (one MVCC
 // snapshot, see Database.snapshotTo), so writes go on while it runs; the pending last-seen/last-used
-// batch is flushed first so the copy has them too. Then the copy and the JWT key are packed into one
-// checksummed archive (src/ops/backup-archive.ts), written beside its final name and renamed into
+// batch is flushed first so the copy has them too. Then the copy (and nothing else: never a key) is
+// packed into one checksummed archive (src/ops/backup-archive.ts), written beside its final name and renamed into
 // place: a half-written backup is never listed (and is removed when the disk fills up mid-way).
 // One backup runs at a time.
 import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
@@ -11,6 +11,7 @@ import type { AppContext } from "../../context";
 import { Conflict, NotFound } from "../../http/errors";
 import type { BackupInfo } from "../../shared/contract";
 import { backupName, isBackupName, writeBackupArchive } from "../../ops/backup-archive";
+import { recipientOf } from "../../ops/backup-crypto";
 import type { Actor } from "../audit/service";
 import { schemaVersion } from "../../db/migrate";
 
@@ -104,9 +105,10 @@ export class BackupService {
   }
 
   private freshName(): string {
+    const encrypted = this.ctx.config.backupEncryptionKey !== null;
     let at = this.ctx.clock.now();
-    while (existsSync(join(this.dir, backupName(at)))) at = new Date(at.getTime() + 1);
-    return backupName(at);
+    while (existsSync(join(this.dir, backupName(at, encrypted)))) at = new Date(at.getTime() + 1);
+    return backupName(at, encrypted);
   }
 
   private async run(by: Trigger): Promise<BackupInfo> {
@@ -117,7 +119,7 @@ export class BackupService {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       const manifest = await this.writeArchive(work, createdAtOf(name));
       const path = join(this.dir, name);
-      chmodSync(join(work, "backup.tar.gz"), 0o600); // it holds password hashes and the session key
+      chmodSync(join(work, "backup.tar.gz"), 0o600); // it holds password hashes (no key: see backup-archive.ts)
       await rename(join(work, "backup.tar.gz"), path);
       const durationMs = Math.round(performance.now() - started);
       this.last = { at: this.ctx.clock.now(), ok: true, durationMs, name };
@@ -144,7 +146,7 @@ export class BackupService {
     await this.ctx.db.snapshotTo(databaseFile);
     return writeBackupArchive(join(work, "backup.tar.gz"), {
       databaseFile,
-      jwtSecretFile: join(this.ctx.config.stateDir, "jwt-secret"),
+      recipient: this.ctx.config.backupEncryptionKey ? await recipientOf(this.ctx.config.backupEncryptionKey) : null,
       meta: { agnes_version: this.ctx.version, commit: this.ctx.commit, created_at: createdAt.toISOString(), schema_version: version },
     });
   }
