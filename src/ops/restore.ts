@@ -14,6 +14,8 @@ import { inUseMessage, OperatorError } from "./operator-error";
 
 /** Key files under $DATA_DIR/state that belong to the host, never to a backup. */
 const HOST_KEYS = ["jwt-secret"];
+/** The `da` signing key (and its rotation chain) when it lives in state/: installed `da`s trust it. */
+const HOST_SIGNING_FILES = ["da-signing-key", "da-signing-key.chain"];
 
 /**
  * Where the session signing key comes from after the restore: a format-1 archive's own, the key of
@@ -71,9 +73,9 @@ async function countUsers(staging: string): Promise<number> {
  * of the state being replaced is carried over (unless the archive is a format-1 one with its own),
  * so sessions of people whose rows are in the backup keep working on this host.
  */
-function carryOverKeys(from: string, staging: string): boolean {
+function carryOverKeys(from: string, staging: string, keys: string[] = HOST_KEYS): boolean {
   let kept = false;
-  for (const key of HOST_KEYS) {
+  for (const key of keys) {
     const source = join(from, key);
     if (!existsSync(source) || existsSync(join(staging, key))) continue;
     copyFileSync(source, join(staging, key));
@@ -102,6 +104,8 @@ export async function restoreBackup(opts: { file: string; dataDir: string; repla
     manifest = await unpackVerified(opts.file, staging, opts.identity ?? null);
     users = await countUsers(staging);
     sessionKey = existsSync(join(staging, "jwt-secret")) ? "backup" : hasState && carryOverKeys(stateDir, staging) ? "kept" : "none";
+    // Without it, every installed `da` would refuse the next release (signed by a new key).
+    if (hasState) carryOverKeys(stateDir, staging, HOST_SIGNING_FILES);
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
     throw error;

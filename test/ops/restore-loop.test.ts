@@ -3,7 +3,7 @@
 // existing PAT work against the restored server; sessions from before work only once the operator
 // brings back the session key they kept (a backup never holds it).
 import { afterAll, expect, test } from "bun:test";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServer } from "../helpers/server";
@@ -107,6 +107,9 @@ test("restore refuses a DATA_DIR with state unless --replace, and keeps the old 
   expect(whileRunning.stderr).not.toMatch(/^\s+at /m);
   await server.stop();
 
+  // A deployment whose `da` signing key lives in state/ (the default): installed `da`s trust it.
+  writeFileSync(join(dataDir, "state", "da-signing-key"), "untrusted comment: the host's key\n", { mode: 0o600 });
+  writeFileSync(join(dataDir, "state", "da-signing-key.chain"), "chain\n");
   const refused = await runServerCommand(["restore", file], { DATA_DIR: dataDir });
   expect(refused.code).toBe(2);
   expect(refused.stderr).toContain("--replace");
@@ -119,4 +122,7 @@ test("restore refuses a DATA_DIR with state unless --replace, and keeps the old 
   // The host's session key stays with the host: the restored state keeps the one it replaced.
   expect(replaced.stdout).toContain("session key was kept");
   expect(readFileSync(join(dataDir, "state", "jwt-secret"), "utf8")).toBe(readFileSync(join(dataDir, aside[0]!, "jwt-secret"), "utf8"));
+  // So does the `da` signing key, or every installed `da` would refuse the next release.
+  expect(readFileSync(join(dataDir, "state", "da-signing-key"), "utf8")).toBe("untrusted comment: the host's key\n");
+  expect(readFileSync(join(dataDir, "state", "da-signing-key.chain"), "utf8")).toBe("chain\n");
 });
