@@ -21,7 +21,7 @@ module.exports = {
     {
       name: "db-is-the-bottom",
       severity: "error",
-      comment: "src/db imports nothing above it (effects reach it through Transaction.onCommit).",
+      comment: "src/db imports nothing above it (auth effects reach it as opaque Transaction.onCommit effects).",
       from: { path: "^src/db/" },
       to: { path: "^(src|views)/", pathNot: "^src/(db|shared)/|^src/(clock|log)\\.ts$" },
     },
@@ -48,9 +48,9 @@ module.exports = {
     {
       name: "modules-through-their-service",
       severity: "error",
-      comment: "A module reaches another module only through that module's public service files, never its repository.",
+      comment: "A module reaches another module only through its public service files: never its SQL (repository), routes (index, api, pages) or request schemas (model).",
       from: { path: "^src/modules/([^/]+)/" },
-      to: { path: "^src/modules/([^/]+)/repository\\.ts$", pathNot: "^src/modules/$1/" },
+      to: { path: "^src/modules/[^/]+/(.*repository|index|api|model|.*pages)\\.tsx?$", pathNot: "^src/modules/$1/" },
     },
   ],
   options: {

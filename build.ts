@@ -17,9 +17,9 @@ import { availableParallelism } from "node:os";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { TARGET_NAMES, binaryFilename, targetInfo, type TargetInfo } from "./src/modules/distribution/targets";
+import { TARGET_NAMES, binaryFilename, targetInfo, type TargetInfo } from "./src/shared/targets";
 import { readCommit, VERSION } from "./src/version";
-import { loadSigningKey, signingKeyPath, SigningKeyError } from "./src/modules/distribution/signing-key";
+import { loadSigningKey, signingKeyPath, SigningKeyError } from "./src/config/signing-key";
 import { publicKeyBase64, publicKeyOf, signDetached, type SecretKey } from "./src/shared/minisign";
 import { releaseComment, SIGNATURE_FILE, SUMS_FILE } from "./src/shared/release-signing";
 

@@ -7,7 +7,7 @@ declare const DA_SIGNING_PUBKEY: string | undefined;
 export const CLI_VERSION: string = typeof DA_VERSION === "string" ? DA_VERSION : "0.0.0-dev";
 export const CLI_COMMIT: string = typeof DA_COMMIT === "string" ? DA_COMMIT : "unknown";
 /**
- * The build this binary is (a name from src/modules/distribution/targets.ts, e.g. linux-x64-baseline),
+ * The build this binary is (a name from src/shared/targets.ts, e.g. linux-x64-baseline),
  * so `da update` replaces like with like instead of guessing from the machine; null from source.
  */
 export const CLI_TARGET: string | null = typeof DA_TARGET === "string" ? DA_TARGET : null;

@@ -3,14 +3,14 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import pkg from "../package.json" with { type: "json" };
-import { chooseTarget, TARGET_NAMES, targetInfo, type Host } from "../src/modules/distribution/targets";
-import { loadSigningKey, signingKeyPath } from "../src/modules/distribution/signing-key";
+import { chooseTarget, TARGET_NAMES, targetInfo, type Host } from "../src/shared/targets";
+import { loadSigningKey, signingKeyPath } from "../src/config/signing-key";
 import { publicKeyBase64, publicKeyOf } from "../src/shared/minisign";
 
 const ROOT = join(import.meta.dir, "..");
 
 export type CompileDaOptions = {
-  /** A target from src/modules/distribution/targets.ts, e.g. "linux-x64-baseline"; default: this machine's. */
+  /** A target from src/shared/targets.ts, e.g. "linux-x64-baseline"; default: this machine's. */
   target?: string;
   outfile: string;
   /** Default: package.json's version. */

@@ -3,7 +3,7 @@
 // `rotate` replaces it with a new key signed by the old one (see README, "Signed releases"), then
 // restart the server: it rebuilds every da with the new key, and da's built with the old one
 // follow the chain it serves at /cli/signing-key.chain.
-import { chainPath, loadSigningKey, rotateSigningKey, signingKeyPath, SigningKeyError } from "../src/modules/distribution/signing-key";
+import { chainPath, loadSigningKey, rotateSigningKey, signingKeyPath, SigningKeyError } from "../src/config/signing-key";
 import { formatPublicKey, keyIdHex, publicKeyOf } from "../src/shared/minisign";
 
 function main(command: string | undefined): number {

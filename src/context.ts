@@ -6,8 +6,10 @@ import type { Database } from "./db/database";
 import type { Logger } from "./log";
 import { ActivityRecorder } from "./auth/activity";
 import { AuthState } from "./auth/auth-state";
-import { readAuthRecords } from "./auth/auth-records";
-import { usersRevoked } from "./auth/auth-effects";
+import { readAuthRecords } from "./modules/accounts/auth-records";
+import { writeSessionLastSeen } from "./modules/accounts/sessions";
+import { writeTokenLastUsed } from "./modules/tokens/service";
+import { authEffectsOf, usersRevoked } from "./auth/auth-effects";
 import { SessionSigner } from "./auth/session-signer";
 import { PasswordHasher, type PasswordCost } from "./auth/passwords";
 import { FailureLimiter } from "./http/failure-limiter";
@@ -74,7 +76,8 @@ export async function createContext(deps: {
   // The only way the auth state changes: committed transactions' effects. A secret waiting to be
   // shown once (a new token, a reset link) is void as soon as its user is deactivated or deleted,
   // or their sessions are ended by a revocation (users/lifecycle.ts).
-  deps.db.feedAuthState((effects) => {
+  deps.db.onCommitted((committed) => {
+    const effects = authEffectsOf(committed);
     apply(effects);
     for (const userId of usersRevoked(effects)) reveals.forgetSubject(userId);
   });
@@ -88,7 +91,7 @@ export async function createContext(deps: {
     }),
     version: VERSION,
     authState,
-    activity: new ActivityRecorder(deps.db),
+    activity: new ActivityRecorder(deps.db, { sessionSeen: writeSessionLastSeen, tokenUsed: writeTokenLastUsed }),
     audit: new AuditService(deps.clock),
     signer: new SessionSigner(deps.config.jwtSecret, deps.clock),
     passwords: new PasswordHasher(deps.passwordCost),

@@ -6,7 +6,7 @@
 import { rmSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Manifest, ManifestTarget } from "../../src/shared/contract";
-import { binaryFilename, updateTargets } from "../../src/modules/distribution/targets";
+import { binaryFilename, updateTargets } from "../../src/shared/targets";
 import { Api } from "../api";
 import { CLI_TARGET, CLI_VERSION } from "../build-info";
 import type { Command } from "../command";

@@ -2,11 +2,14 @@
 // write per request: requests record into memory, and a timer flushes what changed once a minute
 // (and at shutdown). Pages that show these values merge in what is still pending. A flush that fails
 // (a full or read-only disk) keeps its batch for the next one; the database layer logs the episode.
-import type { Database } from "../db/database";
-import { setSessionLastSeen } from "../modules/accounts/sessions-repository";
-import { setTokenLastUsed } from "../modules/tokens/repository";
+import type { Database, Queryable } from "../db/database";
 
 export type Activity = { at: Date; ip: string | null };
+/** How the owning modules write a batch (sessions: accounts; tokens: tokens), handed in by createContext. */
+export type ActivityWriters = {
+  sessionSeen: (q: Queryable, id: string, at: Date, ip: string | null) => Promise<void>;
+  tokenUsed: (q: Queryable, id: string, at: Date, ip: string | null) => Promise<void>;
+};
 /** The client's address, looked up only when it is recorded: the look-up costs more than the rest of a cheap request. */
 export type AddressOf = () => string | null;
 
@@ -19,7 +22,10 @@ export class ActivityRecorder {
   private tokens = new Map<string, Pending>();
   private timer: ReturnType<typeof setInterval> | null = null;
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly writers: ActivityWriters,
+  ) {}
 
   sessionSeen(id: string, at: Date, addressOf: AddressOf): void {
     record(this.sessions, id, at, addressOf);
@@ -53,8 +59,8 @@ export class ActivityRecorder {
     this.tokens = new Map();
     try {
       await this.db.transaction(async (tx) => {
-        for (const [id, a] of sessions) await setSessionLastSeen(tx, id, a.at, a.ip);
-        for (const [id, a] of tokens) await setTokenLastUsed(tx, id, a.at, a.ip);
+        for (const [id, a] of sessions) await this.writers.sessionSeen(tx, id, a.at, a.ip);
+        for (const [id, a] of tokens) await this.writers.tokenUsed(tx, id, a.at, a.ip);
       });
     } catch (error) {
       // Back into the batch, under anything recorded while the flush ran (that is newer).

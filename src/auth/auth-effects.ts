@@ -1,7 +1,9 @@
 // What a transaction does to the in-memory auth state. Repository functions that write users,
-// sessions or tokens register the matching effect on their transaction (`tx.effects`); the database
-// applies the list right after COMMIT, in commit order, and drops it on ROLLBACK. So no caller pairs
-// a write with an in-memory update by hand, and a rolled-back write never reaches the auth state.
+// sessions or tokens register the matching effect on their transaction (`authEffects(tx).putUser(…)`);
+// the database hands the list over right after COMMIT, in commit order, and drops it on ROLLBACK.
+// So no caller pairs a write with an in-memory update by hand, and a rolled-back write never
+// reaches the auth state.
+import type { CommitEffect, Transaction } from "../db/database";
 import type { AuthSession, AuthToken, AuthUser } from "./auth-state";
 
 export type AuthEffect =
@@ -14,47 +16,29 @@ export type AuthEffect =
   | { kind: "revokeToken"; tokenId: string }
   | { kind: "removeTokensOf"; userId: string };
 
-/** Collects one transaction's effects; closed once the transaction ends, so a late write cannot slip in. */
-export class AuthEffects {
-  private readonly pending: AuthEffect[] = [];
-  private closed = false;
+/**
+ * The auth effects of a write, registered on its transaction (`tx.onCommit`): the database hands
+ * them to the auth state after COMMIT (createContext listens), and drops them on ROLLBACK.
+ */
+export function authEffects(tx: Transaction) {
+  const add = (effect: AuthEffect) => tx.onCommit(effect);
+  return {
+    putUser: (user: AuthUser) => add({ kind: "putUser", user: { ...user } }),
+    removeUser: (userId: string) => add({ kind: "removeUser", userId }),
+    putSession: (session: AuthSession) => add({ kind: "putSession", session: { ...session } }),
+    endSession: (sessionId: string) => add({ kind: "endSession", sessionId }),
+    endSessionsOf: (userId: string, exceptSessionId: string | null) => add({ kind: "endSessionsOf", userId, exceptSessionId }),
+    putToken: (token: AuthToken) => add({ kind: "putToken", token: { ...token } }),
+    revokeToken: (tokenId: string) => add({ kind: "revokeToken", tokenId }),
+    removeTokensOf: (userId: string) => add({ kind: "removeTokensOf", userId }),
+  };
+}
 
-  putUser(user: AuthUser): void {
-    this.add({ kind: "putUser", user: { ...user } });
-  }
-  removeUser(userId: string): void {
-    this.add({ kind: "removeUser", userId });
-  }
-  putSession(session: AuthSession): void {
-    this.add({ kind: "putSession", session: { ...session } });
-  }
-  endSession(sessionId: string): void {
-    this.add({ kind: "endSession", sessionId });
-  }
-  endSessionsOf(userId: string, exceptSessionId: string | null): void {
-    this.add({ kind: "endSessionsOf", userId, exceptSessionId });
-  }
-  putToken(token: AuthToken): void {
-    this.add({ kind: "putToken", token: { ...token } });
-  }
-  revokeToken(tokenId: string): void {
-    this.add({ kind: "revokeToken", tokenId });
-  }
-  removeTokensOf(userId: string): void {
-    this.add({ kind: "removeTokensOf", userId });
-  }
+const AUTH_EFFECT_KINDS = new Set<string>(["putUser", "removeUser", "putSession", "endSession", "endSessionsOf", "putToken", "revokeToken", "removeTokensOf"]);
 
-  /** For the database only: the effects to apply after COMMIT (or to drop). Closes the collector. */
-  close(): readonly AuthEffect[] {
-    this.closed = true;
-    return this.pending;
-  }
-
-  private add(effect: AuthEffect): void {
-    // A write that finishes after its transaction ended (an un-awaited promise) would be lost.
-    if (this.closed) throw new Error("auth effect registered after its transaction ended");
-    this.pending.push(effect);
-  }
+/** The auth effects among a transaction's committed effects (today every effect is one). */
+export function authEffectsOf(effects: readonly CommitEffect[]): AuthEffect[] {
+  return effects.filter((e): e is AuthEffect => AUTH_EFFECT_KINDS.has(e.kind));
 }
 
 /** Users whose sessions these effects end (all, or all but the one they act from), or who are locked out. */

@@ -12,7 +12,7 @@
 //      part must be of one script, or of one of the CJK sets UTS #39 "highly restrictive" allows
 //      ({Latin, Han, Hiragana, Katakana}, {Latin, Han, Bopomofo}, {Latin, Han, Hangul}). Common
 //      and Inherited characters (digits, punctuation, combining marks) belong to every script.
-import { BadRequest } from "../http/errors";
+import { BadRequest } from "../shared/errors";
 import { SCRIPTS } from "./scripts";
 
 // Deliberately simple (no quoted local parts), but no spaces, control characters or the characters

@@ -1,7 +1,7 @@
 // Passwords: argon2id through Bun.password (m=64 MiB, t=2, off the main thread when awaited).
 // The cost is a parameter of the hasher in the app's context, not of the environment: the server
 // always builds it with PRODUCTION_PASSWORD_COST, and only the test helper passes a cheaper one.
-import { BadRequest, Forbidden } from "../http/errors";
+import { BadRequest, Forbidden } from "../shared/errors";
 import { MIN_PASSWORD_LENGTH } from "../shared/contract";
 
 const MAX_PASSWORD_LENGTH = 1024;

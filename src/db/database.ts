@@ -2,8 +2,9 @@
 // queue: DuckDB's concurrent writers fail with "Conflict on update", and a shared prepared statement
 // across in-flight requests returned other requests' rows (see guides/stack-facts.md). A transaction
 // holds the queue for its whole body, which makes check-then-write steps (safeguards) atomic.
-// It is also the only path into the in-memory auth state: a transaction's auth effects are applied
-// right after its COMMIT, still holding the queue (so in commit order), and dropped on ROLLBACK.
+// Effects registered on a transaction (`tx.onCommit`: the auth layer's changes to its in-memory
+// state) are handed to the commit listener right after COMMIT, still holding the queue (so in commit
+// order), and dropped on ROLLBACK. This layer does not know what they are.
 // When the disk is full or read-only (src/db/storage.ts), every DuckDB failure is turned into
 // StorageUnavailable here, at the call. DuckDB invalidates the whole instance when a checkpoint
 // fails (reads too), so the next statement reopens it: read-write if it can, else read-only so
@@ -15,8 +16,6 @@
 import { accessSync, closeSync, constants, openSync, statfsSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { AuthEffects } from "../auth/auth-effects";
-import type { ApplyAuthEffects } from "../auth/auth-state";
 import { closeQuietly, copyDatabase, openHandle, readRows, runStatement, type Handle, type SqlParam } from "./duckdb-handle";
 import { committedButInvalidated, invalidatesInstance, StorageHealth, StorageUnavailable, storageFailureOf } from "./storage";
 
@@ -29,9 +28,29 @@ export interface Queryable {
   run(sql: string, params?: SqlParam[]): Promise<void>;
 }
 
-/** Inside db.transaction. Repository writes to users, sessions and tokens need one (and register their effect). */
+/** What a transaction leaves for after its COMMIT: opaque here, read by the commit listener. */
+export type CommitEffect = { readonly kind: string };
+export type CommitListener = (effects: readonly CommitEffect[]) => void;
+
+/** Inside db.transaction. Writes whose effect must follow the commit register it with `onCommit`. */
 export interface Transaction extends Queryable {
-  readonly effects: AuthEffects;
+  /** Applied after COMMIT, in commit order; dropped on ROLLBACK. Throws once the transaction has ended. */
+  onCommit(effect: CommitEffect): void;
+}
+
+/** Collects one transaction's effects; closed once the transaction ends, so a late write cannot slip in. */
+class CommitEffects {
+  private readonly pending: CommitEffect[] = [];
+  private closed = false;
+  add(effect: CommitEffect): void {
+    // A write that finishes after its transaction ended (an un-awaited promise) would be lost.
+    if (this.closed) throw new Error("effect registered after its transaction ended");
+    this.pending.push(effect);
+  }
+  close(): readonly CommitEffect[] {
+    this.closed = true;
+    return this.pending;
+  }
 }
 
 // Read-write is tried again after 1 s, 2 s, 4 s … at most every 30 s while the instance is read-only.
@@ -49,7 +68,7 @@ export type DatabaseOptions = {
 export class Database implements Queryable {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
-  private applyAuthEffects: ApplyAuthEffects | null = null;
+  private commitListener: CommitListener | null = null;
   private pending = 0;
   private readonly snapshots = new Set<Promise<void>>();
   /** The instance was invalidated (or a rollback left the connection in doubt): reopen before the next statement. */
@@ -138,12 +157,12 @@ export class Database implements Queryable {
   }
 
   /**
-   * Called once, by createContext, with the function that applies effects to its auth state. Before
-   * that (migrations, seeding) effects are dropped: a state loaded later reads them from the tables.
+   * Called once, by createContext, with the function that applies committed effects (to its auth
+   * state). Before that (migrations, seeding) effects are dropped: a state loaded later reads the tables.
    */
-  feedAuthState(apply: ApplyAuthEffects): void {
-    if (this.applyAuthEffects) throw new Error("this database already feeds an auth state");
-    this.applyAuthEffects = apply;
+  onCommitted(listener: CommitListener): void {
+    if (this.commitListener) throw new Error("this database already has a commit listener");
+    this.commitListener = listener;
   }
 
   /** Runs fn inside BEGIN/COMMIT with the queue held; any throw rolls back and re-throws. */
@@ -151,10 +170,11 @@ export class Database implements Queryable {
     return this.enqueue(async () => {
       const { connection, readOnly } = await this.usable();
       this.assertWritable();
+      const effects = new CommitEffects();
       const tx: Transaction = {
         query: (sql, params = []) => this.call("write", readRows(connection, sql, params)),
         run: (sql, params = []) => this.call("write", runStatement(connection, sql, params)),
-        effects: new AuthEffects(),
+        onCommit: (effect) => effects.add(effect),
       };
       let result: T;
       try {
@@ -163,7 +183,7 @@ export class Database implements Queryable {
         await connection.run("COMMIT");
       } catch (error) {
         if (!committedButInvalidated(error)) {
-          tx.effects.close();
+          effects.close();
           await this.rollback(connection);
           throw this.failed(error, "write");
         }
@@ -172,7 +192,7 @@ export class Database implements Queryable {
       }
       if (!readOnly && !this.broken) this.storage.wrote("transaction");
       // The write is committed, so a failure here must not attempt a ROLLBACK.
-      this.applyAuthEffects?.(tx.effects.close());
+      this.commitListener?.(effects.close());
       return result!;
     });
   }

@@ -15,7 +15,7 @@ import { roleAtLeast } from "../auth/roles";
 import type { Role } from "../shared/contract";
 import { clientIp } from "./client-ip";
 import { assertCsrfToken } from "./csrf";
-import { Forbidden, RoleTooLow, Unauthenticated } from "./errors";
+import { Forbidden, RoleTooLow, Unauthenticated } from "../shared/errors";
 
 export type { Principal };
 

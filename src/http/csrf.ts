@@ -7,7 +7,7 @@
 //    credential and need neither.
 import { macOf, sameSecret } from "../shared/signing";
 import type { Config } from "../config";
-import { Forbidden } from "./errors";
+import { Forbidden } from "../shared/errors";
 import { requestOrigin } from "./forwarded";
 import { requestUrl } from "./request-url";
 

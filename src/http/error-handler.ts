@@ -7,7 +7,7 @@ import { Elysia } from "elysia";
 import type { AppContext } from "../context";
 import { resolvePrincipal, type Principal } from "../auth/principal";
 import type { PageContext } from "../shared/page-context";
-import { HttpError, RoleTooLow, ServiceUnavailable, Unauthenticated } from "./errors";
+import { HttpError, RoleTooLow, ServiceUnavailable, Unauthenticated } from "../shared/errors";
 import { StorageUnavailable } from "../db/storage";
 import { loginRedirectFor, wantsHtml } from "./wants-html";
 import { pageContextWith } from "./page";

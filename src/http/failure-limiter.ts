@@ -10,7 +10,7 @@
 // over keys that are used up (they are what a flood of cheap new keys would try to push out) unless
 // the oldest EVICTION_SCAN keys are all used up.
 import type { Clock } from "../clock";
-import { TooManyRequests } from "./errors";
+import { TooManyRequests } from "../shared/errors";
 
 export const MAX_FAILURES = 10;
 export const FAILURE_WINDOW_MS = 15 * 60_000;

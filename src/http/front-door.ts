@@ -7,7 +7,7 @@
 import type { AppContext } from "../context";
 import { errorSummary } from "./error-summary";
 import { assertSameSite } from "./csrf";
-import { BadRequest, HttpError } from "./errors";
+import { BadRequest, HttpError } from "../shared/errors";
 import { hasValidHost } from "./request-url";
 import { RouteTemplates } from "./route-templates";
 

@@ -8,7 +8,7 @@ import type { Flash, PageContext } from "../shared/page-context";
 import { roleAtLeast } from "../auth/roles";
 import { seal, unseal } from "../shared/signing";
 import { csrfTokenFor } from "./csrf";
-import { HttpError } from "./errors";
+import { HttpError } from "../shared/errors";
 
 export type { Flash, PageContext } from "../shared/page-context";
 

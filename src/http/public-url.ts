@@ -2,7 +2,7 @@
 // plain http(s)://host[:port][/path] with nothing a shell or an HTML page could interpret.
 import { z } from "zod";
 import type { Config } from "../config";
-import { BadRequest } from "./errors";
+import { BadRequest } from "../shared/errors";
 import { isPlainHost, requestOrigin } from "./forwarded";
 
 const PLAIN_URL = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~\/-]*)?$|^https?:\/\/\[[0-9A-Fa-f:.]+\](:\d{1,5})?(\/[A-Za-z0-9._~\/-]*)?$/;

@@ -2,7 +2,7 @@
 // (for JSON) scanned for nesting depth BEFORE JSON.parse and schema validation: a few hundred KB of
 // `[[[[…]]]]` once took seconds of CPU in validation-error formatting, stalling every other request.
 // Bun's own maxRequestBodySize (server.ts) is the outer bound; these are the per-route ones.
-import { BadRequest, HttpError } from "./errors";
+import { BadRequest, HttpError } from "../shared/errors";
 import { requestUrl } from "./request-url";
 
 export const SMALL_BODY_BYTES = 8 * 1024;

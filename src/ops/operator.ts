@@ -12,7 +12,7 @@ import { migrate } from "../db/migrate";
 import { AuditService } from "../modules/audit/service";
 import { RESET_PATH } from "../modules/password-reset/service";
 import { recoverAdmin } from "../modules/users/recovery";
-import { HttpError } from "../http/errors";
+import { HttpError } from "../shared/errors";
 import { inUseMessage, OperatorError } from "./operator-error";
 import { restoreBackup } from "./restore";
 import { ageKeyProblem, isAgeIdentity } from "./backup-crypto";

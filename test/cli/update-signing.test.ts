@@ -7,7 +7,7 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Manifest } from "../../src/shared/contract";
-import { binaryFilename } from "../../src/modules/distribution/targets";
+import { binaryFilename } from "../../src/shared/targets";
 import { formatPublicKey, keyIdHex, publicKeyBase64, publicKeyOf, signDetached, type SecretKey } from "../../src/shared/minisign";
 import { rotationComment, type ChainLink } from "../../src/shared/release-signing";
 import { compileDa } from "../../scripts/build-cli";

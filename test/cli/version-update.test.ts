@@ -8,7 +8,7 @@ import type { Manifest } from "../../src/shared/contract";
 import type { RunningServer } from "../helpers/server";
 import { cleanupSandboxes, daBinary, hasStackTrace, runDa, sandbox } from "../helpers/cli";
 import { startAgnes } from "./fixtures";
-import { binaryFilename } from "../../src/modules/distribution/targets";
+import { binaryFilename } from "../../src/shared/targets";
 import { signRelease, sumsFor, testSigningKey } from "../helpers/signing";
 import { keyIdHex } from "../../src/shared/minisign";
 

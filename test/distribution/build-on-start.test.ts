@@ -5,7 +5,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CliBuilder, type BuildStep } from "../../src/modules/distribution/builder";
-import { TARGET_NAMES } from "../../src/modules/distribution/targets";
+import { TARGET_NAMES } from "../../src/shared/targets";
 import { VERSION } from "../../src/version";
 import { createTestApp } from "../helpers/app";
 import { cleanupTempDirs, distTempDir, fakeDist } from "../helpers/dist";

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CLI_TARGETS } from "../../src/shared/contract";
-import { TARGET_NAMES } from "../../src/modules/distribution/targets";
+import { TARGET_NAMES } from "../../src/shared/targets";
 import { cleanupTempDirs, buildAllTargets, buildDist, distTempDir, runBuild, sha256File } from "../helpers/dist";
 import { TEST_SIGNING_KEY_FILE, testPublicKey } from "../helpers/signing";
 

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { acceptsGzip, parseRange } from "../../src/modules/distribution/download";
 import { matchTarget, sha256sums } from "../../src/modules/distribution/service";
-import { BadRequest, NotFound } from "../../src/http/errors";
+import { BadRequest, NotFound } from "../../src/shared/errors";
 
 const ALL = ["linux-x64", "linux-arm64", "linux-x64-musl", "linux-arm64-musl", "linux-x64-baseline", "darwin-x64", "darwin-arm64", "windows-x64"];
 

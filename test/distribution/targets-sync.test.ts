@@ -1,4 +1,4 @@
-// One table of targets (src/modules/distribution/targets.ts) and three readers that cannot all
+// One table of targets (src/shared/targets.ts) and three readers that cannot all
 // import it: install.sh, the server, and `da` itself. install.sh is held to the table two ways:
 // its uname mapping is parsed and compared, and the served script is run (`--print-target`, with
 // uname/ldd stubs and a fake /proc/cpuinfo) for every kind of machine against every kind of build,
@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Installers } from "../../src/modules/distribution/installer";
 import { matchTarget } from "../../src/modules/distribution/service";
-import { chooseTarget, TARGET_NAMES, TARGETS, UNAME_ARCH, UNAME_OS, updateTargets, type Host } from "../../src/modules/distribution/targets";
+import { chooseTarget, TARGET_NAMES, TARGETS, UNAME_ARCH, UNAME_OS, updateTargets, type Host } from "../../src/shared/targets";
 import { cleanupTempDirs, distTempDir } from "../helpers/dist";
 import { BASE_PATH, run, stubDir } from "../install/helpers";
 

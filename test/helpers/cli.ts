@@ -16,7 +16,7 @@ function buildKey(): string {
   const hasher = new Bun.CryptoHasher("sha256");
   const files = [...new Bun.Glob("cli/**/*.ts").scanSync(ROOT)].sort();
   const shared = [...new Bun.Glob("src/shared/**/*.ts").scanSync(ROOT)].sort();
-  for (const file of [...files, ...shared, "src/modules/distribution/targets.ts", "scripts/build-cli.ts", "package.json", "bun.lock"]) {
+  for (const file of [...files, ...shared, "src/shared/targets.ts", "scripts/build-cli.ts", "package.json", "bun.lock"]) {
     hasher.update(file);
     if (existsSync(join(ROOT, file))) hasher.update(readFileSync(join(ROOT, file)));
   }

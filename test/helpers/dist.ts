@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { binaryFilename, targetInfo } from "../../src/modules/distribution/targets";
+import { binaryFilename, targetInfo } from "../../src/shared/targets";
 import { publicKeyBase64, publicKeyOf, type SecretKey } from "../../src/shared/minisign";
 import { signRelease, sumsFor, TEST_SIGNING_KEY_FILE, testSigningKey } from "./signing";
 

@@ -4,7 +4,7 @@
 // test binary (test/helpers/cli.ts) and later runs agree on it; "another key" is made fresh per test.
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { loadSigningKey } from "../../src/modules/distribution/signing-key";
+import { loadSigningKey } from "../../src/config/signing-key";
 import { generateSecretKey, publicKeyBase64, publicKeyOf, signDetached, type SecretKey } from "../../src/shared/minisign";
 import { releaseComment } from "../../src/shared/release-signing";
 

@@ -3,7 +3,7 @@
 // state must equal a fresh one loaded from the database the way createContext loads it.
 import { expect, test } from "bun:test";
 import fc from "fast-check";
-import { readAuthRecords } from "../../src/auth/auth-records";
+import { readAuthRecords } from "../../src/modules/accounts/auth-records";
 import { AuthState } from "../../src/auth/auth-state";
 import { steps, World, type Step } from "../helpers/auth-model";
 

@@ -2,6 +2,10 @@
 import { describe, expect, test } from "bun:test";
 import { ActivityRecorder } from "../../src/auth/activity";
 import type { Database, Queryable, SqlParam } from "../../src/db/database";
+import { writeSessionLastSeen } from "../../src/modules/accounts/sessions";
+import { writeTokenLastUsed } from "../../src/modules/tokens/service";
+
+const WRITERS = { sessionSeen: writeSessionLastSeen, tokenUsed: writeTokenLastUsed };
 
 function countingDb() {
   const statements: { sql: string; params: SqlParam[] }[] = [];
@@ -18,7 +22,7 @@ function countingDb() {
 describe("ActivityRecorder and tokens", () => {
   test("a thousand uses of one token are one UPDATE at flush, with the latest time and IP", async () => {
     const { db, statements } = countingDb();
-    const recorder = new ActivityRecorder(db);
+    const recorder = new ActivityRecorder(db, WRITERS);
     const start = Date.parse("2030-01-01T00:00:00Z");
     for (let i = 0; i < 1000; i++) recorder.tokenUsed("tok-1", new Date(start + i * 1000), () => `10.0.0.${i % 7}`);
     expect(statements).toEqual([]);
@@ -35,7 +39,7 @@ describe("ActivityRecorder and tokens", () => {
   });
 
   test("uses within a second of the last address look-up keep that address and skip the look-up", () => {
-    const recorder = new ActivityRecorder(countingDb().db);
+    const recorder = new ActivityRecorder(countingDb().db, WRITERS);
     const start = Date.parse("2030-01-01T00:00:00Z");
     let lookUps = 0;
     const addressOf = (ip: string) => () => (lookUps++, ip);
@@ -51,7 +55,7 @@ describe("ActivityRecorder and tokens", () => {
 
   test("stop() flushes what is pending", async () => {
     const { db, statements } = countingDb();
-    const recorder = new ActivityRecorder(db);
+    const recorder = new ActivityRecorder(db, WRITERS);
     recorder.start(60_000);
     recorder.tokenUsed("a", new Date(), () => null);
     recorder.tokenUsed("b", new Date(), () => null);

@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import { insertUser as addUser } from "../../src/modules/users/repository";
 import { createTestApp, type TestApp } from "../helpers/app";
+import { authEffects } from "../../src/auth/auth-effects";
 
 let t: TestApp;
 beforeEach(async () => {
@@ -37,7 +38,7 @@ test("a write that outlives its transaction is refused, not silently lost", asyn
   let transactionEnded!: () => void;
   const ended = new Promise<void>((resolve) => (transactionEnded = resolve));
   await t.ctx.db.transaction(async (tx) => {
-    late = ended.then(() => tx.effects.putUser({ id: "x", email: "x@example.com", name: "", role: "viewer", active: true }));
+    late = ended.then(() => authEffects(tx).putUser({ id: "x", email: "x@example.com", name: "", role: "viewer", active: true }));
   });
   transactionEnded(); // the late write runs only once the transaction has committed
   await expect(late).rejects.toThrow("after its transaction ended");
@@ -45,5 +46,5 @@ test("a write that outlives its transaction is refused, not silently lost", asyn
 });
 
 test("a second auth state cannot be fed from the same database", () => {
-  expect(() => t.ctx.db.feedAuthState(() => undefined)).toThrow("already feeds an auth state");
+  expect(() => t.ctx.db.onCommitted(() => undefined)).toThrow("already has a commit listener");
 });

@@ -4,7 +4,7 @@ import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { FakeClock } from "../../src/clock";
 import { FailureLimiter, FAILURE_WINDOW_MS, MAX_FAILURES } from "../../src/http/failure-limiter";
-import { HttpError } from "../../src/http/errors";
+import { HttpError } from "../../src/shared/errors";
 import { clientIp } from "../../src/http/client-ip";
 
 const slowCheck = (result: boolean, counter: { checks: number }) => async () => {

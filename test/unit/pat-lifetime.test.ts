@@ -1,7 +1,7 @@
 // Token lifetime rules and states, without HTTP.
 import { describe, expect, test } from "bun:test";
 import type { AppContext } from "../../src/context";
-import { BadRequest } from "../../src/http/errors";
+import { BadRequest } from "../../src/shared/errors";
 import { lifetimeFromForm, lifetimeOptions, normaliseTokenName, resolveLifetime } from "../../src/modules/tokens/service";
 import { tokenState } from "../../src/shared/contract";
 

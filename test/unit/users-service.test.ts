@@ -2,7 +2,7 @@
 // a race that bypasses the auth guard entirely (both calls authorised before either runs).
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { createTestApp, ADMIN_EMAIL, type TestApp } from "../helpers/app";
-import { Conflict, Forbidden } from "../../src/http/errors";
+import { Conflict, Forbidden } from "../../src/shared/errors";
 import { findUserByEmail } from "../../src/modules/users/repository";
 import { createUser, deleteUser, parseRole, SAFEGUARD, updateUser, type AdminCall } from "../../src/modules/users/service";
 import { parseEmail } from "../../src/auth/email";

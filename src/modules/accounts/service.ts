@@ -4,7 +4,7 @@ import { sameSecret } from "../../shared/signing";
 import type { AppContext } from "../../context";
 import type { AuthUser } from "../../auth/auth-state";
 import { assertPasswordPolicy, assertPasswordsInUse } from "../../auth/passwords";
-import { Conflict, NotFound, TooManyRequests, Unauthenticated } from "../../http/errors";
+import { Conflict, NotFound, TooManyRequests, Unauthenticated } from "../../shared/errors";
 import { countUsers, findUserByEmail } from "../users/directory";
 import { createAccount, recordSignIn } from "../users/lifecycle";
 import { endSession, openSession, type NewSession } from "./sessions";

@@ -2,6 +2,7 @@
 // Transaction and register the matching auth effect (auth-effects.ts); last-seen writes need none.
 import type { Queryable, Transaction } from "../../db/database";
 import type { SessionKind } from "../../shared/contract";
+import { authEffects } from "../../auth/auth-effects";
 
 export type SessionRow = {
   id: string;
@@ -25,12 +26,12 @@ export async function insertSession(
      VALUES ($1, $2, $3, $4, $3, $5, $6, $7, $8)`,
     [s.id, s.userId, s.createdAt, s.expiresAt, s.ip, s.userAgent, s.kind, s.name],
   );
-  tx.effects.putSession({ id: s.id, userId: s.userId, expiresAt: s.expiresAt });
+  authEffects(tx).putSession({ id: s.id, userId: s.userId, expiresAt: s.expiresAt });
 }
 
 export async function endSessionRow(tx: Transaction, id: string, at: Date): Promise<void> {
   await tx.run("UPDATE sessions SET ended_at = $2 WHERE id = $1 AND ended_at IS NULL", [id, at]);
-  tx.effects.endSession(id);
+  authEffects(tx).endSession(id);
 }
 
 export async function endSessionsOfUser(tx: Transaction, userId: string, at: Date, exceptId: string | null = null): Promise<void> {
@@ -38,12 +39,12 @@ export async function endSessionsOfUser(tx: Transaction, userId: string, at: Dat
     "UPDATE sessions SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL AND ($3::VARCHAR IS NULL OR id <> $3)",
     [userId, at, exceptId],
   );
-  tx.effects.endSessionsOf(userId, exceptId);
+  authEffects(tx).endSessionsOf(userId, exceptId);
 }
 
 export async function deleteSessionsOfUser(tx: Transaction, userId: string): Promise<void> {
   await tx.run("DELETE FROM sessions WHERE user_id = $1", [userId]);
-  tx.effects.endSessionsOf(userId, null);
+  authEffects(tx).endSessionsOf(userId, null);
 }
 
 export function listLiveSessions(q: Queryable, now: Date) {

@@ -4,11 +4,11 @@
 // follows when (and only if) the transaction commits.
 import { randomUUID } from "node:crypto";
 import type { AppContext } from "../../context";
-import type { Transaction } from "../../db/database";
-import type { AuthUser } from "../../auth/auth-state";
+import type { Queryable, Transaction } from "../../db/database";
+import type { AuthSession, AuthUser } from "../../auth/auth-state";
 import type { LoginResponse } from "../../shared/contract";
 import { sessionHandle } from "../../auth/session-signer";
-import { deleteSessionsOfUser, endSessionRow, endSessionsOfUser, insertSession, listLiveSessionsOfUser } from "./sessions-repository";
+import { deleteSessionsOfUser, endSessionRow, endSessionsOfUser, insertSession, listLiveSessions, listLiveSessionsOfUser, setSessionLastSeen } from "./sessions-repository";
 
 /** `id` is the session's handle (what is stored and shown); the raw jti is only inside `token`. */
 export type NewSession = { id: string; token: string; expiresAt: Date };
@@ -69,4 +69,15 @@ export async function listSessionsOf(ctx: AppContext, userId: string) {
     const pending = ctx.activity.pendingSession(row.id);
     return { ...row, last_seen_at: pending?.at ?? row.last_seen_at, ip: pending?.ip ?? row.ip };
   });
+}
+
+/** Live sessions as the auth state holds them (its loader, auth-records.ts). */
+export async function liveSessionsForAuth(q: Queryable, now: Date): Promise<AuthSession[]> {
+  const rows = await listLiveSessions(q, now);
+  return rows.map((s) => ({ id: s.id, userId: s.user_id, expiresAt: s.expires_at }));
+}
+
+/** The activity recorder's batched "last seen" write. */
+export function writeSessionLastSeen(q: Queryable, id: string, at: Date, ip: string | null): Promise<void> {
+  return setSessionLastSeen(q, id, at, ip);
 }

@@ -2,7 +2,7 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { authGuard } from "../../http/auth-guard";
-import { HttpError } from "../../http/errors";
+import { HttpError } from "../../shared/errors";
 import { pageContext } from "../../http/page";
 import { setSessionCookie } from "../../http/session-cookie";
 import { SetupPage } from "../../../views/accounts/setup-page";

@@ -3,13 +3,13 @@ import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { authGuard } from "../../http/auth-guard";
 import { assertCsrfToken } from "../../http/csrf";
-import { HttpError } from "../../http/errors";
+import { HttpError } from "../../shared/errors";
 import { pageContext } from "../../http/page";
 import { safeNextPath } from "../../http/safe-next";
 import { clearSessionCookie, setSessionCookie } from "../../http/session-cookie";
 import { LoginPage } from "../../../views/accounts/login-page";
 import type { ProviderButton } from "../../../views/sso/provider-buttons";
-import { signInProviders } from "../sso";
+import { signInProviders } from "../sso/sign-in-methods";
 import { loginForm, loginQuery } from "./model";
 import { signIn, signOut } from "./service";
 

@@ -11,9 +11,9 @@ import { formAction, pageContext } from "../../http/page";
 import type { BackupInfo } from "../../shared/contract";
 import { BackupsPage } from "../../../views/backups/backups-page";
 import { BackupDeletePage } from "../../../views/backups/backup-delete-page";
+import { confirmForm } from "../../http/confirm-form";
 
 const nameParams = z.object({ name: z.string().max(200) });
-const confirmForm = z.object({ _csrf: z.string().optional(), confirm: z.string().max(10).optional() });
 const csrfForm = z.object({ _csrf: z.string().optional() });
 
 type Who = { actor: { id: string; email: string }; ip: string | null; reason: "request" };

@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 
 import { rename } from "node:fs/promises";
 import { join } from "node:path";
 import type { AppContext } from "../../context";
-import { Conflict, NotFound } from "../../http/errors";
+import { Conflict, NotFound } from "../../shared/errors";
 import type { BackupInfo } from "../../shared/contract";
 import { backupName, isBackupName, writeBackupArchive } from "../../ops/backup-archive";
 import { recipientOf } from "../../ops/backup-crypto";

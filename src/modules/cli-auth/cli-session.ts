@@ -3,7 +3,7 @@
 // password or role change and deactivation end it like any other, and /profile lists it.
 import type { AppContext } from "../../context";
 import type { GrantErrorBody, LoginResponse } from "../../shared/contract";
-import { HttpError } from "../../http/errors";
+import { HttpError } from "../../shared/errors";
 import { recordSignIn } from "../users/lifecycle";
 import { loginResponse, openSession } from "../accounts/sessions";
 

@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import type { AppContext } from "../../context";
 import type { Principal } from "../../auth/principal";
 import type { DeviceAuthorization, LoginResponse } from "../../shared/contract";
-import { BadRequest } from "../../http/errors";
+import { BadRequest } from "../../shared/errors";
 import { clientName, GrantError, openCliSession, type ClientMeta } from "./cli-session";
 import { assertBrowserSession } from "./loopback";
 import { DEVICE_GRANT_TTL_MS, DEVICE_POLL_INTERVAL_S, SLOW_DOWN_STEP_S, type PendingGrants } from "./pending-grants";

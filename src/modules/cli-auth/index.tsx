@@ -6,7 +6,7 @@ import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import type { Principal } from "../../auth/principal";
 import { authGuard } from "../../http/auth-guard";
-import { BadRequest, HttpError } from "../../http/errors";
+import { BadRequest, HttpError } from "../../shared/errors";
 import { pageContext, redirectWithFlash } from "../../http/page";
 import { publicBaseUrl } from "../../http/public-url";
 import { PAGE_HEADERS } from "../../http/security-headers";

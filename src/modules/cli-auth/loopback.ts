@@ -12,7 +12,7 @@ import { sameSecret } from "../../shared/signing";
 import type { AppContext } from "../../context";
 import type { Principal } from "../../auth/principal";
 import type { LoginResponse } from "../../shared/contract";
-import { BadRequest, Forbidden } from "../../http/errors";
+import { BadRequest, Forbidden } from "../../shared/errors";
 import { clientName, GrantError, openCliSession, type ClientMeta } from "./cli-session";
 import { LOOPBACK_CODE_TTL_MS, type PendingGrants } from "./pending-grants";
 

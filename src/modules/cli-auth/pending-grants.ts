@@ -15,7 +15,7 @@
 // at least `MAX_PENDING / PER_WIDE_NETWORK` wide networks, not a few thousand from one /64.
 import type { Clock } from "../../clock";
 import { hashSecret } from "../../auth/pat-format";
-import { TooManyRequests } from "../../http/errors";
+import { TooManyRequests } from "../../shared/errors";
 import { networksOf } from "./networks";
 
 export const LOOPBACK_CODE_TTL_MS = 2 * 60_000;

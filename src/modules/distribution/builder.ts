@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import type { Logger } from "../../log";
 import { CliDistribution } from "./service";
 import { signatureKeyId } from "../../shared/minisign";
-import { chooseTarget, TARGET_NAMES, TARGETS } from "./targets";
+import { chooseTarget, TARGET_NAMES, TARGETS } from "../../shared/targets";
 
 const ROOT = resolve(import.meta.dir, "..", "..", "..");
 

@@ -3,7 +3,7 @@
 // binary (zstd first when the client takes it: ~38 % of the raw size, gzip ~48 %).
 // Bodies are Bun.file()s (or slices of one), which Bun streams from disk: a 100 MB binary is never
 // read into memory per request.
-import { HttpError } from "../../http/errors";
+import { HttpError } from "../../shared/errors";
 import type { BuiltTarget } from "./service";
 
 type Parsed = { start: number; end: number } | "unsatisfiable" | null;

@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { z } from "zod";
 import type { Logger } from "../../log";
 import type { Manifest, ManifestTarget } from "../../shared/contract";
-import { BadRequest, NotFound } from "../../http/errors";
-import { chooseTarget, TARGET_NAMES, TARGETS, targetInfo, UNAME_ARCH, type Arch, type Os } from "./targets";
+import { BadRequest, NotFound } from "../../shared/errors";
+import { chooseTarget, TARGET_NAMES, TARGETS, targetInfo, UNAME_ARCH, type Arch, type Os } from "../../shared/targets";
 
 export type BuiltTarget = Omit<ManifestTarget, "url">;
 export type DiskManifest = { version: string; commit: string; targets: BuiltTarget[]; sha256sums?: string; signature?: string; signing_key?: string };

@@ -6,7 +6,7 @@ import type { AppContext } from "../../context";
 import { resolvePrincipal, readCredential } from "../../auth/principal";
 import { roleAtLeast } from "../../auth/roles";
 import { clientIp } from "../../http/client-ip";
-import { RoleTooLow, Unauthenticated } from "../../http/errors";
+import { RoleTooLow, Unauthenticated } from "../../shared/errors";
 
 /** Constant-time, and the length of the configured token does not leak either (sameSecret hashes both). */
 function isMetricsToken(expected: string | null, given: string | undefined): boolean {

@@ -4,7 +4,7 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { authGuard } from "../../http/auth-guard";
-import { HttpError, NotFound, TooManyRequests } from "../../http/errors";
+import { HttpError, NotFound, TooManyRequests } from "../../shared/errors";
 import { pageContext, redirectWithFlash } from "../../http/page";
 import { PasswordResetPage, PasswordResetProblemPage } from "../../../views/accounts/password-reset-page";
 import { resetForm, resetQuery } from "./model";

@@ -11,7 +11,7 @@ import type { AppContext } from "../../context";
 import type { Queryable, Transaction } from "../../db/database";
 import { hashSecret } from "../../auth/pat-format";
 import { assertPasswordPolicy, assertPasswordsInUse } from "../../auth/passwords";
-import { BadRequest, Conflict, HttpError, NotFound } from "../../http/errors";
+import { BadRequest, Conflict, HttpError, NotFound } from "../../shared/errors";
 import type { ResetLink } from "../../shared/contract";
 import { findUser } from "../users/directory";
 import { setPassword } from "../users/lifecycle";

@@ -7,11 +7,11 @@ import type { Principal } from "../../auth/principal";
 import { authGuard } from "../../http/auth-guard";
 import { formAction, pageContext, type PageContext } from "../../http/page";
 import { listSessionsOf } from "../accounts/sessions";
-import { confirmForm, createTokenForm, tokenIdParams } from "../tokens/model";
+import { confirmForm } from "../../http/confirm-form";
 import { createToken, getOwnToken, lifetimeFromForm, lifetimeOptions, listOwnTokensForPage, revokeToken } from "../tokens/service";
 import { ProfilePage } from "../../../views/profile/profile-page";
 import { TokenRevokePage } from "../../../views/tokens/token-revoke-page";
-import { csrfOnlyForm, passwordForm, sessionIdParams } from "./model";
+import { createTokenForm, csrfOnlyForm, passwordForm, sessionIdParams, tokenIdParams } from "./model";
 import { changeOwnPassword, endOtherSessions, endOwnSession } from "./service";
 
 // All of /profile needs a signed-in session: a personal access token cannot manage the account.

@@ -3,7 +3,7 @@
 import type { AppContext } from "../../context";
 import type { Principal } from "../../auth/principal";
 import { assertPasswordPolicy, assertPasswordsInUse } from "../../auth/passwords";
-import { BadRequest, NotFound } from "../../http/errors";
+import { BadRequest, NotFound } from "../../shared/errors";
 import { findUser } from "../users/directory";
 import { setPassword } from "../users/lifecycle";
 import { endAllSessionsOf, endSession, listSessionsOf } from "../accounts/sessions";

@@ -5,11 +5,11 @@
 // one transaction, and re-checks that the caller is still an active admin.
 import type { AppContext } from "../../context";
 import type { Queryable, Transaction } from "../../db/database";
-import { BadRequest, Conflict, NotFound } from "../../http/errors";
+import { BadRequest, Conflict, NotFound } from "../../shared/errors";
 import { assertStillAdmin, type AdminCall } from "../users/admin-call";
 import { findUser, type UserRow } from "../users/directory";
 import { deleteIdentity, findIdentity, insertGroupsDetached, insertIdentity, isGroupsDetached, listIdentitiesOfUser, type IdentityRow } from "./repository";
-import type { OidcProviderSettings } from "./settings";
+import type { OidcProviderSettings } from "../../config/sso";
 
 /** One identity as the API shows it. `provider`: the OIDC_PROVIDERS id (null: no longer configured). */
 export type UserIdentity = {

@@ -2,7 +2,7 @@
 // it, the groups, and the role those groups give.
 import type { Role } from "../../shared/contract";
 import { checkEmail, type EmailRefusal } from "../../auth/email";
-import type { OidcProviderSettings } from "./settings";
+import type { OidcProviderSettings } from "../../config/sso";
 import type { ProviderClaims } from "./oidc-client";
 
 /**

@@ -4,12 +4,12 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { authGuard } from "../../http/auth-guard";
-import { NotFound } from "../../http/errors";
+import { NotFound } from "../../shared/errors";
 import { formAction, pageContext } from "../../http/page";
 import type { User } from "../../shared/contract";
 import { IdentityUnlinkPage } from "../../../views/sso/identity-unlink-page";
 import { adminCall, getUser, toUser } from "../users/service";
-import { backTo } from "../users/pages";
+import { backTo } from "../users/back-to";
 import { detachFromGroups, linkIdentityByHand, listIdentities, unlinkIdentity, type UserIdentity } from "./admin-identities";
 import { identityForm, linkIdentityBody, userIdentityParams, userProviderParams } from "./model";
 

@@ -5,9 +5,8 @@
 import { Elysia, type Cookie } from "elysia";
 import { randomNonce, randomPKCECodeVerifier, randomState } from "openid-client";
 import type { AppContext } from "../../context";
-import type { SignInProvider } from "../../shared/contract";
 import { authGuard } from "../../http/auth-guard";
-import { HttpError, NotFound } from "../../http/errors";
+import { HttpError, NotFound } from "../../shared/errors";
 import type { Claim } from "../../http/failure-limiter";
 import { pageContext } from "../../http/page";
 import { requestUrl } from "../../http/request-url";
@@ -21,15 +20,10 @@ import { claimedEmail } from "./claims";
 import { oidcCallbackQuery, oidcParams, oidcStartQuery } from "./model";
 
 export { identitiesApi, identityForms } from "./identities-routes";
+import { signInProviders } from "./sign-in-methods";
 
 type CookieJar = Record<string, Cookie<unknown>>;
 type Problem = { status: number; title: string; message: string; reason: string; userId?: string | null; email?: string | null; subject?: string | null };
-
-/** The ways to sign in, for the login page and `da login`. */
-export function signInProviders(ctx: AppContext): SignInProvider[] {
-  const oidc = ctx.config.sso.providers.map((p): SignInProvider => ({ id: p.id, type: "oidc", label: p.label }));
-  return ctx.config.sso.passwordLogin ? [{ id: "password", type: "password" }, ...oidc] : oidc;
-}
 
 function attemptCookie(ctx: AppContext, cookie: CookieJar, value: string, maxAge: number): void {
   cookie[ATTEMPT_COOKIE]!.set({

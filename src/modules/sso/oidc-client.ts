@@ -5,7 +5,7 @@
 // endpoint is trusted on TLS alone). Its JWKS cache re-fetches on an unknown key id (at most once a
 // minute) and every five minutes, which is how rotated provider keys are picked up.
 import * as oidc from "openid-client";
-import type { OidcProviderSettings } from "./settings";
+import type { OidcProviderSettings } from "../../config/sso";
 import type { Attempt } from "./attempt";
 
 const TIMEOUT_SECONDS = 10;

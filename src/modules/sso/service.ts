@@ -27,7 +27,7 @@ import { openSession, type NewSession } from "../accounts/sessions";
 import { claimedEmail, displayName, emailDomain, emailVerified, roleFromGroups } from "./claims";
 import { deleteIdentity, findIdentity, insertIdentity, isGroupsDetached, listIdentitiesOfUser, touchIdentity } from "./repository";
 import type { ProviderClaims } from "./oidc-client";
-import type { OidcProviderSettings } from "./settings";
+import type { OidcProviderSettings } from "../../config/sso";
 
 export type RefusalReason =
   | "no_email" | "unsafe_email" | "unverified_email" | "not_invited" | "link_not_allowed" | "identity_conflict" | "no_matching_group" | "deactivated";

@@ -1,9 +1,9 @@
-// How each person signs in, for the admin users page: password, which providers, the last SSO
+// The ways to sign in (the login page, `da login`), and how each person signs in, for the admin users page: password, which providers, the last SSO
 // sign-in, and whether a provider's groups manage their role (admins then cannot change it).
 import type { AppContext } from "../../context";
 import { listSignInMethods } from "./repository";
 
-import type { SignInMethods } from "../../shared/contract";
+import type { SignInMethods, SignInProvider } from "../../shared/contract";
 
 export type { SignInMethods };
 
@@ -24,4 +24,10 @@ export async function signInMethodsOf(ctx: AppContext, userIds: string[]): Promi
     if (at && (!methods.lastSsoAt || at > methods.lastSsoAt)) methods.lastSsoAt = at;
   }
   return result;
+}
+
+/** The ways to sign in, for the login page and `da login`. */
+export function signInProviders(ctx: AppContext): SignInProvider[] {
+  const oidc = ctx.config.sso.providers.map((p): SignInProvider => ({ id: p.id, type: "oidc", label: p.label }));
+  return ctx.config.sso.passwordLogin ? [{ id: "password", type: "password" }, ...oidc] : oidc;
 }

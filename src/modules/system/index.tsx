@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { AppContext } from "../../context";
 import type { Health, VersionInfo } from "../../shared/contract";
 import { authGuard } from "../../http/auth-guard";
-import { NotFound } from "../../http/errors";
+import { NotFound } from "../../shared/errors";
 import { pageContext } from "../../http/page";
 import { DashboardPage } from "../../../views/system/dashboard-page";
 

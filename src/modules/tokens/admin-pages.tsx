@@ -7,7 +7,8 @@ import { pageContext, redirectWithFlash, type PageContext } from "../../http/pag
 import { AdminTokensPage } from "../../../views/tokens/tokens-page";
 import { TokenRevokePage } from "../../../views/tokens/token-revoke-page";
 import { TOKEN_STATE_FILTERS, type TokenStateFilter } from "../../shared/contract";
-import { adminTokensPageQuery, confirmForm, tokenIdParams } from "./model";
+import { confirmForm } from "../../http/confirm-form";
+import { adminTokensPageQuery, tokenIdParams } from "./model";
 import { getAnyToken, listAdminTokens, revokeToken } from "./service";
 import { pageWindowOf } from "../../http/paging";
 

@@ -22,17 +22,7 @@ export const adminTokensQuery = z.object({
   ...pagingQuery,
 });
 
-/** The profile's create form: the lifetime arrives as a select value ("7", "30", … or "never"). */
-export const createTokenForm = z.object({
-  _csrf: z.string().optional(),
-  name: z.string().max(1000).optional(),
-  expires_in_days: z.string().max(20).optional(),
-});
 
-export const confirmForm = z.object({
-  _csrf: z.string().optional(),
-  confirm: z.string().max(10).optional(),
-});
 
 /** The admin page's filters are forgiving: a bad value falls back to the default instead of a 422. */
 export const adminTokensPageQuery = z.object({

@@ -2,6 +2,7 @@
 // take a Transaction and register the matching auth effect (auth-effects.ts); last-used writes need none.
 import type { Queryable, Transaction } from "../../db/database";
 import type { TokenStateFilter } from "../../shared/contract";
+import { authEffects } from "../../auth/auth-effects";
 
 export type TokenRow = {
   id: string;
@@ -46,7 +47,7 @@ export async function setTokenLastUsed(q: Queryable, id: string, at: Date, ip: s
 
 export async function deleteTokensOfUser(tx: Transaction, userId: string): Promise<void> {
   await tx.run("DELETE FROM personal_access_tokens WHERE user_id = $1", [userId]);
-  tx.effects.removeTokensOf(userId);
+  authEffects(tx).removeTokensOf(userId);
 }
 
 /** Revokes every working token of a user; returns how many it revoked. */
@@ -56,7 +57,7 @@ export async function revokeTokensOfUser(tx: Transaction, userId: string, at: Da
     [userId, at],
   );
   await tx.run("UPDATE personal_access_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL", [userId, at]);
-  tx.effects.removeTokensOf(userId);
+  authEffects(tx).removeTokensOf(userId);
   return row?.n ?? 0;
 }
 
@@ -74,7 +75,7 @@ export async function insertToken(
      VALUES ($1, $2, $3, $4, $5, $6, $7)`,
     [t.id, t.userId, t.name, t.tokenHash, t.prefix, t.createdAt, t.expiresAt],
   );
-  tx.effects.putToken({ id: t.id, userId: t.userId, tokenHash: t.tokenHash, expiresAt: t.expiresAt });
+  authEffects(tx).putToken({ id: t.id, userId: t.userId, tokenHash: t.tokenHash, expiresAt: t.expiresAt });
 }
 
 export async function findToken(q: Queryable, id: string): Promise<TokenRow | null> {
@@ -134,7 +135,7 @@ export async function listAllTokens(q: Queryable, f: AdminTokenFilter): Promise<
 /** Marks the token revoked unless it already is (the first revocation time is kept). */
 export async function setTokenRevoked(tx: Transaction, id: string, at: Date): Promise<void> {
   await tx.run("UPDATE personal_access_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL", [id, at]);
-  tx.effects.revokeToken(id);
+  authEffects(tx).revokeToken(id);
 }
 
 export async function findTokenWithOwner(q: Queryable, id: string): Promise<AdminTokenRow | null> {

@@ -7,10 +7,11 @@
 //   next request.
 import { randomBytes } from "node:crypto";
 import type { AppContext } from "../../context";
-import type { Transaction } from "../../db/database";
+import type { Queryable, Transaction } from "../../db/database";
 import type { Principal } from "../../auth/principal";
+import type { AuthToken } from "../../auth/auth-state";
 import { generatePat, hashSecret } from "../../auth/pat-format";
-import { BadRequest, NotFound } from "../../http/errors";
+import { BadRequest, NotFound } from "../../shared/errors";
 import {
   DEFAULT_TOKEN_LIFETIME_DAYS,
   TOKEN_LIFETIME_CHOICES_DAYS,
@@ -27,6 +28,8 @@ import {
   findTokenWithOwner,
   insertToken,
   listAllTokens,
+  listLiveTokens,
+  setTokenLastUsed,
   listTokensOfUser,
   listTokensOfUserForPage,
   setTokenRevoked,
@@ -222,4 +225,15 @@ export function lifetimeFromForm(value: string | undefined): number | null | und
   if (value === "never") return null;
   if (!/^\d{1,9}$/.test(value)) throw new BadRequest("Choose how long the token should last");
   return Number(value);
+}
+
+/** Live tokens as the auth state holds them (its loader, accounts/auth-records.ts). */
+export async function liveTokensForAuth(q: Queryable, now: Date): Promise<AuthToken[]> {
+  const rows = await listLiveTokens(q, now);
+  return rows.map((t) => ({ id: t.id, userId: t.user_id, tokenHash: t.token_hash, expiresAt: t.expires_at }));
+}
+
+/** The activity recorder's batched "last used" write. */
+export function writeTokenLastUsed(q: Queryable, id: string, at: Date, ip: string | null): Promise<void> {
+  return setTokenLastUsed(q, id, at, ip);
 }

@@ -3,7 +3,7 @@
 // password reset for its cascades: keeping it here avoids an import cycle.
 import type { Principal } from "../../auth/principal";
 import type { Queryable } from "../../db/database";
-import { Forbidden } from "../../http/errors";
+import { Forbidden } from "../../shared/errors";
 import { findUserById } from "./repository";
 
 /** Who is making an admin change, from where, and with which session (kept when they change themselves). */

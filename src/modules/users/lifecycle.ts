@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import type { AppContext } from "../../context";
 import type { Queryable, Transaction } from "../../db/database";
-import { Conflict } from "../../http/errors";
+import { Conflict } from "../../shared/errors";
 import type { Role } from "../../shared/contract";
 import type { AccountOrigin } from "../audit/actions";
 import type { Actor } from "../audit/service";

@@ -7,7 +7,6 @@ import { isRole } from "../../auth/roles";
 import { authGuard } from "../../http/auth-guard";
 import { formAction, pageContext } from "../../http/page";
 import { publicBaseUrl } from "../../http/public-url";
-import { safeNextPath } from "../../http/safe-next";
 import { AdminUsersPage, type RevealedResetLink } from "../../../views/users/users-page";
 import { UserDeletePage } from "../../../views/users/user-delete-page";
 import { issueResetLink } from "../password-reset/service";
@@ -17,13 +16,9 @@ import { requestUrl } from "../../http/request-url";
 import { pageWindowOf } from "../../http/paging";
 import { signInMethodsOf } from "../sso/sign-in-methods";
 
-const LIST_PATH = "/admin/users";
+import { backTo, LIST_PATH } from "./back-to";
 
 /** Back to the list with its filters, never anywhere else. */
-export function backTo(back: string | undefined): string {
-  const path = safeNextPath(back, LIST_PATH);
-  return path === LIST_PATH || path.startsWith(`${LIST_PATH}?`) ? path : LIST_PATH;
-}
 
 /** Reveals are bound to the viewer's session; an admin using a PAT in a browser gets one per token. */
 function revealOwner(me: Principal): string {

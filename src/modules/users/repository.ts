@@ -4,6 +4,7 @@
 import type { Queryable, SqlParam, Transaction } from "../../db/database";
 import type { AuthUser } from "../../auth/auth-state";
 import type { Role } from "../../shared/contract";
+import { authEffects } from "../../auth/auth-effects";
 
 export type UserRow = {
   id: string;
@@ -46,7 +47,7 @@ export async function insertUser(tx: Transaction, user: NewUser): Promise<void> 
      VALUES ($1, $2, $3, $4, $5, TRUE, $6, $6)`,
     [user.id, user.email, user.name, user.role, user.passwordHash, user.now],
   );
-  tx.effects.putUser({ id: user.id, email: user.email, name: user.name, role: user.role, active: true });
+  authEffects(tx).putUser({ id: user.id, email: user.email, name: user.name, role: user.role, active: true });
 }
 
 /** Many users in one statement (imports, seeding); same columns and defaults as insertUser. */
@@ -62,7 +63,7 @@ export async function insertUsers(tx: Transaction, users: NewUser[]): Promise<vo
     `INSERT INTO users (id, email, name, role, password_hash, active, created_at, updated_at) VALUES ${tuples.join(", ")}`,
     params,
   );
-  for (const u of users) tx.effects.putUser({ id: u.id, email: u.email, name: u.name, role: u.role, active: true });
+  for (const u of users) authEffects(tx).putUser({ id: u.id, email: u.email, name: u.name, role: u.role, active: true });
 }
 
 export async function setLastLogin(q: Queryable, id: string, at: Date): Promise<void> {
@@ -122,7 +123,7 @@ export async function updateUserProfile(tx: Transaction, id: string, fields: { n
     `UPDATE users SET name = $2, role = $3, updated_at = $4 WHERE id = $1 RETURNING ${AUTH_COLUMNS}`,
     [id, fields.name, fields.role, fields.now],
   );
-  for (const row of rows) tx.effects.putUser(row);
+  for (const row of rows) authEffects(tx).putUser(row);
 }
 
 export async function setUserActive(tx: Transaction, id: string, active: boolean, by: string | null, now: Date): Promise<void> {
@@ -133,10 +134,10 @@ export async function setUserActive(tx: Transaction, id: string, active: boolean
      WHERE id = $1 RETURNING ${AUTH_COLUMNS}`,
     [id, active, by, now],
   );
-  for (const row of rows) tx.effects.putUser(row);
+  for (const row of rows) authEffects(tx).putUser(row);
 }
 
 export async function deleteUserRow(tx: Transaction, id: string): Promise<void> {
   await tx.run("DELETE FROM users WHERE id = $1", [id]);
-  tx.effects.removeUser(id);
+  authEffects(tx).removeUser(id);
 }

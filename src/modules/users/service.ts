@@ -10,7 +10,7 @@ import type { AppContext } from "../../context";
 import type { Queryable } from "../../db/database";
 import { assertPasswordPolicy, assertPasswordsInUse } from "../../auth/passwords";
 import { isRole } from "../../auth/roles";
-import { BadRequest, Conflict, NotFound } from "../../http/errors";
+import { BadRequest, Conflict, NotFound } from "../../shared/errors";
 import { DEFAULT_ROLE, ROLES, type Role, type User } from "../../shared/contract";
 import { parseEmail } from "../../auth/email";
 import { assertStillAdmin, type AdminCall } from "./admin-call";

@@ -4,7 +4,7 @@
 // asks only for updateTargets() of it. install.sh cannot import TypeScript: its uname mapping and
 // choices are checked against this file by test/distribution/targets-sync.test.ts.
 // Names match the contract's CLI_TARGETS (src/shared/contract.ts); test/distribution/build.test.ts holds them equal.
-import type { CliTarget } from "../../shared/contract";
+import type { CliTarget } from "./contract";
 
 export type Os = "linux" | "darwin" | "windows";
 export type Arch = "x64" | "arm64";

@@ -1,5 +1,6 @@
-// One error shape. Services throw these; the one onError (error-handler.ts) turns them into
-// {"detail": …} with the status, or an HTML page for a browser navigation.
+// One error shape, shared by every layer (src/auth and src/db included: it carries no HTTP machinery,
+// only a status and a message). Services throw these; the one onError (src/http/error-handler.ts)
+// turns them into {"detail": …} with the status, or an HTML page for a browser navigation.
 
 export class HttpError extends Error {
   constructor(

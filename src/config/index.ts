@@ -3,16 +3,16 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { publicUrlSchema } from "./http/public-url";
-import { checkEmail, normaliseEmail } from "./auth/email";
-import { defaultSender, mailboxSchema, type Mailbox } from "./mail/address";
-import { VERSION } from "./version";
-import { createSecretFileOnce } from "./state-file";
-import { readSsoSettings, SsoSettingsError, type SsoSettings } from "./modules/sso/settings";
-import { DEFAULT_CLI_SESSION_DAYS, MIN_PASSWORD_LENGTH } from "./shared/contract";
-import type { SecretKey } from "./shared/minisign";
-import { loadSigningKey, signingKeyPath, SigningKeyError } from "./modules/distribution/signing-key";
-import { ageKeyProblem } from "./ops/backup-crypto";
+import { publicUrlSchema } from "../http/public-url";
+import { checkEmail, normaliseEmail } from "../auth/email";
+import { defaultSender, mailboxSchema, type Mailbox } from "../mail/address";
+import { VERSION } from "../version";
+import { createSecretFileOnce } from "../state-file";
+import { readSsoSettings, SsoSettingsError, type SsoSettings } from "./sso";
+import { DEFAULT_CLI_SESSION_DAYS, MIN_PASSWORD_LENGTH } from "../shared/contract";
+import type { SecretKey } from "../shared/minisign";
+import { loadSigningKey, signingKeyPath, SigningKeyError } from "./signing-key";
+import { ageKeyProblem } from "../ops/backup-crypto";
 
 export type Config = {
   port: number;

@@ -6,7 +6,7 @@
 // who can serve a `da` to your users sign one. Rotation (rotateSigningKey) keeps old `da`s updating.
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { createSecretFileOnce } from "../../state-file";
+import { createSecretFileOnce } from "../state-file";
 import {
   formatSecretKey,
   generateSecretKey,
@@ -17,8 +17,8 @@ import {
   publicKeyOf,
   signDetached,
   type SecretKey,
-} from "../../shared/minisign";
-import { rotationComment, type ChainLink } from "../../shared/release-signing";
+} from "../shared/minisign";
+import { rotationComment, type ChainLink } from "../shared/release-signing";
 
 export class SigningKeyError extends Error {}
 

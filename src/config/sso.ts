@@ -2,9 +2,9 @@
 // sign-on"): OIDC_PROVIDERS=a,b and OIDC_<ID>_* per provider, PASSWORD_LOGIN=on|off. Everything is
 // checked at start, so a wrong setting stops the server with the variable's name instead of
 // failing at someone's first sign-in.
-import type { Role } from "../../shared/contract";
-import { isRole } from "../../auth/roles";
-import { checkEmail } from "../../auth/email";
+import type { Role } from "../shared/contract";
+import { isRole } from "../auth/roles";
+import { checkEmail } from "../auth/email";
 
 export type OidcProviderSettings = {
   id: string;
