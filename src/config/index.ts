@@ -1,127 +1,96 @@
-// Environment → typed, validated config. A bad value stops the server naming the variable.
+// Environment → typed, validated config. Every setting is declared once in settings.ts (name,
+// type, check, default); this file parses the environment with that one schema, applies the rules
+// between settings, and adds what is derived (paths under DATA_DIR, the keys read from their files).
+// A bad value stops the server naming the variable. The Config type is inferred from buildConfig.
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
-import { z } from "zod";
-import { publicUrlSchema } from "../http/public-url";
-import { checkEmail, normaliseEmail } from "../auth/email";
-import { defaultSender, mailboxSchema, type Mailbox } from "../mail/address";
+import { defaultSender } from "../mail/address";
 import { VERSION } from "../version";
 import { createSecretFileOnce } from "../state-file";
-import { readSsoSettings, SsoSettingsError, type SsoSettings } from "./sso";
-import { DEFAULT_CLI_SESSION_DAYS, MIN_PASSWORD_LENGTH } from "../shared/contract";
+import { DEFAULT_CLI_SESSION_DAYS } from "../shared/contract";
 import type { SecretKey } from "../shared/minisign";
+import { readSsoSettings, SsoSettingsError, type SsoSettings } from "./sso";
 import { loadSigningKey, signingKeyPath, SigningKeyError } from "./signing-key";
-import { ageKeyProblem } from "../ops/backup-crypto";
+import { settingsSchema, type Settings } from "./settings";
 
-export type Config = {
-  port: number;
-  host: string;
-  dataDir: string;
-  stateDir: string;
-  publicUrl: string | null;
-  trustProxy: boolean;
-  jwtSecret: string;
-  sessionTtlHours: number;
-  /** Lifetime of a CLI session (`da login` through the browser or a device code). */
-  cliSessionDays: number;
-  patMaxDays: number | null;
-  adminEmail: string | null;
-  adminPassword: string | null;
-  cliDistDir: string;
-  /** DA_SIGNING_KEY: the file holding the key that signs the `da` releases (made once when missing). */
-  daSigningKeyFile: string;
-  daSigningKey: SecretKey;
-  /** CLI_BUILD_ON_START: build missing or older `da` binaries in the background at start. */
-  cliBuildOnStart: "auto" | "off";
-  /** CLI_MIN_VERSION: the oldest `da` this server serves (default: this server's major.minor.0). */
-  cliMinVersion: string;
-  smtpUrl: string | null;
-  /** The From of outgoing mail: SMTP_FROM, else a default built from PUBLIC_URL. */
-  smtpFrom: Mailbox;
-  /** PASSWORD_LOGIN and the OpenID Connect providers (OIDC_PROVIDERS, OIDC_<ID>_*). */
-  sso: SsoSettings;
-  /** Where backups are written: BACKUP_DIR, else $DATA_DIR/backups. */
-  backupDir: string;
-  /** Hours between scheduled backups; 0 = no scheduled backups. */
-  backupEveryHours: number;
-  /** How many backups to keep (older ones are deleted after each new one). */
-  backupKeep: number;
-  /** METRICS_TOKEN: a bearer that may read /metrics (else only admins may); null when unset. */
-  metricsToken: string | null;
-  /** BACKUP_ENCRYPTION_KEY: an age recipient or identity backups are encrypted to; null = not encrypted. */
-  backupEncryptionKey: string | null;
-  /** AUDIT_RETENTION_DAYS: audit entries older than this are deleted (daily). */
-  auditRetentionDays: number;
-};
+export { SETTINGS, type SettingName } from "./settings";
 
 export class ConfigError extends Error {}
 
-const flag = z
-  .enum(["", "0", "1", "true", "false", "yes", "no", "on", "off"], { message: "expected 1/0, true/false, yes/no or on/off" })
-  .transform((v) => ["1", "true", "yes", "on"].includes(v));
+export type Config = ReturnType<typeof buildConfig>;
 
-const positiveInt = (max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, "expected a whole number")
-    .transform(Number)
-    .refine((n) => n >= 1 && n <= max, `expected a whole number between 1 and ${max}`);
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = settingsSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`${String(issue?.path[0] ?? "configuration")}: ${issue?.message ?? "invalid value"}`);
+  }
+  checkCombinations(parsed.data);
+  return buildConfig(env, parsed.data);
+}
 
-const wholeNumber = (max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, "expected a whole number")
-    .transform(Number)
-    .refine((n) => n <= max, `expected a whole number between 0 and ${max}`);
-
-const fields = {
-  PORT: z.string().regex(/^\d+$/, "expected a port number").transform(Number).refine((n) => n >= 0 && n <= 65535, "expected a port number 0-65535"),
-  HOST: z.string().min(1, "expected a host name or address"),
-  DATA_DIR: z.string().min(1, "expected a directory path"),
-  PUBLIC_URL: publicUrlSchema,
-  TRUST_PROXY: flag,
-  JWT_SECRET_KEY: z.string().min(32, "must be at least 32 characters (generate one with `openssl rand -base64 48`)"),
-  SESSION_TTL_HOURS: positiveInt(24 * 365),
-  CLI_SESSION_DAYS: positiveInt(3650),
-  PAT_MAX_DAYS: positiveInt(36500),
-  AGNES_ADMIN_EMAIL: z.string().refine((v) => checkEmail(v).ok, "expected an email address").transform(normaliseEmail),
-  AGNES_ADMIN_PASSWORD: z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`),
-  CLI_DIST_DIR: z.string().min(1, "expected a directory path"),
-  DA_SIGNING_KEY: z.string().min(1, "expected a file path"),
-  CLI_BUILD_ON_START: z.enum(["auto", "off"], { message: "expected auto or off" }),
-  CLI_MIN_VERSION: z.string().regex(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/, "expected a version like 1.4.0"),
-  SMTP_URL: z
-    .string()
-    .regex(/^smtps?:\/\/[^\s]+$/, "expected smtp://host:port or smtps://user:pass@host:port")
-    .refine(hasHost, "expected smtp://host:port or smtps://user:pass@host:port (percent-encode @ : / in the user name or password)"),
-  SMTP_FROM: mailboxSchema,
-  BACKUP_DIR: z.string().min(1, "expected a directory path"),
-  BACKUP_EVERY_HOURS: wholeNumber(24 * 365),
-  BACKUP_KEEP: positiveInt(10_000),
-  METRICS_TOKEN: z.string().min(32, "must be at least 32 characters (generate one with `openssl rand -hex 32`)").regex(/^[\x21-\x7e]+$/, "expected printable characters without spaces"),
-  AUDIT_RETENTION_DAYS: positiveInt(36500),
-  BACKUP_ENCRYPTION_KEY: z.string().superRefine((value, check) => {
-    const problem = ageKeyProblem(value);
-    if (problem) check.addIssue({ code: "custom", message: problem });
-  }),
-};
-type FieldName = keyof typeof fields;
-
-function hasHost(url: string): boolean {
-  try {
-    return new URL(url).hostname !== "";
-  } catch {
-    return false;
+/** Rules between settings. */
+function checkCombinations(s: Settings): void {
+  if ((s.AGNES_ADMIN_EMAIL === undefined) !== (s.AGNES_ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError("AGNES_ADMIN_EMAIL and AGNES_ADMIN_PASSWORD: set both or neither");
+  }
+  if (s.SMTP_URL && !s.PUBLIC_URL) {
+    // Emailed links must not be built from a Host header that any client can set.
+    throw new ConfigError("SMTP_URL: set PUBLIC_URL too, so emailed links point at the address users reach this server at");
   }
 }
 
-function read<K extends FieldName>(env: Record<string, string | undefined>, name: K): z.output<(typeof fields)[K]> | undefined {
-  const raw = env[name];
-  if (raw === undefined || (raw === "" && name !== "TRUST_PROXY")) return undefined;
-  const parsed = fields[name].safeParse(raw);
-  if (!parsed.success) throw new ConfigError(`${name}: ${parsed.error.issues[0]?.message ?? "invalid value"}`);
-  return parsed.data as z.output<(typeof fields)[K]>;
+function buildConfig(env: Record<string, string | undefined>, s: Settings) {
+  const publicUrl = s.PUBLIC_URL ?? null;
+  const dataDir = resolve(s.DATA_DIR);
+  const stateDir = join(dataDir, "state");
+  try {
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new ConfigError(`DATA_DIR: cannot create ${stateDir} (${(error as Error).message})`);
+  }
+  const daSigningKeyFile = signingKeyPath({ DA_SIGNING_KEY: s.DA_SIGNING_KEY, DATA_DIR: dataDir });
+  return {
+    port: s.PORT,
+    host: s.HOST,
+    dataDir,
+    stateDir,
+    publicUrl,
+    trustProxy: s.TRUST_PROXY,
+    jwtSecret: loadJwtSecret(stateDir, s.JWT_SECRET_KEY),
+    sessionTtlHours: s.SESSION_TTL_HOURS,
+    /** Lifetime of a CLI session (`da login` through the browser or a device code). */
+    cliSessionDays: s.CLI_SESSION_DAYS ?? DEFAULT_CLI_SESSION_DAYS,
+    patMaxDays: s.PAT_MAX_DAYS ?? null,
+    adminEmail: s.AGNES_ADMIN_EMAIL ?? null,
+    adminPassword: s.AGNES_ADMIN_PASSWORD ?? null,
+    cliDistDir: resolve(s.CLI_DIST_DIR),
+    /** CLI_BUILD_ON_START: build missing or older `da` binaries in the background at start. */
+    cliBuildOnStart: s.CLI_BUILD_ON_START,
+    /** DA_SIGNING_KEY: the file holding the key that signs the `da` releases (made once when missing). */
+    daSigningKeyFile,
+    daSigningKey: loadDaSigningKey(daSigningKeyFile),
+    /** CLI_MIN_VERSION: the oldest `da` this server serves (default: this server's major.minor.0). */
+    cliMinVersion: s.CLI_MIN_VERSION ?? defaultCliMinVersion(VERSION),
+    smtpUrl: s.SMTP_URL ?? null,
+    /** The From of outgoing mail: SMTP_FROM, else a default built from PUBLIC_URL. */
+    smtpFrom: s.SMTP_FROM ?? defaultSender(publicUrl),
+    /** PASSWORD_LOGIN and the OpenID Connect providers (OIDC_PROVIDERS, OIDC_<ID>_*). */
+    sso: readSso(env, publicUrl, s),
+    /** Where backups are written: BACKUP_DIR, else $DATA_DIR/backups. */
+    backupDir: resolve(s.BACKUP_DIR ?? join(dataDir, "backups")),
+    /** Hours between scheduled backups; 0 = no scheduled backups. */
+    backupEveryHours: s.BACKUP_EVERY_HOURS,
+    /** How many backups to keep (older ones are deleted after each new one). */
+    backupKeep: s.BACKUP_KEEP,
+    /** METRICS_TOKEN: a bearer that may read /metrics (else only admins may); null when unset. */
+    metricsToken: s.METRICS_TOKEN ?? null,
+    /** BACKUP_ENCRYPTION_KEY: an age recipient or identity backups are encrypted to; null = not encrypted. */
+    backupEncryptionKey: s.BACKUP_ENCRYPTION_KEY ?? null,
+    /** AUDIT_RETENTION_DAYS: audit entries older than this are deleted (daily). */
+    auditRetentionDays: s.AUDIT_RETENTION_DAYS,
+  };
 }
 
 /** Reads the signing key from JWT_SECRET_KEY, else from $DATA_DIR/state/jwt-secret (created once, mode 0600). */
@@ -142,57 +111,6 @@ function loadJwtSecret(stateDir: string, fromEnv: string | undefined): string {
   return secret;
 }
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const adminEmail = read(env, "AGNES_ADMIN_EMAIL") ?? null;
-  const adminPassword = read(env, "AGNES_ADMIN_PASSWORD") ?? null;
-  if ((adminEmail === null) !== (adminPassword === null)) {
-    throw new ConfigError("AGNES_ADMIN_EMAIL and AGNES_ADMIN_PASSWORD: set both or neither");
-  }
-  const publicUrl = read(env, "PUBLIC_URL") ?? null;
-  const smtpUrl = read(env, "SMTP_URL") ?? null;
-  if (smtpUrl && !publicUrl) {
-    // Emailed links must not be built from a Host header that any client can set.
-    throw new ConfigError("SMTP_URL: set PUBLIC_URL too, so emailed links point at the address users reach this server at");
-  }
-  const sso = readSso(env, publicUrl);
-  const dataDir = resolve(read(env, "DATA_DIR") ?? "./data");
-  const stateDir = join(dataDir, "state");
-  try {
-    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-  } catch (error) {
-    throw new ConfigError(`DATA_DIR: cannot create ${stateDir} (${(error as Error).message})`);
-  }
-  const daSigningKeyFile = signingKeyPath({ DA_SIGNING_KEY: read(env, "DA_SIGNING_KEY"), DATA_DIR: dataDir });
-  return {
-    port: read(env, "PORT") ?? 8000,
-    host: read(env, "HOST") ?? "0.0.0.0",
-    dataDir,
-    stateDir,
-    publicUrl,
-    trustProxy: read(env, "TRUST_PROXY") ?? false,
-    jwtSecret: loadJwtSecret(stateDir, read(env, "JWT_SECRET_KEY")),
-    sessionTtlHours: read(env, "SESSION_TTL_HOURS") ?? 24,
-    cliSessionDays: read(env, "CLI_SESSION_DAYS") ?? DEFAULT_CLI_SESSION_DAYS,
-    patMaxDays: read(env, "PAT_MAX_DAYS") ?? null,
-    adminEmail,
-    adminPassword,
-    cliDistDir: resolve(read(env, "CLI_DIST_DIR") ?? "./dist/cli"),
-    cliBuildOnStart: read(env, "CLI_BUILD_ON_START") ?? "auto",
-    daSigningKeyFile,
-    daSigningKey: loadDaSigningKey(daSigningKeyFile),
-    cliMinVersion: read(env, "CLI_MIN_VERSION") ?? defaultCliMinVersion(VERSION),
-    smtpUrl,
-    smtpFrom: read(env, "SMTP_FROM") ?? defaultSender(publicUrl),
-    sso,
-    backupDir: resolve(read(env, "BACKUP_DIR") ?? join(dataDir, "backups")),
-    backupEveryHours: read(env, "BACKUP_EVERY_HOURS") ?? 24,
-    backupKeep: read(env, "BACKUP_KEEP") ?? 7,
-    metricsToken: read(env, "METRICS_TOKEN") ?? null,
-    backupEncryptionKey: read(env, "BACKUP_ENCRYPTION_KEY") ?? null,
-    auditRetentionDays: read(env, "AUDIT_RETENTION_DAYS") ?? 365,
-  };
-}
-
 /** A `da` of the server's own major.minor speaks its API; a patch release never breaks the CLI. */
 export function defaultCliMinVersion(version: string): string {
   const [major = "0", minor = "0"] = version.split(/[.+-]/);
@@ -208,9 +126,9 @@ function loadDaSigningKey(file: string): SecretKey {
   }
 }
 
-function readSso(env: Record<string, string | undefined>, publicUrl: string | null): SsoSettings {
+function readSso(env: Record<string, string | undefined>, publicUrl: string | null, s: Settings): SsoSettings {
   try {
-    return readSsoSettings(env, publicUrl);
+    return readSsoSettings(env, publicUrl, s.PASSWORD_LOGIN, s.OIDC_PROVIDERS);
   } catch (error) {
     if (error instanceof SsoSettingsError) throw new ConfigError(error.message);
     throw error;

@@ -75,52 +75,63 @@ function checkIssuer(name: string, value: string): string {
 }
 
 /** A comma list of domains, each checked by the one email rule (a look-alike domain is refused). */
-function readDomains(env: Env, name: string): string[] {
-  return list(env[name]).map((value) => {
+function readDomains(name: string, value: string | undefined): string[] {
+  return list(value).map((value) => {
     const check = checkEmail(`x@${value.replace(/^@/, "")}`);
     if (!check.ok) throw new SsoSettingsError(`${name}: "${value}" is not a domain name of ordinary letters of one script`);
     return check.email.slice(2);
   });
 }
 
+/** Every OIDC_<ID>_* setting, declared once (the README's SSO table is checked against this list). */
+export const SSO_PROVIDER_SETTINGS = [
+  "ISSUER",
+  "CLIENT_ID",
+  "CLIENT_SECRET",
+  "LABEL",
+  "SCOPES",
+  "ALLOWED_DOMAINS",
+  "LINK_DOMAINS",
+  "DEFAULT_ROLE",
+  "GROUPS_CLAIM",
+  "ADMIN_GROUPS",
+  "ANALYST_GROUPS",
+  "VIEWER_GROUPS",
+] as const;
+type ProviderSetting = (typeof SSO_PROVIDER_SETTINGS)[number];
+
 function readProvider(env: Env, id: string, publicUrl: string): OidcProviderSettings {
   const prefix = `OIDC_${id.toUpperCase().replace(/-/g, "_")}_`;
-  const required = (key: string) => {
-    const value = env[prefix + key]?.trim();
+  const get = (key: ProviderSetting) => env[prefix + key]?.trim() || undefined;
+  const required = (key: ProviderSetting) => {
+    const value = get(key);
     if (!value) throw new SsoSettingsError(`${prefix}${key}: required for the provider "${id}" listed in OIDC_PROVIDERS`);
     return value;
   };
-  const defaultRole = env[`${prefix}DEFAULT_ROLE`]?.trim() || "viewer";
+  const defaultRole = get("DEFAULT_ROLE") || "viewer";
   if (!isRole(defaultRole)) throw new SsoSettingsError(`${prefix}DEFAULT_ROLE: expected one of viewer, analyst, km_admin, admin`);
-  const scopes = env[`${prefix}SCOPES`]?.trim() || "openid email profile";
+  const scopes = get("SCOPES") || "openid email profile";
   if (!scopes.split(/\s+/).includes("openid")) throw new SsoSettingsError(`${prefix}SCOPES: must include openid`);
-  const groups = { admin: list(env[`${prefix}ADMIN_GROUPS`]), analyst: list(env[`${prefix}ANALYST_GROUPS`]), viewer: list(env[`${prefix}VIEWER_GROUPS`]) };
+  const groups = { admin: list(get("ADMIN_GROUPS")), analyst: list(get("ANALYST_GROUPS")), viewer: list(get("VIEWER_GROUPS")) };
   return {
     id,
-    label: env[`${prefix}LABEL`]?.trim() || defaultLabel(id),
+    label: get("LABEL") || defaultLabel(id),
     issuer: checkIssuer(`${prefix}ISSUER`, required("ISSUER")),
     clientId: required("CLIENT_ID"),
     clientSecret: required("CLIENT_SECRET"),
     scopes,
-    allowedDomains: readDomains(env, `${prefix}ALLOWED_DOMAINS`),
-    linkDomains: readDomains(env, `${prefix}LINK_DOMAINS`),
+    allowedDomains: readDomains(`${prefix}ALLOWED_DOMAINS`, get("ALLOWED_DOMAINS")),
+    linkDomains: readDomains(`${prefix}LINK_DOMAINS`, get("LINK_DOMAINS")),
     defaultRole,
-    groupsClaim: env[`${prefix}GROUPS_CLAIM`]?.trim() || "groups",
+    groupsClaim: get("GROUPS_CLAIM") || "groups",
     groupRoles: groups.admin.length + groups.analyst.length + groups.viewer.length > 0 ? groups : null,
     redirectUri: `${publicUrl}/auth/oidc/${id}/callback`,
   };
 }
 
-function readPasswordLogin(value: string | undefined): boolean {
-  const v = (value ?? "").trim().toLowerCase();
-  if (v === "" || v === "on") return true;
-  if (v === "off") return false;
-  throw new SsoSettingsError("PASSWORD_LOGIN: expected on or off");
-}
-
-export function readSsoSettings(env: Env, publicUrl: string | null): SsoSettings {
-  const passwordLogin = readPasswordLogin(env.PASSWORD_LOGIN);
-  const ids = list(env.OIDC_PROVIDERS).map((id) => id.toLowerCase());
+/** `passwordLogin` and `providerList` are PASSWORD_LOGIN and OIDC_PROVIDERS, already parsed (settings.ts). */
+export function readSsoSettings(env: Env, publicUrl: string | null, passwordLogin: boolean, providerList: string): SsoSettings {
+  const ids = list(providerList).map((id) => id.toLowerCase());
   for (const id of ids) {
     if (!ID.test(id) || id === "password") throw new SsoSettingsError(`OIDC_PROVIDERS: "${id}" is not a provider id (lower-case letters, digits and -; not "password")`);
   }
