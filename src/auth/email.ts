@@ -8,18 +8,22 @@
 //   2. refuse compatibility characters (NFKC changes them: fullwidth "ａ", ligatures "ﬁ", ℌ, ²…).
 //   3. lower-case (after normalisation, never before: U+212A lower-cases to a plain "k"), and
 //      refuse when the lower-cased form is not NFKC-stable.
-//   4. refuse mixed scripts, per part (the local part and each domain label): the letters of a
+//   4. refuse characters drawn as nothing (format characters, Default_Ignorable_Code_Point).
+//   5. refuse mixed scripts, per part (the local part and each domain label): the letters of a
 //      part must be of one script, or of one of the CJK sets UTS #39 "highly restrictive" allows
 //      ({Latin, Han, Hiragana, Katakana}, {Latin, Han, Bopomofo}, {Latin, Han, Hangul}). Common
 //      and Inherited characters (digits, punctuation, combining marks) belong to every script.
+//   6. refuse a part written wholly in Cyrillic or Greek letters that look Latin ("асе" for "ace").
 import { BadRequest } from "../shared/errors";
 import { SCRIPTS } from "./scripts";
 
 // Deliberately simple (no quoted local parts), but no spaces, control characters or the characters
 // that would make an address ambiguous in a mail header; the domain is dotted labels. Invisible and
-// format characters (zero-width space, bidi marks, soft hyphen: \p{Cf}), private-use, unassigned and
-// lone surrogate code points, and U+FFFD (what a lone surrogate becomes in JSON) are refused: they
-// make two addresses that look the same.
+// format characters (zero-width space, bidi marks, soft hyphen: \p{Cf}), every other character
+// Unicode says is drawn as nothing (Default_Ignorable_Code_Point: the combining grapheme joiner,
+// variation selectors, Hangul fillers), private-use, unassigned and lone surrogate code points, and
+// U+FFFD (what a lone surrogate becomes in JSON) are refused: they make two addresses that look the same.
+const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/u;
 const EMAIL_PATTERN = /^[^\s\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\p{Z}\uFFFD@<>()[\]\\,;:"]+@[\p{L}\p{M}\p{N}-]+(?:\.[\p{L}\p{M}\p{N}-]+)+$/u;
 
 /** Why an address is refused: the kind, and the characters or scripts at fault (empty for "invalid"). */
@@ -53,6 +57,21 @@ function scriptOf(char: string): string | null {
   return null;
 }
 
+// Lower-case Cyrillic and Greek letters drawn like Latin ones (from Unicode's confusables data, UTS #39).
+// A part written only in such letters is a whole-script confusable: "асе" renders exactly as "ace".
+const LATIN_LOOKALIKES: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ["Cyrillic", new Set([..."аеосрхуѕіјԁԛԝһӏүԍ"])],
+  ["Greek", new Set([..."οαινρυχκτ"])],
+]);
+
+/** True when every letter of the part is one script's look-alike of a Latin letter. */
+function wholeScriptLookalike(part: string): boolean {
+  const letters = [...part].filter((c) => /\p{L}/u.test(c));
+  const script = letters.length > 0 ? scriptOf(letters[0]!) : null;
+  const lookalikes = script ? LATIN_LOOKALIKES.get(script) : undefined;
+  return lookalikes !== undefined && letters.every((c) => lookalikes.has(c));
+}
+
 /** The scripts of a part's letters, when they are more than one allowed set; null when fine. */
 function mixedScripts(part: string): string[] | null {
   const scripts = new Set<string>();
@@ -72,6 +91,8 @@ export function checkEmail(value: string): EmailCheck {
   if (composed.normalize("NFKC") !== composed) {
     return refuse("look_alike", codePoints([...composed].filter((c) => c.normalize("NFKC") !== c)));
   }
+  const invisible = [...composed].filter((c) => INVISIBLE.test(c));
+  if (invisible.length > 0) return refuse("look_alike", codePoints(invisible));
   const email = composed.toLowerCase().normalize("NFC");
   if (email.normalize("NFKC") !== email) return refuse("look_alike", codePoints([...email].filter((c) => c.normalize("NFKC") !== c)));
   if (!isValidEmail(email)) return refuse("invalid");
@@ -79,6 +100,7 @@ export function checkEmail(value: string): EmailCheck {
   for (const part of [email.slice(0, at), ...email.slice(at + 1).split(".")]) {
     const scripts = mixedScripts(part);
     if (scripts) return refuse("mixed_scripts", `${scripts.join(" and ")} in "${part}"`);
+    if (wholeScriptLookalike(part)) return refuse("look_alike", codePoints(part));
   }
   return { ok: true, email };
 }

@@ -44,12 +44,7 @@ function checkCombinations(s: Settings): void {
 function buildConfig(env: Record<string, string | undefined>, s: Settings) {
   const publicUrl = s.PUBLIC_URL ?? null;
   const dataDir = resolve(s.DATA_DIR);
-  const stateDir = join(dataDir, "state");
-  try {
-    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-  } catch (error) {
-    throw new ConfigError(`DATA_DIR: cannot create ${stateDir} (${(error as Error).message})`);
-  }
+  const stateDir = createStateDir(dataDir);
   const daSigningKeyFile = signingKeyPath({ DA_SIGNING_KEY: s.DA_SIGNING_KEY, DATA_DIR: dataDir });
   return {
     port: s.PORT,
@@ -91,6 +86,16 @@ function buildConfig(env: Record<string, string | undefined>, s: Settings) {
     /** AUDIT_RETENTION_DAYS: audit entries older than this are deleted (daily). */
     auditRetentionDays: s.AUDIT_RETENTION_DAYS,
   };
+}
+
+function createStateDir(dataDir: string): string {
+  const stateDir = join(dataDir, "state");
+  try {
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new ConfigError(`DATA_DIR: cannot create ${stateDir} (${(error as Error).message})`);
+  }
+  return stateDir;
 }
 
 /** Reads the signing key from JWT_SECRET_KEY, else from $DATA_DIR/state/jwt-secret (created once, mode 0600). */

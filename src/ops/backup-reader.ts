@@ -7,12 +7,16 @@
 //     manifest's: anything else (an unlisted name, a path trick, a link, a directory, a duplicate,
 //     a size lie) is refused from its header, before one byte of it is read;
 //   - a listed entry is streamed (to a file, or only hashed) with its byte count and SHA-256 checked.
+//   - the unpacked stream may not run past the listed entries (plus tar's headers and padding): data
+//     after the end of the archive would otherwise be decompressed (CPU) until the file ends;
+//   - an age header must end within MAX_AGE_HEADER_BYTES with few recipient stanzas: the age library
+//     keeps the whole header in memory.
 // Memory stays flat whatever the archive claims. Tar and gzip are parsed by tar-stream and zlib; an
 // age-encrypted archive (it starts with age's header line) is decrypted on the way in with the
 // identity given, and a changed byte fails its chunk's authentication.
 import { createReadStream, statfsSync } from "node:fs";
 import { open } from "node:fs/promises";
-import type { Readable } from "node:stream";
+import { Transform, type Readable } from "node:stream";
 import { basename, join } from "node:path";
 import { createGunzip } from "node:zlib";
 import * as tar from "tar-stream";
@@ -22,6 +26,11 @@ import { ARCHIVE_ENTRIES, BACKUP_FORMAT, BACKUP_FORMAT_VERSION, BackupInvalid, D
 export const MAX_MANIFEST_BYTES = 64 * 1024;
 /** No database this server makes comes near it; a manifest claiming more is refused before unpacking. */
 export const MAX_ENTRY_BYTES = 256 * 1024 ** 3;
+/** Our backups have one recipient stanza and a header of a few hundred bytes. */
+export const MAX_AGE_HEADER_BYTES = 64 * 1024;
+const MAX_AGE_STANZAS = 8;
+/** Tar's own bytes beyond the entries' contents: headers, padding, the end marker (generous). */
+const TAR_OVERHEAD_BYTES = 1024 * 1024;
 /** Room left on the disk after unpacking, so a restore never fills it. */
 const FREE_MARGIN_BYTES = 64 * 1024 ** 2;
 
@@ -107,15 +116,33 @@ function assertRoom(manifest: BackupManifest, dir: string): void {
   }
 }
 
+/** Whether the file is age-encrypted; refuses an age header too long for the library to hold safely. */
 async function startsWithAge(path: string): Promise<boolean> {
   const file = await open(path, "r");
   try {
-    const head = Buffer.alloc(AGE_MAGIC.length);
+    const head = Buffer.alloc(MAX_AGE_HEADER_BYTES);
     const { bytesRead } = await file.read(head, 0, head.length, 0);
-    return bytesRead === head.length && head.toString("latin1") === AGE_MAGIC;
+    const text = head.subarray(0, bytesRead).toString("latin1");
+    if (!text.startsWith(AGE_MAGIC)) return false;
+    const end = text.indexOf("\n---");
+    if (end < 0) throw new BackupInvalid(`its age header does not end within ${MAX_AGE_HEADER_BYTES / 1024} KiB; it is not a backup this server made`);
+    if (text.slice(0, end).split("\n-> ").length - 1 > MAX_AGE_STANZAS) throw new BackupInvalid(`its age header names more than ${MAX_AGE_STANZAS} recipients`);
+    return true;
   } finally {
     await file.close();
   }
+}
+
+/** Passes at most `cap.bytes` through (raised once the manifest says how much the archive holds). */
+function byteCap(cap: { bytes: number }): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length;
+      if (seen > cap.bytes) done(new BackupInvalid("it goes on past the entries its manifest lists (data after the end of the archive)"));
+      else done(null, chunk);
+    },
+  });
 }
 
 /** The archive's gzip bytes: the file itself, or its decryption when it is age-encrypted. */
@@ -140,25 +167,29 @@ export async function readBackupArchive(path: string, into?: string, identity: s
   let source: Readable | null = null;
   const extract = tar.extract();
   const gunzip = createGunzip();
+  const cap = { bytes: MAX_MANIFEST_BYTES + TAR_OVERHEAD_BYTES };
+  const capped = byteCap(cap);
   try {
     const input = await gzipBytes(path, identity);
     source = input.stream;
     // A chunk that fails authentication surfaces as a stream error: name it for what it is.
     source.on("error", (error) => extract.destroy(input.encrypted ? new BackupInvalid(`it cannot be decrypted: it is damaged or was changed (${error.message})`) : error));
     gunzip.on("error", (error) => extract.destroy(error));
-    source.pipe(gunzip).pipe(extract as unknown as NodeJS.WritableStream);
-    return await readEntries(extract, into);
+    capped.on("error", (error) => extract.destroy(error));
+    source.pipe(gunzip).pipe(capped).pipe(extract as unknown as NodeJS.WritableStream);
+    return await readEntries(extract, into, cap);
   } catch (error) {
     if (error instanceof BackupInvalid) throw error;
     throw new BackupInvalid(`it is not a readable .tar.gz (${error instanceof Error ? error.message : String(error)})`);
   } finally {
     source?.destroy();
     gunzip.destroy();
+    capped.destroy();
     extract.destroy();
   }
 }
 
-async function readEntries(extract: tar.Extract, into: string | undefined): Promise<VerifiedBackup> {
+async function readEntries(extract: tar.Extract, into: string | undefined, cap: { bytes: number }): Promise<VerifiedBackup> {
   let manifest: BackupManifest | null = null;
   const seen = new Set<string>();
   const files = new Map<string, string>();
@@ -167,6 +198,7 @@ async function readEntries(extract: tar.Extract, into: string | undefined): Prom
     if (!manifest) {
       manifest = await readManifest(stream, entry.header);
       if (into) assertRoom(manifest, into);
+      cap.bytes += Object.values(manifest.files).reduce((sum, file) => sum + file.size, 0);
       continue;
     }
     const expected = expectedFor(manifest, entry.header, seen);

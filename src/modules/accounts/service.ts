@@ -10,6 +10,7 @@ import { createAccount, recordSignIn } from "../users/lifecycle";
 import { endSession, openSession, type NewSession } from "./sessions";
 import type { Principal } from "../../auth/principal";
 import { normaliseEmail, parseEmail } from "../../auth/email";
+import { managedElsewhereMessage, roleManagingProvider } from "../sso/identities";
 
 export const WRONG_CREDENTIALS = "Incorrect email or password";
 export const ACCOUNT_DEACTIVATED = "Account deactivated";
@@ -45,6 +46,12 @@ export async function signIn(
     ctx.metrics.signIn("failure");
     await ctx.audit.record(ctx.db, { actor, action: "auth.login_refused", target: row.id, params: { reason: "deactivated" }, ip: input.ip });
     throw new Unauthenticated(ACCOUNT_DEACTIVATED);
+  }
+  const manager = await roleManagingProvider(ctx, ctx.db, row.id);
+  if (manager) {
+    ctx.metrics.signIn("failure");
+    await ctx.audit.record(ctx.db, { actor, action: "auth.login_refused", target: row.id, params: { reason: "managed_by_provider", provider: manager.id }, ip: input.ip });
+    throw new Unauthenticated(managedElsewhereMessage(manager));
   }
   ctx.signInLimits.remember(email, input.ip);
   const user: AuthUser = { id: row.id, email: row.email, name: row.name, role: row.role, active: row.active };

@@ -28,9 +28,10 @@ import { claimedEmail, displayName, emailDomain, emailVerified, roleFromGroups }
 import { deleteIdentity, findIdentity, insertIdentity, isGroupsDetached, listIdentitiesOfUser, touchIdentity } from "./repository";
 import type { ProviderClaims } from "./oidc-client";
 import type { OidcProviderSettings } from "../../config/sso";
+import { managedElsewhereMessage, roleManagingProvider } from "./identities";
 
 export type RefusalReason =
-  | "no_email" | "unsafe_email" | "unverified_email" | "not_invited" | "link_not_allowed" | "identity_conflict" | "no_matching_group" | "deactivated";
+  | "no_email" | "unsafe_email" | "unverified_email" | "not_invited" | "link_not_allowed" | "identity_conflict" | "no_matching_group" | "deactivated" | "managed_elsewhere";
 
 /** A sign-in the rules refuse: `message` is for the person, `reason` for the audit trail. */
 export class SsoRefusal extends Error {
@@ -77,6 +78,8 @@ async function resolveAndOpen(ctx: AppContext, tx: Transaction, provider: OidcPr
   const groupRole = row && (await isGroupsDetached(tx, row.id)) ? undefined : roleFromGroups(provider, claims);
   if (groupRole === null) return offboard(ctx, tx, provider, bound ? row : null, meta.ip);
   if (row && !row.active) throw new SsoRefusal("deactivated", "Your Agnes account is deactivated. Ask an administrator to activate it.", row.id);
+  const manager = row ? await roleManagingProvider(ctx, tx, row.id) : null;
+  if (row && manager && manager.issuer !== provider.issuer) throw new SsoRefusal("managed_elsewhere", managedElsewhereMessage(manager), row.id);
   if (!row) {
     const account = { email: email!, name: displayName(claims), role: groupRole ?? provider.defaultRole, passwordHash: null, via: "oidc" as const, provider: provider.id };
     row = await createAccount(ctx, tx, account, { actor: null, ip: meta.ip });
