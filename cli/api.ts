@@ -4,11 +4,12 @@ import type { ErrorBody } from "../src/shared/contract";
 import type { Credential } from "./context";
 import { CliError, ServerError, UsageError } from "./errors";
 import { checkVersionFloor, needsFloorCheck } from "./version-floor";
+import { sys } from "./system";
 
 export const REQUEST_TIMEOUT_MS = 15_000;
 
 /** DA_TIMEOUT (seconds) overrides the default, e.g. for a slow VPN or a CI job that must fail fast. */
-export function requestTimeoutMs(env: Record<string, string | undefined> = process.env): number {
+export function requestTimeoutMs(env: Record<string, string | undefined> = sys().env): number {
   const raw = env.DA_TIMEOUT;
   if (raw === undefined || raw === "") return REQUEST_TIMEOUT_MS;
   const seconds = Number(raw);
@@ -66,7 +67,7 @@ export class Api {
 
   private async fetchOrThrow(path: string, init: RequestInit, timeoutMs: number, query?: Query): Promise<Response> {
     try {
-      return await fetch(this.url(path, query), {
+      return await sys().fetch(this.url(path, query), {
         ...init,
         redirect: "manual",
         signal: AbortSignal.timeout(timeoutMs),

@@ -3,6 +3,7 @@
 // (the stored token, mode 0600, written atomically so a crash never leaves half a secret).
 import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { sys } from "./system";
 
 export type StoredCredential = {
   server: string;
@@ -13,7 +14,7 @@ export type StoredCredential = {
 };
 
 /** `$DA_CONFIG_DIR`, else `$XDG_CONFIG_HOME/da`, else `$HOME/.config/da` (read at call time). */
-export function configDir(env: Record<string, string | undefined> = process.env): string {
+export function configDir(env: Record<string, string | undefined> = sys().env): string {
   if (env.DA_CONFIG_DIR) return env.DA_CONFIG_DIR;
   if (env.XDG_CONFIG_HOME) return join(env.XDG_CONFIG_HOME, "da");
   const home = env.HOME ?? env.USERPROFILE ?? ".";

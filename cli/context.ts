@@ -4,6 +4,7 @@
 import { Api } from "./api";
 import { readConfig, readCredential } from "./config";
 import { UsageError } from "./errors";
+import { sys } from "./system";
 
 export type CredentialSource = "flag" | "env" | "stored";
 
@@ -34,7 +35,8 @@ export function normalizeServer(raw: string): string {
 
 export function resolveServer(flagServer: string | undefined): ResolvedServer | null {
   if (flagServer) return { url: normalizeServer(flagServer), source: "flag" };
-  if (process.env.DA_SERVER) return { url: normalizeServer(process.env.DA_SERVER), source: "env" };
+  const { DA_SERVER } = sys().env;
+  if (DA_SERVER) return { url: normalizeServer(DA_SERVER), source: "env" };
   const configured = readConfig().server;
   if (configured) return { url: normalizeServer(configured), source: "config" };
   return null;
@@ -50,7 +52,8 @@ export function sameServer(a: string, b: string): boolean {
 
 export function resolveCredential(flagToken: string | undefined, server: string | null): Credential | null {
   if (flagToken) return { token: flagToken, source: "flag", kind: null, expires_at: null };
-  if (process.env.DA_TOKEN) return { token: process.env.DA_TOKEN, source: "env", kind: null, expires_at: null };
+  const { DA_TOKEN } = sys().env;
+  if (DA_TOKEN) return { token: DA_TOKEN, source: "env", kind: null, expires_at: null };
   const stored = readCredential();
   if (!stored || !server || !sameServer(stored.server, server)) return null;
   return { token: stored.token, source: "stored", kind: stored.kind, expires_at: stored.expires_at };

@@ -11,6 +11,7 @@ import { Context } from "./context";
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./errors";
 import { printError } from "./output";
 import { enforceVersionFloor, mentionNewerDa } from "./version-floor";
+import { sys, withSystem, type System } from "./system";
 
 // These work whatever the server's version floor: they are how an old da gets current (or leaves).
 const ANY_SERVER_VERSION: ReadonlySet<Command> = new Set([updateCommand, versionCommand, logout]);
@@ -66,10 +67,10 @@ async function runGroup(found: Found & { node: Group }): Promise<number> {
   if (flags.version === true) return (await versionCommand.run(new Context([], flags))) ?? EXIT_OK;
   const help = groupHelp(found.path, found.node, found.node === ROOT ? ROOT_FLAGS : {});
   if (flags.help === true) {
-    process.stdout.write(help);
+    sys().stdout.write(help);
     return EXIT_OK;
   }
-  process.stderr.write(help);
+  sys().stderr.write(help);
   return EXIT_USAGE;
 }
 
@@ -78,7 +79,7 @@ async function runCommand(found: Found & { node: Command }): Promise<number> {
   const usage = `run \`${found.path.join(" ")} --help\``;
   const { flags, positionals } = withHint(usage, () => parseFlags(found.rest, { ...GLOBAL_FLAGS, ...command.flags }));
   if (flags.help === true) {
-    process.stdout.write(commandHelp(found.path, command));
+    sys().stdout.write(commandHelp(found.path, command));
     return EXIT_OK;
   }
   if (positionals.length < (command.minArgs ?? 0)) {
@@ -102,7 +103,12 @@ function serverOrNull(ctx: Context): string | null {
   }
 }
 
-export async function main(tokens: string[]): Promise<number> {
+/** Runs one command; `system` is the machine it runs on (the process's, or a test's). */
+export function main(tokens: string[], system: System = sys()): Promise<number> {
+  return withSystem(system, () => run(tokens));
+}
+
+async function run(tokens: string[]): Promise<number> {
   try {
     const found = locate(tokens);
     if (found.node.kind === "group") return await runGroup(found as Found & { node: Group });
@@ -118,7 +124,7 @@ export async function main(tokens: string[]): Promise<number> {
     }
     // Not expected: still one line, no stack (DA_DEBUG=1 shows it for a bug report).
     printError(`unexpected error: ${error instanceof Error ? error.message : String(error)}`);
-    if (process.env.DA_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    if (sys().env.DA_DEBUG && error instanceof Error) sys().stderr.write(`${error.stack}\n`);
     return EXIT_FAILURE;
   }
 }

@@ -2,6 +2,7 @@
 // its last argument, never through a shell), else the platform's opener. The caller always prints
 // the URL too, so nothing is lost when no opener works (a server, a container, SSH).
 import { platform } from "node:os";
+import { sys } from "./system";
 
 function openers(url: string, env: Record<string, string | undefined>): string[][] {
   const fromEnv = env.BROWSER?.trim();
@@ -15,7 +16,7 @@ function openers(url: string, env: Record<string, string | undefined>): string[]
 }
 
 /** True when an opener started (whether a browser appears is up to it). */
-export function openBrowser(url: string, env: Record<string, string | undefined> = process.env): boolean {
+export function openBrowser(url: string, env: Record<string, string | undefined> = sys().env): boolean {
   for (const argv of openers(url, env)) {
     try {
       const child = Bun.spawn(argv, { stdin: "ignore", stdout: "ignore", stderr: "ignore" });

@@ -1,16 +1,16 @@
 // Everything the CLI prints goes through here: data to stdout (JSON or a table), messages and
 // warnings to stderr, so `da … --json | jq` and `$(da … --raw)` stay clean.
 
-type Stream = { isTTY?: boolean; columns?: number; write(text: string): unknown };
+import { sys, type Stream } from "./system";
 
 function colourOn(stream: Stream): boolean {
   // https://no-color.org: any non-empty NO_COLOR disables colour.
-  if (process.env.NO_COLOR) return false;
+  if (sys().env.NO_COLOR) return false;
   return stream.isTTY === true;
 }
 
 function paint(code: number, reset: number) {
-  return (text: string, stream: Stream = process.stdout) =>
+  return (text: string, stream: Stream = sys().stdout) =>
     colourOn(stream) ? `\x1b[${code}m${text}\x1b[${reset}m` : text;
 }
 
@@ -21,29 +21,29 @@ export const green = paint(32, 39);
 export const yellow = paint(33, 39);
 
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  sys().stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 export function printLine(text = ""): void {
-  process.stdout.write(`${text}\n`);
+  sys().stdout.write(`${text}\n`);
 }
 
 /** A status message for humans; stderr so it never mixes with data on stdout. */
 export function info(text: string): void {
-  process.stderr.write(`${text}\n`);
+  sys().stderr.write(`${text}\n`);
 }
 
 export function success(text: string): void {
-  process.stderr.write(`${green("✓", process.stderr)} ${text}\n`);
+  sys().stderr.write(`${green("✓", sys().stderr)} ${text}\n`);
 }
 
 export function warn(text: string): void {
-  process.stderr.write(`${yellow("warning:", process.stderr)} ${text}\n`);
+  sys().stderr.write(`${yellow("warning:", sys().stderr)} ${text}\n`);
 }
 
 export function printError(message: string, hint?: string): void {
-  process.stderr.write(`${red("error:", process.stderr)} ${message}\n`);
-  if (hint) process.stderr.write(`${dim("hint:", process.stderr)} ${hint}\n`);
+  sys().stderr.write(`${red("error:", sys().stderr)} ${message}\n`);
+  if (hint) sys().stderr.write(`${dim("hint:", sys().stderr)} ${hint}\n`);
 }
 
 /** `2026-11-26T17:20:14.123Z` → `2026-11-26 17:20 UTC`; null → the fallback word. */
@@ -92,7 +92,7 @@ export function printTable<Row>(rows: Row[], columns: Column<Row>[], empty = "(n
   const natural = columns.map((column, i) =>
     Math.max(column.header.length, ...cells.map((line) => line[i]!.length)),
   );
-  const widths = fitWidths(natural, process.stdout.isTTY ? process.stdout.columns : undefined);
+  const widths = fitWidths(natural, sys().stdout.isTTY ? sys().stdout.columns : undefined);
   const render = (line: string[]) =>
     line
       .map((cell, i) => truncate(cell, widths[i]!).padEnd(i === line.length - 1 ? 0 : widths[i]!))

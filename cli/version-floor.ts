@@ -8,6 +8,7 @@ import { CLI_MIN_VERSION_HEADER, type Manifest } from "../src/shared/contract";
 import { CLI_VERSION } from "./build-info";
 import { configDir } from "./config";
 import { CliError, EXIT_USAGE } from "./errors";
+import { sys } from "./system";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const NOTICE_TIMEOUT_MS = 2_000;
@@ -41,10 +42,10 @@ export async function mentionNewerDa(server: string | null): Promise<void> {
     if (existsSync(stamp) && Date.now() - Number(readFileSync(stamp, "utf8")) < DAY_MS) return;
     mkdirSync(configDir(), { recursive: true, mode: 0o700 });
     writeFileSync(stamp, String(Date.now()), { mode: 0o600 });
-    const response = await fetch(new URL("/cli/manifest.json", `${server}/`), { signal: AbortSignal.timeout(NOTICE_TIMEOUT_MS) });
+    const response = await sys().fetch(new URL("/cli/manifest.json", `${server}/`), { signal: AbortSignal.timeout(NOTICE_TIMEOUT_MS) });
     const manifest = (await response.json()) as Partial<Manifest>;
     if (typeof manifest.version === "string" && Bun.semver.order(manifest.version, CLI_VERSION) > 0) {
-      process.stderr.write(`note: a newer da (${manifest.version}) is available on ${server}: run \`da update\`\n`);
+      sys().stderr.write(`note: a newer da (${manifest.version}) is available on ${server}: run \`da update\`\n`);
     }
   } catch {
     // unreachable or not a manifest: say nothing, try again tomorrow

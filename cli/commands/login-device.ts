@@ -7,6 +7,7 @@ import { Api } from "../api";
 import { CliError } from "../errors";
 import { bold, info } from "../output";
 import { olderServer, pause, waitForPerson } from "./login-wait";
+import { sys } from "../system";
 
 const AGAIN = "run da login --device again";
 
@@ -53,7 +54,7 @@ async function pollUntilDone(api: Api, code: DeviceAuthorization, signal: AbortS
 export async function deviceLogin(server: string): Promise<LoginResponse> {
   const api = new Api(server, null);
   const code = await requestCode(api);
-  info(`! Your one-time code: ${bold(code.user_code, process.stderr)}`);
+  info(`! Your one-time code: ${bold(code.user_code, sys().stderr)}`);
   info(`Open ${code.verification_uri} in a browser on any device, sign in, and enter the code.`);
   info(`(Or open ${code.verification_uri_complete})`);
   info("Waiting for you to confirm (Ctrl-C to cancel)…");

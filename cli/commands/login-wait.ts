@@ -2,10 +2,11 @@
 // once by Ctrl-C. Either way one line and exit 1, and nothing is stored (the credential is written
 // only after the server handed it over).
 import { CliError, UsageError } from "../errors";
+import { sys } from "../system";
 
 export const LOGIN_TIMEOUT_S = 300;
 
-export function loginTimeoutMs(env: Record<string, string | undefined> = process.env): number {
+export function loginTimeoutMs(env: Record<string, string | undefined> = sys().env): number {
   const raw = env.DA_LOGIN_TIMEOUT;
   if (raw === undefined || raw === "") return LOGIN_TIMEOUT_S * 1000;
   const seconds = Number(raw);

@@ -1,0 +1,96 @@
+// `da` commands run in process: main(argv, system) with the system a test builds (an in-memory
+// stdout and stderr, a fake prompter, and a `fetch` that hands each request to the server's app), so
+// a command's flags, output, prompts and exit codes are checked without compiling a binary. The
+// compiled `da` stays covered end to end by test/cli/*.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { main } from "../../cli/main";
+import type { Prompter, System } from "../../cli/system";
+import { createTestApp, type TestApp } from "../helpers/app";
+
+let t: TestApp;
+let configDir: string;
+let admin: string;
+beforeAll(async () => {
+  // In process, `da` is the uncompiled source, version 0.0.0-dev: the server must accept it.
+  t = await createTestApp({ env: { CLI_MIN_VERSION: "0.0.0-dev" } });
+  admin = await t.login();
+  configDir = mkdtempSync(join(tmpdir(), "da-in-process-"));
+});
+afterAll(async () => {
+  await t.close();
+  rmSync(configDir, { recursive: true, force: true });
+});
+
+type Run = { code: number; stdout: string; stderr: string; asked: string[] };
+
+/** One `da` run against the in-process server, as a script (no terminal) or at a terminal with `answers`. */
+async function da(argv: string[], opts: { token?: string; answers?: (string | boolean)[]; stdin?: string } = {}): Promise<Run> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const asked: string[] = [];
+  const answers = [...(opts.answers ?? [])];
+  const answer = (message: string) => (asked.push(message), answers.shift());
+  const prompter: Prompter = {
+    text: async (message) => String(answer(message) ?? ""),
+    password: async (message) => String(answer(message) ?? ""),
+    select: async (message, _options, initial) => (answer(message) as typeof initial) ?? initial,
+    confirm: async (message) => answer(message) === true,
+  };
+  const system: System = {
+    env: { DA_SERVER: "http://localhost", DA_CONFIG_DIR: configDir, NO_COLOR: "1", ...(opts.token ? { DA_TOKEN: opts.token } : {}) },
+    stdin: { isTTY: opts.answers !== undefined, text: async () => opts.stdin ?? "" },
+    stdout: { write: (text: string) => out.push(text) },
+    stderr: { write: (text: string) => err.push(text) },
+    fetch: (input, init) => t.app.handle(new Request(input, init)),
+    prompter: opts.answers !== undefined ? prompter : null,
+  };
+  const code = await main(argv, system);
+  return { code, stdout: out.join(""), stderr: err.join(""), asked };
+}
+
+test("auth whoami --json names the token's owner and how it authenticated", async () => {
+  const res = await da(["auth", "whoami", "--json"], { token: admin });
+  expect(res.code).toBe(0);
+  expect(JSON.parse(res.stdout)).toMatchObject({ email: "admin@example.com", role: "admin", auth: "session" });
+});
+
+test("a token made with --raw prints only the token, and it works", async () => {
+  const res = await da(["auth", "token", "create", "--name", "ci", "--ttl", "30d", "--raw"], { token: admin });
+  expect(res.code).toBe(0);
+  const pat = res.stdout.trim();
+  expect(pat).toMatch(/^agnes_pat_\S+$/);
+  expect((await da(["auth", "whoami", "--json"], { token: pat })).stdout).toContain('"auth": "pat"');
+});
+
+test("usage errors exit 2 with one error line and a hint; a refused token exits 1 with the server's reason", async () => {
+  const usage = await da(["admin", "set-role", "someone@example.com"], { token: admin });
+  expect(usage.code).toBe(2);
+  expect(usage.stderr).toStartWith("error: missing argument");
+  expect(usage.stderr).toContain("hint:");
+  const refused = await da(["auth", "whoami"], { token: "agnes_pat_not-a-real-token" });
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).not.toContain("    at ");
+});
+
+test("delete-user asks at a terminal and does nothing when the answer is no; without a terminal it needs --yes", async () => {
+  const id = await t.createUser("bea@example.com", "bea-password-1", "viewer");
+  const declined = await da(["admin", "delete-user", "bea@example.com"], { token: admin, answers: [false] });
+  expect(declined.asked.join()).toContain("Delete");
+  expect((await t.api("GET", `/api/users/${id}`, { token: admin })).status).toBe(200);
+  const scripted = await da(["admin", "delete-user", "bea@example.com"], { token: admin });
+  expect(scripted.code).toBe(2);
+  expect(scripted.stderr).toContain("--yes");
+  const confirmed = await da(["admin", "delete-user", "bea@example.com"], { token: admin, answers: [true] });
+  expect(confirmed.code).toBe(0);
+  expect((await t.api("GET", `/api/users/${id}`, { token: admin })).status).toBe(404);
+});
+
+test("set-password reads the new password from stdin in a script", async () => {
+  await t.createUser("cal@example.com", "cal-password-1", "viewer");
+  const res = await da(["admin", "set-password", "cal@example.com", "--password-stdin"], { token: admin, stdin: "cal-password-2\n" });
+  expect(res.code).toBe(0);
+  expect(await t.login("cal@example.com", "cal-password-2")).toBeString();
+});
