@@ -231,7 +231,7 @@ async function main(): Promise<void> {
     const total = built.reduce((sum, b) => sum + b.size, 0);
     console.log(`Done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${built.length} binaries, ${mb(total)}, manifest.json + SHA256SUMS`);
   } catch {
-    console.error("build failed: nothing was replaced in " + opts.outDir);
+    console.error(`build failed: nothing was replaced in ${opts.outDir}`);
     process.exitCode = 1;
   } finally {
     rmSync(staging, { recursive: true, force: true });

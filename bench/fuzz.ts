@@ -68,7 +68,7 @@ console.log(`\nrequests sent: ${sent} in ${seconds} s (${(sent / seconds).toFixe
 console.log("per route:");
 for (const [route, n] of [...perRoute].sort((a, b) => b[1] - a[1])) console.log(`  ${String(n).padStart(7)}  ${route}`);
 console.log(`\ninvariant violations: ${found.size}`);
-for (const [kind, f] of found) {
+for (const [_kind, f] of found) {
   console.log(`\n- ${f.message.split("\n")[0]}\n  (dimension ${f.dimension}, seed ${f.seed}) minimal request:\n  ${f.request.replace(/\n/g, "\n  ")}`);
 }
 process.exit(found.size ? 1 : 0);

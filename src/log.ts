@@ -22,7 +22,7 @@ export function createLogger(write: (line: string) => void = bufferedStdout()): 
   // The same line as JSON.stringify({ time, level, event, ...fields }), without building that object.
   const emit = (level: string) => (event: string, fields?: LogFields) => {
     const rest = fields === undefined ? "{}" : JSON.stringify(fields);
-    write(`{"time":"${stamp()}","level":"${level}","event":${JSON.stringify(event)}${rest.length > 2 ? "," + rest.slice(1) : "}"}`);
+    write(`{"time":"${stamp()}","level":"${level}","event":${JSON.stringify(event)}${rest.length > 2 ? `,${rest.slice(1)}` : "}"}`);
   };
   const request = (method: string, path: string, status: number, ms: number) =>
     write(`{"time":"${stamp()}","level":"info","event":"request","method":${QUOTED_METHODS.get(method) ?? JSON.stringify(method)},"path":${JSON.stringify(path)},"status":${status},"ms":${ms}}`);
@@ -66,7 +66,7 @@ function bufferedStdout(): (line: string) => void {
     }
   });
   return (line) => {
-    pending += line + "\n";
+    pending += `${line}\n`;
     if (pending.length >= MAX_BUFFERED_CHARS) flush();
     else timer ??= setTimeout(flush, FLUSH_MS);
   };

@@ -109,7 +109,7 @@ function loadJwtSecret(stateDir: string, fromEnv: string | undefined): string {
   }
   const secret = randomBytes(48).toString("base64url");
   try {
-    if (!createSecretFileOnce(file, secret + "\n")) return loadJwtSecret(stateDir, undefined);
+    if (!createSecretFileOnce(file, `${secret}\n`)) return loadJwtSecret(stateDir, undefined);
   } catch (error) {
     throw new ConfigError(`DATA_DIR: cannot write the session signing key ${file} (${(error as Error).message}); is the disk full or read-only?`);
   }

@@ -1,7 +1,7 @@
 // DuckDB itself, below the one queue in database.ts: opening an instance (and naming the process
 // that holds the file), closing one that may already be invalid, running statements with our
 // parameter and row conventions, and the MVCC copy behind backups. Only database.ts imports this.
-import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
 
 export type SqlParam = string | number | boolean | null | Date | bigint;
 

@@ -112,7 +112,7 @@ async function respond(ctx: AppContext, pages: ErrorPageRenderer, context: Error
     const message = error instanceof RoleTooLow ? `This page needs the ${error.needed} role; you are signed in as ${principal?.user.role ?? "nobody"}.` : reply.detail;
     // No flash: an error page must not consume the message meant for the page the user goes back to.
     const page = pageContextWith(ctx, principal, null);
-    return new Response("<!doctype html>" + (await pages.renderErrorPage({ status: reply.status, message, page })), { status: reply.status, headers });
+    return new Response(`<!doctype html>${await pages.renderErrorPage({ status: reply.status, message, page })}`, { status: reply.status, headers });
   }
   set.status = reply.status;
   return Response.json({ detail: reply.detail }, { status: reply.status, headers });

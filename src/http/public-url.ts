@@ -5,7 +5,7 @@ import type { Config } from "../config";
 import { BadRequest } from "../shared/errors";
 import { isPlainHost, requestOrigin } from "./forwarded";
 
-const PLAIN_URL = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~\/-]*)?$|^https?:\/\/\[[0-9A-Fa-f:.]+\](:\d{1,5})?(\/[A-Za-z0-9._~\/-]*)?$/;
+const PLAIN_URL = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~/-]*)?$|^https?:\/\/\[[0-9A-Fa-f:.]+\](:\d{1,5})?(\/[A-Za-z0-9._~/-]*)?$/;
 
 export function isPlainUrl(value: string): boolean {
   return PLAIN_URL.test(value);

@@ -88,7 +88,7 @@ export async function writeBackupArchive(path: string, sources: BackupSources): 
   const mtime = new Date(sources.meta.created_at);
   // The manifest goes first, so `tar xzf - manifest.json` reads it without unpacking the database,
   // and restore knows what to expect before it reads anything else.
-  pack.entry({ name: MANIFEST_ENTRY, mode: 0o600, mtime }, JSON.stringify(manifest, null, 2) + "\n");
+  pack.entry({ name: MANIFEST_ENTRY, mode: 0o600, mtime }, `${JSON.stringify(manifest, null, 2)}\n`);
   for (const [name, { size }] of Object.entries(files)) {
     await new Promise<void>((resolve, reject) => {
       const entry = pack.entry({ name, size, mode: 0o600, mtime }, (error) => (error ? reject(error) : resolve()));

@@ -1,7 +1,7 @@
 // What an operator command (restore, recover-admin) or a refused server start says: one line, an
 // exit code, never a stack trace. Exit codes: 1 the command failed, 2 refused (usage, the data
 // directory is in use or not empty).
-import { DatabaseLocked } from "../db/database";
+import type { DatabaseLocked } from "../db/database";
 
 export class OperatorError extends Error {
   constructor(

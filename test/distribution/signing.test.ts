@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, loadConfig } from "../../src/config";
 import { CliBuilder } from "../../src/modules/distribution/builder";
-import { chainPath, rotateSigningKey } from "../../src/config/signing-key";
+import { chainPath, } from "../../src/config/signing-key";
 import { TARGET_NAMES } from "../../src/shared/targets";
 import { keyIdHex, parsePublicKey, parseSecretKey, publicKeyBase64, publicKeyOf, verifyDetached } from "../../src/shared/minisign";
 import { VERSION } from "../../src/version";

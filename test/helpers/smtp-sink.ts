@@ -73,7 +73,7 @@ export async function startSmtpSink(opts: { reject?: "auth" | "rcpt" } = {}): Pr
     const s = socket.data;
     for (;;) {
       if (s.mode === "data") {
-        const text = "\r\n" + s.buffer;
+        const text = `\r\n${s.buffer}`;
         const end = text.indexOf("\r\n.\r\n");
         if (end < 0) return;
         const data = text.slice(2, end + 2).replace(/^\.\./gm, ".");

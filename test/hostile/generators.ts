@@ -69,7 +69,7 @@ const base62 = (n: number) => fc.string({ unit: fc.constantFrom(...BASE62), minL
 export const fakeCredentialArb: fc.Arbitrary<string> = fc.oneof(
   base62(38).map((s) => `agnes_pat_${s}`), // right shape, (almost surely) wrong checksum
   fc.integer({ min: 0, max: 80 }).chain((n) => base62(n)).map((s) => `agnes_pat_${s}`),
-  fc.constantFrom("agnes_pat_", "agnes_pat_" + "0".repeat(38), "AGNES_PAT_" + "a".repeat(38), "agnes_pat_" + "é".repeat(38)),
+  fc.constantFrom("agnes_pat_", `agnes_pat_${"0".repeat(38)}`, `AGNES_PAT_${"a".repeat(38)}`, `agnes_pat_${"é".repeat(38)}`),
   fc.tuple(fc.jsonValue({ maxDepth: 2 }), fc.jsonValue({ maxDepth: 2 }), headerText(20)).map(([h, p, s]) => `${b64(h)}.${b64(p)}.${b64(s)}`),
   fc.jsonValue({ maxDepth: 2 }).map((p) => `${b64({ alg: "none", typ: "JWT" })}.${b64(p)}.`),
   fc.constantFrom(
@@ -96,7 +96,7 @@ export const authorizationArb: fc.Arbitrary<Symbolic> = fc.oneof(
       .tuple(fc.constantFrom("Basic", "Digest", "Token", "bearer", "BEARER", "Bearer", "Bearer  ", "Negotiate", ""), fakeCredentialArb)
       .map(([scheme, value]) => ({ kind: "raw" as const, value: `${scheme} ${value}` })),
   },
-  { weight: 1, arbitrary: fc.constantFrom("Bearer", "Bearer ", "Basic", "Bearer a b", "Bearer\ttoken", ",", "Bearer " + "A".repeat(8000)).map((value) => ({ kind: "raw" as const, value })) },
+  { weight: 1, arbitrary: fc.constantFrom("Bearer", "Bearer ", "Basic", "Bearer a b", "Bearer\ttoken", ",", `Bearer ${"A".repeat(8000)}`).map((value) => ({ kind: "raw" as const, value })) },
 );
 
 export const cookieArb = (sizes: Sizes): fc.Arbitrary<Symbolic> =>
@@ -110,7 +110,7 @@ export const cookieArb = (sizes: Sizes): fc.Arbitrary<Symbolic> =>
           "=", ";;;", "access_token", "access_token=", "access_token=%", "access_token=%E0%A4%A", "access_token=%zz",
           "access_token=a; access_token=b", "flash=!!!!", "flash=%", `flash=${b64({ kind: "ok", message: 1 })}`,
           `flash=${b64({ kind: "error", message: "<script>x</script>", reveal: {} })}`, `flash=${b64("[[[[[[")}`, "flash=e30",
-          "a=b=c=d", "\"quoted\"=\"v\"", "access_token=\"x\"", "; access_token=x;", "flash=" + "A".repeat(5000),
+          "a=b=c=d", "\"quoted\"=\"v\"", "access_token=\"x\"", "; access_token=x;", `flash=${"A".repeat(5000)}`,
         )
         .map((value) => ({ kind: "raw" as const, value })),
     },
@@ -177,7 +177,7 @@ export const pct = (v: string) => [...Buffer.from(v, "utf8")].map((b) => (/[A-Za
 const formText = (fields: [string, string][]) => fields.map(([k, v]) => `${pct(k)}=${pct(v)}`).join("&");
 
 const multipart = (fields: [string, string][], boundary: string) =>
-  fields.map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join("") + `--${boundary}--\r\n`;
+  `${fields.map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join("")}--${boundary}--\r\n`;
 
 export const bodyArb = (sizes: Sizes): fc.Arbitrary<HostileInput["body"]> => {
   const fields = fc.array(fc.tuple(fc.oneof(fc.constantFrom(...FIELDS), fc.string({ maxLength: 12 })), oddValue(sizes)), { maxLength: 6 });
@@ -208,7 +208,7 @@ export const queryArb = (sizes: Sizes): fc.Arbitrary<string> =>
       arbitrary: fc.constantFrom(
         "?next=a&next=b", "?next=%", "?next=%zz", "?next=%E0%A4%A", "?token=%00", "?limit=-1", "?limit=1e999", "?limit=99999999999999999999",
         "?offset=99999999999999", "?offset=-5", "?q=%27", "?q=%25", "?active=maybe", "?state=x", "?role[]=admin", "?os=&arch=", "?os=linux&arch=../..",
-        "?os=%00", "?token=" + "a".repeat(150), "?user=%", "?&&&", "?=", "?a=1;b=2", "?%", "?limit=1&limit=2", "?status=deactivated&role=admin",
+        "?os=%00", `?token=${"a".repeat(150)}`, "?user=%", "?&&&", "?=", "?a=1;b=2", "?%", "?limit=1&limit=2", "?status=deactivated&role=admin",
         "?__proto__[x]=1", "?constructor=1", "#frag", "?x=%F0%9F%98%80",
       ),
     },
@@ -216,7 +216,7 @@ export const queryArb = (sizes: Sizes): fc.Arbitrary<string> =>
       weight: 2,
       arbitrary: fc
         .array(fc.tuple(fc.constantFrom("next", "token", "limit", "offset", "q", "role", "active", "state", "os", "arch", "user", "actor", "action", "target", "status"), fc.string({ unit: "binary", maxLength: 30 })), { maxLength: 8 })
-        .map((pairs) => "?" + pairs.map(([k, v]) => `${k}=${pct(v)}`).join("&")),
+        .map((pairs) => `?${pairs.map(([k, v]) => `${k}=${pct(v)}`).join("&")}`),
     },
     { weight: 1, arbitrary: fc.integer({ min: 1, max: Math.min(64, sizes.maxBytes / 1024) }).map((kb) => `?next=${"a".repeat(kb * 1024)}&q=${"%".repeat(kb)}`) },
   );

@@ -36,7 +36,7 @@ export function responseViolations(req: RawRequest, res: RawResponse, framingBro
   for (const [what, pattern] of LEAKS) {
     if (pattern.test(res.body)) out.push(`body leaks a ${what}: ${JSON.stringify(pattern.exec(res.body)![0])}`);
   }
-  const location = res.headers["location"];
+  const location = res.headers.location;
   if (location !== undefined) {
     const problem = offSiteLocation(location, origin);
     if (problem) out.push(`Location ${JSON.stringify(location)} ${problem}`);

@@ -96,7 +96,7 @@ describe("redirects stay on this site", () => {
   test("the sign-in redirect for an anonymous page request keeps the path as next, on this site", async () => {
     await fc.assert(
       fc.asyncProperty(nextArb, async (path) => {
-        const target = "/dashboard" + inQuery(path, true).replace(/^[^/]/, "/$&");
+        const target = `/dashboard${inQuery(path, true).replace(/^[^/]/, "/$&")}`;
         const res = await send("GET", target, [["Accept", "text/html"]]);
         expect(res.status).toBeLessThan(500);
         expect(onSite(res.headers.location, res.status)).toBeNull();

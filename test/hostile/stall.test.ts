@@ -18,7 +18,7 @@ afterAll(async () => {
 const DEPTH = 250_000; // "[" * 250k + "]" * 250k ≈ 500 KB
 const bodies = {
   array: "[".repeat(DEPTH) + "]".repeat(DEPTH),
-  object: '{"a":'.repeat(DEPTH / 2.5) + "1" + "}".repeat(DEPTH / 2.5),
+  object: `${'{"a":'.repeat(DEPTH / 2.5)}1${"}".repeat(DEPTH / 2.5)}`,
 };
 const ROUTES = ["/auth/token", "/login", "/setup", "/auth/password/reset"];
 const MAX_HEALTH = 300;

@@ -24,7 +24,7 @@ describe("request bodies", () => {
 
   test.each([
     ["arrays", "[".repeat(20_000) + "]".repeat(20_000), "/api/users"],
-    ["objects", '{"a":'.repeat(MAX_JSON_DEPTH + 1) + "1" + "}".repeat(MAX_JSON_DEPTH + 1), "/auth/token"],
+    ["objects", `${'{"a":'.repeat(MAX_JSON_DEPTH + 1)}1${"}".repeat(MAX_JSON_DEPTH + 1)}`, "/auth/token"],
   ])("JSON nested deeper than the limit (%s) is a 400 naming the limit, never a 500", async (_kind, body, path) => {
     const res = await t.handle(path, json(body));
     expect(res.status).toBe(400);

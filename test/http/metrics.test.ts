@@ -26,7 +26,7 @@ async function scrape(token = METRICS_TOKEN): Promise<string> {
 
 /** The value of one sample line, e.g. `agnes_sign_ins_total{result="failure"}`; null when absent. */
 function sample(text: string, series: string): number | null {
-  const line = text.split("\n").find((l) => l.startsWith(series + " "));
+  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
   return line === undefined ? null : Number(line.slice(series.length + 1));
 }
 
@@ -40,7 +40,7 @@ describe("/metrics access", () => {
 
     expect((await t.api("GET", "/metrics")).status).toBe(401);
     expect((await t.api("GET", "/metrics", { token: "m".repeat(39) })).status).toBe(401);
-    expect((await t.api("GET", "/metrics", { token: METRICS_TOKEN + "m" })).status).toBe(401);
+    expect((await t.api("GET", "/metrics", { token: `${METRICS_TOKEN}m` })).status).toBe(401);
     expect((await t.api("GET", "/metrics", { token: ana })).status).toBe(403);
     const denied = await t.api("GET", "/metrics", { token: "nope" });
     expect(await denied.json()).toEqual({ detail: "Metrics need METRICS_TOKEN or an admin credential" });

@@ -100,7 +100,7 @@ describe("using the link", () => {
 
   test("mismatched or short passwords re-show the form (400) and keep the link usable", async () => {
     const link = await issue();
-    const differ = await submit(link.reset_token, NEW, NEW + "x");
+    const differ = await submit(link.reset_token, NEW, `${NEW}x`);
     expect(differ.status).toBe(400);
     expect(await differ.text()).toContain("The two passwords differ.");
     const short = await submit(link.reset_token, "short");

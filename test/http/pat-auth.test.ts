@@ -58,11 +58,11 @@ describe("refused with 401", () => {
     expect(await status(token)).toBe(200);
     const variants = {
       tamperedSecret: changeChar(token, PAT_PREFIX.length + 5),
-      tamperedPrefix: "agnes_pat-" + token.slice(PAT_PREFIX.length),
+      tamperedPrefix: `agnes_pat-${token.slice(PAT_PREFIX.length)}`,
       checksumBroken: changeChar(token, -1),
       truncated: token.slice(0, -1),
       truncatedHalf: token.slice(0, 24),
-      extended: token + "A",
+      extended: `${token}A`,
       unknownButWellFormed: generatePat(),
       prefixOnly: PAT_PREFIX,
       malformed: `${PAT_PREFIX}${"!".repeat(38)}`,

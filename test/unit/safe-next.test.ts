@@ -14,7 +14,7 @@ const trick = fc.array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 8 
 
 test("every Location stays on our origin and is a plain local path", () => {
   fc.assert(
-    fc.property(fc.oneof(trick, trick.map((s) => "/" + s), fc.string()), (next) => {
+    fc.property(fc.oneof(trick, trick.map((s) => `/${s}`), fc.string()), (next) => {
       const location = safeNextPath(next);
       expect(location).toMatch(/^\/(?![/\\])/);
       expect(new URL(location, ORIGIN).origin).toBe(ORIGIN);

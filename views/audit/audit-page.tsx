@@ -56,6 +56,7 @@ export function AdminAuditPage(props: { page: PageContext; entries: AuditEntry[]
     <Layout title="Audit trail" page={props.page} section="audit">
       <section>
         <h1>Audit trail</h1>
+        {/* biome-ignore lint/a11y/useSemanticElements: <search> is not yet announced by every screen reader; the role is */}
         <form method="get" action="/admin/audit" class="row filters" role="search">
           <label>
             Actor

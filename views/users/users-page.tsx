@@ -48,6 +48,7 @@ function RoleOptions({ selected, any }: { selected: string; any?: boolean }) {
 
 function Filters({ filter }: { filter: AdminUsersFilter }) {
   return (
+    // biome-ignore lint/a11y/useSemanticElements: <search> is not yet announced by every screen reader; the role is
     <form method="get" action="/admin/users" class="row filters" role="search">
       <label>
         Search

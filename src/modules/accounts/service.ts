@@ -1,5 +1,5 @@
 // Signing in and out, and creating the first administrator.
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, } from "node:crypto";
 import { sameSecret } from "../../shared/signing";
 import type { AppContext } from "../../context";
 import type { AuthUser } from "../../auth/auth-state";

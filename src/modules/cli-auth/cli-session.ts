@@ -35,7 +35,7 @@ export type Approval = { userId: string; approvedBy: string; client: string };
  * grant it approved cannot be redeemed, so access granted before a revocation never outlives it.
  */
 export async function openCliSession(ctx: AppContext, approval: Approval, meta: ClientMeta, via: "cli-browser" | "cli-device"): Promise<LoginResponse> {
-  const { userId, client } = approval;
+  const { client } = approval;
   const name = `da on ${client}`;
   // Checked inside the transaction: the queue runs transactions one at a time and applies each one's
   // auth effects before the next starts, so a revocation committed before this sees its effect here.

@@ -7,7 +7,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Logger } from "../../log";
-import { CliDistribution } from "./service";
+import type { CliDistribution } from "./service";
 import { signatureKeyId } from "../../shared/minisign";
 import { chooseTarget, TARGET_NAMES, TARGETS } from "../../shared/targets";
 

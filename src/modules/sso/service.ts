@@ -1,22 +1,4 @@
-// Signing in with a provider's verified claims: which account, whether it may sign in, its role.
-//
-// Identity rule: an account is found by (issuer, sub) once bound. Before that, a provider may claim
-// an existing account by its verified email (the one email rule, src/auth/email.ts: look-alike
-// addresses are refused, never folded) only when the address's domain is one this provider is
-// trusted for: OIDC_<ID>_ALLOWED_DOMAINS or OIDC_<ID>_LINK_DOMAINS. Otherwise any configured
-// provider could take over any account it has not linked yet, admins included: the sign-in is
-// refused and an admin links the identity by hand (admin-identities.ts). An account holds at most
-// one identity per issuer: a second `sub` from the same issuer claiming the same email is refused.
-//
-// Group-managed roles follow the provider both ways: when the groups give a bound person no role,
-// the sign-in is refused AND their account is deactivated in the same step (their sessions and
-// tokens stop at once), except the last active admin, who is kept and audited as a conflict. An
-// admin may detach a person from the groups (admin-identities.ts); the groups then decide nothing.
-//
-// All checks and writes run in ONE transaction (the database queue serialises them, so the
-// last-active-admin check cannot race an admin's change); a refusal rolls back, so nothing is
-// created, and is audited afterwards in its own write.
-import { randomUUID } from "node:crypto";
+
 import type { AppContext } from "../../context";
 import type { Queryable, Transaction } from "../../db/database";
 import type { AuthUser } from "../../auth/auth-state";
@@ -101,7 +83,7 @@ async function resolveAndOpen(ctx: AppContext, tx: Transaction, provider: OidcPr
  */
 async function offboard(ctx: AppContext, tx: Transaction, provider: OidcProviderSettings, row: UserRow | null, ip: string | null): Promise<SsoRefusal> {
   const refusal = (more: string) => new SsoRefusal("no_matching_group", `Your ${provider.label} account is in none of the groups that may use Agnes.${more} Ask your administrator to add you to one.`, row?.id ?? null);
-  if (!row || !row.active) return refusal("");
+  if (!row?.active) return refusal("");
   try {
     await deactivate(ctx, tx, row, { actor: null, ip, via: "oidc_groups", provider: provider.id });
   } catch (error) {

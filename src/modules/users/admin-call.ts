@@ -20,5 +20,5 @@ export function adminCall(me: Principal, ip: string | null): AdminCall {
  */
 export async function assertStillAdmin(tx: Queryable, call: AdminCall): Promise<void> {
   const actor = await findUserById(tx, call.actor.id);
-  if (!actor || !actor.active || actor.role !== "admin") throw new Forbidden("Your account is no longer an active admin");
+  if (!actor?.active || actor.role !== "admin") throw new Forbidden("Your account is no longer an active admin");
 }
