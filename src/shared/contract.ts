@@ -1,7 +1,7 @@
 // The HTTP contract, shared by the server and the `da` CLI: the JSON shapes, and the facts both
 // sides must agree on (roles, defaults, token states), defined once here. Nothing in this file
-// imports server code, so the CLI bundle carries none of it. Field names are the public contract:
-// see PRODUCT.md.
+// imports server code, so the CLI bundle carries none of it. Field names are the public contract
+// (docs/contributing.md: existing clients depend on them; change them only with a new minor version).
 
 export const ROLES = ["viewer", "analyst", "km_admin", "admin"] as const;
 export type Role = (typeof ROLES)[number];

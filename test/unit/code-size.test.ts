@@ -1,4 +1,4 @@
-// The size rules of docs/architecture.md ("Tests", from ../shared/guides/code.md), checked on every run so they
+// The size rules of docs/contributing.md ("Size"), checked on every run so they
 // stay true: no source or test file over 300 lines, no function in the product's code over 50
 // lines except JSX pages and components (views/**/*.tsx, named in PascalCase).
 import { expect, test } from "bun:test";
