@@ -18,6 +18,7 @@ import { ssoModule } from "./modules/sso";
 import { backupsModule } from "./modules/backups";
 import { cliAuthModule } from "./modules/cli-auth";
 import { metricsModule } from "./modules/metrics";
+import { dataApi } from "./modules/data";
 import { readyModule } from "./modules/system/ready";
 import { ErrorPage } from "../views/system/error-page";
 
@@ -42,6 +43,7 @@ export function createApp(ctx: AppContext) {
     .use(accountsApi(ctx))
     .use(usersApi(ctx))
     .use(tokensApi(ctx))
+    .use(dataApi(ctx))
     // 3. pages and forms, with the headers only a page needs.
     .use(html())
     .use(pageHeaders())

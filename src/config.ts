@@ -2,6 +2,7 @@
 import { chmodSync, closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { publicUrlSchema } from "./http/public-url";
 import { isValidEmail, normaliseEmail } from "./auth/email";
@@ -44,6 +45,24 @@ export type Config = {
   metricsToken: string | null;
   /** AUDIT_RETENTION_DAYS: audit entries older than this are deleted (daily). */
   auditRetentionDays: number;
+  /** Data access (src/modules/data): where datasets live and the limits on user queries. */
+  data: DataSettings;
+};
+
+export type DataSettings = {
+  /** DATASETS_DIR, else $DATA_DIR/datasets. */
+  datasetsDir: string;
+  queryTimeoutSeconds: number;
+  /** Rows in a JSON answer of POST /api/query (more → truncated). */
+  queryMaxRows: number;
+  /** Bytes of a streamed result (csv, ndjson, parquet). */
+  queryMaxResultBytes: number;
+  /** DuckDB's memory limit for the user-query instance. */
+  queryMemoryMb: number;
+  /** Queries run at once; more wait in a bounded queue, beyond it 429. */
+  queryConcurrency: number;
+  /** Largest dataset upload. */
+  datasetMaxBytes: number;
 };
 
 export class ConfigError extends Error {}
@@ -91,6 +110,13 @@ const fields = {
   BACKUP_KEEP: positiveInt(10_000),
   METRICS_TOKEN: z.string().min(32, "must be at least 32 characters (generate one with `openssl rand -hex 32`)").regex(/^[\x21-\x7e]+$/, "expected printable characters without spaces"),
   AUDIT_RETENTION_DAYS: positiveInt(36500),
+  DATASETS_DIR: z.string().min(1, "expected a directory path"),
+  QUERY_TIMEOUT_S: positiveInt(24 * 3600),
+  QUERY_MAX_ROWS: positiveInt(10_000_000),
+  QUERY_MAX_RESULT_MB: positiveInt(1024 * 1024),
+  QUERY_MEMORY_MB: positiveInt(1024 * 1024),
+  QUERY_CONCURRENCY: positiveInt(1024),
+  DATASET_MAX_MB: positiveInt(1024 * 1024),
 };
 type FieldName = keyof typeof fields;
 
@@ -201,6 +227,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     backupKeep: read(env, "BACKUP_KEEP") ?? 7,
     metricsToken: read(env, "METRICS_TOKEN") ?? null,
     auditRetentionDays: read(env, "AUDIT_RETENTION_DAYS") ?? 365,
+    data: readDataSettings(env, dataDir),
+  };
+}
+
+const MB = 1024 * 1024;
+function readDataSettings(env: Record<string, string | undefined>, dataDir: string): DataSettings {
+  return {
+    datasetsDir: resolve(read(env, "DATASETS_DIR") ?? join(dataDir, "datasets")),
+    queryTimeoutSeconds: read(env, "QUERY_TIMEOUT_S") ?? 30,
+    queryMaxRows: read(env, "QUERY_MAX_ROWS") ?? 10_000,
+    queryMaxResultBytes: (read(env, "QUERY_MAX_RESULT_MB") ?? 1024) * MB,
+    queryMemoryMb: read(env, "QUERY_MEMORY_MB") ?? 1024,
+    queryConcurrency: read(env, "QUERY_CONCURRENCY") ?? 2 * availableParallelism(),
+    datasetMaxBytes: (read(env, "DATASET_MAX_MB") ?? 2048) * MB,
   };
 }
 

@@ -66,6 +66,7 @@ export async function main(options: ServeOptions = {}): Promise<void> {
       { name: "backups", run: () => ctx.backups.stop() },
       { name: "audit_retention", run: () => auditRetention.stop() },
       { name: "activity_flush", run: () => ctx.activity.stop() },
+      { name: "query_sandbox", run: async () => ctx.data.close() },
       { name: "database", run: () => db.close() },
     ],
   });
@@ -96,7 +97,9 @@ function listenOptions(config: Config) {
       // Bun's last resort, e.g. a file body that vanished between the handler and the send.
       return Response.json({ detail: "Internal server error" }, { status: 500, headers });
     },
-    maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
+    // The outer bound: dataset uploads may be DATASET_MAX_MB; every other route has its own, much
+    // smaller cap in the body parser (src/http/request-body.ts).
+    maxRequestBodySize: Math.max(MAX_REQUEST_BODY_BYTES, config.data.datasetMaxBytes + MAX_REQUEST_BODY_BYTES),
   };
 }
 

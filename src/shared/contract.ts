@@ -180,3 +180,32 @@ export const PAGING = { defaultLimit: 50, maxLimit: 500, maxOffset: 10_000_000 }
 
 /** How a person signs in, for the admin users page: password, providers, last SSO sign-in, and the provider whose groups manage their role. */
 export type SignInMethods = { password: boolean; providers: string[]; lastSsoAt: string | null; roleManagedBy: string | null };
+
+// ---- Data access (src/modules/data, `da query`, `da sync`) ----
+
+/** Dataset names: what a dataset is called in SQL, in URLs and in `da sync`'s file names. */
+export const DATASET_NAME_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
+
+/** POST /api/query, JSON answer (the original client's fields plus types, count and time). */
+export type QueryAnswer = {
+  columns: string[];
+  rows: unknown[][];
+  truncated: boolean;
+  column_types: string[];
+  row_count: number;
+  elapsed_ms: number;
+};
+
+/** GET /api/datasets, GET /api/datasets/{name} (which adds `sample`), POST and PUT answers. */
+export type DatasetInfo = {
+  name: string;
+  columns: { name: string; type: string }[];
+  rows: number;
+  size_bytes: number;
+  hash: string;
+  created_at: string;
+  updated_at: string;
+  /** The uploader's email (null once that user is deleted). */
+  uploaded_by: string | null;
+};
+export type DatasetDetail = DatasetInfo & { sample: { columns: string[]; rows: unknown[][] } };

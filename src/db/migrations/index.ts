@@ -3,8 +3,9 @@ import { passwordResets } from "./002_password_resets";
 import { personalAccessTokens } from "./003_personal_access_tokens";
 import { oidcIdentities } from "./004_oidc_identities";
 import { cliSessions } from "./005_cli_sessions";
+import { datasets } from "./008_datasets";
 
 export type Migration = { version: number; name: string; sql: string };
 
 /** Forward-only, in order. Never edit a shipped migration: add the next one. */
-export const MIGRATIONS: Migration[] = [initial, passwordResets, personalAccessTokens, oidcIdentities, cliSessions];
+export const MIGRATIONS: Migration[] = [initial, passwordResets, personalAccessTokens, oidcIdentities, cliSessions, datasets];

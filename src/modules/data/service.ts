@@ -1,0 +1,105 @@
+// The data side's running state, one per app (ctx.data): the datasets as last committed (an
+// in-memory copy, like the auth state: reads cost no database round trip), the query sandbox built
+// over them, the concurrency gate, and the queries running now (so a timeout or a deactivation
+// interrupts them inside DuckDB).
+import { mkdirSync } from "node:fs";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { availableParallelism } from "node:os";
+import type { DataSettings } from "../../config";
+import type { Queryable } from "../../db/database";
+import type { Principal } from "../../auth/principal";
+import { Forbidden } from "../../http/errors";
+import { canRead } from "./access";
+import { duckdbFile } from "./files";
+import { QueryFailed } from "./query-errors";
+import { listDatasetRows, type DatasetRow } from "./repository";
+import { QueryGate } from "./gate";
+import { QuerySandbox } from "./sandbox";
+
+type Running = { userId: string; connection: DuckDBConnection; stopped: "timeout" | "revoked" | null };
+
+export class DataService {
+  private readonly running = new Set<Running>();
+  private changes: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly settings: DataSettings,
+    private rows: DatasetRow[],
+    private readonly sandbox: QuerySandbox,
+    readonly gate: QueryGate,
+  ) {}
+
+  static async open(settings: DataSettings, db: Queryable): Promise<DataService> {
+    mkdirSync(settings.datasetsDir, { recursive: true, mode: 0o700 });
+    const rows = await listDatasetRows(db);
+    const sandbox = await QuerySandbox.open(sandboxDatasets(settings, rows), { memoryMb: settings.queryMemoryMb, threads: availableParallelism() });
+    return new DataService(settings, rows, sandbox, new QueryGate(settings.queryConcurrency, settings.queryTimeoutSeconds * 1000));
+  }
+
+  /** Every dataset, as last committed. Callers filter with canRead. */
+  all(): readonly DatasetRow[] {
+    return this.rows;
+  }
+
+  readable(me: Principal): DatasetRow[] {
+    return this.rows.filter((row) => canRead(me, row));
+  }
+
+  /** Runs `fn` one at a time: dataset changes commit and rebuild the sandbox in order. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.changes.then(fn, fn);
+    this.changes = next.catch(() => undefined);
+    return next;
+  }
+
+  /** After a committed change: reload the rows and swap in a sandbox over them. */
+  async refresh(db: Queryable): Promise<void> {
+    const rows = await listDatasetRows(db);
+    await this.sandbox.rebuild(sandboxDatasets(this.settings, rows));
+    this.rows = rows;
+  }
+
+  /** Runs `fn` with a sandbox connection, inside the gate, interrupted at QUERY_TIMEOUT_S. */
+  async withQuery<T>(me: Principal, fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    // The sandbox holds every dataset; until it is built per reader, a query needs them all.
+    if (!this.rows.every((row) => canRead(me, row))) throw new Forbidden("You may not query every dataset");
+    const leave = await this.gate.enter();
+    try {
+      const { connection, release } = await this.sandbox.connect();
+      const entry: Running = { userId: me.user.id, connection, stopped: null };
+      this.running.add(entry);
+      const timer = setTimeout(() => this.stop(entry, "timeout"), this.settings.queryTimeoutSeconds * 1000);
+      try {
+        return await fn(connection);
+      } catch (error) {
+        if (entry.stopped === "revoked") throw new QueryFailed(403, "The account was deactivated; the query was stopped", "refused");
+        throw error;
+      } finally {
+        clearTimeout(timer);
+        this.running.delete(entry);
+        release();
+      }
+    } finally {
+      leave();
+    }
+  }
+
+  /** A deactivated or deleted user's running queries end now (fed from committed auth effects). */
+  stopQueriesOf(userId: string): void {
+    for (const entry of this.running) if (entry.userId === userId) this.stop(entry, "revoked");
+  }
+
+  private stop(entry: Running, why: "timeout" | "revoked"): void {
+    entry.stopped = why;
+    entry.connection.interrupt();
+  }
+
+  close(): void {
+    for (const entry of this.running) entry.connection.interrupt();
+    this.sandbox.close();
+  }
+}
+
+function sandboxDatasets(settings: DataSettings, rows: DatasetRow[]) {
+  return rows.map((row) => ({ name: row.name, file: duckdbFile(settings.datasetsDir, row.file_id) }));
+}
