@@ -82,6 +82,23 @@ describe("POST /api/query", () => {
     expect((await query(t, pat, "SELECT 2")).status).toBe(200);
   });
 
+  test("giant values are measured before they become JavaScript: 413, top-level and nested", async () => {
+    const { pat } = await setup();
+    for (const sql of ["SELECT repeat('x', 100000000) AS s", "SELECT [repeat('x', 40000000), repeat('y', 40000000)] AS l", "SELECT {'a': repeat('x', 70000000)} AS st", "SELECT repeat('x', 1000000)::BLOB AS b FROM range(70)"]) {
+      const res = await query(t, pat, sql);
+      expect([sql, res.status]).toEqual([sql, 413]);
+      expect(((await res.json()) as { detail: string }).detail).toMatch(/larger than a JSON answer/);
+    }
+    expect((await query(t, pat, "SELECT repeat('x', 1000) AS s FROM range(100)")).status).toBe(200);
+  });
+
+  test("SQL with a NUL character is refused: DuckDB would run only what comes before it", async () => {
+    const { pat } = await setup();
+    const res = await query(t, pat, "SELECT 1;\u0000ATTACH ':memory:' AS m");
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { detail: string }).detail).toMatch(/NUL/);
+  });
+
   test("a query past QUERY_MEMORY_MB ends with 413", async () => {
     const { pat } = await setup({ QUERY_MEMORY_MB: "64" });
     const res = await query(t, pat, "SELECT list(range) FROM range(50000000)");

@@ -30,6 +30,8 @@ export function dataApi(ctx: AppContext) {
     .use(authGuard(ctx))
     .post("/api/query", ({ me, body, ip }): Promise<QueryAnswer> => {
       if (body.sql.trim() === "") throw new BadRequest("sql is empty");
+      // DuckDB reads the text as a C string: whatever follows a NUL would be audited but never run.
+      if (body.sql.includes("\0")) throw new BadRequest("sql contains a NUL character");
       const limit = body.limit ?? DEFAULT_QUERY_LIMIT;
       if (limit < 0) throw new BadRequest("limit must be 0 or more");
       return runJsonQuery(ctx, me, { sql: body.sql, limit, ip });

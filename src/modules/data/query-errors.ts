@@ -26,13 +26,15 @@ export function withoutPaths(message: string, hidden: string[]): string {
   return text.replace(QUOTED_PATH, "$1<path>$1").replace(BARE_PATH, "$1<path>");
 }
 
+export function queryTimedOut(seconds: number): QueryFailed {
+  return new QueryFailed(408, `The query ran longer than ${seconds} s (QUERY_TIMEOUT_S) and was stopped`, "timeout");
+}
+
 /** A DuckDB error from running user SQL → the refusal the client sees. */
 export function queryFailure(error: unknown, config: Pick<Config, "dataDir" | "data">): QueryFailed {
   const raw = error instanceof Error ? error.message : String(error);
   const message = withoutPaths(raw, [config.data.datasetsDir, config.dataDir]).slice(0, 2000);
-  if (/^INTERRUPT Error/.test(raw)) {
-    return new QueryFailed(408, `The query ran longer than ${config.data.queryTimeoutSeconds} s (QUERY_TIMEOUT_S) and was stopped`, "timeout");
-  }
+  if (/^INTERRUPT Error/.test(raw)) return queryTimedOut(config.data.queryTimeoutSeconds);
   if (/^Out of Memory Error/.test(raw)) {
     return new QueryFailed(413, `The query needs more memory than ${config.data.queryMemoryMb} MB (QUERY_MEMORY_MB): ${message}`, "too_large");
   }

@@ -2,13 +2,14 @@
 // parser calls a SELECT, through the concurrency gate, with a timeout that interrupts DuckDB
 // (the query stops, it is not abandoned), and an answer bounded in rows and bytes. Every query is
 // audited (`data.query`) and counted in /metrics.
-import { StatementType, type DuckDBConnection, type DuckDBPreparedStatement } from "@duckdb/node-api";
+import { JsonDuckDBValueConverter, StatementType, type DuckDBConnection, type DuckDBPreparedStatement } from "@duckdb/node-api";
 import type { AppContext } from "../../context";
 import type { Principal } from "../../auth/principal";
 import type { QueryAnswer } from "../../shared/contract";
 import type { QueryResult } from "../metrics/registry";
 import { BadRequest, HttpError } from "../../http/errors";
 import { columnConverters } from "./values";
+import { stringBytesOf } from "./value-bytes";
 import { QueryFailed, queryFailure } from "./query-errors";
 
 /** The JSON answer is built in memory, so it has its own bound; the streamed formats have QUERY_MAX_RESULT_MB. */
@@ -57,28 +58,35 @@ async function readAnswer(
   limit: number,
   outcome: { rows: number; bytes: number },
 ): Promise<Omit<QueryAnswer, "elapsed_ms">> {
-  // Streaming: DuckDB produces rows chunk by chunk, so a huge result is never materialised.
-  const reader = await prepared.streamAndReadUntil(limit + 1);
-  const types = reader.columnTypes();
+  // Streaming, chunk by chunk: a huge result is never materialised, and each chunk's strings are
+  // measured before any value becomes JavaScript (value-bytes.ts).
+  const result = await prepared.stream();
+  const types = result.columnTypes();
   const convert = columnConverters(types);
   const rows: unknown[][] = [];
-  for (const raw of reader.getRowsJson()) {
-    if (rows.length === limit) break;
-    const row = raw.map((value, i) => convert[i]!(value));
-    outcome.bytes += JSON.stringify(row).length + 1;
-    if (outcome.bytes > JSON_ANSWER_MAX_BYTES) {
-      throw new QueryFailed(413, `The result is larger than a JSON answer may be (${JSON_ANSWER_MAX_BYTES / 1024 / 1024} MB); lower the limit or ask for csv, ndjson or parquet`, "too_large");
+  let truncated = false;
+  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    if (rows.length === limit) {
+      truncated = true;
+      break;
     }
-    rows.push(row);
+    // Strings by their length, every other value as 8 bytes: a bound, not a JSON byte count.
+    outcome.bytes += stringBytesOf(chunk) + chunk.rowCount * chunk.columnCount * 8;
+    if (outcome.bytes > JSON_ANSWER_MAX_BYTES) throw tooLargeForJson();
+    const take = Math.min(chunk.rowCount, limit - rows.length);
+    for (const raw of chunk.convertRows(JsonDuckDBValueConverter).slice(0, take)) rows.push(raw.map((value, i) => convert[i]!(value)));
+    if (take < chunk.rowCount) {
+      truncated = true;
+      break;
+    }
   }
   outcome.rows = rows.length;
-  return {
-    columns: reader.columnNames(),
-    column_types: types.map((t) => t.toString()),
-    rows,
-    truncated: reader.currentRowCount > limit,
-    row_count: rows.length,
-  };
+  return { columns: result.columnNames(), column_types: types.map((t) => t.toString()), rows, truncated, row_count: rows.length };
+}
+
+function tooLargeForJson(): QueryFailed {
+  const mb = JSON_ANSWER_MAX_BYTES / 1024 / 1024;
+  return new QueryFailed(413, `The result is larger than a JSON answer may be (${mb} MB); lower the limit or ask for csv, ndjson or parquet`, "too_large");
 }
 
 async function auditQuery(

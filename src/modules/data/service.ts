@@ -11,12 +11,15 @@ import type { Principal } from "../../auth/principal";
 import { Forbidden } from "../../http/errors";
 import { canRead } from "./access";
 import { duckdbFile } from "./files";
-import { QueryFailed } from "./query-errors";
+import { QueryFailed, queryTimedOut } from "./query-errors";
 import { listDatasetRows, type DatasetRow } from "./repository";
 import { QueryGate } from "./gate";
 import { QuerySandbox } from "./sandbox";
 
-type Running = { userId: string; connection: DuckDBConnection; stopped: "timeout" | "revoked" | null };
+type Running = { userId: string; connection: DuckDBConnection; stopped: "timeout" | "revoked" | null; repeat: Timer | null };
+
+const INTERRUPT_REPEAT_MS = 200;
+const ANSWER_GRACE_MS = 3000;
 
 export class DataService {
   private readonly running = new Set<Running>();
@@ -32,7 +35,7 @@ export class DataService {
   static async open(settings: DataSettings, db: Queryable): Promise<DataService> {
     mkdirSync(settings.datasetsDir, { recursive: true, mode: 0o700 });
     const rows = await listDatasetRows(db);
-    const sandbox = await QuerySandbox.open(sandboxDatasets(settings, rows), { memoryMb: settings.queryMemoryMb, threads: availableParallelism() });
+    const sandbox = await QuerySandbox.open(sandboxDatasets(settings, rows), { memoryMb: settings.queryMemoryMb, threads: Math.max(1, availableParallelism() - 1) });
     return new DataService(settings, rows, sandbox, new QueryGate(settings.queryConcurrency, settings.queryTimeoutSeconds * 1000));
   }
 
@@ -59,28 +62,47 @@ export class DataService {
     this.rows = rows;
   }
 
-  /** Runs `fn` with a sandbox connection, inside the gate, interrupted at QUERY_TIMEOUT_S. */
+  /**
+   * Runs `fn` with a sandbox connection, inside the gate. At QUERY_TIMEOUT_S the query is
+   * interrupted, and again every INTERRUPT_REPEAT_MS: DuckDB clears the flag when a query starts
+   * executing, so under load an interrupt that arrived before the start was lost and the query ran
+   * on (measured). A single function call (`repeat('x', 2000000000)`) is not interruptible at all,
+   * so the client is answered 408 ANSWER_GRACE_MS later whatever DuckDB does; the slot stays taken
+   * until DuckDB returns, so no more queries run than QUERY_CONCURRENCY.
+   */
   async withQuery<T>(me: Principal, fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
     // The sandbox holds every dataset; until it is built per reader, a query needs them all.
     if (!this.rows.every((row) => canRead(me, row))) throw new Forbidden("You may not query every dataset");
     const leave = await this.gate.enter();
+    let lease: Awaited<ReturnType<QuerySandbox["connect"]>>;
     try {
-      const { connection, release } = await this.sandbox.connect();
-      const entry: Running = { userId: me.user.id, connection, stopped: null };
-      this.running.add(entry);
-      const timer = setTimeout(() => this.stop(entry, "timeout"), this.settings.queryTimeoutSeconds * 1000);
-      try {
-        return await fn(connection);
-      } catch (error) {
-        if (entry.stopped === "revoked") throw new QueryFailed(403, "The account was deactivated; the query was stopped", "refused");
-        throw error;
-      } finally {
-        clearTimeout(timer);
-        this.running.delete(entry);
-        release();
-      }
-    } finally {
+      lease = await this.sandbox.connect();
+    } catch (error) {
       leave();
+      throw error;
+    }
+    const entry: Running = { userId: me.user.id, connection: lease.connection, stopped: null, repeat: null };
+    this.running.add(entry);
+    const timeoutMs = this.settings.queryTimeoutSeconds * 1000;
+    const timer = setTimeout(() => this.stop(entry, "timeout"), timeoutMs);
+    let answerBy: Timer | undefined;
+    const work = fn(lease.connection).finally(() => {
+      clearTimeout(timer);
+      clearTimeout(answerBy);
+      if (entry.repeat) clearInterval(entry.repeat);
+      this.running.delete(entry);
+      lease.release();
+      leave();
+    });
+    work.catch(() => undefined); // answered by the deadline below; it still ends here
+    const deadline = new Promise<never>((_, reject) => {
+      answerBy = setTimeout(() => reject(queryTimedOut(this.settings.queryTimeoutSeconds)), timeoutMs + ANSWER_GRACE_MS);
+    });
+    try {
+      return await Promise.race([work, deadline]);
+    } catch (error) {
+      if (entry.stopped === "revoked") throw new QueryFailed(403, "The account was deactivated; the query was stopped", "refused");
+      throw error;
     }
   }
 
@@ -92,6 +114,7 @@ export class DataService {
   private stop(entry: Running, why: "timeout" | "revoked"): void {
     entry.stopped = why;
     entry.connection.interrupt();
+    entry.repeat ??= setInterval(() => entry.connection.interrupt(), INTERRUPT_REPEAT_MS);
   }
 
   close(): void {

@@ -1,0 +1,161 @@
+// Hostile SQL against the real server (one process for the file): generated file readers, ATTACH
+// of the system database, COPY/EXPORT/INSTALL/LOAD/SET/PRAGMA/CALL, DDL and DML, multi-statement and
+// comment tricks, leak probes, runaway queries and a flood. Invariants: every refusal is a 4xx with
+// {"detail"}, no canary (a file outside the datasets, the session key, a password hash, an
+// environment variable) ever appears in an answer, nothing is written under DATA_DIR or /tmp, the
+// system database is never reached, the process stays up, and /health answers within 100 ms
+// throughout (measured by polling while the runaways and the flood run).
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { randomBytes } from "node:crypto";
+import fc from "fast-check";
+import { startServer, type RunningServer } from "../helpers/server";
+import { forbiddenArb, GIANT_VALUES, probeArb, RUNAWAYS, wrapArb, type Targets } from "./sql-cases";
+
+const ADMIN = { email: "sql-admin@example.com", password: "sql-admin-password-1" };
+const CANARY = `canary-${randomBytes(12).toString("hex")}`;
+const ENV_CANARY = `envcanary-${randomBytes(12).toString("hex")}`;
+
+let server: RunningServer;
+let pat: string;
+let targets: Targets;
+let secrets: string[];
+let before: Map<string, number>;
+
+async function api(path: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(server.url + path, { ...init, headers: { authorization: `Bearer ${pat}`, accept: "application/json", ...(init.headers ?? {}) } });
+}
+const runSql = (sql: string) => api("/api/query", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ sql }) });
+
+/** Every file under DATA_DIR with its size, but the system database's own (audit entries are written). */
+function filesUnder(dir: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    const path = join(entry.parentPath, entry.name);
+    if (entry.isDirectory() || /system\.duckdb(\.wal)?$/.test(path)) continue;
+    out.set(relative(dir, path), entry.isSymbolicLink() ? -1 : statSync(path).size);
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  server = await startServer({ env: { AGNES_ADMIN_EMAIL: ADMIN.email, AGNES_ADMIN_PASSWORD: ADMIN.password, QUERY_TIMEOUT_S: "3", QUERY_MEMORY_MB: "256", AGNES_CANARY: ENV_CANARY } });
+  const session = ((await (await fetch(`${server.url}/auth/token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ADMIN) })).json()) as { access_token: string }).access_token;
+  const created = await fetch(`${server.url}/auth/tokens`, { method: "POST", headers: { authorization: `Bearer ${session}`, "content-type": "application/json" }, body: JSON.stringify({ name: "hostile" }) });
+  pat = ((await created.json()) as { token: string }).token;
+  const uploaded = await api("/api/datasets?name=sales", { method: "POST", headers: { "content-type": "text/csv" }, body: "region,amount\nnorth,10\nsouth,20\n" });
+  expect(uploaded.status).toBe(201);
+  const datasetsDir = join(server.dataDir, "datasets");
+  const canaryFile = join(server.dataDir, "canary.txt");
+  writeFileSync(canaryFile, CANARY);
+  const symlink = join(datasetsDir, "link.duckdb");
+  symlinkSync(join(server.dataDir, "state", "system.duckdb"), symlink);
+  const datasetFile = join(datasetsDir, readdirSync(datasetsDir).find((f) => f.endsWith(".parquet"))!);
+  targets = { dataDir: server.dataDir, datasetsDir, symlink, canaryFile, datasetFile, port: Number(new URL(server.url).port) };
+  secrets = [CANARY, ENV_CANARY, readFileSync(join(server.dataDir, "state", "jwt-secret"), "utf8").trim(), "$argon2id$"];
+  before = filesUnder(server.dataDir);
+});
+
+afterAll(async () => {
+  await server.stop();
+});
+
+/** The answer to one hostile statement, checked against the invariants; returns its status. */
+async function check(sql: string, mustRefuse: boolean): Promise<number> {
+  const res = await runSql(sql);
+  const text = await res.text();
+  const where = `${res.status} for ${JSON.stringify(sql.slice(0, 200))}: ${text.slice(0, 300)}`;
+  for (const secret of secrets) if (text.includes(secret)) throw new Error(`leaked a secret, ${where}`);
+  if (res.status >= 500) throw new Error(`server error, ${where}`);
+  if (mustRefuse && res.status < 400) throw new Error(`ran, ${where}`);
+  if (res.status >= 400) {
+    const body = JSON.parse(text) as { detail?: unknown };
+    if (typeof body.detail !== "string" || body.detail === "") throw new Error(`refusal without detail, ${where}`);
+    if (body.detail.includes(server.dataDir)) throw new Error(`refusal names a path, ${where}`);
+  }
+  return res.status;
+}
+
+/** Polls /health every 20 ms while `work` runs; returns the slowest answer in ms. */
+async function slowestHealthDuring(work: Promise<unknown>): Promise<number> {
+  let done = false;
+  let slowest = 0;
+  const poll = (async () => {
+    while (!done) {
+      const started = performance.now();
+      const res = await fetch(`${server.url}/health`);
+      await res.arrayBuffer();
+      expect(res.status).toBe(200);
+      slowest = Math.max(slowest, performance.now() - started);
+      await Bun.sleep(20);
+    }
+  })();
+  await work.finally(() => (done = true));
+  await poll;
+  return slowest;
+}
+
+describe("hostile SQL against the real server", () => {
+  test("forbidden statements, however wrapped, are refused with a 4xx and detail", async () => {
+    await fc.assert(
+      fc.asyncProperty(forbiddenArb(targets), wrapArb(), async (sql, wrap) => {
+        await check(wrap(sql), true);
+      }),
+      { numRuns: 300 },
+    );
+  }, 60_000);
+
+  test("file readers and leak probes never reach a file outside the datasets or a secret", async () => {
+    const statuses: number[] = [];
+    await fc.assert(
+      fc.asyncProperty(probeArb(targets), async (sql) => {
+        statuses.push(await check(sql, false));
+      }),
+      { numRuns: 200 },
+    );
+    expect(statuses.some((s) => s === 403)).toBe(true); // the file readers were tried and refused
+    expect((await runSql("SELECT * FROM read_text('/etc/hostname')")).status).toBe(403);
+  }, 60_000);
+
+  test("runaway queries end with 408/413/400 (or 429 after waiting) and /health stays fast meanwhile", async () => {
+    const statuses: number[] = [];
+    const slowest = await slowestHealthDuring(Promise.all(RUNAWAYS.map(async (sql) => statuses.push(await check(sql, true)))));
+    // 429: waited longer than QUERY_TIMEOUT_S for a slot behind the others.
+    expect(statuses.filter((s) => ![400, 408, 413, 429].includes(s))).toEqual([]);
+    expect(statuses.filter((s) => s === 408 || s === 413).length).toBeGreaterThanOrEqual(3);
+    console.log(`runaways: slowest /health ${slowest.toFixed(1)} ms`);
+    expect(slowest).toBeLessThan(100);
+  }, 120_000);
+
+  test("giant single values end with a 4xx (408 at the timeout plus grace), /health stays fast, the process stays up", async () => {
+    const statuses: number[] = [];
+    const slowest = await slowestHealthDuring(Promise.all(GIANT_VALUES.map(async (sql) => statuses.push(await check(sql, false)))));
+    console.log(`giant values: statuses ${statuses.join(",")}; slowest /health ${slowest.toFixed(1)} ms`);
+    expect(statuses.filter((s) => s === 408 || s === 413)).toHaveLength(GIANT_VALUES.length);
+    expect(slowest).toBeLessThan(100);
+    expect(server.exitCode()).toBeNull();
+  }, 120_000);
+
+  test("100 concurrent queries: each answered 200 or 429 with Retry-After; /health stays fast", async () => {
+    const answers: Response[] = [];
+    const flood = Promise.all(Array.from({ length: 100 }, async (_, i) => answers.push(await runSql(`SELECT region, sum(amount) + ${i} FROM sales GROUP BY region`))));
+    const slowest = await slowestHealthDuring(flood);
+    const ok = answers.filter((r) => r.status === 200).length;
+    const busy = answers.filter((r) => r.status === 429);
+    expect(ok + busy.length).toBe(100);
+    expect(ok).toBeGreaterThan(0);
+    for (const r of busy) expect(r.headers.get("retry-after")).toMatch(/^\d+$/);
+    console.log(`flood: ${ok} answered, ${busy.length} refused 429; slowest /health ${slowest.toFixed(1)} ms`);
+    expect(slowest).toBeLessThan(100);
+  }, 60_000);
+
+  test("afterwards: nothing was written, the dataset is intact, the process is up", async () => {
+    expect(filesUnder(server.dataDir)).toEqual(before);
+    expect(existsSync("/tmp/agnes-written-by-sql.csv")).toBe(false);
+    const res = await runSql("SELECT sum(amount) AS s, count(*) AS n FROM sales");
+    expect(await res.json()).toMatchObject({ rows: [[30, 2]] });
+    expect(server.exitCode()).toBeNull();
+    expect((await fetch(`${server.url}/health`)).status).toBe(200);
+  });
+});
