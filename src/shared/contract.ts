@@ -209,3 +209,8 @@ export type DatasetInfo = {
   uploaded_by: string | null;
 };
 export type DatasetDetail = DatasetInfo & { sample: { columns: string[]; rows: unknown[][] } };
+
+/** GET /api/sync/manifest: the datasets the caller may read, by name. `hash` is the SHA-256 of the Parquet download. */
+export type SyncManifest = {
+  tables: Record<string, { hash: string; rows: number; size_bytes: number; updated_at: string; columns: { name: string; type: string }[] }>;
+};

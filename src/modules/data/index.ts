@@ -1,11 +1,12 @@
 // Data access routes. Any signed-in active user (session or PAT): POST /api/query, GET
-// /api/datasets[/{name}] (only what canRead allows). Admins: POST /api/datasets?name=,
+// /api/datasets[/{name}], GET /api/sync/manifest, GET /api/data/{name}/download (only what canRead
+// allows). Admins: POST /api/datasets?name=,
 // PUT and DELETE /api/datasets/{name}; an upload is the raw request body (CSV or Parquet), streamed
 // to disk (upload.ts).
 import { rm } from "node:fs/promises";
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
-import type { DatasetDetail, DatasetInfo, QueryAnswer } from "../../shared/contract";
+import type { DatasetDetail, DatasetInfo, QueryAnswer, SyncManifest } from "../../shared/contract";
 import { authGuard } from "../../http/auth-guard";
 import { BadRequest } from "../../http/errors";
 import { datasetInfo, listReadable, readableDataset } from "./catalog";
@@ -13,6 +14,7 @@ import { checkDatasetName, deleteDataset, storeDataset } from "./datasets";
 import { DEFAULT_QUERY_LIMIT, datasetNameParams, datasetNameQuery, queryBody } from "./model";
 import { runJsonQuery, sampleRows } from "./query-service";
 import { receiveUpload } from "./upload";
+import { downloadDataset, syncManifest } from "./sync";
 import type { Principal } from "../../auth/principal";
 
 export function dataApi(ctx: AppContext) {
@@ -37,6 +39,8 @@ export function dataApi(ctx: AppContext) {
       return runJsonQuery(ctx, me, { sql: body.sql, limit, ip });
     }, { auth: "user", clientIp: true, body: queryBody })
     .get("/api/datasets", ({ me }): DatasetInfo[] => listReadable(ctx, me), { auth: "user" })
+    .get("/api/sync/manifest", ({ me }): SyncManifest => syncManifest(ctx, me), { auth: "user" })
+    .get("/api/data/:name/download", ({ me, params, request }) => downloadDataset(ctx, me, params.name, request), { auth: "user", params: datasetNameParams })
     .get("/api/datasets/:name", async ({ me, params }): Promise<DatasetDetail> => {
       const row = readableDataset(ctx, me, params.name);
       return { ...datasetInfo(ctx, row), sample: await sampleRows(ctx, me, row.name) };
