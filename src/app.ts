@@ -18,7 +18,7 @@ import { ssoModule } from "./modules/sso";
 import { backupsModule } from "./modules/backups";
 import { cliAuthModule } from "./modules/cli-auth";
 import { metricsModule } from "./modules/metrics";
-import { dataApi } from "./modules/data";
+import { dataApi, dataPages } from "./modules/data";
 import { readyModule } from "./modules/system/ready";
 import { ErrorPage } from "../views/system/error-page";
 
@@ -60,6 +60,7 @@ export function createApp(ctx: AppContext) {
     .use(distributionModule(ctx))
     .use(ssoModule(ctx))
     .use(backupsModule(ctx))
+    .use(dataPages(ctx))
     .use(cliAuthModule(ctx));
   return app.wrap(frontDoor(ctx, refusalResponder(ctx, pages, headers), () => app.routes));
 }

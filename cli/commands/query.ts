@@ -3,6 +3,7 @@
 // --sql, or --stdin (the original client's JSON `{"sql": …}`, or plain SQL text).
 import { writeFile } from "node:fs/promises";
 import type { QueryAnswer } from "../../src/shared/contract";
+import { csvField, toCsv } from "../../src/shared/csv";
 import type { Command } from "../command";
 import type { Context } from "../context";
 import { UsageError } from "../errors";
@@ -38,19 +39,12 @@ function limitOf(ctx: Context, fromStdin: number | undefined): number | undefine
   return Number(raw);
 }
 
-/** RFC 4180: quote a field that holds a comma, quote, CR or LF; double the quotes inside. */
-function csvField(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  const text = typeof value === "object" ? JSON.stringify(value) : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
 export function render(answer: QueryAnswer, format: Exclude<Format, "table">): string {
   if (format === "json") return `${JSON.stringify(answer, null, 2)}\n`;
   if (format === "ndjson") {
     return answer.rows.map((row) => JSON.stringify(Object.fromEntries(answer.columns.map((c, i) => [c, row[i]])))).join("\n") + (answer.rows.length ? "\n" : "");
   }
-  return [answer.columns, ...answer.rows].map((row) => row.map(csvField).join(",")).join("\r\n") + "\r\n";
+  return toCsv(answer.columns, answer.rows);
 }
 
 /** A spinner on stderr while the server works (only on a terminal). */

@@ -124,6 +124,12 @@ export const ROUTES: Route[] = [
   api("DELETE", "/api/datasets/:name"),
   api("GET", "/api/sync/manifest"),
   api("GET", "/api/data/:name/download"),
+  page("GET", "/data"),
+  page("POST", "/data", "form"),
+  page("POST", "/data/result.csv", "form"),
+  page("GET", "/admin/datasets"),
+  page("GET", "/admin/datasets/:name/delete"),
+  page("POST", "/admin/datasets/:name/delete", "form"),
 ];
 
 /** The OAuth token endpoints answer refusals with RFC 6749's `error` code beside our `detail`. */

@@ -8,7 +8,6 @@ import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import type { DatasetDetail, DatasetInfo, QueryAnswer, SyncManifest } from "../../shared/contract";
 import { authGuard } from "../../http/auth-guard";
-import { BadRequest } from "../../http/errors";
 import { datasetInfo, listReadable, readableDataset } from "./catalog";
 import { checkDatasetName, deleteDataset, storeDataset } from "./datasets";
 import { DEFAULT_QUERY_LIMIT, datasetNameParams, datasetNameQuery, queryBody } from "./model";
@@ -16,6 +15,7 @@ import { runJsonQuery, sampleRows } from "./query-service";
 import { receiveUpload } from "./upload";
 import { downloadDataset, syncManifest } from "./sync";
 import type { Principal } from "../../auth/principal";
+export { dataPages } from "./pages";
 
 export function dataApi(ctx: AppContext) {
   const upload = async (me: Principal, ip: string | null, request: Request, body: unknown, name: string, replace: boolean) => {
@@ -30,14 +30,8 @@ export function dataApi(ctx: AppContext) {
   };
   return new Elysia({ name: "data-api" })
     .use(authGuard(ctx))
-    .post("/api/query", ({ me, body, ip }): Promise<QueryAnswer> => {
-      if (body.sql.trim() === "") throw new BadRequest("sql is empty");
-      // DuckDB reads the text as a C string: whatever follows a NUL would be audited but never run.
-      if (body.sql.includes("\0")) throw new BadRequest("sql contains a NUL character");
-      const limit = body.limit ?? DEFAULT_QUERY_LIMIT;
-      if (limit < 0) throw new BadRequest("limit must be 0 or more");
-      return runJsonQuery(ctx, me, { sql: body.sql, limit, ip });
-    }, { auth: "user", clientIp: true, body: queryBody })
+    .post("/api/query", ({ me, body, ip }): Promise<QueryAnswer> =>
+      runJsonQuery(ctx, me, { sql: body.sql, limit: body.limit ?? DEFAULT_QUERY_LIMIT, ip }), { auth: "user", clientIp: true, body: queryBody })
     .get("/api/datasets", ({ me }): DatasetInfo[] => listReadable(ctx, me), { auth: "user" })
     .get("/api/sync/manifest", ({ me }): SyncManifest => syncManifest(ctx, me), { auth: "user" })
     .get("/api/data/:name/download", ({ me, params, request }) => downloadDataset(ctx, me, params.name, request), { auth: "user", params: datasetNameParams })

@@ -20,6 +20,10 @@ const AUDITED_SQL_CHARS = 2000;
 export type QueryRequest = { sql: string; limit: number; ip: string | null };
 
 export async function runJsonQuery(ctx: AppContext, me: Principal, request: QueryRequest): Promise<QueryAnswer> {
+  if (request.sql.trim() === "") throw new BadRequest("sql is empty");
+  // DuckDB reads the text as a C string: whatever follows a NUL would be audited but never run.
+  if (request.sql.includes("\0")) throw new BadRequest("sql contains a NUL character");
+  if (request.limit < 0) throw new BadRequest("limit must be 0 or more");
   const started = performance.now();
   const outcome = { result: "refused" as QueryResult, rows: 0, bytes: 0 };
   try {
