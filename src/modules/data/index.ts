@@ -10,10 +10,12 @@ import type { DatasetDetail, DatasetInfo, QueryAnswer, SyncManifest } from "../.
 import { authGuard } from "../../http/auth-guard";
 import { datasetInfo, listReadable, readableDataset } from "./catalog";
 import { checkDatasetName, deleteDataset, storeDataset } from "./datasets";
-import { DEFAULT_QUERY_LIMIT, datasetNameParams, datasetNameQuery, queryBody } from "./model";
+import { DEFAULT_QUERY_LIMIT, datasetNameParams, datasetNameQuery, queryBody, queryFormatQuery } from "./model";
 import { runJsonQuery, sampleRows } from "./query-service";
 import { receiveUpload } from "./upload";
 import { downloadDataset, syncManifest } from "./sync";
+import { requestedFormat, runStreamedQuery } from "./stream";
+import { HttpError } from "../../http/errors";
 import type { Principal } from "../../auth/principal";
 export { dataPages } from "./pages";
 
@@ -30,8 +32,12 @@ export function dataApi(ctx: AppContext) {
   };
   return new Elysia({ name: "data-api" })
     .use(authGuard(ctx))
-    .post("/api/query", ({ me, body, ip }): Promise<QueryAnswer> =>
-      runJsonQuery(ctx, me, { sql: body.sql, limit: body.limit ?? DEFAULT_QUERY_LIMIT, ip }), { auth: "user", clientIp: true, body: queryBody })
+    .post("/api/query", async ({ me, body, ip, query, request }): Promise<QueryAnswer | Response> => {
+      const format = requestedFormat(query.format, request.headers.get("accept"));
+      const sql = { sql: body.sql, limit: body.limit ?? DEFAULT_QUERY_LIMIT, ip };
+      if (format === "parquet") throw new HttpError(406, "Parquet results are not available yet; ask for csv or ndjson");
+      return format === "json" ? await runJsonQuery(ctx, me, sql) : await runStreamedQuery(ctx, me, sql, format);
+    }, { auth: "user", clientIp: true, body: queryBody, query: queryFormatQuery })
     .get("/api/datasets", ({ me }): DatasetInfo[] => listReadable(ctx, me), { auth: "user" })
     .get("/api/sync/manifest", ({ me }): SyncManifest => syncManifest(ctx, me), { auth: "user" })
     .get("/api/data/:name/download", ({ me, params, request }) => downloadDataset(ctx, me, params.name, request), { auth: "user", params: datasetNameParams })

@@ -12,3 +12,7 @@ export const DEFAULT_QUERY_LIMIT = 1000;
 
 export const datasetNameParams = z.object({ name: z.string().max(200) });
 export const datasetNameQuery = z.object({ name: z.string().max(200).optional() });
+
+export const queryFormatQuery = z.object({
+  format: z.enum(["json", "csv", "ndjson", "parquet"], { message: "format must be json, csv, ndjson or parquet" }).optional(),
+});

@@ -19,11 +19,16 @@ const AUDITED_SQL_CHARS = 2000;
 
 export type QueryRequest = { sql: string; limit: number; ip: string | null };
 
-export async function runJsonQuery(ctx: AppContext, me: Principal, request: QueryRequest): Promise<QueryAnswer> {
+/** Refusals before any DuckDB work (not audited: nothing was tried). */
+export function checkSqlText(request: QueryRequest): void {
   if (request.sql.trim() === "") throw new BadRequest("sql is empty");
   // DuckDB reads the text as a C string: whatever follows a NUL would be audited but never run.
   if (request.sql.includes("\0")) throw new BadRequest("sql contains a NUL character");
   if (request.limit < 0) throw new BadRequest("limit must be 0 or more");
+}
+
+export async function runJsonQuery(ctx: AppContext, me: Principal, request: QueryRequest): Promise<QueryAnswer> {
+  checkSqlText(request);
   const started = performance.now();
   const outcome = { result: "refused" as QueryResult, rows: 0, bytes: 0 };
   try {
@@ -93,7 +98,7 @@ function tooLargeForJson(): QueryFailed {
   return new QueryFailed(413, `The result is larger than a JSON answer may be (${mb} MB); lower the limit or ask for csv, ndjson or parquet`, "too_large");
 }
 
-async function auditQuery(
+export async function auditQuery(
   ctx: AppContext,
   me: Principal,
   request: QueryRequest,

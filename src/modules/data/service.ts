@@ -18,6 +18,15 @@ import { QuerySandbox } from "./sandbox";
 
 type Running = { userId: string; connection: DuckDBConnection; stopped: "timeout" | "revoked" | null; repeat: Timer | null };
 
+export type QueryLease = {
+  connection: DuckDBConnection;
+  end: () => void;
+  stopped: () => "timeout" | "revoked" | null;
+  interrupt: () => void;
+};
+
+export const revokedFailure = () => new QueryFailed(403, "The account was deactivated; the query was stopped", "refused");
+
 const INTERRUPT_REPEAT_MS = 200;
 const ANSWER_GRACE_MS = 3000;
 
@@ -71,6 +80,28 @@ export class DataService {
    * until DuckDB returns, so no more queries run than QUERY_CONCURRENCY.
    */
   async withQuery<T>(me: Principal, fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const lease = await this.open(me);
+    let answerBy: Timer | undefined;
+    const work = fn(lease.connection).finally(() => {
+      clearTimeout(answerBy);
+      lease.end();
+    });
+    work.catch(() => undefined); // answered by the deadline below; it still ends here
+    const deadline = new Promise<never>((_, reject) => {
+      answerBy = setTimeout(() => reject(queryTimedOut(this.settings.queryTimeoutSeconds)), this.settings.queryTimeoutSeconds * 1000 + ANSWER_GRACE_MS);
+    });
+    try {
+      return await Promise.race([work, deadline]);
+    } catch (error) {
+      throw lease.stopped() === "revoked" ? revokedFailure() : error;
+    }
+  }
+
+  /**
+   * A query slot and a connection, interrupted at QUERY_TIMEOUT_S (or when the user is locked out)
+   * until `end()`; for a streamed result, which holds them until its last chunk is sent.
+   */
+  async open(me: Principal): Promise<QueryLease> {
     // The sandbox holds every dataset; until it is built per reader, a query needs them all.
     if (!this.rows.every((row) => canRead(me, row))) throw new Forbidden("You may not query every dataset");
     const leave = await this.gate.enter();
@@ -83,27 +114,18 @@ export class DataService {
     }
     const entry: Running = { userId: me.user.id, connection: lease.connection, stopped: null, repeat: null };
     this.running.add(entry);
-    const timeoutMs = this.settings.queryTimeoutSeconds * 1000;
-    const timer = setTimeout(() => this.stop(entry, "timeout"), timeoutMs);
-    let answerBy: Timer | undefined;
-    const work = fn(lease.connection).finally(() => {
+    const timer = setTimeout(() => this.stop(entry, "timeout"), this.settings.queryTimeoutSeconds * 1000);
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
       clearTimeout(timer);
-      clearTimeout(answerBy);
       if (entry.repeat) clearInterval(entry.repeat);
       this.running.delete(entry);
       lease.release();
       leave();
-    });
-    work.catch(() => undefined); // answered by the deadline below; it still ends here
-    const deadline = new Promise<never>((_, reject) => {
-      answerBy = setTimeout(() => reject(queryTimedOut(this.settings.queryTimeoutSeconds)), timeoutMs + ANSWER_GRACE_MS);
-    });
-    try {
-      return await Promise.race([work, deadline]);
-    } catch (error) {
-      if (entry.stopped === "revoked") throw new QueryFailed(403, "The account was deactivated; the query was stopped", "refused");
-      throw error;
-    }
+    };
+    return { connection: lease.connection, end, stopped: () => entry.stopped, interrupt: () => this.stop(entry, "timeout") };
   }
 
   /** A deactivated or deleted user's running queries end now (fed from committed auth effects). */
