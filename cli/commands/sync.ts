@@ -5,7 +5,7 @@
 // (DIR/server/sync-state.json) records the hash each local file has.
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
-import { appendFile, rename, rm, writeFile } from "node:fs/promises";
+import { open, rename, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { SyncManifest } from "../../src/shared/contract";
 import { DATASET_NAME_PATTERN } from "../../src/shared/contract";
@@ -44,13 +44,18 @@ async function fetchInto(api: Api, name: string, hash: string, partial: string, 
     throw new CliError("the partial download does not fit the file; run `da sync` again");
   }
   if (!response.ok) throw await api.failure(response, {});
-  if (response.status !== 206) await writeFile(partial, "");
+  // 206: append to what is there; 200: the server sent it all, start over.
+  const file = await open(partial, response.status === 206 ? "a" : "w", 0o600);
   const progress = process.stderr.isTTY ? Number(response.headers.get("content-length") ?? 0) : 0;
   let received = 0;
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    await appendFile(partial, chunk);
-    received += chunk.byteLength;
-    if (progress) process.stderr.write(`\r${name}: ${Math.floor((received / progress) * 100)}%`);
+  try {
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      await file.write(chunk);
+      received += chunk.byteLength;
+      if (progress) process.stderr.write(`\r${name}: ${Math.floor((received / progress) * 100)}%`);
+    }
+  } finally {
+    await file.close();
   }
   if (progress) process.stderr.write("\r\x1b[K");
 }
