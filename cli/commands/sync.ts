@@ -3,7 +3,7 @@
 // interrupted one resumes with a byte range (If-Range: the hash it was started for); the finished
 // file is checked against the manifest's SHA-256 before it replaces the old one. The state file
 // (DIR/server/sync-state.json) records the hash each local file has.
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { createReadStream, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { open, rename, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -28,14 +28,18 @@ function readState(file: string): State {
   }
 }
 
-async function sha256(path: string): Promise<string> {
+/** The SHA-256 of what is already in `path` (a resumed download's start), to go on from. */
+async function hashOf(path: string): Promise<Hash> {
   const hash = createHash("sha256");
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
+  return hash;
 }
 
-/** Downloads one table into `partial` (resuming it when it was started for the same hash). */
-async function fetchInto(api: Api, name: string, hash: string, partial: string, resume: boolean): Promise<void> {
+/**
+ * Downloads one table into `partial` (resuming it when it was started for the same hash) and
+ * returns the SHA-256 of the whole file, computed as the bytes arrive (no second read).
+ */
+async function fetchInto(api: Api, name: string, hash: string, partial: string, resume: boolean): Promise<string> {
   const offset = resume && existsSync(partial) ? statSync(partial).size : 0;
   const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-`, "if-range": `"${hash}"` } : {};
   const response = await api.send("GET", `/api/data/${encodeURIComponent(name)}/download`, { headers, timeoutMs: DOWNLOAD_TIMEOUT_MS });
@@ -45,11 +49,13 @@ async function fetchInto(api: Api, name: string, hash: string, partial: string, 
   }
   if (!response.ok) throw await api.failure(response, {});
   // 206: append to what is there; 200: the server sent it all, start over.
+  const digest = response.status === 206 ? await hashOf(partial) : createHash("sha256");
   const file = await open(partial, response.status === 206 ? "a" : "w", 0o600);
   const progress = process.stderr.isTTY ? Number(response.headers.get("content-length") ?? 0) : 0;
   let received = 0;
   try {
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      digest.update(chunk);
       await file.write(chunk);
       received += chunk.byteLength;
       if (progress) process.stderr.write(`\r${name}: ${Math.floor((received / progress) * 100)}%`);
@@ -58,6 +64,7 @@ async function fetchInto(api: Api, name: string, hash: string, partial: string, 
     await file.close();
   }
   if (progress) process.stderr.write("\r\x1b[K");
+  return digest.digest("hex");
 }
 
 async function syncTable(api: Api, dir: string, state: State, name: string, hash: string, out: Outcome, saveState: () => Promise<void>) {
@@ -70,8 +77,7 @@ async function syncTable(api: Api, dir: string, state: State, name: string, hash
   const resume = state.tables[name]?.partial_hash === hash;
   state.tables[name] = { ...state.tables[name], hash: state.tables[name]?.hash ?? "", partial_hash: hash };
   await saveState();
-  await fetchInto(api, name, hash, partial, resume);
-  if ((await sha256(partial)) !== hash) {
+  if ((await fetchInto(api, name, hash, partial, resume)) !== hash) {
     await rm(partial, { force: true });
     throw new CliError(`${name}: the download does not match the server's hash; the old file is kept`);
   }
