@@ -37,7 +37,7 @@ test("a result past QUERY_MAX_RESULT_MB is cut: the body fails, the audit says t
   const pat = await setup({ QUERY_MAX_RESULT_MB: "1" });
   const res = await post(pat, "SELECT repeat('x', 100) AS s FROM range(50000)", "/api/query?format=ndjson");
   expect(res.status).toBe(200);
-  expect(res.text()).rejects.toThrow();
+  await expect(res.text()).rejects.toThrow();
   for (let i = 0; i < 20 && (await t.ctx.db.query("SELECT 1 FROM audit_log WHERE action = 'data.query'")).length === 0; i++) await Bun.sleep(25);
   const [entry] = await t.ctx.db.query<{ params: string }>("SELECT params FROM audit_log WHERE action = 'data.query'");
   expect(JSON.parse(entry!.params)).toMatchObject({ result: "too_large" });
