@@ -4,6 +4,7 @@
 // Bun's own maxRequestBodySize (server.ts) is the outer bound; these are the per-route ones.
 import { BadRequest, HttpError } from "./errors";
 import { requestUrl } from "./request-url";
+import { readFormHead } from "./streamed-form";
 
 export const SMALL_BODY_BYTES = 8 * 1024;
 export const DEFAULT_BODY_BYTES = 64 * 1024;
@@ -31,6 +32,9 @@ const STREAMED_UPLOAD_TYPES = new Set(["text/csv", "application/vnd.apache.parqu
 /** What `body` is on a streamed upload route: the handler reads `request.body`. */
 export const STREAMED_BODY = Object.freeze({ streamed: true as const });
 
+/** Forms with a file (the dataset upload page): fields first, the file as a stream (streamed-form.ts). */
+const STREAMED_FORM_ROUTES = [/^\/admin\/datasets\/upload$/];
+
 export function isStreamedUpload(path: string, contentType: string): boolean {
   return STREAMED_UPLOAD_TYPES.has(contentType.toLowerCase()) && STREAMED_UPLOAD_ROUTES.some((route) => route.test(path));
 }
@@ -44,6 +48,9 @@ export async function parseBody(request: Request, contentType: string): Promise<
   if (!request.body) return undefined;
   const path = requestUrl(request).pathname;
   if (isStreamedUpload(path, contentType)) return STREAMED_BODY;
+  if (contentType.toLowerCase() === "multipart/form-data" && STREAMED_FORM_ROUTES.some((route) => route.test(path))) {
+    return readFormHead(request, request.headers.get("content-type") ?? "");
+  }
   const limit = bodyLimitFor(path);
   const text = decodeUtf8(await readCapped(request, limit));
   const type = contentType.toLowerCase();

@@ -63,3 +63,33 @@ test("/admin/datasets lists every dataset and deletes one after the confirm step
   expect(t.ctx.data.all()).toHaveLength(0);
   expect((await admin.get("/admin/datasets/sales/delete")).status).toBe(404);
 });
+
+test("/admin/datasets uploads a file through the form (fields first, the file streamed); CSRF and role hold", async () => {
+  t = await createTestApp();
+  const admin = await t.browser();
+  expect(await (await admin.get("/admin/datasets")).text()).toContain('enctype="multipart/form-data"');
+  const form = (fields: [string, string | Blob][]) => {
+    const data = new FormData();
+    for (const [k, v] of fields) {
+      if (v instanceof Blob) data.append(k, v, "sales.csv");
+      else data.append(k, v);
+    }
+    return data;
+  };
+  const send = (cookieOf: typeof admin, data: FormData) => cookieOf.raw("/admin/datasets/upload", { method: "POST", headers: { accept: "text/html" }, body: data });
+  const csv = new Blob(["region,amount\nnorth,10\nsouth,20\n"], { type: "text/csv" });
+  const done = await admin.follow(await send(admin, form([["_csrf", admin.csrf], ["name", "sales"], ["file", csv]])));
+  expect(done).toContain("Dataset sales created: 2 rows.");
+  const replaced = await admin.follow(await send(admin, form([["_csrf", admin.csrf], ["name", "sales"], ["replace", "yes"], ["file", new Blob(["region\neast\n"])]])));
+  expect(replaced).toContain("Dataset sales replaced: 1 rows.");
+  const exists = await admin.follow(await send(admin, form([["_csrf", admin.csrf], ["name", "sales"], ["file", csv]])));
+  expect(exists).toContain("already exists");
+  const badName = await admin.follow(await send(admin, form([["_csrf", admin.csrf], ["name", "Bad Name"], ["file", csv]])));
+  expect(badName).toContain("lowercase letter");
+  expect((await send(admin, form([["name", "nocsrf"], ["file", csv]]))).status).toBe(403);
+  expect((await send(admin, form([["file", csv], ["_csrf", admin.csrf], ["name", "filefirst"]]))).status).toBe(403); // the file must come last
+  await t.createUser("ann@example.com", "ann-password-12", "analyst");
+  const ann = await t.browser("ann@example.com", "ann-password-12");
+  expect((await send(ann, form([["_csrf", ann.csrf], ["name", "mine"], ["file", csv]]))).status).toBe(403);
+  expect(t.ctx.data.all().map((d) => d.name)).toEqual(["sales"]);
+});

@@ -11,7 +11,7 @@ let server: RunningServer;
 let token: string;
 
 beforeAll(async () => {
-  server = await startServer({ env: { AGNES_ADMIN_EMAIL: ADMIN.email, AGNES_ADMIN_PASSWORD: ADMIN.password, DATASET_MAX_MB: "48" } });
+  server = await startServer({ env: { AGNES_ADMIN_EMAIL: ADMIN.email, AGNES_ADMIN_PASSWORD: ADMIN.password, DATASET_MAX_MB: "160" } });
   const res = await fetch(`${server.url}/auth/token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ADMIN) });
   token = ((await res.json()) as { access_token: string }).access_token;
 });
@@ -42,14 +42,15 @@ test("a chunked upload past DATASET_MAX_MB is refused with 413 as it streams; me
   const res = await fetch(`${server.url}/api/datasets?name=toobig`, {
     method: "POST",
     headers: { authorization: `Bearer ${token}`, "content-type": "text/csv" },
-    body: csvStream(120),
+    body: csvStream(300),
     duplex: "half",
     signal: sending.signal,
   } as RequestInit);
   expect(res.status).toBe(413);
-  expect(((await res.json()) as { detail: string }).detail).toMatch(/DATASET_MAX_MB \(48 MB\)/);
+  expect(((await res.json()) as { detail: string }).detail).toMatch(/DATASET_MAX_MB \(160 MB\)/);
   sending.abort();
-  expect(rssMb() - before).toBeLessThan(40); // buffered, 48 MB would have been held at once
+  // Held in memory, 160 MB would have been; streamed, Bun's read-ahead is what shows (10–53 MB measured).
+  expect(rssMb() - before).toBeLessThan(100);
   const dir = join(server.dataDir, "datasets");
   expect(readdirSync(dir).filter((f) => !f.startsWith("."))).toEqual([]);
   expect(existsSync(join(dir, ".uploads")) ? readdirSync(join(dir, ".uploads")) : []).toEqual([]);

@@ -128,6 +128,7 @@ export const ROUTES: Route[] = [
   page("POST", "/data", "form"),
   page("POST", "/data/result.csv", "form"),
   page("GET", "/admin/datasets"),
+  page("POST", "/admin/datasets/upload", "form"),
   page("GET", "/admin/datasets/:name/delete"),
   page("POST", "/admin/datasets/:name/delete", "form"),
 ];

@@ -1,5 +1,6 @@
 import type { DatasetInfo } from "../../src/shared/contract";
 import type { PageContext } from "../../src/shared/page-context";
+import { CsrfField } from "../ui/csrf-field";
 import { Layout } from "../ui/layout";
 import { EmptyRow, Table } from "../ui/table";
 import { Time } from "../ui/time";
@@ -28,7 +29,7 @@ function DatasetRow({ dataset }: { dataset: DatasetInfo }) {
   );
 }
 
-/** /admin/datasets: every dataset, delete (with a confirm step); uploads go through `da` or the API. */
+/** /admin/datasets: every dataset, an upload form (works without JavaScript), delete (with a confirm step). */
 export function DatasetsAdminPage({ page, datasets, maxMb }: { page: PageContext; datasets: DatasetInfo[]; maxMb: number }) {
   return (
     <Layout title="Datasets" page={page} section="datasets">
@@ -38,9 +39,21 @@ export function DatasetsAdminPage({ page, datasets, maxMb }: { page: PageContext
           {datasets.length === 0 ? <EmptyRow columns={7} text="No datasets yet." /> : datasets.map((dataset) => <DatasetRow dataset={dataset} />)}
         </Table>
         <h2>Upload or replace</h2>
-        <p safe>{`A CSV or Parquet file of up to ${maxMb} MB (DATASET_MAX_MB), streamed to the server's disk:`}</p>
-        <pre class="mono">da admin datasets load sales.csv --name sales [--replace]</pre>
-        <p class="muted">or POST /api/datasets?name=… (PUT /api/datasets/NAME to replace) with the file as the request body.</p>
+        <p safe>{`A CSV or Parquet file of up to ${maxMb} MB (DATASET_MAX_MB), streamed to the server's disk.`}</p>
+        {/* The file input stays last: the server reads the fields before it streams the file. */}
+        <form method="post" action="/admin/datasets/upload" enctype="multipart/form-data">
+          <CsrfField token={page.csrf} />
+          <label for="name">Name (a-z, 0-9 and _, starting with a letter)</label>
+          <input id="name" name="name" required pattern="[a-z][a-z0-9_]{0,62}" />
+          <label>
+            <input type="checkbox" name="replace" value="yes" /> Replace the dataset of that name
+          </label>
+          <input type="file" name="file" accept=".csv,.parquet,text/csv" required />
+          <button type="submit" class="button primary">
+            Upload
+          </button>
+        </form>
+        <p class="muted">From a terminal: da admin datasets load sales.csv --name sales [--replace]</p>
       </section>
     </Layout>
   );

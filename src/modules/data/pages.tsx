@@ -1,20 +1,24 @@
 // The data pages: /data (every signed-in user: the datasets they may read, a query form that works
 // without JavaScript, the result as a table and as a CSV download) and /admin/datasets (admins:
-// the list, delete with a confirm step; uploads go through `da` or the API, which stream them).
+// the list, an upload form (multipart, the file streamed to disk: src/http/streamed-form.ts), delete
+// with a confirm step).
 import { Elysia } from "elysia";
 import { z } from "zod";
 import type { AppContext } from "../../context";
 import type { Principal } from "../../auth/principal";
 import type { QueryAnswer } from "../../shared/contract";
 import { authGuard } from "../../http/auth-guard";
-import { HttpError } from "../../http/errors";
+import { BadRequest, HttpError } from "../../http/errors";
 import { formAction, pageContext } from "../../http/page";
 import { toCsv } from "../../shared/csv";
 import { DataPage } from "../../../views/data/data-page";
 import { DatasetsAdminPage } from "../../../views/data/datasets-admin-page";
 import { DatasetDeletePage } from "../../../views/data/dataset-delete-page";
 import { datasetInfo, listReadable, readableDataset } from "./catalog";
-import { deleteDataset } from "./datasets";
+import { checkDatasetName, deleteDataset, storeDataset } from "./datasets";
+import { writeUpload } from "./upload";
+import type { StreamedForm } from "../../http/streamed-form";
+import { rm } from "node:fs/promises";
 import { datasetNameParams, DEFAULT_QUERY_LIMIT } from "./model";
 import { runJsonQuery } from "./query-service";
 
@@ -28,6 +32,27 @@ async function tryQuery(ctx: AppContext, me: Principal, sql: string, limit: numb
   } catch (error) {
     if (error instanceof HttpError && error.status < 500) return error.message;
     throw error;
+  }
+}
+
+/** The upload form: fields first (checked by the guard), then the file, streamed to disk. */
+async function uploadFromForm(ctx: AppContext, change: { me: Principal; ip: string | null }, form: StreamedForm): Promise<string> {
+  if (!form || !("fields" in form)) throw new BadRequest("Send the form as multipart/form-data");
+  const file = form.file;
+  try {
+    const name = checkDatasetName(form.fields.name ?? "");
+    if (!file) throw new BadRequest("Choose a CSV or Parquet file");
+    const { datasetsDir, datasetMaxBytes } = ctx.config.data;
+    const path = await writeUpload(file, datasetsDir, datasetMaxBytes);
+    try {
+      const replace = form.fields.replace === "yes";
+      const row = await storeDataset(ctx, change, name, path, replace);
+      return `Dataset ${row.name} ${replace ? "replaced" : "created"}: ${row.row_count} rows.`;
+    } finally {
+      await rm(path, { force: true });
+    }
+  } finally {
+    file?.destroy(); // whatever was not read (a refused upload) is dropped, not drained
   }
 }
 
@@ -53,6 +78,8 @@ export function dataPages(ctx: AppContext) {
     .get("/admin/datasets", ({ me, cookie }) => (
       <DatasetsAdminPage page={pageContext(ctx, me, cookie)} datasets={ctx.data.all().map((row) => datasetInfo(ctx, row))} maxMb={Math.round(ctx.config.data.datasetMaxBytes / 1024 / 1024)} />
     ), { auth: "admin" })
+    .post("/admin/datasets/upload", ({ me, ip, cookie, body, set }) =>
+      formAction(ctx, { set, cookie }, "/admin/datasets", () => uploadFromForm(ctx, { me, ip }, body as StreamedForm)), { auth: "admin", clientIp: true })
     .get("/admin/datasets/:name/delete", ({ me, cookie, params }) => (
       <DatasetDeletePage page={pageContext(ctx, me, cookie)} dataset={datasetInfo(ctx, readableDataset(ctx, me, params.name))} />
     ), { auth: "admin", params: datasetNameParams })

@@ -18,11 +18,16 @@ export async function receiveUpload(request: Request, body: unknown, dir: string
     throw new BadRequest("Send the file as the request body with Content-Type text/csv, application/vnd.apache.parquet or application/octet-stream");
   }
   if (Number(request.headers.get("content-length") ?? "0") > maxBytes) throw new UploadTooLarge(maxBytes);
+  return writeUpload(request.body as unknown as AsyncIterable<Uint8Array>, dir, maxBytes);
+}
+
+/** Writes `source` to a new file under DATASETS_DIR/.uploads, refusing it past `maxBytes`. */
+export async function writeUpload(source: AsyncIterable<Uint8Array>, dir: string, maxBytes: number): Promise<string> {
   const path = await newUploadPath(dir);
   const file = await open(path, "wx", 0o600);
   let total = 0;
   try {
-    for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+    for await (const chunk of source) {
       total += chunk.byteLength;
       if (total > maxBytes) throw new UploadTooLarge(maxBytes);
       await file.write(chunk);
