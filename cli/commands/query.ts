@@ -9,7 +9,7 @@ import type { Context } from "../context";
 import { UsageError } from "../errors";
 import { info, printTable } from "../output";
 
-const FORMATS = ["table", "csv", "json", "ndjson"] as const;
+const FORMATS = ["table", "csv", "json", "ndjson", "parquet"] as const;
 type Format = (typeof FORMATS)[number];
 /** The server stops a query at QUERY_TIMEOUT_S; wait a little longer for its answer. */
 const QUERY_REQUEST_TIMEOUT_MS = 10 * 60_000;
@@ -39,7 +39,7 @@ function limitOf(ctx: Context, fromStdin: number | undefined): number | undefine
   return Number(raw);
 }
 
-export function render(answer: QueryAnswer, format: Exclude<Format, "table">): string {
+export function render(answer: QueryAnswer, format: Exclude<Format, "table" | "parquet">): string {
   if (format === "json") return `${JSON.stringify(answer, null, 2)}\n`;
   if (format === "ndjson") {
     return answer.rows.map((row) => JSON.stringify(Object.fromEntries(answer.columns.map((c, i) => [c, row[i]])))).join("\n") + (answer.rows.length ? "\n" : "");
@@ -59,13 +59,25 @@ function spinner(): () => void {
   };
 }
 
+/** Parquet comes from the server as a file (every row, up to its QUERY_MAX_RESULT_MB), not as JSON. */
+async function saveParquet(ctx: Context, body: { sql: string; limit?: number }, output: string | undefined): Promise<void> {
+  if (!output && process.stdout.isTTY) throw new UsageError("Parquet is binary: give --output FILE or pipe it", "da query … --format parquet --output result.parquet");
+  const api = ctx.api();
+  const response = await api.send("POST", "/api/query", { body, query: { format: "parquet" }, timeoutMs: QUERY_REQUEST_TIMEOUT_MS });
+  if (!response.ok) throw await api.failure(response, {});
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (output) await writeFile(output, bytes);
+  else process.stdout.write(bytes);
+}
+
 async function runQuery(ctx: Context): Promise<void> {
   const { sql, limit: stdinLimit } = await sqlOf(ctx);
   const limit = limitOf(ctx, stdinLimit);
   const output = ctx.flag("output");
   const format = (ctx.flag("format") as Format | undefined) ?? (output || !process.stdout.isTTY ? "csv" : "table");
-  if (format === "table" && output) throw new UsageError("--output writes csv, json or ndjson", "add --format csv");
+  if (format === "table" && output) throw new UsageError("--output writes csv, json, ndjson or parquet", "add --format csv");
   const stop = spinner();
+  if (format === "parquet") return saveParquet(ctx, { sql, limit }, output).finally(stop);
   let answer: QueryAnswer;
   try {
     answer = await ctx.api().post<QueryAnswer>("/api/query", limit === undefined ? { sql } : { sql, limit }, { timeoutMs: QUERY_REQUEST_TIMEOUT_MS });

@@ -42,6 +42,11 @@ test("load CSV and Parquet, list, query in every format, replace, delete", async
   const limited = await runDa(["query", "SELECT id FROM big ORDER BY id", "--limit", "3", "--output", join(admin.home, "out.csv")], { env: admin.env });
   expect(readFileSync(join(admin.home, "out.csv"), "utf8")).toBe("id\r\n0\r\n1\r\n2\r\n");
   expect(limited.stderr).toContain("Showing the first 3 rows");
+  const parquetOut = join(admin.home, "out.parquet");
+  expect((await runDa(["query", "SELECT id FROM big WHERE id < 10", "--format", "parquet", "--output", parquetOut], { env: admin.env })).code).toBe(0);
+  const reader = await (await DuckDBInstance.create(":memory:")).connect();
+  expect((await reader.runAndReadAll(`SELECT count(*), max(id) FROM '${parquetOut}'`)).getRowsJson()).toEqual([["10", "9"]]);
+  reader.closeSync();
   writeFileSync(join(admin.home, "sales2.csv"), "region,amount\neast,7\n");
   expect((await runDa(["admin", "datasets", "load", "sales2.csv", "--name", "sales", "--replace"], { env: admin.env })).code).toBe(0);
   expect((await runDa(["query", "SELECT sum(amount) FROM sales"], { env: admin.env })).stdout).toBe("sum(amount)\r\n7\r\n");

@@ -1,6 +1,10 @@
 // POST /api/query streamed as CSV or NDJSON (Accept or ?format=): every row past QUERY_MAX_ROWS,
-// cut at QUERY_MAX_RESULT_MB, refusals before the stream as JSON, the slot freed when the client goes.
+// cut at QUERY_MAX_RESULT_MB, refusals before the stream as JSON, the slot freed when the client goes;
+// and as Parquet, built before it is sent (a clean 413 when too large).
 import { afterEach, expect, test } from "bun:test";
+import { readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { createTestApp, type TestApp } from "../helpers/app";
 import { patFor, storeCsv } from "./helpers";
 
@@ -43,15 +47,12 @@ test("a result past QUERY_MAX_RESULT_MB is cut: the body fails, the audit says t
   expect(JSON.parse(entry!.params)).toMatchObject({ result: "too_large" });
 });
 
-test("refusals come before the stream as JSON; parquet is 406; a bad format 422", async () => {
+test("refusals come before the stream as JSON; a bad format 422", async () => {
   const pat = await setup();
   const bad = await post(pat, "CREATE TABLE y AS SELECT 1", "/api/query?format=csv");
   expect(bad.status).toBe(403);
   expect(await bad.json()).toEqual({ detail: "Only SELECT queries are allowed" });
   expect((await post(pat, "SELEC 1", "/api/query", "text/csv")).status).toBe(400);
-  const parquet = await post(pat, "SELECT 1", "/api/query", "application/vnd.apache.parquet");
-  expect(parquet.status).toBe(406);
-  expect(((await parquet.json()) as { detail: string }).detail).toMatch(/csv or ndjson/);
   expect((await post(pat, "SELECT 1", "/api/query?format=xml")).status).toBe(422);
 });
 
@@ -64,4 +65,22 @@ test("a client that goes away frees the slot: with QUERY_CONCURRENCY=1 the next 
   const next = await post(pat, "SELECT 42 AS x");
   expect(next.status).toBe(200);
   expect(((await next.json()) as { rows: unknown[][] }).rows).toEqual([[42]]);
+});
+
+test("Parquet by Accept or ?format=: every row, readable by DuckDB; past QUERY_MAX_RESULT_MB a clean 413; no file left", async () => {
+  const pat = await setup({ QUERY_MAX_RESULT_MB: "1" });
+  const res = await post(pat, "SELECT range AS n, 'r' || range AS s, [range] AS l FROM range(20000)", "/api/query", "application/vnd.apache.parquet");
+  expect(res.status).toBe(200);
+  expect(res.headers.get("content-type")).toBe("application/vnd.apache.parquet");
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  expect(res.headers.get("content-length")).toBe(String(bytes.byteLength));
+  const file = join(t.dataDir, "got.parquet");
+  writeFileSync(file, bytes);
+  const connection = await (await DuckDBInstance.create(":memory:")).connect();
+  expect((await connection.runAndReadAll(`SELECT count(*), max(n), max(s), max(l[1]) FROM '${file}'`)).getRowsJson()).toEqual([["20000", "19999", "r9999", "19999"]]);
+  connection.closeSync();
+  const big = await post(pat, "SELECT repeat('x', 100) AS s FROM range(50000)", "/api/query?format=parquet");
+  expect(big.status).toBe(413);
+  expect(((await big.json()) as { detail: string }).detail).toMatch(/QUERY_MAX_RESULT_MB/);
+  expect(readdirSync(join(t.ctx.config.data.datasetsDir, ".tmp"))).toEqual([]);
 });

@@ -15,7 +15,7 @@ import { runJsonQuery, sampleRows } from "./query-service";
 import { receiveUpload } from "./upload";
 import { downloadDataset, syncManifest } from "./sync";
 import { requestedFormat, runStreamedQuery } from "./stream";
-import { HttpError } from "../../http/errors";
+import { runParquetQuery } from "./parquet-result";
 import type { Principal } from "../../auth/principal";
 export { dataPages } from "./pages";
 
@@ -35,7 +35,7 @@ export function dataApi(ctx: AppContext) {
     .post("/api/query", async ({ me, body, ip, query, request }): Promise<QueryAnswer | Response> => {
       const format = requestedFormat(query.format, request.headers.get("accept"));
       const sql = { sql: body.sql, limit: body.limit ?? DEFAULT_QUERY_LIMIT, ip };
-      if (format === "parquet") throw new HttpError(406, "Parquet results are not available yet; ask for csv or ndjson");
+      if (format === "parquet") return await runParquetQuery(ctx, me, sql);
       return format === "json" ? await runJsonQuery(ctx, me, sql) : await runStreamedQuery(ctx, me, sql, format);
     }, { auth: "user", clientIp: true, body: queryBody, query: queryFormatQuery })
     .get("/api/datasets", ({ me }): DatasetInfo[] => listReadable(ctx, me), { auth: "user" })
