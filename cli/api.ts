@@ -28,6 +28,10 @@ export type RequestOptions = {
   timeoutMs?: number;
   /** Replaces the generic hint/message for a status, e.g. 403 on /auth/tokens with a PAT. */
   messages?: Partial<Record<number, string>>;
+  /** A non-JSON body (a file upload), sent as it is with this Content-Type. */
+  raw?: { body: BodyInit; contentType: string };
+  /** Extra request headers (Range, If-Range). */
+  headers?: Record<string, string>;
 };
 
 function reasonOf(error: unknown): string {
@@ -51,15 +55,16 @@ export class Api {
 
   /** The raw response for any status; throws only when the server cannot be reached. */
   async send(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
-    const headers: Record<string, string> = { accept: "application/json" };
+    const headers: Record<string, string> = { accept: "application/json", ...opts.headers };
     if (opts.body !== undefined) headers["content-type"] = "application/json";
+    if (opts.raw) headers["content-type"] = opts.raw.contentType;
     if (opts.auth !== false && this.credential) headers.authorization = `Bearer ${this.credential.token}`;
     const timeoutMs = opts.timeoutMs ?? requestTimeoutMs();
     if (needsFloorCheck(method)) checkVersionFloor(await this.fetchOrThrow("/health", { method: "GET" }, timeoutMs));
     const response = await this.fetchOrThrow(path, {
       method,
       headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body: opts.raw ? opts.raw.body : opts.body === undefined ? undefined : JSON.stringify(opts.body),
     }, timeoutMs, opts.query);
     checkVersionFloor(response);
     return response;

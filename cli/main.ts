@@ -7,6 +7,8 @@ import { authGroup } from "./commands/auth";
 import { login, logout } from "./commands/login";
 import { updateCommand } from "./commands/update";
 import { versionCommand } from "./commands/version";
+import { queryCommand } from "./commands/query";
+import { syncCommand } from "./commands/sync";
 import { Context } from "./context";
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./errors";
 import { printError } from "./output";
@@ -19,8 +21,8 @@ const ANY_SERVER_VERSION: ReadonlySet<Command> = new Set([updateCommand, version
 const ROOT: Group = {
   kind: "group",
   name: "da",
-  summary: "da — the Agnes command-line client: sign in, manage tokens and users.",
-  children: [login, logout, authGroup, adminGroup, versionCommand, updateCommand],
+  summary: "da — the Agnes command-line client: sign in, query and sync data, manage tokens and users.",
+  children: [login, logout, queryCommand, syncCommand, authGroup, adminGroup, versionCommand, updateCommand],
 };
 const ROOT_FLAGS: FlagSpec = { version: { type: "boolean", short: "v", description: "print da's version, and the server's when reachable" } };
 

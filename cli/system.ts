@@ -3,7 +3,7 @@
 // prompter. A real run uses the process's; a test runs `main(argv, system)` in process with its own
 // (an in-memory stdout, a fake prompter, a `fetch` that calls the server's app directly), so commands
 // are tested without a binary. The compiled-binary tests stay as the end-to-end check.
-export type Stream = { isTTY?: boolean; columns?: number; write(text: string): unknown };
+export type Stream = { isTTY?: boolean; columns?: number; write(chunk: string | Uint8Array): unknown };
 
 export type Prompter = {
   text(message: string, opts: { initialValue?: string; validate?: (value: string | undefined) => string | undefined }): Promise<string>;

@@ -18,6 +18,7 @@ import { identitiesApi, identityForms, ssoModule } from "./modules/sso";
 import { backupsModule } from "./modules/backups";
 import { cliAuthModule } from "./modules/cli-auth";
 import { metricsModule } from "./modules/metrics";
+import { dataApi, dataPages } from "./modules/data";
 import { readyModule } from "./modules/system/ready";
 import { ErrorPage } from "../views/system/error-page";
 
@@ -43,6 +44,7 @@ export function createApp(ctx: AppContext) {
     .use(usersApi(ctx))
     .use(identitiesApi(ctx))
     .use(tokensApi(ctx))
+    .use(dataApi(ctx))
     // 3. pages and forms, with the headers only a page needs.
     .use(html())
     .use(pageHeaders())
@@ -60,6 +62,7 @@ export function createApp(ctx: AppContext) {
     .use(distributionModule(ctx))
     .use(ssoModule(ctx))
     .use(backupsModule(ctx))
+    .use(dataPages(ctx))
     .use(cliAuthModule(ctx));
   return app.wrap(frontDoor(ctx, refusalResponder(ctx, pages, headers), () => app.routes));
 }

@@ -9,7 +9,7 @@ import { AuthState } from "./auth/auth-state";
 import { readAuthRecords } from "./modules/accounts/auth-records";
 import { writeSessionLastSeen } from "./modules/accounts/sessions";
 import { writeTokenLastUsed } from "./modules/tokens/service";
-import { authEffectsOf, usersRevoked } from "./auth/auth-effects";
+import { authEffectsOf, usersLockedOut, usersRevoked } from "./auth/auth-effects";
 import { SessionSigner } from "./auth/session-signer";
 import { PasswordHasher, type PasswordCost } from "./auth/passwords";
 import { FailureLimiter } from "./http/failure-limiter";
@@ -24,6 +24,7 @@ import { keyIdHex } from "./shared/minisign";
 import { BackupService } from "./modules/backups/service";
 import { AppMetrics } from "./modules/metrics/registry";
 import type { RequestIpSource } from "./http/client-ip";
+import { DataService } from "./modules/data/service";
 
 export type AppContext = {
   config: Config;
@@ -53,6 +54,8 @@ export type AppContext = {
   backups: BackupService;
   /** This app's Prometheus registry (/metrics). */
   metrics: AppMetrics;
+  /** Datasets, the user-query sandbox and its limits (src/modules/data). */
+  data: DataService;
   /**
    * The HTTP server once it listens (src/server.ts), where client addresses come from; null for an
    * app driven through app.handle. Routes read it here, not from Elysia's `server`: reading that
@@ -73,6 +76,7 @@ export async function createContext(deps: {
   deps.db.storage.log = deps.log; // one line when a full or read-only disk starts refusing writes, one when it recovers
   const { state: authState, apply } = AuthState.load(await readAuthRecords(deps.db, deps.clock.now()));
   const reveals = new OneTimeReveals(deps.clock);
+  const data = await DataService.open(deps.config.data, deps.db);
   // The only way the auth state changes: committed transactions' effects. A secret waiting to be
   // shown once (a new token, a reset link) is void as soon as its user is deactivated or deleted,
   // or their sessions are ended by a revocation (users/lifecycle.ts).
@@ -80,10 +84,12 @@ export async function createContext(deps: {
     const effects = authEffectsOf(committed);
     apply(effects);
     for (const userId of usersRevoked(effects)) reveals.forgetSubject(userId);
+    for (const userId of usersLockedOut(effects)) data.stopQueriesOf(userId); // deactivation stops queries at once
   });
   const cliDist = new CliDistribution(deps.config.cliDistDir, deps.log);
   const ctx: Omit<AppContext, "backups" | "metrics" | "listener"> = {
     ...deps,
+    data,
     cliDist,
     cliBuilder: new CliBuilder(cliDist, VERSION, deps.log, {
       file: deps.config.daSigningKeyFile,

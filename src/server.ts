@@ -20,6 +20,7 @@ import type { PasswordCost } from "./auth/passwords";
 
 // Bun's outer bound on any request body; routes have smaller ones (src/http/request-body.ts).
 const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+const UPLOAD_READ_AHEAD_BYTES = 256 * 1024 * 1024;
 
 const log = createLogger();
 
@@ -66,6 +67,7 @@ export async function main(options: ServeOptions = {}): Promise<void> {
       { name: "backups", run: () => ctx.backups.stop() },
       { name: "audit_retention", run: () => auditRetention.stop() },
       { name: "activity_flush", run: () => ctx.activity.stop() },
+      { name: "query_sandbox", run: async () => ctx.data.close() },
       { name: "database", run: () => db.close() },
     ],
   });
@@ -96,7 +98,11 @@ function listenOptions(config: Config) {
       // Bun's last resort, e.g. a file body that vanished between the handler and the send.
       return Response.json({ detail: "Internal server error" }, { status: 500, headers });
     },
-    maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
+    // The outer bound: dataset uploads may be DATASET_MAX_MB; every other route has its own, much
+    // smaller cap in the body parser (src/http/request-body.ts). The slack is Bun's read-ahead: it
+    // receives tens of MB beyond what the handler has written to disk (measured ~50 MB on loopback),
+    // and its own 413 at this bound has no body; the upload's own 413, with its detail, must come first.
+    maxRequestBodySize: Math.max(MAX_REQUEST_BODY_BYTES, config.data.datasetMaxBytes + UPLOAD_READ_AHEAD_BYTES),
   };
 }
 

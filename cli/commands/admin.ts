@@ -8,6 +8,7 @@ import { formatTime, info, notePartialPage, printJson, printLine, printTable, su
 import { askConfirm, askPassword, isInteractive, readSecretFromStdin } from "../prompts";
 import { adminTokenGroup } from "./admin-tokens";
 import { adminBackupGroup } from "./admin-backups";
+import { adminDatasetsGroup } from "./admin-datasets";
 
 const USER_REF = "<id|email>";
 
@@ -163,5 +164,6 @@ export const adminGroup: Group = {
     userCommand("set-password", "Set a user's password (hidden, confirmed prompt)", setPassword, { flags: PASSWORD_STDIN }),
     adminTokenGroup,
     adminBackupGroup,
+    adminDatasetsGroup,
   ],
 };

@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
+import { availableParallelism } from "node:os";
 import { defaultSender } from "../mail/address";
 import { VERSION } from "../version";
 import { createSecretFileOnce } from "../state-file";
@@ -85,6 +86,30 @@ function buildConfig(env: Record<string, string | undefined>, s: Settings) {
     backupEncryptionKey: s.BACKUP_ENCRYPTION_KEY ?? null,
     /** AUDIT_RETENTION_DAYS: audit entries older than this are deleted (daily). */
     auditRetentionDays: s.AUDIT_RETENTION_DAYS,
+    /** Data access (src/modules/data): where datasets live and the limits on user queries. */
+    data: dataSettings(s, dataDir),
+  };
+}
+
+const MB = 1024 * 1024;
+
+export type DataSettings = ReturnType<typeof dataSettings>;
+
+function dataSettings(s: Settings, dataDir: string) {
+  return {
+    /** DATASETS_DIR, else $DATA_DIR/datasets. */
+    datasetsDir: resolve(s.DATASETS_DIR ?? join(dataDir, "datasets")),
+    queryTimeoutSeconds: s.QUERY_TIMEOUT_S,
+    /** Rows in a JSON answer of POST /api/query (more → truncated). */
+    queryMaxRows: s.QUERY_MAX_ROWS,
+    /** Bytes of a streamed result (csv, ndjson, parquet). */
+    queryMaxResultBytes: s.QUERY_MAX_RESULT_MB * MB,
+    /** DuckDB's memory limit for the user-query instance. */
+    queryMemoryMb: s.QUERY_MEMORY_MB,
+    /** Queries run at once; more wait in a bounded queue, beyond it 429. */
+    queryConcurrency: s.QUERY_CONCURRENCY ?? 2 * availableParallelism(),
+    /** Largest dataset upload. */
+    datasetMaxBytes: s.DATASET_MAX_MB * MB,
   };
 }
 

@@ -75,6 +75,14 @@ export const SETTINGS = {
       .regex(/^[\x21-\x7e]+$/, "expected printable characters without spaces"),
   ),
   AUDIT_RETENTION_DAYS: optional(wholeNumber(1, 36500)).default(365),
+  DATASETS_DIR: optional(path),
+  QUERY_TIMEOUT_S: optional(wholeNumber(1, 24 * 3600)).default(30),
+  QUERY_MAX_ROWS: optional(wholeNumber(1, 10_000_000)).default(10_000),
+  QUERY_MAX_RESULT_MB: optional(wholeNumber(1, 1024 * 1024)).default(1024),
+  QUERY_MEMORY_MB: optional(wholeNumber(1, 1024 * 1024)).default(1024),
+  /** Unset: 2 per core. */
+  QUERY_CONCURRENCY: optional(wholeNumber(1, 1024)),
+  DATASET_MAX_MB: optional(wholeNumber(1, 1024 * 1024)).default(2048),
   PASSWORD_LOGIN: optional(z.string().trim().toLowerCase().pipe(z.enum(["on", "off"], { message: "expected on or off" })))
     .default("on")
     .transform((v) => v === "on"),

@@ -4,6 +4,7 @@
 // Bun's own maxRequestBodySize (server.ts) is the outer bound; these are the per-route ones.
 import { BadRequest, HttpError } from "../shared/errors";
 import { requestUrl } from "./request-url";
+import { readFormHead } from "./streamed-form";
 
 export const SMALL_BODY_BYTES = 8 * 1024;
 export const DEFAULT_BODY_BYTES = 64 * 1024;
@@ -23,6 +24,21 @@ export class UnsupportedMediaType extends HttpError {
   }
 }
 
+// Dataset uploads (CSV or Parquet, up to DATASET_MAX_MB): the parser leaves the body unread and the
+// handler streams it to disk itself (src/modules/data/upload.ts), never holding it in memory. Only
+// these routes and these types: a JSON or form body to them is parsed (and capped) as everywhere.
+const STREAMED_UPLOAD_ROUTES = [/^\/api\/datasets(?:\/[^/]+)?$/];
+const STREAMED_UPLOAD_TYPES = new Set(["text/csv", "application/vnd.apache.parquet", "application/octet-stream"]);
+/** What `body` is on a streamed upload route: the handler reads `request.body`. */
+export const STREAMED_BODY = Object.freeze({ streamed: true as const });
+
+/** Forms with a file (the dataset upload page): fields first, the file as a stream (streamed-form.ts). */
+const STREAMED_FORM_ROUTES = [/^\/admin\/datasets\/upload$/];
+
+export function isStreamedUpload(path: string, contentType: string): boolean {
+  return STREAMED_UPLOAD_TYPES.has(contentType.toLowerCase()) && STREAMED_UPLOAD_ROUTES.some((route) => route.test(path));
+}
+
 export function bodyLimitFor(path: string): number {
   return SMALL_BODY_ROUTES.some((route) => route.test(path)) ? SMALL_BODY_BYTES : DEFAULT_BODY_BYTES;
 }
@@ -30,7 +46,12 @@ export function bodyLimitFor(path: string): number {
 /** For Elysia's onParse: the parsed body, or a 400/413/415. */
 export async function parseBody(request: Request, contentType: string): Promise<unknown> {
   if (!request.body) return undefined;
-  const limit = bodyLimitFor(requestUrl(request).pathname);
+  const path = requestUrl(request).pathname;
+  if (isStreamedUpload(path, contentType)) return STREAMED_BODY;
+  if (contentType.toLowerCase() === "multipart/form-data" && STREAMED_FORM_ROUTES.some((route) => route.test(path))) {
+    return readFormHead(request, request.headers.get("content-type") ?? "");
+  }
+  const limit = bodyLimitFor(path);
   const text = decodeUtf8(await readCapped(request, limit));
   const type = contentType.toLowerCase();
   if (type === "application/json" || type.endsWith("+json")) return parseJson(text);

@@ -194,3 +194,37 @@ export type SignInMethods = {
   /** An admin detached them from their provider's groups: their role is set by hand. */
   groupsDetached: boolean;
 };
+
+// ---- Data access (src/modules/data, `da query`, `da sync`) ----
+
+/** Dataset names: what a dataset is called in SQL, in URLs and in `da sync`'s file names. */
+export const DATASET_NAME_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
+
+/** POST /api/query, JSON answer (the original client's fields plus types, count and time). */
+export type QueryAnswer = {
+  columns: string[];
+  rows: unknown[][];
+  truncated: boolean;
+  column_types: string[];
+  row_count: number;
+  elapsed_ms: number;
+};
+
+/** GET /api/datasets, GET /api/datasets/{name} (which adds `sample`), POST and PUT answers. */
+export type DatasetInfo = {
+  name: string;
+  columns: { name: string; type: string }[];
+  rows: number;
+  size_bytes: number;
+  hash: string;
+  created_at: string;
+  updated_at: string;
+  /** The uploader's email (null once that user is deleted). */
+  uploaded_by: string | null;
+};
+export type DatasetDetail = DatasetInfo & { sample: { columns: string[]; rows: unknown[][] } };
+
+/** GET /api/sync/manifest: the datasets the caller may read, by name. `hash` is the SHA-256 of the Parquet download. */
+export type SyncManifest = {
+  tables: Record<string, { hash: string; rows: number; size_bytes: number; updated_at: string; columns: { name: string; type: string }[] }>;
+};

@@ -7,9 +7,11 @@ import { startServer, type RunningServer } from "../helpers/server";
 
 const ADMIN_NAV = [
   ["Dashboard", "/dashboard"],
+  ["Data", "/data"],
   ["Users", "/admin/users"],
   ["Tokens", "/admin/tokens"],
   ["Audit", "/admin/audit"],
+  ["Datasets", "/admin/datasets"],
   ["Profile", "/profile"],
   ["Install CLI", "/install"],
 ] as const;
@@ -70,15 +72,15 @@ test("an analyst's navigation shows no admin links, and /setup is 404 once a use
   await page.click('button[type="submit"]');
   await page.waitForURL(`${server.url}/dashboard`);
   expect(await page.locator("h1").textContent()).toContain(ANALYST_EMAIL);
-  for (const [text, href] of [["Dashboard", "/dashboard"], ["Profile", "/profile"], ["Install CLI", "/install"]] as const) {
+  for (const [text, href] of [["Dashboard", "/dashboard"], ["Data", "/data"], ["Profile", "/profile"], ["Install CLI", "/install"]] as const) {
     expect(await page.locator(`nav.nav a[href="${href}"]`, { hasText: text }).count()).toBe(1);
   }
   for (const [text, href] of ADMIN_NAV.filter(([, href]) => href.startsWith("/admin/"))) {
     expect(await page.locator(`a[href="${href}"]`).count()).toBe(0);
     expect(await page.locator("nav.nav a", { hasText: text }).count()).toBe(0);
   }
-  // The dashboard tiles: the analyst's own two, none of the admin ones.
-  expect(await page.locator(".tiles a.tile").evaluateAll((tiles) => tiles.map((a) => a.getAttribute("href")))).toEqual(["/profile", "/install"]);
+  // The dashboard tiles: the analyst's own three, none of the admin ones.
+  expect(await page.locator(".tiles a.tile").evaluateAll((tiles) => tiles.map((a) => a.getAttribute("href")))).toEqual(["/data", "/profile", "/install"]);
   expect(await page.locator('.tiles a[href^="/admin/"]').count()).toBe(0);
   await page.close();
 });

@@ -4,7 +4,7 @@
 export type BodyKind = "json" | "form" | "none";
 
 export type Route = {
-  method: "GET" | "POST" | "PATCH" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** Path template; `:id`, `:target`, `:file`, `:name` are filled by the generators. */
   path: string;
   /** Which body a well-behaved client sends. */
@@ -127,6 +127,22 @@ export const ROUTES: Route[] = [
   api("POST", "/auth/device/token", "json"),
   page("GET", "/device"),
   page("POST", "/device", "form"),
+  // data access
+  api("POST", "/api/query", "json"),
+  api("GET", "/api/datasets"),
+  api("GET", "/api/datasets/:name"),
+  api("POST", "/api/datasets"),
+  api("PUT", "/api/datasets/:name"),
+  api("DELETE", "/api/datasets/:name"),
+  api("GET", "/api/sync/manifest"),
+  api("GET", "/api/data/:name/download"),
+  page("GET", "/data"),
+  page("POST", "/data", "form"),
+  page("POST", "/data/result.csv", "form"),
+  page("GET", "/admin/datasets"),
+  page("POST", "/admin/datasets/upload", "form"),
+  page("GET", "/admin/datasets/:name/delete"),
+  page("POST", "/admin/datasets/:name/delete", "form"),
 ];
 
 /** The OAuth token endpoints answer refusals with RFC 6749's `error` code beside our `detail`. */

@@ -5,6 +5,7 @@ type Tile = { href: string; title: string; text: string };
 
 function tilesFor(isAdmin: boolean): Tile[] {
   const tiles: Tile[] = [
+    { href: "/data", title: "Data", text: "The datasets you may read, and a query box; da query and da sync for the terminal." },
     { href: "/profile", title: "Profile", text: "Your password, sessions and personal access tokens." },
     { href: "/install", title: "Install CLI", text: "Get the da command-line client, sign in from the terminal, use tokens in CI." },
   ];
@@ -13,6 +14,7 @@ function tilesFor(isAdmin: boolean): Tile[] {
       { href: "/admin/users", title: "Users", text: "Add people, change roles, reset passwords." },
       { href: "/admin/tokens", title: "Tokens", text: "Every personal access token, and revoke any." },
       { href: "/admin/audit", title: "Audit trail", text: "Who changed what, and when." },
+      { href: "/admin/datasets", title: "Datasets", text: "Every dataset: upload, replace and delete." },
     );
   }
   return tiles;

@@ -41,6 +41,19 @@ export type AuditParams = {
   "backup.create": { reason: string };
   "backup.delete": Record<string, never>;
   "backup.downloaded": { name: string; size: number };
+  "dataset.create": { rows: number; size_bytes: number; hash: string; columns: number };
+  "dataset.replace": { rows: number; size_bytes: number; hash: string; columns: number };
+  "dataset.delete": { hash: string };
+  "data.query": {
+    via: "session" | "pat";
+    token_id: string | null;
+    /** At most 2,000 characters of the SQL. */
+    sql: string;
+    rows: number;
+    bytes: number;
+    ms: number;
+    result: "ok" | "error" | "timeout" | "too_large" | "refused";
+  };
 };
 
 export type AuditAction = keyof AuditParams;
@@ -76,6 +89,10 @@ export const AUDIT_ACTIONS = {
   "backup.create": "created a backup",
   "backup.delete": "deleted a backup",
   "backup.downloaded": "downloaded a backup",
+  "dataset.create": "uploaded the dataset",
+  "dataset.replace": "replaced the dataset",
+  "dataset.delete": "deleted the dataset",
+  "data.query": "ran a query",
 } as const satisfies Record<AuditAction, string>;
 
 type Actor = { id: string; email: string } | null;

@@ -1,0 +1,117 @@
+// The query sandbox: the DuckDB instance user SQL runs in. It is NOT the system database's
+// instance and never sees system.duckdb. What makes it a sandbox (each claim is tested in
+// test/data/sandbox.test.ts and against the real server in test/hostile/sql.test.ts):
+// - an in-memory instance; each dataset is a read-only DuckDB file ATTACHed before the lock, with a
+//   view named after the dataset. Views over Parquet files do NOT work here: with external access
+//   off DuckDB refuses to open the Parquet file even from a view (measured, DuckDB 1.5.6), and an
+//   allowed directory would let user SQL write there (COPY … TO, ATTACH; stack-facts.md).
+// - then `enable_external_access = false` (no file or network access: read_*, glob, COPY, ATTACH of
+//   a file, INSTALL/LOAD all fail), no extension auto-install/auto-load, no temp directory (nothing
+//   spills to disk: a query that needs more than QUERY_MEMORY_MB fails), and
+//   `lock_configuration = true`, so no SET/RESET/PRAGMA can undo any of it.
+// - query-service.ts also accepts only a single statement whose type, by DuckDB's own parser, is
+//   SELECT: no ATTACH ':memory:', DETACH, CREATE, INSERT, CALL, EXPLAIN ANALYZE … even in memory.
+// A dataset change builds a new instance and swaps it in; queries still running on the old one
+// finish there and it is closed when the last one releases it.
+import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+
+export type SandboxDataset = { name: string; file: string };
+export type SandboxLimits = { memoryMb: number; threads: number };
+
+// Connections are kept and reused: closing one (closeSync) blocked the event loop for 200 ms while
+// other queries ran (measured). A SELECT leaves no state behind on its connection (no temp objects,
+// no settings, no open transaction), so the next query may use it.
+type Generation = { instance: DuckDBInstance; users: number; retired: boolean; idle: DuckDBConnection[] };
+
+/** SQL string literal (only our own file paths go through this, never user input). */
+const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+async function buildInstance(datasets: SandboxDataset[], limits: SandboxLimits): Promise<DuckDBInstance> {
+  const instance = await DuckDBInstance.create(":memory:");
+  const setup = await instance.connect();
+  try {
+    for (const ds of datasets) {
+      // Names are checked to be [a-z][a-z0-9_]{0,62} before they are stored (datasets.ts).
+      await setup.run(`ATTACH ${literal(ds.file)} AS "ds_${ds.name}" (READ_ONLY)`);
+      await setup.run(`CREATE VIEW main."${ds.name}" AS SELECT * FROM "ds_${ds.name}".main.data`);
+    }
+    for (const statement of [
+      `SET memory_limit = '${limits.memoryMb}MB'`,
+      `SET threads = ${limits.threads}`,
+      "SET temp_directory = ''",
+      "SET autoinstall_known_extensions = false",
+      "SET autoload_known_extensions = false",
+      "SET allow_community_extensions = false",
+      "SET enable_external_access = false",
+      "SET lock_configuration = true",
+    ]) {
+      await setup.run(statement);
+    }
+  } catch (error) {
+    setup.closeSync();
+    instance.closeSync();
+    throw error;
+  }
+  setup.closeSync();
+  return instance;
+}
+
+function shut(generation: Generation): void {
+  for (const connection of generation.idle.splice(0)) connection.closeSync();
+  generation.instance.closeSync();
+}
+
+export class QuerySandbox {
+  private current: Generation;
+
+  private constructor(
+    instance: DuckDBInstance,
+    private readonly limits: SandboxLimits,
+  ) {
+    this.current = { instance, users: 0, retired: false, idle: [] };
+  }
+
+  static async open(datasets: SandboxDataset[], limits: SandboxLimits): Promise<QuerySandbox> {
+    return new QuerySandbox(await buildInstance(datasets, limits), limits);
+  }
+
+  /** Builds an instance over the new set of datasets and swaps it in. */
+  async rebuild(datasets: SandboxDataset[]): Promise<void> {
+    const next: Generation = { instance: await buildInstance(datasets, this.limits), users: 0, retired: false, idle: [] };
+    const old = this.current;
+    this.current = next;
+    old.retired = true;
+    if (old.users === 0) shut(old);
+  }
+
+  /** A connection for one query; `release` gives it back (and closes a retired instance once unused). */
+  async connect(): Promise<{ connection: DuckDBConnection; release: () => void }> {
+    const generation = this.current;
+    generation.users++;
+    let connection: DuckDBConnection;
+    try {
+      connection = generation.idle.pop() ?? (await generation.instance.connect());
+    } catch (error) {
+      this.leave(generation);
+      throw error;
+    }
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      generation.idle.push(connection);
+      this.leave(generation);
+    };
+    return { connection, release };
+  }
+
+  private leave(generation: Generation): void {
+    generation.users--;
+    if (generation.retired && generation.users === 0) shut(generation);
+  }
+
+  close(): void {
+    this.current.retired = true;
+    if (this.current.users === 0) shut(this.current);
+  }
+}

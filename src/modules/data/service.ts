@@ -1,0 +1,150 @@
+// The data side's running state, one per app (ctx.data): the datasets as last committed (an
+// in-memory copy, like the auth state: reads cost no database round trip), the query sandbox built
+// over them, the concurrency gate, and the queries running now (so a timeout or a deactivation
+// interrupts them inside DuckDB).
+import { mkdirSync } from "node:fs";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { availableParallelism } from "node:os";
+import type { DataSettings } from "../../config";
+import type { Queryable } from "../../db/database";
+import type { Principal } from "../../auth/principal";
+import { Forbidden } from "../../shared/errors";
+import { canRead } from "./access";
+import { duckdbFile } from "./files";
+import { QueryFailed, queryTimedOut } from "./query-errors";
+import { listDatasetRows, type DatasetRow } from "./repository";
+import { QueryGate } from "./gate";
+import { QuerySandbox } from "./sandbox";
+
+type Running = { userId: string; connection: DuckDBConnection; stopped: "timeout" | "revoked" | null; repeat: Timer | null };
+
+export type QueryLease = {
+  connection: DuckDBConnection;
+  end: () => void;
+  stopped: () => "timeout" | "revoked" | null;
+  interrupt: () => void;
+};
+
+export const revokedFailure = () => new QueryFailed(403, "The account was deactivated; the query was stopped", "refused");
+
+const INTERRUPT_REPEAT_MS = 200;
+const ANSWER_GRACE_MS = 3000;
+
+export class DataService {
+  private readonly running = new Set<Running>();
+  private changes: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly settings: DataSettings,
+    private rows: DatasetRow[],
+    private readonly sandbox: QuerySandbox,
+    readonly gate: QueryGate,
+  ) {}
+
+  static async open(settings: DataSettings, db: Queryable): Promise<DataService> {
+    mkdirSync(settings.datasetsDir, { recursive: true, mode: 0o700 });
+    const rows = await listDatasetRows(db);
+    const sandbox = await QuerySandbox.open(sandboxDatasets(settings, rows), { memoryMb: settings.queryMemoryMb, threads: Math.max(1, availableParallelism() - 1) });
+    return new DataService(settings, rows, sandbox, new QueryGate(settings.queryConcurrency, settings.queryTimeoutSeconds * 1000));
+  }
+
+  /** Every dataset, as last committed. Callers filter with canRead. */
+  all(): readonly DatasetRow[] {
+    return this.rows;
+  }
+
+  readable(me: Principal): DatasetRow[] {
+    return this.rows.filter((row) => canRead(me, row));
+  }
+
+  /** Runs `fn` one at a time: dataset changes commit and rebuild the sandbox in order. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.changes.then(fn, fn);
+    this.changes = next.catch(() => undefined);
+    return next;
+  }
+
+  /** After a committed change: reload the rows and swap in a sandbox over them. */
+  async refresh(db: Queryable): Promise<void> {
+    const rows = await listDatasetRows(db);
+    await this.sandbox.rebuild(sandboxDatasets(this.settings, rows));
+    this.rows = rows;
+  }
+
+  /**
+   * Runs `fn` with a sandbox connection, inside the gate. At QUERY_TIMEOUT_S the query is
+   * interrupted, and again every INTERRUPT_REPEAT_MS: DuckDB clears the flag when a query starts
+   * executing, so under load an interrupt that arrived before the start was lost and the query ran
+   * on (measured). A single function call (`repeat('x', 2000000000)`) is not interruptible at all,
+   * so the client is answered 408 ANSWER_GRACE_MS later whatever DuckDB does; the slot stays taken
+   * until DuckDB returns, so no more queries run than QUERY_CONCURRENCY.
+   */
+  async withQuery<T>(me: Principal, fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const lease = await this.open(me);
+    let answerBy: Timer | undefined;
+    const work = fn(lease.connection).finally(() => {
+      clearTimeout(answerBy);
+      lease.end();
+    });
+    work.catch(() => undefined); // answered by the deadline below; it still ends here
+    const deadline = new Promise<never>((_, reject) => {
+      answerBy = setTimeout(() => reject(queryTimedOut(this.settings.queryTimeoutSeconds)), this.settings.queryTimeoutSeconds * 1000 + ANSWER_GRACE_MS);
+    });
+    try {
+      return await Promise.race([work, deadline]);
+    } catch (error) {
+      throw lease.stopped() === "revoked" ? revokedFailure() : error;
+    }
+  }
+
+  /**
+   * A query slot and a connection, interrupted at QUERY_TIMEOUT_S (or when the user is locked out)
+   * until `end()`; for a streamed result, which holds them until its last chunk is sent.
+   */
+  async open(me: Principal): Promise<QueryLease> {
+    // The sandbox holds every dataset; until it is built per reader, a query needs them all.
+    if (!this.rows.every((row) => canRead(me, row))) throw new Forbidden("You may not query every dataset");
+    const leave = await this.gate.enter();
+    let lease: Awaited<ReturnType<QuerySandbox["connect"]>>;
+    try {
+      lease = await this.sandbox.connect();
+    } catch (error) {
+      leave();
+      throw error;
+    }
+    const entry: Running = { userId: me.user.id, connection: lease.connection, stopped: null, repeat: null };
+    this.running.add(entry);
+    const timer = setTimeout(() => this.stop(entry, "timeout"), this.settings.queryTimeoutSeconds * 1000);
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      clearTimeout(timer);
+      if (entry.repeat) clearInterval(entry.repeat);
+      this.running.delete(entry);
+      lease.release();
+      leave();
+    };
+    return { connection: lease.connection, end, stopped: () => entry.stopped, interrupt: () => this.stop(entry, "timeout") };
+  }
+
+  /** A deactivated or deleted user's running queries end now (fed from committed auth effects). */
+  stopQueriesOf(userId: string): void {
+    for (const entry of this.running) if (entry.userId === userId) this.stop(entry, "revoked");
+  }
+
+  private stop(entry: Running, why: "timeout" | "revoked"): void {
+    entry.stopped = why;
+    entry.connection.interrupt();
+    entry.repeat ??= setInterval(() => entry.connection.interrupt(), INTERRUPT_REPEAT_MS);
+  }
+
+  close(): void {
+    for (const entry of this.running) entry.connection.interrupt();
+    this.sandbox.close();
+  }
+}
+
+function sandboxDatasets(settings: DataSettings, rows: DatasetRow[]) {
+  return rows.map((row) => ({ name: row.name, file: duckdbFile(settings.datasetsDir, row.file_id) }));
+}

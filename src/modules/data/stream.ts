@@ -1,0 +1,105 @@
+// POST /api/query as a stream (Accept: text/csv or application/x-ndjson, or ?format=csv|ndjson):
+// every row, no row cap, at most QUERY_MAX_RESULT_MB. The body is a pull stream: the next DuckDB
+// chunk is fetched only when the client has taken the previous one, so server memory stays at about
+// one chunk whatever the result's size. The query's slot and connection are held until the last
+// chunk (or the client goes away, which interrupts the query). Past QUERY_MAX_RESULT_MB or the
+// timeout the stream is cut (an incomplete body, never a well-formed short one) and the audit
+// entry says why.
+import { JsonDuckDBValueConverter, type DuckDBResult } from "@duckdb/node-api";
+import type { AppContext } from "../../context";
+import type { Principal } from "../../auth/principal";
+import type { QueryResult } from "../metrics/registry";
+import { HttpError } from "../../shared/errors";
+import { csvField } from "../../shared/csv";
+import { QueryFailed, queryFailure } from "./query-errors";
+import { auditQuery, checkSqlText, prepareSelect, type QueryRequest } from "./query-service";
+import { revokedFailure, type QueryLease } from "./service";
+import { columnConverters } from "./values";
+import { stringBytesOf } from "./value-bytes";
+
+export type StreamFormat = "csv" | "ndjson";
+export const STREAM_TYPES: Record<StreamFormat, string> = { csv: "text/csv; charset=utf-8", ndjson: "application/x-ndjson" };
+
+/** ?format= first, then an Accept naming one of the streamed types; else the JSON answer. */
+export function requestedFormat(format: string | undefined, accept: string | null): StreamFormat | "json" | "parquet" {
+  if (format === "csv" || format === "ndjson" || format === "parquet" || format === "json") return format;
+  const types = (accept ?? "").split(",").map((part) => part.split(";")[0]!.trim().toLowerCase());
+  if (types.includes("text/csv")) return "csv";
+  if (types.includes("application/x-ndjson")) return "ndjson";
+  if (types.includes("application/vnd.apache.parquet")) return "parquet";
+  return "json";
+}
+
+type Outcome = { result: QueryResult; rows: number; bytes: number };
+
+export async function runStreamedQuery(ctx: AppContext, me: Principal, request: QueryRequest, format: StreamFormat): Promise<Response> {
+  checkSqlText(request);
+  const started = performance.now();
+  const outcome: Outcome = { result: "refused", rows: 0, bytes: 0 };
+  const lease = await ctx.data.open(me);
+  const finish = (result: QueryResult) => {
+    lease.end();
+    outcome.result = result;
+    const ms = performance.now() - started;
+    ctx.metrics.query(result, result === "refused" ? null : ms / 1000);
+    auditQuery(ctx, me, request, { ...outcome, ms: Math.round(ms) }).catch((error: Error) => ctx.log.warn("data.query_audit_failed", { error: error.message }));
+  };
+  let result: DuckDBResult;
+  try {
+    result = await (await prepareSelect(lease.connection, request.sql)).stream();
+  } catch (error) {
+    const failure = refusal(ctx, lease, error);
+    finish(failure instanceof QueryFailed ? failure.result : "refused");
+    throw failure;
+  }
+  const body = rowStream(ctx, result, format, lease, outcome, finish);
+  return new Response(body, { headers: { "content-type": STREAM_TYPES[format], "cache-control": "no-store" } });
+}
+
+function refusal(ctx: AppContext, lease: QueryLease, error: unknown): HttpError {
+  if (lease.stopped() === "revoked") return revokedFailure();
+  return error instanceof HttpError ? error : queryFailure(error, ctx.config);
+}
+
+function rowStream(ctx: AppContext, result: DuckDBResult, format: StreamFormat, lease: QueryLease, outcome: Outcome, finish: (r: QueryResult) => void) {
+  const encoder = new TextEncoder();
+  const columns = result.columnNames();
+  const convert = columnConverters(result.columnTypes());
+  const max = ctx.config.data.queryMaxResultBytes;
+  const line = format === "csv" ? (row: unknown[]) => `${row.map(csvField).join(",")}\r\n` : (row: unknown[]) => `${JSON.stringify(Object.fromEntries(columns.map((c, i) => [c, row[i]])))}\n`;
+  let done = false;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (format === "csv") controller.enqueue(encoder.encode(line(columns)));
+    },
+    async pull(controller) {
+      try {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) {
+          done = true;
+          controller.close();
+          return finish("ok");
+        }
+        if (outcome.bytes + stringBytesOf(chunk) > max) throw new QueryFailed(413, "The result is larger than QUERY_MAX_RESULT_MB", "too_large");
+        let text = "";
+        for (const raw of chunk.convertRows(JsonDuckDBValueConverter)) text += line(raw.map((value, i) => convert[i]!(value)));
+        const bytes = encoder.encode(text);
+        outcome.bytes += bytes.byteLength;
+        outcome.rows += chunk.rowCount;
+        if (outcome.bytes > max) throw new QueryFailed(413, "The result is larger than QUERY_MAX_RESULT_MB", "too_large");
+        controller.enqueue(bytes);
+      } catch (error) {
+        done = true;
+        const failure = refusal(ctx, lease, error);
+        finish(failure instanceof QueryFailed ? failure.result : "error");
+        controller.error(failure);
+      }
+    },
+    cancel() {
+      if (done) return;
+      done = true;
+      lease.interrupt(); // the client went away: stop DuckDB too
+      finish("error");
+    },
+  }, { highWaterMark: 0 });
+}
