@@ -81,7 +81,12 @@ function parseOptions() {
   if (!/^[0-9A-Za-z][0-9A-Za-z.+-]*$/.test(version)) usage(`version "${version}" must look like 1.2.3 or 1.2.3-rc.1`);
   const commit = values.commit ?? readCommit();
   if (!/^[0-9A-Za-z._-]+$/.test(commit)) usage(`commit "${commit}" must be a plain id`);
-  const names = values.targets ? values.targets.split(",").map((s) => s.trim()).filter(Boolean) : [...TARGET_NAMES];
+  const names = values.targets
+    ? values.targets
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [...TARGET_NAMES];
   const unknown = names.filter((n) => !targetInfo(n));
   if (unknown.length || names.length === 0) usage(`unknown target(s): ${unknown.join(", ") || "(none given)"}`);
   const jobs = values.jobs ? Number(values.jobs) : Math.max(1, Math.min(availableParallelism(), 4));
@@ -178,8 +183,19 @@ function install(built: Built[], staging: string, opts: ReturnType<typeof parseO
   const sums = targets.map((t) => `${t.sha256}  ${t.filename}\n`).join("");
   const signature = signSums(opts.signingKey, sums, opts.version, opts.commit);
   const signingKey = publicKeyBase64(publicKeyOf(opts.signingKey));
-  const manifest = { version: opts.version, commit: opts.commit, built_at: new Date().toISOString(), targets, sha256sums: sums, signature, signing_key: signingKey };
-  for (const [name, text] of [[SUMS_FILE, sums], [SIGNATURE_FILE, signature]] as const) {
+  const manifest = {
+    version: opts.version,
+    commit: opts.commit,
+    built_at: new Date().toISOString(),
+    targets,
+    sha256sums: sums,
+    signature,
+    signing_key: signingKey,
+  };
+  for (const [name, text] of [
+    [SUMS_FILE, sums],
+    [SIGNATURE_FILE, signature],
+  ] as const) {
     writeFileSync(join(staging, name), text);
     renameSync(join(staging, name), join(opts.outDir, name));
   }
@@ -217,9 +233,7 @@ async function main(): Promise<void> {
   const staging = join(opts.outDir, `.staging-${process.pid}`);
   mkdirSync(staging);
   const started = performance.now();
-  console.log(
-    `Building da ${opts.version} (${opts.commit}) for ${opts.targets.length} target(s) into ${opts.outDir}, ${opts.jobs} at a time`,
-  );
+  console.log(`Building da ${opts.version} (${opts.commit}) for ${opts.targets.length} target(s) into ${opts.outDir}, ${opts.jobs} at a time`);
   try {
     const built = await pool(opts.targets, opts.jobs, (info) =>
       buildOne(info, staging, opts).catch((error: unknown) => {

@@ -38,7 +38,6 @@ async function seed(dataDir: string): Promise<number> {
   return performance.now() - t0;
 }
 
-
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), "agnes-bench-audit-"));
   mkdirSync(join(dataDir, "state"), { recursive: true });

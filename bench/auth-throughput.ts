@@ -28,10 +28,20 @@ type Server = { url: string; pid: number; stop: () => Promise<void> };
 /** Starts a server on a free loopback port with stdout to /dev/null, and waits for its /health. */
 async function spawnServer(args: string[], env: Record<string, string>): Promise<Server> {
   const port = freePort();
-  const proc = Bun.spawn(args, { cwd: ROOT, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOST: "127.0.0.1", PORT: String(port), ...env }, stdout: "ignore", stderr: "inherit" });
+  const proc = Bun.spawn(args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOST: "127.0.0.1", PORT: String(port), ...env },
+    stdout: "ignore",
+    stderr: "inherit",
+  });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
-  while (!(await fetch(`${url}/health`).then((r) => r.ok, () => false))) {
+  while (
+    !(await fetch(`${url}/health`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
     if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`${args.join(" ")} did not start on ${url}`);
     await Bun.sleep(50);
   }
@@ -70,7 +80,10 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       for (const [i, [, server, path, bearer]] of cases.entries()) runs[i]!.push(await measured(server, path, bearer));
     }
-    report(cases.map(([name]) => name), runs);
+    report(
+      cases.map(([name]) => name),
+      runs,
+    );
   } finally {
     await Promise.all([bare.stop(), ours.stop()]);
     rmSync(dataDir, { recursive: true, force: true });
@@ -103,7 +116,13 @@ function report(names: string[], runs: Measured[][]): void {
   console.log("\ncase                       req/s        p99    × bare   CPU µs/req   × bare (CPU)");
   names.forEach((name, i) => {
     const r = results[i]!;
-    const cells = [r.rps.toFixed(0).padStart(8), `${r.p99ms.toFixed(2)} ms`.padStart(10), r.ratio.toFixed(2).padStart(9), r.cpu.toFixed(1).padStart(12), r.cpuRatio.toFixed(2).padStart(14)];
+    const cells = [
+      r.rps.toFixed(0).padStart(8),
+      `${r.p99ms.toFixed(2)} ms`.padStart(10),
+      r.ratio.toFixed(2).padStart(9),
+      r.cpu.toFixed(1).padStart(12),
+      r.cpuRatio.toFixed(2).padStart(14),
+    ];
     console.log(`${name.padEnd(24)} ${cells.join(" ")}`);
   });
   const health = results[1]!.ratio;

@@ -30,7 +30,13 @@ await db.run(`INSERT INTO audit_log (id, created_at, actor_id, actor_email, acti
   SELECT uuid()::VARCHAR, now() - to_seconds(i), NULL, 'seed@example.com', 'user.create', uuid()::VARCHAR, '{"role":"analyst"}', '127.0.0.1' FROM range(${AUDIT}) t(i)`);
 await db.run("CHECKPOINT");
 const app = createApp(ctx);
-const login = await app.handle(new Request("http://localhost/auth/token", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "root@example.com", password: "root-password-1" }) }));
+const login = await app.handle(
+  new Request("http://localhost/auth/token", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: "root@example.com", password: "root-password-1" }),
+  }),
+);
 const token = ((await login.json()) as { access_token: string }).access_token;
 
 let phase: "before" | "during" | "after" = "before";
@@ -40,10 +46,13 @@ let stop = false;
 const writer = (async () => {
   for (let i = 0; !stop && i < 1_000_000; i++) {
     const started = performance.now();
-    const res = await app.handle(new Request("http://localhost/api/users", {
-      method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify({ email: `w${i}@example.com`, role: "viewer" }),
-    }));
+    const res = await app.handle(
+      new Request("http://localhost/api/users", {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ email: `w${i}@example.com`, role: "viewer" }),
+      }),
+    );
     if (res.status !== 201) throw new Error(`write ${i}: ${res.status}`);
     const ms = performance.now() - started;
     worst[phase] = Math.max(worst[phase], ms);
@@ -65,9 +74,20 @@ await db.close();
 const restoreDir = join(dataDir, "restored");
 const restored = await restoreBackup({ file: join(config.backupDir, backup.name), dataDir: restoreDir, replace: false });
 const round = (n: number) => Math.round(n * 10) / 10;
-console.log(JSON.stringify({
-  users: USERS, audit_rows: AUDIT, backup_ms: round(backupMs), backup_bytes: backup.size,
-  writes: count, longest_write_ms: { before: round(worst.before), during: round(worst.during), after: round(worst.after) },
-  restore_ms: restored.ms, restored_users: restored.users,
-}, null, 2));
+console.log(
+  JSON.stringify(
+    {
+      users: USERS,
+      audit_rows: AUDIT,
+      backup_ms: round(backupMs),
+      backup_bytes: backup.size,
+      writes: count,
+      longest_write_ms: { before: round(worst.before), during: round(worst.during), after: round(worst.after) },
+      restore_ms: restored.ms,
+      restored_users: restored.users,
+    },
+    null,
+    2,
+  ),
+);
 rmSync(dataDir, { recursive: true, force: true });

@@ -36,7 +36,9 @@ async function oneLogin(browser: Browser, serverUrl: string, alreadySignedIn: bo
     const started = performance.now();
     const da = Bun.spawn([await daBinary(), "login", "--web", "--server", serverUrl], {
       env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, NO_COLOR: "1", BROWSER: catcher.browser },
-      stdin: "ignore", stdout: "ignore", stderr: "pipe",
+      stdin: "ignore",
+      stdout: "ignore",
+      stderr: "pipe",
     });
     const url = await waitForValue(catcher.url, "the URL", 30_000);
     const toBrowser = performance.now() - started;
@@ -66,7 +68,10 @@ async function main(): Promise<void> {
   try {
     await oneLogin(browser, server.url, true); // warm-up: first page loads, JIT
     console.log(`da login --web on loopback, ${RUNS} runs each (median; min–max)`);
-    for (const [label, signedIn] of [["browser already signed in", true], ["sign in with a password first", false]] as const) {
+    for (const [label, signedIn] of [
+      ["browser already signed in", true],
+      ["sign in with a password first", false],
+    ] as const) {
       const runs = [];
       for (let i = 0; i < RUNS; i++) runs.push(await oneLogin(browser, server.url, signedIn));
       const totals = runs.map((r) => r.total);

@@ -27,10 +27,11 @@ async function main(): Promise<void> {
     const da = join(dir, "da");
     await compileDa({ outfile: da });
     const report = join(dir, "hyperfine.json");
-    const run = Bun.spawnSync(
-      ["hyperfine", "--warmup", "3", "--runs", "30", "--shell=none", "--export-json", report, `${da} --version`, "gh --version"],
-      { stdout: "inherit", stderr: "inherit", env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir } },
-    );
+    const run = Bun.spawnSync(["hyperfine", "--warmup", "3", "--runs", "30", "--shell=none", "--export-json", report, `${da} --version`, "gh --version"], {
+      stdout: "inherit",
+      stderr: "inherit",
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir },
+    });
     if (run.exitCode !== 0) throw new Error(`hyperfine failed (exit ${run.exitCode})`);
     const [daResult, ghResult] = (JSON.parse(readFileSync(report, "utf8")) as { results: HyperfineResult[] }).results;
     console.log("");

@@ -16,7 +16,15 @@ function inProcessFill(count: number): number {
   for (let i = 0; i < count; i++) {
     const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
     try {
-      grants.addDevice(`d${i}`, `U${i}`, { client: "x", ip, expiresAt: grants.now() + DEVICE_GRANT_TTL_MS, intervalS: 5, lastPollAt: null, status: "pending", userId: null });
+      grants.addDevice(`d${i}`, `U${i}`, {
+        client: "x",
+        ip,
+        expiresAt: grants.now() + DEVICE_GRANT_TTL_MS,
+        intervalS: 5,
+        lastPollAt: null,
+        status: "pending",
+        userId: null,
+      });
     } catch {
       // a cap: counted below only for the HTTP run
     }
@@ -57,7 +65,11 @@ async function httpFill(url: string) {
     refused += statuses.filter((s) => s === 429).length;
     // A fresh, never-seen network is refused only when the whole store is full.
     const fresh = `203.${(probes >> 8) & 255}.${probes & 255}.1`;
-    const probe = await fetch(`${url}/auth/device/code`, { method: "POST", headers: { "content-type": "application/json", "x-forwarded-for": fresh }, body: "{}" });
+    const probe = await fetch(`${url}/auth/device/code`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-forwarded-for": fresh },
+      body: "{}",
+    });
     requests++;
     if (probe.status === 429) break;
     if (requests > GRANTS * 2) throw new Error("the store never filled");
@@ -70,8 +82,12 @@ const server = await startServer({ env: { TRUST_PROXY: "1", CLI_BUILD_ON_START: 
 try {
   const fill = await httpFill(server.url);
   const networks = Math.ceil(MAX_PENDING / DEVICE_GRANT_CAPS.wideNetwork);
-  console.log(`over HTTP: device login blocked for everyone after ${fill.requests.toLocaleString()} requests in ${fill.seconds.toFixed(1)} s (${fill.refused} refused on the way)`);
-  console.log(`the attacker needs addresses in ≥ ${networks} different IPv4 /16s or IPv6 /48s; the block lasts ${DEVICE_GRANT_TTL_MS / 60_000} min unless refilled`);
+  console.log(
+    `over HTTP: device login blocked for everyone after ${fill.requests.toLocaleString()} requests in ${fill.seconds.toFixed(1)} s (${fill.refused} refused on the way)`,
+  );
+  console.log(
+    `the attacker needs addresses in ≥ ${networks} different IPv4 /16s or IPv6 /48s; the block lasts ${DEVICE_GRANT_TTL_MS / 60_000} min unless refilled`,
+  );
   const rss = await Bun.file(`/proc/${server.pid}/status`).text();
   console.log(`server ${rss.match(/VmRSS:\s+\d+ kB/)?.[0] ?? "VmRSS unknown"} with the store full`);
 } finally {

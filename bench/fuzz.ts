@@ -29,7 +29,11 @@ const found = new Map<string, { message: string; request: string; dimension: Dim
 const known = new Set<string>();
 
 /** What kind of problem this is, without the values: one entry per kind in the report. */
-const kindOf = (violation: string) => violation.replace(/"(?:[^"\\]|\\.)*"/g, "…").replace(/\d+/g, "N").slice(0, 90);
+const kindOf = (violation: string) =>
+  violation
+    .replace(/"(?:[^"\\]|\\.)*"/g, "…")
+    .replace(/\d+/g, "N")
+    .slice(0, 90);
 
 const h = await Harness.start();
 const DIMENSIONS: Dimension[] = ["all", "host", "cookie", "authorization", "framing", "origin", "body", "query", "method"];

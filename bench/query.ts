@@ -31,16 +31,36 @@ async function main() {
   maker.closeSync();
   const server = await startServer({ env: { AGNES_ADMIN_EMAIL: ADMIN.email, AGNES_ADMIN_PASSWORD: ADMIN.password, QUERY_MAX_ROWS: "100" } });
   try {
-    const session = ((await (await fetch(`${server.url}/auth/token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ADMIN) })).json()) as { access_token: string }).access_token;
-    const pat = ((await (await fetch(`${server.url}/auth/tokens`, { method: "POST", headers: { authorization: `Bearer ${session}`, "content-type": "application/json" }, body: JSON.stringify({ name: "bench" }) })).json()) as { token: string }).token;
+    const session = (
+      (await (
+        await fetch(`${server.url}/auth/token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ADMIN) })
+      ).json()) as { access_token: string }
+    ).access_token;
+    const pat = (
+      (await (
+        await fetch(`${server.url}/auth/tokens`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${session}`, "content-type": "application/json" },
+          body: JSON.stringify({ name: "bench" }),
+        })
+      ).json()) as { token: string }
+    ).token;
     const auth = { authorization: `Bearer ${pat}` };
     const loaded = performance.now();
-    const up = await fetch(`${server.url}/api/datasets?name=big`, { method: "POST", headers: { ...auth, "content-type": "application/vnd.apache.parquet" }, body: Bun.file(source) });
+    const up = await fetch(`${server.url}/api/datasets?name=big`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/vnd.apache.parquet" },
+      body: Bun.file(source),
+    });
     if (up.status !== 201) throw new Error(`upload: ${up.status} ${await up.text()}`);
     console.log(`upload of ${(statSync(source).size / 1e6).toFixed(1)} MB (${ROWS} rows): ${((performance.now() - loaded) / 1000).toFixed(1)} s`);
     const query = async (sql: string, accept = "application/json") => {
       const started = performance.now();
-      const res = await fetch(`${server.url}/api/query`, { method: "POST", headers: { ...auth, "content-type": "application/json", accept }, body: JSON.stringify({ sql }) });
+      const res = await fetch(`${server.url}/api/query`, {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/json", accept },
+        body: JSON.stringify({ sql }),
+      });
       await res.arrayBuffer();
       if (res.status !== 200) throw new Error(`${sql}: ${res.status}`);
       return performance.now() - started;
@@ -88,26 +108,61 @@ async function benchExport(url: string, pid: number, pat: string) {
   const sampler = setInterval(() => (peak = Math.max(peak, rssKb(pid))), 20);
   const started = performance.now();
   // Async, so the RSS sampler keeps running while curl reads.
-  const curl = Bun.spawn(["curl", "-s", "-o", "/dev/null", "-w", "%{size_download}", "-X", "POST", `${url}/api/query?format=csv`, "-H", `authorization: Bearer ${pat}`, "-H", "content-type: application/json", "-d", JSON.stringify({ sql: "SELECT id, k, v FROM big LIMIT 1000000" })], { stdout: "pipe" });
+  const curl = Bun.spawn(
+    [
+      "curl",
+      "-s",
+      "-o",
+      "/dev/null",
+      "-w",
+      "%{size_download}",
+      "-X",
+      "POST",
+      `${url}/api/query?format=csv`,
+      "-H",
+      `authorization: Bearer ${pat}`,
+      "-H",
+      "content-type: application/json",
+      "-d",
+      JSON.stringify({ sql: "SELECT id, k, v FROM big LIMIT 1000000" }),
+    ],
+    { stdout: "pipe" },
+  );
   const bytes = Number(await new Response(curl.stdout).text());
   await curl.exited;
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
-  console.log(`CSV export of 1,000,000 rows to curl: ${(bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(2)} s = ${(bytes / 1e6 / seconds).toFixed(1)} MB/s; server RSS +${((peak - before) / 1024).toFixed(1)} MB (goal < 100 MB)`);
+  console.log(
+    `CSV export of 1,000,000 rows to curl: ${(bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(2)} s = ${(bytes / 1e6 / seconds).toFixed(1)} MB/s; server RSS +${((peak - before) / 1024).toFixed(1)} MB (goal < 100 MB)`,
+  );
 }
 
 async function benchSync(url: string, pat: string) {
   const da = await daBinary();
   const curlStarted = performance.now();
-  const curl = Bun.spawnSync(["curl", "-s", "-o", join(work, "curl.parquet"), "-w", "%{size_download}", `${url}/api/data/big/download`, "-H", `authorization: Bearer ${pat}`]);
+  const curl = Bun.spawnSync([
+    "curl",
+    "-s",
+    "-o",
+    join(work, "curl.parquet"),
+    "-w",
+    "%{size_download}",
+    `${url}/api/data/big/download`,
+    "-H",
+    `authorization: Bearer ${pat}`,
+  ]);
   const curlSeconds = (performance.now() - curlStarted) / 1000;
   const bytes = Number(curl.stdout.toString());
   const syncStarted = performance.now();
-  const sync = Bun.spawnSync([da, "sync", "--table", "big", "--dir", join(work, "sync")], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: work, DA_SERVER: url, DA_TOKEN: pat } });
+  const sync = Bun.spawnSync([da, "sync", "--table", "big", "--dir", join(work, "sync")], {
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: work, DA_SERVER: url, DA_TOKEN: pat },
+  });
   const syncSeconds = (performance.now() - syncStarted) / 1000;
   if (sync.exitCode !== 0) throw new Error(`da sync: ${sync.stderr.toString()}`);
   const mbps = (s: number) => bytes / 1e6 / s;
-  console.log(`download of ${(bytes / 1e6).toFixed(1)} MB: curl ${mbps(curlSeconds).toFixed(1)} MB/s, da sync ${mbps(syncSeconds).toFixed(1)} MB/s (incl. hash check) → ${(curlSeconds / syncSeconds).toFixed(2)}× (goal ≥ 0.9×)`);
+  console.log(
+    `download of ${(bytes / 1e6).toFixed(1)} MB: curl ${mbps(curlSeconds).toFixed(1)} MB/s, da sync ${mbps(syncSeconds).toFixed(1)} MB/s (incl. hash check) → ${(curlSeconds / syncSeconds).toFixed(2)}× (goal ≥ 0.9×)`,
+  );
 }
 
 await main();

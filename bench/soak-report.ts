@@ -75,7 +75,9 @@ export function printRequests(rec: Recorder, seconds: number): void {
   const row = (name: string, t: Tally) => {
     const sorted = [...t.latencies].sort((a, b) => a - b);
     const [, c2, c3, c4, c5] = t.classes;
-    console.log(`${name.padEnd(14)} ${String(sorted.length).padStart(9)} ${[c2, c3, c4, c5].map((c) => String(c).padStart(6)).join(" ")} ${String(t.unexpected).padStart(11)} ${ms(percentile(sorted, 0.5)).padStart(8)} ${ms(percentile(sorted, 0.99)).padStart(8)}`);
+    console.log(
+      `${name.padEnd(14)} ${String(sorted.length).padStart(9)} ${[c2, c3, c4, c5].map((c) => String(c).padStart(6)).join(" ")} ${String(t.unexpected).padStart(11)} ${ms(percentile(sorted, 0.5)).padStart(8)} ${ms(percentile(sorted, 0.99)).padStart(8)}`,
+    );
   };
   const all = emptyTally();
   for (const [kind, t] of rec.byKind) {
@@ -91,9 +93,20 @@ export function printRequests(rec: Recorder, seconds: number): void {
   console.log("\nby tenth of the run (p50 ms per kind; req/s and p99 ms of all)");
   const line = (name: string, values: string[]) => console.log(`${name.padEnd(14)} ${values.map((v) => v.padStart(7)).join("")}`);
   const sorted = (l: number[]) => [...l].sort((a, b) => a - b);
-  for (const [kind, t] of rec.byKind) if (kind !== "backup") line(kind, t.tenths.map((l) => ms(percentile(sorted(l), 0.5))));
-  line("all req/s", all.tenths.map((l) => (l.length / (seconds / 10)).toFixed(0)));
-  line("all p99", all.tenths.map((l) => ms(percentile(sorted(l), 0.99))));
+  for (const [kind, t] of rec.byKind)
+    if (kind !== "backup")
+      line(
+        kind,
+        t.tenths.map((l) => ms(percentile(sorted(l), 0.5))),
+      );
+  line(
+    "all req/s",
+    all.tenths.map((l) => (l.length / (seconds / 10)).toFixed(0)),
+  );
+  line(
+    "all p99",
+    all.tenths.map((l) => ms(percentile(sorted(l), 0.99))),
+  );
 }
 
 /** The median RSS and descriptors of the samples in [fromS, toS): one sample is mostly GC timing. */
@@ -114,14 +127,20 @@ export function printProcess(samples: Sample[], seconds: number, warmUp: number)
   const warm = windowOf(samples, seconds * warmUp, seconds * warmUp + tenth);
   const end = windowOf(samples, seconds - tenth, Number.POSITIVE_INFINITY);
   console.log("\nserver process      from s   RSS MB   open fds");
-  for (const [name, s] of [["before load", start], ["after warm-up", warm], ["end", end]] as const) {
+  for (const [name, s] of [
+    ["before load", start],
+    ["after warm-up", warm],
+    ["end", end],
+  ] as const) {
     console.log(`${name.padEnd(17)} ${String(Math.round(s.atS)).padStart(6)} ${s.rssMB.toFixed(1).padStart(8)} ${String(s.fds).padStart(10)}`);
   }
   const peak = Math.max(...samples.map((s) => s.rssMB));
   const rssGrowthMB = end.rssMB - warm.rssMB;
   const fdGrowth = end.fds - warm.fds;
   const after = samples.filter((s) => s.atS >= seconds * warmUp);
-  console.log(`after warm-up: RSS ${signed(rssGrowthMB)} MB (trend ${signed(slopeMBPerMin(after), 2)} MB/min, peak ${peak.toFixed(1)} MB), fds ${signed(fdGrowth, 0)}`);
+  console.log(
+    `after warm-up: RSS ${signed(rssGrowthMB)} MB (trend ${signed(slopeMBPerMin(after), 2)} MB/min, peak ${peak.toFixed(1)} MB), fds ${signed(fdGrowth, 0)}`,
+  );
   const step = Math.max(1, Math.floor(samples.length / 12));
   const trail = samples.filter((_, i) => i % step === 0 || i === samples.length - 1);
   console.log(`RSS MB over time: ${trail.map((s) => `${Math.round(s.atS)}s ${s.rssMB.toFixed(0)}`).join(" · ")}`);

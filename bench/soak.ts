@@ -33,7 +33,9 @@ let stopAt = Number.POSITIVE_INFINITY;
 const running = () => performance.now() < stopAt;
 
 async function send(method: string, path: string, auth: Auth = {}, body: Body = {}): Promise<Answer> {
-  const headers: Record<string, string> = { accept: body.form || path.startsWith("/admin") || path === "/dashboard" || path === "/profile" ? "text/html" : "application/json" };
+  const headers: Record<string, string> = {
+    accept: body.form || path.startsWith("/admin") || path === "/dashboard" || path === "/profile" ? "text/html" : "application/json",
+  };
   if (auth.bearer) headers.authorization = `Bearer ${auth.bearer}`;
   if (auth.cookie) headers.cookie = `access_token=${auth.cookie}`;
   let payload: string | undefined;
@@ -65,7 +67,8 @@ async function must(expect: number, method: string, path: string, auth?: Auth, b
 
 const field = (answer: Answer, name: string) => (JSON.parse(answer.text) as Record<string, string>)[name]!;
 const signIn = async (email: string, password: string) => field(await must(200, "POST", "/auth/token", {}, { json: { email, password } }), "access_token");
-const formSession = async (email: string, password: string) => cookieFrom((await must(303, "POST", "/login", {}, { form: { email, password } })).res!, "access_token")!;
+const formSession = async (email: string, password: string) =>
+  cookieFrom((await must(303, "POST", "/login", {}, { form: { email, password } })).res!, "access_token")!;
 
 /** The admin's session and PAT, a PAT for each other account, and browser sessions for the pages. */
 async function prepare() {
@@ -87,9 +90,14 @@ async function signInWorker(): Promise<void> {
   for (let i = 0; running(); i++) {
     const { email } = ACCOUNTS[i % ACCOUNTS.length]!;
     // Every other one through the form, as a browser signs in; both end with signing out by bearer.
-    const session = i % 2 === 0
-      ? await timed("sign-in", 200, "POST", "/auth/token", {}, { json: { email, password: PASSWORD } }).then((a) => (a.status === 200 ? field(a, "access_token") : null))
-      : await timed("sign-in", 303, "POST", "/login", {}, { form: { email, password: PASSWORD } }).then((a) => (a.res ? cookieFrom(a.res, "access_token") : null));
+    const session =
+      i % 2 === 0
+        ? await timed("sign-in", 200, "POST", "/auth/token", {}, { json: { email, password: PASSWORD } }).then((a) =>
+            a.status === 200 ? field(a, "access_token") : null,
+          )
+        : await timed("sign-in", 303, "POST", "/login", {}, { form: { email, password: PASSWORD } }).then((a) =>
+            a.res ? cookieFrom(a.res, "access_token") : null,
+          );
     if (session) await timed("sign-out", 303, "POST", "/logout", { bearer: session });
     await Bun.sleep(SIGN_IN_PAUSE_MS);
   }
@@ -106,13 +114,22 @@ async function patReader(c: Credentials, worker: number): Promise<void> {
 async function adminWriter(c: Credentials, worker: number): Promise<void> {
   const pat = { bearer: c.adminPat };
   for (let i = 0; running(); i++) {
-    const created = await timed("admin write", 201, "POST", "/api/users", pat, { json: { email: `soak-w${worker}-${i}@example.com`, name: `Soak ${i}`, role: "viewer" } });
+    const created = await timed("admin write", 201, "POST", "/api/users", pat, {
+      json: { email: `soak-w${worker}-${i}@example.com`, name: `Soak ${i}`, role: "viewer" },
+    });
     if (created.status !== 201) continue;
     const id = field(created, "id");
     await timed("admin write", 200, "PATCH", `/api/users/${id}`, pat, { json: { name: `Soak ${i} renamed`, role: "analyst" } });
     // Tokens are created with the admin's session (PAT creation is session-only) and revoked right away:
     // at most one per writer is alive, far below the 100-active-tokens limit.
-    const token = await timed("admin write", 201, "POST", "/auth/tokens", { bearer: c.adminSession }, { json: { name: `soak ${worker}-${i}`, expires_in_days: 1 } });
+    const token = await timed(
+      "admin write",
+      201,
+      "POST",
+      "/auth/tokens",
+      { bearer: c.adminSession },
+      { json: { name: `soak ${worker}-${i}`, expires_in_days: 1 } },
+    );
     if (token.status === 201) await timed("admin write", 204, "DELETE", `/auth/tokens/${field(token, "id")}`, { bearer: c.adminSession });
     await timed("admin write", 204, "DELETE", `/api/users/${id}`, pat);
   }
@@ -151,7 +168,13 @@ async function authStateSize(adminPat: string): Promise<string> {
 }
 
 function databaseMB(dataDir: string): number {
-  const size = (f: string) => { try { return statSync(join(dataDir, "state", f)).size; } catch { return 0; } };
+  const size = (f: string) => {
+    try {
+      return statSync(join(dataDir, "state", f)).size;
+    } catch {
+      return 0;
+    }
+  };
   return (size("system.duckdb") + size("system.duckdb.wal")) / 1024 / 1024;
 }
 

@@ -61,11 +61,16 @@ export class Api {
     if (opts.auth !== false && this.credential) headers.authorization = `Bearer ${this.credential.token}`;
     const timeoutMs = opts.timeoutMs ?? requestTimeoutMs();
     if (needsFloorCheck(method)) checkVersionFloor(await this.fetchOrThrow("/health", { method: "GET" }, timeoutMs));
-    const response = await this.fetchOrThrow(path, {
-      method,
-      headers,
-      body: opts.raw ? opts.raw.body : opts.body === undefined ? undefined : JSON.stringify(opts.body),
-    }, timeoutMs, opts.query);
+    const response = await this.fetchOrThrow(
+      path,
+      {
+        method,
+        headers,
+        body: opts.raw ? opts.raw.body : opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      },
+      timeoutMs,
+      opts.query,
+    );
     checkVersionFloor(response);
     return response;
   }
@@ -89,10 +94,7 @@ export class Api {
         "check that the server is up, then try again (DA_TIMEOUT sets the limit in seconds)",
       );
     }
-    return new CliError(
-      `cannot reach ${this.server} (${reasonOf(error)})`,
-      "check the URL (--server, DA_SERVER, `da login`) and that the server is running",
-    );
+    return new CliError(`cannot reach ${this.server} (${reasonOf(error)})`, "check the URL (--server, DA_SERVER, `da login`) and that the server is running");
   }
 
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
@@ -106,8 +108,7 @@ export class Api {
     try {
       return (text ? JSON.parse(text) : undefined) as T;
     } catch {
-      throw new CliError(`${this.server} answered ${path} with something that is not JSON`,
-        "is --server pointing at an Agnes server?");
+      throw new CliError(`${this.server} answered ${path} with something that is not JSON`, "is --server pointing at an Agnes server?");
     }
   }
 
@@ -138,8 +139,7 @@ export class Api {
     if (override) return new ServerError(response.status, override);
     if (response.status === 401 && opts.auth !== false) return this.unauthorised(detail);
     if (response.status >= 500) {
-      return new ServerError(response.status, `the server failed (${response.status}): ${detail}`,
-        "see the server's log");
+      return new ServerError(response.status, `the server failed (${response.status}): ${detail}`, "see the server's log");
     }
     return new ServerError(response.status, detail, HINTS[response.status]?.(response));
   }

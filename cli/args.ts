@@ -76,7 +76,9 @@ export function parseFlags(args: string[], spec: FlagSpec): ParsedArgs {
 export function takesValue(spec: FlagSpec, token: string): boolean {
   if (token.includes("=")) return false;
   const def = token.startsWith("--")
-    ? (Object.hasOwn(spec, token.slice(2)) ? spec[token.slice(2)] : undefined)
+    ? Object.hasOwn(spec, token.slice(2))
+      ? spec[token.slice(2)]
+      : undefined
     : Object.values(spec).find((candidate) => candidate.short === token.slice(1));
   return def?.type === "string";
 }

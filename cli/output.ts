@@ -10,8 +10,7 @@ function colourOn(stream: Stream): boolean {
 }
 
 function paint(code: number, reset: number) {
-  return (text: string, stream: Stream = sys().stdout) =>
-    colourOn(stream) ? `\x1b[${code}m${text}\x1b[${reset}m` : text;
+  return (text: string, stream: Stream = sys().stdout) => (colourOn(stream) ? `\x1b[${code}m${text}\x1b[${reset}m` : text);
 }
 
 export const bold = paint(1, 22);
@@ -89,9 +88,7 @@ export function printTable<Row>(rows: Row[], columns: Column<Row>[], empty = "(n
     return;
   }
   const cells = rows.map((row) => columns.map((column) => column.value(row)));
-  const natural = columns.map((column, i) =>
-    Math.max(column.header.length, ...cells.map((line) => line[i]!.length)),
-  );
+  const natural = columns.map((column, i) => Math.max(column.header.length, ...cells.map((line) => line[i]!.length)));
   const widths = fitWidths(natural, sys().stdout.isTTY ? sys().stdout.columns : undefined);
   const render = (line: string[]) =>
     line

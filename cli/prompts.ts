@@ -38,11 +38,7 @@ export async function askPassword(message: string, validate?: Validate): Promise
   return answered(clack.password({ message, output: process.stderr, validate }));
 }
 
-export async function askSelect<T extends string>(
-  message: string,
-  options: { value: T; label: string; hint?: string }[],
-  initialValue: T,
-): Promise<T> {
+export async function askSelect<T extends string>(message: string, options: { value: T; label: string; hint?: string }[], initialValue: T): Promise<T> {
   const fake = sys().prompter;
   if (fake) return fake.select(message, options, initialValue);
   const clack = await loadClack();

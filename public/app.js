@@ -7,8 +7,15 @@ document.addEventListener("click", (event) => {
   if (!button) return;
   const text = button.getAttribute("data-copy") || "";
   navigator.clipboard.writeText(text).then(
-    () => { button.textContent = "Copied"; setTimeout(() => { button.textContent = "Copy"; }, 1500); },
-    () => { button.textContent = "Select and copy"; },
+    () => {
+      button.textContent = "Copied";
+      setTimeout(() => {
+        button.textContent = "Copy";
+      }, 1500);
+    },
+    () => {
+      button.textContent = "Select and copy";
+    },
   );
 });
 document.addEventListener("submit", (event) => {

@@ -25,7 +25,9 @@ export function createLogger(write: (line: string) => void = bufferedStdout()): 
     write(`{"time":"${stamp()}","level":"${level}","event":${JSON.stringify(event)}${rest.length > 2 ? `,${rest.slice(1)}` : "}"}`);
   };
   const request = (method: string, path: string, status: number, ms: number) =>
-    write(`{"time":"${stamp()}","level":"info","event":"request","method":${QUOTED_METHODS.get(method) ?? JSON.stringify(method)},"path":${JSON.stringify(path)},"status":${status},"ms":${ms}}`);
+    write(
+      `{"time":"${stamp()}","level":"info","event":"request","method":${QUOTED_METHODS.get(method) ?? JSON.stringify(method)},"path":${JSON.stringify(path)},"status":${status},"ms":${ms}}`,
+    );
   return { info: emit("info"), warn: emit("warn"), error: emit("error"), request };
 }
 
@@ -75,5 +77,8 @@ function bufferedStdout(): (line: string) => void {
 /** A logger that keeps its lines, for tests that check what was (not) logged. */
 export function createMemoryLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
-  return Object.assign(createLogger((line) => lines.push(line)), { lines });
+  return Object.assign(
+    createLogger((line) => lines.push(line)),
+    { lines },
+  );
 }

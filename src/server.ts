@@ -81,7 +81,8 @@ function logStartupNotes(config: Config): void {
     // The operator registers this exact redirect URI at the provider.
     log.info("sso.provider", { id: provider.id, issuer: provider.issuer, redirect_uri: provider.redirectUri, roles_from_groups: provider.groupRoles !== null });
   }
-  if (!config.sso.passwordLogin) log.info("sso.password_login_off", { hint: "password sign-in, POST /auth/token with a password and `da login` passwords are off" });
+  if (!config.sso.passwordLogin)
+    log.info("sso.password_login_off", { hint: "password sign-in, POST /auth/token with a password and `da login` passwords are off" });
   const publicUrlHint = publicUrlUnsetHint(config);
   if (publicUrlHint) log.warn("config.public_url_unset", { trust_proxy: config.trustProxy, hint: publicUrlHint });
 }

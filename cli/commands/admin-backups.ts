@@ -25,11 +25,15 @@ async function createBackup(ctx: Context): Promise<void> {
 async function listBackups(ctx: Context): Promise<void> {
   const backups = await ctx.api().get<BackupInfo[]>("/api/admin/backups");
   if (ctx.json) return printJson(backups);
-  printTable(backups, [
-    { header: "NAME", value: (b) => b.name },
-    { header: "CREATED", value: (b) => formatTime(b.created_at) },
-    { header: "SIZE", value: (b) => size(b.size) },
-  ], "No backups yet.");
+  printTable(
+    backups,
+    [
+      { header: "NAME", value: (b) => b.name },
+      { header: "CREATED", value: (b) => formatTime(b.created_at) },
+      { header: "SIZE", value: (b) => size(b.size) },
+    ],
+    "No backups yet.",
+  );
 }
 
 /** Streams to `<file>.partial` and renames, so an interrupted download never looks like a backup. */
@@ -60,7 +64,12 @@ export const adminBackupGroup: Group = {
     { kind: "command", name: "create", summary: "Back up the server now (it keeps serving)", maxArgs: 0, flags: JSON_FLAG, run: createBackup },
     { kind: "command", name: "list", summary: "List backups, newest first", maxArgs: 0, flags: JSON_FLAG, run: listBackups },
     {
-      kind: "command", name: "download", summary: "Download a backup file", args: "<name>", minArgs: 1, maxArgs: 1,
+      kind: "command",
+      name: "download",
+      summary: "Download a backup file",
+      args: "<name>",
+      minArgs: 1,
+      maxArgs: 1,
       flags: { output: { type: "string", short: "o", valueName: "file", description: "where to save it (default: ./<name>)" } },
       run: downloadBackup,
     },

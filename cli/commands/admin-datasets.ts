@@ -29,20 +29,26 @@ async function loadDataset(ctx: Context): Promise<void> {
     ? await api.request<DatasetInfo>("PUT", `/api/datasets/${encodeURIComponent(name)}`, options)
     : await api.request<DatasetInfo>("POST", "/api/datasets", { ...options, query: { name } });
   if (ctx.json) return printJson(dataset);
-  success(`${replace ? "Replaced" : "Loaded"} ${dataset.name}: ${dataset.rows} rows, ${dataset.columns.length} columns (${size(dataset.size_bytes)} as Parquet)`);
+  success(
+    `${replace ? "Replaced" : "Loaded"} ${dataset.name}: ${dataset.rows} rows, ${dataset.columns.length} columns (${size(dataset.size_bytes)} as Parquet)`,
+  );
 }
 
 async function listDatasets(ctx: Context): Promise<void> {
   const datasets = await ctx.api().get<DatasetInfo[]>("/api/datasets");
   if (ctx.json) return printJson(datasets);
-  printTable(datasets, [
-    { header: "NAME", value: (d) => d.name },
-    { header: "ROWS", value: (d) => String(d.rows) },
-    { header: "COLUMNS", value: (d) => String(d.columns.length) },
-    { header: "SIZE", value: (d) => size(d.size_bytes) },
-    { header: "UPDATED", value: (d) => formatTime(d.updated_at) },
-    { header: "BY", value: (d) => d.uploaded_by ?? "" },
-  ], "No datasets yet.");
+  printTable(
+    datasets,
+    [
+      { header: "NAME", value: (d) => d.name },
+      { header: "ROWS", value: (d) => String(d.rows) },
+      { header: "COLUMNS", value: (d) => String(d.columns.length) },
+      { header: "SIZE", value: (d) => size(d.size_bytes) },
+      { header: "UPDATED", value: (d) => formatTime(d.updated_at) },
+      { header: "BY", value: (d) => d.uploaded_by ?? "" },
+    ],
+    "No datasets yet.",
+  );
 }
 
 async function deleteDataset(ctx: Context): Promise<void> {
@@ -58,7 +64,12 @@ export const adminDatasetsGroup: Group = {
   summary: "The server's datasets: load (CSV or Parquet), list, delete",
   children: [
     {
-      kind: "command", name: "load", summary: "Upload a CSV or Parquet file as a dataset", args: "<file>", minArgs: 1, maxArgs: 1,
+      kind: "command",
+      name: "load",
+      summary: "Upload a CSV or Parquet file as a dataset",
+      args: "<file>",
+      minArgs: 1,
+      maxArgs: 1,
       flags: {
         name: { type: "string", valueName: "name", description: "the dataset's name: a-z, 0-9 and _, starting with a letter" },
         replace: { type: "boolean", description: "replace the dataset of that name" },

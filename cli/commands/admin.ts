@@ -46,14 +46,18 @@ async function listUsers(ctx: Context): Promise<void> {
   });
   notePartialPage(users.length, paging.offset, total, "users");
   if (ctx.json) return printJson(users);
-  printTable(users, [
-    { header: "EMAIL", value: (u) => u.email },
-    { header: "NAME", value: (u) => u.name || "-" },
-    { header: "ROLE", value: (u) => u.role },
-    { header: "STATUS", value: (u) => (u.active ? "active" : "DEACTIVATED") },
-    { header: "LAST LOGIN", value: (u) => formatTime(u.last_login_at) },
-    { header: "ID", value: (u) => u.id },
-  ], "No users match.");
+  printTable(
+    users,
+    [
+      { header: "EMAIL", value: (u) => u.email },
+      { header: "NAME", value: (u) => u.name || "-" },
+      { header: "ROLE", value: (u) => u.role },
+      { header: "STATUS", value: (u) => (u.active ? "active" : "DEACTIVATED") },
+      { header: "LAST LOGIN", value: (u) => formatTime(u.last_login_at) },
+      { header: "ID", value: (u) => u.id },
+    ],
+    "No users match.",
+  );
 }
 
 async function addUser(ctx: Context): Promise<void> {
@@ -107,7 +111,8 @@ async function resetPassword(ctx: Context): Promise<void> {
 
 async function askNewPassword(email: string): Promise<string> {
   const password = await askPassword(`New password for ${email}`, (v) =>
-    (v ?? "").length >= MIN_PASSWORD_LENGTH ? undefined : `Enter at least ${MIN_PASSWORD_LENGTH} characters`);
+    (v ?? "").length >= MIN_PASSWORD_LENGTH ? undefined : `Enter at least ${MIN_PASSWORD_LENGTH} characters`,
+  );
   const again = await askPassword("Repeat it");
   if (again !== password) throw new CliError("the passwords do not match; nothing was changed");
   return password;
@@ -137,7 +142,10 @@ export const adminGroup: Group = {
   summary: "Manage users and everyone's tokens (admin role)",
   children: [
     {
-      kind: "command", name: "list-users", summary: "List users: email, name, role, active/DEACTIVATED, id", maxArgs: 0,
+      kind: "command",
+      name: "list-users",
+      summary: "List users: email, name, role, active/DEACTIVATED, id",
+      maxArgs: 0,
       flags: {
         search: { type: "string", valueName: "text", description: "only users whose email or name contains this" },
         role: { type: "string", choices: ROLES, description: "only users with this role" },

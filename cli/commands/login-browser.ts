@@ -45,7 +45,8 @@ function listenForCallback(port: number, state: string) {
     const url = new URL(request.url);
     if (url.pathname !== "/callback" || request.method !== "GET") return page(404, "Not found", "Nothing here.");
     // A callback without our state was not started by this da (or is a forgery): refuse it, keep waiting.
-    if (!sameSecret(url.searchParams.get("state") ?? "", state)) return page(400, "Not this sign-in", "This link does not belong to the da waiting on this computer.");
+    if (!sameSecret(url.searchParams.get("state") ?? "", state))
+      return page(400, "Not this sign-in", "This link does not belong to the da waiting on this computer.");
     const code = url.searchParams.get("code");
     answered(code ? { code } : { error: url.searchParams.get("error") ?? "access_denied" });
     const result = await outcome;

@@ -44,9 +44,7 @@ export async function passwordLogin(ctx: Context, server: string, interactive: b
 
 /** A pasted or piped token, checked with the server before anything is stored. */
 export async function tokenLogin(server: string, interactive: boolean): Promise<{ token: string; me: Me }> {
-  const token = interactive
-    ? (await askPassword("Paste your token", required("the token"))).trim()
-    : (await readSecretFromStdin("token")).trim();
+  const token = interactive ? (await askPassword("Paste your token", required("the token"))).trim() : (await readSecretFromStdin("token")).trim();
   const api = new Api(server, { token, source: "flag", kind: null, expires_at: null });
   const me = await api.get<Me>("/auth/me", undefined, {
     messages: { 401: "the server rejected this token (revoked, expired or mistyped); nothing was stored" },

@@ -17,7 +17,12 @@ import { passwordAccepted, passwordLogin, tokenLogin } from "./login-password";
 const LOGOUT_TIMEOUT_MS = 5_000;
 
 type Method = "web" | "device" | "password" | "token";
-const METHOD_FLAGS: [string, Method][] = [["web", "web"], ["device", "device"], ["password-stdin", "password"], ["with-token", "token"]];
+const METHOD_FLAGS: [string, Method][] = [
+  ["web", "web"],
+  ["device", "device"],
+  ["password-stdin", "password"],
+  ["with-token", "token"],
+];
 const METHOD_HINT = "pass --web, --device, --password-stdin (with --email) or --with-token (no terminal to ask on)";
 
 function methodFromFlags(ctx: Context): Method | null {
@@ -123,7 +128,7 @@ export const login: Command = {
     "  da login --web                  the browser on this computer (prints the URL too)",
     "  da login --device               a one-time code to enter at <server>/device",
     "  printf '%s' \"$PW\" | da login --email you@example.com --password-stdin",
-    "  echo \"$TOKEN\" | da login --with-token   (the token is checked with the server first)",
+    '  echo "$TOKEN" | da login --with-token   (the token is checked with the server first)',
     "DA_LOGIN_TIMEOUT sets how many seconds to wait for the browser (default 300).",
   ].join("\n"),
   maxArgs: 0,

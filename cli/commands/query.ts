@@ -43,7 +43,9 @@ function limitOf(ctx: Context, fromStdin: number | undefined): number | undefine
 export function render(answer: QueryAnswer, format: Exclude<Format, "table" | "parquet">): string {
   if (format === "json") return `${JSON.stringify(answer, null, 2)}\n`;
   if (format === "ndjson") {
-    return answer.rows.map((row) => JSON.stringify(Object.fromEntries(answer.columns.map((c, i) => [c, row[i]])))).join("\n") + (answer.rows.length ? "\n" : "");
+    return (
+      answer.rows.map((row) => JSON.stringify(Object.fromEntries(answer.columns.map((c, i) => [c, row[i]])))).join("\n") + (answer.rows.length ? "\n" : "")
+    );
   }
   return toCsv(answer.columns, answer.rows);
 }
@@ -62,7 +64,8 @@ function spinner(): () => void {
 
 /** Parquet comes from the server as a file (every row, up to its QUERY_MAX_RESULT_MB), not as JSON. */
 async function saveParquet(ctx: Context, body: { sql: string; limit?: number }, output: string | undefined): Promise<void> {
-  if (!output && sys().stdout.isTTY) throw new UsageError("Parquet is binary: give --output FILE or pipe it", "da query … --format parquet --output result.parquet");
+  if (!output && sys().stdout.isTTY)
+    throw new UsageError("Parquet is binary: give --output FILE or pipe it", "da query … --format parquet --output result.parquet");
   const api = ctx.api();
   const response = await api.send("POST", "/api/query", { body, query: { format: "parquet" }, timeoutMs: QUERY_REQUEST_TIMEOUT_MS });
   if (!response.ok) throw await api.failure(response, {});

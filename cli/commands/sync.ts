@@ -98,7 +98,8 @@ async function runSync(ctx: Context): Promise<number> {
   const api = ctx.api();
   const { tables } = await api.get<SyncManifest>("/api/sync/manifest");
   const only = ctx.flag("table");
-  if (only !== undefined && !tables[only]) throw new CliError(`there is no dataset named ${only} (or you may not read it)`, "`da sync` lists what you may read");
+  if (only !== undefined && !tables[only])
+    throw new CliError(`there is no dataset named ${only} (or you may not read it)`, "`da sync` lists what you may read");
   const out: Outcome = { downloaded: [], skipped: [], errors: [] };
   for (const [name, table] of Object.entries(tables)) {
     if ((only !== undefined && name !== only) || !DATASET_NAME_PATTERN.test(name)) continue;
@@ -124,7 +125,11 @@ export const syncCommand: Command = {
   maxArgs: 0,
   flags: {
     table: { type: "string", valueName: "name", description: "only this dataset" },
-    dir: { type: "string", valueName: "dir", description: "where to keep them (default: DA_LOCAL_DIR, else the current directory); files go to DIR/server/parquet/" },
+    dir: {
+      type: "string",
+      valueName: "dir",
+      description: "where to keep them (default: DA_LOCAL_DIR, else the current directory); files go to DIR/server/parquet/",
+    },
     ...JSON_FLAG,
   },
   run: runSync,

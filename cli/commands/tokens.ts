@@ -1,12 +1,6 @@
 // `da auth token create|list|revoke`: the signed-in user's personal access tokens.
 // The server allows these only with a session (403 for a PAT), so a PAT gets a plain explanation.
-import {
-  DEFAULT_TOKEN_LIFETIME_DAYS,
-  TOKEN_LIFETIME_CHOICES_DAYS,
-  tokenState,
-  type CreatedToken,
-  type Token,
-} from "../../src/shared/contract";
+import { DEFAULT_TOKEN_LIFETIME_DAYS, TOKEN_LIFETIME_CHOICES_DAYS, tokenState, type CreatedToken, type Token } from "../../src/shared/contract";
 import { JSON_FLAG, YES_FLAG, type Group } from "../command";
 import type { Context } from "../context";
 import { CliError, UsageError } from "../errors";
@@ -35,8 +29,7 @@ export function parseTtl(text: string): number | null {
  */
 async function pickLifetime(): Promise<number | null | undefined> {
   const fallback = { value: "default", label: `${DEFAULT_TOKEN_LIFETIME_DAYS} days`, hint: "the server's default (less if its limit is lower)" };
-  const options = TOKEN_LIFETIME_CHOICES_DAYS.map((days) =>
-    days === DEFAULT_TOKEN_LIFETIME_DAYS ? fallback : { value: `${days}d`, label: `${days} days` });
+  const options = TOKEN_LIFETIME_CHOICES_DAYS.map((days) => (days === DEFAULT_TOKEN_LIFETIME_DAYS ? fallback : { value: `${days}d`, label: `${days} days` }));
   if (!options.includes(fallback)) options.unshift(fallback);
   const choice = await askSelect("Expires after", [...options, { value: "never", label: "never", hint: "until revoked" }], "default");
   return choice === "default" ? undefined : parseTtl(choice);
@@ -63,8 +56,7 @@ export function findToken<T extends Token>(tokens: T[], ref: string): T {
   const candidates = live.length ? live : named;
   if (candidates.length === 1) return candidates[0]!;
   if (candidates.length > 1) {
-    throw new CliError(`several tokens are named "${ref}" (${candidates.map((t) => t.prefix).join(", ")})`,
-      "revoke by prefix or id instead");
+    throw new CliError(`several tokens are named "${ref}" (${candidates.map((t) => t.prefix).join(", ")})`, "revoke by prefix or id instead");
   }
   throw new CliError(`no token matches "${ref}"`, "see `da auth token list` for ids, prefixes and names");
 }

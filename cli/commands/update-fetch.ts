@@ -12,8 +12,10 @@ export const DOWNLOAD_TIMEOUT_MS = 10 * 60_000;
 function moved(server: string, requested: URL, next: URL): CliError {
   // When the path is kept, the new server is the part before it; else name the whole target.
   const base = next.pathname.endsWith(requested.pathname) ? `${next.origin}${next.pathname.slice(0, -requested.pathname.length)}` : next.href;
-  return new CliError(`the server moved to ${base} (${server} redirected ${requested.pathname} there); nothing was changed`,
-    `if you trust it, point da at it: da login --server ${base} (or set DA_SERVER), then run da update again`);
+  return new CliError(
+    `the server moved to ${base} (${server} redirected ${requested.pathname} there); nothing was changed`,
+    `if you trust it, point da at it: da login --server ${base} (or set DA_SERVER), then run da update again`,
+  );
 }
 
 /** GET `path` on the server, following redirects only while they stay on the server's origin. */

@@ -26,8 +26,10 @@ function codeOf(error: unknown): string {
 }
 
 export function cannotWrite(dir: string, error: unknown): CliError {
-  return new CliError(`cannot replace da in ${dir} (${codeOf(error)}); the installed da is unchanged`,
-    "re-run with permission to write there, or reinstall with the install script");
+  return new CliError(
+    `cannot replace da in ${dir} (${codeOf(error)}); the installed da is unchanged`,
+    "re-run with permission to write there, or reinstall with the install script",
+  );
 }
 
 /**
@@ -52,8 +54,10 @@ export function checkInstallDir(dir: string): void {
 export function requirePlainFile(path: string, what: string): void {
   const st = lstatSync(path);
   if (st.isSymbolicLink() || !st.isFile()) {
-    throw new CliError(`${path} (${what}) is ${st.isSymbolicLink() ? "a symbolic link" : "not a regular file"}; da will not write through it`,
-      "remove it and reinstall da with the install script");
+    throw new CliError(
+      `${path} (${what}) is ${st.isSymbolicLink() ? "a symbolic link" : "not a regular file"}; da will not write through it`,
+      "remove it and reinstall da with the install script",
+    );
   }
 }
 

@@ -15,8 +15,10 @@ const UNCHANGED = "the installed da is unchanged";
 /** The key this da was built with; a dev build has none and cannot tell a real release from a forged one. */
 export function bakedKey(): PublicKey {
   if (!CLI_SIGNING_KEY) {
-    throw new CliError(`this da was built without a release signing key (a dev build), so it cannot verify an update; ${UNCHANGED}`,
-      "install da with your server's install script (curl -fsSL <server>/cli/install.sh | sh)");
+    throw new CliError(
+      `this da was built without a release signing key (a dev build), so it cannot verify an update; ${UNCHANGED}`,
+      "install da with your server's install script (curl -fsSL <server>/cli/install.sh | sh)",
+    );
   }
   return parsePublicKey(CLI_SIGNING_KEY);
 }

@@ -16,17 +16,7 @@ import { success } from "../output";
 import { startSpinner } from "../prompts";
 import { downloadBinary, fetchManifest } from "./update-fetch";
 import { bakedKey, checkNotOlder, signedChecksum, verifiedRelease } from "./update-verify";
-import {
-  cannotWrite,
-  checkInstallDir,
-  previousPath,
-  requirePlainFile,
-  resignOnMac,
-  runCheck,
-  swapIn,
-  swapWithPrevious,
-  writeExclusive,
-} from "./update-swap";
+import { cannotWrite, checkInstallDir, previousPath, requirePlainFile, resignOnMac, runCheck, swapIn, swapWithPrevious, writeExclusive } from "./update-swap";
 
 /** The build `da update` may install in place of `current`, from what the manifest offers. */
 export function pickUpdate(manifest: Manifest, current: string): ManifestTarget | undefined {
@@ -76,8 +66,10 @@ function install(exe: string, bytes: Uint8Array, label: string): void {
     resignOnMac(fresh);
     const check = runCheck(fresh);
     if (!check.ok) {
-      throw new CliError(`the downloaded ${label} does not run on this machine (${check.reason}); the installed da is unchanged`,
-        "tell your Agnes admin: the server's build may be broken");
+      throw new CliError(
+        `the downloaded ${label} does not run on this machine (${check.reason}); the installed da is unchanged`,
+        "tell your Agnes admin: the server's build may be broken",
+      );
     }
     swapIn(exe, fresh);
   } catch (error) {
@@ -105,8 +97,10 @@ async function update(ctx: Context): Promise<void> {
   const bytes = await downloadBinary(api, entry.target, spinner);
   if (sha256(bytes) !== expected) {
     spinner.fail("Checksum mismatch");
-    throw new CliError(`the download's SHA-256 does not match the signed SHA256SUMS; the installed da is unchanged`,
-      "try again; if it persists, tell your Agnes admin");
+    throw new CliError(
+      `the download's SHA-256 does not match the signed SHA256SUMS; the installed da is unchanged`,
+      "try again; if it persists, tell your Agnes admin",
+    );
   }
   spinner.stop(`Downloaded and verified da ${manifest.version} (${entry.target})`);
   install(exe, bytes, `da ${manifest.version} (${entry.target})`);
@@ -121,8 +115,10 @@ function rollback(): void {
     requirePlainFile(previous, "the previous da");
   } catch (error) {
     if ((error as { code?: string }).code !== "ENOENT") throw error;
-    throw new CliError(`there is no previous da to go back to (${previous} does not exist)`,
-      "da update keeps the binary it replaces there; nothing was changed");
+    throw new CliError(
+      `there is no previous da to go back to (${previous} does not exist)`,
+      "da update keeps the binary it replaces there; nothing was changed",
+    );
   }
   checkInstallDir(dir);
   const check = runCheck(previous);

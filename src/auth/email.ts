@@ -32,14 +32,11 @@ export type EmailRefusal = { kind: "invalid" | "look_alike" | "mixed_scripts"; d
 const PROBLEMS: Record<EmailRefusal["kind"], (detail: string) => string> = {
   invalid: () => "Enter a valid email address",
   look_alike: (chars) => `This email address contains characters that look like others (${chars}); type it with ordinary letters`,
-  mixed_scripts: (mix) => `This email address mixes letters of different scripts (${mix}), which is how look-alike addresses are made; type it with the letters of one script`,
+  mixed_scripts: (mix) =>
+    `This email address mixes letters of different scripts (${mix}), which is how look-alike addresses are made; type it with the letters of one script`,
 };
 
-const CJK_SETS = [
-  new Set(["Latin", "Han", "Hiragana", "Katakana"]),
-  new Set(["Latin", "Han", "Bopomofo"]),
-  new Set(["Latin", "Han", "Hangul"]),
-];
+const CJK_SETS = [new Set(["Latin", "Han", "Hiragana", "Katakana"]), new Set(["Latin", "Han", "Bopomofo"]), new Set(["Latin", "Han", "Hangul"])];
 
 export type EmailCheck = { ok: true; email: string } | ({ ok: false; problem: string } & EmailRefusal);
 

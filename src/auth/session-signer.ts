@@ -31,7 +31,10 @@ export class SessionSigner {
   private readonly jwt;
   private readonly verified = new LRUCache<string, SessionClaims>({ max: VERIFIED_CACHE_SIZE });
 
-  constructor(secret: string, private readonly clock: Clock) {
+  constructor(
+    secret: string,
+    private readonly clock: Clock,
+  ) {
     this.jwt = jwt({ name: "sessionJwt", secret, alg: "HS256" }).decorator.sessionJwt;
   }
 

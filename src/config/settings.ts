@@ -46,7 +46,12 @@ export const SETTINGS = {
   SESSION_TTL_HOURS: optional(wholeNumber(1, 24 * 365)).default(24),
   CLI_SESSION_DAYS: optional(wholeNumber(1, 3650)),
   PAT_MAX_DAYS: optional(wholeNumber(1, 36500)),
-  AGNES_ADMIN_EMAIL: optional(z.string().refine((v) => checkEmail(v).ok, "expected an email address").transform(normaliseEmail)),
+  AGNES_ADMIN_EMAIL: optional(
+    z
+      .string()
+      .refine((v) => checkEmail(v).ok, "expected an email address")
+      .transform(normaliseEmail),
+  ),
   AGNES_ADMIN_PASSWORD: optional(z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)),
   CLI_DIST_DIR: optional(path).default("./dist/cli"),
   DA_SIGNING_KEY: optional(path),
@@ -83,7 +88,13 @@ export const SETTINGS = {
   /** Unset: 2 per core. */
   QUERY_CONCURRENCY: optional(wholeNumber(1, 1024)),
   DATASET_MAX_MB: optional(wholeNumber(1, 1024 * 1024)).default(2048),
-  PASSWORD_LOGIN: optional(z.string().trim().toLowerCase().pipe(z.enum(["on", "off"], { message: "expected on or off" })))
+  PASSWORD_LOGIN: optional(
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(z.enum(["on", "off"], { message: "expected on or off" })),
+  )
     .default("on")
     .transform((v) => v === "on"),
   /** Provider ids; each one's OIDC_<ID>_* settings are SSO_PROVIDER_SETTINGS (sso.ts). */

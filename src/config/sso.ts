@@ -41,11 +41,18 @@ const ENTRA_HOSTS = ["login.microsoftonline.com", "login.microsoft.com", "sts.wi
 const ENTRA_MULTI_TENANT = ["common", "organizations", "consumers", "{tenantid}", "%7btenantid%7d"];
 
 function list(value: string | undefined): string[] {
-  return (value ?? "").split(",").map((v) => v.trim()).filter(Boolean);
+  return (value ?? "")
+    .split(",")
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 function defaultLabel(id: string): string {
-  return id.split("-").filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join(" ");
+  return id
+    .split("-")
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join(" ");
 }
 
 function isLoopback(host: string): boolean {
@@ -133,7 +140,8 @@ function readProvider(env: Env, id: string, publicUrl: string): OidcProviderSett
 export function readSsoSettings(env: Env, publicUrl: string | null, passwordLogin: boolean, providerList: string): SsoSettings {
   const ids = list(providerList).map((id) => id.toLowerCase());
   for (const id of ids) {
-    if (!ID.test(id) || id === "password") throw new SsoSettingsError(`OIDC_PROVIDERS: "${id}" is not a provider id (lower-case letters, digits and -; not "password")`);
+    if (!ID.test(id) || id === "password")
+      throw new SsoSettingsError(`OIDC_PROVIDERS: "${id}" is not a provider id (lower-case letters, digits and -; not "password")`);
   }
   if (new Set(ids).size !== ids.length) throw new SsoSettingsError("OIDC_PROVIDERS: an id is listed twice");
   if (ids.length > 0 && !publicUrl) {

@@ -10,11 +10,7 @@ export async function migrate(db: Database, migrations: Migration[] = MIGRATIONS
   for (const migration of migrations.filter((m) => m.version > current).sort((a, b) => a.version - b.version)) {
     await db.transaction(async (tx) => {
       for (const statement of splitStatements(migration.sql)) await tx.run(statement);
-      await tx.run("INSERT INTO schema_version (version, name, applied_at) VALUES ($1, $2, $3)", [
-        migration.version,
-        migration.name,
-        now,
-      ]);
+      await tx.run("INSERT INTO schema_version (version, name, applied_at) VALUES ($1, $2, $3)", [migration.version, migration.name, now]);
     });
     applied.push(migration.version);
   }

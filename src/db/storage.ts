@@ -20,7 +20,8 @@ const FULL = /No space left on device|ENOSPC|Disk quota exceeded|EDQUOT/i;
 const READ_ONLY = /Read-only file system|EROFS|attached in read-only mode/i;
 // Only DuckDB's own kinds of error are read, by their prefix: a constraint error quotes the
 // offending value, and a user's input must never look like a full disk.
-const DUCKDB_STORAGE = /^(IO Error|FATAL Error|TransactionContext Error: Failed to commit|Invalid Input Error: Cannot execute statement of type \S+ on database \S+ which is attached in read-only mode)/;
+const DUCKDB_STORAGE =
+  /^(IO Error|FATAL Error|TransactionContext Error: Failed to commit|Invalid Input Error: Cannot execute statement of type \S+ on database \S+ which is attached in read-only mode)/;
 const SYSCALL_CODES = new Set(["ENOSPC", "EDQUOT", "EROFS", "EIO"]);
 // Not a storage problem: another process holds the file (reported at start, src/server.ts).
 const LOCKED = /Could not set lock on file/i;
@@ -60,7 +61,10 @@ export function committedButInvalidated(error: unknown): boolean {
   return /^FATAL Error: Transaction COMMIT succeeded and is durable/.test(messageOf(error));
 }
 
-type StorageLog = { warn(event: string, fields?: Record<string, string | number | boolean | null>): void; info(event: string, fields?: Record<string, string | number | boolean | null>): void };
+type StorageLog = {
+  warn(event: string, fields?: Record<string, string | number | boolean | null>): void;
+  info(event: string, fields?: Record<string, string | number | boolean | null>): void;
+};
 
 /** Is the storage refusing writes right now? One log line when an episode starts and one when it ends. */
 export class StorageHealth {

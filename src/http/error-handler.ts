@@ -57,7 +57,13 @@ export function errorHandler(ctx: AppContext, pages: ErrorPageRenderer, fixed: R
   return new Elysia({ name: "error-handler" }).onError({ as: "global" }, (c) => {
     // What onError answers skips the fixed-headers step (fixedHeadersOnResponses).
     addFixedHeaders(c.set.headers, fixed);
-    return respondSafely(ctx, pages, { error: c.error, code: c.code, request: c.request, set: c.set, principal: (c as { principal?: Principal | null }).principal });
+    return respondSafely(ctx, pages, {
+      error: c.error,
+      code: c.code,
+      request: c.request,
+      set: c.set,
+      principal: (c as { principal?: Principal | null }).principal,
+    });
   });
 }
 
@@ -109,7 +115,8 @@ async function respond(ctx: AppContext, pages: ErrorPageRenderer, context: Error
     set.status = reply.status;
     headers["content-type"] = "text/html; charset=utf-8";
     const principal = await principalFor(ctx, context);
-    const message = error instanceof RoleTooLow ? `This page needs the ${error.needed} role; you are signed in as ${principal?.user.role ?? "nobody"}.` : reply.detail;
+    const message =
+      error instanceof RoleTooLow ? `This page needs the ${error.needed} role; you are signed in as ${principal?.user.role ?? "nobody"}.` : reply.detail;
     // No flash: an error page must not consume the message meant for the page the user goes back to.
     const page = pageContextWith(ctx, principal, null);
     return new Response(`<!doctype html>${await pages.renderErrorPage({ status: reply.status, message, page })}`, { status: reply.status, headers });

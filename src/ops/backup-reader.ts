@@ -41,7 +41,8 @@ type Header = tar.Header;
 const quoted = (name: string) => JSON.stringify(name.length > 120 ? `${name.slice(0, 120)}…` : name);
 
 async function readManifest(entry: AsyncIterable<Buffer>, header: Header): Promise<BackupManifest> {
-  if (header.name !== MANIFEST_ENTRY) throw new BackupInvalid(`it does not start with manifest.json (first entry ${quoted(header.name)}); it is not an Agnes backup`);
+  if (header.name !== MANIFEST_ENTRY)
+    throw new BackupInvalid(`it does not start with manifest.json (first entry ${quoted(header.name)}); it is not an Agnes backup`);
   if (header.type !== "file") throw new BackupInvalid(`its manifest.json is a ${header.type}, not a file`);
   if ((header.size ?? 0) > MAX_MANIFEST_BYTES) throw new BackupInvalid(`its manifest.json is ${header.size} bytes (at most ${MAX_MANIFEST_BYTES})`);
   const chunks: Buffer[] = [];
@@ -173,10 +174,15 @@ export async function readBackupArchive(path: string, into?: string, identity: s
     const input = await gzipBytes(path, identity);
     source = input.stream;
     // A chunk that fails authentication surfaces as a stream error: name it for what it is.
-    source.on("error", (error) => extract.destroy(input.encrypted ? new BackupInvalid(`it cannot be decrypted: it is damaged or was changed (${error.message})`) : error));
+    source.on("error", (error) =>
+      extract.destroy(input.encrypted ? new BackupInvalid(`it cannot be decrypted: it is damaged or was changed (${error.message})`) : error),
+    );
     gunzip.on("error", (error) => extract.destroy(error));
     capped.on("error", (error) => extract.destroy(error));
-    source.pipe(gunzip).pipe(capped).pipe(extract as unknown as NodeJS.WritableStream);
+    source
+      .pipe(gunzip)
+      .pipe(capped)
+      .pipe(extract as unknown as NodeJS.WritableStream);
     return await readEntries(extract, into, cap);
   } catch (error) {
     if (error instanceof BackupInvalid) throw error;

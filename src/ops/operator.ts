@@ -35,7 +35,9 @@ async function restoreCommand(args: string[], env: Env, io: Out): Promise<number
   if (result.movedAside) io.out(`The previous state is kept in ${result.movedAside}.`);
   if (result.sessionKey === "kept") io.out("This host's session key was kept (state/jwt-secret), so sessions from before keep working.");
   if (result.sessionKey === "none") {
-    io.out(`A backup holds no session key. Set JWT_SECRET_KEY to the value the server used, or copy its kept jwt-secret file to ${join(dataDir, "state", "jwt-secret")} (mode 0600), before starting; otherwise everyone signs in again (personal access tokens keep working).`);
+    io.out(
+      `A backup holds no session key. Set JWT_SECRET_KEY to the value the server used, or copy its kept jwt-secret file to ${join(dataDir, "state", "jwt-secret")} (mode 0600), before starting; otherwise everyone signs in again (personal access tokens keep working).`,
+    );
   }
   io.out("Start the server as usual (bun run start); it applies any newer migrations on start.");
   return 0;
@@ -58,7 +60,8 @@ async function recoverCommand(args: string[], env: Env, io: Out): Promise<number
   try {
     db = await Database.open(join(config.stateDir, "system.duckdb"));
   } catch (error) {
-    if (error instanceof DatabaseLocked) throw new OperatorError(`${inUseMessage(config.dataDir, error, "cannot recover an admin")}. Stop the server first, then run this again.`, 2);
+    if (error instanceof DatabaseLocked)
+      throw new OperatorError(`${inUseMessage(config.dataDir, error, "cannot recover an admin")}. Stop the server first, then run this again.`, 2);
     throw error;
   }
   try {

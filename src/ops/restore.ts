@@ -93,7 +93,10 @@ export async function restoreBackup(opts: { file: string; dataDir: string; repla
   const hasState = existsSync(stateDir) && readdirSync(stateDir).length > 0;
   await assertNotInUse(opts.dataDir, join(stateDir, "system.duckdb"));
   if (hasState && !opts.replace) {
-    throw new OperatorError(`agnes: cannot restore: ${stateDir} already holds a database; pass --replace to keep it aside as state.before-restore-<time> and restore over it`, 2);
+    throw new OperatorError(
+      `agnes: cannot restore: ${stateDir} already holds a database; pass --replace to keep it aside as state.before-restore-<time> and restore over it`,
+      2,
+    );
   }
   const when = stamp();
   const staging = join(opts.dataDir, `state.restoring-${when}`);

@@ -68,7 +68,8 @@ export function parseSecretKey(text: string): SecretKey {
   if (lines.length !== 2 || !lines[0]!.startsWith("untrusted comment:")) throw new MinisignError("not a minisign secret key file");
   const bytes = decodeBase64(lines[1]!, SECRET_LEN, "the secret key");
   if (bytes.subarray(0, 2).toString("latin1") !== "Ed") throw new MinisignError("the secret key is not an Ed25519 minisign key");
-  if (bytes.readUInt16BE(2) !== 0) throw new MinisignError("the secret key is password-protected; the server needs one made with `minisign -G -W` (or let it make its own)");
+  if (bytes.readUInt16BE(2) !== 0)
+    throw new MinisignError("the secret key is password-protected; the server needs one made with `minisign -G -W` (or let it make its own)");
   const keyId = bytes.subarray(54, 62);
   const seed = bytes.subarray(62, 94);
   const key = bytes.subarray(94, 126);

@@ -62,7 +62,8 @@ export function verifyRelease(keys: PublicKey[], sums: string, signature: string
   const keyId = signatureKeyId(signature);
   if (!keyId) throw new MinisignError("the release signature is not a minisign signature");
   const key = keys.find((k) => keyIdHex(k.keyId) === keyId);
-  if (!key) throw new MinisignError(`the release is signed by key ${keyId}, which this da does not trust (it trusts ${keys.map((k) => keyIdHex(k.keyId)).join(", ")})`);
+  if (!key)
+    throw new MinisignError(`the release is signed by key ${keyId}, which this da does not trust (it trusts ${keys.map((k) => keyIdHex(k.keyId)).join(", ")})`);
   const verified = verifyDetached(key, Buffer.from(sums, "utf8"), signature);
   const fields = commentFields(verified.trustedComment);
   const version = fields.get("version");

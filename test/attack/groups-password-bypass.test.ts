@@ -10,7 +10,16 @@ import { signInAs, ssoFixture, whoAmI, type SsoFixture } from "../sso/harness";
 
 let f: SsoFixture;
 beforeAll(async () => {
-  f = await ssoFixture(["corp", "bridge"], { OIDC_BRIDGE_LINK_DOMAINS: "corp.example", OIDC_CORP_ALLOWED_DOMAINS: "corp.example", OIDC_CORP_ADMIN_GROUPS: "agnes-admins", OIDC_CORP_ANALYST_GROUPS: "data-team" }, { idTokenClaims: true });
+  f = await ssoFixture(
+    ["corp", "bridge"],
+    {
+      OIDC_BRIDGE_LINK_DOMAINS: "corp.example",
+      OIDC_CORP_ALLOWED_DOMAINS: "corp.example",
+      OIDC_CORP_ADMIN_GROUPS: "agnes-admins",
+      OIDC_CORP_ANALYST_GROUPS: "data-team",
+    },
+    { idTokenClaims: true },
+  );
 });
 afterAll(() => f?.stop());
 beforeEach(() => f.t.clock.advance(16 * 60_000));

@@ -8,7 +8,11 @@ import { auditActions, signInAs, ssoFixture, type SsoFixture } from "../sso/harn
 
 let f: SsoFixture;
 beforeAll(async () => {
-  f = await ssoFixture(["corp"], { OIDC_CORP_ALLOWED_DOMAINS: "corp.example", OIDC_CORP_ADMIN_GROUPS: "agnes-admins", OIDC_CORP_ANALYST_GROUPS: "data-team" }, { idTokenClaims: true });
+  f = await ssoFixture(
+    ["corp"],
+    { OIDC_CORP_ALLOWED_DOMAINS: "corp.example", OIDC_CORP_ADMIN_GROUPS: "agnes-admins", OIDC_CORP_ANALYST_GROUPS: "data-team" },
+    { idTokenClaims: true },
+  );
 });
 afterAll(() => f?.stop());
 

@@ -24,13 +24,21 @@ async function deviceGrant(approver: Browser): Promise<() => Promise<Response>> 
 async function loopbackCode(approver: Browser): Promise<() => Promise<Response>> {
   const verifier = randomBytes(32).toString("base64url");
   const challenge = createHash("sha256").update(verifier).digest("base64url");
-  const fields = { port: "43210", state: randomBytes(16).toString("base64url"), code_challenge: challenge, code_challenge_method: "S256", client: "laptop", decision: "authorize" };
+  const fields = {
+    port: "43210",
+    state: randomBytes(16).toString("base64url"),
+    code_challenge: challenge,
+    code_challenge_method: "S256",
+    client: "laptop",
+    decision: "authorize",
+  };
   const code = new URL((await approver.post("/cli/authorize", fields)).headers.get("location")!).searchParams.get("code");
   return () => t.api("POST", "/auth/cli/token", { body: { code, code_verifier: verifier } });
 }
 
 const EVENTS = {
-  password_set_by_admin: (admin: string, id: string) => t.api("POST", `/api/users/${id}/set-password`, { token: admin, body: { password: "victim-password-2" } }),
+  password_set_by_admin: (admin: string, id: string) =>
+    t.api("POST", `/api/users/${id}/set-password`, { token: admin, body: { password: "victim-password-2" } }),
   role_change: (admin: string, id: string) => t.api("PATCH", `/api/users/${id}`, { token: admin, body: { role: "viewer" } }),
   deactivation: async (admin: string, id: string) => {
     await t.api("POST", `/api/users/${id}/deactivate`, { token: admin });

@@ -21,7 +21,14 @@ async function approvals(approver: Browser): Promise<(() => Promise<Response>)[]
   expect((await approver.post("/device", { user_code: started.user_code, decision: "authorize" })).status).toBe(303);
   const verifier = randomBytes(32).toString("base64url");
   const challenge = createHash("sha256").update(verifier).digest("base64url");
-  const fields = { port: "43210", state: randomBytes(16).toString("base64url"), code_challenge: challenge, code_challenge_method: "S256", client: "laptop", decision: "authorize" };
+  const fields = {
+    port: "43210",
+    state: randomBytes(16).toString("base64url"),
+    code_challenge: challenge,
+    code_challenge_method: "S256",
+    client: "laptop",
+    decision: "authorize",
+  };
   const code = new URL((await approver.post("/cli/authorize", fields)).headers.get("location")!).searchParams.get("code");
   return [
     () => t.api("POST", "/auth/device/token", { body: { device_code: started.device_code } }),

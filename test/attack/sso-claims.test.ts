@@ -20,12 +20,28 @@ const identities = () => f.t.ctx.db.query<{ user_id: string }>("SELECT user_id F
 const userCount = async () => (await f.t.ctx.db.query<{ n: number }>("SELECT count(*)::INTEGER AS n FROM users"))[0]!.n;
 
 const SPELLINGS = [
-  "boss@corp.example", "BOSS@CORP.EXAMPLE", " boss@corp.example ", "boss@corp.example\n", "Boss@Corp.Example",
-  "\u0299oss@corp.example", "bo\u0455s@corp.example", "boss@c\u043erp.example", "boss@corp.exampl\u0435",
-  "bo\u200bss@corp.example", "boss@corp.example\u200b", "b\uff4fss@corp.example", "boss@\uff43orp.example",
-  "jose\u0301@corp.example", "JOS\u00c9@corp.example", "JOSE\u0301@CORP.EXAMPLE", "jos\u00e9@CORP.example",
-  "boss@corp.example.", "boss@corp.example@partner.example", "\"boss@corp.example\"@partner.example",
-  "boss@corp.example,evil@partner.example", "boss@corp.example\u0000@partner.example",
+  "boss@corp.example",
+  "BOSS@CORP.EXAMPLE",
+  " boss@corp.example ",
+  "boss@corp.example\n",
+  "Boss@Corp.Example",
+  "\u0299oss@corp.example",
+  "bo\u0455s@corp.example",
+  "boss@c\u043erp.example",
+  "boss@corp.exampl\u0435",
+  "bo\u200bss@corp.example",
+  "boss@corp.example\u200b",
+  "b\uff4fss@corp.example",
+  "boss@\uff43orp.example",
+  "jose\u0301@corp.example",
+  "JOS\u00c9@corp.example",
+  "JOSE\u0301@CORP.EXAMPLE",
+  "jos\u00e9@CORP.example",
+  "boss@corp.example.",
+  "boss@corp.example@partner.example",
+  '"boss@corp.example"@partner.example',
+  "boss@corp.example,evil@partner.example",
+  "boss@corp.example\u0000@partner.example",
 ];
 
 test.each(SPELLINGS)("partner asserting %p (verified) reaches no corp account", async (email) => {
@@ -54,8 +70,8 @@ test.each(VERIFIED.map((v) => [JSON.stringify(v), v] as const))("email_verified 
 test.each([
   ["xms_edov true with email_verified false", { email_verified: false, xms_edov: true }],
   ["xms_edov true with email_verified null", { email_verified: null, xms_edov: true }],
-  ["xms_edov \"1\"", { xms_edov: "1" }],
-  ["xms_edov \"yes\"", { xms_edov: "yes" }],
+  ['xms_edov "1"', { xms_edov: "1" }],
+  ['xms_edov "yes"', { xms_edov: "yes" }],
 ] as const)("%s does not create a corp account", async (label, claims) => {
   const before = await userCount();
   const sub = `x-${Bun.hash(label)}`;

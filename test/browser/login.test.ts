@@ -72,7 +72,12 @@ test("an analyst's navigation shows no admin links, and /setup is 404 once a use
   await page.click('button[type="submit"]');
   await page.waitForURL(`${server.url}/dashboard`);
   expect(await page.locator("h1").textContent()).toContain(ANALYST_EMAIL);
-  for (const [text, href] of [["Dashboard", "/dashboard"], ["Data", "/data"], ["Profile", "/profile"], ["Install CLI", "/install"]] as const) {
+  for (const [text, href] of [
+    ["Dashboard", "/dashboard"],
+    ["Data", "/data"],
+    ["Profile", "/profile"],
+    ["Install CLI", "/install"],
+  ] as const) {
     expect(await page.locator(`nav.nav a[href="${href}"]`, { hasText: text }).count()).toBe(1);
   }
   for (const [text, href] of ADMIN_NAV.filter(([, href]) => href.startsWith("/admin/"))) {

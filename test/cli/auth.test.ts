@@ -131,8 +131,7 @@ describe("da auth status", () => {
   test("a stored session that has expired says so", async () => {
     const box = sandbox();
     mkdirSync(box.configDir, { recursive: true });
-    const stale = { server: server.url, token: "eyJ.expired.session", kind: "session", email: ADMIN.email,
-      expires_at: "2020-01-01T00:00:00.000Z" };
+    const stale = { server: server.url, token: "eyJ.expired.session", kind: "session", email: ADMIN.email, expires_at: "2020-01-01T00:00:00.000Z" };
     writeFileSync(credentialsPath(box), JSON.stringify(stale), { mode: 0o600 });
     const result = await runDa(["auth", "whoami"], { env: { ...box.env, DA_SERVER: server.url } });
     expect(result.code).toBe(1);

@@ -14,7 +14,10 @@ export async function signInWithForm(server: RunningServer, email: string, passw
     body: new URLSearchParams({ email, password }),
     redirect: "manual",
   });
-  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]!).find((c) => c.startsWith("access_token="));
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0]!)
+    .find((c) => c.startsWith("access_token="));
   if (!cookie) throw new Error(`form sign-in failed: ${res.status}`);
   const page = await (await fetch(`${server.url}/profile`, { headers: { cookie } })).text();
   return { cookie, csrf: hiddenFields(page)._csrf! };

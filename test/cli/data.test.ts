@@ -31,13 +31,18 @@ test("load CSV and Parquet, list, query in every format, replace, delete", async
   const loaded = await runDa(["admin", "datasets", "load", "sales.csv", "--name", "sales"], { env: admin.env });
   expect(loaded.stderr).toContain("Loaded sales: 2 rows, 2 columns");
   expect(loaded.code).toBe(0);
-  expect((await runDa(["admin", "datasets", "load", join(admin.home, "big.parquet"), "--name", "big", "--json"], { env: admin.env })).stdout).toContain('"rows": 5000');
+  expect((await runDa(["admin", "datasets", "load", join(admin.home, "big.parquet"), "--name", "big", "--json"], { env: admin.env })).stdout).toContain(
+    '"rows": 5000',
+  );
   expect((await runDa(["admin", "datasets", "list"], { env: admin.env })).stdout).toMatch(/big\s+5000\s+2/);
   const csv = await runDa(["query", "SELECT region, amount FROM sales ORDER BY region"], { env: admin.env });
   expect(csv.stdout).toBe("region,amount\r\nnorth,10\r\nsouth,20\r\n");
   const json = JSON.parse((await runDa(["query", "--sql", "SELECT count(*) AS n FROM big", "--format", "json"], { env: admin.env })).stdout);
   expect(json).toMatchObject({ columns: ["n"], rows: [[5000]], truncated: false });
-  const ndjson = await runDa(["query", "--stdin", "--format", "ndjson"], { env: admin.env, stdin: JSON.stringify({ sql: "SELECT id FROM big ORDER BY id LIMIT 2" }) });
+  const ndjson = await runDa(["query", "--stdin", "--format", "ndjson"], {
+    env: admin.env,
+    stdin: JSON.stringify({ sql: "SELECT id FROM big ORDER BY id LIMIT 2" }),
+  });
   expect(ndjson.stdout).toBe('{"id":0}\n{"id":1}\n');
   const limited = await runDa(["query", "SELECT id FROM big ORDER BY id", "--limit", "3", "--output", join(admin.home, "out.csv")], { env: admin.env });
   expect(readFileSync(join(admin.home, "out.csv"), "utf8")).toBe("id\r\n0\r\n1\r\n2\r\n");

@@ -91,9 +91,7 @@ test("answering no to da admin delete-user keeps the user", async () => {
   await terminal.waitFor(`Delete ${user.email}`);
   terminal.type("n");
   expect(await terminal.exitCode()).toBe(0);
-  const users: User[] = JSON.parse(
-    (await runDa(["admin", "list-users", "--search", user.email, "--json"], { env: box.env })).stdout,
-  );
+  const users: User[] = JSON.parse((await runDa(["admin", "list-users", "--search", user.email, "--json"], { env: box.env })).stdout);
   expect(users.map((u) => u.email)).toEqual([user.email]);
 });
 

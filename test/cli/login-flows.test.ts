@@ -52,7 +52,12 @@ async function startDa(args: string[], env: Record<string, string>) {
 function expectNothingStored(box: Sandbox, result: { code: number; stderr: string }, message: string) {
   expect(result.code).toBe(1);
   expect(result.stderr).toContain(message);
-  expect(result.stderr.trim().split("\n").filter((line) => line.startsWith("error:")).length).toBe(1);
+  expect(
+    result.stderr
+      .trim()
+      .split("\n")
+      .filter((line) => line.startsWith("error:")).length,
+  ).toBe(1);
   expect(hasStackTrace(result.stderr)).toBe(false);
   expect(existsSync(join(box.configDir, "credentials.json"))).toBe(false);
 }

@@ -48,7 +48,11 @@ afterAll(async () => {
 class Jar {
   private readonly cookies = new Map<string, string>();
   async get(url: string, init: RequestInit = {}): Promise<Response> {
-    const res = await fetch(url, { ...init, redirect: "manual", headers: { accept: "text/html", ...(init.headers as Record<string, string>), cookie: this.header() } });
+    const res = await fetch(url, {
+      ...init,
+      redirect: "manual",
+      headers: { accept: "text/html", ...(init.headers as Record<string, string>), cookie: this.header() },
+    });
     for (const header of res.headers.getSetCookie()) {
       const pair = header.split(";")[0]!;
       const at = pair.indexOf("=");

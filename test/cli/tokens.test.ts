@@ -123,9 +123,7 @@ describe("da auth token list / revoke", () => {
     for (const args of [["list"], ["create", "--name", "x"], ["revoke", "ci"]]) {
       const result = await runDa(["auth", "token", ...args], { env: { ...box.env, DA_TOKEN: pat } });
       expect(result.code).toBe(1);
-      expect(result.stderr).toContain(
-        "this command needs a session from `da login`; a personal access token cannot manage tokens",
-      );
+      expect(result.stderr).toContain("this command needs a session from `da login`; a personal access token cannot manage tokens");
     }
   });
 });

@@ -71,7 +71,10 @@ describe("like with like", () => {
 describe("a broken build on the server", () => {
   test("garbage or a binary that fails, with a matching checksum: refused after running it, the old da stays", async () => {
     for (const body of ["\x7fELF this is not a program\n".repeat(50), "#!/bin/sh\necho 'da: broken build' >&2\nexit 3\n"]) {
-      const broken = fakeDist([hostTarget, "linux-x64-baseline"].filter((v, i, a) => a.indexOf(v) === i), { version: "9.9.9", body: () => body });
+      const broken = fakeDist(
+        [hostTarget, "linux-x64-baseline"].filter((v, i, a) => a.indexOf(v) === i),
+        { version: "9.9.9", body: () => body },
+      );
       const server = await serve(broken.dir);
       const { dir, exe } = await installed();
       const before = await sha256File(exe);
@@ -97,7 +100,9 @@ describe("a server whose builds another key signed", () => {
     const before = readFileSync(exe);
     const result = await da(exe, ["update"], server);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
-    expect(result.stderr).toMatch(/^error: the signature of da 9\.9\.9 from .* does not verify \(the release is signed by key [0-9A-F]{16}, which this da does not trust/);
+    expect(result.stderr).toMatch(
+      /^error: the signature of da 9\.9\.9 from .* does not verify \(the release is signed by key [0-9A-F]{16}, which this da does not trust/,
+    );
     expect(result.code).toBe(1);
     expect(readFileSync(exe).equals(before)).toBe(true);
     expect(readdirSync(dir)).toEqual(["da"]);

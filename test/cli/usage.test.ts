@@ -21,11 +21,25 @@ async function deadServerUrl(): Promise<string> {
 describe("help", () => {
   const groups = [[], ["auth"], ["auth", "token"], ["admin"], ["admin", "tokens"]];
   const commands = [
-    ["login"], ["logout"], ["auth", "whoami"], ["auth", "status"], ["auth", "token", "create"],
-    ["auth", "token", "list"], ["auth", "token", "revoke"], ["admin", "list-users"], ["admin", "add-user"],
-    ["admin", "set-role"], ["admin", "activate"], ["admin", "deactivate"], ["admin", "delete-user"],
-    ["admin", "reset-password"], ["admin", "set-password"], ["admin", "tokens", "list"],
-    ["admin", "tokens", "revoke"], ["version"], ["update"],
+    ["login"],
+    ["logout"],
+    ["auth", "whoami"],
+    ["auth", "status"],
+    ["auth", "token", "create"],
+    ["auth", "token", "list"],
+    ["auth", "token", "revoke"],
+    ["admin", "list-users"],
+    ["admin", "add-user"],
+    ["admin", "set-role"],
+    ["admin", "activate"],
+    ["admin", "deactivate"],
+    ["admin", "delete-user"],
+    ["admin", "reset-password"],
+    ["admin", "set-password"],
+    ["admin", "tokens", "list"],
+    ["admin", "tokens", "revoke"],
+    ["version"],
+    ["update"],
   ];
 
   test("--help works on every group and command, exit 0, on stdout", async () => {
@@ -164,8 +178,12 @@ describe("version", () => {
 
 describe("server down", () => {
   const commands = [
-    ["auth", "whoami"], ["auth", "token", "list"], ["auth", "token", "create", "--name", "x", "--ttl", "7d"],
-    ["admin", "list-users"], ["admin", "tokens", "list"], ["update"],
+    ["auth", "whoami"],
+    ["auth", "token", "list"],
+    ["auth", "token", "create", "--name", "x", "--ttl", "7d"],
+    ["admin", "list-users"],
+    ["admin", "tokens", "list"],
+    ["update"],
   ];
   test("every command fails with one clean line and exit 1", async () => {
     const box = sandbox();
@@ -183,7 +201,10 @@ describe("server down", () => {
     const silent = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
     try {
       const env = { ...box.env, DA_SERVER: `http://127.0.0.1:${silent.port}`, DA_TOKEN: "agnes_pat_whatever", DA_TIMEOUT: "0.5" };
-      for (const args of [["auth", "whoami"], ["admin", "list-users"]]) {
+      for (const args of [
+        ["auth", "whoami"],
+        ["admin", "list-users"],
+      ]) {
         const result = await runDa(args, { env });
         expect(result.code, args.join(" ")).toBe(1);
         expect(result.stderr).toContain("did not answer within 0.5 s");
@@ -196,7 +217,9 @@ describe("server down", () => {
 
   test("a DA_TIMEOUT that is not a number of seconds is a usage error", async () => {
     const box = sandbox();
-    const result = await runDa(["auth", "whoami"], { env: { ...box.env, DA_SERVER: await deadServerUrl(), DA_TOKEN: "agnes_pat_whatever", DA_TIMEOUT: "soon" } });
+    const result = await runDa(["auth", "whoami"], {
+      env: { ...box.env, DA_SERVER: await deadServerUrl(), DA_TOKEN: "agnes_pat_whatever", DA_TIMEOUT: "soon" },
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("DA_TIMEOUT");
     expect(hasStackTrace(result.stderr)).toBe(false);

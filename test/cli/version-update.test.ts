@@ -173,7 +173,11 @@ describe("da update", () => {
     const none = fakeServer({ version: "9.9.9", manifest: null });
     const other = fakeServer({
       version: "9.9.9",
-      manifest: { version: "9.9.9", commit: "x", targets: [{ target: "plan9-mips", os: "linux", arch: "x64", filename: "da", size: 1, sha256: "0", url: "/x" }] },
+      manifest: {
+        version: "9.9.9",
+        commit: "x",
+        targets: [{ target: "plan9-mips", os: "linux", arch: "x64", filename: "da", size: 1, sha256: "0", url: "/x" }],
+      },
     });
     try {
       const missing = await runDa(["update"], { env: { ...box.env, DA_SERVER: none.url } });

@@ -22,7 +22,10 @@ async function sh(cmd: string[], opts: { stdin?: Blob; timeout?: number } = {}) 
 
 /** This checkout's files (no node_modules, dist or data), as the container's /work. */
 async function checkout(): Promise<Blob> {
-  const tar = Bun.spawn(["tar", "-c", "--exclude=./node_modules", "--exclude=./dist", "--exclude=./data", "--exclude=./.git", "-f", "-", "."], { cwd: ROOT, stdout: "pipe" });
+  const tar = Bun.spawn(["tar", "-c", "--exclude=./node_modules", "--exclude=./dist", "--exclude=./data", "--exclude=./.git", "-f", "-", "."], {
+    cwd: ROOT,
+    stdout: "pipe",
+  });
   return new Blob([await new Response(tar.stdout).arrayBuffer()]);
 }
 
@@ -33,7 +36,8 @@ mkdir /work && tar -x -C /work && cd /work
 // The machine: the base image with Debian's nodejs and npm, and no Bun. Made once and kept (like the
 // base image), labelled with what it was made from, so a run pays only for bootstrap itself.
 const NODE_IMAGE = `${BASE_IMAGE.split(":")[0]}-node:${BASE_IMAGE.split(":")[1] ?? "latest"}`;
-const NODE_SETUP = "export DEBIAN_FRONTEND=noninteractive && apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null && rm -f /usr/local/bin/bun /usr/local/bin/bunx";
+const NODE_SETUP =
+  "export DEBIAN_FRONTEND=noninteractive && apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null && rm -f /usr/local/bin/bun /usr/local/bin/bunx";
 
 async function nodeMachine(): Promise<string> {
   const label = Bun.hash(BASE_IMAGE + NODE_SETUP).toString(16);

@@ -100,12 +100,22 @@ beforeAll(async () => {
   await timed("docker build", () =>
     mustSh(
       [
-        "docker", "build", "--network", "host", "--force-rm",
-        "--build-arg", `BUN_IMAGE=${BASE_IMAGE}`,
-        "--build-arg", "DA_TARGETS=linux-x64",
-        "--build-arg", "DA_ZSTD=0",
-        "--build-arg", `AGNES_COMMIT=${commit}`,
-        "-t", IMAGE, ".",
+        "docker",
+        "build",
+        "--network",
+        "host",
+        "--force-rm",
+        "--build-arg",
+        `BUN_IMAGE=${BASE_IMAGE}`,
+        "--build-arg",
+        "DA_TARGETS=linux-x64",
+        "--build-arg",
+        "DA_ZSTD=0",
+        "--build-arg",
+        `AGNES_COMMIT=${commit}`,
+        "-t",
+        IMAGE,
+        ".",
       ],
       { timeout: TIMEOUT },
     ),
@@ -121,95 +131,114 @@ afterAll(async () => {
 });
 
 describe("the Docker image", () => {
-  test("runs healthy on a volume, serves `curl | sh`, keeps its data across a restart and a new container, and recover-admin works in a container", async () => {
-    // The image's HEALTHCHECK is the Dockerfile's probe of /health, and it runs as the bun user.
-    const config = JSON.parse(await mustSh(["docker", "image", "inspect", "-f", "{{json .Config}}", IMAGE])) as {
-      Healthcheck?: { Test: string[] };
-      User: string;
-      Env: string[];
-    };
-    expect(config.Healthcheck?.Test.join(" ")).toContain("/health");
-    expect(config.User).toBe("bun");
-    expect(config.Env).toContain("DATA_DIR=/data");
+  test(
+    "runs healthy on a volume, serves `curl | sh`, keeps its data across a restart and a new container, and recover-admin works in a container",
+    async () => {
+      // The image's HEALTHCHECK is the Dockerfile's probe of /health, and it runs as the bun user.
+      const config = JSON.parse(await mustSh(["docker", "image", "inspect", "-f", "{{json .Config}}", IMAGE])) as {
+        Healthcheck?: { Test: string[] };
+        User: string;
+        Env: string[];
+      };
+      expect(config.Healthcheck?.Test.join(" ")).toContain("/health");
+      expect(config.User).toBe("bun");
+      expect(config.Env).toContain("DATA_DIR=/data");
 
-    const first = await startContainer({ AGNES_ADMIN_EMAIL: ADMIN.email, AGNES_ADMIN_PASSWORD: ADMIN.password });
-    await timed("first start to healthy", () => waitHealthy(first));
+      const first = await startContainer({ AGNES_ADMIN_EMAIL: ADMIN.email, AGNES_ADMIN_PASSWORD: ADMIN.password });
+      await timed("first start to healthy", () => waitHealthy(first));
 
-    // Install da from the container, as a user does.
-    const home = tempHome();
-    const install = await timed("curl | sh", () => pipeInstaller(url, { home }));
-    expect(install.stderr).not.toContain("error:");
-    expect(install.code).toBe(0);
-    expect(install.stdout).toMatch(/Installed da \d+\.\d+\.\d+/);
-    expect((await da(home, ["--version"])).code).toBe(0);
+      // Install da from the container, as a user does.
+      const home = tempHome();
+      const install = await timed("curl | sh", () => pipeInstaller(url, { home }));
+      expect(install.stderr).not.toContain("error:");
+      expect(install.code).toBe(0);
+      expect(install.stdout).toMatch(/Installed da \d+\.\d+\.\d+/);
+      expect((await da(home, ["--version"])).code).toBe(0);
 
-    const login = await da(home, ["login", "--email", ADMIN.email, "--password-stdin"], ADMIN.password);
-    expect(login.stderr + login.stdout).not.toMatch(/^\s+at /m);
-    expect(login.code).toBe(0);
-    const whoami = await da(home, ["auth", "whoami"]);
-    expect(whoami.code).toBe(0);
-    expect(whoami.stdout + whoami.stderr).toContain(ADMIN.email);
-    expect(whoami.stdout + whoami.stderr).toContain(url);
-    const created = await da(home, ["auth", "token", "create", "--name", "image-test", "--ttl", "30d", "--json"]);
-    expect(created.stderr).toBe("");
-    expect(created.code).toBe(0);
-    const pat = (JSON.parse(created.stdout) as { token: string }).token;
+      const login = await da(home, ["login", "--email", ADMIN.email, "--password-stdin"], ADMIN.password);
+      expect(login.stderr + login.stdout).not.toMatch(/^\s+at /m);
+      expect(login.code).toBe(0);
+      const whoami = await da(home, ["auth", "whoami"]);
+      expect(whoami.code).toBe(0);
+      expect(whoami.stdout + whoami.stderr).toContain(ADMIN.email);
+      expect(whoami.stdout + whoami.stderr).toContain(url);
+      const created = await da(home, ["auth", "token", "create", "--name", "image-test", "--ttl", "30d", "--json"]);
+      expect(created.stderr).toBe("");
+      expect(created.code).toBe(0);
+      const pat = (JSON.parse(created.stdout) as { token: string }).token;
 
-    // Restart: the stored session and the token are still good (both live in DuckDB on /data).
-    await timed("restart to healthy", async () => {
-      await mustSh(["docker", "restart", first]);
-      await waitHealthy(first);
-    });
-    const afterRestart = await da(home, ["auth", "whoami"]);
-    expect(afterRestart.stdout + afterRestart.stderr).toContain(ADMIN.email);
-    expect(afterRestart.code).toBe(0);
-    const withPat = await daWithToken(home, pat, ["auth", "whoami"]);
-    expect(withPat.stdout + withPat.stderr).toContain(ADMIN.email);
-    expect(withPat.code).toBe(0);
+      // Restart: the stored session and the token are still good (both live in DuckDB on /data).
+      await timed("restart to healthy", async () => {
+        await mustSh(["docker", "restart", first]);
+        await waitHealthy(first);
+      });
+      const afterRestart = await da(home, ["auth", "whoami"]);
+      expect(afterRestart.stdout + afterRestart.stderr).toContain(ADMIN.email);
+      expect(afterRestart.code).toBe(0);
+      const withPat = await daWithToken(home, pat, ["auth", "whoami"]);
+      expect(withPat.stdout + withPat.stderr).toContain(ADMIN.email);
+      expect(withPat.code).toBe(0);
 
-    // A new container on the same volume, with no admin seeding: everything it knows came from /data.
-    await mustSh(["docker", "rm", "-f", first]);
-    const second = await startContainer({});
-    await timed("new container to healthy", () => waitHealthy(second));
-    const inNew = await da(home, ["auth", "whoami"]);
-    expect(inNew.stdout + inNew.stderr).toContain(ADMIN.email);
-    expect(inNew.code).toBe(0);
-    const token = await fetch(`${url}/auth/token`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: ADMIN.email, password: ADMIN.password }),
-    });
-    expect(token.status).toBe(200);
-    const patAgain = await daWithToken(home, pat, ["auth", "whoami"]);
-    expect(patAgain.code).toBe(0);
+      // A new container on the same volume, with no admin seeding: everything it knows came from /data.
+      await mustSh(["docker", "rm", "-f", first]);
+      const second = await startContainer({});
+      await timed("new container to healthy", () => waitHealthy(second));
+      const inNew = await da(home, ["auth", "whoami"]);
+      expect(inNew.stdout + inNew.stderr).toContain(ADMIN.email);
+      expect(inNew.code).toBe(0);
+      const token = await fetch(`${url}/auth/token`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: ADMIN.email, password: ADMIN.password }),
+      });
+      expect(token.status).toBe(200);
+      const patAgain = await daWithToken(home, pat, ["auth", "whoami"]);
+      expect(patAgain.code).toBe(0);
 
-    // Break-glass as README's "Operating Agnes" says: `docker run … <image> bun src/server.ts recover-admin`.
-    const recoverAdmin = (email: string) =>
-      sh(["docker", "run", "--rm", "--network", "host", "-v", `${VOLUME}:/data`, "-e", `PUBLIC_URL=${url}`, IMAGE, "bun", "src/server.ts", "recover-admin", email]);
-    const whileRunning = await recoverAdmin("ops@example.com");
-    expect(whileRunning.stderr).toContain("Stop the server first");
-    expect(whileRunning.stderr).not.toMatch(/^\s+at /m);
-    expect(whileRunning.code).toBe(2);
-    await mustSh(["docker", "stop", second]);
-    const recovered = await timed("recover-admin in a container", () => recoverAdmin("ops@example.com"));
-    expect(recovered.stdout).toContain("ops@example.com is now an active admin (created)");
-    expect(recovered.code).toBe(0);
-    const link = new RegExp(`${url.replace(/[.]/g, "\\.")}(/auth/password/reset\\?token=\\S+)`).exec(recovered.stdout);
-    expect(link).not.toBeNull();
-    await mustSh(["docker", "start", second]);
-    await waitHealthy(second);
-    const reset = await fetch(url + link![1], {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ password: "recovered-pass-1", password_confirm: "recovered-pass-1" }),
-      redirect: "manual",
-    });
-    expect(reset.status).toBe(303);
-    const recoveredLogin = await fetch(`${url}/auth/token`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: "ops@example.com", password: "recovered-pass-1" }),
-    });
-    expect(recoveredLogin.status).toBe(200);
-  }, TIMEOUT);
+      // Break-glass as README's "Operating Agnes" says: `docker run … <image> bun src/server.ts recover-admin`.
+      const recoverAdmin = (email: string) =>
+        sh([
+          "docker",
+          "run",
+          "--rm",
+          "--network",
+          "host",
+          "-v",
+          `${VOLUME}:/data`,
+          "-e",
+          `PUBLIC_URL=${url}`,
+          IMAGE,
+          "bun",
+          "src/server.ts",
+          "recover-admin",
+          email,
+        ]);
+      const whileRunning = await recoverAdmin("ops@example.com");
+      expect(whileRunning.stderr).toContain("Stop the server first");
+      expect(whileRunning.stderr).not.toMatch(/^\s+at /m);
+      expect(whileRunning.code).toBe(2);
+      await mustSh(["docker", "stop", second]);
+      const recovered = await timed("recover-admin in a container", () => recoverAdmin("ops@example.com"));
+      expect(recovered.stdout).toContain("ops@example.com is now an active admin (created)");
+      expect(recovered.code).toBe(0);
+      const link = new RegExp(`${url.replace(/[.]/g, "\\.")}(/auth/password/reset\\?token=\\S+)`).exec(recovered.stdout);
+      expect(link).not.toBeNull();
+      await mustSh(["docker", "start", second]);
+      await waitHealthy(second);
+      const reset = await fetch(url + link![1], {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ password: "recovered-pass-1", password_confirm: "recovered-pass-1" }),
+        redirect: "manual",
+      });
+      expect(reset.status).toBe(303);
+      const recoveredLogin = await fetch(`${url}/auth/token`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: "ops@example.com", password: "recovered-pass-1" }),
+      });
+      expect(recoveredLogin.status).toBe(200);
+    },
+    TIMEOUT,
+  );
 });

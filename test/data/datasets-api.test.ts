@@ -33,14 +33,28 @@ describe("/api/datasets", () => {
     const created = await upload("POST", "/api/datasets?name=sales", admin, "region,amount\nnorth,10\nsouth,20\n");
     expect(created.status).toBe(201);
     const info = (await created.json()) as DatasetInfo;
-    expect(info).toMatchObject({ name: "sales", rows: 2, uploaded_by: "admin@example.com", columns: [{ name: "region", type: "VARCHAR" }, { name: "amount", type: "BIGINT" }] });
+    expect(info).toMatchObject({
+      name: "sales",
+      rows: 2,
+      uploaded_by: "admin@example.com",
+      columns: [
+        { name: "region", type: "VARCHAR" },
+        { name: "amount", type: "BIGINT" },
+      ],
+    });
     expect(info.hash).toMatch(/^[0-9a-f]{64}$/);
     expect((await (await query(t, admin, "SELECT sum(amount) AS s FROM sales")).json()).rows).toEqual([[30]]);
     const dir = t.ctx.config.data.datasetsDir;
     expect(filesIn(dir).sort()).toEqual([expect.stringMatching(/^sales\.[0-9a-f]{16}\.duckdb$/), expect.stringMatching(/^sales\.[0-9a-f]{16}\.parquet$/)]);
 
     expect((await upload("POST", "/api/datasets?name=sales", admin, "a\n1\n")).status).toBe(409);
-    const replaced = await upload("PUT", "/api/datasets/sales", admin, await parquetBytes("SELECT range AS id FROM range(25)"), "application/vnd.apache.parquet");
+    const replaced = await upload(
+      "PUT",
+      "/api/datasets/sales",
+      admin,
+      await parquetBytes("SELECT range AS id FROM range(25)"),
+      "application/vnd.apache.parquet",
+    );
     expect(replaced.status).toBe(200);
     const after = (await replaced.json()) as DatasetInfo;
     expect(after).toMatchObject({ rows: 25, columns: [{ name: "id", type: "BIGINT" }], created_at: info.created_at });
@@ -59,8 +73,14 @@ describe("/api/datasets", () => {
     expect(filesIn(dir)).toEqual([]);
     expect((await t.api("GET", "/api/datasets/sales", { token: admin })).status).toBe(404);
     expect((await t.api("DELETE", "/api/datasets/sales", { token: admin })).status).toBe(404);
-    const actions = await t.ctx.db.query<{ action: string; target: string }>("SELECT action, target FROM audit_log WHERE action LIKE 'dataset.%' ORDER BY created_at, id");
-    expect(actions).toEqual([{ action: "dataset.create", target: "sales" }, { action: "dataset.replace", target: "sales" }, { action: "dataset.delete", target: "sales" }]);
+    const actions = await t.ctx.db.query<{ action: string; target: string }>(
+      "SELECT action, target FROM audit_log WHERE action LIKE 'dataset.%' ORDER BY created_at, id",
+    );
+    expect(actions).toEqual([
+      { action: "dataset.create", target: "sales" },
+      { action: "dataset.replace", target: "sales" },
+      { action: "dataset.delete", target: "sales" },
+    ]);
   });
 
   test("analysts read and query but cannot change datasets; anonymous gets 401", async () => {

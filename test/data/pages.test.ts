@@ -37,7 +37,11 @@ test("/data lists datasets and runs a query from the form; everything dynamic is
   expect(csv.headers.get("content-type")).toContain("text/csv");
   expect(csv.headers.get("content-disposition")).toContain("attachment");
   expect(await csv.text()).toBe(`region\r\n${SCRIPT}\r\nnorth\r\n`);
-  const forged = await ann.raw("/data", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", accept: "text/html" }, body: "sql=SELECT+1" });
+  const forged = await ann.raw("/data", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", accept: "text/html" },
+    body: "sql=SELECT+1",
+  });
   expect(forged.status).toBe(403);
   expect((await ann.get("/admin/datasets")).status).toBe(403);
   const dashboard = await (await ann.get("/dashboard")).text();
@@ -76,20 +80,90 @@ test("/admin/datasets uploads a file through the form (fields first, the file st
     }
     return data;
   };
-  const send = (cookieOf: typeof admin, data: FormData) => cookieOf.raw("/admin/datasets/upload", { method: "POST", headers: { accept: "text/html" }, body: data });
+  const send = (cookieOf: typeof admin, data: FormData) =>
+    cookieOf.raw("/admin/datasets/upload", { method: "POST", headers: { accept: "text/html" }, body: data });
   const csv = new Blob(["region,amount\nnorth,10\nsouth,20\n"], { type: "text/csv" });
-  const done = await admin.follow(await send(admin, form([["_csrf", admin.csrf], ["name", "sales"], ["file", csv]])));
+  const done = await admin.follow(
+    await send(
+      admin,
+      form([
+        ["_csrf", admin.csrf],
+        ["name", "sales"],
+        ["file", csv],
+      ]),
+    ),
+  );
   expect(done).toContain("Dataset sales created: 2 rows.");
-  const replaced = await admin.follow(await send(admin, form([["_csrf", admin.csrf], ["name", "sales"], ["replace", "yes"], ["file", new Blob(["region\neast\n"])]])));
+  const replaced = await admin.follow(
+    await send(
+      admin,
+      form([
+        ["_csrf", admin.csrf],
+        ["name", "sales"],
+        ["replace", "yes"],
+        ["file", new Blob(["region\neast\n"])],
+      ]),
+    ),
+  );
   expect(replaced).toContain("Dataset sales replaced: 1 rows.");
-  const exists = await admin.follow(await send(admin, form([["_csrf", admin.csrf], ["name", "sales"], ["file", csv]])));
+  const exists = await admin.follow(
+    await send(
+      admin,
+      form([
+        ["_csrf", admin.csrf],
+        ["name", "sales"],
+        ["file", csv],
+      ]),
+    ),
+  );
   expect(exists).toContain("already exists");
-  const badName = await admin.follow(await send(admin, form([["_csrf", admin.csrf], ["name", "Bad Name"], ["file", csv]])));
+  const badName = await admin.follow(
+    await send(
+      admin,
+      form([
+        ["_csrf", admin.csrf],
+        ["name", "Bad Name"],
+        ["file", csv],
+      ]),
+    ),
+  );
   expect(badName).toContain("lowercase letter");
-  expect((await send(admin, form([["name", "nocsrf"], ["file", csv]]))).status).toBe(403);
-  expect((await send(admin, form([["file", csv], ["_csrf", admin.csrf], ["name", "filefirst"]]))).status).toBe(403); // the file must come last
+  expect(
+    (
+      await send(
+        admin,
+        form([
+          ["name", "nocsrf"],
+          ["file", csv],
+        ]),
+      )
+    ).status,
+  ).toBe(403);
+  expect(
+    (
+      await send(
+        admin,
+        form([
+          ["file", csv],
+          ["_csrf", admin.csrf],
+          ["name", "filefirst"],
+        ]),
+      )
+    ).status,
+  ).toBe(403); // the file must come last
   await t.createUser("ann@example.com", "ann-password-12", "analyst");
   const ann = await t.browser("ann@example.com", "ann-password-12");
-  expect((await send(ann, form([["_csrf", ann.csrf], ["name", "mine"], ["file", csv]]))).status).toBe(403);
+  expect(
+    (
+      await send(
+        ann,
+        form([
+          ["_csrf", ann.csrf],
+          ["name", "mine"],
+          ["file", csv],
+        ]),
+      )
+    ).status,
+  ).toBe(403);
   expect(t.ctx.data.all().map((d) => d.name)).toEqual(["sales"]);
 });

@@ -31,7 +31,14 @@ describe("POST /api/query", () => {
     await storeCsv(t, "sales", "region,amount\nnorth,10\nsouth,20\nnorth,5\n");
     const res = await query(t, pat, "SELECT region, sum(amount) AS total, count(*) AS n FROM sales GROUP BY region ORDER BY region");
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ columns: ["region", "total", "n"], rows: [["north", 15, 2], ["south", 20, 1]], truncated: false });
+    expect(await res.json()).toMatchObject({
+      columns: ["region", "total", "n"],
+      rows: [
+        ["north", 15, 2],
+        ["south", 20, 1],
+      ],
+      truncated: false,
+    });
   });
 
   test("limit truncates, and QUERY_MAX_ROWS caps any limit", async () => {
@@ -84,7 +91,12 @@ describe("POST /api/query", () => {
 
   test("giant values are measured before they become JavaScript: 413, top-level and nested", async () => {
     const { pat } = await setup();
-    for (const sql of ["SELECT repeat('x', 100000000) AS s", "SELECT [repeat('x', 40000000), repeat('y', 40000000)] AS l", "SELECT {'a': repeat('x', 70000000)} AS st", "SELECT repeat('x', 1000000)::BLOB AS b FROM range(70)"]) {
+    for (const sql of [
+      "SELECT repeat('x', 100000000) AS s",
+      "SELECT [repeat('x', 40000000), repeat('y', 40000000)] AS l",
+      "SELECT {'a': repeat('x', 70000000)} AS st",
+      "SELECT repeat('x', 1000000)::BLOB AS b FROM range(70)",
+    ]) {
       const res = await query(t, pat, sql);
       expect([sql, res.status]).toEqual([sql, 413]);
       expect(((await res.json()) as { detail: string }).detail).toMatch(/larger than a JSON answer/);

@@ -16,7 +16,14 @@ let source: string;
 beforeAll(async () => {
   t = await createTestApp();
   admin = await t.login();
-  const rows = fc.sample(fc.tuple(fc.integer({ min: -1000, max: 1000 }), fc.constantFrom("north", "south", "east", "west", "o'hara", ""), fc.double({ min: -100, max: 100, noNaN: true }).map((d) => Math.round(d * 100) / 100)), { numRuns: 500, seed: 22 });
+  const rows = fc.sample(
+    fc.tuple(
+      fc.integer({ min: -1000, max: 1000 }),
+      fc.constantFrom("north", "south", "east", "west", "o'hara", ""),
+      fc.double({ min: -100, max: 100, noNaN: true }).map((d) => Math.round(d * 100) / 100),
+    ),
+    { numRuns: 500, seed: 22 },
+  );
   await storeCsv(t, "facts", `k,region,v\n${rows.map(([k, r, v]) => `${k},"${r}",${v}`).join("\n")}\n`);
   const row = t.ctx.data.all()[0]!;
   source = `read_parquet('${parquetFile(t.ctx.config.data.datasetsDir, row.file_id)}')`;
@@ -34,12 +41,12 @@ const predicate = fc.oneof(
   fc.constant("TRUE"),
 );
 const selectArb = fc.oneof(
-  fc.tuple(fc.uniqueArray(column, { minLength: 1, maxLength: 3 }), predicate, fc.integer({ min: 0, max: 600 })).map(
-    ([cols, where, limit]) => `SELECT ${cols.join(", ")} FROM facts WHERE ${where} ORDER BY ALL LIMIT ${limit}`,
-  ),
-  fc.tuple(fc.constantFrom("sum(k)", "count(*)", "min(v)", "max(k)", "avg(k)", "count(DISTINCT region)", "sum(v)"), predicate).map(
-    ([agg, where]) => `SELECT region, ${agg} AS a FROM facts WHERE ${where} GROUP BY region ORDER BY region`,
-  ),
+  fc
+    .tuple(fc.uniqueArray(column, { minLength: 1, maxLength: 3 }), predicate, fc.integer({ min: 0, max: 600 }))
+    .map(([cols, where, limit]) => `SELECT ${cols.join(", ")} FROM facts WHERE ${where} ORDER BY ALL LIMIT ${limit}`),
+  fc
+    .tuple(fc.constantFrom("sum(k)", "count(*)", "min(v)", "max(k)", "avg(k)", "count(DISTINCT region)", "sum(v)"), predicate)
+    .map(([agg, where]) => `SELECT region, ${agg} AS a FROM facts WHERE ${where} GROUP BY region ORDER BY region`),
 );
 
 function plain(value: unknown): unknown {

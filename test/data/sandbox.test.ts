@@ -19,7 +19,11 @@ const rows = async (sql: string) => {
     release();
   }
 };
-const fails = async (sql: string) => rows(sql).then(() => "ran", (error: Error) => error.message);
+const fails = async (sql: string) =>
+  rows(sql).then(
+    () => "ran",
+    (error: Error) => error.message,
+  );
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "agnes-sandbox-"));
@@ -45,7 +49,9 @@ test("DuckDB fact: a view over a Parquet file stops reading once external access
 
 test("an attached dataset reads on every new connection; the settings are locked there", async () => {
   expect(await rows("SELECT count(*) FROM t")).toEqual([["10"]]);
-  expect(await rows("SELECT current_setting('enable_external_access'), current_setting('lock_configuration'), current_setting('temp_directory')")).toEqual([[false, true, ""]]);
+  expect(await rows("SELECT current_setting('enable_external_access'), current_setting('lock_configuration'), current_setting('temp_directory')")).toEqual([
+    [false, true, ""],
+  ]);
   expect(await fails("SET enable_external_access = true")).toMatch(/configuration has been locked/);
   expect(await fails("SET memory_limit = '10GB'")).toMatch(/configuration has been locked/);
   expect(await fails(`SELECT * FROM read_parquet('${dir}/t.parquet')`)).toMatch(/Permission Error/);

@@ -32,7 +32,15 @@ test("CSV by ?format= and NDJSON by Accept carry every row, past QUERY_MAX_ROWS"
   expect(lines).toHaveLength(100_002); // header, rows, and the empty string after the last CRLF
   const nd = await post(pat, "SELECT region, amount FROM sales ORDER BY amount", "/api/query", "application/x-ndjson");
   expect(nd.headers.get("content-type")).toBe("application/x-ndjson");
-  expect((await nd.text()).trim().split("\n").map((l) => JSON.parse(l))).toEqual([{ region: "north", amount: 10 }, { region: "sou,th", amount: 20 }]);
+  expect(
+    (await nd.text())
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l)),
+  ).toEqual([
+    { region: "north", amount: 10 },
+    { region: "sou,th", amount: 20 },
+  ]);
   const entries = await t.ctx.db.query<{ params: string }>("SELECT params FROM audit_log WHERE action = 'data.query' ORDER BY created_at, id");
   expect(JSON.parse(entries[0]!.params)).toMatchObject({ rows: 100_000, result: "ok" });
 });
@@ -77,7 +85,9 @@ test("Parquet by Accept or ?format=: every row, readable by DuckDB; past QUERY_M
   const file = join(t.dataDir, "got.parquet");
   writeFileSync(file, bytes);
   const connection = await (await DuckDBInstance.create(":memory:")).connect();
-  expect((await connection.runAndReadAll(`SELECT count(*), max(n), max(s), max(l[1]) FROM '${file}'`)).getRowsJson()).toEqual([["20000", "19999", "r9999", "19999"]]);
+  expect((await connection.runAndReadAll(`SELECT count(*), max(n), max(s), max(l[1]) FROM '${file}'`)).getRowsJson()).toEqual([
+    ["20000", "19999", "r9999", "19999"],
+  ]);
   connection.closeSync();
   const big = await post(pat, "SELECT repeat('x', 100) AS s FROM range(50000)", "/api/query?format=parquet");
   expect(big.status).toBe(413);

@@ -24,7 +24,13 @@ test("the manifest lists each readable dataset with hash, rows, size, updated_at
   expect(res.status).toBe(200);
   const { tables } = (await res.json()) as SyncManifest;
   expect(Object.keys(tables).sort()).toEqual(["sales", "tiny"]);
-  expect(tables.sales).toMatchObject({ rows: 2000, columns: [{ name: "region", type: "VARCHAR" }, { name: "amount", type: "BIGINT" }] });
+  expect(tables.sales).toMatchObject({
+    rows: 2000,
+    columns: [
+      { name: "region", type: "VARCHAR" },
+      { name: "amount", type: "BIGINT" },
+    ],
+  });
   expect(tables.sales!.hash).toMatch(/^[0-9a-f]{64}$/);
   expect(new Date(tables.sales!.updated_at).toISOString()).toBe(tables.sales!.updated_at);
   expect((await t.handle("/api/sync/manifest")).status).toBe(401);

@@ -65,7 +65,11 @@ test("a chunked upload under the limit is stored; other routes keep their own ca
   } as RequestInit);
   expect(res.status).toBe(201);
   expect(((await res.json()) as { rows: number }).rows).toBeGreaterThan(400_000);
-  const capped = await fetch(`${server.url}/api/users`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ x: "y".repeat(2 * 1024 * 1024) }) });
+  const capped = await fetch(`${server.url}/api/users`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ x: "y".repeat(2 * 1024 * 1024) }),
+  });
   expect(capped.status).toBe(413);
   expect(((await capped.json()) as { detail: string }).detail).toMatch(/larger than this route accepts/);
 });

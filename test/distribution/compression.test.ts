@@ -9,7 +9,6 @@ import { cleanupTempDirs, fakeDist, sha256File, type BuiltDist } from "../helper
 import { startServer, type RunningServer } from "../helpers/server";
 import { run } from "../install/helpers";
 
-
 let dist: BuiltDist;
 let t: TestApp;
 let server: RunningServer;
@@ -61,7 +60,10 @@ describe("GET /cli/download/:target", () => {
 test("curl --compressed (as install.sh runs it) negotiates zstd and writes the exact binary", async () => {
   const out = join(dist.dir, "downloaded");
   const headers = join(dist.dir, "headers");
-  const res = await run(["curl", "-fsSL", "--compressed", "-D", headers, "-o", out, `${server.url}/cli/download/linux-x64`], { HOME: dist.dir, PATH: "/usr/bin:/bin" });
+  const res = await run(["curl", "-fsSL", "--compressed", "-D", headers, "-o", out, `${server.url}/cli/download/linux-x64`], {
+    HOME: dist.dir,
+    PATH: "/usr/bin:/bin",
+  });
   expect(res.code).toBe(0);
   expect((await Bun.file(headers).text()).toLowerCase()).toContain("content-encoding: zstd");
   expect(await sha256File(out)).toBe(dist.manifest.targets[0]!.sha256);

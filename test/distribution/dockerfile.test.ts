@@ -7,7 +7,6 @@ import { cpSync, existsSync, readFileSync, symlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { cleanupTempDirs, distTempDir, fakeDist } from "../helpers/dist";
 
-
 afterAll(cleanupTempDirs);
 
 const ROOT = resolve(import.meta.dir, "../..");
@@ -21,7 +20,11 @@ type Instruction = { op: string; args: string };
 type Stage = { name: string; base: string; instructions: Instruction[] };
 
 function parse(text: string): { args: Record<string, string>; stages: Stage[] } {
-  const lines = text.replace(/\\\n/g, " ").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+  const lines = text
+    .replace(/\\\n/g, " ")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("#"));
   const args: Record<string, string> = {};
   const stages: Stage[] = [];
   for (const line of lines) {
@@ -64,7 +67,11 @@ describe("Dockerfile", () => {
   });
 
   test("every path it copies from the build context exists and is not excluded by .dockerignore", () => {
-    const fromContext = stages.flatMap((stage) => copies(stage).filter((c) => c.from === null).map((copy) => ({ stage, copy })));
+    const fromContext = stages.flatMap((stage) =>
+      copies(stage)
+        .filter((c) => c.from === null)
+        .map((copy) => ({ stage, copy })),
+    );
     expect(fromContext.length).toBeGreaterThan(0);
     for (const { stage, copy } of fromContext) {
       expect(copy.sources.length).toBeGreaterThan(0);
@@ -91,7 +98,10 @@ describe("Dockerfile", () => {
     expect(run.args).toContain('[ -n "$DA_VERSION" ] || unset DA_VERSION;');
     const shipped = copies(runtime).find((c) => c.from === cliStage!.name);
     expect(shipped?.sources).toEqual([out!]);
-    const env = runtime.instructions.filter((i) => i.op === "ENV").map((i) => i.args).join(" ");
+    const env = runtime.instructions
+      .filter((i) => i.op === "ENV")
+      .map((i) => i.args)
+      .join(" ");
     expect(env).toMatch(new RegExp(`CLI_DIST_DIR=${resolve("/app", shipped!.dest)}\\b`));
     expect(cliStage!.instructions.some((i) => i.op === "ARG" && i.args.startsWith("AGNES_COMMIT"))).toBe(true);
     expect(runtime.instructions.some((i) => i.op === "ARG" && i.args.startsWith("AGNES_COMMIT"))).toBe(true);
@@ -136,7 +146,15 @@ describe("Dockerfile", () => {
 
     const proc = Bun.spawn(["bun", "src/server.ts"], {
       cwd: app,
-      env: { PATH: process.env.PATH!, HOME: app, HOST: "127.0.0.1", PORT: "0", DATA_DIR: join(app, "data"), CLI_DIST_DIR: join(app, "dist/cli"), CLI_BUILD_ON_START: "off" },
+      env: {
+        PATH: process.env.PATH!,
+        HOME: app,
+        HOST: "127.0.0.1",
+        PORT: "0",
+        DATA_DIR: join(app, "data"),
+        CLI_DIST_DIR: join(app, "dist/cli"),
+        CLI_BUILD_ON_START: "off",
+      },
       stdout: "pipe",
       stderr: "pipe",
     });

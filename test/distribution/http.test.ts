@@ -8,7 +8,6 @@ import { cleanupTempDirs, fakeDist, type BuiltDist } from "../helpers/dist";
 import { distApp, type DistApp } from "../helpers/dist-app";
 import { startServer } from "../helpers/server";
 
-
 const ALL = ["linux-x64", "linux-arm64", "linux-x64-musl", "darwin-x64", "darwin-arm64", "windows-x64"];
 
 let dist: BuiltDist;
@@ -221,11 +220,18 @@ describe("GET /cli/download/{target}", () => {
     const none = await distApp(join(dist.dir, "does-not-exist"));
     const broken = fakeDist(["linux-x64", "darwin-x64"]);
     rmSync(join(broken.dir, "da-darwin-x64"));
-    const manifest = { ...broken.manifest, targets: broken.manifest.targets.map((t) => (t.target === "linux-x64" ? { ...t, filename: "../../etc/passwd" } : t)) };
+    const manifest = {
+      ...broken.manifest,
+      targets: broken.manifest.targets.map((t) => (t.target === "linux-x64" ? { ...t, filename: "../../etc/passwd" } : t)),
+    };
     writeFileSync(join(broken.dir, "manifest.json"), JSON.stringify(manifest));
     const other = await distApp(broken.dir);
     try {
-      for (const [app, target] of [[none, "linux-x64"], [other, "darwin-x64"], [other, "linux-x64"]] as const) {
+      for (const [app, target] of [
+        [none, "linux-x64"],
+        [other, "darwin-x64"],
+        [other, "linux-x64"],
+      ] as const) {
         const res = await app.handle(`/cli/download/${target}`);
         expect(res.status).toBe(404);
         expect(((await res.json()) as { detail: string }).detail).toContain("bun run build");

@@ -8,7 +8,6 @@ import { Installers, powershellSingleQuote, shellSingleQuote } from "../../src/m
 import { cleanupTempDirs, distTempDir, fakeDist } from "../helpers/dist";
 import { distApp, type DistApp } from "../helpers/dist-app";
 
-
 /** The app serving a small fake build (the bytes do not matter to the installers). */
 const installerApp = (env: Record<string, string> = {}) => distApp(fakeDist(["linux-x64", "darwin-arm64", "windows-x64"]).dir, env);
 

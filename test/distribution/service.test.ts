@@ -72,6 +72,10 @@ describe("acceptsGzip", () => {
 
 test("sha256sums: one sha256sum line per binary, empty without a build", () => {
   expect(sha256sums(null)).toBe("");
-  const manifest = { version: "1", commit: "c", targets: [{ target: "linux-x64", os: "linux" as const, arch: "x64" as const, filename: "da-linux-x64", size: 1, sha256: "a".repeat(64) }] };
+  const manifest = {
+    version: "1",
+    commit: "c",
+    targets: [{ target: "linux-x64", os: "linux" as const, arch: "x64" as const, filename: "da-linux-x64", size: 1, sha256: "a".repeat(64) }],
+  };
   expect(sha256sums(manifest)).toBe(`${"a".repeat(64)}  da-linux-x64\n`);
 });

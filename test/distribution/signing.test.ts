@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, loadConfig } from "../../src/config";
 import { CliBuilder } from "../../src/modules/distribution/builder";
-import { chainPath, } from "../../src/config/signing-key";
+import { chainPath } from "../../src/config/signing-key";
 import { TARGET_NAMES } from "../../src/shared/targets";
 import { keyIdHex, parsePublicKey, parseSecretKey, publicKeyBase64, publicKeyOf, verifyDetached } from "../../src/shared/minisign";
 import { VERSION } from "../../src/version";
@@ -134,7 +134,10 @@ describe("rotating the key", () => {
       const keyFile = join(keyDir, "da-signing-key");
       copyFileSync(TEST_SIGNING_KEY_FILE, keyFile);
       chmodSync(keyFile, 0o600);
-      const rotated = Bun.spawnSync(["bun", "scripts/signing-key.ts", "rotate"], { cwd: join(import.meta.dir, "../.."), env: { ...process.env, DA_SIGNING_KEY: keyFile } });
+      const rotated = Bun.spawnSync(["bun", "scripts/signing-key.ts", "rotate"], {
+        cwd: join(import.meta.dir, "../.."),
+        env: { ...process.env, DA_SIGNING_KEY: keyFile },
+      });
       expect(rotated.stdout.toString()).toContain(`Rotated the da signing key ${keyIdHex(testSigningKey().keyId)} → `);
       expect(rotated.exitCode).toBe(0);
       const next = parseSecretKey(readFileSync(keyFile, "utf8"));
@@ -148,7 +151,10 @@ describe("rotating the key", () => {
       copyFileSync(exe, join(dist, `da-${target}`));
       const targets = [{ target, os: "linux", arch: target.includes("arm64") ? "arm64" : "x64", filename: `da-${target}`, size: Bun.file(exe).size, sha256 }];
       const sums = sumsFor(targets);
-      writeFileSync(join(dist, "manifest.json"), JSON.stringify({ version: "9.9.9", commit: "x", targets, sha256sums: sums, signature: signRelease(sums, "9.9.9", next) }));
+      writeFileSync(
+        join(dist, "manifest.json"),
+        JSON.stringify({ version: "9.9.9", commit: "x", targets, sha256sums: sums, signature: signRelease(sums, "9.9.9", next) }),
+      );
       const server = await startServer({ env: { CLI_DIST_DIR: dist, DA_SIGNING_KEY: keyFile } });
       try {
         expect(await (await fetch(`${server.url}/cli/signing-key.chain`)).text()).toBe(JSON.stringify(JSON.parse(readFileSync(chainPath(keyFile), "utf8"))));

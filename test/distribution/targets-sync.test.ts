@@ -13,7 +13,6 @@ import { chooseTarget, TARGET_NAMES, TARGETS, UNAME_ARCH, UNAME_OS, updateTarget
 import { cleanupTempDirs, distTempDir } from "../helpers/dist";
 import { BASE_PATH, run, stubDir } from "../install/helpers";
 
-
 const INSTALL_SH = readFileSync(join(import.meta.dir, "../../installers/install.sh"), "utf8");
 
 /** The `pattern | pattern) … word …` arms of the `case` that starts with `header`, as pattern → value. */

@@ -95,8 +95,7 @@ export async function createTestApp(opts: { env?: Record<string, string>; withAd
     const cookie = `access_token=${token}`;
     const csrf = csrfTokenFor(sessionId, ctx.config.jwtSecret);
     const withCookie = (more: string | undefined) => (more ? `${cookie}; ${more}` : cookie);
-    const get = (path: string, moreCookies?: string) =>
-      handle(path, { headers: { accept: "text/html", cookie: withCookie(moreCookies), ...extraHeaders } });
+    const get = (path: string, moreCookies?: string) => handle(path, { headers: { accept: "text/html", cookie: withCookie(moreCookies), ...extraHeaders } });
     const post = (path: string, fields: Record<string, string>) =>
       handle(path, {
         method: "POST",
@@ -121,7 +120,8 @@ export async function createTestApp(opts: { env?: Record<string, string>; withAd
       post,
       follow,
       submit: async (path: string, fields: Record<string, string>) => follow(await post(path, fields)),
-      raw: (path: string, init: RequestInit = {}) => handle(path, { ...init, headers: { cookie, ...extraHeaders, ...(init.headers as Record<string, string>) } }),
+      raw: (path: string, init: RequestInit = {}) =>
+        handle(path, { ...init, headers: { cookie, ...extraHeaders, ...(init.headers as Record<string, string>) } }),
     };
   };
 

@@ -51,7 +51,10 @@ const stepBody = fc.oneof(
 
 /** `together`: run this step at the same time as the next one (about one step in five; shrinks to false). */
 export const steps = (maxLength: number) =>
-  fc.array(fc.tuple(stepBody, fc.nat({ max: 4 })).map(([body, k]) => ({ ...body, together: k === 4 }) as Step), { minLength: 1, maxLength, size: "max" });
+  fc.array(
+    fc.tuple(stepBody, fc.nat({ max: 4 })).map(([body, k]) => ({ ...body, together: k === 4 }) as Step),
+    { minLength: 1, maxLength, size: "max" },
+  );
 
 type Session = { jwt: string; id: string; userId: string };
 
@@ -65,7 +68,10 @@ export class World {
   statuses: number[] = [];
   private made = 0;
 
-  private constructor(readonly t: TestApp, private readonly root: string) {}
+  private constructor(
+    readonly t: TestApp,
+    private readonly root: string,
+  ) {}
 
   /** A fresh app whose first admin acts for the admin steps and is never their target. */
   static async create(): Promise<World> {
@@ -79,21 +85,39 @@ export class World {
 
   async run(step: Step): Promise<void> {
     switch (step.op) {
-      case "createUser": return this.createUser(step.role);
-      case "updateUser": return void (await this.admin("PATCH", this.user(step.u), "", { ...(step.role && { role: step.role }), ...(step.name !== null && { name: step.name }) }));
-      case "setActive": return void (await this.admin("POST", this.user(step.u), step.active ? "/activate" : "/deactivate"));
-      case "deleteUser": return this.deleteUser(step.u);
-      case "signIn": return this.signIn(step.u);
-      case "signOut": return void (await this.form(this.session(step.s), "/logout", {}));
-      case "endOtherSessions": return void (await this.form(this.session(step.s), "/profile/sessions/end-others", {}));
-      case "endSession": return void (await this.form(this.session(step.s), `/profile/sessions/${this.session(step.other)?.id}/end`, {}));
-      case "changePassword": return this.changePassword(step.s);
-      case "createToken": return this.createToken(step.s, step.days);
-      case "revokeToken": return this.revokeToken(step.t, step.byAdmin);
-      case "issueReset": return this.issueReset(step.u);
-      case "redeemReset": return this.redeemReset(step.r);
-      case "setPassword": return this.setPassword(step.u);
-      case "advanceClock": return void this.t.clock.advance(step.hours * 3_600_000);
+      case "createUser":
+        return this.createUser(step.role);
+      case "updateUser":
+        return void (await this.admin("PATCH", this.user(step.u), "", {
+          ...(step.role && { role: step.role }),
+          ...(step.name !== null && { name: step.name }),
+        }));
+      case "setActive":
+        return void (await this.admin("POST", this.user(step.u), step.active ? "/activate" : "/deactivate"));
+      case "deleteUser":
+        return this.deleteUser(step.u);
+      case "signIn":
+        return this.signIn(step.u);
+      case "signOut":
+        return void (await this.form(this.session(step.s), "/logout", {}));
+      case "endOtherSessions":
+        return void (await this.form(this.session(step.s), "/profile/sessions/end-others", {}));
+      case "endSession":
+        return void (await this.form(this.session(step.s), `/profile/sessions/${this.session(step.other)?.id}/end`, {}));
+      case "changePassword":
+        return this.changePassword(step.s);
+      case "createToken":
+        return this.createToken(step.s, step.days);
+      case "revokeToken":
+        return this.revokeToken(step.t, step.byAdmin);
+      case "issueReset":
+        return this.issueReset(step.u);
+      case "redeemReset":
+        return this.redeemReset(step.r);
+      case "setPassword":
+        return this.setPassword(step.u);
+      case "advanceClock":
+        return void this.t.clock.advance(step.hours * 3_600_000);
     }
   }
 

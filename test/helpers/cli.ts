@@ -93,11 +93,7 @@ export async function runDa(args: string[], opts: RunOptions = {}): Promise<DaRe
     stderr: "pipe",
     timeout: 60_000,
   });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   return { code, stdout, stderr };
 }
 

@@ -27,7 +27,14 @@ async function approveLoopback(h: Holder): Promise<Check> {
   const session = await h.session();
   const verifier = randomBytes(32).toString("base64url");
   const challenge = createHash("sha256").update(verifier).digest("base64url");
-  const fields = { port: "43210", state: randomBytes(16).toString("base64url"), code_challenge: challenge, code_challenge_method: "S256", client: "laptop", decision: "authorize" };
+  const fields = {
+    port: "43210",
+    state: randomBytes(16).toString("base64url"),
+    code_challenge: challenge,
+    code_challenge_method: "S256",
+    client: "laptop",
+    decision: "authorize",
+  };
   const code = new URL((await session.post("/cli/authorize", fields)).headers.get("location")!).searchParams.get("code");
   expect(code).toBeTruthy();
   return async () => (await h.t.api("POST", "/auth/cli/token", { body: { code, code_verifier: verifier } })).status === 200;
@@ -69,7 +76,10 @@ export const MAKE: Record<CredentialKind, (h: Holder) => Promise<Check>> = {
   // A new token's one-time reveal, waiting in the session the event's author acts from.
   reveal: async (h) => {
     const posted = await h.actor.post("/profile/tokens", { name: "shown-once", expires_in_days: "30" });
-    const flash = posted.headers.getSetCookie().find((c) => c.startsWith("flash="))!.split(";")[0]!;
+    const flash = posted.headers
+      .getSetCookie()
+      .find((c) => c.startsWith("flash="))!
+      .split(";")[0]!;
     return async () => /agnes_pat_[A-Za-z0-9_-]{20,}/.test(await (await h.actor.get("/profile", flash)).text());
   },
 };

@@ -117,7 +117,12 @@ export function fakeDist(
   const sums = sumsFor(entries);
   const signature = opts.signWith === null ? null : signRelease(sums, version, opts.signWith ?? testSigningKey());
   const signingKey = publicKeyBase64(publicKeyOf(opts.signWith ?? testSigningKey()));
-  const manifest: DistManifest = { version, commit: "fixture", targets: entries, ...(signature ? { sha256sums: sums, signature, signing_key: signingKey } : {}) };
+  const manifest: DistManifest = {
+    version,
+    commit: "fixture",
+    targets: entries,
+    ...(signature ? { sha256sums: sums, signature, signing_key: signingKey } : {}),
+  };
   writeFileSync(join(dir, "SHA256SUMS"), sums);
   if (signature) writeFileSync(join(dir, "SHA256SUMS.minisig"), signature);
   writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest, null, 2));

@@ -18,7 +18,16 @@ export function sha256(bytes: string | Uint8Array): string {
 /** A manifest of the current format listing `files` (name → bytes), as restore expects it. */
 export function manifestFor(files: Record<string, string | Uint8Array>, extra: Record<string, unknown> = {}): string {
   const listed = Object.fromEntries(Object.entries(files).map(([name, body]) => [name, { size: Buffer.byteLength(body), sha256: sha256(body) }]));
-  return JSON.stringify({ format: "agnes-backup", format_version: 2, agnes_version: "0.1.0", commit: "test", created_at: new Date().toISOString(), schema_version: 1, files: listed, ...extra });
+  return JSON.stringify({
+    format: "agnes-backup",
+    format_version: 2,
+    agnes_version: "0.1.0",
+    commit: "test",
+    created_at: new Date().toISOString(),
+    schema_version: 1,
+    files: listed,
+    ...extra,
+  });
 }
 
 /** Writes a .tar.gz with exactly these entries, in order. */

@@ -85,5 +85,14 @@ export async function startServer(
     await proc.exited;
     if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
-  return { url, dataDir, pid: proc.pid, logs: () => output, exitCode: () => proc.exitCode ?? (proc.signalCode ? -1 : null), kill: (signal) => proc.kill(signal), exited: proc.exited, stop };
+  return {
+    url,
+    dataDir,
+    pid: proc.pid,
+    logs: () => output,
+    exitCode: () => proc.exitCode ?? (proc.signalCode ? -1 : null),
+    kill: (signal) => proc.kill(signal),
+    exited: proc.exited,
+    stop,
+  };
 }

@@ -42,7 +42,8 @@ export function mountTmpfs(sizeMb: number): SmallDisk {
     dir,
     fill() {
       // dd stops at ENOSPC after writing what fitted; a second pass in pages takes the last scraps.
-      for (const bs of ["1M", "4k"]) Bun.spawnSync(["dd", "if=/dev/zero", `of=${filler}`, `bs=${bs}`, "oflag=append", "conv=notrunc"], { stdout: "ignore", stderr: "ignore" });
+      for (const bs of ["1M", "4k"])
+        Bun.spawnSync(["dd", "if=/dev/zero", `of=${filler}`, `bs=${bs}`, "oflag=append", "conv=notrunc"], { stdout: "ignore", stderr: "ignore" });
       const avail = Number(sh(["df", "--output=avail", "-k", dir], "df").split("\n").pop());
       if (avail !== 0) throw new Error(`the tmpfs at ${dir} still has ${avail} KiB free after filling`);
     },

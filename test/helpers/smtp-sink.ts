@@ -92,7 +92,7 @@ export async function startSmtpSink(opts: { reject?: "auth" | "rcpt" } = {}): Pr
         s.loginUser = fromBase64(line);
         s.mode = "auth-login-pass";
         socket.write("334 UGFzc3dvcmQ6\r\n");
-      }      else if (s.mode === "auth-login-pass") login(socket, s.loginUser, fromBase64(line));
+      } else if (s.mode === "auth-login-pass") login(socket, s.loginUser, fromBase64(line));
       else command(socket, line);
     }
   }

@@ -1,3 +1,4 @@
+// biome-ignore-all format: mostly tables of hostile values, kept a screenful wide on purpose
 // fast-check generators for hostile requests, shared by test/hostile/*.test.ts and bench/fuzz.ts.
 // A generated request is symbolic where it needs run-time values (the server's port, the harness
 // accounts' ids and tokens); `materialise` (materialise.ts) turns it into raw bytes for one server.

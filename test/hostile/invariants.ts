@@ -47,7 +47,12 @@ export function responseViolations(req: RawRequest, res: RawResponse, framingBro
     try {
       const parsed = JSON.parse(res.body) as unknown;
       const keys = GRANT_ERROR_PATHS.includes(path.split("?")[0]!) ? ["detail", "error", "interval"] : ["detail"];
-      ok = !!parsed && typeof parsed === "object" && !Array.isArray(parsed) && Object.keys(parsed).every((k) => keys.includes(k)) && typeof (parsed as { detail: unknown }).detail === "string";
+      ok =
+        !!parsed &&
+        typeof parsed === "object" &&
+        !Array.isArray(parsed) &&
+        Object.keys(parsed).every((k) => keys.includes(k)) &&
+        typeof (parsed as { detail: unknown }).detail === "string";
     } catch {
       ok = false;
     }
@@ -137,7 +142,9 @@ export function hostileProperty(h: Harness, arb: fc.Arbitrary<HostileInput>, opt
   return fc.asyncProperty(arb, async (input) => {
     const outcome = await exercise(h, input, opts);
     if (outcome.violations.length) {
-      throw new Error(`${outcome.violations.join("; ")}\n--- request (${input.route.method} ${input.route.path}) ---\n${describeRequest(outcome.request)}\n--- answer ${outcome.response.status} ---\n${outcome.response.body.slice(0, 300)}`);
+      throw new Error(
+        `${outcome.violations.join("; ")}\n--- request (${input.route.method} ${input.route.path}) ---\n${describeRequest(outcome.request)}\n--- answer ${outcome.response.status} ---\n${outcome.response.body.slice(0, 300)}`,
+      );
     }
   });
 }

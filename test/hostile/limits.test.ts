@@ -46,9 +46,17 @@ const statusKind = (checkedStatus: number) => (status: number) => (status === ch
 
 /** A signed-in browser: the session cookie and the CSRF token from /profile's forms. */
 async function browserSession(url: string) {
-  const login = await fetch(`${url}/login`, { method: "POST", headers: { "content-type": FORM }, body: form({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }), redirect: "manual" });
+  const login = await fetch(`${url}/login`, {
+    method: "POST",
+    headers: { "content-type": FORM },
+    body: form({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }),
+    redirect: "manual",
+  });
   expect(login.status).toBe(303);
-  const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]!).find((c) => c.startsWith("access_token="))!;
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0]!)
+    .find((c) => c.startsWith("access_token="))!;
   const profile = await fetch(`${url}/profile`, { headers: { cookie, accept: "text/html" } });
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await profile.text())?.[1];
   expect(csrf).toBeString();
@@ -57,7 +65,11 @@ async function browserSession(url: string) {
 
 /** The flash message a form POST left for the next page (base64url JSON in the `flash` cookie). */
 function flashOf(res: Response): string {
-  const raw = res.headers.getSetCookie().map((c) => c.split(";")[0]!).find((c) => c.startsWith("flash="))?.slice("flash=".length);
+  const raw = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0]!)
+    .find((c) => c.startsWith("flash="))
+    ?.slice("flash=".length);
   if (!raw) return "";
   try {
     // The flash cookie is `<base64url JSON>.<signature>`; the message is in the first part.
@@ -72,7 +84,11 @@ describe(`${N} wrong guesses at once: at most ${LIMIT} are checked`, () => {
   test("POST /auth/token, wrong password for one account", async () => {
     const { url } = await start();
     const tally = await together(async () => {
-      const res = await fetch(`${url}/auth/token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: ADMIN_EMAIL, password: "wrong-password" }) });
+      const res = await fetch(`${url}/auth/token`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: ADMIN_EMAIL, password: "wrong-password" }),
+      });
       if (res.status === 429 && !res.headers.get("retry-after")) return "429 without Retry-After";
       return statusKind(401)(res.status);
     });
@@ -82,7 +98,12 @@ describe(`${N} wrong guesses at once: at most ${LIMIT} are checked`, () => {
   test("POST /login, wrong password for one account", async () => {
     const { url } = await start();
     const tally = await together(async () => {
-      const res = await fetch(`${url}/login`, { method: "POST", headers: { "content-type": FORM, accept: "text/html" }, body: form({ email: ADMIN_EMAIL, password: "wrong-password" }), redirect: "manual" });
+      const res = await fetch(`${url}/login`, {
+        method: "POST",
+        headers: { "content-type": FORM, accept: "text/html" },
+        body: form({ email: ADMIN_EMAIL, password: "wrong-password" }),
+        redirect: "manual",
+      });
       return statusKind(401)(res.status);
     });
     expectLimited(tally);
@@ -93,7 +114,12 @@ describe(`${N} wrong guesses at once: at most ${LIMIT} are checked`, () => {
     const { cookie, csrf } = await browserSession(url);
     const tally = await together(async () => {
       const body = form({ _csrf: csrf, current_password: "wrong-password", new_password: "new-password-123", new_password_confirm: "new-password-123" });
-      const res = await fetch(`${url}/profile/password`, { method: "POST", headers: { "content-type": FORM, accept: "text/html", cookie }, body, redirect: "manual" });
+      const res = await fetch(`${url}/profile/password`, {
+        method: "POST",
+        headers: { "content-type": FORM, accept: "text/html", cookie },
+        body,
+        redirect: "manual",
+      });
       const message = flashOf(res);
       if (res.status === 429 || /too many/i.test(message)) return "limited";
       if (/current password is not right/i.test(message)) return "checked";
@@ -121,7 +147,12 @@ describe(`${N} wrong guesses at once: at most ${LIMIT} are checked`, () => {
     const { url } = await start();
     const tally = await together(async () => {
       const body = form({ token: guessToken(), password: "new-password-123", password_confirm: "new-password-123" });
-      const res = await fetch(`${url}/auth/password/reset`, { method: "POST", headers: { "content-type": FORM, accept: "text/html" }, body, redirect: "manual" });
+      const res = await fetch(`${url}/auth/password/reset`, {
+        method: "POST",
+        headers: { "content-type": FORM, accept: "text/html" },
+        body,
+        redirect: "manual",
+      });
       return statusKind(400)(res.status);
     });
     expectLimited(tally);

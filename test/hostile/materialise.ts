@@ -82,5 +82,7 @@ export function describeRequest(req: RawRequest): string {
   const body = req.body === undefined ? "" : typeof req.body === "string" ? req.body : Buffer.from(req.body).toString("latin1");
   const short = (s: string, n: number) => (s.length > n ? `${s.slice(0, n)}…(${s.length} chars)` : s);
   const head = [`${req.method} ${short(req.target, 200)}`, ...req.headers.map(([k, v]) => `${k}: ${short(v, 200)}`)].join("\n  ");
-  return JSON.stringify(`${head}\n\n${short(body, 200)}`).slice(1, -1).replace(/\\n/g, "\n");
+  return JSON.stringify(`${head}\n\n${short(body, 200)}`)
+    .slice(1, -1)
+    .replace(/\\n/g, "\n");
 }

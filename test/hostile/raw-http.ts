@@ -30,9 +30,10 @@ const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 export function serialise(req: RawRequest): Uint8Array {
   const body = typeof req.body === "string" ? enc.encode(req.body) : (req.body ?? new Uint8Array());
   const framed = req.headers.some(([k]) => /^(content-length|transfer-encoding)$/i.test(k.trim()));
-  const headers = framed || req.autoLength === false || (body.length === 0 && req.body === undefined)
-    ? req.headers
-    : [...req.headers, ["Content-Length", String(body.length)] as [string, string]];
+  const headers =
+    framed || req.autoLength === false || (body.length === 0 && req.body === undefined)
+      ? req.headers
+      : [...req.headers, ["Content-Length", String(body.length)] as [string, string]];
   const head = `${req.method} ${req.target} HTTP/1.1\r\n${headers.map(([k, v]) => `${k}: ${v}`).join("\r\n")}${headers.length ? "\r\n" : ""}\r\n`;
   // Header values may hold any code point; write them as UTF-8 like a real client would.
   const headBytes = Buffer.from(head, "utf8");
@@ -130,6 +131,17 @@ export function parseResponse(raw: Buffer): Omit<RawResponse, "timedOut"> {
 
 /** A GET through a raw socket with a normal Host: the "is it still serving?" probe. */
 export async function rawHealth(port: number, timeoutMs = 10_000): Promise<number> {
-  const res = await rawRequest(port, { method: "GET", target: "/health", headers: [["Host", `127.0.0.1:${port}`], ["Connection", "close"]] }, timeoutMs);
+  const res = await rawRequest(
+    port,
+    {
+      method: "GET",
+      target: "/health",
+      headers: [
+        ["Host", `127.0.0.1:${port}`],
+        ["Connection", "close"],
+      ],
+    },
+    timeoutMs,
+  );
   return res.status;
 }

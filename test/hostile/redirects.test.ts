@@ -16,14 +16,78 @@ afterAll(async () => {
 });
 
 const PIECES = [
-  "/", "//", "///", "\\", "/\\", "\\\\", "/./", "/../", "/.%2e/", "/%2e%2e/", "%2f", "/%2f", "/%2F%2F", "%5c", "/%5c", "/%5C%5C",
-  "%2e", "%252f", "%252F%252F", "%255c", "\t", "\n", "\r", "%09", "%0a", "%0d", "/%09/", "/\t/", " ", "%20", "@", "%40", ":", "%3a",
-  "#", "?", ";", "..;/", "http:", "https:", "javascript:", "data:", "//evil.example", "evil.example", "127.0.0.1", "evil.example:80",
-  "/dashboard", "/profile", "ü", "%E2%80%AE", "%00", "\u3002", "\uff0f", "\u2215",
+  "/",
+  "//",
+  "///",
+  "\\",
+  "/\\",
+  "\\\\",
+  "/./",
+  "/../",
+  "/.%2e/",
+  "/%2e%2e/",
+  "%2f",
+  "/%2f",
+  "/%2F%2F",
+  "%5c",
+  "/%5c",
+  "/%5C%5C",
+  "%2e",
+  "%252f",
+  "%252F%252F",
+  "%255c",
+  "\t",
+  "\n",
+  "\r",
+  "%09",
+  "%0a",
+  "%0d",
+  "/%09/",
+  "/\t/",
+  " ",
+  "%20",
+  "@",
+  "%40",
+  ":",
+  "%3a",
+  "#",
+  "?",
+  ";",
+  "..;/",
+  "http:",
+  "https:",
+  "javascript:",
+  "data:",
+  "//evil.example",
+  "evil.example",
+  "127.0.0.1",
+  "evil.example:80",
+  "/dashboard",
+  "/profile",
+  "ü",
+  "%E2%80%AE",
+  "%00",
+  "\u3002",
+  "\uff0f",
+  "\u2215",
 ];
 export const nextArb = fc.oneof(
   fc.array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 6 }).map((p) => p.join("")),
-  fc.constantFrom("/\\evil.example", "/%09/evil.example", "//evil.example/%2e%2e", "/\t/evil.example", "\\/evil.example", "/.//evil.example", "/..//evil.example", "/%2e%2e//evil.example", "http://evil.example", "https:evil.example", "/\r\n/evil.example", "%2F%2Fevil.example", "/%5cevil.example"),
+  fc.constantFrom(
+    "/\\evil.example",
+    "/%09/evil.example",
+    "//evil.example/%2e%2e",
+    "/\t/evil.example",
+    "\\/evil.example",
+    "/.//evil.example",
+    "/..//evil.example",
+    "/%2e%2e//evil.example",
+    "http://evil.example",
+    "https:evil.example",
+    "/\r\n/evil.example",
+    "%2F%2Fevil.example",
+    "/%5cevil.example",
+  ),
 );
 
 /** The query form of a value: percent-encoded, or only as much as keeps the request line intact. */
@@ -45,7 +109,10 @@ describe("redirects stay on this site", () => {
   test("GET /login?next= when already signed in", async () => {
     await fc.assert(
       fc.asyncProperty(nextArb, fc.boolean(), async (next, raw) => {
-        const res = await send("GET", `/login?next=${inQuery(next, raw)}`, [["Cookie", `access_token=${h.accounts.adminToken}`], ["Accept", "text/html"]]);
+        const res = await send("GET", `/login?next=${inQuery(next, raw)}`, [
+          ["Cookie", `access_token=${h.accounts.adminToken}`],
+          ["Accept", "text/html"],
+        ]);
         expect(res.status).toBeLessThan(500);
         expect(onSite(res.headers.location, res.status)).toBeNull();
       }),
@@ -60,7 +127,12 @@ describe("redirects stay on this site", () => {
         expect(res.status).toBe(200);
         const hidden = /name="next" value="([^"]*)"/.exec(res.body)?.[1];
         if (hidden !== undefined) {
-          const decoded = hidden.replace(/&amp;/g, "&").replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&#39;/g, "'");
+          const decoded = hidden
+            .replace(/&amp;/g, "&")
+            .replace(/&quot;/g, '"')
+            .replace(/&lt;/g, "<")
+            .replace(/&gt;/g, ">")
+            .replace(/&#39;/g, "'");
           expect(offSiteLocation(decoded, h.origin)).toBeNull();
         }
       }),
@@ -85,7 +157,12 @@ describe("redirects stay on this site", () => {
   test("admin user forms: back= decides where the form returns to", async () => {
     await fc.assert(
       fc.asyncProperty(nextArb, async (back) => {
-        const res = await send("POST", `/admin/users/${h.accounts.victimId}/role`, [FORM, ["Authorization", `Bearer ${h.accounts.adminToken}`], ["Accept", "text/html"]], form({ role: "analyst", back }));
+        const res = await send(
+          "POST",
+          `/admin/users/${h.accounts.victimId}/role`,
+          [FORM, ["Authorization", `Bearer ${h.accounts.adminToken}`], ["Accept", "text/html"]],
+          form({ role: "analyst", back }),
+        );
         expect(res.status).toBe(303);
         expect(onSite(res.headers.location, res.status)).toBeNull();
       }),

@@ -18,7 +18,10 @@ afterAll(async () => {
 test("the route table lists exactly the routes the app has", async () => {
   const t = await createTestApp();
   try {
-    const actual = t.app.routes.map((r) => `${r.method} ${r.path}`).filter((r) => !r.startsWith("HEAD ")).sort();
+    const actual = t.app.routes
+      .map((r) => `${r.method} ${r.path}`)
+      .filter((r) => !r.startsWith("HEAD "))
+      .sort();
     expect(ROUTES.map(routeName).sort()).toEqual([...new Set(actual)]);
   } finally {
     await t.close();
@@ -41,8 +44,12 @@ describe("hostile requests keep every invariant", () => {
     ["method", "methods: unexpected and unknown verbs"],
   ];
   for (const [dimension, what] of dimensions) {
-    test(what, async () => {
-      await assertHostile(hostileProperty(h, hostileInputArb(ROUTES, dimension, TEST_SIZES)), RUNS, LIMIT_MS);
-    }, LIMIT_MS + 30_000);
+    test(
+      what,
+      async () => {
+        await assertHostile(hostileProperty(h, hostileInputArb(ROUTES, dimension, TEST_SIZES)), RUNS, LIMIT_MS);
+      },
+      LIMIT_MS + 30_000,
+    );
   }
 });

@@ -21,7 +21,13 @@ export type Route = {
 };
 
 const api = (method: Route["method"], path: string, body: BodyKind = "none"): Route => ({ method, path, body, api: true });
-const page = (method: Route["method"], path: string, body: BodyKind = "none", extra: Partial<Route> = {}): Route => ({ method, path, body, api: false, ...extra });
+const page = (method: Route["method"], path: string, body: BodyKind = "none", extra: Partial<Route> = {}): Route => ({
+  method,
+  path,
+  body,
+  api: false,
+  ...extra,
+});
 
 export const ROUTES: Route[] = [
   // system

@@ -15,7 +15,22 @@ export type Targets = {
   port: number;
 };
 
-const READERS = ["read_csv", "read_csv_auto", "read_text", "read_blob", "read_parquet", "parquet_scan", "read_json", "read_json_auto", "read_ndjson", "glob", "parquet_metadata", "parquet_schema", "sniff_csv", "read_json_objects"];
+const READERS = [
+  "read_csv",
+  "read_csv_auto",
+  "read_text",
+  "read_blob",
+  "read_parquet",
+  "parquet_scan",
+  "read_json",
+  "read_json_auto",
+  "read_ndjson",
+  "glob",
+  "parquet_metadata",
+  "parquet_schema",
+  "sniff_csv",
+  "read_json_objects",
+];
 
 export function pathArb(t: Targets): fc.Arbitrary<string> {
   const system = `${t.dataDir}/state/system.duckdb`;

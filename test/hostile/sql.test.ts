@@ -40,11 +40,25 @@ function filesUnder(dir: string): Map<string, number> {
 }
 
 beforeAll(async () => {
-  server = await startServer({ env: { AGNES_ADMIN_EMAIL: ADMIN.email, AGNES_ADMIN_PASSWORD: ADMIN.password, QUERY_TIMEOUT_S: "3", QUERY_MEMORY_MB: "256", AGNES_CANARY: ENV_CANARY } });
-  const session = ((await (await fetch(`${server.url}/auth/token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ADMIN) })).json()) as { access_token: string }).access_token;
-  const created = await fetch(`${server.url}/auth/tokens`, { method: "POST", headers: { authorization: `Bearer ${session}`, "content-type": "application/json" }, body: JSON.stringify({ name: "hostile" }) });
+  server = await startServer({
+    env: { AGNES_ADMIN_EMAIL: ADMIN.email, AGNES_ADMIN_PASSWORD: ADMIN.password, QUERY_TIMEOUT_S: "3", QUERY_MEMORY_MB: "256", AGNES_CANARY: ENV_CANARY },
+  });
+  const session = (
+    (await (
+      await fetch(`${server.url}/auth/token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ADMIN) })
+    ).json()) as { access_token: string }
+  ).access_token;
+  const created = await fetch(`${server.url}/auth/tokens`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${session}`, "content-type": "application/json" },
+    body: JSON.stringify({ name: "hostile" }),
+  });
   pat = ((await created.json()) as { token: string }).token;
-  const uploaded = await api("/api/datasets?name=sales", { method: "POST", headers: { "content-type": "text/csv" }, body: "region,amount\nnorth,10\nsouth,20\n" });
+  const uploaded = await api("/api/datasets?name=sales", {
+    method: "POST",
+    headers: { "content-type": "text/csv" },
+    body: "region,amount\nnorth,10\nsouth,20\n",
+  });
   expect(uploaded.status).toBe(201);
   const datasetsDir = join(server.dataDir, "datasets");
   const canaryFile = join(server.dataDir, "canary.txt");
@@ -146,7 +160,9 @@ describe("hostile SQL against the real server", () => {
 
   test("100 concurrent queries: each answered 200 or 429 with Retry-After; /health stays fast", async () => {
     const answers: Response[] = [];
-    const flood = Promise.all(Array.from({ length: 100 }, async (_, i) => answers.push(await runSql(`SELECT region, sum(amount) + ${i} FROM sales GROUP BY region`))));
+    const flood = Promise.all(
+      Array.from({ length: 100 }, async (_, i) => answers.push(await runSql(`SELECT region, sum(amount) + ${i} FROM sales GROUP BY region`))),
+    );
     await healthDuring(flood, "flood");
     const ok = answers.filter((r) => r.status === 200).length;
     const busy = answers.filter((r) => r.status === 429);

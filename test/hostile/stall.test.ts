@@ -31,19 +31,39 @@ async function whileInFlight(path: string, body: string) {
   let sentWhileInFlight = 0;
   let answeredWhileInFlight = 0;
   const health: Promise<number>[] = [];
-  const big = rawRequest(h.port, {
-    method: "POST",
-    target: path,
-    headers: [["Host", `127.0.0.1:${h.port}`], ["Content-Type", "application/json"], ["Accept", "application/json"], ["Connection", "close"]],
-    body,
-  }, 90_000).then((res: RawResponse) => {
+  const big = rawRequest(
+    h.port,
+    {
+      method: "POST",
+      target: path,
+      headers: [
+        ["Host", `127.0.0.1:${h.port}`],
+        ["Content-Type", "application/json"],
+        ["Accept", "application/json"],
+        ["Connection", "close"],
+      ],
+      body,
+    },
+    90_000,
+  ).then((res: RawResponse) => {
     bigDone = true;
     return res;
   });
   while (!bigDone && health.length < MAX_HEALTH) {
     sentWhileInFlight++;
     health.push(
-      rawRequest(h.port, { method: "GET", target: "/health", headers: [["Host", `127.0.0.1:${h.port}`], ["Connection", "close"]] }, 90_000).then((res) => {
+      rawRequest(
+        h.port,
+        {
+          method: "GET",
+          target: "/health",
+          headers: [
+            ["Host", `127.0.0.1:${h.port}`],
+            ["Connection", "close"],
+          ],
+        },
+        90_000,
+      ).then((res) => {
         if (!bigDone && res.status === 200) answeredWhileInFlight++;
         return res.status;
       }),

@@ -49,7 +49,11 @@ describe("what gets recorded", () => {
     ]);
     const byAction = Object.fromEntries(entries.map((e) => [e.action, e]));
     expect(byAction["user.create"]!.params).toEqual({ email: "eve@example.com", name: "Eve", role: "viewer", via: "admin", with_password: true });
-    expect(byAction["user.update"]!.params).toEqual({ changed: ["name", "role"], name: { from: "Eve", to: "Eve A." }, role: { from: "viewer", to: "analyst" } });
+    expect(byAction["user.update"]!.params).toEqual({
+      changed: ["name", "role"],
+      name: { from: "Eve", to: "Eve A." },
+      role: { from: "viewer", to: "analyst" },
+    });
     expect(byAction["user.delete"]!.params).toMatchObject({ email: "eve@example.com", role: "analyst" });
     expect(byAction["user.deactivate"]!.actor_email).toBe(ADMIN_EMAIL);
     expect(byAction["user.password_reset"]!.actor_email).toBe("eve@example.com");

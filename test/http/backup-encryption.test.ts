@@ -48,7 +48,9 @@ test("restore decrypts with the identity in BACKUP_ENCRYPTION_KEY, and says what
   const file = join(t.ctx.config.backupDir, made.name);
   const without = await runServerCommand(["restore", file], { DATA_DIR: join(dir, "without") });
   expect(without.code).toBe(1);
-  expect(without.stderr.trim()).toBe(`agnes: cannot restore ${file}: it is encrypted: set BACKUP_ENCRYPTION_KEY to the age identity (AGE-SECRET-KEY-1…) whose recipient the server encrypted to`);
+  expect(without.stderr.trim()).toBe(
+    `agnes: cannot restore ${file}: it is encrypted: set BACKUP_ENCRYPTION_KEY to the age identity (AGE-SECRET-KEY-1…) whose recipient the server encrypted to`,
+  );
   const restored = await runServerCommand(["restore", file], { DATA_DIR: join(dir, "with"), BACKUP_ENCRYPTION_KEY: identity });
   expect(restored.stderr).toBe("");
   expect(restored.code).toBe(0);

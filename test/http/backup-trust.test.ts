@@ -12,7 +12,9 @@ let t: TestApp;
 afterEach(async () => t?.close());
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: "utf8" }).map((name) => join(dir, name)).filter((path) => statSync(path).isFile());
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .map((name) => join(dir, name))
+    .filter((path) => statSync(path).isFile());
 }
 
 /** Every way to sign a session from what is in the backup: each file's text as the key, each session row as the session. */
@@ -22,17 +24,25 @@ async function forgeries(dir: string, db: string): Promise<string[]> {
   const users = await copy.query<{ id: string; email: string }>("SELECT id, email FROM users");
   await copy.close();
   expect(sessions.length).toBeGreaterThanOrEqual(2);
-  const keys = filesUnder(dir).filter((path) => path !== db).flatMap((path) => {
-    const text = readFileSync(path, "utf8");
-    return [text, text.trim()];
-  });
+  const keys = filesUnder(dir)
+    .filter((path) => path !== db)
+    .flatMap((path) => {
+      const text = readFileSync(path, "utf8");
+      return [text, text.trim()];
+    });
   const tokens: string[] = [];
   for (const key of keys) {
     for (const s of sessions) {
       const email = users.find((u) => u.id === s.user_id)?.email;
-      tokens.push(await new SignJWT({ email, role: "admin", typ: "session" })
-        .setProtectedHeader({ alg: "HS256", typ: "JWT" }).setSubject(s.user_id).setJti(s.id)
-        .setIssuedAt().setExpirationTime("1h").sign(new TextEncoder().encode(key)));
+      tokens.push(
+        await new SignJWT({ email, role: "admin", typ: "session" })
+          .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+          .setSubject(s.user_id)
+          .setJti(s.id)
+          .setIssuedAt()
+          .setExpirationTime("1h")
+          .sign(new TextEncoder().encode(key)),
+      );
     }
   }
   return tokens;
@@ -55,7 +65,9 @@ test("a backup opened by hand yields no usable session: no key in it, and its se
   const forged = await forgeries(out, join(out, "state", "system.duckdb"));
   expect(forged.length).toBeGreaterThan(0);
   for (const token of forged) expect((await t.api("GET", "/auth/me", { token })).status).toBe(401);
-  const files = filesUnder(out).map((path) => path.slice(out.length + 1)).sort();
+  const files = filesUnder(out)
+    .map((path) => path.slice(out.length + 1))
+    .sort();
   expect(files).toEqual(["manifest.json", "state/system.duckdb"]);
   const secret = Buffer.from(t.ctx.config.jwtSecret);
   for (const path of filesUnder(out)) expect(readFileSync(path).includes(secret)).toBe(false);
@@ -70,9 +82,17 @@ async function reSign(dir: string, key: string): Promise<string[]> {
   const copy = await Database.open(join(dir, "state", "system.duckdb"));
   const sessions = await copy.query<{ id: string; user_id: string }>("SELECT id, user_id FROM sessions");
   await copy.close();
-  return Promise.all(sessions.map((s) => new SignJWT({ role: "admin", typ: "session" })
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" }).setSubject(s.user_id).setJti(s.id)
-    .setIssuedAt().setExpirationTime("1h").sign(new TextEncoder().encode(key))));
+  return Promise.all(
+    sessions.map((s) =>
+      new SignJWT({ role: "admin", typ: "session" })
+        .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+        .setSubject(s.user_id)
+        .setJti(s.id)
+        .setIssuedAt()
+        .setExpirationTime("1h")
+        .sign(new TextEncoder().encode(key)),
+    ),
+  );
 }
 
 test("creating and downloading a backup need an admin session: a PAT gets 403; listing and deleting stay open to it", async () => {
@@ -102,11 +122,19 @@ test("every download is audited with the backup's name and size, from the API an
   const b = await t.browser();
   expect((await b.get(`/admin/backups/${made.name}/download`)).status).toBe(200);
   const audit = (await (await t.api("GET", "/api/audit?action=backup.downloaded", { token })).json()) as {
-    action: string; actor_email: string; target: string; params: Record<string, unknown>;
+    action: string;
+    actor_email: string;
+    target: string;
+    params: Record<string, unknown>;
   }[];
   expect(audit).toHaveLength(2);
   for (const entry of audit) {
-    expect(entry).toMatchObject({ action: "backup.downloaded", actor_email: "admin@example.com", target: made.name, params: { name: made.name, size: made.size } });
+    expect(entry).toMatchObject({
+      action: "backup.downloaded",
+      actor_email: "admin@example.com",
+      target: made.name,
+      params: { name: made.name, size: made.size },
+    });
   }
   // A refused or unknown download is not one.
   expect((await t.api("GET", "/api/admin/backups/agnes-backup-20200101T000000000Z.tar.gz", { token })).status).toBe(404);

@@ -58,16 +58,19 @@ describe("the confirm page", () => {
     expect(location.searchParams.get("next")).toBe(`/cli/authorize?${query}`);
   });
 
-  test.each([["abc"], ["0"], ["80"], ["1023"], ["65536"], ["99999"], ["1e4"], ["-1"], [""], ["4567 8"]])("port %p is refused with 400 and no redirect", async (port) => {
-    const b = await t.browser();
-    const params = authorizeParams(pkce().challenge, { port });
-    const page = await b.get(`/cli/authorize?${new URLSearchParams(params)}`);
-    expect(page.status).toBe(400);
-    expect(await page.text()).toContain("port must be a number from 1024 to 65535");
-    const post = await b.post("/cli/authorize", { ...params, decision: "authorize" });
-    expect(post.status).toBe(400);
-    expect(post.headers.get("location")).toBeNull();
-  });
+  test.each([["abc"], ["0"], ["80"], ["1023"], ["65536"], ["99999"], ["1e4"], ["-1"], [""], ["4567 8"]])(
+    "port %p is refused with 400 and no redirect",
+    async (port) => {
+      const b = await t.browser();
+      const params = authorizeParams(pkce().challenge, { port });
+      const page = await b.get(`/cli/authorize?${new URLSearchParams(params)}`);
+      expect(page.status).toBe(400);
+      expect(await page.text()).toContain("port must be a number from 1024 to 65535");
+      const post = await b.post("/cli/authorize", { ...params, decision: "authorize" });
+      expect(post.status).toBe(400);
+      expect(post.headers.get("location")).toBeNull();
+    },
+  );
 
   test("plain PKCE, a missing state or a malformed challenge is refused", async () => {
     const b = await t.browser();
@@ -220,7 +223,11 @@ describe("a CLI session ends like any session", () => {
     expect((await t.api("GET", "/auth/me", { token: first })).status).toBe(401);
 
     const second = await cliSession(b);
-    const change = await b.post("/profile/password", { current_password: "admin-password-1", new_password: "a-new-password-2", new_password_confirm: "a-new-password-2" });
+    const change = await b.post("/profile/password", {
+      current_password: "admin-password-1",
+      new_password: "a-new-password-2",
+      new_password_confirm: "a-new-password-2",
+    });
     expect(change.status).toBe(303);
     expect((await t.api("GET", "/auth/me", { token: second })).status).toBe(401);
   });

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { startServer, type RunningServer } from "../helpers/server";
 import type { AuditEntry, Session } from "../../src/shared/contract";
 
-
 const ADMIN = { email: "admin@example.com", password: "admin-password-1" };
 let server: RunningServer;
 let session: string;

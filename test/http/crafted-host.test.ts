@@ -39,14 +39,33 @@ const statusOf = (response: string) => Number(response.split(" ")[1]);
 const bodyOf = (response: string) => response.slice(response.indexOf("\r\n\r\n") + 4);
 
 const BAD_HOSTS = [
-  "evil`id`", "evil$(id)", "a b", "x/y", "a'b", // shell and path characters
-  "localhost:0", "localhost:65536", "localhost:99999", ":80", "a:b:c", // ports and colons
-  "[::1", "[zz]", "[::1]:70000", "[::1]x", // broken IPv6 literals
-  "éxample.com", "exa\u200bmple.com", // raw Unicode (browsers send punycode)
+  "evil`id`",
+  "evil$(id)",
+  "a b",
+  "x/y",
+  "a'b", // shell and path characters
+  "localhost:0",
+  "localhost:65536",
+  "localhost:99999",
+  ":80",
+  "a:b:c", // ports and colons
+  "[::1",
+  "[zz]",
+  "[::1]:70000",
+  "[::1]x", // broken IPv6 literals
+  "éxample.com",
+  "exa\u200bmple.com", // raw Unicode (browsers send punycode)
 ];
 const ROUTES: [string, string][] = [
-  ["GET", "/health"], ["GET", "/login?next=/profile"], ["GET", "/dashboard"], ["GET", "/api/users"],
-  ["GET", "/cli/install.sh"], ["GET", "/cli/manifest.json"], ["GET", "/nope"], ["POST", "/auth/token"], ["POST", "/login"],
+  ["GET", "/health"],
+  ["GET", "/login?next=/profile"],
+  ["GET", "/dashboard"],
+  ["GET", "/api/users"],
+  ["GET", "/cli/install.sh"],
+  ["GET", "/cli/manifest.json"],
+  ["GET", "/nope"],
+  ["POST", "/auth/token"],
+  ["POST", "/login"],
 ];
 
 describe("a Host that is not a valid host[:port]", () => {

@@ -51,7 +51,11 @@ describe("with TRUST_PROXY=1, the last entries", () => {
     const page = await (await t.handle("/install", { headers: { ...PROXIED, accept: "text/html" } })).text();
     expect(page).toContain("https://agnes.example.com/cli/install.sh");
     expect(page).not.toContain("evil.example");
-    const device = await t.handle("/auth/device/code", { method: "POST", headers: { ...PROXIED, "content-type": "application/json" }, body: JSON.stringify({ client_name: "box" }) });
+    const device = await t.handle("/auth/device/code", {
+      method: "POST",
+      headers: { ...PROXIED, "content-type": "application/json" },
+      body: JSON.stringify({ client_name: "box" }),
+    });
     expect(((await device.json()) as { verification_uri: string }).verification_uri).toBe("https://agnes.example.com/device");
     const { url, ip } = await resetLinkAndAuditIp(PROXIED);
     expect(url).toStartWith("https://agnes.example.com/auth/password/reset?token=");
@@ -60,14 +64,24 @@ describe("with TRUST_PROXY=1, the last entries", () => {
 
   test("several header lines are one list, in order", async () => {
     const headers = new Headers({ host: OWN_HOST });
-    for (const [name, value] of [["x-forwarded-host", "evil.example"], ["x-forwarded-host", "agnes.example.com:8443"], ["x-forwarded-proto", "http"], ["x-forwarded-proto", "https"]]) {
+    for (const [name, value] of [
+      ["x-forwarded-host", "evil.example"],
+      ["x-forwarded-host", "agnes.example.com:8443"],
+      ["x-forwarded-proto", "http"],
+      ["x-forwarded-proto", "https"],
+    ]) {
       headers.append(name!, value!);
     }
     expect(await installScriptServer(headers)).toBe("https://agnes.example.com:8443");
   });
 
   test("a last entry that is not valid is ignored: the request's own Host, scheme and address, never an earlier entry", async () => {
-    const headers = { host: OWN_HOST, "x-forwarded-host": "agnes.example.com, evil$(id)", "x-forwarded-proto": "https, javascript", "x-forwarded-for": "203.0.113.7, not-an-ip" };
+    const headers = {
+      host: OWN_HOST,
+      "x-forwarded-host": "agnes.example.com, evil$(id)",
+      "x-forwarded-proto": "https, javascript",
+      "x-forwarded-for": "203.0.113.7, not-an-ip",
+    };
     expect(await installScriptServer(headers)).toBe(`http://${OWN_HOST}`);
     const { url, ip } = await resetLinkAndAuditIp(headers);
     expect(url).toStartWith(`http://${OWN_HOST}/auth/password/reset?token=`);
@@ -78,8 +92,17 @@ describe("with TRUST_PROXY=1, the last entries", () => {
 
   test("the session cookie is Secure by the last X-Forwarded-Proto entry", async () => {
     const signIn = (proto: string) =>
-      t.handle("/login", { method: "POST", headers: { host: OWN_HOST, "x-forwarded-proto": proto, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }) });
-    const secureOf = (res: Response) => res.headers.getSetCookie().find((c) => c.startsWith("access_token="))?.toLowerCase().includes("; secure");
+      t.handle("/login", {
+        method: "POST",
+        headers: { host: OWN_HOST, "x-forwarded-proto": proto, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }),
+      });
+    const secureOf = (res: Response) =>
+      res.headers
+        .getSetCookie()
+        .find((c) => c.startsWith("access_token="))
+        ?.toLowerCase()
+        .includes("; secure");
     const overHttp = await signIn("https, http");
     expect(cookieFrom(overHttp, "access_token")).toBeTruthy();
     expect(secureOf(overHttp)).toBe(false);
@@ -88,7 +111,11 @@ describe("with TRUST_PROXY=1, the last entries", () => {
 
   test("a form's Origin is checked against the last host and protocol", async () => {
     const post = (origin: string) =>
-      t.handle("/login", { method: "POST", headers: { ...PROXIED, origin, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ email: ADMIN_EMAIL, password: "wrong-password" }) });
+      t.handle("/login", {
+        method: "POST",
+        headers: { ...PROXIED, origin, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ email: ADMIN_EMAIL, password: "wrong-password" }),
+      });
     expect((await post("https://agnes.example.com")).status).not.toBe(403);
     expect((await post("http://evil.example")).status).toBe(403);
   });
@@ -118,7 +145,9 @@ const validHost = fc.oneof(
 );
 const hostEntry: fc.Arbitrary<Entry> = fc.oneof(
   validHost.map((value) => ({ value, valid: true })),
-  fc.tuple(validHost, fc.constantFrom("$(id)", "`id`", " x", "/p", "'", "\"", "<b>", ":0", ":65536", "@evil")).map(([h, bad]) => ({ value: h + bad, valid: false })),
+  fc
+    .tuple(validHost, fc.constantFrom("$(id)", "`id`", " x", "/p", "'", '"', "<b>", ":0", ":65536", "@evil"))
+    .map(([h, bad]) => ({ value: h + bad, valid: false })),
   fc.constantFrom({ value: "", valid: false }, { value: "[zz]", valid: false }),
 );
 const protoEntry: fc.Arbitrary<Entry> = fc.oneof(

@@ -6,7 +6,6 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { ADMIN_EMAIL, cookieFrom, createTestApp, type TestApp } from "../helpers/app";
 import { MAX_JSON_DEPTH, SMALL_BODY_BYTES } from "../../src/http/request-body";
 
-
 let t: TestApp;
 beforeEach(async () => {
   t = await createTestApp();
@@ -37,7 +36,11 @@ describe("request bodies", () => {
   });
 
   test("invalid UTF-8 is a 400; an unknown content type is a 415", async () => {
-    const bad = await t.handle("/auth/token", { method: "POST", headers: { "content-type": "application/json" }, body: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]) });
+    const bad = await t.handle("/auth/token", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]),
+    });
     expect(bad.status).toBe(400);
     expect((await bad.json()).detail).toContain("UTF-8");
     const xml = await t.handle("/auth/token", { method: "POST", headers: { "content-type": "application/xml" }, body: "<a/>" });

@@ -7,7 +7,6 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { startServer, type RunningServer } from "../helpers/server";
 
-
 const ADMIN = { email: "admin@example.com", password: "admin-password-1" };
 const BACKUP = "agnes-backup-20200101T000000000Z.tar.gz";
 let server: RunningServer;

@@ -173,7 +173,12 @@ describe("/ready", () => {
 
 describe("request histogram", () => {
   test("buckets are cumulative and inclusive of their bound; _sum and _count add up", async () => {
-    const m = new AppMetrics({ db: { queueDepth: 0 }, authState: { snapshot: () => ({ users: [], sessions: [], tokens: [] }) }, clock: { now: () => new Date() }, backups: { last: null, list: () => [] } });
+    const m = new AppMetrics({
+      db: { queueDepth: 0 },
+      authState: { snapshot: () => ({ users: [], sessions: [], tokens: [] }) },
+      clock: { now: () => new Date() },
+      backups: { last: null, list: () => [] },
+    });
     for (const seconds of [0.005, 0.0051, 0.3, 9]) m.observeRequest("GET", "/x/:id", 200, seconds);
     const text = await m.text();
     const bucket = (le: string) => sample(text, `agnes_http_request_duration_seconds_bucket{le="${le}",method="GET",route="/x/:id",status="200"}`);

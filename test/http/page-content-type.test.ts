@@ -38,7 +38,11 @@ test("every page, signed in or not, goes out as text/html with a doctype and the
       pages++;
       expect({ path, type: res.headers.get("content-type") }).toEqual({ path, type: expect.stringMatching(/^text\/html/) });
       // The page headers come with the route group too (src/http/security-headers.ts).
-      expect({ path, csp: res.headers.get("content-security-policy"), referrer: res.headers.get("referrer-policy") }).toEqual({ path, csp: expect.stringContaining("script-src 'self'"), referrer: "same-origin" });
+      expect({ path, csp: res.headers.get("content-security-policy"), referrer: res.headers.get("referrer-policy") }).toEqual({
+        path,
+        csp: expect.stringContaining("script-src 'self'"),
+        referrer: "same-origin",
+      });
       expect(body.toLowerCase().startsWith("<!doctype html>")).toBe(true);
     }
   }

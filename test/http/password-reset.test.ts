@@ -142,7 +142,12 @@ describe("using the link", () => {
   test("unknown, malformed, missing or superseded links → 400 page", async () => {
     const older = await issue();
     await issue();
-    for (const path of [`/auth/password/reset?token=${older.reset_token}`, "/auth/password/reset?token=nope", "/auth/password/reset", `/auth/password/reset?token=${"A".repeat(43)}`]) {
+    for (const path of [
+      `/auth/password/reset?token=${older.reset_token}`,
+      "/auth/password/reset?token=nope",
+      "/auth/password/reset",
+      `/auth/password/reset?token=${"A".repeat(43)}`,
+    ]) {
       const res = await t.handle(path);
       expect(`${path} ${res.status}`).toBe(`${path} 400`);
       expect(await res.text()).toContain("Ask an administrator for a new link");

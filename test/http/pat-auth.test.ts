@@ -149,10 +149,12 @@ describe("last_used_at", () => {
   test("shown at once from memory, written to the database only when the recorder flushes", async () => {
     const { id, token } = await pat(admin);
     const dbLastUsed = async () =>
-      (await t.ctx.db.query<{ last_used_at: Date | null; last_used_ip: string | null }>(
-        "SELECT last_used_at, last_used_ip FROM personal_access_tokens WHERE id = $1",
-        [id],
-      ))[0]!;
+      (
+        await t.ctx.db.query<{ last_used_at: Date | null; last_used_ip: string | null }>(
+          "SELECT last_used_at, last_used_ip FROM personal_access_tokens WHERE id = $1",
+          [id],
+        )
+      )[0]!;
     const before = await (await t.api("GET", `/auth/tokens/${id}`, { token: admin })).json();
     expect(before.last_used_at).toBeNull();
 

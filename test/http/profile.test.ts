@@ -189,7 +189,11 @@ describe("a long token history on /profile", () => {
 describe("password", () => {
   test("wrong current password → error, nothing changes", async () => {
     const b = await t.browser();
-    const html = await b.submit("/profile/password", { current_password: "wrong-password", new_password: "new-password-1", new_password_confirm: "new-password-1" });
+    const html = await b.submit("/profile/password", {
+      current_password: "wrong-password",
+      new_password: "new-password-1",
+      new_password_confirm: "new-password-1",
+    });
     expect(html).toContain("flash-error");
     expect(html).toContain("current password is not right");
     await t.login(ADMIN_EMAIL, ADMIN_PASSWORD);
@@ -197,8 +201,12 @@ describe("password", () => {
 
   test("mismatch or too short → error", async () => {
     const b = await t.browser();
-    expect(await b.submit("/profile/password", { current_password: ADMIN_PASSWORD, new_password: "new-password-1", new_password_confirm: "new-password-2" })).toContain("differ");
-    expect(await b.submit("/profile/password", { current_password: ADMIN_PASSWORD, new_password: "short", new_password_confirm: "short" })).toContain("at least 8");
+    expect(
+      await b.submit("/profile/password", { current_password: ADMIN_PASSWORD, new_password: "new-password-1", new_password_confirm: "new-password-2" }),
+    ).toContain("differ");
+    expect(await b.submit("/profile/password", { current_password: ADMIN_PASSWORD, new_password: "short", new_password_confirm: "short" })).toContain(
+      "at least 8",
+    );
     await t.login(ADMIN_EMAIL, ADMIN_PASSWORD);
   });
 
@@ -206,7 +214,11 @@ describe("password", () => {
     const b = await t.browser();
     const otherSession = await t.login();
     const { token } = await (await t.api("POST", "/auth/tokens", { token: otherSession, body: { name: "kept" } })).json();
-    const html = await b.submit("/profile/password", { current_password: ADMIN_PASSWORD, new_password: "brand-new-pass-1", new_password_confirm: "brand-new-pass-1" });
+    const html = await b.submit("/profile/password", {
+      current_password: ADMIN_PASSWORD,
+      new_password: "brand-new-pass-1",
+      new_password_confirm: "brand-new-pass-1",
+    });
     expect(html).toContain("Password changed");
     expect((await t.api("GET", "/auth/me", { token: otherSession })).status).toBe(401);
     expect((await b.get("/profile")).status).toBe(200);

@@ -5,7 +5,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, type TestApp } from "../helpers/app";
 
-
 const FORM = { "content-type": "application/x-www-form-urlencoded" };
 const PARALLEL = 40;
 
@@ -23,15 +22,29 @@ describe("sign-in under concurrency", () => {
 
   test(`${PARALLEL} parallel wrong passwords to /auth/token: at most 10 are checked`, async () => {
     const body = (i: number) => JSON.stringify({ email: ADMIN_EMAIL, password: `wrong-${i}` });
-    const all = statuses(await Promise.all(Array.from({ length: PARALLEL }, (_, i) =>
-      t.handle("/auth/token", { method: "POST", headers: { "content-type": "application/json", ...from("203.0.113.1") }, body: body(i) }))));
+    const all = statuses(
+      await Promise.all(
+        Array.from({ length: PARALLEL }, (_, i) =>
+          t.handle("/auth/token", { method: "POST", headers: { "content-type": "application/json", ...from("203.0.113.1") }, body: body(i) }),
+        ),
+      ),
+    );
     expect(count(all, 401)).toBe(10);
     expect(count(all, 429)).toBe(PARALLEL - 10);
   });
 
   test(`${PARALLEL} parallel wrong passwords to the /login form, spread over many addresses: at most 10 are checked`, async () => {
-    const all = statuses(await Promise.all(Array.from({ length: PARALLEL }, (_, i) =>
-      t.handle("/login", { method: "POST", headers: { ...FORM, ...from(`198.51.100.${i}`) }, body: new URLSearchParams({ email: ADMIN_EMAIL, password: `wrong-${i}` }) }))));
+    const all = statuses(
+      await Promise.all(
+        Array.from({ length: PARALLEL }, (_, i) =>
+          t.handle("/login", {
+            method: "POST",
+            headers: { ...FORM, ...from(`198.51.100.${i}`) },
+            body: new URLSearchParams({ email: ADMIN_EMAIL, password: `wrong-${i}` }),
+          }),
+        ),
+      ),
+    );
     expect(count(all, 401)).toBe(10);
     expect(count(all, 429)).toBe(PARALLEL - 10);
   });
@@ -45,8 +58,11 @@ describe("sign-in under concurrency", () => {
   });
 
   test("one address cannot spray a password over many accounts", async () => {
-    for (let i = 0; i < 10; i++) await t.api("POST", "/auth/token", { body: { email: `u${i}@example.com`, password: "Summer2026!" }, headers: from("203.0.113.5") });
-    expect((await t.api("POST", "/auth/token", { body: { email: "u99@example.com", password: "Summer2026!" }, headers: from("203.0.113.5") })).status).toBe(429);
+    for (let i = 0; i < 10; i++)
+      await t.api("POST", "/auth/token", { body: { email: `u${i}@example.com`, password: "Summer2026!" }, headers: from("203.0.113.5") });
+    expect((await t.api("POST", "/auth/token", { body: { email: "u99@example.com", password: "Summer2026!" }, headers: from("203.0.113.5") })).status).toBe(
+      429,
+    );
   });
 });
 
@@ -54,10 +70,19 @@ describe("other secret checks", () => {
   test("the current password of a password change: parallel wrong guesses check at most 10", async () => {
     t = await createTestApp();
     const me = await t.browser();
-    const all = statuses(await Promise.all(Array.from({ length: 25 }, (_, i) =>
-      me.post("/profile/password", { current_password: `wrong-${i}`, new_password: "new-password-1", new_password_confirm: "new-password-1" }))));
+    const all = statuses(
+      await Promise.all(
+        Array.from({ length: 25 }, (_, i) =>
+          me.post("/profile/password", { current_password: `wrong-${i}`, new_password: "new-password-1", new_password_confirm: "new-password-1" }),
+        ),
+      ),
+    );
     expect(all.every((s) => s === 303)).toBe(true);
-    const right = await me.post("/profile/password", { current_password: ADMIN_PASSWORD, new_password: "new-password-1", new_password_confirm: "new-password-1" });
+    const right = await me.post("/profile/password", {
+      current_password: ADMIN_PASSWORD,
+      new_password: "new-password-1",
+      new_password_confirm: "new-password-1",
+    });
     expect(right.status).toBe(303);
     const page = await (await me.get("/profile", flashCookie(right))).text();
     expect(page).toContain("Too many wrong current passwords");
@@ -69,7 +94,11 @@ describe("other secret checks", () => {
     t = await createTestApp({ withAdmin: false });
     const code = JSON.parse(t.log.lines.find((l) => l.includes('"setup.code"'))!).code as string;
     const setup = (setupCode: string) =>
-      t.handle("/setup", { method: "POST", headers: FORM, body: new URLSearchParams({ setup_code: setupCode, email: "a@example.com", password: "password-123", password_confirm: "password-123" }) });
+      t.handle("/setup", {
+        method: "POST",
+        headers: FORM,
+        body: new URLSearchParams({ setup_code: setupCode, email: "a@example.com", password: "password-123", password_confirm: "password-123" }),
+      });
     const all = statuses(await Promise.all(Array.from({ length: 20 }, (_, i) => setup(`WRONG${i}`))));
     expect(count(all, 403)).toBe(10);
     expect(count(all, 429)).toBe(10);

@@ -42,7 +42,11 @@ describe("CSRF", () => {
   });
 
   test("a cross-site sign-in form post is refused (login CSRF)", async () => {
-    const res = await t.handle("/login", { method: "POST", headers: { "content-type": form, origin: "https://evil.example" }, body: new URLSearchParams({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }) });
+    const res = await t.handle("/login", {
+      method: "POST",
+      headers: { "content-type": form, origin: "https://evil.example" },
+      body: new URLSearchParams({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }),
+    });
     expect(res.status).toBe(403);
     expect(res.headers.getSetCookie().some((c) => c.startsWith("access_token="))).toBe(false);
   });
@@ -90,12 +94,19 @@ describe("login rate limit", () => {
     for (let i = 0; i < 10; i++) {
       await t.api("POST", "/auth/token", { body: { email: `u${i}@example.com`, password: "wrong-password" }, headers: { "x-forwarded-for": "203.0.113.9" } });
     }
-    expect((await t.api("POST", "/auth/token", { body: { email: "fresh@example.com", password: "wrong-password" }, headers: { "x-forwarded-for": "203.0.113.9" } })).status).toBe(401);
+    expect(
+      (await t.api("POST", "/auth/token", { body: { email: "fresh@example.com", password: "wrong-password" }, headers: { "x-forwarded-for": "203.0.113.9" } }))
+        .status,
+    ).toBe(401);
   });
 
   test("the form shows the 429 message too", async () => {
     for (let i = 0; i < 10; i++) await t.api("POST", "/auth/token", { body: { email: ADMIN_EMAIL, password: "wrong-password" } });
-    const res = await t.handle("/login", { method: "POST", headers: { "content-type": form }, body: new URLSearchParams({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }) });
+    const res = await t.handle("/login", {
+      method: "POST",
+      headers: { "content-type": form },
+      body: new URLSearchParams({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }),
+    });
     expect(res.status).toBe(429);
     expect(res.headers.get("retry-after")).toBeTruthy();
     expect(await res.text()).toContain("Too many failed sign-in attempts");
@@ -198,7 +209,11 @@ test("the request log has method, path, status and ms, but no query strings or s
 
 describe("authorisation comes before validation", () => {
   test("an anonymous request with a malformed body gets 401, not a schema hint", async () => {
-    for (const [path, body] of [["/api/users", { email: 1 }], ["/api/users/nope/set-password", {}], ["/auth/tokens", { expires_in_days: "x" }]] as const) {
+    for (const [path, body] of [
+      ["/api/users", { email: 1 }],
+      ["/api/users/nope/set-password", {}],
+      ["/auth/tokens", { expires_in_days: "x" }],
+    ] as const) {
       const res = await t.handle(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
       expect(res.status).toBe(401);
     }

@@ -140,7 +140,12 @@ describe("session only, own tokens only", () => {
     await t.createUser("ana@example.com", "ana-password-1");
     const ana = await t.login("ana@example.com", "ana-password-1");
     const mine = await pat(admin);
-    for (const path of [`/auth/tokens/${mine.id}`, "/auth/tokens/0123456789abcdef0123456789abcdef", `/auth/tokens/${"x".repeat(300)}`, "/auth/tokens/%27%20OR%201=1"]) {
+    for (const path of [
+      `/auth/tokens/${mine.id}`,
+      "/auth/tokens/0123456789abcdef0123456789abcdef",
+      `/auth/tokens/${"x".repeat(300)}`,
+      "/auth/tokens/%27%20OR%201=1",
+    ]) {
       expect((await t.api("GET", path, { token: ana })).status).toBe(404);
       expect((await t.api("DELETE", path, { token: ana })).status).toBe(404);
     }

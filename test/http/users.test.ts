@@ -85,23 +85,26 @@ describe("create and read", () => {
     expect(await snapshot()).toBe(before);
   });
 
-  test.each(["no-such-id", "00000000-0000-0000-0000-000000000000", "%27%20OR%201=1", "..%2F..%2Fetc", "x".repeat(300), "%00"])("unknown or malformed id %p → 404 everywhere", async (id) => {
-    const before = await snapshot();
-    for (const [method, path, body] of [
-      ["GET", `/api/users/${id}`],
-      ["PATCH", `/api/users/${id}`, { name: "x" }],
-      ["DELETE", `/api/users/${id}`],
-      ["POST", `/api/users/${id}/reset-password`],
-      ["POST", `/api/users/${id}/set-password`, { password: "long-enough-1" }],
-      ["POST", `/api/users/${id}/activate`],
-      ["POST", `/api/users/${id}/deactivate`],
-    ] as const) {
-      const res = await t.api(method, path, { token: admin, body });
-      expect(`${method} ${path} ${res.status}`).toBe(`${method} ${path} 404`);
-      expect(((await res.json()) as { detail: string }).detail).toBeString();
-    }
-    expect(await snapshot()).toBe(before);
-  });
+  test.each(["no-such-id", "00000000-0000-0000-0000-000000000000", "%27%20OR%201=1", "..%2F..%2Fetc", "x".repeat(300), "%00"])(
+    "unknown or malformed id %p → 404 everywhere",
+    async (id) => {
+      const before = await snapshot();
+      for (const [method, path, body] of [
+        ["GET", `/api/users/${id}`],
+        ["PATCH", `/api/users/${id}`, { name: "x" }],
+        ["DELETE", `/api/users/${id}`],
+        ["POST", `/api/users/${id}/reset-password`],
+        ["POST", `/api/users/${id}/set-password`, { password: "long-enough-1" }],
+        ["POST", `/api/users/${id}/activate`],
+        ["POST", `/api/users/${id}/deactivate`],
+      ] as const) {
+        const res = await t.api(method, path, { token: admin, body });
+        expect(`${method} ${path} ${res.status}`).toBe(`${method} ${path} 404`);
+        expect(((await res.json()) as { detail: string }).detail).toBeString();
+      }
+      expect(await snapshot()).toBe(before);
+    },
+  );
 });
 
 describe("list, filter, page", () => {

@@ -39,7 +39,26 @@ export function restrictedToolDir(tools: string[]): string {
 }
 
 /** What install.sh itself calls besides a downloader. */
-export const SCRIPT_TOOLS = ["sh", "uname", "tr", "sed", "grep", "head", "cut", "mkdir", "chmod", "mv", "rm", "awk", "sha256sum", "cat", "ldd", "mktemp", "ls", "id"];
+export const SCRIPT_TOOLS = [
+  "sh",
+  "uname",
+  "tr",
+  "sed",
+  "grep",
+  "head",
+  "cut",
+  "mkdir",
+  "chmod",
+  "mv",
+  "rm",
+  "awk",
+  "sha256sum",
+  "cat",
+  "ldd",
+  "mktemp",
+  "ls",
+  "id",
+];
 
 /** `curl -fsSL URL/cli/install.sh | sh -s -- ARGS`, as a user runs it. */
 export async function pipeInstaller(

@@ -71,7 +71,7 @@ describe("symlinks planted where install.sh writes", () => {
     expect(result.stderr).toContain("remove it");
     expect(readFileSync(target, "utf8")).toBe(VICTIM_TEXT);
     expect(readlinkSync(join(home, ".local/bin/da"))).toBe(target);
-  }, TIMEOUT);
+  });
 
   test("symlinks at the temp names an attacker can predict from the pid are never written through", async () => {
     const home = tempHome();
@@ -94,7 +94,7 @@ describe("symlinks planted where install.sh writes", () => {
     expect(readFileSync(join(configDir, "config.yml"), "utf8")).toBe(`server: ${server.url}\nsigning_key: ${testPublicKey()}\n`);
     const version = await run([join(binDir, "da"), "--version"], { HOME: home, PATH: BASE_PATH });
     expect(version.code).toBe(0);
-  }, TIMEOUT);
+  });
 });
 
 describe("install directories other users can write to", () => {
@@ -115,7 +115,7 @@ describe("install directories other users can write to", () => {
       expect(result.stderr).toContain("chmod go-w");
       expect(existsSync(join(dir, "da"))).toBe(false);
     }
-  }, TIMEOUT);
+  });
 
   test("a user-private group (owner uid = group gid = ours) may be group-writable", async () => {
     if (process.getuid!() !== process.getgid!()) throw new Error("this test needs a user whose uid equals its gid (a user-private group)");
@@ -124,7 +124,7 @@ describe("install directories other users can write to", () => {
     expect(result.stderr).not.toContain("error:");
     expect(result.code).toBe(0);
     expect(existsSync(join(dir, "da"))).toBe(true);
-  }, TIMEOUT);
+  });
 
   test("a directory the installer creates is its own: created writable by the user alone, even with umask 000", async () => {
     const home = tempHome();
@@ -134,5 +134,5 @@ describe("install directories other users can write to", () => {
     expect(result.code).toBe(0);
     expect(statSync(dir).mode & 0o777).toBe(0o755);
     expect(existsSync(join(dir, "da"))).toBe(true);
-  }, TIMEOUT);
+  });
 });

@@ -61,7 +61,7 @@ describe("/install in a browser", () => {
     } finally {
       await context.close();
     }
-  }, TIMEOUT);
+  });
 
   test("a Windows visitor sees the PowerShell one-liner first; the tabs switch without JavaScript", async () => {
     const { context, errors } = await open("Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/156.0", "/install", false);
@@ -79,5 +79,5 @@ describe("/install in a browser", () => {
     } finally {
       await context.close();
     }
-  }, TIMEOUT);
+  });
 });

@@ -1,6 +1,5 @@
-// The install a user meets: the real server serving the real build on loopback, and
-// `curl -fsSL http://127.0.0.1:PORT/cli/install.sh | sh` in a temp HOME. Then `da` must work:
-// --version, login, whoami; a re-run upgrades in place; a corrupted binary is refused.
+// The install a user meets: the real server serving the real build on loopback, `curl … | sh` in a
+// temp HOME; then `da` must work (--version, login, whoami), a re-run upgrades, a bad binary is refused.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -66,7 +65,7 @@ describe("curl … | sh on this machine", () => {
     expect(whoami.code).toBe(0);
     expect(whoami.stdout + whoami.stderr).toContain(ADMIN.AGNES_ADMIN_EMAIL);
     expect(whoami.stdout + whoami.stderr).toContain(main.url);
-  }, TIMEOUT);
+  });
 
   test("re-running is safe, and against a newer server it upgrades in place (old -> new)", async () => {
     const home = tempHome();
@@ -82,7 +81,7 @@ describe("curl … | sh on this machine", () => {
     expect((await da(home, ["--version"])).stdout).toContain("9.9.9");
     expect(readFileSync(join(home, ".config/da/config.yml"), "utf8")).toBe(`server: ${upgrade.url}\nsigning_key: ${testPublicKey()}\n`);
     expect(readdirSync(join(home, ".local/bin"))).toEqual(["da"]);
-  }, TIMEOUT);
+  });
 
   test("a binary whose checksum does not match the manifest is refused, and the installed da is untouched", async () => {
     const home = tempHome();
@@ -104,7 +103,7 @@ describe("curl … | sh on this machine", () => {
     const refused = await pipeInstaller(corrupt.url, { home: fresh });
     expect(refused.code).not.toBe(0);
     expect(existsSync(join(fresh, ".local/bin/da"))).toBe(false);
-  }, TIMEOUT);
+  });
 
   test("DA_INSTALL_DIR on PATH: no PATH hint; the config merge keeps other lines (DA_CONFIG_DIR, XDG_CONFIG_HOME)", async () => {
     const home = tempHome();
@@ -125,7 +124,7 @@ describe("curl … | sh on this machine", () => {
     expect(viaXdg.code).toBe(0);
     expect(viaXdg.stdout).toContain("already installed");
     expect(readFileSync(join(xdg, "da/config.yml"), "utf8")).toBe(`server: ${main.url}\nsigning_key: ${testPublicKey()}\n`);
-  }, TIMEOUT);
+  });
 
   test("works with wget when curl is missing", async () => {
     const script = await (await fetch(`${main.url}/cli/install.sh`)).text();
@@ -146,7 +145,7 @@ describe("curl … | sh on this machine", () => {
     expect(result.code).toBe(0);
     expect(readFileSync(join(home, "wget.log"), "utf8")).toContain("/cli/download/linux-x64");
     expect((await da(home, ["--version"])).code).toBe(0);
-  }, TIMEOUT);
+  });
 
   test("no curl or wget, or an unreachable server: a clear message and a non-zero exit", async () => {
     const script = await (await fetch(`${main.url}/cli/install.sh`)).text();
@@ -163,7 +162,7 @@ describe("curl … | sh on this machine", () => {
     expect(unreachable.code).not.toBe(0);
     expect(unreachable.stderr).toContain("cannot reach the Agnes server at http://127.0.0.1:1");
     expect(existsSync(join(home, ".local"))).toBe(false);
-  }, TIMEOUT);
+  });
 
   test("a crafted Host header against the running server gets 400, not a script, and the server keeps serving", async () => {
     // Its own server: if a crafted request brought the process down, the other tests should not go with it.
@@ -185,7 +184,7 @@ describe("curl … | sh on this machine", () => {
     } finally {
       await own.stop();
     }
-  }, TIMEOUT);
+  });
 });
 
 describe("platform detection (uname/sysctl/ldd stubs, --print-target)", () => {
@@ -216,7 +215,12 @@ describe("platform detection (uname/sysctl/ldd stubs, --print-target)", () => {
       ["Darwin arm64", { uname: uname("Darwin", "arm64") }, {}, "darwin-arm64"],
       ["Darwin x86_64", { uname: uname("Darwin", "x86_64"), sysctl: "echo 0" }, {}, "darwin-x64"],
       ["Darwin x86_64 without sysctl answer", { uname: uname("Darwin", "x86_64"), sysctl: "exit 1" }, {}, "darwin-x64"],
-      ["Darwin x86_64 under Rosetta", { uname: uname("Darwin", "x86_64"), sysctl: 'if [ "$2" = sysctl.proc_translated ]; then echo 1; fi' }, {}, "darwin-arm64"],
+      [
+        "Darwin x86_64 under Rosetta",
+        { uname: uname("Darwin", "x86_64"), sysctl: 'if [ "$2" = sysctl.proc_translated ]; then echo 1; fi' },
+        {},
+        "darwin-arm64",
+      ],
       ["Linux x86_64", { uname: uname("Linux", "x86_64") }, {}, "linux-x64"],
       ["Linux amd64", { uname: uname("Linux", "amd64") }, {}, "linux-x64"],
       ["Linux aarch64", { uname: uname("Linux", "aarch64") }, {}, "linux-arm64"],
@@ -231,7 +235,7 @@ describe("platform detection (uname/sysctl/ldd stubs, --print-target)", () => {
     }
     const viaEnv = await printTarget(main, { uname: uname("Darwin", "arm64") }, { DA_INSTALL_PRINT_TARGET: "1" });
     expect(viaEnv.stdout.trim()).toBe("darwin-arm64");
-  }, TIMEOUT);
+  });
 
   test("musl or no-AVX2 falls back to the plain build, with a warning, when the server has no such build", async () => {
     const musl = await printTarget(upgrade, { uname: uname("Linux", "x86_64"), ldd: MUSL_LDD });
@@ -241,7 +245,7 @@ describe("platform detection (uname/sysctl/ldd stubs, --print-target)", () => {
     const old = await printTarget(upgrade, { uname: uname("Linux", "x86_64") }, { DA_INSTALL_CPUINFO: cpuinfo("sse4_2") });
     expect(old.stdout.trim()).toBe("linux-x64");
     expect(old.stderr).toContain("AVX2");
-  }, TIMEOUT);
+  });
 
   test("an unsupported OS or CPU, a platform the server did not build, or Windows' sh: clear error, non-zero", async () => {
     const cases: [Record<string, string>, string][] = [
@@ -275,7 +279,7 @@ describe("platform detection (uname/sysctl/ldd stubs, --print-target)", () => {
     const real = await pipeInstaller(main.url, { home, pathPrefix: [stubDir({ uname: uname("FreeBSD", "amd64") })] });
     expect(real.code).not.toBe(0);
     expect(existsSync(join(home, ".local/bin/da"))).toBe(false);
-  }, TIMEOUT);
+  });
 });
 
 describe("da update", () => {
@@ -292,5 +296,5 @@ describe("da update", () => {
     expect(after.code).toBe(0);
     expect(after.stdout).toContain("9.9.9");
     expect(await sha256File(join(home, ".local/bin/da"))).toBe(newer.manifest.targets[0]!.sha256);
-  }, TIMEOUT);
+  });
 });

@@ -28,7 +28,10 @@ async function dist(sign: { key?: SecretKey | null; tamper?: boolean } = {}): Pr
   const sums = sumsFor(targets);
   const signature = sign.key === null ? undefined : signRelease(sums, VERSION, sign.key);
   const served = sign.tamper ? sums.replace(/^[0-9a-f]/, (c) => (c === "0" ? "1" : "0")) : sums;
-  writeFileSync(join(dir, "manifest.json"), JSON.stringify({ version: VERSION, commit: "fixture", targets, ...(signature ? { sha256sums: served, signature } : {}) }));
+  writeFileSync(
+    join(dir, "manifest.json"),
+    JSON.stringify({ version: VERSION, commit: "fixture", targets, ...(signature ? { sha256sums: served, signature } : {}) }),
+  );
   return dir;
 }
 
@@ -119,8 +122,6 @@ describe("the pinned key in config.yml", () => {
     mkdirSync(join(home, ".config/da"), { recursive: true });
     writeFileSync(join(home, ".config/da/config.yml"), "# mine\nsigning_key: RWOLDKEY\nserver: http://old.example\ncolor: never\n");
     expect((await install(good, "minisign", home)).code).toBe(0);
-    expect(readFileSync(join(home, ".config/da/config.yml"), "utf8")).toBe(
-      `# mine\nsigning_key: ${testPublicKey()}\nserver: ${good.url}\ncolor: never\n`,
-    );
+    expect(readFileSync(join(home, ".config/da/config.yml"), "utf8")).toBe(`# mine\nsigning_key: ${testPublicKey()}\nserver: ${good.url}\ncolor: never\n`);
   });
 });

@@ -49,12 +49,22 @@ test("SIGKILL during concurrent writes: every acknowledged write survives a rest
   const admin = await signIn(server.url, ADMIN.AGNES_ADMIN_EMAIL, ADMIN.AGNES_ADMIN_PASSWORD);
   expect((await call(server.url, "POST", "/api/users", { token: admin, body: { email: "ana@example.com", password: "ana-password-1" } })).status).toBe(201);
 
-  const users = [0, 1].map((w) => loop(2_000, async (i) => {
-    const email = `w${w}-${i}@example.com`;
-    return (await json(await call(server.url, "POST", "/api/users", { token: admin, body: { email, role: "viewer" } }))) ? email : null;
-  }));
-  const tokens = loop(2_000, async (i) => (await json<{ token: string }>(await call(server.url, "POST", "/auth/tokens", { token: admin, body: { name: `t${i}` } })))?.token ?? null);
-  const sessions = loop(2_000, async () => (await json<{ access_token: string }>(await call(server.url, "POST", "/auth/token", { body: { email: "ana@example.com", password: "ana-password-1" } })))?.access_token ?? null);
+  const users = [0, 1].map((w) =>
+    loop(2_000, async (i) => {
+      const email = `w${w}-${i}@example.com`;
+      return (await json(await call(server.url, "POST", "/api/users", { token: admin, body: { email, role: "viewer" } }))) ? email : null;
+    }),
+  );
+  const tokens = loop(
+    2_000,
+    async (i) => (await json<{ token: string }>(await call(server.url, "POST", "/auth/tokens", { token: admin, body: { name: `t${i}` } })))?.token ?? null,
+  );
+  const sessions = loop(
+    2_000,
+    async () =>
+      (await json<{ access_token: string }>(await call(server.url, "POST", "/auth/token", { body: { email: "ana@example.com", password: "ana-password-1" } })))
+        ?.access_token ?? null,
+  );
   const all = [...users, tokens, sessions];
   const count = () => all.reduce((n, l) => n + l.acked.length, 0);
   for (let i = 0; i < 1_000 && (count() < 60 || sessions.acked.length < 3 || tokens.acked.length < 3); i++) await Bun.sleep(10);
@@ -90,16 +100,24 @@ function halfSentRequest(port: number, path: string, token: string, body: string
     socket.on("error", () => undefined);
   });
   const cut = Math.floor(body.length / 2);
-  const opened = new Promise<void>((resolve) => socket.on("connect", () => {
-    socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nAccept: application/json\r\nConnection: close\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, cut)}`, () => resolve());
-  }));
+  const opened = new Promise<void>((resolve) =>
+    socket.on("connect", () => {
+      socket.write(
+        `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nAccept: application/json\r\nConnection: close\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, cut)}`,
+        () => resolve(),
+      );
+    }),
+  );
   const timer = setTimeout(() => socket.destroy(), 30_000);
-  return { opened, finish: async () => {
-    socket.write(body.slice(cut));
-    const res = await answered;
-    clearTimeout(timer);
-    return res;
-  } };
+  return {
+    opened,
+    finish: async () => {
+      socket.write(body.slice(cut));
+      const res = await answered;
+      clearTimeout(timer);
+      return res;
+    },
+  };
 }
 
 test("SIGTERM: the request in flight finishes, last_used/last_seen are written, exit code 0", async () => {

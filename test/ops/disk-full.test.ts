@@ -45,7 +45,9 @@ async function logged(server: { logs: () => string }, event: string): Promise<nu
 async function makeState(url: string) {
   const admin = await signIn(url, ADMIN.AGNES_ADMIN_EMAIL, ADMIN.AGNES_ADMIN_PASSWORD);
   const pat = ((await (await call(url, "POST", "/auth/tokens", { token: admin, body: { name: "ci" } })).json()) as { token: string }).token;
-  const ana = (await (await call(url, "POST", "/api/users", { token: admin, body: { email: "ana@example.com", password: "ana-password-1", role: "viewer" } })).json()) as { id: string };
+  const ana = (await (
+    await call(url, "POST", "/api/users", { token: admin, body: { email: "ana@example.com", password: "ana-password-1", role: "viewer" } })
+  ).json()) as { id: string };
   const cookie = `access_token=${await signIn(url, "ana@example.com", "ana-password-1")}`;
   const profile = await (await fetch(`${url}/profile`, { headers: { cookie, accept: "text/html" } })).text();
   const csrf = /name="_csrf" value="([^"]+)"/.exec(profile)?.[1];

@@ -34,7 +34,13 @@ function writer(url: string, token: string) {
       acked.push(email);
     }
   })();
-  return { acked, stop: async () => { stop = true; await done; } };
+  return {
+    acked,
+    stop: async () => {
+      stop = true;
+      await done;
+    },
+  };
 }
 
 test("backup while writing, wipe, restore, start: acknowledged writes, passwords, sessions, PATs and da all work", async () => {

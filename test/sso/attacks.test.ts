@@ -30,7 +30,10 @@ async function expectRefused(res: Response, status: number, text: string, reason
 test("a tampered state, or a tampered attempt cookie, is refused", async () => {
   const started = await startSignIn(f.t, "idp");
   const url = new URL(await atProvider("idp", started, "sub-mallory"));
-  url.searchParams.set("state", url.searchParams.get("state")!.replace(/^./, (c) => (c === "A" ? "B" : "A")));
+  url.searchParams.set(
+    "state",
+    url.searchParams.get("state")!.replace(/^./, (c) => (c === "A" ? "B" : "A")),
+  );
   await expectRefused(await callback(f.t, url.href, started.attemptCookie), 400, "does not belong to the sign-in this browser started", "state_mismatch");
 
   const again = await startSignIn(f.t, "idp");
@@ -91,7 +94,12 @@ test("keys rotated at the provider are picked up from its JWKS", async () => {
 
 test("the provider's refusal (access_denied) and a provider that went down end on readable pages", async () => {
   const started = await startSignIn(f.t, "idp");
-  await expectRefused(await callback(f.t, await atProvider("idp", started, "sub-mallory", true), started.attemptCookie), 403, "cancelled or refused at Idp", "provider_error:access_denied");
+  await expectRefused(
+    await callback(f.t, await atProvider("idp", started, "sub-mallory", true), started.attemptCookie),
+    403,
+    "cancelled or refused at Idp",
+    "provider_error:access_denied",
+  );
 
   const flaky = await startSignIn(f.t, "flaky");
   const url = await atProvider("flaky", flaky, "sub-mallory");
@@ -102,7 +110,9 @@ test("the provider's refusal (access_denied) and a provider that went down end o
 test("a flood of bogus callbacks from one client stops at the failure limit, with a readable page", async () => {
   const statuses: number[] = [];
   for (let i = 0; i < 12; i++) {
-    const res = await f.t.handle(`/auth/oidc/idp/callback?code=bogus&state=bogus-${i}`, { headers: { accept: "text/html", cookie: "agnes_oidc=forged.value" } });
+    const res = await f.t.handle(`/auth/oidc/idp/callback?code=bogus&state=bogus-${i}`, {
+      headers: { accept: "text/html", cookie: "agnes_oidc=forged.value" },
+    });
     statuses.push(res.status);
     if (res.status === 429) expect(await res.text()).toContain("Too many failed single sign-in attempts");
   }

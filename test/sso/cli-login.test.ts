@@ -25,7 +25,10 @@ afterAll(async () => {
 
 test("da login with a password is refused before any password is read, with the way in", async () => {
   const box = sandbox();
-  const result = await runDa(["login", "--server", server.url, "--email", "admin@example.com", "--password-stdin"], { env: box.env, stdin: "admin-password-1" });
+  const result = await runDa(["login", "--server", server.url, "--email", "admin@example.com", "--password-stdin"], {
+    env: box.env,
+    stdin: "admin-password-1",
+  });
   expect(result.code).toBe(1);
   expect(result.stderr).toContain("does not accept passwords");
   expect(result.stderr).toContain("da login --web");

@@ -71,7 +71,7 @@ test("admins cannot change a group-managed role; the users page says who manages
   expect(row).toContain("Role managed by Corp");
   expect(row).not.toContain(`action="/admin/users/${dora.id}/role"`);
   expect(row).toContain("last SSO");
-  const adminRow = (await (await (await f.t.browser()).get("/admin/users?q=admin%40example.com")).text());
+  const adminRow = await (await (await f.t.browser()).get("/admin/users?q=admin%40example.com")).text();
   expect(adminRow).toMatch(/<td class="sign-in"><span class="method">password<\/span>/);
 });
 

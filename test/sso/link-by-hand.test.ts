@@ -29,7 +29,9 @@ test("an admin links a refused identity by hand; the person then signs in throug
   const res = await link(kate, { provider: "partner", subject: "partner-kate" });
   expect(res.status).toBe(201);
   expect(await res.json()).toMatchObject({ provider: "partner", label: "Partner <IdP>", subject: "partner-kate", email: null, last_login_at: null });
-  expect(await auditActions(f.t, "sso.identity_linked")).toContainEqual(expect.objectContaining({ provider: "partner", subject: "partner-kate", via: "admin" }));
+  expect(await auditActions(f.t, "sso.identity_linked")).toContainEqual(
+    expect.objectContaining({ provider: "partner", subject: "partner-kate", via: "admin" }),
+  );
   const [row] = await f.t.ctx.db.query<{ actor_email: string }>("SELECT actor_email FROM audit_log WHERE action = 'sso.identity_linked'");
   expect(row!.actor_email).toBe("admin@example.com");
 
@@ -56,7 +58,8 @@ test("conflicts (409), bad input (400/422), unknown users (404), and who may cal
   const unknown = await link(kate, { provider: "nope", subject: "x" });
   expect(unknown.status).toBe(400);
   expect(await detail(unknown)).toBe("Unknown provider: expected one of corp, partner");
-  for (const subject of ["", "has space", "tab\there", "x".repeat(256), "\u212Aate"]) expect((await link(kate, { provider: "corp", subject })).status).toBe(400);
+  for (const subject of ["", "has space", "tab\there", "x".repeat(256), "\u212Aate"])
+    expect((await link(kate, { provider: "corp", subject })).status).toBe(400);
   expect((await link(kate, { provider: "corp" })).status).toBe(422);
   expect((await link("no-such-user", { provider: "corp", subject: "corp-x" })).status).toBe(404);
   expect((await f.t.api("GET", "/api/users/no-such-user/identities", { token: admin })).status).toBe(404);
@@ -65,7 +68,9 @@ test("conflicts (409), bad input (400/422), unknown users (404), and who may cal
   expect((await link(kate, { provider: "corp", subject: "corp-kate" }, analyst)).status).toBe(403);
   expect((await f.t.api("DELETE", `/api/users/${other}/identities/corp`, { token: analyst })).status).toBe(403);
   expect((await f.t.api("GET", `/api/users/${kate}/identities`)).status).toBe(401);
-  expect(await f.t.ctx.db.query("SELECT provider, subject FROM oidc_identities WHERE user_id IN ($1, $2) ORDER BY subject", [kate, other])).toEqual([{ provider: "corp", subject: "corp-other" }]);
+  expect(await f.t.ctx.db.query("SELECT provider, subject FROM oidc_identities WHERE user_id IN ($1, $2) ORDER BY subject", [kate, other])).toEqual([
+    { provider: "corp", subject: "corp-other" },
+  ]);
 });
 
 test("the users page links with a provider select and a subject field, and unlinks through a confirmation page", async () => {

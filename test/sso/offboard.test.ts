@@ -8,11 +8,15 @@ import { auditActions, signInAs, ssoFixture, whoAmI, type SsoFixture } from "./h
 
 let f: SsoFixture;
 beforeAll(async () => {
-  f = await ssoFixture(["corp"], {
-    OIDC_CORP_ALLOWED_DOMAINS: "corp.example",
-    OIDC_CORP_ADMIN_GROUPS: "agnes-admins",
-    OIDC_CORP_ANALYST_GROUPS: "data-team",
-  }, { idTokenClaims: true });
+  f = await ssoFixture(
+    ["corp"],
+    {
+      OIDC_CORP_ALLOWED_DOMAINS: "corp.example",
+      OIDC_CORP_ADMIN_GROUPS: "agnes-admins",
+      OIDC_CORP_ANALYST_GROUPS: "data-team",
+    },
+    { idTokenClaims: true },
+  );
 });
 afterAll(() => f?.stop());
 beforeEach(() => f.t.clock.advance(16 * 60_000));
@@ -38,7 +42,9 @@ test("an admin removed from every mapped group is refused, and their session and
   expect(res.status).toBe(403);
   expect(await res.text()).toContain("Your Agnes account was deactivated");
   for (const credential of [olga.session, olga.pat]) expect((await f.t.api("GET", "/auth/me", { token: credential })).status).toBe(401);
-  expect(await auditActions(f.t, "user.deactivate")).toContainEqual(expect.objectContaining({ email: "olga@corp.example", via: "oidc_groups", provider: "corp" }));
+  expect(await auditActions(f.t, "user.deactivate")).toContainEqual(
+    expect.objectContaining({ email: "olga@corp.example", via: "oidc_groups", provider: "corp" }),
+  );
   // Back in a group, they stay out until an admin activates the account.
   setGroups("olga", ["agnes-admins"]);
   expect((await signInAs(f.t, "corp", "olga")).status).toBe(403);

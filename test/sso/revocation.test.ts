@@ -11,11 +11,15 @@ import { signInAs, ssoFixture, type SsoFixture } from "./harness";
 
 let f: SsoFixture;
 beforeAll(async () => {
-  f = await ssoFixture(["corp"], {
-    OIDC_CORP_ALLOWED_DOMAINS: "corp.example",
-    OIDC_CORP_ADMIN_GROUPS: "agnes-admins",
-    OIDC_CORP_ANALYST_GROUPS: "data-team",
-  }, { idTokenClaims: true });
+  f = await ssoFixture(
+    ["corp"],
+    {
+      OIDC_CORP_ALLOWED_DOMAINS: "corp.example",
+      OIDC_CORP_ADMIN_GROUPS: "agnes-admins",
+      OIDC_CORP_ANALYST_GROUPS: "data-team",
+    },
+    { idTokenClaims: true },
+  );
 });
 afterAll(() => f?.stop());
 // Each sign-in draws on the address's failure-free budget; keep the clock moving like a day passing.

@@ -8,20 +8,49 @@ import { ConfigError, loadConfig } from "../../src/config";
 const dataDir = mkdtempSync(join(tmpdir(), "agnes-sso-config-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-const google = { OIDC_PROVIDERS: "google", OIDC_GOOGLE_ISSUER: "https://accounts.google.com", OIDC_GOOGLE_CLIENT_ID: "id", OIDC_GOOGLE_CLIENT_SECRET: "secret" };
+const google = {
+  OIDC_PROVIDERS: "google",
+  OIDC_GOOGLE_ISSUER: "https://accounts.google.com",
+  OIDC_GOOGLE_CLIENT_ID: "id",
+  OIDC_GOOGLE_CLIENT_SECRET: "secret",
+};
 const load = (env: Record<string, string>) => loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: "https://agnes.example.com", ...env });
-const refused = (env: Record<string, string>, message: string | RegExp) => expect(() => load(env)).toThrow(message instanceof RegExp ? message : new ConfigError(message));
+const refused = (env: Record<string, string>, message: string | RegExp) =>
+  expect(() => load(env)).toThrow(message instanceof RegExp ? message : new ConfigError(message));
 
 test("a provider gets defaults and the redirect URI built from PUBLIC_URL", () => {
-  const { sso } = load({ ...google, OIDC_PROVIDERS: "google,my-okta", OIDC_MY_OKTA_ISSUER: "https://acme.okta.com/", OIDC_MY_OKTA_CLIENT_ID: "i", OIDC_MY_OKTA_CLIENT_SECRET: "s", OIDC_MY_OKTA_ALLOWED_DOMAINS: "Acme.com, @acme.io", OIDC_MY_OKTA_ADMIN_GROUPS: "admins" });
+  const { sso } = load({
+    ...google,
+    OIDC_PROVIDERS: "google,my-okta",
+    OIDC_MY_OKTA_ISSUER: "https://acme.okta.com/",
+    OIDC_MY_OKTA_CLIENT_ID: "i",
+    OIDC_MY_OKTA_CLIENT_SECRET: "s",
+    OIDC_MY_OKTA_ALLOWED_DOMAINS: "Acme.com, @acme.io",
+    OIDC_MY_OKTA_ADMIN_GROUPS: "admins",
+  });
   expect(sso.passwordLogin).toBe(true);
-  expect(sso.providers[0]).toMatchObject({ id: "google", label: "Google", scopes: "openid email profile", defaultRole: "viewer", groupsClaim: "groups", allowedDomains: [], groupRoles: null, redirectUri: "https://agnes.example.com/auth/oidc/google/callback" });
-  expect(sso.providers[1]).toMatchObject({ id: "my-okta", label: "My Okta", issuer: "https://acme.okta.com/", allowedDomains: ["acme.com", "acme.io"], groupRoles: { admin: ["admins"], analyst: [], viewer: [] } });
+  expect(sso.providers[0]).toMatchObject({
+    id: "google",
+    label: "Google",
+    scopes: "openid email profile",
+    defaultRole: "viewer",
+    groupsClaim: "groups",
+    allowedDomains: [],
+    groupRoles: null,
+    redirectUri: "https://agnes.example.com/auth/oidc/google/callback",
+  });
+  expect(sso.providers[1]).toMatchObject({
+    id: "my-okta",
+    label: "My Okta",
+    issuer: "https://acme.okta.com/",
+    allowedDomains: ["acme.com", "acme.io"],
+    groupRoles: { admin: ["admins"], analyst: [], viewer: [] },
+  });
   expect(load({}).sso).toEqual({ passwordLogin: true, providers: [] });
 });
 
 test("missing or wrong settings stop the start, naming the variable", () => {
-  refused({ ...google, OIDC_GOOGLE_CLIENT_SECRET: "" }, "OIDC_GOOGLE_CLIENT_SECRET: required for the provider \"google\" listed in OIDC_PROVIDERS");
+  refused({ ...google, OIDC_GOOGLE_CLIENT_SECRET: "" }, 'OIDC_GOOGLE_CLIENT_SECRET: required for the provider "google" listed in OIDC_PROVIDERS');
   refused({ OIDC_PROVIDERS: "Google!" }, /OIDC_PROVIDERS: "google!" is not a provider id/);
   refused({ ...google, OIDC_GOOGLE_ISSUER: "http://accounts.google.com" }, "OIDC_GOOGLE_ISSUER: the issuer must be an https:// URL");
   refused({ ...google, OIDC_GOOGLE_DEFAULT_ROLE: "boss" }, /OIDC_GOOGLE_DEFAULT_ROLE: expected one of/);
@@ -45,7 +74,10 @@ test("Entra ID's multi-tenant issuers are refused; a single tenant's issuer is a
 });
 
 test("two providers with one issuer are refused (identities are keyed by issuer)", () => {
-  refused({ ...google, OIDC_PROVIDERS: "google,gmail", OIDC_GMAIL_ISSUER: "https://accounts.google.com", OIDC_GMAIL_CLIENT_ID: "i", OIDC_GMAIL_CLIENT_SECRET: "s" }, /two providers use the issuer/);
+  refused(
+    { ...google, OIDC_PROVIDERS: "google,gmail", OIDC_GMAIL_ISSUER: "https://accounts.google.com", OIDC_GMAIL_CLIENT_ID: "i", OIDC_GMAIL_CLIENT_SECRET: "s" },
+    /two providers use the issuer/,
+  );
 });
 
 test("OIDC_<ID>_LINK_DOMAINS is a domain list; look-alike domains are refused in both lists", () => {

@@ -18,7 +18,9 @@ test("first sign-in with a verified email in an allowed domain creates a viewer 
   expect(res.headers.get("location")).toBe("/profile?tab=tokens");
   const me = await whoAmI(f.t, res);
   expect(me).toMatchObject({ email: "new.person@acme.example", role: "viewer" });
-  expect(await auditActions(f.t, "user.create")).toContainEqual(expect.objectContaining({ email: "new.person@acme.example", role: "viewer", via: "oidc", provider: "acme" }));
+  expect(await auditActions(f.t, "user.create")).toContainEqual(
+    expect.objectContaining({ email: "new.person@acme.example", role: "viewer", via: "oidc", provider: "acme" }),
+  );
   expect(await auditActions(f.t, "auth.login")).toContainEqual(expect.objectContaining({ via: "oidc", provider: "acme" }));
   // The next sign-in finds the same account by (issuer, sub).
   expect((await whoAmI(f.t, await signInAs(f.t, "acme", "sub-new"))).id).toBe(me.id);
@@ -34,7 +36,9 @@ test("someone nobody invited, outside the allowed domains, is refused and nothin
   expect(res.headers.getSetCookie().some((c) => c.startsWith("access_token="))).toBe(false);
   const users = await f.t.ctx.db.query("SELECT id FROM users WHERE email = 'stranger@elsewhere.example'");
   expect(users).toEqual([]);
-  expect(await auditActions(f.t, "auth.login_refused")).toContainEqual(expect.objectContaining({ reason: "not_invited", provider: "acme", email: "stranger@elsewhere.example" }));
+  expect(await auditActions(f.t, "auth.login_refused")).toContainEqual(
+    expect.objectContaining({ reason: "not_invited", provider: "acme", email: "stranger@elsewhere.example" }),
+  );
 });
 
 test("a person an admin added signs in by verified email (any case), and is bound to that sub from then on", async () => {
@@ -77,7 +81,11 @@ test("a deactivated user is refused at the callback, and deactivating ends their
   const me = await whoAmI(f.t, signedIn);
   const admin = await f.t.login();
   expect((await f.t.api("POST", `/api/users/${me.id}/deactivate`, { token: admin })).status).toBe(200);
-  const jwt = signedIn.headers.getSetCookie().find((c) => c.startsWith("access_token="))!.split(";")[0]!.slice("access_token=".length);
+  const jwt = signedIn.headers
+    .getSetCookie()
+    .find((c) => c.startsWith("access_token="))!
+    .split(";")[0]!
+    .slice("access_token=".length);
   expect((await f.t.api("GET", "/auth/me", { token: jwt })).status).toBe(401);
 
   const res = await signInAs(f.t, "acme", "sub-leaver");

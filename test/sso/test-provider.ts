@@ -60,7 +60,9 @@ export async function startTestProvider(opts: { redirectUris: string[]; idTokenC
   const clientId = opts.clientId ?? "agnes";
   const clientSecret = `secret-${randomUUID()}`;
   const configuration = (): Configuration => ({
-    clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: opts.redirectUris, grant_types: ["authorization_code"], response_types: ["code"] }],
+    clients: [
+      { client_id: clientId, client_secret: clientSecret, redirect_uris: opts.redirectUris, grant_types: ["authorization_code"], response_types: ["code"] },
+    ],
     jwks: { keys: [signing.jwk as never] },
     cookies: { keys: [randomUUID()] },
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"], groups: ["groups"] },
@@ -80,16 +82,22 @@ export async function startTestProvider(opts: { redirectUris: string[]; idTokenC
     misbehave: "none",
     env: (id) => {
       const p = id.toUpperCase().replace(/-/g, "_");
-      return { [`OIDC_${p}_ISSUER`]: issuer, [`OIDC_${p}_CLIENT_ID`]: clientId, [`OIDC_${p}_CLIENT_SECRET`]: clientSecret, [`OIDC_${p}_SCOPES`]: "openid email profile groups" };
+      return {
+        [`OIDC_${p}_ISSUER`]: issuer,
+        [`OIDC_${p}_CLIENT_ID`]: clientId,
+        [`OIDC_${p}_CLIENT_SECRET`]: clientSecret,
+        [`OIDC_${p}_SCOPES`]: "openid email profile groups",
+      };
     },
     rotateKeys: () => {
       signing = rsaKey();
       handler = build();
     },
-    stop: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    stop: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
   const build = () => {
     const provider = new Provider(issuer, configuration());
@@ -97,9 +105,12 @@ export async function startTestProvider(opts: { redirectUris: string[]; idTokenC
       await next();
       const body = ctx.body as { id_token?: string } | undefined;
       if (ctx.oidc?.route !== "token" || !body?.id_token || handle.misbehave === "none") return;
-      body.id_token = handle.misbehave === "wrong-audience"
-        ? resign(body.id_token, { pem: signing.pem, kid: signing.jwk.kid }, (c) => { c.aud = "another-client"; })
-        : resign(body.id_token, { pem: stranger.pem, kid: stranger.jwk.kid }, () => undefined);
+      body.id_token =
+        handle.misbehave === "wrong-audience"
+          ? resign(body.id_token, { pem: signing.pem, kid: signing.jwk.kid }, (c) => {
+              c.aud = "another-client";
+            })
+          : resign(body.id_token, { pem: stranger.pem, kid: stranger.jwk.kid }, () => undefined);
     });
     return provider.callback();
   };

@@ -22,11 +22,15 @@ afterAll(() => f?.stop());
 // Refused callbacks spend failure slots per client address; every test starts with a fresh window.
 beforeEach(() => f.t.clock.advance(16 * 60_000));
 
-const identitiesOf = (userId: string) => f.t.ctx.db.query<{ provider: string; subject: string }>("SELECT provider, subject FROM oidc_identities WHERE user_id = $1 ORDER BY provider", [userId]);
+const identitiesOf = (userId: string) =>
+  f.t.ctx.db.query<{ provider: string; subject: string }>("SELECT provider, subject FROM oidc_identities WHERE user_id = $1 ORDER BY provider", [userId]);
 const lastRefusal = async () => (await auditActions(f.t, "auth.login_refused")).at(-1);
 
 test("a provider claiming an account outside its trusted domains is refused (admins included); nothing is linked", async () => {
-  for (const [who, email] of [["kate", "kate@corp.example"], ["boss", "Boss@Corp.example"]] as const) {
+  for (const [who, email] of [
+    ["kate", "kate@corp.example"],
+    ["boss", "Boss@Corp.example"],
+  ] as const) {
     f.providers.partner!.accounts.set(`partner-${who}`, { email, email_verified: true });
     const res = await signInAs(f.t, "partner", `partner-${who}`);
     expect(res.status).toBe(403);
@@ -38,7 +42,9 @@ test("a provider claiming an account outside its trusted domains is refused (adm
     expect(await identitiesOf(ids[who]!)).toEqual([]);
     expect(await lastRefusal()).toMatchObject({ reason: "link_not_allowed", provider: "partner", subject: `partner-${who}` });
   }
-  const [refusal] = await f.t.ctx.db.query<{ target: string }>("SELECT target FROM audit_log WHERE action = 'auth.login_refused' AND params LIKE '%partner-boss%'");
+  const [refusal] = await f.t.ctx.db.query<{ target: string }>(
+    "SELECT target FROM audit_log WHERE action = 'auth.login_refused' AND params LIKE '%partner-boss%'",
+  );
   expect(refusal!.target).toBe(ids.boss!);
 });
 
@@ -57,13 +63,18 @@ test("the Kelvin sign is refused, not folded onto kate@corp.example, even at the
   f.providers.corp!.accounts.set("corp-kelvin", { email: "\u212Aate@corp.example", email_verified: true });
   const res = await signInAs(f.t, "corp", "corp-kelvin");
   expect(res.status).toBe(403);
-  expect(await res.text()).toContain("Agnes does not accept the email address Corp shared for you: it contains characters that look like others (U+212A). Ask your administrator.");
+  expect(await res.text()).toContain(
+    "Agnes does not accept the email address Corp shared for you: it contains characters that look like others (U+212A). Ask your administrator.",
+  );
   expect(await lastRefusal()).toMatchObject({ reason: "unsafe_email", provider: "corp" });
   expect((await identitiesOf(ids.kate!)).map((i) => i.provider)).not.toContain("corp");
 });
 
 test("a fullwidth look-alike or a mixed-script address creates no separate look-alike account", async () => {
-  for (const [sub, email] of [["corp-fullwidth", "\uFF42oss@corp.example"], ["corp-cyrillic", "b\u043Ess@corp.example"]]) {
+  for (const [sub, email] of [
+    ["corp-fullwidth", "\uFF42oss@corp.example"],
+    ["corp-cyrillic", "b\u043Ess@corp.example"],
+  ]) {
     f.providers.corp!.accounts.set(sub!, { email: email!, email_verified: true });
     const res = await signInAs(f.t, "corp", sub!);
     expect(res.status).toBe(403);

@@ -16,8 +16,14 @@ test("one person through two providers is one account; an unverified email at th
   const viaBeta = await whoAmI(f.t, await signInAs(f.t, "beta", "beta-9"));
   expect(viaBeta.id).toBe(viaAlpha.id);
   expect(await f.t.ctx.db.query("SELECT count(*) AS n FROM users WHERE email = 'pat@team.example'")).toEqual([{ n: 1 }]);
-  const identities = await f.t.ctx.db.query<{ provider: string; subject: string }>("SELECT provider, subject FROM oidc_identities WHERE user_id = $1 ORDER BY provider", [viaAlpha.id]);
-  expect(identities).toEqual([{ provider: "alpha", subject: "alpha-1" }, { provider: "beta", subject: "beta-9" }]);
+  const identities = await f.t.ctx.db.query<{ provider: string; subject: string }>(
+    "SELECT provider, subject FROM oidc_identities WHERE user_id = $1 ORDER BY provider",
+    [viaAlpha.id],
+  );
+  expect(identities).toEqual([
+    { provider: "alpha", subject: "alpha-1" },
+    { provider: "beta", subject: "beta-9" },
+  ]);
 
   // Beta has no allowed domains, only link domains: only people who already have an account get in, by verified email.
   f.providers.beta!.accounts.set("beta-new", { email: "newcomer@team.example", email_verified: true });

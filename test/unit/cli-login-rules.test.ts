@@ -38,7 +38,8 @@ test("client names are one printable line of at most 64 characters", () => {
 test("pending grants are bounded: per user, per address, and expired ones make room", () => {
   const clock = new FakeClock();
   const grants = new PendingGrants(clock);
-  const loopback = (n: number) => grants.addLoopback(`code-${n}`, { userId: "u1", approvedBy: "s1", challenge: "c", client: "x", expiresAt: grants.now() + 120_000 });
+  const loopback = (n: number) =>
+    grants.addLoopback(`code-${n}`, { userId: "u1", approvedBy: "s1", challenge: "c", client: "x", expiresAt: grants.now() + 120_000 });
   for (let i = 0; i < 10; i++) loopback(i);
   expect(() => loopback(10)).toThrow("Too many sign-ins for da are waiting");
   clock.advance(120_000);
@@ -47,7 +48,15 @@ test("pending grants are bounded: per user, per address, and expired ones make r
   expect(grants.takeLoopback("code-11")).toBeUndefined();
 
   const device = (n: number) =>
-    grants.addDevice(`device-${n}`, `USERCODE${n}`, { client: "x", ip: "198.51.100.7", expiresAt: grants.now() + 300_000, intervalS: 5, lastPollAt: null, status: "pending", userId: null });
+    grants.addDevice(`device-${n}`, `USERCODE${n}`, {
+      client: "x",
+      ip: "198.51.100.7",
+      expiresAt: grants.now() + 300_000,
+      intervalS: 5,
+      lastPollAt: null,
+      status: "pending",
+      userId: null,
+    });
   for (let i = 0; i < 20; i++) expect(device(i)).toBe(true);
   expect(() => device(20)).toThrow("Too many device sign-ins are waiting");
   // Expired grants stay a little longer (a late poll hears expired_token) but no longer count
@@ -62,7 +71,10 @@ test("migration 5 keeps every session and marks the existing ones as browser ses
   dirs.push(dir);
   mkdirSync(join(dir, "state"));
   const db = await Database.open(join(dir, "state", "system.duckdb"));
-  await migrate(db, MIGRATIONS.filter((m) => m.version <= 3));
+  await migrate(
+    db,
+    MIGRATIONS.filter((m) => m.version <= 3),
+  );
   const at = new Date("2026-01-02T03:04:05.000Z");
   await db.run("INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES ('s1', 'u1', $1, $1)", [at]);
   expect(await migrate(db)).toContain(5);

@@ -61,10 +61,40 @@ test("every letter Unicode knows has a script in the list the rule uses", () => 
   expect(missing).toBe(0);
 });
 
-const pieces = ["a", "k", "K", "é", "e\u0301", "\u212A", "\uFF4B", "\u0430", "\u03B1", "\uFB01", "ß", "İ", "ı", "山", "ひ", ".", "-", "1", "\u0301", "Σ", "ς", "ǅ"];
-const address = fc.tuple(fc.array(fc.constantFrom(...pieces), { minLength: 1, maxLength: 6 }), fc.array(fc.constantFrom(...pieces.filter((p) => p !== ".")), { minLength: 1, maxLength: 5 }))
+const pieces = [
+  "a",
+  "k",
+  "K",
+  "é",
+  "e\u0301",
+  "\u212A",
+  "\uFF4B",
+  "\u0430",
+  "\u03B1",
+  "\uFB01",
+  "ß",
+  "İ",
+  "ı",
+  "山",
+  "ひ",
+  ".",
+  "-",
+  "1",
+  "\u0301",
+  "Σ",
+  "ς",
+  "ǅ",
+];
+const address = fc
+  .tuple(
+    fc.array(fc.constantFrom(...pieces), { minLength: 1, maxLength: 6 }),
+    fc.array(fc.constantFrom(...pieces.filter((p) => p !== ".")), { minLength: 1, maxLength: 5 }),
+  )
   .map(([local, domain]) => `${local.join("")}@${domain.join("")}.example`);
-const anyAddress = fc.oneof(address, fc.string({ unit: "binary", maxLength: 30 }).map((s) => `${s}@corp.example`));
+const anyAddress = fc.oneof(
+  address,
+  fc.string({ unit: "binary", maxLength: 30 }).map((s) => `${s}@corp.example`),
+);
 
 test("property: the stored form is a fixed point (idempotent) and NFKC-stable", () => {
   fc.assert(

@@ -19,9 +19,7 @@ describe("FailureLimiter", () => {
       fc.asyncProperty(fc.integer({ min: 1, max: 60 }), async (n) => {
         const limiter = new FailureLimiter(new FakeClock());
         const counter = { checks: 0 };
-        const results = await Promise.allSettled(
-          Array.from({ length: n }, () => limiter.guard(["account:a"], "tries", slowCheck(false, counter), (ok) => ok)),
-        );
+        const results = await Promise.allSettled(Array.from({ length: n }, () => limiter.guard(["account:a"], "tries", slowCheck(false, counter), (ok) => ok)));
         const refused = results.filter((r) => r.status === "rejected" && (r.reason as HttpError).status === 429);
         expect(counter.checks).toBe(Math.min(n, MAX_FAILURES));
         expect(refused).toHaveLength(Math.max(0, n - MAX_FAILURES));

@@ -77,7 +77,12 @@ test("migration 6 stores session ids only as hashes; sessions signed in before i
   dirs.push(dataDir);
   mkdirSync(join(dataDir, "state"), { recursive: true });
   const old = await Database.open(join(dataDir, "state", "system.duckdb"));
-  expect(await migrate(old, MIGRATIONS.filter((m) => m.version <= 5))).toEqual([1, 2, 3, 4, 5]);
+  expect(
+    await migrate(
+      old,
+      MIGRATIONS.filter((m) => m.version <= 5),
+    ),
+  ).toEqual([1, 2, 3, 4, 5]);
   const jti = randomUUID();
   const now = new Date();
   const later = new Date(now.getTime() + 86_400_000);

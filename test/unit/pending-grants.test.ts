@@ -13,7 +13,15 @@ function store() {
   let n = 0;
   const add = (ip: string | null) => {
     n++;
-    return grants.addDevice(`device-${n}`, `CODE${n}`, { client: "x", ip, expiresAt: grants.now() + DEVICE_GRANT_TTL_MS, intervalS: 5, lastPollAt: null, status: "pending", userId: null });
+    return grants.addDevice(`device-${n}`, `CODE${n}`, {
+      client: "x",
+      ip,
+      expiresAt: grants.now() + DEVICE_GRANT_TTL_MS,
+      intervalS: 5,
+      lastPollAt: null,
+      status: "pending",
+      userId: null,
+    });
   };
   return { clock, grants, add, count: () => n };
 }

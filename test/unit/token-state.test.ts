@@ -43,17 +43,36 @@ test("SQL and tokenState() agree on every token's state", async () => {
         const expiresAt = spec.expires === null ? null : new Date(NOW.getTime() + spec.expires * HOUR);
         const revokedAt = spec.revoked === null ? null : new Date(NOW.getTime() + Math.min(spec.revoked, 0) * HOUR);
         await db.transaction(async (tx) => {
-          await insertToken(tx, { id, userId: user, name: "t", tokenHash: `hash-${id}`, prefix: "p", createdAt: new Date(NOW.getTime() - 100 * HOUR), expiresAt });
+          await insertToken(tx, {
+            id,
+            userId: user,
+            name: "t",
+            tokenHash: `hash-${id}`,
+            prefix: "p",
+            createdAt: new Date(NOW.getTime() - 100 * HOUR),
+            expiresAt,
+          });
           if (revokedAt) await setTokenRevoked(tx, id, revokedAt);
         });
         expected.set(id, tokenState({ revoked_at: revokedAt?.toISOString() ?? null, expires_at: expiresAt?.toISOString() ?? null }, NOW));
       }
       for (const state of TOKEN_STATES) {
         const { rows } = await listAllTokens(db, { user, state, now: NOW, limit: 500, offset: 0 });
-        expect(rows.map((r) => r.id).sort()).toEqual([...expected].filter(([, s]) => s === state).map(([id]) => id).sort());
+        expect(rows.map((r) => r.id).sort()).toEqual(
+          [...expected]
+            .filter(([, s]) => s === state)
+            .map(([id]) => id)
+            .sort(),
+        );
       }
-      const live = (await listLiveTokens(db, NOW)).filter((t) => t.user_id === user).map((t) => t.id).sort();
-      const active = [...expected].filter(([, s]) => s === "active").map(([id]) => id).sort();
+      const live = (await listLiveTokens(db, NOW))
+        .filter((t) => t.user_id === user)
+        .map((t) => t.id)
+        .sort();
+      const active = [...expected]
+        .filter(([, s]) => s === "active")
+        .map(([id]) => id)
+        .sort();
       expect(live).toEqual(active);
       expect(await countActiveTokensOfUser(db, user, NOW)).toBe(active.length);
     }),

@@ -28,7 +28,10 @@ async function activeAdmins(): Promise<number> {
 }
 
 async function refusal(work: Promise<unknown>): Promise<string> {
-  const error = await work.then(() => null, (e: unknown) => e);
+  const error = await work.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(Conflict);
   return (error as Error).message;
 }

@@ -15,21 +15,23 @@ export function LoginPage({ page, next, email, error, sso }: { page: PageContext
         <ErrorAlert message={error} />
         <ProviderButtons providers={sso?.providers ?? []} next={next} />
         {passwordLogin ? (
-        <form method="post" action={`/login?next=${encodeURIComponent(next)}`} class="stack">
-          <input type="hidden" name="next" value={next} />
-          <label>
-            Email
-            <input type="email" name="email" value={email ?? ""} autocomplete="username" required autofocus />
-          </label>
-          <label>
-            Password
-            <input type="password" name="password" autocomplete="current-password" required />
-          </label>
-          <button type="submit" class="button primary">
-            Sign in
-          </button>
-        </form>
-        ) : ""}
+          <form method="post" action={`/login?next=${encodeURIComponent(next)}`} class="stack">
+            <input type="hidden" name="next" value={next} />
+            <label>
+              Email
+              <input type="email" name="email" value={email ?? ""} autocomplete="username" required autofocus />
+            </label>
+            <label>
+              Password
+              <input type="password" name="password" autocomplete="current-password" required />
+            </label>
+            <button type="submit" class="button primary">
+              Sign in
+            </button>
+          </form>
+        ) : (
+          ""
+        )}
         {passwordLogin ? <p class="muted">Forgot your password? Ask an administrator for a reset link.</p> : ""}
       </section>
     </Layout>

@@ -8,8 +8,7 @@ export function SetupPage({ page, email, name, error }: { page: PageContext; ema
       <section class="card narrow">
         <h1>Set up Agnes</h1>
         <p>
-          Create the first administrator. The setup code is printed in the server's log when it starts
-          (look for <code>setup.code</code>).
+          Create the first administrator. The setup code is printed in the server's log when it starts (look for <code>setup.code</code>).
         </p>
         <ErrorAlert message={error} />
         <form method="post" action="/setup" class="stack">

@@ -22,7 +22,9 @@ function BackupRow({ backup }: { backup: BackupInfo }) {
   const base = `/admin/backups/${encodeURIComponent(backup.name)}`;
   return (
     <tr>
-      <td class="mono" safe>{backup.name}</td>
+      <td class="mono" safe>
+        {backup.name}
+      </td>
       <td>
         <Time at={backup.created_at} />
       </td>
@@ -40,7 +42,10 @@ function BackupRow({ backup }: { backup: BackupInfo }) {
 }
 
 function Schedule({ config, last }: { config: Props["config"]; last: LastBackup }) {
-  const every = config.everyHours === 0 ? "Scheduled backups are off (BACKUP_EVERY_HOURS=0)." : `A backup every ${config.everyHours} h; the newest ${config.keep} are kept.`;
+  const every =
+    config.everyHours === 0
+      ? "Scheduled backups are off (BACKUP_EVERY_HOURS=0)."
+      : `A backup every ${config.everyHours} h; the newest ${config.keep} are kept.`;
   return (
     <p class="muted">
       <span safe>{every}</span> <span>Stored in BACKUP_DIR on the server.</span>{" "}

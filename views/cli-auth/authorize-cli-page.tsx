@@ -23,12 +23,15 @@ export function AuthorizeCliPage(props: AuthorizeCliProps) {
           Sign in <code>da</code> on <span safe>{props.client}</span>?
         </h1>
         <p>
-          <code>da</code> on <strong safe>{props.client}</strong> will act as <strong safe>{who}</strong> until you sign it out on your
-          profile page or with <code>da logout</code>.
+          <code>da</code> on <strong safe>{props.client}</strong> will act as <strong safe>{who}</strong> until you sign it out on your profile page or with{" "}
+          <code>da logout</code>.
         </p>
         {props.userCode ? (
           <p>
-            Code: <code class="user-code" safe>{props.userCode}</code>
+            Code:{" "}
+            <code class="user-code" safe>
+              {props.userCode}
+            </code>
           </p>
         ) : (
           ""

@@ -23,9 +23,13 @@ function cellText(value: unknown): string {
 function DatasetRow({ dataset }: { dataset: DatasetInfo }) {
   return (
     <tr>
-      <td class="mono" safe>{dataset.name}</td>
+      <td class="mono" safe>
+        {dataset.name}
+      </td>
       <td safe>{String(dataset.rows)}</td>
-      <td class="mono" safe>{dataset.columns.map((c) => `${c.name} ${c.type}`).join(", ")}</td>
+      <td class="mono" safe>
+        {dataset.columns.map((c) => `${c.name} ${c.type}`).join(", ")}
+      </td>
       <td>
         <Time at={dataset.updated_at} />
       </td>
@@ -69,27 +73,27 @@ export function DataPage({ page, datasets, sql, answer, error }: Props) {
   return (
     <Layout title="Data" page={page} section="data">
       <>
-      <section class="card">
-        <h1>Data</h1>
-        <Table columns={["Dataset", "Rows", "Columns", "Updated"]}>
-          {datasets.length === 0 ? <EmptyRow columns={4} text="No datasets yet." /> : datasets.map((dataset) => <DatasetRow dataset={dataset} />)}
-        </Table>
-      </section>
-      <section class="card">
-        <h2>Query</h2>
-        <ErrorAlert message={error} />
-        <form method="post" action="/data">
-          <CsrfField token={page.csrf} />
-          <label for="sql">One SELECT over the datasets above (each is a table of that name)</label>
-          <textarea id="sql" name="sql" rows="6" class="mono" required safe>
-            {sql}
-          </textarea>
-          <button type="submit" class="button primary">
-            Run
-          </button>
-        </form>
-      </section>
-      {answer ? <Results answer={answer} sql={sql} csrf={page.csrf} /> : ""}
+        <section class="card">
+          <h1>Data</h1>
+          <Table columns={["Dataset", "Rows", "Columns", "Updated"]}>
+            {datasets.length === 0 ? <EmptyRow columns={4} text="No datasets yet." /> : datasets.map((dataset) => <DatasetRow dataset={dataset} />)}
+          </Table>
+        </section>
+        <section class="card">
+          <h2>Query</h2>
+          <ErrorAlert message={error} />
+          <form method="post" action="/data">
+            <CsrfField token={page.csrf} />
+            <label for="sql">One SELECT over the datasets above (each is a table of that name)</label>
+            <textarea id="sql" name="sql" rows="6" class="mono" required safe>
+              {sql}
+            </textarea>
+            <button type="submit" class="button primary">
+              Run
+            </button>
+          </form>
+        </section>
+        {answer ? <Results answer={answer} sql={sql} csrf={page.csrf} /> : ""}
       </>
     </Layout>
   );

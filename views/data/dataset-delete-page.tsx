@@ -9,7 +9,10 @@ export function DatasetDeletePage({ page, dataset }: { page: PageContext; datase
       page={page}
       title="Delete dataset"
       question="The dataset and its files are removed; queries and da sync no longer see it. This cannot be undone."
-      details={[["Name", dataset.name], ["Rows", String(dataset.rows)]]}
+      details={[
+        ["Name", dataset.name],
+        ["Rows", String(dataset.rows)],
+      ]}
       action={`/admin/datasets/${encodeURIComponent(dataset.name)}/delete`}
       confirmLabel="Delete dataset"
       cancelHref="/admin/datasets"

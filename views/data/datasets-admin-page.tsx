@@ -12,7 +12,9 @@ function size(bytes: number): string {
 function DatasetRow({ dataset }: { dataset: DatasetInfo }) {
   return (
     <tr>
-      <td class="mono" safe>{dataset.name}</td>
+      <td class="mono" safe>
+        {dataset.name}
+      </td>
       <td safe>{String(dataset.rows)}</td>
       <td safe>{String(dataset.columns.length)}</td>
       <td safe>{size(dataset.size_bytes)}</td>

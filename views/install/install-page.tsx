@@ -72,8 +72,7 @@ function Downloads({ manifest }: { manifest: Manifest | null }) {
         ))}
       </Table>
       <p>
-        <a href="/cli/SHA256SUMS">SHA256SUMS</a> · <a href="/cli/SHA256SUMS.minisig">SHA256SUMS.minisig</a> ·{" "}
-        <a href="/cli/manifest.json">manifest.json</a>
+        <a href="/cli/SHA256SUMS">SHA256SUMS</a> · <a href="/cli/SHA256SUMS.minisig">SHA256SUMS.minisig</a> · <a href="/cli/manifest.json">manifest.json</a>
       </p>
     </>
   );
@@ -132,8 +131,7 @@ export function InstallPage({
             </p>
           )}
           <p class="muted">
-            One standalone binary; nothing else to install. The installer checks the download's SHA-256 and its signature, and sets this server as
-            the default.
+            One standalone binary; nothing else to install. The installer checks the download's SHA-256 and its signature, and sets this server as the default.
           </p>
           <nav class="tabs" aria-label="Platform">
             {(["linux", "macos", "windows"] as const).map((p) => (
@@ -150,8 +148,8 @@ export function InstallPage({
             </p>
           ) : (
             <p class="muted">
-              Installs to <code>~/.local/bin</code> (set <code>DA_INSTALL_DIR</code> to change it). Re-run it any time to upgrade, or
-              run <code>da update</code>.
+              Installs to <code>~/.local/bin</code> (set <code>DA_INSTALL_DIR</code> to change it). Re-run it any time to upgrade, or run <code>da update</code>
+              .
             </p>
           )}
           {others.map((p) => (
@@ -166,19 +164,18 @@ export function InstallPage({
           <h2>Sign in</h2>
           <Command text="da login" />
           <p class="muted">
-            Opens this site in your browser: approve <code>da</code> there, with no password typed into the terminal (the server is
-            already set). Check with <code>da auth whoami</code>.
+            Opens this site in your browser: approve <code>da</code> there, with no password typed into the terminal (the server is already set). Check with{" "}
+            <code>da auth whoami</code>.
           </p>
           <p class="muted">
-            On a machine without a browser (SSH, a container), <code>da login --device</code> shows a one-time code to enter at{" "}
-            <code>/device</code> from any signed-in browser. Scripts can pipe a password (<code>--password-stdin</code>) or a token
-            (<code>--with-token</code>).
+            On a machine without a browser (SSH, a container), <code>da login --device</code> shows a one-time code to enter at <code>/device</code> from any
+            signed-in browser. Scripts can pipe a password (<code>--password-stdin</code>) or a token (<code>--with-token</code>).
           </p>
           <h2>Create a token for scripts and CI</h2>
           <Command text="da auth token create --name ci --ttl 90d --raw" />
           <p class="muted">
-            Prints the token once; store it as a secret. <code>da auth token list</code> and <code>da auth token revoke</code> manage
-            them; you can also create tokens on your profile page.
+            Prints the token once; store it as a secret. <code>da auth token list</code> and <code>da auth token revoke</code> manage them; you can also create
+            tokens on your profile page.
           </p>
           <h2>Use it in CI</h2>
           <Command text={ciScript} />

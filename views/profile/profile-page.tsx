@@ -51,23 +51,23 @@ export function ProfilePage(props: ProfileProps) {
   return (
     <Layout title="Profile" page={props.page} section="profile">
       <>
-      {props.revealed ? <TokenReveal token={props.revealed} /> : ""}
-      <section class="card" id="me">
-        <h1 safe>{user.name || user.email}</h1>
-        <dl class="facts">
-          <dt>Email</dt>
-          <dd safe>{user.email}</dd>
-          <dt>Name</dt>
-          <dd safe>{user.name || "—"}</dd>
-          <dt>Role</dt>
-          <dd>
-            <span class="badge">{user.role}</span>
-          </dd>
-        </dl>
-      </section>
-      <TokensSection page={props.page} tokens={props.tokens} olderInactive={props.olderInactiveTokens} lifetimes={props.lifetimes} now={props.now} />
-      <SessionsSection page={props.page} sessions={props.sessions} currentId={props.me.sessionId} />
-      <PasswordSection csrf={props.page.csrf} />
+        {props.revealed ? <TokenReveal token={props.revealed} /> : ""}
+        <section class="card" id="me">
+          <h1 safe>{user.name || user.email}</h1>
+          <dl class="facts">
+            <dt>Email</dt>
+            <dd safe>{user.email}</dd>
+            <dt>Name</dt>
+            <dd safe>{user.name || "—"}</dd>
+            <dt>Role</dt>
+            <dd>
+              <span class="badge">{user.role}</span>
+            </dd>
+          </dl>
+        </section>
+        <TokensSection page={props.page} tokens={props.tokens} olderInactive={props.olderInactiveTokens} lifetimes={props.lifetimes} now={props.now} />
+        <SessionsSection page={props.page} sessions={props.sessions} currentId={props.me.sessionId} />
+        <PasswordSection csrf={props.page.csrf} />
       </>
     </Layout>
   );

@@ -46,7 +46,9 @@ export function SessionsSection({ page, sessions, currentId }: { page: PageConte
   return (
     <section class="card" id="sessions">
       <h2>Your sessions</h2>
-      <p class="muted">Browsers, and <code>da</code> on your computers (signed in through the browser or with a code). Personal access tokens are listed above.</p>
+      <p class="muted">
+        Browsers, and <code>da</code> on your computers (signed in through the browser or with a code). Personal access tokens are listed above.
+      </p>
       <Table columns={["Signed in", "Last seen", "IP", "Browser / client", ""]}>
         {sessions.map((session) => (
           <tr>

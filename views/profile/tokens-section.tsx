@@ -13,8 +13,7 @@ export function TokenReveal({ token }: { token: string }) {
     <div class="reveal" id="new-token">
       <h2>Your new personal access token</h2>
       <p>
-        <strong>Copy it now: you will not see it again.</strong> Agnes keeps only a hash of it. If you lose it, revoke it and
-        create another.
+        <strong>Copy it now: you will not see it again.</strong> Agnes keeps only a hash of it. If you lose it, revoke it and create another.
       </p>
       <div class="row reveal-value">
         <code class="token-value" safe>
@@ -58,7 +57,9 @@ export function TokensSection(props: { page: PageContext; tokens: Token[]; older
   return (
     <section class="card" id="tokens">
       <h2>Personal access tokens</h2>
-      <p class="muted">For the <code>da</code> CLI, CI jobs and scripts. A token acts as you, with your role, until it expires or you revoke it.</p>
+      <p class="muted">
+        For the <code>da</code> CLI, CI jobs and scripts. A token acts as you, with your role, until it expires or you revoke it.
+      </p>
       <CreateForm csrf={props.page.csrf} lifetimes={props.lifetimes} />
       <TokenTable tokens={props.tokens} now={props.now} basePath="/profile/tokens" empty="You have no tokens yet." class="tokens" />
       {props.olderInactive > 0 && (

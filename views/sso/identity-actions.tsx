@@ -6,7 +6,19 @@ import { CsrfField } from "../ui/csrf-field";
 
 export type LinkProvider = { id: string; label: string };
 
-export function IdentityActions({ user, csrf, back, methods, providers }: { user: User; csrf: string; back: string; methods: SignInMethods | undefined; providers: LinkProvider[] }) {
+export function IdentityActions({
+  user,
+  csrf,
+  back,
+  methods,
+  providers,
+}: {
+  user: User;
+  csrf: string;
+  back: string;
+  methods: SignInMethods | undefined;
+  providers: LinkProvider[];
+}) {
   if (providers.length === 0) return "";
   const base = `/admin/users/${encodeURIComponent(user.id)}`;
   const linked = methods?.identities ?? [];
@@ -28,7 +40,15 @@ export function IdentityActions({ user, csrf, back, methods, providers }: { user
             </option>
           ))}
         </select>
-        <input type="text" name="subject" required maxlength="255" placeholder="subject (sub)" aria-label={`Provider subject to link to ${user.email}`} autocomplete="off" />
+        <input
+          type="text"
+          name="subject"
+          required
+          maxlength="255"
+          placeholder="subject (sub)"
+          aria-label={`Provider subject to link to ${user.email}`}
+          autocomplete="off"
+        />
         <button type="submit" class="button small">
           Link identity
         </button>

@@ -7,7 +7,17 @@ export function SignInMethodsCell({ methods }: { methods: SignInMethods | undefi
   const names = [...(methods?.password ? ["password"] : []), ...(methods?.providers ?? [])];
   return (
     <td class="sign-in">
-      {names.length ? names.map((name) => <span class="method" safe>{name}</span>).join(", ") : <span class="muted">none yet</span>}
+      {names.length ? (
+        names
+          .map((name) => (
+            <span class="method" safe>
+              {name}
+            </span>
+          ))
+          .join(", ")
+      ) : (
+        <span class="muted">none yet</span>
+      )}
       {methods?.lastSsoAt ? (
         <div class="muted">
           last SSO <Time at={methods.lastSsoAt} />

@@ -6,7 +6,19 @@ import { Layout } from "../ui/layout";
 /** The provider identity an admin can link by hand (Users → Link identity), when there is one. */
 export type LinkableIdentity = { provider: string; label: string; subject: string };
 
-export function SsoProblemPage({ page, title, message, retry, identity }: { page: PageContext; title: string; message: string; retry: string; identity?: LinkableIdentity }) {
+export function SsoProblemPage({
+  page,
+  title,
+  message,
+  retry,
+  identity,
+}: {
+  page: PageContext;
+  title: string;
+  message: string;
+  retry: string;
+  identity?: LinkableIdentity;
+}) {
   return (
     <Layout title={title} page={page}>
       <section class="card narrow sso-problem">

@@ -2,9 +2,7 @@ import type { AdminToken, Token } from "../../src/shared/contract";
 import type { PageContext } from "../../src/shared/page-context";
 import { ConfirmPage } from "../ui/confirm-page";
 
-type Props =
-  | { page: PageContext; scope: "own"; token: Token }
-  | { page: PageContext; scope: "admin"; token: AdminToken };
+type Props = { page: PageContext; scope: "own"; token: Token } | { page: PageContext; scope: "admin"; token: AdminToken };
 
 /** The confirmation step before revoking a token: your own (from the profile) or anyone's (admin). */
 export function TokenRevokePage(props: Props) {

@@ -126,8 +126,7 @@ function Reveal({ link }: { link: RevealedResetLink }) {
         </p>
       ) : (
         <p>
-          <strong>Copy this reset link now</strong> — it is shown only once and works once, for 24 hours. It was not
-          emailed: pass it to the user yourself.
+          <strong>Copy this reset link now</strong> — it is shown only once and works once, for 24 hours. It was not emailed: pass it to the user yourself.
         </p>
       )}
       <div class="row">
@@ -153,16 +152,18 @@ function UserActions({ user, csrf, back, self, signIn, linkProviders }: ActionPr
   );
   return (
     <div class="actions">
-      {managedBy ? <ManagedRole label={managedBy} /> : (
-      <form method="post" action={`${base}/role`} class="inline">
-        {hidden}
-        <select name="role" aria-label={`Role of ${user.email}`}>
-          <RoleOptions selected={user.role} />
-        </select>{" "}
-        <button type="submit" class="button small">
-          Change role
-        </button>
-      </form>
+      {managedBy ? (
+        <ManagedRole label={managedBy} />
+      ) : (
+        <form method="post" action={`${base}/role`} class="inline">
+          {hidden}
+          <select name="role" aria-label={`Role of ${user.email}`}>
+            <RoleOptions selected={user.role} />
+          </select>{" "}
+          <button type="submit" class="button small">
+            Change role
+          </button>
+        </form>
       )}
       {self ? (
         ""
@@ -250,7 +251,14 @@ export function AdminUsersPage(props: AdminUsersProps) {
             <EmptyRow columns={COLUMNS.length} text="No users match these filters." />
           ) : (
             users.map((user) => (
-              <UserRow user={user} csrf={page.csrf} back={props.back} self={user.id === selfId} signIn={props.signIns?.[user.id]} linkProviders={props.linkProviders ?? []} />
+              <UserRow
+                user={user}
+                csrf={page.csrf}
+                back={props.back}
+                self={user.id === selfId}
+                signIn={props.signIns?.[user.id]}
+                linkProviders={props.linkProviders ?? []}
+              />
             ))
           )}
         </Table>

@@ -10,32 +10,44 @@ import { listSessionsOf, loginResponse } from "./sessions";
 export function accountsApi(ctx: AppContext) {
   return new Elysia({ name: "accounts-api" })
     .use(authGuard(ctx))
-    .post("/auth/token", async ({ body, ip, request }): Promise<LoginResponse> => {
-      const { user, session } = await signIn(ctx, { ...body, ip, userAgent: request.headers.get("user-agent") });
-      return loginResponse(user, session);
-    }, { body: tokenRequestBody, clientIp: true })
-    .get("/auth/me", ({ me }): Me => ({
-      id: me.user.id,
-      email: me.user.email,
-      name: me.user.name,
-      role: me.user.role,
-      active: me.user.active,
-      auth: me.via,
-      token_id: me.tokenId,
-      expires_at: me.expiresAt?.toISOString() ?? null,
-    }), { auth: "user" })
-    .get("/auth/sessions", async ({ me }): Promise<Session[]> => {
-      const rows = await listSessionsOf(ctx, me.user.id);
-      return rows.map((s) => ({
-        id: s.id,
-        kind: s.kind,
-        name: s.name,
-        created_at: s.created_at.toISOString(),
-        expires_at: s.expires_at.toISOString(),
-        last_seen_at: s.last_seen_at?.toISOString() ?? null,
-        ip: s.ip,
-        user_agent: s.user_agent,
-        current: s.id === me.sessionId,
-      }));
-    }, { auth: "user" });
+    .post(
+      "/auth/token",
+      async ({ body, ip, request }): Promise<LoginResponse> => {
+        const { user, session } = await signIn(ctx, { ...body, ip, userAgent: request.headers.get("user-agent") });
+        return loginResponse(user, session);
+      },
+      { body: tokenRequestBody, clientIp: true },
+    )
+    .get(
+      "/auth/me",
+      ({ me }): Me => ({
+        id: me.user.id,
+        email: me.user.email,
+        name: me.user.name,
+        role: me.user.role,
+        active: me.user.active,
+        auth: me.via,
+        token_id: me.tokenId,
+        expires_at: me.expiresAt?.toISOString() ?? null,
+      }),
+      { auth: "user" },
+    )
+    .get(
+      "/auth/sessions",
+      async ({ me }): Promise<Session[]> => {
+        const rows = await listSessionsOf(ctx, me.user.id);
+        return rows.map((s) => ({
+          id: s.id,
+          kind: s.kind,
+          name: s.name,
+          created_at: s.created_at.toISOString(),
+          expires_at: s.expires_at.toISOString(),
+          last_seen_at: s.last_seen_at?.toISOString() ?? null,
+          ip: s.ip,
+          user_agent: s.user_agent,
+          current: s.id === me.sessionId,
+        }));
+      },
+      { auth: "user" },
+    );
 }

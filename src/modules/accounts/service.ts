@@ -1,5 +1,5 @@
 // Signing in and out, and creating the first administrator.
-import { randomBytes, } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { sameSecret } from "../../shared/signing";
 import type { AppContext } from "../../context";
 import type { AuthUser } from "../../auth/auth-state";
@@ -17,10 +17,7 @@ export const ACCOUNT_DEACTIVATED = "Account deactivated";
 
 type ClientMeta = { ip: string | null; userAgent: string | null };
 
-export async function signIn(
-  ctx: AppContext,
-  input: { email: string; password: string } & ClientMeta,
-): Promise<{ user: AuthUser; session: NewSession }> {
+export async function signIn(ctx: AppContext, input: { email: string; password: string } & ClientMeta): Promise<{ user: AuthUser; session: NewSession }> {
   assertPasswordsInUse(ctx.config);
   const email = normaliseEmail(input.email);
   let claim;
@@ -50,7 +47,13 @@ export async function signIn(
   const manager = await roleManagingProvider(ctx, ctx.db, row.id);
   if (manager) {
     ctx.metrics.signIn("failure");
-    await ctx.audit.record(ctx.db, { actor, action: "auth.login_refused", target: row.id, params: { reason: "managed_by_provider", provider: manager.id }, ip: input.ip });
+    await ctx.audit.record(ctx.db, {
+      actor,
+      action: "auth.login_refused",
+      target: row.id,
+      params: { reason: "managed_by_provider", provider: manager.id },
+      ip: input.ip,
+    });
     throw new Unauthenticated(managedElsewhereMessage(manager));
   }
   ctx.signInLimits.remember(email, input.ip);
@@ -105,7 +108,10 @@ export async function prepareFirstRun(ctx: AppContext): Promise<void> {
     ctx.log.info("setup.admin_created", { email: user.email });
     return;
   }
-  ctx.setupCode.value = randomBytes(9).toString("base64url").toUpperCase().replace(/[^A-Z0-9]/g, "X");
+  ctx.setupCode.value = randomBytes(9)
+    .toString("base64url")
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, "X");
   // The setup code is meant to be read from this log by the operator (and only until setup is done).
   ctx.log.warn("setup.code", { code: ctx.setupCode.value, hint: "open /setup and enter this code to create the first admin" });
 }

@@ -35,10 +35,7 @@ export async function endSessionRow(tx: Transaction, id: string, at: Date): Prom
 }
 
 export async function endSessionsOfUser(tx: Transaction, userId: string, at: Date, exceptId: string | null = null): Promise<void> {
-  await tx.run(
-    "UPDATE sessions SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL AND ($3::VARCHAR IS NULL OR id <> $3)",
-    [userId, at, exceptId],
-  );
+  await tx.run("UPDATE sessions SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL AND ($3::VARCHAR IS NULL OR id <> $3)", [userId, at, exceptId]);
   authEffects(tx).endSessionsOf(userId, exceptId);
 }
 
@@ -48,10 +45,9 @@ export async function deleteSessionsOfUser(tx: Transaction, userId: string): Pro
 }
 
 export function listLiveSessions(q: Queryable, now: Date) {
-  return q.query<{ id: string; user_id: string; expires_at: Date }>(
-    "SELECT id, user_id, expires_at FROM sessions WHERE ended_at IS NULL AND expires_at > $1",
-    [now],
-  );
+  return q.query<{ id: string; user_id: string; expires_at: Date }>("SELECT id, user_id, expires_at FROM sessions WHERE ended_at IS NULL AND expires_at > $1", [
+    now,
+  ]);
 }
 
 export function listLiveSessionsOfUser(q: Queryable, userId: string, now: Date) {

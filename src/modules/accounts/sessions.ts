@@ -8,7 +8,15 @@ import type { Queryable, Transaction } from "../../db/database";
 import type { AuthSession, AuthUser } from "../../auth/auth-state";
 import type { LoginResponse } from "../../shared/contract";
 import { sessionHandle } from "../../auth/session-signer";
-import { deleteSessionsOfUser, endSessionRow, endSessionsOfUser, insertSession, listLiveSessions, listLiveSessionsOfUser, setSessionLastSeen } from "./sessions-repository";
+import {
+  deleteSessionsOfUser,
+  endSessionRow,
+  endSessionsOfUser,
+  insertSession,
+  listLiveSessions,
+  listLiveSessionsOfUser,
+  setSessionLastSeen,
+} from "./sessions-repository";
 
 /** `id` is the session's handle (what is stored and shown); the raw jti is only inside `token`. */
 export type NewSession = { id: string; token: string; expiresAt: Date };

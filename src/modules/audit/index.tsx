@@ -20,15 +20,23 @@ function cleanFilter(input: AuditFilterInput): { actor?: string; action?: string
 export function auditModule(ctx: AppContext) {
   return new Elysia({ name: "audit" })
     .use(authGuard(ctx))
-    .get("/api/audit", async ({ query, set }): Promise<AuditEntry[]> => {
-      const { entries, total } = await ctx.audit.list(ctx.db, { ...cleanFilter(query), ...pageWindow(query.limit, query.offset) });
-      set.headers["x-total-count"] = String(total);
-      return entries;
-    }, { auth: "admin", query: auditQuery })
-    .get("/admin/audit", async ({ query, me, cookie }) => {
-      const filter = cleanFilter(query);
-      const window = pageWindowOf(query);
-      const { entries, total } = await ctx.audit.list(ctx.db, { ...filter, ...window });
-      return <AdminAuditPage page={pageContext(ctx, me, cookie)} entries={entries} total={total} filter={filter} {...window} />;
-    }, { auth: "admin", query: auditPageQuery });
+    .get(
+      "/api/audit",
+      async ({ query, set }): Promise<AuditEntry[]> => {
+        const { entries, total } = await ctx.audit.list(ctx.db, { ...cleanFilter(query), ...pageWindow(query.limit, query.offset) });
+        set.headers["x-total-count"] = String(total);
+        return entries;
+      },
+      { auth: "admin", query: auditQuery },
+    )
+    .get(
+      "/admin/audit",
+      async ({ query, me, cookie }) => {
+        const filter = cleanFilter(query);
+        const window = pageWindowOf(query);
+        const { entries, total } = await ctx.audit.list(ctx.db, { ...filter, ...window });
+        return <AdminAuditPage page={pageContext(ctx, me, cookie)} entries={entries} total={total} filter={filter} {...window} />;
+      },
+      { auth: "admin", query: auditPageQuery },
+    );
 }

@@ -13,10 +13,16 @@ export type AuditRow = {
 };
 
 export async function insertAudit(q: Queryable, row: AuditRow): Promise<void> {
-  await q.run(
-    "INSERT INTO audit_log (id, created_at, actor_id, actor_email, action, target, params, ip) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    [row.id, row.created_at, row.actor_id, row.actor_email, row.action, row.target, row.params, row.ip],
-  );
+  await q.run("INSERT INTO audit_log (id, created_at, actor_id, actor_email, action, target, params, ip) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", [
+    row.id,
+    row.created_at,
+    row.actor_id,
+    row.actor_email,
+    row.action,
+    row.target,
+    row.params,
+    row.ip,
+  ]);
 }
 
 export type AuditFilter = { actor?: string; action?: string; target?: string; limit: number; offset: number };

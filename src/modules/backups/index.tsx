@@ -38,41 +38,77 @@ export function backupsModule(ctx: AppContext) {
   return new Elysia({ name: "backups" })
     .use(authGuard(ctx))
     .get("/api/admin/backups", (): BackupInfo[] => ctx.backups.list(), { auth: "admin" })
-    .post("/api/admin/backups", async ({ me, ip, set }) => {
-      const created = await ctx.backups.create(who(me, ip));
-      set.status = 201;
-      return created;
-    }, { auth: "admin", sessionOnly: CANNOT, clientIp: true })
-    .get("/api/admin/backups/:name", ({ params, me, ip, set }) => download(ctx, params.name, who(me, ip), set), {
-      auth: "admin", sessionOnly: CANNOT, clientIp: true, params: nameParams,
-    })
-    .delete("/api/admin/backups/:name", async ({ params, me, ip, set }) => {
-      await ctx.backups.remove(params.name, who(me, ip));
-      set.status = 204;
-      return "";
-    }, { auth: "admin", clientIp: true, params: nameParams })
-    .get("/admin/backups", ({ me, cookie }) => (
-      <BackupsPage page={pageContext(ctx, me, cookie)} backups={ctx.backups.list()} last={ctx.backups.last} config={{
-        everyHours: ctx.config.backupEveryHours, keep: ctx.config.backupKeep,
-      }} />
-    ), { auth: "admin" })
-    .post("/admin/backups", ({ me, ip, set, cookie }) =>
-      formAction(ctx, { set, cookie }, "/admin/backups", async () => {
+    .post(
+      "/api/admin/backups",
+      async ({ me, ip, set }) => {
         const created = await ctx.backups.create(who(me, ip));
-        return `Backup ${created.name} created.`;
-      }), { auth: "admin", sessionOnly: CANNOT, clientIp: true, body: csrfForm })
-    .get("/admin/backups/:name/download", ({ params, me, ip, set }) => download(ctx, params.name, who(me, ip), set), {
-      auth: "admin", sessionOnly: CANNOT, clientIp: true, params: nameParams,
+        set.status = 201;
+        return created;
+      },
+      { auth: "admin", sessionOnly: CANNOT, clientIp: true },
+    )
+    .get("/api/admin/backups/:name", ({ params, me, ip, set }) => download(ctx, params.name, who(me, ip), set), {
+      auth: "admin",
+      sessionOnly: CANNOT,
+      clientIp: true,
+      params: nameParams,
     })
-    .get("/admin/backups/:name/delete", ({ me, cookie, params }) => {
-      ctx.backups.pathOf(params.name);
-      return <BackupDeletePage page={pageContext(ctx, me, cookie)} name={params.name} />;
-    }, { auth: "admin", params: nameParams })
-    .post("/admin/backups/:name/delete", ({ me, ip, cookie, params, body, set }) => {
-      if (body.confirm !== "yes") return <BackupDeletePage page={pageContext(ctx, me, cookie)} name={params.name} />;
-      return formAction(ctx, { set, cookie }, "/admin/backups", async () => {
+    .delete(
+      "/api/admin/backups/:name",
+      async ({ params, me, ip, set }) => {
         await ctx.backups.remove(params.name, who(me, ip));
-        return `Backup ${params.name} deleted.`;
-      });
-    }, { auth: "admin", clientIp: true, params: nameParams, body: confirmForm });
+        set.status = 204;
+        return "";
+      },
+      { auth: "admin", clientIp: true, params: nameParams },
+    )
+    .get(
+      "/admin/backups",
+      ({ me, cookie }) => (
+        <BackupsPage
+          page={pageContext(ctx, me, cookie)}
+          backups={ctx.backups.list()}
+          last={ctx.backups.last}
+          config={{
+            everyHours: ctx.config.backupEveryHours,
+            keep: ctx.config.backupKeep,
+          }}
+        />
+      ),
+      { auth: "admin" },
+    )
+    .post(
+      "/admin/backups",
+      ({ me, ip, set, cookie }) =>
+        formAction(ctx, { set, cookie }, "/admin/backups", async () => {
+          const created = await ctx.backups.create(who(me, ip));
+          return `Backup ${created.name} created.`;
+        }),
+      { auth: "admin", sessionOnly: CANNOT, clientIp: true, body: csrfForm },
+    )
+    .get("/admin/backups/:name/download", ({ params, me, ip, set }) => download(ctx, params.name, who(me, ip), set), {
+      auth: "admin",
+      sessionOnly: CANNOT,
+      clientIp: true,
+      params: nameParams,
+    })
+    .get(
+      "/admin/backups/:name/delete",
+      ({ me, cookie, params }) => {
+        ctx.backups.pathOf(params.name);
+        return <BackupDeletePage page={pageContext(ctx, me, cookie)} name={params.name} />;
+      },
+      { auth: "admin", params: nameParams },
+    )
+    .post(
+      "/admin/backups/:name/delete",
+      ({ me, ip, cookie, params, body, set }) => {
+        if (body.confirm !== "yes") return <BackupDeletePage page={pageContext(ctx, me, cookie)} name={params.name} />;
+        return formAction(ctx, { set, cookie }, "/admin/backups", async () => {
+          await ctx.backups.remove(params.name, who(me, ip));
+          return `Backup ${params.name} deleted.`;
+        });
+      },
+      { auth: "admin", clientIp: true, params: nameParams, body: confirmForm },
+    );
 }

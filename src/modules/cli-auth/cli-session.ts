@@ -20,7 +20,10 @@ export class GrantError extends HttpError {
 
 /** What the client calls itself (its hostname): one printable line, at most 64 characters. */
 export function clientName(raw: string | undefined): string {
-  const cleaned = (raw ?? "").replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, "").replace(/\s+/g, " ").trim();
+  const cleaned = (raw ?? "")
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
   return cleaned.slice(0, 64) || "unknown host";
 }
 

@@ -71,7 +71,13 @@ export async function decideDeviceGrant(
   grant.userId = me.user.id;
   grant.approvedBy = me.sessionId;
   const action = approve ? "auth.cli_approved" : "auth.cli_denied";
-  await ctx.audit.record(ctx.db, { actor: { id: me.user.id, email: me.user.email }, action, target: me.user.id, params: { client: grant.client, flow: "device" }, ip });
+  await ctx.audit.record(ctx.db, {
+    actor: { id: me.user.id, email: me.user.email },
+    action,
+    target: me.user.id,
+    params: { client: grant.client, flow: "device" },
+    ip,
+  });
   return { client: grant.client };
 }
 

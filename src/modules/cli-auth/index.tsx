@@ -91,18 +91,26 @@ export function cliAuthModule(ctx: AppContext) {
 
   return new Elysia({ name: "cli-auth" })
     .use(authGuard(ctx))
-    .get("/cli/authorize", ({ me, query, cookie, set }) => {
-      const req = parseAuthorizeRequest(query);
-      assertBrowserSession(me);
-      set.headers["content-security-policy"] = cspAllowingCallback(req.port);
-      return <AuthorizeCliPage page={pageContext(ctx, me, cookie)} client={req.client} action="/cli/authorize" hidden={authorizeFields(req)} />;
-    }, { ...browser, query: authorizeQuery })
-    .post("/cli/authorize", async ({ me, body, ip, set }) => {
-      const req = parseAuthorizeRequest(body);
-      set.status = 303;
-      set.headers.location = await decideLoopback(ctx, grants, me, req, decisionOf(body.decision), ip);
-      return "";
-    }, { ...browser, clientIp: true, body: authorizeForm })
+    .get(
+      "/cli/authorize",
+      ({ me, query, cookie, set }) => {
+        const req = parseAuthorizeRequest(query);
+        assertBrowserSession(me);
+        set.headers["content-security-policy"] = cspAllowingCallback(req.port);
+        return <AuthorizeCliPage page={pageContext(ctx, me, cookie)} client={req.client} action="/cli/authorize" hidden={authorizeFields(req)} />;
+      },
+      { ...browser, query: authorizeQuery },
+    )
+    .post(
+      "/cli/authorize",
+      async ({ me, body, ip, set }) => {
+        const req = parseAuthorizeRequest(body);
+        set.status = 303;
+        set.headers.location = await decideLoopback(ctx, grants, me, req, decisionOf(body.decision), ip);
+        return "";
+      },
+      { ...browser, clientIp: true, body: authorizeForm },
+    )
     .post("/auth/cli/token", ({ body, ip, request, set }) => grantReply(set, () => redeemLoopbackCode(ctx, grants, body, meta(ip, request))), {
       body: cliTokenBody,
       clientIp: true,
@@ -115,9 +123,17 @@ export function cliAuthModule(ctx: AppContext) {
       body: deviceTokenBody,
       clientIp: true,
     })
-    .get("/device", ({ me, query, cookie }) => {
-      assertBrowserSession(me);
-      return <DevicePage page={pageContext(ctx, me, cookie)} userCode={query.user_code} />;
-    }, { ...browser, query: deviceQuery })
-    .post("/device", ({ me, body, ip, set, cookie }) => deviceStep(ctx, grants, me, body, { ip, set, cookie }), { ...browser, clientIp: true, body: deviceForm });
+    .get(
+      "/device",
+      ({ me, query, cookie }) => {
+        assertBrowserSession(me);
+        return <DevicePage page={pageContext(ctx, me, cookie)} userCode={query.user_code} />;
+      },
+      { ...browser, query: deviceQuery },
+    )
+    .post("/device", ({ me, body, ip, set, cookie }) => deviceStep(ctx, grants, me, body, { ip, set, cookie }), {
+      ...browser,
+      clientIp: true,
+      body: deviceForm,
+    });
 }

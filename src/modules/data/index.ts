@@ -32,29 +32,48 @@ export function dataApi(ctx: AppContext) {
   };
   return new Elysia({ name: "data-api" })
     .use(authGuard(ctx))
-    .post("/api/query", async ({ me, body, ip, query, request }): Promise<QueryAnswer | Response> => {
-      const format = requestedFormat(query.format, request.headers.get("accept"));
-      const sql = { sql: body.sql, limit: body.limit ?? DEFAULT_QUERY_LIMIT, ip };
-      if (format === "parquet") return await runParquetQuery(ctx, me, sql);
-      return format === "json" ? await runJsonQuery(ctx, me, sql) : await runStreamedQuery(ctx, me, sql, format);
-    }, { auth: "user", clientIp: true, body: queryBody, query: queryFormatQuery })
+    .post(
+      "/api/query",
+      async ({ me, body, ip, query, request }): Promise<QueryAnswer | Response> => {
+        const format = requestedFormat(query.format, request.headers.get("accept"));
+        const sql = { sql: body.sql, limit: body.limit ?? DEFAULT_QUERY_LIMIT, ip };
+        if (format === "parquet") return await runParquetQuery(ctx, me, sql);
+        return format === "json" ? await runJsonQuery(ctx, me, sql) : await runStreamedQuery(ctx, me, sql, format);
+      },
+      { auth: "user", clientIp: true, body: queryBody, query: queryFormatQuery },
+    )
     .get("/api/datasets", ({ me }): DatasetInfo[] => listReadable(ctx, me), { auth: "user" })
     .get("/api/sync/manifest", ({ me }): SyncManifest => syncManifest(ctx, me), { auth: "user" })
     .get("/api/data/:name/download", ({ me, params, request }) => downloadDataset(ctx, me, params.name, request), { auth: "user", params: datasetNameParams })
-    .get("/api/datasets/:name", async ({ me, params }): Promise<DatasetDetail> => {
-      const row = readableDataset(ctx, me, params.name);
-      return { ...datasetInfo(ctx, row), sample: await sampleRows(ctx, me, row.name) };
-    }, { auth: "user", params: datasetNameParams })
-    .post("/api/datasets", async ({ me, ip, request, body, query, set }): Promise<DatasetInfo> => {
-      const created = await upload(me, ip, request, body, query.name ?? "", false);
-      set.status = 201;
-      return created;
-    }, { auth: "admin", clientIp: true, query: datasetNameQuery })
-    .put("/api/datasets/:name", ({ me, ip, request, body, params }): Promise<DatasetInfo> =>
-      upload(me, ip, request, body, params.name, true), { auth: "admin", clientIp: true, params: datasetNameParams })
-    .delete("/api/datasets/:name", async ({ me, ip, params, set }) => {
-      await deleteDataset(ctx, { me, ip }, params.name);
-      set.status = 204;
-      return "";
-    }, { auth: "admin", clientIp: true, params: datasetNameParams });
+    .get(
+      "/api/datasets/:name",
+      async ({ me, params }): Promise<DatasetDetail> => {
+        const row = readableDataset(ctx, me, params.name);
+        return { ...datasetInfo(ctx, row), sample: await sampleRows(ctx, me, row.name) };
+      },
+      { auth: "user", params: datasetNameParams },
+    )
+    .post(
+      "/api/datasets",
+      async ({ me, ip, request, body, query, set }): Promise<DatasetInfo> => {
+        const created = await upload(me, ip, request, body, query.name ?? "", false);
+        set.status = 201;
+        return created;
+      },
+      { auth: "admin", clientIp: true, query: datasetNameQuery },
+    )
+    .put("/api/datasets/:name", ({ me, ip, request, body, params }): Promise<DatasetInfo> => upload(me, ip, request, body, params.name, true), {
+      auth: "admin",
+      clientIp: true,
+      params: datasetNameParams,
+    })
+    .delete(
+      "/api/datasets/:name",
+      async ({ me, ip, params, set }) => {
+        await deleteDataset(ctx, { me, ip }, params.name);
+        set.status = 204;
+        return "";
+      },
+      { auth: "admin", clientIp: true, params: datasetNameParams },
+    );
 }

@@ -22,7 +22,13 @@ import { rm } from "node:fs/promises";
 import { datasetNameParams, DEFAULT_QUERY_LIMIT } from "./model";
 import { runJsonQuery } from "./query-service";
 
-const queryForm = z.object({ _csrf: z.string().optional(), sql: z.string().max(64 * 1024).optional() });
+const queryForm = z.object({
+  _csrf: z.string().optional(),
+  sql: z
+    .string()
+    .max(64 * 1024)
+    .optional(),
+});
 const confirmForm = z.object({ _csrf: z.string().optional(), confirm: z.string().max(10).optional() });
 
 /** The answer, or the refusal's message for the page (a 4xx the person can act on). */
@@ -59,35 +65,61 @@ async function uploadFromForm(ctx: AppContext, change: { me: Principal; ip: stri
 export function dataPages(ctx: AppContext) {
   return new Elysia({ name: "data-pages" })
     .use(authGuard(ctx))
-    .get("/data", ({ me, cookie }) => (
-      <DataPage page={pageContext(ctx, me, cookie)} datasets={listReadable(ctx, me)} sql="" answer={null} error={null} />
-    ), { auth: "user" })
-    .post("/data", async ({ me, cookie, body, ip }) => {
-      const sql = body.sql ?? "";
-      const result = await tryQuery(ctx, me, sql, Math.min(DEFAULT_QUERY_LIMIT, ctx.config.data.queryMaxRows), ip);
-      const answer = typeof result === "string" ? null : result;
-      const error = typeof result === "string" ? result : null;
-      return <DataPage page={pageContext(ctx, me, cookie)} datasets={listReadable(ctx, me)} sql={sql} answer={answer} error={error} />;
-    }, { auth: "user", clientIp: true, body: queryForm })
-    .post("/data/result.csv", async ({ me, body, ip, set }) => {
-      const answer = await runJsonQuery(ctx, me, { sql: body.sql ?? "", limit: ctx.config.data.queryMaxRows, ip });
-      set.headers["content-type"] = "text/csv; charset=utf-8";
-      set.headers["content-disposition"] = 'attachment; filename="result.csv"';
-      return toCsv(answer.columns, answer.rows);
-    }, { auth: "user", clientIp: true, body: queryForm })
-    .get("/admin/datasets", ({ me, cookie }) => (
-      <DatasetsAdminPage page={pageContext(ctx, me, cookie)} datasets={ctx.data.all().map((row) => datasetInfo(ctx, row))} maxMb={Math.round(ctx.config.data.datasetMaxBytes / 1024 / 1024)} />
-    ), { auth: "admin" })
-    .post("/admin/datasets/upload", ({ me, ip, cookie, body, set }) =>
-      formAction(ctx, { set, cookie }, "/admin/datasets", () => uploadFromForm(ctx, { me, ip }, body as StreamedForm)), { auth: "admin", clientIp: true })
-    .get("/admin/datasets/:name/delete", ({ me, cookie, params }) => (
-      <DatasetDeletePage page={pageContext(ctx, me, cookie)} dataset={datasetInfo(ctx, readableDataset(ctx, me, params.name))} />
-    ), { auth: "admin", params: datasetNameParams })
-    .post("/admin/datasets/:name/delete", ({ me, ip, cookie, params, body, set }) => {
-      if (body.confirm !== "yes") return <DatasetDeletePage page={pageContext(ctx, me, cookie)} dataset={datasetInfo(ctx, readableDataset(ctx, me, params.name))} />;
-      return formAction(ctx, { set, cookie }, "/admin/datasets", async () => {
-        await deleteDataset(ctx, { me, ip }, params.name);
-        return `Dataset ${params.name} deleted.`;
-      });
-    }, { auth: "admin", clientIp: true, params: datasetNameParams, body: confirmForm });
+    .get("/data", ({ me, cookie }) => <DataPage page={pageContext(ctx, me, cookie)} datasets={listReadable(ctx, me)} sql="" answer={null} error={null} />, {
+      auth: "user",
+    })
+    .post(
+      "/data",
+      async ({ me, cookie, body, ip }) => {
+        const sql = body.sql ?? "";
+        const result = await tryQuery(ctx, me, sql, Math.min(DEFAULT_QUERY_LIMIT, ctx.config.data.queryMaxRows), ip);
+        const answer = typeof result === "string" ? null : result;
+        const error = typeof result === "string" ? result : null;
+        return <DataPage page={pageContext(ctx, me, cookie)} datasets={listReadable(ctx, me)} sql={sql} answer={answer} error={error} />;
+      },
+      { auth: "user", clientIp: true, body: queryForm },
+    )
+    .post(
+      "/data/result.csv",
+      async ({ me, body, ip, set }) => {
+        const answer = await runJsonQuery(ctx, me, { sql: body.sql ?? "", limit: ctx.config.data.queryMaxRows, ip });
+        set.headers["content-type"] = "text/csv; charset=utf-8";
+        set.headers["content-disposition"] = 'attachment; filename="result.csv"';
+        return toCsv(answer.columns, answer.rows);
+      },
+      { auth: "user", clientIp: true, body: queryForm },
+    )
+    .get(
+      "/admin/datasets",
+      ({ me, cookie }) => (
+        <DatasetsAdminPage
+          page={pageContext(ctx, me, cookie)}
+          datasets={ctx.data.all().map((row) => datasetInfo(ctx, row))}
+          maxMb={Math.round(ctx.config.data.datasetMaxBytes / 1024 / 1024)}
+        />
+      ),
+      { auth: "admin" },
+    )
+    .post(
+      "/admin/datasets/upload",
+      ({ me, ip, cookie, body, set }) => formAction(ctx, { set, cookie }, "/admin/datasets", () => uploadFromForm(ctx, { me, ip }, body as StreamedForm)),
+      { auth: "admin", clientIp: true },
+    )
+    .get(
+      "/admin/datasets/:name/delete",
+      ({ me, cookie, params }) => <DatasetDeletePage page={pageContext(ctx, me, cookie)} dataset={datasetInfo(ctx, readableDataset(ctx, me, params.name))} />,
+      { auth: "admin", params: datasetNameParams },
+    )
+    .post(
+      "/admin/datasets/:name/delete",
+      ({ me, ip, cookie, params, body, set }) => {
+        if (body.confirm !== "yes")
+          return <DatasetDeletePage page={pageContext(ctx, me, cookie)} dataset={datasetInfo(ctx, readableDataset(ctx, me, params.name))} />;
+        return formAction(ctx, { set, cookie }, "/admin/datasets", async () => {
+          await deleteDataset(ctx, { me, ip }, params.name);
+          return `Dataset ${params.name} deleted.`;
+        });
+      },
+      { auth: "admin", clientIp: true, params: datasetNameParams, body: confirmForm },
+    );
 }

@@ -106,19 +106,19 @@ export async function auditQuery(
 ): Promise<void> {
   // No answer without its audit entry: a failed write (a full disk) fails the request.
   await ctx.audit.record(ctx.db, {
-      actor: { id: me.user.id, email: me.user.email },
-      action: "data.query",
-      params: {
-        via: me.via,
-        token_id: me.tokenId,
-        sql: request.sql.slice(0, AUDITED_SQL_CHARS),
-        rows: outcome.rows,
-        bytes: outcome.bytes,
-        ms: outcome.ms,
-        result: outcome.result,
-      },
-      ip: request.ip,
-    });
+    actor: { id: me.user.id, email: me.user.email },
+    action: "data.query",
+    params: {
+      via: me.via,
+      token_id: me.tokenId,
+      sql: request.sql.slice(0, AUDITED_SQL_CHARS),
+      rows: outcome.rows,
+      bytes: outcome.bytes,
+      ms: outcome.ms,
+      result: outcome.result,
+    },
+    ip: request.ip,
+  });
 }
 
 const SAMPLE_ROWS = 20;

@@ -26,15 +26,29 @@ export async function findDatasetRow(q: Queryable, name: string): Promise<Datase
 
 export async function insertDatasetRow(q: Queryable, row: DatasetRow): Promise<void> {
   await q.run(`INSERT INTO datasets (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
-    row.name, row.file_id, row.columns, row.row_count, row.size_bytes, row.hash, row.created_at, row.updated_at, row.uploaded_by,
+    row.name,
+    row.file_id,
+    row.columns,
+    row.row_count,
+    row.size_bytes,
+    row.hash,
+    row.created_at,
+    row.updated_at,
+    row.uploaded_by,
   ]);
 }
 
 export async function replaceDatasetRow(q: Queryable, row: Omit<DatasetRow, "created_at">): Promise<void> {
-  await q.run(
-    "UPDATE datasets SET file_id = $2, columns = $3, row_count = $4, size_bytes = $5, hash = $6, updated_at = $7, uploaded_by = $8 WHERE name = $1",
-    [row.name, row.file_id, row.columns, row.row_count, row.size_bytes, row.hash, row.updated_at, row.uploaded_by],
-  );
+  await q.run("UPDATE datasets SET file_id = $2, columns = $3, row_count = $4, size_bytes = $5, hash = $6, updated_at = $7, uploaded_by = $8 WHERE name = $1", [
+    row.name,
+    row.file_id,
+    row.columns,
+    row.row_count,
+    row.size_bytes,
+    row.hash,
+    row.updated_at,
+    row.uploaded_by,
+  ]);
 }
 
 export async function deleteDatasetRow(q: Queryable, name: string): Promise<void> {

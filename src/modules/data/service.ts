@@ -44,7 +44,10 @@ export class DataService {
   static async open(settings: DataSettings, db: Queryable): Promise<DataService> {
     mkdirSync(settings.datasetsDir, { recursive: true, mode: 0o700 });
     const rows = await listDatasetRows(db);
-    const sandbox = await QuerySandbox.open(sandboxDatasets(settings, rows), { memoryMb: settings.queryMemoryMb, threads: Math.max(1, availableParallelism() - 1) });
+    const sandbox = await QuerySandbox.open(sandboxDatasets(settings, rows), {
+      memoryMb: settings.queryMemoryMb,
+      threads: Math.max(1, availableParallelism() - 1),
+    });
     return new DataService(settings, rows, sandbox, new QueryGate(settings.queryConcurrency, settings.queryTimeoutSeconds * 1000));
   }
 

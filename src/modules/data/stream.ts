@@ -66,40 +66,46 @@ function rowStream(ctx: AppContext, result: DuckDBResult, format: StreamFormat, 
   const columns = result.columnNames();
   const convert = columnConverters(result.columnTypes());
   const max = ctx.config.data.queryMaxResultBytes;
-  const line = format === "csv" ? (row: unknown[]) => `${row.map(csvField).join(",")}\r\n` : (row: unknown[]) => `${JSON.stringify(Object.fromEntries(columns.map((c, i) => [c, row[i]])))}\n`;
+  const line =
+    format === "csv"
+      ? (row: unknown[]) => `${row.map(csvField).join(",")}\r\n`
+      : (row: unknown[]) => `${JSON.stringify(Object.fromEntries(columns.map((c, i) => [c, row[i]])))}\n`;
   let done = false;
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      if (format === "csv") controller.enqueue(encoder.encode(line(columns)));
-    },
-    async pull(controller) {
-      try {
-        const chunk = await result.fetchChunk();
-        if (!chunk || chunk.rowCount === 0) {
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        if (format === "csv") controller.enqueue(encoder.encode(line(columns)));
+      },
+      async pull(controller) {
+        try {
+          const chunk = await result.fetchChunk();
+          if (!chunk || chunk.rowCount === 0) {
+            done = true;
+            controller.close();
+            return finish("ok");
+          }
+          if (outcome.bytes + stringBytesOf(chunk) > max) throw new QueryFailed(413, "The result is larger than QUERY_MAX_RESULT_MB", "too_large");
+          let text = "";
+          for (const raw of chunk.convertRows(JsonDuckDBValueConverter)) text += line(raw.map((value, i) => convert[i]!(value)));
+          const bytes = encoder.encode(text);
+          outcome.bytes += bytes.byteLength;
+          outcome.rows += chunk.rowCount;
+          if (outcome.bytes > max) throw new QueryFailed(413, "The result is larger than QUERY_MAX_RESULT_MB", "too_large");
+          controller.enqueue(bytes);
+        } catch (error) {
           done = true;
-          controller.close();
-          return finish("ok");
+          const failure = refusal(ctx, lease, error);
+          finish(failure instanceof QueryFailed ? failure.result : "error");
+          controller.error(failure);
         }
-        if (outcome.bytes + stringBytesOf(chunk) > max) throw new QueryFailed(413, "The result is larger than QUERY_MAX_RESULT_MB", "too_large");
-        let text = "";
-        for (const raw of chunk.convertRows(JsonDuckDBValueConverter)) text += line(raw.map((value, i) => convert[i]!(value)));
-        const bytes = encoder.encode(text);
-        outcome.bytes += bytes.byteLength;
-        outcome.rows += chunk.rowCount;
-        if (outcome.bytes > max) throw new QueryFailed(413, "The result is larger than QUERY_MAX_RESULT_MB", "too_large");
-        controller.enqueue(bytes);
-      } catch (error) {
+      },
+      cancel() {
+        if (done) return;
         done = true;
-        const failure = refusal(ctx, lease, error);
-        finish(failure instanceof QueryFailed ? failure.result : "error");
-        controller.error(failure);
-      }
+        lease.interrupt(); // the client went away: stop DuckDB too
+        finish("error");
+      },
     },
-    cancel() {
-      if (done) return;
-      done = true;
-      lease.interrupt(); // the client went away: stop DuckDB too
-      finish("error");
-    },
-  }, { highWaterMark: 0 });
+    { highWaterMark: 0 },
+  );
 }

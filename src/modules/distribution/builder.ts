@@ -67,9 +67,7 @@ export class CliBuilder {
     const manifest = await this.dist.manifest();
     const signedHere = !this.signing || signatureKeyId(manifest?.signature ?? "") === this.signing.keyId;
     const current = manifest && signedHere && Bun.semver.order(manifest.version, this.version) >= 0 ? manifest : null;
-    const present = new Set(
-      (current?.targets ?? []).filter((t) => existsSync(join(this.dist.distDir, t.filename))).map((t) => t.target),
-    );
+    const present = new Set((current?.targets ?? []).filter((t) => existsSync(join(this.dist.distDir, t.filename))).map((t) => t.target));
     const host = hostTargetOrNull();
     return TARGET_NAMES.filter((t) => !present.has(t)).sort((a, b) => Number(b === host) - Number(a === host));
   }

@@ -38,21 +38,25 @@ function installRoutes(ctx: AppContext) {
         headers: { ...SCRIPT_HEADERS, "content-type": "text/plain; charset=utf-8" },
       });
     })
-    .get("/install", async ({ request, query, principal, cookie }) => {
-      const serverUrl = baseUrl(request);
-      const manifest = await ctx.cliDist.manifest();
-      const key = await servedKey(ctx);
-      return (
-        <InstallPage
-          page={pageContext(ctx, principal, cookie)}
-          serverUrl={serverUrl}
-          platform={pickPlatform(query.os, request.headers.get("user-agent"))}
-          manifest={manifest ? withUrls(manifest, serverUrl) : null}
-          building={ctx.cliBuilder.building()}
-          signingKey={{ keyId: keyIdHex(key.keyId), publicKey: publicKeyBase64(key) }}
-        />
-      );
-    }, { principal: true });
+    .get(
+      "/install",
+      async ({ request, query, principal, cookie }) => {
+        const serverUrl = baseUrl(request);
+        const manifest = await ctx.cliDist.manifest();
+        const key = await servedKey(ctx);
+        return (
+          <InstallPage
+            page={pageContext(ctx, principal, cookie)}
+            serverUrl={serverUrl}
+            platform={pickPlatform(query.os, request.headers.get("user-agent"))}
+            manifest={manifest ? withUrls(manifest, serverUrl) : null}
+            building={ctx.cliBuilder.building()}
+            signingKey={{ keyId: keyIdHex(key.keyId), publicKey: publicKeyBase64(key) }}
+          />
+        );
+      },
+      { principal: true },
+    );
 }
 
 /**
@@ -127,13 +131,15 @@ function signingRoutes(ctx: AppContext) {
     .get("/cli/signing-key.chain", () => new Response(chain, { headers: { ...text, "content-type": "application/json" } }));
 }
 
-
 /** 503 + Retry-After while the server builds `target` at start; a failed build says why. Else null. */
 function buildingError(builder: CliBuilder, target: string): HttpError | null {
   const state = builder.state(target);
   if (state === "building") return new HttpError(503, buildingMessage([target]), { "retry-after": "60" });
   if (state === "failed") {
-    return new HttpError(503, `Building da for ${target} failed on this server (${builder.failure(target)}); an administrator can see the server log and run \`bun run build\``);
+    return new HttpError(
+      503,
+      `Building da for ${target} failed on this server (${builder.failure(target)}); an administrator can see the server log and run \`bun run build\``,
+    );
   }
   return null;
 }

@@ -96,17 +96,19 @@ export class CliDistribution {
 
 // Query spellings: os names people, uname and Node use; arch exactly the `uname -m` table (lower-cased).
 // Maps, not object literals: a query like `?os=__proto__` must find nothing, not Object.prototype.
-const OS_ALIASES = new Map<string, Os>(Object.entries({
-  linux: "linux",
-  darwin: "darwin",
-  macos: "darwin",
-  mac: "darwin",
-  osx: "darwin",
-  windows: "windows",
-  win: "windows",
-  win32: "windows",
-  win64: "windows",
-}));
+const OS_ALIASES = new Map<string, Os>(
+  Object.entries({
+    linux: "linux",
+    darwin: "darwin",
+    macos: "darwin",
+    mac: "darwin",
+    osx: "darwin",
+    windows: "windows",
+    win: "windows",
+    win32: "windows",
+    win64: "windows",
+  }),
+);
 const ARCH_ALIASES = new Map<string, Arch>(Object.entries(UNAME_ARCH).map(([k, v]) => [k.toLowerCase(), v]));
 
 export type TargetQuery = { os?: string; arch?: string; libc?: string };

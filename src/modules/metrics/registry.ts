@@ -34,13 +34,30 @@ export class AppMetrics {
   constructor(sources: Sources) {
     const registers = [this.registry];
     this.requests = new RequestStats(this.registry, { count: "agnes_http_requests_total", duration: "agnes_http_request_duration_seconds" });
-    this.signIns = new Counter({ name: "agnes_sign_ins_total", help: "Password sign-ins by result (success, failure, limited)", labelNames: ["result"], registers });
+    this.signIns = new Counter({
+      name: "agnes_sign_ins_total",
+      help: "Password sign-ins by result (success, failure, limited)",
+      labelNames: ["result"],
+      registers,
+    });
     for (const result of ["success", "failure", "limited"] as const) this.signIns.inc({ result }, 0);
     this.queries = new Counter({ name: "agnes_queries_total", help: "User SQL queries (POST /api/query) by result", labelNames: ["result"], registers });
     for (const result of QUERY_RESULTS) this.queries.inc({ result }, 0);
-    this.queryLatency = new Histogram({ name: "agnes_query_duration_seconds", help: "User SQL queries that ran, by time to answer", registers, buckets: [0.005, 0.025, 0.1, 0.5, 2, 10, 60] });
+    this.queryLatency = new Histogram({
+      name: "agnes_query_duration_seconds",
+      help: "User SQL queries that ran, by time to answer",
+      registers,
+      buckets: [0.005, 0.025, 0.1, 0.5, 2, 10, 60],
+    });
     const gauge = (name: string, help: string, read: () => number) =>
-      new Gauge({ name, help, registers, collect() { this.set(read()); } });
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(read());
+        },
+      });
     gauge("agnes_active_sessions", "Sessions that can authenticate now", () => sources.authState.snapshot(sources.clock.now()).sessions.length);
     gauge("agnes_active_tokens", "Personal access tokens that can authenticate now", () => sources.authState.snapshot(sources.clock.now()).tokens.length);
     gauge("agnes_db_queue_depth", "Database statements waiting for or holding the connection", () => sources.db.queueDepth);

@@ -19,9 +19,11 @@ export class RequestStats {
     const register = (name: string, help: string, type: "counter" | "histogram", values: () => Sample[]) =>
       registry.registerMetric({ name, help, type, get: async () => ({ name, help, type, values: values(), aggregator: "sum" }) } as unknown as Metric);
     register(names.count, "HTTP requests answered, by route template, method and status", "counter", () =>
-      this.all.map((s) => ({ labels: { method: s.method, route: s.route, status: s.status }, value: s.count })));
+      this.all.map((s) => ({ labels: { method: s.method, route: s.route, status: s.status }, value: s.count })),
+    );
     register(names.duration, "Time from request to response in seconds, by route template, method and status", "histogram", () =>
-      this.all.flatMap((s) => histogramSamples(names.duration, s)));
+      this.all.flatMap((s) => histogramSamples(names.duration, s)),
+    );
   }
 
   observe(method: string, route: string, status: number, seconds: number): void {

@@ -50,5 +50,11 @@ export async function emailResetLink(ctx: AppContext, call: AdminCall, user: Rec
 
 /** Its own audit entry, as the link's entry was committed before the send. */
 async function recordOutcome(ctx: AppContext, call: AdminCall, user: Recipient, sent: boolean): Promise<void> {
-  await ctx.audit.record(ctx.db, { actor: call.actor, action: "user.reset_link_email", target: user.id, params: { to: user.email, email_sent: sent }, ip: call.ip });
+  await ctx.audit.record(ctx.db, {
+    actor: call.actor,
+    action: "user.reset_link_email",
+    target: user.id,
+    params: { to: user.email, email_sent: sent },
+    ip: call.ip,
+  });
 }

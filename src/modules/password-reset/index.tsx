@@ -22,36 +22,44 @@ export function passwordResetModule(ctx: AppContext) {
       // PASSWORD_LOGIN=off: a password set through a link could not be used; the page is gone.
       if (!ctx.config.sso.passwordLogin) throw new NotFound("Password sign-in is turned off on this server");
     })
-    .get(RESET_PATH, async ({ query, principal, cookie, set, ip }) => {
-      const page = pageContext(ctx, principal, cookie);
-      const token = query.token ?? "";
-      try {
-        const { email } = await checkResetLink(ctx, token, ip);
-        return <PasswordResetPage page={page} token={token} email={email} />;
-      } catch (error) {
-        if (!isShownAsProblemPage(error)) throw error;
-        set.status = error.status;
-        Object.assign(set.headers, error.headers);
-        return <PasswordResetProblemPage page={page} message={error.message} />;
-      }
-    }, { query: resetQuery, principal: true, clientIp: true })
-    .post(RESET_PATH, async ({ body, query, principal, cookie, set, ip }) => {
-      const page = pageContext(ctx, principal, cookie);
-      // The page's form sends the token as a field; a client posting to the link itself has it in the query.
-      const token = body.token ?? query.token ?? "";
-      try {
-        await redeemResetLink(ctx, { token, password: body.password ?? "", passwordConfirm: body.password_confirm ?? "", ip });
-        return redirectWithFlash(ctx, set, cookie, "/login", { kind: "ok", message: "Password changed — sign in" });
-      } catch (error) {
-        if (isShownAsProblemPage(error)) {
+    .get(
+      RESET_PATH,
+      async ({ query, principal, cookie, set, ip }) => {
+        const page = pageContext(ctx, principal, cookie);
+        const token = query.token ?? "";
+        try {
+          const { email } = await checkResetLink(ctx, token, ip);
+          return <PasswordResetPage page={page} token={token} email={email} />;
+        } catch (error) {
+          if (!isShownAsProblemPage(error)) throw error;
           set.status = error.status;
           Object.assign(set.headers, error.headers);
           return <PasswordResetProblemPage page={page} message={error.message} />;
         }
-        if (!(error instanceof HttpError) || error.status !== 400) throw error;
-        set.status = 400;
-        const { email } = await checkResetLink(ctx, token, ip);
-        return <PasswordResetPage page={page} token={token} email={email} error={error.message} />;
-      }
-    }, { body: resetForm, query: resetQuery, principal: true, clientIp: true });
+      },
+      { query: resetQuery, principal: true, clientIp: true },
+    )
+    .post(
+      RESET_PATH,
+      async ({ body, query, principal, cookie, set, ip }) => {
+        const page = pageContext(ctx, principal, cookie);
+        // The page's form sends the token as a field; a client posting to the link itself has it in the query.
+        const token = body.token ?? query.token ?? "";
+        try {
+          await redeemResetLink(ctx, { token, password: body.password ?? "", passwordConfirm: body.password_confirm ?? "", ip });
+          return redirectWithFlash(ctx, set, cookie, "/login", { kind: "ok", message: "Password changed — sign in" });
+        } catch (error) {
+          if (isShownAsProblemPage(error)) {
+            set.status = error.status;
+            Object.assign(set.headers, error.headers);
+            return <PasswordResetProblemPage page={page} message={error.message} />;
+          }
+          if (!(error instanceof HttpError) || error.status !== 400) throw error;
+          set.status = 400;
+          const { email } = await checkResetLink(ctx, token, ip);
+          return <PasswordResetPage page={page} token={token} email={email} error={error.message} />;
+        }
+      },
+      { body: resetForm, query: resetQuery, principal: true, clientIp: true },
+    );
 }

@@ -17,12 +17,7 @@ import { findUser } from "../users/directory";
 import { setPassword } from "../users/lifecycle";
 import { assertStillAdmin, type AdminCall } from "../users/admin-call";
 import { emailResetLink } from "./email";
-import {
-  deleteUnusedPasswordResetsOfUser,
-  findPasswordResetByHash,
-  insertPasswordReset,
-  markPasswordResetUsed,
-} from "./repository";
+import { deleteUnusedPasswordResetsOfUser, findPasswordResetByHash, insertPasswordReset, markPasswordResetUsed } from "./repository";
 
 export const RESET_TTL_MS = 24 * 3_600_000;
 export const RESET_PATH = "/auth/password/reset";

@@ -26,53 +26,77 @@ function profileTokenForms(ctx: AppContext) {
   };
   return new Elysia({ name: "profile-tokens" })
     .use(authGuard(ctx))
-    .post("/profile/tokens", async ({ me, body, ip, set, cookie }) => {
-      return formAction(ctx, { set, cookie }, "/profile#tokens", async () => {
-        const created = await createToken(ctx, me, { name: body.name ?? "", expiresInDays: lifetimeFromForm(body.expires_in_days) }, ip);
-        // The flash carries only the reveal's id; the token stays in server memory until shown once.
-        const reveal = ctx.reveals.put(me.sessionId!, me.user.id, created.token);
-        return { kind: "ok", message: `Token "${created.name}" created.`, reveal };
-      });
-    }, { ...session(), clientIp: true, body: createTokenForm })
+    .post(
+      "/profile/tokens",
+      async ({ me, body, ip, set, cookie }) => {
+        return formAction(ctx, { set, cookie }, "/profile#tokens", async () => {
+          const created = await createToken(ctx, me, { name: body.name ?? "", expiresInDays: lifetimeFromForm(body.expires_in_days) }, ip);
+          // The flash carries only the reveal's id; the token stays in server memory until shown once.
+          const reveal = ctx.reveals.put(me.sessionId!, me.user.id, created.token);
+          return { kind: "ok", message: `Token "${created.name}" created.`, reveal };
+        });
+      },
+      { ...session(), clientIp: true, body: createTokenForm },
+    )
     .get("/profile/tokens/:id/revoke", ({ me, cookie, params }) => revokeConfirm(pageContext(ctx, me, cookie), me, params.id), {
       ...session(),
       params: tokenIdParams,
     })
-    .post("/profile/tokens/:id/revoke", async ({ me, cookie, params, body, ip, set }) => {
-      if (body.confirm !== "yes") return revokeConfirm(pageContext(ctx, me, cookie), me, params.id);
-      return formAction(ctx, { set, cookie }, "/profile#tokens", async () => {
-        const { name } = await revokeToken(ctx, me, params.id, { ownerOnly: true, ip });
-        return `Token "${name}" revoked. Anything using it is refused from now on.`;
-      });
-    }, { ...session(), clientIp: true, params: tokenIdParams, body: confirmForm });
+    .post(
+      "/profile/tokens/:id/revoke",
+      async ({ me, cookie, params, body, ip, set }) => {
+        if (body.confirm !== "yes") return revokeConfirm(pageContext(ctx, me, cookie), me, params.id);
+        return formAction(ctx, { set, cookie }, "/profile#tokens", async () => {
+          const { name } = await revokeToken(ctx, me, params.id, { ownerOnly: true, ip });
+          return `Token "${name}" revoked. Anything using it is refused from now on.`;
+        });
+      },
+      { ...session(), clientIp: true, params: tokenIdParams, body: confirmForm },
+    );
 }
 
 export function profileModule(ctx: AppContext) {
   return new Elysia({ name: "profile" })
     .use(authGuard(ctx))
     .use(profileTokenForms(ctx))
-    .get("/profile", async ({ me, cookie }) => {
-      const page = pageContext(ctx, me, cookie);
-      const revealed = me.sessionId ? ctx.reveals.take(me.sessionId, page.flash?.reveal) : null;
-      const [{ tokens, olderInactive }, sessions] = await Promise.all([listOwnTokensForPage(ctx, me.user.id), listSessionsOf(ctx, me.user.id)]);
-      const props = { page, me, revealed, tokens, olderInactiveTokens: olderInactive, sessions, lifetimes: lifetimeOptions(ctx), now: ctx.clock.now() };
-      return <ProfilePage {...props} />;
-    }, session())
-    .post("/profile/password", ({ me, body, ip, set, cookie }) =>
-      formAction(ctx, { set, cookie }, "/profile#password", async () => {
-        const input = { current: body.current_password ?? "", next: body.new_password ?? "", confirm: body.new_password_confirm ?? "" };
-        const { sessionsEnded } = await changeOwnPassword(ctx, me, input, ip);
-        return `Password changed.${sessionsEnded ? ` ${sessionsEnded} other session(s) signed out.` : ""}`;
-      }), { ...session(), clientIp: true, body: passwordForm })
-    .post("/profile/sessions/end-others", ({ me, ip, set, cookie }) =>
-      formAction(ctx, { set, cookie }, "/profile#sessions", async () => `${await endOtherSessions(ctx, me, ip)} other session(s) signed out.`), {
-      ...session(),
-      clientIp: true,
-      body: csrfOnlyForm,
-    })
-    .post("/profile/sessions/:id/end", ({ me, params, ip, set, cookie }) =>
-      formAction(ctx, { set, cookie }, "/profile#sessions", async () => {
-        await endOwnSession(ctx, me, params.id, ip);
-        return "Session signed out.";
-      }), { ...session(), clientIp: true, params: sessionIdParams, body: csrfOnlyForm });
+    .get(
+      "/profile",
+      async ({ me, cookie }) => {
+        const page = pageContext(ctx, me, cookie);
+        const revealed = me.sessionId ? ctx.reveals.take(me.sessionId, page.flash?.reveal) : null;
+        const [{ tokens, olderInactive }, sessions] = await Promise.all([listOwnTokensForPage(ctx, me.user.id), listSessionsOf(ctx, me.user.id)]);
+        const props = { page, me, revealed, tokens, olderInactiveTokens: olderInactive, sessions, lifetimes: lifetimeOptions(ctx), now: ctx.clock.now() };
+        return <ProfilePage {...props} />;
+      },
+      session(),
+    )
+    .post(
+      "/profile/password",
+      ({ me, body, ip, set, cookie }) =>
+        formAction(ctx, { set, cookie }, "/profile#password", async () => {
+          const input = { current: body.current_password ?? "", next: body.new_password ?? "", confirm: body.new_password_confirm ?? "" };
+          const { sessionsEnded } = await changeOwnPassword(ctx, me, input, ip);
+          return `Password changed.${sessionsEnded ? ` ${sessionsEnded} other session(s) signed out.` : ""}`;
+        }),
+      { ...session(), clientIp: true, body: passwordForm },
+    )
+    .post(
+      "/profile/sessions/end-others",
+      ({ me, ip, set, cookie }) =>
+        formAction(ctx, { set, cookie }, "/profile#sessions", async () => `${await endOtherSessions(ctx, me, ip)} other session(s) signed out.`),
+      {
+        ...session(),
+        clientIp: true,
+        body: csrfOnlyForm,
+      },
+    )
+    .post(
+      "/profile/sessions/:id/end",
+      ({ me, params, ip, set, cookie }) =>
+        formAction(ctx, { set, cookie }, "/profile#sessions", async () => {
+          await endOwnSession(ctx, me, params.id, ip);
+          return "Session signed out.";
+        }),
+      { ...session(), clientIp: true, params: sessionIdParams, body: csrfOnlyForm },
+    );
 }

@@ -42,7 +42,14 @@ export async function changeOwnPassword(
   const passwordHash = await ctx.passwords.hash(input.next);
   const others = (await listSessionsOf(ctx, me.user.id)).filter((s) => s.id !== me.sessionId).length;
   await ctx.db.transaction(async (tx) => {
-    await setPassword(ctx, tx, me.user.id, passwordHash, { event: "password_change", sessionsEnded: others }, { actor: actorOf(me), ip, keepSessionId: me.sessionId });
+    await setPassword(
+      ctx,
+      tx,
+      me.user.id,
+      passwordHash,
+      { event: "password_change", sessionsEnded: others },
+      { actor: actorOf(me), ip, keepSessionId: me.sessionId },
+    );
   });
   return { sessionsEnded: others };
 }

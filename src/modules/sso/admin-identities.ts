@@ -59,7 +59,12 @@ export async function listIdentities(ctx: AppContext, userId: string): Promise<U
 }
 
 /** Binds (provider's issuer, subject) to the person: their next sign-in through it finds them. */
-export async function linkIdentityByHand(ctx: AppContext, call: AdminCall, userId: string, input: { provider: string; subject: string }): Promise<UserIdentity> {
+export async function linkIdentityByHand(
+  ctx: AppContext,
+  call: AdminCall,
+  userId: string,
+  input: { provider: string; subject: string },
+): Promise<UserIdentity> {
   const provider = providerById(ctx, input.provider);
   const subject = input.subject.trim();
   if (!SUBJECT.test(subject)) throw new BadRequest("Enter the provider's subject identifier (sub): 1 to 255 visible ASCII characters");
@@ -72,7 +77,13 @@ export async function linkIdentityByHand(ctx: AppContext, call: AdminCall, userI
     }
     await assertStillAdmin(tx, call);
     await insertIdentity(tx, { issuer: provider.issuer, subject, userId, provider: provider.id, email: null, now: ctx.clock.now(), linkedByAdmin: true });
-    await ctx.audit.record(tx, { actor: call.actor, action: "sso.identity_linked", target: userId, params: { provider: provider.id, issuer: provider.issuer, subject, via: "admin" }, ip: call.ip });
+    await ctx.audit.record(tx, {
+      actor: call.actor,
+      action: "sso.identity_linked",
+      target: userId,
+      params: { provider: provider.id, issuer: provider.issuer, subject, via: "admin" },
+      ip: call.ip,
+    });
     return toIdentity(ctx, (await findIdentity(tx, provider.issuer, subject))!);
   });
 }
@@ -89,7 +100,13 @@ export async function unlinkIdentity(ctx: AppContext, call: AdminCall, userId: s
     if (!identity) throw new NotFound("This user has no identity at that provider");
     await assertStillAdmin(tx, call);
     await deleteIdentity(tx, identity.issuer, identity.subject);
-    await ctx.audit.record(tx, { actor: call.actor, action: "sso.identity_unlinked", target: userId, params: { provider: providerId, issuer: identity.issuer, subject: identity.subject }, ip: call.ip });
+    await ctx.audit.record(tx, {
+      actor: call.actor,
+      action: "sso.identity_unlinked",
+      target: userId,
+      params: { provider: providerId, issuer: identity.issuer, subject: identity.subject },
+      ip: call.ip,
+    });
   });
 }
 
@@ -100,7 +117,13 @@ export async function detachFromGroups(ctx: AppContext, call: AdminCall, userId:
     await assertStillAdmin(tx, call);
     if (!(await isGroupsDetached(tx, userId))) {
       await insertGroupsDetached(tx, userId, call.actor.id, ctx.clock.now());
-      await ctx.audit.record(tx, { actor: call.actor, action: "sso.groups_detached", target: userId, params: { email: target.email, role: target.role }, ip: call.ip });
+      await ctx.audit.record(tx, {
+        actor: call.actor,
+        action: "sso.groups_detached",
+        target: userId,
+        params: { email: target.email, role: target.role },
+        ip: call.ip,
+      });
     }
     return target;
   });

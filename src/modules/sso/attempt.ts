@@ -16,7 +16,9 @@ const MAX_SPENT = 100_000;
 
 export type Attempt = { provider: string; state: string; nonce: string; verifier: string; next: string; expiresAt: number };
 
-export type AttemptCheck = { ok: true; attempt: Attempt } | { ok: false; reason: "attempt_missing" | "state_mismatch" | "attempt_expired" | "attempt_replayed" };
+export type AttemptCheck =
+  | { ok: true; attempt: Attempt }
+  | { ok: false; reason: "attempt_missing" | "state_mismatch" | "attempt_expired" | "attempt_replayed" };
 
 export function sealAttempt(attempt: Attempt, secret: string): string {
   return seal("oidc-attempt", attempt, secret);
@@ -51,4 +53,3 @@ export class SpentAttempts {
     return { ok: true, attempt };
   }
 }
-

@@ -45,12 +45,19 @@ export function roleFromGroups(provider: OidcProviderSettings, claims: ProviderC
   const mapping = provider.groupRoles;
   if (!mapping) return undefined;
   const groups = new Set(groupsOf(claims, provider.groupsClaim));
-  const order: [Role, string[]][] = [["admin", mapping.admin], ["analyst", mapping.analyst], ["viewer", mapping.viewer]];
+  const order: [Role, string[]][] = [
+    ["admin", mapping.admin],
+    ["analyst", mapping.analyst],
+    ["viewer", mapping.viewer],
+  ];
   for (const [role, names] of order) if (names.some((name) => groups.has(name))) return role;
   return null;
 }
 
 export function displayName(claims: ProviderClaims): string {
   const name = typeof claims.name === "string" ? claims.name : "";
-  return name.replace(/[\p{Cc}\p{Cf}]/gu, "").trim().slice(0, 200);
+  return name
+    .replace(/[\p{Cc}\p{Cf}]/gu, "")
+    .trim()
+    .slice(0, 200);
 }

@@ -20,15 +20,23 @@ export function identitiesApi(ctx: AppContext) {
   return new Elysia({ name: "sso-identities-api" })
     .use(authGuard(ctx))
     .get("/api/users/:id/identities", ({ params }): Promise<UserIdentity[]> => listIdentities(ctx, params.id), { auth: "admin", params: userIdentityParams })
-    .post("/api/users/:id/identities", async ({ params, body, me, ip, set }): Promise<UserIdentity> => {
-      const identity = await linkIdentityByHand(ctx, adminCall(me, ip), params.id, body);
-      set.status = 201;
-      return identity;
-    }, { auth: "admin", clientIp: true, params: userIdentityParams, body: linkIdentityBody })
-    .delete("/api/users/:id/identities/:provider", async ({ params, me, ip }) => {
-      await unlinkIdentity(ctx, adminCall(me, ip), params.id, params.provider);
-      return noContent();
-    }, { auth: "admin", clientIp: true, params: userProviderParams })
+    .post(
+      "/api/users/:id/identities",
+      async ({ params, body, me, ip, set }): Promise<UserIdentity> => {
+        const identity = await linkIdentityByHand(ctx, adminCall(me, ip), params.id, body);
+        set.status = 201;
+        return identity;
+      },
+      { auth: "admin", clientIp: true, params: userIdentityParams, body: linkIdentityBody },
+    )
+    .delete(
+      "/api/users/:id/identities/:provider",
+      async ({ params, me, ip }) => {
+        await unlinkIdentity(ctx, adminCall(me, ip), params.id, params.provider);
+        return noContent();
+      },
+      { auth: "admin", clientIp: true, params: userProviderParams },
+    )
     .post("/api/users/:id/detach-groups", async ({ params, me, ip }): Promise<User> => toUser(await detachFromGroups(ctx, adminCall(me, ip), params.id)), {
       auth: "admin",
       clientIp: true,
@@ -40,33 +48,57 @@ export function identityForms(ctx: AppContext) {
   const base = (id: string) => `${LIST_PATH}/${encodeURIComponent(id)}`;
   return new Elysia({ name: "sso-identity-forms" })
     .use(authGuard(ctx))
-    .post(`${LIST_PATH}/:id/identities`, ({ me, ip, body, params, set, cookie }) =>
-      formAction(ctx, { set, cookie }, backTo(body.back), async () => {
-        const identity = await linkIdentityByHand(ctx, adminCall(me, ip), params.id, { provider: body.provider ?? "", subject: body.subject ?? "" });
+    .post(
+      `${LIST_PATH}/:id/identities`,
+      ({ me, ip, body, params, set, cookie }) =>
+        formAction(ctx, { set, cookie }, backTo(body.back), async () => {
+          const identity = await linkIdentityByHand(ctx, adminCall(me, ip), params.id, { provider: body.provider ?? "", subject: body.subject ?? "" });
+          const user = await getUser(ctx, params.id);
+          return { kind: "ok", message: `Linked the ${identity.label} identity ${identity.subject} to ${user.email}.` };
+        }),
+      { auth: "admin", clientIp: true, params: userIdentityParams, body: identityForm },
+    )
+    .get(
+      `${LIST_PATH}/:id/identities/:provider/unlink`,
+      async ({ me, cookie, params }) => {
         const user = await getUser(ctx, params.id);
-        return { kind: "ok", message: `Linked the ${identity.label} identity ${identity.subject} to ${user.email}.` };
-      }), { auth: "admin", clientIp: true, params: userIdentityParams, body: identityForm })
-    .get(`${LIST_PATH}/:id/identities/:provider/unlink`, async ({ me, cookie, params }) => {
-      const user = await getUser(ctx, params.id);
-      const identity = (await listIdentities(ctx, params.id)).find((i) => i.provider === params.provider);
-      if (!identity) throw new NotFound("This user has no identity at that provider");
-      return <IdentityUnlinkPage page={pageContext(ctx, me, cookie)} user={user} provider={params.provider} label={identity.label ?? params.provider} subject={identity.subject} />;
-    }, { auth: "admin", params: userProviderParams })
-    .post(`${LIST_PATH}/:id/identities/:provider/unlink`, ({ me, ip, body, params, set, cookie }) => {
-      if (body.confirm !== "yes") {
-        set.status = 303;
-        set.headers.location = `${base(params.id)}/identities/${encodeURIComponent(params.provider)}/unlink`;
-        return "";
-      }
-      return formAction(ctx, { set, cookie }, LIST_PATH, async () => {
-        await unlinkIdentity(ctx, adminCall(me, ip), params.id, params.provider);
-        const user = await getUser(ctx, params.id);
-        return { kind: "ok", message: `Unlinked the ${params.provider} identity of ${user.email}.` };
-      });
-    }, { auth: "admin", clientIp: true, params: userProviderParams, body: identityForm })
-    .post(`${LIST_PATH}/:id/detach-groups`, ({ me, ip, body, params, set, cookie }) =>
-      formAction(ctx, { set, cookie }, backTo(body.back), async () => {
-        const user = await detachFromGroups(ctx, adminCall(me, ip), params.id);
-        return { kind: "ok", message: `${user.email} is detached from the provider's groups: set their role here.` };
-      }), { auth: "admin", clientIp: true, params: userIdentityParams, body: identityForm });
+        const identity = (await listIdentities(ctx, params.id)).find((i) => i.provider === params.provider);
+        if (!identity) throw new NotFound("This user has no identity at that provider");
+        return (
+          <IdentityUnlinkPage
+            page={pageContext(ctx, me, cookie)}
+            user={user}
+            provider={params.provider}
+            label={identity.label ?? params.provider}
+            subject={identity.subject}
+          />
+        );
+      },
+      { auth: "admin", params: userProviderParams },
+    )
+    .post(
+      `${LIST_PATH}/:id/identities/:provider/unlink`,
+      ({ me, ip, body, params, set, cookie }) => {
+        if (body.confirm !== "yes") {
+          set.status = 303;
+          set.headers.location = `${base(params.id)}/identities/${encodeURIComponent(params.provider)}/unlink`;
+          return "";
+        }
+        return formAction(ctx, { set, cookie }, LIST_PATH, async () => {
+          await unlinkIdentity(ctx, adminCall(me, ip), params.id, params.provider);
+          const user = await getUser(ctx, params.id);
+          return { kind: "ok", message: `Unlinked the ${params.provider} identity of ${user.email}.` };
+        });
+      },
+      { auth: "admin", clientIp: true, params: userProviderParams, body: identityForm },
+    )
+    .post(
+      `${LIST_PATH}/:id/detach-groups`,
+      ({ me, ip, body, params, set, cookie }) =>
+        formAction(ctx, { set, cookie }, backTo(body.back), async () => {
+          const user = await detachFromGroups(ctx, adminCall(me, ip), params.id);
+          return { kind: "ok", message: `${user.email} is detached from the provider's groups: set their role here.` };
+        }),
+      { auth: "admin", clientIp: true, params: userIdentityParams, body: identityForm },
+    );
 }

@@ -39,9 +39,19 @@ function attemptCookie(ctx: AppContext, cookie: CookieJar, value: string, maxAge
 
 function providerProblem(label: string, failure: ProviderFailure): Problem {
   if (failure.kind === "unreachable") {
-    return { status: 502, title: `${label} is not reachable`, message: `Agnes could not reach ${label} to complete your sign-in. Try again in a moment.`, reason: "provider_unreachable" };
+    return {
+      status: 502,
+      title: `${label} is not reachable`,
+      message: `Agnes could not reach ${label} to complete your sign-in. Try again in a moment.`,
+      reason: "provider_unreachable",
+    };
   }
-  return { status: 400, title: "Sign-in failed", message: `${label} sent an answer Agnes cannot accept, so you were not signed in. Try again.`, reason: `token_rejected:${failure.code}` };
+  return {
+    status: 400,
+    title: "Sign-in failed",
+    message: `${label} sent an answer Agnes cannot accept, so you were not signed in. Try again.`,
+    reason: `token_rejected:${failure.code}`,
+  };
 }
 
 const ATTEMPT_PROBLEMS: Record<string, string> = {
@@ -80,7 +90,15 @@ class SsoFlow {
   // must not be able to write to the database).
   private async problemPage({ cookie, set }: Reply, client: OidcClient, problem: Problem, ip: string | null | false, next: string) {
     const { settings } = client;
-    if (ip !== false) await auditRefusal(this.ctx, { provider: settings.id, reason: problem.reason, userId: problem.userId, email: problem.email, subject: problem.subject, ip });
+    if (ip !== false)
+      await auditRefusal(this.ctx, {
+        provider: settings.id,
+        reason: problem.reason,
+        userId: problem.userId,
+        email: problem.email,
+        subject: problem.subject,
+        ip,
+      });
     set.status = problem.status;
     const retry = `/login?next=${encodeURIComponent(next)}`;
     const identity = problem.subject ? { provider: settings.id, label: settings.label, subject: problem.subject } : undefined;
@@ -128,7 +146,13 @@ class SsoFlow {
     }
     const check = this.spent.spend(typeof raw === "string" ? raw : undefined, client.settings.id, c.query.state, this.ctx.config.jwtSecret);
     if (!check.ok) {
-      return this.problemPage(c, client, { status: 400, title: "Sign-in could not be completed", message: ATTEMPT_PROBLEMS[check.reason]!, reason: check.reason }, c.ip, "/dashboard");
+      return this.problemPage(
+        c,
+        client,
+        { status: 400, title: "Sign-in could not be completed", message: ATTEMPT_PROBLEMS[check.reason]!, reason: check.reason },
+        c.ip,
+        "/dashboard",
+      );
     }
     if (c.query.error !== undefined) {
       const code = providerError(c.query.error);
@@ -155,7 +179,15 @@ class SsoFlow {
       setSessionCookie(c.cookie, c.request, this.ctx.config, session.token, session.expiresAt);
     } catch (error) {
       if (!(error instanceof SsoRefusal)) throw error;
-      const problem = { status: 403, title: "Not signed in", message: error.message, reason: error.reason, userId: error.userId, email: claimedEmail(claims).email, subject: error.subject };
+      const problem = {
+        status: 403,
+        title: "Not signed in",
+        message: error.message,
+        reason: error.reason,
+        userId: error.userId,
+        email: claimedEmail(claims).email,
+        subject: error.subject,
+      };
       return this.problemPage(c, client, problem, c.ip, attempt.next);
     }
     c.set.status = 303;

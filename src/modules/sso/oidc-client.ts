@@ -49,7 +49,8 @@ export class OidcClient {
   /** Discovery once, then cached; a failure is not cached (the provider may be back soon). */
   private configuration(): Promise<oidc.Configuration> {
     if (this.config) return this.config;
-    if (Date.now() - this.failedAt < RETRY_DISCOVERY_MS) return Promise.reject(new ProviderFailure("unreachable", "discovery", "discovery failed a moment ago"));
+    if (Date.now() - this.failedAt < RETRY_DISCOVERY_MS)
+      return Promise.reject(new ProviderFailure("unreachable", "discovery", "discovery failed a moment ago"));
     const { issuer, clientId, clientSecret } = this.settings;
     const execute = isLoopbackHttp(issuer) ? [oidc.allowInsecureRequests] : [];
     const pending = oidc.discovery(new URL(issuer), clientId, clientSecret, undefined, { execute, timeout: TIMEOUT_SECONDS }).then((config) => {

@@ -47,7 +47,14 @@ export async function deleteIdentitiesOfUser(q: Queryable, userId: string): Prom
   await q.run("DELETE FROM oidc_identities WHERE user_id = $1", [userId]);
 }
 
-export type SignInMethodRow = { user_id: string; has_password: boolean; groups_detached: boolean; issuer: string | null; provider: string | null; last_login_at: Date | null };
+export type SignInMethodRow = {
+  user_id: string;
+  has_password: boolean;
+  groups_detached: boolean;
+  issuer: string | null;
+  provider: string | null;
+  last_login_at: Date | null;
+};
 
 /** For the admin users page: whether each user has a password, and their SSO identities. */
 export function listSignInMethods(q: Queryable, userIds: string[]): Promise<SignInMethodRow[]> {

@@ -1,4 +1,3 @@
-
 import type { AppContext } from "../../context";
 import type { Queryable, Transaction } from "../../db/database";
 import type { AuthUser } from "../../auth/auth-state";
@@ -13,7 +12,15 @@ import type { OidcProviderSettings } from "../../config/sso";
 import { managedElsewhereMessage, roleManagingProvider } from "./identities";
 
 export type RefusalReason =
-  | "no_email" | "unsafe_email" | "unverified_email" | "not_invited" | "link_not_allowed" | "identity_conflict" | "no_matching_group" | "deactivated" | "managed_elsewhere";
+  | "no_email"
+  | "unsafe_email"
+  | "unverified_email"
+  | "not_invited"
+  | "link_not_allowed"
+  | "identity_conflict"
+  | "no_matching_group"
+  | "deactivated"
+  | "managed_elsewhere";
 
 /** A sign-in the rules refuse: `message` is for the person, `reason` for the audit trail. */
 export class SsoRefusal extends Error {
@@ -39,7 +46,12 @@ type Meta = { ip: string | null; userAgent: string | null };
 type Outcome = { user: AuthUser; session: NewSession; conflict: { from: string; to: string } | null };
 
 /** Finds (or, with an allowed domain, creates) the account, applies the groups' role, opens a session. */
-export async function signInWithProvider(ctx: AppContext, provider: OidcProviderSettings, claims: ProviderClaims, meta: Meta): Promise<{ user: AuthUser; session: NewSession }> {
+export async function signInWithProvider(
+  ctx: AppContext,
+  provider: OidcProviderSettings,
+  claims: ProviderClaims,
+  meta: Meta,
+): Promise<{ user: AuthUser; session: NewSession }> {
   const outcome = await ctx.db.transaction((tx) => resolveAndOpen(ctx, tx, provider, claims, meta));
   // A refusal whose writes must stay (the offboarded person's deactivation) is returned, not thrown.
   if (outcome instanceof SsoRefusal) throw outcome;
@@ -51,7 +63,13 @@ export async function signInWithProvider(ctx: AppContext, provider: OidcProvider
   return { user, session };
 }
 
-async function resolveAndOpen(ctx: AppContext, tx: Transaction, provider: OidcProviderSettings, claims: ProviderClaims, meta: Meta): Promise<Outcome | SsoRefusal> {
+async function resolveAndOpen(
+  ctx: AppContext,
+  tx: Transaction,
+  provider: OidcProviderSettings,
+  claims: ProviderClaims,
+  meta: Meta,
+): Promise<Outcome | SsoRefusal> {
   const now = ctx.clock.now();
   const { email } = claimedEmail(claims);
   let row = await boundAccount(tx, provider, claims.sub);
@@ -63,7 +81,14 @@ async function resolveAndOpen(ctx: AppContext, tx: Transaction, provider: OidcPr
   const manager = row ? await roleManagingProvider(ctx, tx, row.id) : null;
   if (row && manager && manager.issuer !== provider.issuer) throw new SsoRefusal("managed_elsewhere", managedElsewhereMessage(manager), row.id);
   if (!row) {
-    const account = { email: email!, name: displayName(claims), role: groupRole ?? provider.defaultRole, passwordHash: null, via: "oidc" as const, provider: provider.id };
+    const account = {
+      email: email!,
+      name: displayName(claims),
+      role: groupRole ?? provider.defaultRole,
+      passwordHash: null,
+      via: "oidc" as const,
+      provider: provider.id,
+    };
     row = await createAccount(ctx, tx, account, { actor: null, ip: meta.ip });
   }
   if (bound) await touchIdentity(tx, provider.issuer, claims.sub, email, now);
@@ -72,7 +97,13 @@ async function resolveAndOpen(ctx: AppContext, tx: Transaction, provider: OidcPr
   const user: AuthUser = { id: row.id, email: row.email, name: row.name, role: sync.role, active: true };
   const session = await openSession(ctx, tx, user, meta);
   await recordSignIn(ctx, tx, user.id);
-  await ctx.audit.record(tx, { actor: { id: user.id, email: user.email }, action: "auth.login", target: user.id, params: { via: "oidc", provider: provider.id, session_id: session.id }, ip: meta.ip });
+  await ctx.audit.record(tx, {
+    actor: { id: user.id, email: user.email },
+    action: "auth.login",
+    target: user.id,
+    params: { via: "oidc", provider: provider.id, session_id: session.id },
+    ip: meta.ip,
+  });
   return { user, session, conflict: sync.conflict };
 }
 
@@ -82,7 +113,12 @@ async function resolveAndOpen(ctx: AppContext, tx: Transaction, provider: OidcPr
  * the last active admin, which is kept and audited as a conflict. Either way the sign-in is refused.
  */
 async function offboard(ctx: AppContext, tx: Transaction, provider: OidcProviderSettings, row: UserRow | null, ip: string | null): Promise<SsoRefusal> {
-  const refusal = (more: string) => new SsoRefusal("no_matching_group", `Your ${provider.label} account is in none of the groups that may use Agnes.${more} Ask your administrator to add you to one.`, row?.id ?? null);
+  const refusal = (more: string) =>
+    new SsoRefusal(
+      "no_matching_group",
+      `Your ${provider.label} account is in none of the groups that may use Agnes.${more} Ask your administrator to add you to one.`,
+      row?.id ?? null,
+    );
   if (!row?.active) return refusal("");
   try {
     await deactivate(ctx, tx, row, { actor: null, ip, via: "oidc_groups", provider: provider.id });
@@ -112,7 +148,11 @@ async function accountByVerifiedEmail(tx: Queryable, provider: OidcProviderSetti
   const claimed = claimedEmail(claims);
   const email = claimed.email;
   if (!email) {
-    if (claimed.problem) throw new SsoRefusal("unsafe_email", `Agnes does not accept the email address ${provider.label} shared for you: ${UNSAFE_EMAIL[claimed.problem.kind]}${claimed.problem.detail ? ` (${claimed.problem.detail})` : ""}. Ask your administrator.`);
+    if (claimed.problem)
+      throw new SsoRefusal(
+        "unsafe_email",
+        `Agnes does not accept the email address ${provider.label} shared for you: ${UNSAFE_EMAIL[claimed.problem.kind]}${claimed.problem.detail ? ` (${claimed.problem.detail})` : ""}. Ask your administrator.`,
+      );
     throw new SsoRefusal("no_email", `${provider.label} did not share an email address with Agnes, so your account cannot be found.`);
   }
   if (!emailVerified(claims)) {
@@ -134,14 +174,32 @@ async function accountByVerifiedEmail(tx: Queryable, provider: OidcProviderSetti
   }
   const identities = await listIdentitiesOfUser(tx, row.id);
   if (identities.some((identity) => identity.issuer === provider.issuer)) {
-    throw new SsoRefusal("identity_conflict", `The Agnes account for ${email} is already linked to another ${provider.label} account. Ask an administrator.`, row.id);
+    throw new SsoRefusal(
+      "identity_conflict",
+      `The Agnes account for ${email} is already linked to another ${provider.label} account. Ask an administrator.`,
+      row.id,
+    );
   }
   return row;
 }
 
-async function linkIdentity(ctx: AppContext, tx: Transaction, provider: OidcProviderSettings, subject: string, email: string | null, row: UserRow, ip: string | null): Promise<void> {
+async function linkIdentity(
+  ctx: AppContext,
+  tx: Transaction,
+  provider: OidcProviderSettings,
+  subject: string,
+  email: string | null,
+  row: UserRow,
+  ip: string | null,
+): Promise<void> {
   await insertIdentity(tx, { issuer: provider.issuer, subject, userId: row.id, provider: provider.id, email, now: ctx.clock.now() });
-  await ctx.audit.record(tx, { actor: { id: row.id, email: row.email }, action: "sso.identity_linked", target: row.id, params: { provider: provider.id, issuer: provider.issuer, subject }, ip });
+  await ctx.audit.record(tx, {
+    actor: { id: row.id, email: row.email },
+    action: "sso.identity_linked",
+    target: row.id,
+    params: { provider: provider.id, issuer: provider.issuer, subject },
+    ip,
+  });
 }
 
 /**
@@ -168,7 +226,10 @@ async function auditRoleConflict(ctx: AppContext, tx: Transaction, provider: Oid
 }
 
 /** Records a refused sign-in (in its own write: the sign-in's transaction was rolled back). */
-export async function auditRefusal(ctx: AppContext, event: { provider: string; reason: string; userId?: string | null; email?: string | null; subject?: string | null; ip: string | null }): Promise<void> {
+export async function auditRefusal(
+  ctx: AppContext,
+  event: { provider: string; reason: string; userId?: string | null; email?: string | null; subject?: string | null; ip: string | null },
+): Promise<void> {
   const params = {
     via: "oidc" as const,
     provider: event.provider,

@@ -12,7 +12,14 @@ export async function signInMethodsOf(ctx: AppContext, userIds: string[]): Promi
   const byIssuer = new Map(providers.map((p) => [p.issuer, p]));
   const result: Record<string, SignInMethods> = {};
   for (const row of await listSignInMethods(ctx.db, userIds)) {
-    const methods = (result[row.user_id] ??= { password: passwordLogin && row.has_password, providers: [], lastSsoAt: null, roleManagedBy: null, identities: [], groupsDetached: row.groups_detached });
+    const methods = (result[row.user_id] ??= {
+      password: passwordLogin && row.has_password,
+      providers: [],
+      lastSsoAt: null,
+      roleManagedBy: null,
+      identities: [],
+      groupsDetached: row.groups_detached,
+    });
     if (!row.issuer) continue;
     // An identity of a provider that is no longer configured cannot be used: it is not shown.
     const provider = byIssuer.get(row.issuer);

@@ -32,10 +32,14 @@ export function systemApi(ctx: AppContext) {
 export function systemPages(ctx: AppContext) {
   return new Elysia({ name: "system-pages" })
     .use(authGuard(ctx))
-    .get("/", ({ principal, set }) => {
-      set.status = 302;
-      set.headers.location = principal ? "/dashboard" : "/login";
-      return "";
-    }, { principal: true })
+    .get(
+      "/",
+      ({ principal, set }) => {
+        set.status = 302;
+        set.headers.location = principal ? "/dashboard" : "/login";
+        return "";
+      },
+      { principal: true },
+    )
     .get("/dashboard", ({ me, cookie }) => <DashboardPage page={pageContext(ctx, me, cookie)} principal={me} />, { auth: "user" });
 }

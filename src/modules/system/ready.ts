@@ -14,7 +14,10 @@ const STORAGE_PROBLEM = "The server's storage is full or read-only: writes are r
 export async function readinessProblem(ctx: Pick<AppContext, "db" | "config">): Promise<string | null> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<string>((resolve) => (timer = setTimeout(() => resolve("The database did not answer in time"), READY_TIMEOUT_MS)));
-  const query = ctx.db.query("SELECT 1 AS ok").then(() => null, (error) => (storageFailureOf(error) ? STORAGE_PROBLEM : "The database is not available"));
+  const query = ctx.db.query("SELECT 1 AS ok").then(
+    () => null,
+    (error) => (storageFailureOf(error) ? STORAGE_PROBLEM : "The database is not available"),
+  );
   try {
     const problem = await Promise.race([query, timeout]);
     if (problem) return problem;

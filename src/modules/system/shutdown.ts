@@ -24,7 +24,10 @@ export function gracefulShutdown(log: Logger, target: Stoppable, exit: (code: nu
       const started = performance.now();
       log.info("server.stopping", { signal });
       let code = 0;
-      const drained = target.stopServer(false).then(() => true, () => true);
+      const drained = target.stopServer(false).then(
+        () => true,
+        () => true,
+      );
       const late = setTimeout(() => void target.stopServer(true).catch(() => undefined), DRAIN_MS);
       await drained;
       clearTimeout(late);

@@ -19,24 +19,32 @@ export function adminTokensPages(ctx: AppContext) {
   };
   return new Elysia({ name: "tokens-admin-pages" })
     .use(authGuard(ctx))
-    .get("/admin/tokens", async ({ me, cookie, query }) => {
-      const state = (TOKEN_STATE_FILTERS as readonly string[]).includes(query.state ?? "") ? (query.state as TokenStateFilter) : "all";
-      const filter = {
-        user: query.user?.trim() ?? "",
-        state,
-        ...pageWindowOf(query),
-      };
-      const { tokens, total } = await listAdminTokens(ctx, filter);
-      const page = pageContext(ctx, me, cookie);
-      return <AdminTokensPage page={page} tokens={tokens} total={total} filter={filter} now={ctx.clock.now()} />;
-    }, { auth: "admin", query: adminTokensPageQuery })
+    .get(
+      "/admin/tokens",
+      async ({ me, cookie, query }) => {
+        const state = (TOKEN_STATE_FILTERS as readonly string[]).includes(query.state ?? "") ? (query.state as TokenStateFilter) : "all";
+        const filter = {
+          user: query.user?.trim() ?? "",
+          state,
+          ...pageWindowOf(query),
+        };
+        const { tokens, total } = await listAdminTokens(ctx, filter);
+        const page = pageContext(ctx, me, cookie);
+        return <AdminTokensPage page={page} tokens={tokens} total={total} filter={filter} now={ctx.clock.now()} />;
+      },
+      { auth: "admin", query: adminTokensPageQuery },
+    )
     .get("/admin/tokens/:id/revoke", async ({ me, cookie, params }) => confirmPage(pageContext(ctx, me, cookie), params.id), {
       auth: "admin",
       params: tokenIdParams,
     })
-    .post("/admin/tokens/:id/revoke", async ({ me, cookie, params, body, ip, set }) => {
-      if (body.confirm !== "yes") return confirmPage(pageContext(ctx, me, cookie), params.id);
-      const { name } = await revokeToken(ctx, me, params.id, { ownerOnly: false, ip });
-      return redirectWithFlash(ctx, set, cookie, "/admin/tokens", { kind: "ok", message: `Token "${name}" revoked.` });
-    }, { auth: "admin", clientIp: true, params: tokenIdParams, body: confirmForm });
+    .post(
+      "/admin/tokens/:id/revoke",
+      async ({ me, cookie, params, body, ip, set }) => {
+        if (body.confirm !== "yes") return confirmPage(pageContext(ctx, me, cookie), params.id);
+        const { name } = await revokeToken(ctx, me, params.id, { ownerOnly: false, ip });
+        return redirectWithFlash(ctx, set, cookie, "/admin/tokens", { kind: "ok", message: `Token "${name}" revoked.` });
+      },
+      { auth: "admin", clientIp: true, params: tokenIdParams, body: confirmForm },
+    );
 }

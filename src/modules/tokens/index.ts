@@ -12,30 +12,46 @@ import { createToken, getOwnToken, listAdminTokens, listOwnTokens, revokeToken }
 export function tokensApi(ctx: AppContext) {
   return new Elysia({ name: "tokens-api" })
     .use(authGuard(ctx))
-    .post("/auth/tokens", async ({ me, body, ip, set }): Promise<CreatedToken> => {
-      const created = await createToken(ctx, me, { name: body.name, expiresInDays: body.expires_in_days }, ip);
-      set.status = 201;
-      return created;
-    }, { auth: "user", clientIp: true, sessionOnly: true, body: createTokenBody })
+    .post(
+      "/auth/tokens",
+      async ({ me, body, ip, set }): Promise<CreatedToken> => {
+        const created = await createToken(ctx, me, { name: body.name, expiresInDays: body.expires_in_days }, ip);
+        set.status = 201;
+        return created;
+      },
+      { auth: "user", clientIp: true, sessionOnly: true, body: createTokenBody },
+    )
     .get("/auth/tokens", ({ me }): Promise<Token[]> => listOwnTokens(ctx, me.user.id), { auth: "user", sessionOnly: true })
     .get("/auth/tokens/:id", ({ me, params }): Promise<Token> => getOwnToken(ctx, me.user.id, params.id), {
       auth: "user",
       sessionOnly: true,
       params: tokenIdParams,
     })
-    .delete("/auth/tokens/:id", async ({ me, params, ip, set }) => {
-      await revokeToken(ctx, me, params.id, { ownerOnly: true, ip });
-      set.status = 204;
-      return "";
-    }, { auth: "user", clientIp: true, sessionOnly: true, params: tokenIdParams })
-    .get("/auth/admin/tokens", async ({ query, set }): Promise<AdminToken[]> => {
-      const { tokens, total } = await listAdminTokens(ctx, { ...query, ...pageWindow(query.limit, query.offset) });
-      set.headers["x-total-count"] = String(total);
-      return tokens;
-    }, { auth: "admin", query: adminTokensQuery })
-    .delete("/auth/admin/tokens/:id", async ({ me, params, ip, set }) => {
-      await revokeToken(ctx, me, params.id, { ownerOnly: false, ip });
-      set.status = 204;
-      return "";
-    }, { auth: "admin", clientIp: true, params: tokenIdParams });
+    .delete(
+      "/auth/tokens/:id",
+      async ({ me, params, ip, set }) => {
+        await revokeToken(ctx, me, params.id, { ownerOnly: true, ip });
+        set.status = 204;
+        return "";
+      },
+      { auth: "user", clientIp: true, sessionOnly: true, params: tokenIdParams },
+    )
+    .get(
+      "/auth/admin/tokens",
+      async ({ query, set }): Promise<AdminToken[]> => {
+        const { tokens, total } = await listAdminTokens(ctx, { ...query, ...pageWindow(query.limit, query.offset) });
+        set.headers["x-total-count"] = String(total);
+        return tokens;
+      },
+      { auth: "admin", query: adminTokensQuery },
+    )
+    .delete(
+      "/auth/admin/tokens/:id",
+      async ({ me, params, ip, set }) => {
+        await revokeToken(ctx, me, params.id, { ownerOnly: false, ip });
+        set.status = 204;
+        return "";
+      },
+      { auth: "admin", clientIp: true, params: tokenIdParams },
+    );
 }

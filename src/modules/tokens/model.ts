@@ -15,14 +15,11 @@ export const createTokenBody = z.object({
 
 export const tokenIdParams = z.object({ id: z.string() });
 
-
 export const adminTokensQuery = z.object({
   user: z.string().max(320).optional(),
   state: z.enum(TOKEN_STATE_FILTERS, { message: `state must be one of ${TOKEN_STATE_FILTERS.join(", ")}` }).default("all"),
   ...pagingQuery,
 });
-
-
 
 /** The admin page's filters are forgiving: a bad value falls back to the default instead of a 422. */
 export const adminTokensPageQuery = z.object({

@@ -33,10 +33,10 @@ export function listLiveTokens(q: Queryable, now: Date) {
 }
 
 export async function countActiveTokensOfUser(q: Queryable, userId: string, now: Date): Promise<number> {
-  const [row] = await q.query<{ n: number }>(
-    `SELECT count(*) AS n FROM personal_access_tokens t WHERE t.user_id = $1 AND ${STATE_SQL.active("$2")}`,
-    [userId, now],
-  );
+  const [row] = await q.query<{ n: number }>(`SELECT count(*) AS n FROM personal_access_tokens t WHERE t.user_id = $1 AND ${STATE_SQL.active("$2")}`, [
+    userId,
+    now,
+  ]);
   return row?.n ?? 0;
 }
 
@@ -85,10 +85,7 @@ export async function findToken(q: Queryable, id: string): Promise<TokenRow | nu
 
 /** A user's tokens, newest first (revoked and expired ones too: the list is their history). */
 export function listTokensOfUser(q: Queryable, userId: string): Promise<TokenRow[]> {
-  return q.query<TokenRow>(
-    `SELECT ${COLUMNS} FROM personal_access_tokens t WHERE t.user_id = $1 ORDER BY t.created_at DESC, t.id DESC`,
-    [userId],
-  );
+  return q.query<TokenRow>(`SELECT ${COLUMNS} FROM personal_access_tokens t WHERE t.user_id = $1 ORDER BY t.created_at DESC, t.id DESC`, [userId]);
 }
 
 /**
@@ -96,7 +93,12 @@ export function listTokensOfUser(q: Queryable, userId: string): Promise<TokenRow
  * `inactiveLimit` revoked or expired ones, newest first; plus how many older inactive ones are left
  * out. The whole history would grow without bound (thousands of revoked CI tokens).
  */
-export async function listTokensOfUserForPage(q: Queryable, userId: string, now: Date, inactiveLimit: number): Promise<{ rows: TokenRow[]; olderInactive: number }> {
+export async function listTokensOfUserForPage(
+  q: Queryable,
+  userId: string,
+  now: Date,
+  inactiveLimit: number,
+): Promise<{ rows: TokenRow[]; olderInactive: number }> {
   const inactive = `NOT (${STATE_SQL.active("$2")})`;
   const rows = await q.query<TokenRow>(
     `SELECT ${COLUMNS} FROM personal_access_tokens t
@@ -106,10 +108,10 @@ export async function listTokensOfUserForPage(q: Queryable, userId: string, now:
      ORDER BY t.created_at DESC, t.id DESC`,
     [userId, now, inactiveLimit],
   );
-  const [count] = await q.query<{ n: number }>(
-    `SELECT count(*)::INTEGER AS n FROM personal_access_tokens t WHERE t.user_id = $1 AND ${inactive}`,
-    [userId, now],
-  );
+  const [count] = await q.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM personal_access_tokens t WHERE t.user_id = $1 AND ${inactive}`, [
+    userId,
+    now,
+  ]);
   return { rows, olderInactive: Math.max(0, (count?.n ?? 0) - inactiveLimit) };
 }
 

@@ -89,7 +89,7 @@ export function resolveLifetime(ctx: AppContext, days: number | null | undefined
 
 export function normaliseTokenName(name: string): string {
   const trimmed = name.trim();
-  if (!trimmed) throw new BadRequest("Give the token a name, e.g. what it is for (\"laptop\", \"CI\")");
+  if (!trimmed) throw new BadRequest('Give the token a name, e.g. what it is for ("laptop", "CI")');
   if (trimmed.length > MAX_NAME_LENGTH) throw new BadRequest(`The token name must be at most ${MAX_NAME_LENGTH} characters`);
   return trimmed;
 }

@@ -13,17 +13,25 @@ const noContent = () => new Response(null, { status: 204 });
 export function usersApi(ctx: AppContext) {
   return new Elysia({ name: "users-api" })
     .use(authGuard(ctx))
-    .get("/api/users", async ({ query, set }): Promise<User[]> => {
-      const active = query.active === undefined ? undefined : query.active === "true";
-      const page = await listUsers(ctx, { ...query, active });
-      set.headers["x-total-count"] = String(page.total);
-      return page.users;
-    }, { auth: "admin", query: listUsersQuery })
-    .post("/api/users", async ({ body, me, ip, set }): Promise<User> => {
-      const user = await createUser(ctx, adminCall(me, ip), body);
-      set.status = 201;
-      return user;
-    }, { auth: "admin", clientIp: true, body: createUserBody })
+    .get(
+      "/api/users",
+      async ({ query, set }): Promise<User[]> => {
+        const active = query.active === undefined ? undefined : query.active === "true";
+        const page = await listUsers(ctx, { ...query, active });
+        set.headers["x-total-count"] = String(page.total);
+        return page.users;
+      },
+      { auth: "admin", query: listUsersQuery },
+    )
+    .post(
+      "/api/users",
+      async ({ body, me, ip, set }): Promise<User> => {
+        const user = await createUser(ctx, adminCall(me, ip), body);
+        set.status = 201;
+        return user;
+      },
+      { auth: "admin", clientIp: true, body: createUserBody },
+    )
     .get("/api/users/:id", ({ params }) => getUser(ctx, params.id), { auth: "admin", params: userIdParams })
     .patch("/api/users/:id", ({ params, body, me, ip }) => updateUser(ctx, adminCall(me, ip), params.id, body), {
       auth: "admin",
@@ -31,16 +39,27 @@ export function usersApi(ctx: AppContext) {
       params: userIdParams,
       body: updateUserBody,
     })
-    .delete("/api/users/:id", async ({ params, me, ip }) => {
-      await deleteUser(ctx, adminCall(me, ip), params.id);
-      return noContent();
-    }, { auth: "admin", clientIp: true, params: userIdParams })
-    .post("/api/users/:id/reset-password", ({ params, me, ip, request }): Promise<ResetLink> =>
-      issueResetLink(ctx, adminCall(me, ip), params.id, publicBaseUrl(request, ctx.config)), { auth: "admin", clientIp: true, params: userIdParams })
-    .post("/api/users/:id/set-password", async ({ params, body, me, ip }) => {
-      await setUserPassword(ctx, adminCall(me, ip), params.id, body.password);
-      return noContent();
-    }, { auth: "admin", clientIp: true, params: userIdParams, body: setPasswordBody })
+    .delete(
+      "/api/users/:id",
+      async ({ params, me, ip }) => {
+        await deleteUser(ctx, adminCall(me, ip), params.id);
+        return noContent();
+      },
+      { auth: "admin", clientIp: true, params: userIdParams },
+    )
+    .post(
+      "/api/users/:id/reset-password",
+      ({ params, me, ip, request }): Promise<ResetLink> => issueResetLink(ctx, adminCall(me, ip), params.id, publicBaseUrl(request, ctx.config)),
+      { auth: "admin", clientIp: true, params: userIdParams },
+    )
+    .post(
+      "/api/users/:id/set-password",
+      async ({ params, body, me, ip }) => {
+        await setUserPassword(ctx, adminCall(me, ip), params.id, body.password);
+        return noContent();
+      },
+      { auth: "admin", clientIp: true, params: userIdParams, body: setPasswordBody },
+    )
     .post("/api/users/:id/activate", ({ params, me, ip }) => updateUser(ctx, adminCall(me, ip), params.id, { active: true }), {
       auth: "admin",
       clientIp: true,

@@ -16,7 +16,18 @@ import { deleteSessionsOf } from "../accounts/sessions";
 import { deleteResetLinksOf } from "../password-reset/links";
 import { deleteIdentitiesOf } from "../sso/identities";
 import { deleteTokensOf } from "../tokens/service";
-import { countActiveAdmins, deleteUserRow, findUserByEmail, findUserById, insertUser, setLastLogin, setPasswordHash, setUserActive, updateUserProfile, type UserRow } from "./repository";
+import {
+  countActiveAdmins,
+  deleteUserRow,
+  findUserByEmail,
+  findUserById,
+  insertUser,
+  setLastLogin,
+  setPasswordHash,
+  setUserActive,
+  updateUserProfile,
+  type UserRow,
+} from "./repository";
 import { revokeAccess } from "./revocation";
 
 export const SAFEGUARD = {
@@ -63,7 +74,13 @@ export async function createAccount(
 }
 
 /** Name and role together (one audit entry); a role change ends what the policy says. */
-export async function changeProfile(ctx: AccountCtx, tx: Transaction, before: UserRow, after: { name: string; role: Role }, by: ChangeBy & Partial<GroupsChange>): Promise<void> {
+export async function changeProfile(
+  ctx: AccountCtx,
+  tx: Transaction,
+  before: UserRow,
+  after: { name: string; role: Role },
+  by: ChangeBy & Partial<GroupsChange>,
+): Promise<void> {
   const changed = (["name", "role"] as const).filter((field) => after[field] !== before[field]);
   if (changed.length === 0) return;
   const demoting = before.role === "admin" && after.role !== "admin";
@@ -102,10 +119,7 @@ export async function activate(ctx: AccountCtx, tx: Transaction, row: UserRow, b
 }
 
 /** How a password was set decides its audit entry; all of them end what the policy says. */
-export type PasswordChange =
-  | { event: "password_change"; sessionsEnded: number }
-  | { event: "password_reset" }
-  | { event: "password_set_by_admin" };
+export type PasswordChange = { event: "password_change"; sessionsEnded: number } | { event: "password_reset" } | { event: "password_set_by_admin" };
 
 export async function setPassword(ctx: AccountCtx, tx: Transaction, userId: string, passwordHash: string, how: PasswordChange, by: ChangeBy): Promise<void> {
   await by.authorise?.();
@@ -128,7 +142,13 @@ export async function deleteAccount(ctx: AccountCtx, tx: Transaction, row: UserR
   await deleteResetLinksOf(tx, row.id);
   await deleteIdentitiesOf(tx, row.id);
   await deleteUserRow(tx, row.id);
-  await ctx.audit.record(tx, { actor: by.actor, action: "user.delete", target: row.id, params: { email: row.email, name: row.name, role: row.role }, ip: by.ip });
+  await ctx.audit.record(tx, {
+    actor: by.actor,
+    action: "user.delete",
+    target: row.id,
+    params: { email: row.email, name: row.name, role: row.role },
+    ip: by.ip,
+  });
 }
 
 /** A successful sign-in (password, SSO or `da`). */

@@ -59,10 +59,7 @@ export async function insertUsers(tx: Transaction, users: NewUser[]): Promise<vo
     params.push(u.id, u.email, u.name, u.role, u.passwordHash, u.now);
     return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, TRUE, $${at + 6}, $${at + 6})`;
   });
-  await tx.run(
-    `INSERT INTO users (id, email, name, role, password_hash, active, created_at, updated_at) VALUES ${tuples.join(", ")}`,
-    params,
-  );
+  await tx.run(`INSERT INTO users (id, email, name, role, password_hash, active, created_at, updated_at) VALUES ${tuples.join(", ")}`, params);
   for (const u of users) authEffects(tx).putUser({ id: u.id, email: u.email, name: u.name, role: u.role, active: true });
 }
 
@@ -104,10 +101,7 @@ export async function listUsers(q: Queryable, f: UserFilter): Promise<{ rows: Us
   if (f.active !== null) conditions.push(`active = ${bind(f.active)}`);
   const where = conditions.length ? `WHERE ${conditions.join(" AND ")}` : "";
   const filterParams = [...params];
-  const rows = await q.query<UserRow>(
-    `SELECT ${LIST_COLUMNS} FROM users ${where} ORDER BY email LIMIT ${bind(f.limit)} OFFSET ${bind(f.offset)}`,
-    params,
-  );
+  const rows = await q.query<UserRow>(`SELECT ${LIST_COLUMNS} FROM users ${where} ORDER BY email LIMIT ${bind(f.limit)} OFFSET ${bind(f.offset)}`, params);
   const [count] = await q.query<{ n: number }>(`SELECT count(*) AS n FROM users ${where}`, filterParams);
   return { rows, total: count?.n ?? 0 };
 }
@@ -119,10 +113,12 @@ export async function countActiveAdmins(q: Queryable): Promise<number> {
 }
 
 export async function updateUserProfile(tx: Transaction, id: string, fields: { name: string; role: Role; now: Date }): Promise<void> {
-  const rows = await tx.query<AuthUser>(
-    `UPDATE users SET name = $2, role = $3, updated_at = $4 WHERE id = $1 RETURNING ${AUTH_COLUMNS}`,
-    [id, fields.name, fields.role, fields.now],
-  );
+  const rows = await tx.query<AuthUser>(`UPDATE users SET name = $2, role = $3, updated_at = $4 WHERE id = $1 RETURNING ${AUTH_COLUMNS}`, [
+    id,
+    fields.name,
+    fields.role,
+    fields.now,
+  ]);
   for (const row of rows) authEffects(tx).putUser(row);
 }
 
