@@ -1,6 +1,5 @@
-// Every /cli/* route through app.handle, on small fake builds (the bytes do not matter here; the
-// real build is checked in build.test.ts and served for real in test/install). Range requests are
-// also sent to the real server process, whose HTTP layer app.handle never exercises.
+// Every /cli/* route through app.handle, on small fake builds (the real build is checked in build.test.ts
+// and test/install). Range requests also go to the real server process, whose HTTP layer app.handle skips.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

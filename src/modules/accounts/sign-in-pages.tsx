@@ -14,6 +14,10 @@ import { loginForm, loginQuery } from "./model";
 import { signIn, signOut } from "./service";
 
 export function signInPages(ctx: AppContext) {
+  return new Elysia({ name: "accounts-sign-in-out" }).use(signInForm(ctx)).use(signOutRoute(ctx));
+}
+
+function signInForm(ctx: AppContext) {
   const sso = {
     passwordLogin: ctx.config.sso.passwordLogin,
     providers: signInProviders(ctx).flatMap((p): ProviderButton[] => (p.type === "oidc" ? [{ id: p.id, label: p.label }] : [])),
@@ -56,17 +60,21 @@ export function signInPages(ctx: AppContext) {
         }
       },
       { body: loginForm, query: loginQuery, clientIp: true },
-    )
-    .post(
-      "/logout",
-      async ({ principal, request, body, ip, cookie, set }) => {
-        if (principal?.fromCookie && principal.sessionId) assertCsrfToken(request, body, principal.sessionId, ctx.config.jwtSecret);
-        if (principal) await signOut(ctx, principal, ip);
-        clearSessionCookie(cookie);
-        set.status = 303;
-        set.headers.location = "/login";
-        return "";
-      },
-      { principal: true, clientIp: true },
     );
+}
+
+/** POST /logout: ends this session for good (a cookie's needs the CSRF token), then the sign-in page. */
+function signOutRoute(ctx: AppContext) {
+  return new Elysia({ name: "accounts-sign-out" }).use(authGuard(ctx)).post(
+    "/logout",
+    async ({ principal, request, body, ip, cookie, set }) => {
+      if (principal?.fromCookie && principal.sessionId) assertCsrfToken(request, body, principal.sessionId, ctx.config.jwtSecret);
+      if (principal) await signOut(ctx, principal, ip);
+      clearSessionCookie(cookie);
+      set.status = 303;
+      set.headers.location = "/login";
+      return "";
+    },
+    { principal: true, clientIp: true },
+  );
 }

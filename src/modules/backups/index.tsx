@@ -29,13 +29,19 @@ async function download(ctx: AppContext, name: string, by: Who, set: { headers: 
 }
 
 const CANNOT = "create or download backups";
+
+const who = (me: { user: { id: string; email: string } }, ip: string | null): Who => ({
+  actor: { id: me.user.id, email: me.user.email },
+  ip,
+  reason: "request" as const,
+});
+
 export function backupsModule(ctx: AppContext) {
-  const who = (me: { user: { id: string; email: string } }, ip: string | null): Who => ({
-    actor: { id: me.user.id, email: me.user.email },
-    ip,
-    reason: "request" as const,
-  });
-  return new Elysia({ name: "backups" })
+  return new Elysia({ name: "backups" }).use(backupsApi(ctx)).use(backupsPages(ctx));
+}
+
+function backupsApi(ctx: AppContext) {
+  return new Elysia({ name: "backups-api" })
     .use(authGuard(ctx))
     .get("/api/admin/backups", (): BackupInfo[] => ctx.backups.list(), { auth: "admin" })
     .post(
@@ -61,20 +67,18 @@ export function backupsModule(ctx: AppContext) {
         return "";
       },
       { auth: "admin", clientIp: true, params: nameParams },
-    )
+    );
+}
+
+function backupsPages(ctx: AppContext) {
+  return new Elysia({ name: "backups-pages" })
+    .use(authGuard(ctx))
     .get(
       "/admin/backups",
-      ({ me, cookie }) => (
-        <BackupsPage
-          page={pageContext(ctx, me, cookie)}
-          backups={ctx.backups.list()}
-          last={ctx.backups.last}
-          config={{
-            everyHours: ctx.config.backupEveryHours,
-            keep: ctx.config.backupKeep,
-          }}
-        />
-      ),
+      ({ me, cookie }) => {
+        const config = { everyHours: ctx.config.backupEveryHours, keep: ctx.config.backupKeep };
+        return <BackupsPage page={pageContext(ctx, me, cookie)} backups={ctx.backups.list()} last={ctx.backups.last} config={config} />;
+      },
       { auth: "admin" },
     )
     .post(

@@ -88,8 +88,12 @@ async function deviceStep(
 
 export function cliAuthModule(ctx: AppContext) {
   const grants = new PendingGrants(ctx.clock);
+  return new Elysia({ name: "cli-auth" }).use(loopbackRoutes(ctx, grants)).use(deviceRoutes(ctx, grants));
+}
 
-  return new Elysia({ name: "cli-auth" })
+/** `da login` through the browser: the confirm page, the decision, and the code's redemption. */
+function loopbackRoutes(ctx: AppContext, grants: PendingGrants) {
+  return new Elysia({ name: "cli-auth-loopback" })
     .use(authGuard(ctx))
     .get(
       "/cli/authorize",
@@ -114,7 +118,13 @@ export function cliAuthModule(ctx: AppContext) {
     .post("/auth/cli/token", ({ body, ip, request, set }) => grantReply(set, () => redeemLoopbackCode(ctx, grants, body, meta(ip, request))), {
       body: cliTokenBody,
       clientIp: true,
-    })
+    });
+}
+
+/** `da login --device`: the code pair, the token endpoint's polls, and /device in a browser. */
+function deviceRoutes(ctx: AppContext, grants: PendingGrants) {
+  return new Elysia({ name: "cli-auth-device" })
+    .use(authGuard(ctx))
     .post("/auth/device/code", ({ body, ip, request }) => startDeviceGrant(grants, body.client_name, ip, publicBaseUrl(request, ctx.config)), {
       body: deviceCodeBody,
       clientIp: true,

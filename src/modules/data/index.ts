@@ -20,17 +20,12 @@ import type { Principal } from "../../auth/principal";
 export { dataPages } from "./pages";
 
 export function dataApi(ctx: AppContext) {
-  const upload = async (me: Principal, ip: string | null, request: Request, body: unknown, name: string, replace: boolean) => {
-    checkDatasetName(name);
-    const { datasetsDir, datasetMaxBytes } = ctx.config.data;
-    const file = await receiveUpload(request, body, datasetsDir, datasetMaxBytes);
-    try {
-      return datasetInfo(ctx, await storeDataset(ctx, { me, ip }, name, file, replace));
-    } finally {
-      await rm(file, { force: true });
-    }
-  };
-  return new Elysia({ name: "data-api" })
+  return new Elysia({ name: "data-api" }).use(readRoutes(ctx)).use(datasetChanges(ctx));
+}
+
+/** What every signed-in user may do with the datasets they may read: query, list, sync. */
+function readRoutes(ctx: AppContext) {
+  return new Elysia({ name: "data-read" })
     .use(authGuard(ctx))
     .post(
       "/api/query",
@@ -52,7 +47,23 @@ export function dataApi(ctx: AppContext) {
         return { ...datasetInfo(ctx, row), sample: await sampleRows(ctx, me, row.name) };
       },
       { auth: "user", params: datasetNameParams },
-    )
+    );
+}
+
+/** An admin's uploads, replacements and deletions. */
+function datasetChanges(ctx: AppContext) {
+  const upload = async (me: Principal, ip: string | null, request: Request, body: unknown, name: string, replace: boolean) => {
+    checkDatasetName(name);
+    const { datasetsDir, datasetMaxBytes } = ctx.config.data;
+    const file = await receiveUpload(request, body, datasetsDir, datasetMaxBytes);
+    try {
+      return datasetInfo(ctx, await storeDataset(ctx, { me, ip }, name, file, replace));
+    } finally {
+      await rm(file, { force: true });
+    }
+  };
+  return new Elysia({ name: "data-changes" })
+    .use(authGuard(ctx))
     .post(
       "/api/datasets",
       async ({ me, ip, request, body, query, set }): Promise<DatasetInfo> => {

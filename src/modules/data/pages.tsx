@@ -63,7 +63,12 @@ async function uploadFromForm(ctx: AppContext, change: { me: Principal; ip: stri
 }
 
 export function dataPages(ctx: AppContext) {
-  return new Elysia({ name: "data-pages" })
+  return new Elysia({ name: "data-pages" }).use(queryPages(ctx)).use(datasetAdminPages(ctx));
+}
+
+/** /data: the datasets a person may read and a query form that works without JavaScript. */
+function queryPages(ctx: AppContext) {
+  return new Elysia({ name: "data-query-pages" })
     .use(authGuard(ctx))
     .get("/data", ({ me, cookie }) => <DataPage page={pageContext(ctx, me, cookie)} datasets={listReadable(ctx, me)} sql="" answer={null} error={null} />, {
       auth: "user",
@@ -88,7 +93,13 @@ export function dataPages(ctx: AppContext) {
         return toCsv(answer.columns, answer.rows);
       },
       { auth: "user", clientIp: true, body: queryForm },
-    )
+    );
+}
+
+/** /admin/datasets: upload, replace and delete (with the one confirmation page). */
+function datasetAdminPages(ctx: AppContext) {
+  return new Elysia({ name: "data-admin-pages" })
+    .use(authGuard(ctx))
     .get(
       "/admin/datasets",
       ({ me, cookie }) => (

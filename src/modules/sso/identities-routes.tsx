@@ -45,8 +45,14 @@ export function identitiesApi(ctx: AppContext) {
 }
 
 export function identityForms(ctx: AppContext) {
-  const base = (id: string) => `${LIST_PATH}/${encodeURIComponent(id)}`;
-  return new Elysia({ name: "sso-identity-forms" })
+  return new Elysia({ name: "sso-identity-forms" }).use(linkForms(ctx)).use(unlinkForms(ctx));
+}
+
+const base = (id: string) => `${LIST_PATH}/${encodeURIComponent(id)}`;
+
+/** Link an identity by hand; detach a person from the provider's groups. */
+function linkForms(ctx: AppContext) {
+  return new Elysia({ name: "sso-link-forms" })
     .use(authGuard(ctx))
     .post(
       `${LIST_PATH}/:id/identities`,
@@ -58,6 +64,21 @@ export function identityForms(ctx: AppContext) {
         }),
       { auth: "admin", clientIp: true, params: userIdentityParams, body: identityForm },
     )
+    .post(
+      `${LIST_PATH}/:id/detach-groups`,
+      ({ me, ip, body, params, set, cookie }) =>
+        formAction(ctx, { set, cookie }, backTo(body.back), async () => {
+          const user = await detachFromGroups(ctx, adminCall(me, ip), params.id);
+          return { kind: "ok", message: `${user.email} is detached from the provider's groups: set their role here.` };
+        }),
+      { auth: "admin", clientIp: true, params: userIdentityParams, body: identityForm },
+    );
+}
+
+/** Unlink an identity, through the one confirmation page. */
+function unlinkForms(ctx: AppContext) {
+  return new Elysia({ name: "sso-unlink-forms" })
+    .use(authGuard(ctx))
     .get(
       `${LIST_PATH}/:id/identities/:provider/unlink`,
       async ({ me, cookie, params }) => {
@@ -91,14 +112,5 @@ export function identityForms(ctx: AppContext) {
         });
       },
       { auth: "admin", clientIp: true, params: userProviderParams, body: identityForm },
-    )
-    .post(
-      `${LIST_PATH}/:id/detach-groups`,
-      ({ me, ip, body, params, set, cookie }) =>
-        formAction(ctx, { set, cookie }, backTo(body.back), async () => {
-          const user = await detachFromGroups(ctx, adminCall(me, ip), params.id);
-          return { kind: "ok", message: `${user.email} is detached from the provider's groups: set their role here.` };
-        }),
-      { auth: "admin", clientIp: true, params: userIdentityParams, body: identityForm },
     );
 }

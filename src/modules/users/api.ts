@@ -11,7 +11,12 @@ import { adminCall, createUser, deleteUser, getUser, listUsers, setUserPassword,
 const noContent = () => new Response(null, { status: 204 });
 
 export function usersApi(ctx: AppContext) {
-  return new Elysia({ name: "users-api" })
+  return new Elysia({ name: "users-api" }).use(userRecords(ctx)).use(userAccess(ctx));
+}
+
+/** The accounts themselves: list, create, read, change, delete. */
+function userRecords(ctx: AppContext) {
+  return new Elysia({ name: "users-records" })
     .use(authGuard(ctx))
     .get(
       "/api/users",
@@ -46,7 +51,13 @@ export function usersApi(ctx: AppContext) {
         return noContent();
       },
       { auth: "admin", clientIp: true, params: userIdParams },
-    )
+    );
+}
+
+/** How a person gets in: reset links, passwords set by an admin, (de)activation. */
+function userAccess(ctx: AppContext) {
+  return new Elysia({ name: "users-access" })
+    .use(authGuard(ctx))
     .post(
       "/api/users/:id/reset-password",
       ({ params, me, ip, request }): Promise<ResetLink> => issueResetLink(ctx, adminCall(me, ip), params.id, publicBaseUrl(request, ctx.config)),

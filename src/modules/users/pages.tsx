@@ -1,6 +1,7 @@
 // /admin/users pages: forms that POST, redirect back with a flash (POST → 303 → GET), and reuse the
 // service functions of the API. A refused change (safeguard, bad input) comes back as an error flash.
 import { Elysia } from "elysia";
+import type { z } from "zod";
 import type { AppContext } from "../../context";
 import type { Principal } from "../../auth/principal";
 import { isRole } from "../../auth/roles";
@@ -38,48 +39,49 @@ function takeRevealedLink(ctx: AppContext, me: Principal, id: string | undefined
   }
 }
 
+/** The list: filters, a page of users, how each signs in, and a reset link waiting to be shown. */
+async function listPage(ctx: AppContext, me: Principal, cookie: CookieJar, query: z.infer<typeof adminUsersQuery>, request: Request) {
+  const page = pageContext(ctx, me, cookie);
+  const filter = {
+    q: query.q?.trim() ?? "",
+    role: query.role && isRole(query.role) ? query.role : "",
+    status: query.status === "active" || query.status === "deactivated" ? query.status : "",
+  };
+  const result = await listUsers(ctx, {
+    q: filter.q || undefined,
+    role: filter.role || undefined,
+    active: filter.status === "" ? undefined : filter.status === "active",
+    ...pageWindowOf(query),
+  });
+  const url = requestUrl(request);
+  const revealedLink = takeRevealedLink(ctx, me, page.flash?.reveal);
+  const signIns = await signInMethodsOf(
+    ctx,
+    result.users.map((user) => user.id),
+  );
+  const linkProviders = ctx.config.sso.providers.map((p) => ({ id: p.id, label: p.label }));
+  return (
+    <AdminUsersPage
+      page={page}
+      users={result.users}
+      total={result.total}
+      limit={result.limit}
+      offset={result.offset}
+      filter={filter}
+      back={url.pathname + url.search}
+      revealedLink={revealedLink}
+      signIns={signIns}
+      linkProviders={linkProviders}
+    />
+  );
+}
+
+type CookieJar = Parameters<typeof pageContext>[2];
+
 export function usersPages(ctx: AppContext) {
   return new Elysia({ name: "users-pages" })
     .use(authGuard(ctx))
-    .get(
-      LIST_PATH,
-      async ({ me, cookie, query, request }) => {
-        const page = pageContext(ctx, me, cookie);
-        const filter = {
-          q: query.q?.trim() ?? "",
-          role: query.role && isRole(query.role) ? query.role : "",
-          status: query.status === "active" || query.status === "deactivated" ? query.status : "",
-        };
-        const result = await listUsers(ctx, {
-          q: filter.q || undefined,
-          role: filter.role || undefined,
-          active: filter.status === "" ? undefined : filter.status === "active",
-          ...pageWindowOf(query),
-        });
-        const url = requestUrl(request);
-        const revealedLink = takeRevealedLink(ctx, me, page.flash?.reveal);
-        const signIns = await signInMethodsOf(
-          ctx,
-          result.users.map((user) => user.id),
-        );
-        const linkProviders = ctx.config.sso.providers.map((p) => ({ id: p.id, label: p.label }));
-        return (
-          <AdminUsersPage
-            page={page}
-            users={result.users}
-            total={result.total}
-            limit={result.limit}
-            offset={result.offset}
-            filter={filter}
-            back={url.pathname + url.search}
-            revealedLink={revealedLink}
-            signIns={signIns}
-            linkProviders={linkProviders}
-          />
-        );
-      },
-      { auth: "admin", query: adminUsersQuery },
-    )
+    .get(LIST_PATH, ({ me, cookie, query, request }) => listPage(ctx, me, cookie, query, request), { auth: "admin", query: adminUsersQuery })
     .get(
       `${LIST_PATH}/:id/delete`,
       async ({ me, cookie, params }) => {
