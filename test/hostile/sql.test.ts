@@ -11,7 +11,7 @@ import { join, relative } from "node:path";
 import { randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { startServer, type RunningServer } from "../helpers/server";
-import { forbiddenArb, GIANT_VALUES, probeArb, RUNAWAYS, wrapArb, type Targets } from "./sql-cases";
+import { forbiddenArb, GIANT_VALUES, probeArb, RUNAWAYS, WIDE_RESULTS, wrapArb, type Targets } from "./sql-cases";
 
 const ADMIN = { email: "sql-admin@example.com", password: "sql-admin-password-1" };
 const CANARY = `canary-${randomBytes(12).toString("hex")}`;
@@ -145,9 +145,12 @@ describe("hostile SQL against the real server", () => {
 
   test("runaway queries end with 408/413/400 (or 429 after waiting) and /health stays fast meanwhile", async () => {
     const statuses: number[] = [];
-    await healthDuring(Promise.all(RUNAWAYS.map(async (sql) => statuses.push(await check(sql, true)))), "runaways");
+    const wide: number[] = [];
+    const all = [...RUNAWAYS.map(async (sql) => statuses.push(await check(sql, true))), ...WIDE_RESULTS.map(async (sql) => wide.push(await check(sql, false)))];
+    await healthDuring(Promise.all(all), "runaways");
     // 429: waited longer than QUERY_TIMEOUT_S for a slot behind the others.
     expect(statuses.filter((s) => ![400, 408, 413, 429].includes(s))).toEqual([]);
+    expect(wide.filter((s) => ![200, 408, 413, 429].includes(s))).toEqual([]);
     expect(statuses.filter((s) => s === 408 || s === 413).length).toBeGreaterThanOrEqual(3);
   });
 
