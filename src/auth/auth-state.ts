@@ -10,7 +10,8 @@ import type { Role } from "../shared/contract";
 import type { AuthEffect } from "./auth-effects";
 
 export type AuthUser = { id: string; email: string; name: string; role: Role; active: boolean };
-export type AuthSession = { id: string; userId: string; expiresAt: Date };
+/** `kind`: a browser session, or a CLI session (`da login`) — only the first may approve `da` sign-ins. */
+export type AuthSession = { id: string; userId: string; expiresAt: Date; kind: "browser" | "cli" };
 export type AuthToken = { id: string; userId: string; tokenHash: string; expiresAt: Date | null };
 export type AuthRecords = { users: AuthUser[]; sessions: AuthSession[]; tokens: AuthToken[] };
 export type ApplyAuthEffects = (effects: readonly AuthEffect[]) => void;

@@ -12,6 +12,8 @@ export type Principal = {
   via: "session" | "pat";
   /** The session's handle (sessionHandle of the token's jti), never the jti itself. */
   sessionId: string | null;
+  /** A browser session or a `da` (CLI) session; null for a token. */
+  sessionKind: "browser" | "cli" | null;
   tokenId: string | null;
   /** The credential came from the cookie: state changes then need a CSRF token. */
   fromCookie: boolean;
@@ -41,7 +43,7 @@ export async function resolvePrincipal(ctx: AppContext, request: Request, addres
     const user = ctx.authState.user(token.userId);
     if (!user?.active) return null;
     ctx.activity.tokenUsed(token.id, now, addressOf);
-    return { user, via: "pat", sessionId: null, tokenId: token.id, fromCookie: false, expiresAt: token.expiresAt };
+    return { user, via: "pat", sessionId: null, sessionKind: null, tokenId: token.id, fromCookie: false, expiresAt: token.expiresAt };
   }
   const claims = await ctx.signer.verify(credential.value);
   if (!claims) return null;
@@ -54,6 +56,7 @@ export async function resolvePrincipal(ctx: AppContext, request: Request, addres
     user,
     via: "session",
     sessionId: session.id,
+    sessionKind: session.kind,
     tokenId: null,
     fromCookie: credential.fromCookie,
     expiresAt: session.expiresAt,

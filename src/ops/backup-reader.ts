@@ -126,7 +126,11 @@ async function startsWithAge(path: string): Promise<boolean> {
     const text = head.subarray(0, bytesRead).toString("latin1");
     if (!text.startsWith(AGE_MAGIC)) return false;
     const end = text.indexOf("\n---");
-    if (end < 0) throw new BackupInvalid(`its age header does not end within ${MAX_AGE_HEADER_BYTES / 1024} KiB; it is not a backup this server made`);
+    // The header ends with "--- <MAC>\n", the MAC 43 base64 characters: all of it within the bound.
+    const macEnd = end < 0 ? -1 : text.indexOf("\n", end + 1);
+    if (end < 0 || macEnd < 0 || macEnd - end > 64) {
+      throw new BackupInvalid(`its age header does not end within ${MAX_AGE_HEADER_BYTES / 1024} KiB; it is not a backup this server made`);
+    }
     if (text.slice(0, end).split("\n-> ").length - 1 > MAX_AGE_STANZAS) throw new BackupInvalid(`its age header names more than ${MAX_AGE_STANZAS} recipients`);
     return true;
   } finally {

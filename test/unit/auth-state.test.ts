@@ -16,7 +16,7 @@ function effects(register: (e: ReturnType<typeof authEffects>) => void): AuthEff
 test("removing a user and what let them in forgets their sessions and tokens", () => {
   const { state, apply } = AuthState.load({
     users: [user],
-    sessions: [{ id: "s1", userId: "u1", expiresAt: new Date(Date.now() + 60_000) }],
+    sessions: [{ id: "s1", userId: "u1", expiresAt: new Date(Date.now() + 60_000), kind: "browser" as const }],
     tokens: [{ id: "t1", userId: "u1", tokenHash: "h1", expiresAt: null }],
   });
   apply(effects((e) => (e.endSessionsOf("u1", null), e.removeTokensOf("u1"), e.removeUser("u1"))));
@@ -27,7 +27,11 @@ test("removing a user and what let them in forgets their sessions and tokens", (
 
 test("ending all sessions but one keeps that one", () => {
   const later = new Date(Date.now() + 60_000);
-  const { state, apply } = AuthState.load({ users: [user], sessions: ["a", "b", "c"].map((id) => ({ id, userId: "u1", expiresAt: later })), tokens: [] });
+  const { state, apply } = AuthState.load({
+    users: [user],
+    sessions: ["a", "b", "c"].map((id) => ({ id, userId: "u1", expiresAt: later, kind: "browser" as const })),
+    tokens: [],
+  });
   apply(effects((e) => e.endSessionsOf("u1", "b")));
   expect(["a", "b", "c"].map((id) => Boolean(state.session(id)))).toEqual([false, true, false]);
 });
@@ -44,8 +48,8 @@ test("pruning drops only what expired", () => {
   const { state } = AuthState.load({
     users: [user],
     sessions: [
-      { id: "old", userId: "u1", expiresAt: new Date("2025-12-31T00:00:00Z") },
-      { id: "new", userId: "u1", expiresAt: new Date("2026-01-02T00:00:00Z") },
+      { id: "old", userId: "u1", expiresAt: new Date("2025-12-31T00:00:00Z"), kind: "browser" as const },
+      { id: "new", userId: "u1", expiresAt: new Date("2026-01-02T00:00:00Z"), kind: "browser" as const },
     ],
     tokens: [
       { id: "t-old", userId: "u1", tokenHash: "h-old", expiresAt: new Date("2025-12-31T00:00:00Z") },

@@ -26,7 +26,7 @@ export async function insertSession(
      VALUES ($1, $2, $3, $4, $3, $5, $6, $7, $8)`,
     [s.id, s.userId, s.createdAt, s.expiresAt, s.ip, s.userAgent, s.kind, s.name],
   );
-  authEffects(tx).putSession({ id: s.id, userId: s.userId, expiresAt: s.expiresAt });
+  authEffects(tx).putSession({ id: s.id, userId: s.userId, expiresAt: s.expiresAt, kind: s.kind === "cli" ? "cli" : "browser" });
 }
 
 export async function endSessionRow(tx: Transaction, id: string, at: Date): Promise<void> {
@@ -45,9 +45,10 @@ export async function deleteSessionsOfUser(tx: Transaction, userId: string): Pro
 }
 
 export function listLiveSessions(q: Queryable, now: Date) {
-  return q.query<{ id: string; user_id: string; expires_at: Date }>("SELECT id, user_id, expires_at FROM sessions WHERE ended_at IS NULL AND expires_at > $1", [
-    now,
-  ]);
+  return q.query<{ id: string; user_id: string; expires_at: Date; kind: string }>(
+    "SELECT id, user_id, expires_at, coalesce(kind, 'browser') AS kind FROM sessions WHERE ended_at IS NULL AND expires_at > $1",
+    [now],
+  );
 }
 
 export function listLiveSessionsOfUser(q: Queryable, userId: string, now: Date) {

@@ -82,7 +82,7 @@ export async function listSessionsOf(ctx: AppContext, userId: string) {
 /** Live sessions as the auth state holds them (its loader, auth-records.ts). */
 export async function liveSessionsForAuth(q: Queryable, now: Date): Promise<AuthSession[]> {
   const rows = await listLiveSessions(q, now);
-  return rows.map((s) => ({ id: s.id, userId: s.user_id, expiresAt: s.expires_at }));
+  return rows.map((s) => ({ id: s.id, userId: s.user_id, expiresAt: s.expires_at, kind: s.kind === "cli" ? "cli" : "browser" }));
 }
 
 /** The activity recorder's batched "last seen" write. */

@@ -42,10 +42,14 @@ export function parseAuthorizeRequest(raw: RawAuthorize): AuthorizeRequest {
   return { port, state: raw.state!, challenge: raw.code_challenge!, client: clientName(raw.client) };
 }
 
-/** Approving gives `da` a session: only a person in a browser signed in to Agnes may do it. */
+/**
+ * Approving gives `da` a session: only a person in a browser signed in to Agnes may do it. A `da`
+ * session sent as a cookie may not: it would mint sessions for ever, each outliving the one before
+ * (CLI_SESSION_DAYS) and never passing through the identity provider's groups again.
+ */
 export function assertBrowserSession(me: Principal): void {
-  if (me.via !== "session" || !me.fromCookie) {
-    throw new Forbidden("Approve da from a browser signed in to Agnes, not with a token");
+  if (me.via !== "session" || !me.fromCookie || me.sessionKind !== "browser") {
+    throw new Forbidden("Approve da from a browser signed in to Agnes, not with a token or a da session");
   }
 }
 
