@@ -13,8 +13,10 @@
 //      part must be of one script, or of one of the CJK sets UTS #39 "highly restrictive" allows
 //      ({Latin, Han, Hiragana, Katakana}, {Latin, Han, Bopomofo}, {Latin, Han, Hangul}). Common
 //      and Inherited characters (digits, punctuation, combining marks) belong to every script.
-//   6. refuse a part written wholly in Cyrillic or Greek letters that look Latin ("асе" for "ace").
+//   6. refuse a part that is drawn exactly like a plain-ASCII one (its UTS #39 confusables skeleton
+//      is ASCII: "асе" for "ace", "ɡo" for "go"), or an i/j with an added dot above.
 import { BadRequest } from "../shared/errors";
+import unhomoglyph from "unhomoglyph";
 import { SCRIPTS } from "./scripts";
 
 // Deliberately simple (no quoted local parts), but no spaces, control characters or the characters
@@ -54,19 +56,16 @@ function scriptOf(char: string): string | null {
   return null;
 }
 
-// Lower-case Cyrillic and Greek letters drawn like Latin ones (from Unicode's confusables data, UTS #39).
-// A part written only in such letters is a whole-script confusable: "асе" renders exactly as "ace".
-const LATIN_LOOKALIKES: ReadonlyMap<string, ReadonlySet<string>> = new Map([
-  ["Cyrillic", new Set([..."аеосрхуѕіјԁԛԝһӏүԍ"])],
-  ["Greek", new Set([..."οαινρυχκτ"])],
-]);
-
-/** True when every letter of the part is one script's look-alike of a Latin letter. */
-function wholeScriptLookalike(part: string): boolean {
-  const letters = [...part].filter((c) => /\p{L}/u.test(c));
-  const script = letters.length > 0 ? scriptOf(letters[0]!) : null;
-  const lookalikes = script ? LATIN_LOOKALIKES.get(script) : undefined;
-  return lookalikes !== undefined && letters.every((c) => lookalikes.has(c));
+/**
+ * True when the part is not plain ASCII but is drawn exactly like a plain-ASCII one: its UTS #39
+ * skeleton (Unicode's confusables data, through `unhomoglyph`) is ASCII — "асе" (Cyrillic) is
+ * "ace", "ɡo" (Latin script g) is "go", "հօ" (Armenian) is "ho". An "i" or "j" with a dot above
+ * added (what "İ" lower-cases to) is drawn as the plain letter too.
+ */
+function asciiLookalike(part: string): boolean {
+  if (/^[\x00-\x7f]*$/.test(part)) return false;
+  if (/[ij]\u0307/.test(part)) return true;
+  return /^[\x00-\x7f]*$/.test(unhomoglyph(part));
 }
 
 /** The scripts of a part's letters, when they are more than one allowed set; null when fine. */
@@ -97,7 +96,7 @@ export function checkEmail(value: string): EmailCheck {
   for (const part of [email.slice(0, at), ...email.slice(at + 1).split(".")]) {
     const scripts = mixedScripts(part);
     if (scripts) return refuse("mixed_scripts", `${scripts.join(" and ")} in "${part}"`);
-    if (wholeScriptLookalike(part)) return refuse("look_alike", codePoints(part));
+    if (asciiLookalike(part)) return refuse("look_alike", codePoints([...part].filter((c) => c.charCodeAt(0) > 0x7f)));
   }
   return { ok: true, email };
 }
