@@ -2,8 +2,8 @@
 // Whatever order the database queue picks, no CLI session minted from a code or grant approved by a
 // session that the event ends may work once both have finished.
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { createHash, randomBytes } from "node:crypto";
 import { createTestApp, type TestApp } from "../helpers/app";
+import { deviceApprovedBy, loopbackApprovedBy } from "../helpers/credentials";
 
 const VICTIM = "victim@example.com";
 const PASSWORD = "victim-password-1";
@@ -15,26 +15,8 @@ afterEach(() => t.close());
 
 type Browser = Awaited<ReturnType<TestApp["browser"]>>;
 
-async function deviceGrant(approver: Browser): Promise<() => Promise<Response>> {
-  const started = (await (await t.api("POST", "/auth/device/code", { body: { client_name: "ci" } })).json()) as { device_code: string; user_code: string };
-  expect((await approver.post("/device", { user_code: started.user_code, decision: "authorize" })).status).toBe(303);
-  return () => t.api("POST", "/auth/device/token", { body: { device_code: started.device_code } });
-}
-
-async function loopbackCode(approver: Browser): Promise<() => Promise<Response>> {
-  const verifier = randomBytes(32).toString("base64url");
-  const challenge = createHash("sha256").update(verifier).digest("base64url");
-  const fields = {
-    port: "43210",
-    state: randomBytes(16).toString("base64url"),
-    code_challenge: challenge,
-    code_challenge_method: "S256",
-    client: "laptop",
-    decision: "authorize",
-  };
-  const code = new URL((await approver.post("/cli/authorize", fields)).headers.get("location")!).searchParams.get("code");
-  return () => t.api("POST", "/auth/cli/token", { body: { code, code_verifier: verifier } });
-}
+const deviceGrant = (approver: Browser) => deviceApprovedBy(t, approver);
+const loopbackCode = (approver: Browser) => loopbackApprovedBy(t, approver);
 
 const EVENTS = {
   password_set_by_admin: (admin: string, id: string) =>

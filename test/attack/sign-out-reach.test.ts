@@ -2,8 +2,8 @@
 // own ones: signing out, "end other sessions" and ending one session from /profile. Whatever a
 // session approved (a `da` browser-login code, a device grant) must die with it.
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { createHash, randomBytes } from "node:crypto";
 import { createTestApp, type TestApp } from "../helpers/app";
+import { deviceApprovedBy, loopbackApprovedBy } from "../helpers/credentials";
 
 const VICTIM = "victim@example.com";
 const PASSWORD = "victim-password-1";
@@ -17,23 +17,7 @@ afterEach(() => t.close());
 type Browser = Awaited<ReturnType<TestApp["browser"]>>;
 
 async function approvals(approver: Browser): Promise<(() => Promise<Response>)[]> {
-  const started = (await (await t.api("POST", "/auth/device/code", { body: { client_name: "ci" } })).json()) as { device_code: string; user_code: string };
-  expect((await approver.post("/device", { user_code: started.user_code, decision: "authorize" })).status).toBe(303);
-  const verifier = randomBytes(32).toString("base64url");
-  const challenge = createHash("sha256").update(verifier).digest("base64url");
-  const fields = {
-    port: "43210",
-    state: randomBytes(16).toString("base64url"),
-    code_challenge: challenge,
-    code_challenge_method: "S256",
-    client: "laptop",
-    decision: "authorize",
-  };
-  const code = new URL((await approver.post("/cli/authorize", fields)).headers.get("location")!).searchParams.get("code");
-  return [
-    () => t.api("POST", "/auth/device/token", { body: { device_code: started.device_code } }),
-    () => t.api("POST", "/auth/cli/token", { body: { code, code_verifier: verifier } }),
-  ];
+  return [await deviceApprovedBy(t, approver), await loopbackApprovedBy(t, approver)];
 }
 
 const ENDINGS: Record<string, (approver: Browser, other: Browser) => Promise<Response>> = {

@@ -23,8 +23,8 @@ export type Holder = {
 
 const bearerWorks = async (t: TestApp, token: string) => (await t.api("GET", "/auth/me", { token })).status === 200;
 
-async function approveLoopback(h: Holder): Promise<Check> {
-  const session = await h.session();
+/** A browser session approves a `da` browser sign-in; the returned call redeems its code (once). */
+export async function loopbackApprovedBy(t: TestApp, approver: Browser): Promise<() => Promise<Response>> {
   const verifier = randomBytes(32).toString("base64url");
   const challenge = createHash("sha256").update(verifier).digest("base64url");
   const fields = {
@@ -35,16 +35,25 @@ async function approveLoopback(h: Holder): Promise<Check> {
     client: "laptop",
     decision: "authorize",
   };
-  const code = new URL((await session.post("/cli/authorize", fields)).headers.get("location")!).searchParams.get("code");
+  const code = new URL((await approver.post("/cli/authorize", fields)).headers.get("location")!).searchParams.get("code");
   expect(code).toBeTruthy();
-  return async () => (await h.t.api("POST", "/auth/cli/token", { body: { code, code_verifier: verifier } })).status === 200;
+  return () => t.api("POST", "/auth/cli/token", { body: { code, code_verifier: verifier } });
+}
+
+/** A browser session approves a device code; the returned call polls for its session. */
+export async function deviceApprovedBy(t: TestApp, approver: Browser): Promise<() => Promise<Response>> {
+  const started = (await (await t.api("POST", "/auth/device/code", { body: { client_name: "ci" } })).json()) as { device_code: string; user_code: string };
+  expect((await approver.post("/device", { user_code: started.user_code, decision: "authorize" })).status).toBe(303);
+  return () => t.api("POST", "/auth/device/token", { body: { device_code: started.device_code } });
+}
+
+async function approveLoopback(h: Holder): Promise<Check> {
+  const redeem = await loopbackApprovedBy(h.t, await h.session());
+  return async () => (await redeem()).status === 200;
 }
 
 async function approveDevice(h: Holder): Promise<() => Promise<Response>> {
-  const session = await h.session();
-  const started = (await (await h.t.api("POST", "/auth/device/code", { body: { client_name: "ci" } })).json()) as { device_code: string; user_code: string };
-  expect((await session.post("/device", { user_code: started.user_code, decision: "authorize" })).status).toBe(303);
-  return () => h.t.api("POST", "/auth/device/token", { body: { device_code: started.device_code } });
+  return deviceApprovedBy(h.t, await h.session());
 }
 
 export const MAKE: Record<CredentialKind, (h: Holder) => Promise<Check>> = {
