@@ -11,12 +11,15 @@ IMAGE=${AGNES_BASE_IMAGE:-agnes-base:bun-1.4.4}
 CACHE=${AGNES_IMAGE_CACHE:-/var/cache/agnes-test}
 
 main() {
+	mkdir -p "$CACHE"
+	# Test processes running at once (bun test --parallel) make the image once: the rest wait here.
+	exec 9>"$CACHE/.lock"
+	flock 9
 	script_sha=$(sha256sum "$0" | cut -c1-16)
 	if [ "$(docker image inspect -f '{{index .Config.Labels "agnes.base-script"}}' "$IMAGE" 2>/dev/null)" = "$script_sha" ]; then
 		echo "$IMAGE already exists"
 		return 0
 	fi
-	mkdir -p "$CACHE"
 	rootfs="$CACHE/rootfs-bookworm"
 	if [ ! -f "$rootfs/.complete" ]; then
 		rm -rf "$rootfs"

@@ -1,6 +1,6 @@
 // CLI builds for distribution and install tests. `buildAllTargets()` runs the real `bun build.ts`
-// for every platform once per test process (it takes ~25 s and ~1.2 GB) and every test file that
-// needs it shares the result; `buildDist()` makes smaller fixtures (one target, another version);
+// for every platform once per run (it takes ~25 s and ~1.2 GB; cached under dist/ while the CLI is
+// unchanged) and every test file that needs it shares the result; `buildDist()` makes smaller fixtures (one target, another version);
 // `fakeDist()` writes tiny stand-in "binaries" and a manifest for HTTP tests that need no real `da`.
 // Test files that make temp dirs here call cleanupTempDirs() in afterAll.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { binaryFilename, targetInfo } from "../../src/shared/targets";
 import { publicKeyBase64, publicKeyOf, type SecretKey } from "../../src/shared/minisign";
+import { sharedBuild } from "./build-cache";
 import { signRelease, sumsFor, TEST_SIGNING_KEY_FILE, testSigningKey } from "./signing";
 
 const ROOT = resolve(import.meta.dir, "../..");
@@ -17,8 +18,8 @@ export type DistManifest = { version: string; commit: string; targets: DistTarge
 export type BuiltDist = { dir: string; manifest: DistManifest; output: string };
 
 // `bun test` runs no process "exit" handlers, so temp dirs carry the test process's pid: each
-// file removes its own in afterAll (cleanupTempDirs), and the shared every-target build, which must
-// outlive any one file, is removed by the next run once its process is gone (sweepOrphans).
+// file removes its own in afterAll (cleanupTempDirs), and what a killed run left behind is removed
+// by the next run once its process is gone (sweepOrphans).
 const TEMP_NAME = /^agnes-[a-z-]+-p(\d+)-[A-Za-z0-9]{6}$/;
 const tempDirs: string[] = [];
 
@@ -68,9 +69,9 @@ export async function runBuild(args: string[], env: Record<string, string> = {})
 
 /** Runs `bun build.ts` into a fresh temp dir; throws with its output when it fails. */
 export async function buildDist(
-  opts: { targets?: string[]; version?: string; gzip?: boolean; zstd?: boolean; shared?: boolean; signingKeyFile?: string } = {},
+  opts: { targets?: string[]; version?: string; gzip?: boolean; zstd?: boolean; signingKeyFile?: string } = {},
 ): Promise<BuiltDist> {
-  const dir = opts.shared ? makeTempDir("agnes-dist-all-") : distTempDir();
+  const dir = distTempDir();
   const args = ["--out", dir];
   if (opts.targets) args.push("--targets", opts.targets.join(","));
   if (opts.gzip === false) args.push("--no-gzip");
@@ -87,9 +88,20 @@ export async function buildDist(
 
 let allTargets: Promise<BuiltDist> | null = null;
 
-/** Every target, built once per test process. Do not modify the files it returns. */
+async function buildAllTargetsOnce(): Promise<BuiltDist> {
+  let output = "";
+  const dir = await sharedBuild("test-all-targets", async (into) => {
+    const result = await runBuild(["--out", into, "--no-zstd"]);
+    if (result.exitCode !== 0) throw new Error(`build.ts failed (${result.exitCode}):\n${result.stdout}\n${result.stderr}`);
+    output = result.stdout + result.stderr;
+  });
+  const manifest = (await Bun.file(join(dir, "manifest.json")).json()) as DistManifest;
+  return { dir, manifest, output };
+}
+
+/** Every target, built once per run across test processes (build-cache.ts). Do not modify the files it returns. */
 export function buildAllTargets(): Promise<BuiltDist> {
-  allTargets ??= buildDist({ shared: true });
+  allTargets ??= buildAllTargetsOnce();
   return allTargets;
 }
 
