@@ -5,13 +5,13 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startServer, type RunningServer } from "../helpers/server";
-import { buildDist, cleanupTempDirs, distTempDir, fakeDist, sha256File, type BuiltDist } from "../helpers/dist";
+import { buildAllTargets, buildDist, buildNewerRelease, cleanupTempDirs, distTempDir, fakeDist, sha256File, type BuiltDist } from "../helpers/dist";
 import { daBinary, hasStackTrace } from "../helpers/cli";
 
 const VERSION: string = JSON.parse(readFileSync(join(import.meta.dir, "../../package.json"), "utf8")).version;
 const VICTIM_TEXT = "root:x:0:0:do not overwrite me\n";
 
-let baselineNow: BuiltDist; // linux-x64-baseline at this version: the da a no-AVX2 machine has
+let baselineNow: BuiltDist; // every target at this version: its linux-x64-baseline is the da a no-AVX2 machine has
 let newer: BuiltDist; // 9.9.9 for linux-x64 and linux-x64-baseline
 let hostTarget: string;
 const servers: RunningServer[] = [];
@@ -22,10 +22,7 @@ const serve = async (dir: string) => {
 };
 
 beforeAll(async () => {
-  [baselineNow, newer] = await Promise.all([
-    buildDist({ targets: ["linux-x64-baseline"] }),
-    buildDist({ targets: ["linux-x64", "linux-x64-baseline"], version: "9.9.9" }),
-  ]);
+  [baselineNow, newer] = await Promise.all([buildAllTargets(), buildNewerRelease()]);
   const proc = Bun.spawnSync([await daBinary(), "version", "--json"], { env: { PATH: "/usr/bin:/bin", HOME: distTempDir() } });
   hostTarget = JSON.parse(proc.stdout.toString()).target;
 });

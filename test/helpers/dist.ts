@@ -86,12 +86,11 @@ export async function buildDist(
   return { dir, manifest, output: result.stdout + result.stderr };
 }
 
-let allTargets: Promise<BuiltDist> | null = null;
-
-async function buildAllTargetsOnce(): Promise<BuiltDist> {
+/** A `bun build.ts` run shared by every test process of the run (build-cache.ts); read-only for its users. */
+async function sharedDist(kind: string, args: string[], env: Record<string, string> = {}): Promise<BuiltDist> {
   let output = "";
-  const dir = await sharedBuild("test-all-targets", async (into) => {
-    const result = await runBuild(["--out", into, "--no-zstd"]);
+  const dir = await sharedBuild(kind, async (into) => {
+    const result = await runBuild(["--out", into, "--no-zstd", ...args], env);
     if (result.exitCode !== 0) throw new Error(`build.ts failed (${result.exitCode}):\n${result.stdout}\n${result.stderr}`);
     output = result.stdout + result.stderr;
   });
@@ -99,10 +98,19 @@ async function buildAllTargetsOnce(): Promise<BuiltDist> {
   return { dir, manifest, output };
 }
 
-/** Every target, built once per run across test processes (build-cache.ts). Do not modify the files it returns. */
+let allTargets: Promise<BuiltDist> | null = null;
+let newerRelease: Promise<BuiltDist> | null = null;
+
+/** Every target at package.json's version, built once per run. Do not modify the files it returns. */
 export function buildAllTargets(): Promise<BuiltDist> {
-  allTargets ??= buildAllTargetsOnce();
+  allTargets ??= sharedDist("test-all-targets", []);
   return allTargets;
+}
+
+/** "A newer release": 9.9.9 for linux-x64 and linux-x64-baseline, built once per run. Do not modify its files. */
+export function buildNewerRelease(): Promise<BuiltDist> {
+  newerRelease ??= sharedDist("test-newer-release", ["--targets", "linux-x64,linux-x64-baseline"], { DA_VERSION: "9.9.9" });
+  return newerRelease;
 }
 
 /**

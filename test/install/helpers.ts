@@ -101,7 +101,7 @@ export function corruptedCopyOf(build: BuiltDist): string {
     linkSync(join(build.dir, name.replace("-baseline", "")), join(corruptDir, name));
   }
   const flip = (sha: string) => (sha[0] === "0" ? "1" : "0") + sha.slice(1);
-  const entry = build.manifest.targets[0]!;
+  const entry = build.manifest.targets.find((t) => t.target === "linux-x64")!;
   const targets = [
     { ...entry, sha256: flip(entry.sha256) },
     { ...entry, target: "linux-x64-baseline", filename: "da-linux-x64-baseline", sha256: flip(entry.sha256) },

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startServer, type RunningServer } from "../helpers/server";
-import { cleanupTempDirs, buildAllTargets, buildDist, distTempDir, sha256File, type BuiltDist } from "../helpers/dist";
+import { cleanupTempDirs, buildAllTargets, buildNewerRelease, distTempDir, fakeDist, sha256File, type BuiltDist } from "../helpers/dist";
 import { testPublicKey } from "../helpers/signing";
 import { BASE_PATH, corruptedCopyOf, pipeInstaller, restrictedToolDir, run, runScript, SCRIPT_TOOLS, stubDir, tempHome } from "./helpers";
 
@@ -12,13 +12,13 @@ const TIMEOUT = 240_000;
 const ADMIN = { AGNES_ADMIN_EMAIL: "admin@example.com", AGNES_ADMIN_PASSWORD: "admin-password-1" };
 
 let full: BuiltDist; // every target, version from package.json
-let newer: BuiltDist; // linux-x64 only, version 9.9.9
+let newer: BuiltDist; // linux-x64 and linux-x64-baseline, version 9.9.9
 let main: RunningServer;
 let upgrade: RunningServer;
 let corrupt: RunningServer;
 
 beforeAll(async () => {
-  [full, newer] = await Promise.all([buildAllTargets(), buildDist({ targets: ["linux-x64"], version: "9.9.9" })]);
+  [full, newer] = await Promise.all([buildAllTargets(), buildNewerRelease()]);
   const corruptDir = corruptedCopyOf(newer);
   [main, upgrade, corrupt] = await Promise.all([
     startServer({ env: { CLI_DIST_DIR: full.dir, ...ADMIN } }),
@@ -238,13 +238,18 @@ describe("platform detection (uname/sysctl/ldd stubs, --print-target)", () => {
   });
 
   test("musl or no-AVX2 falls back to the plain build, with a warning, when the server has no such build", async () => {
-    const musl = await printTarget(upgrade, { uname: uname("Linux", "x86_64"), ldd: MUSL_LDD });
-    expect(musl.code).toBe(0);
-    expect(musl.stdout.trim()).toBe("linux-x64");
-    expect(musl.stderr).toContain("musl");
-    const old = await printTarget(upgrade, { uname: uname("Linux", "x86_64") }, { DA_INSTALL_CPUINFO: cpuinfo("sse4_2") });
-    expect(old.stdout.trim()).toBe("linux-x64");
-    expect(old.stderr).toContain("AVX2");
+    const plainOnly = await startServer({ env: { CLI_DIST_DIR: fakeDist(["linux-x64"]).dir } });
+    try {
+      const musl = await printTarget(plainOnly, { uname: uname("Linux", "x86_64"), ldd: MUSL_LDD });
+      expect(musl.code).toBe(0);
+      expect(musl.stdout.trim()).toBe("linux-x64");
+      expect(musl.stderr).toContain("musl");
+      const old = await printTarget(plainOnly, { uname: uname("Linux", "x86_64") }, { DA_INSTALL_CPUINFO: cpuinfo("sse4_2") });
+      expect(old.stdout.trim()).toBe("linux-x64");
+      expect(old.stderr).toContain("AVX2");
+    } finally {
+      await plainOnly.stop();
+    }
   });
 
   test("an unsupported OS or CPU, a platform the server did not build, or Windows' sh: clear error, non-zero", async () => {
@@ -295,6 +300,7 @@ describe("da update", () => {
     const after = await da(home, ["--version"]);
     expect(after.code).toBe(0);
     expect(after.stdout).toContain("9.9.9");
-    expect(await sha256File(join(home, ".local/bin/da"))).toBe(newer.manifest.targets[0]!.sha256);
+    const { target } = JSON.parse((await da(home, ["version", "--json"])).stdout) as { target: string };
+    expect(await sha256File(join(home, ".local/bin/da"))).toBe(newer.manifest.targets.find((t) => t.target === target)!.sha256);
   });
 });
