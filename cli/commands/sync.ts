@@ -14,6 +14,7 @@ import type { Context } from "../context";
 import type { Api } from "../api";
 import { CliError, EXIT_FAILURE } from "../errors";
 import { info, printJson, success, warn } from "../output";
+import { progressBar } from "../progress";
 import { sys } from "../system";
 
 type State = { tables: Record<string, { hash: string; partial_hash?: string }> };
@@ -40,7 +41,7 @@ async function hashOf(path: string): Promise<Hash> {
  * Downloads one table into `partial` (resuming it when it was started for the same hash) and
  * returns the SHA-256 of the whole file, computed as the bytes arrive (no second read).
  */
-async function fetchInto(api: Api, name: string, hash: string, partial: string, resume: boolean): Promise<string> {
+async function fetchInto(api: Api, name: string, hash: string, partial: string, resume: boolean, quiet: boolean): Promise<string> {
   const offset = resume && existsSync(partial) ? statSync(partial).size : 0;
   const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-`, "if-range": `"${hash}"` } : {};
   const response = await api.send("GET", `/api/data/${encodeURIComponent(name)}/download`, { headers, timeoutMs: DOWNLOAD_TIMEOUT_MS });
@@ -52,23 +53,22 @@ async function fetchInto(api: Api, name: string, hash: string, partial: string, 
   // 206: append to what is there; 200: the server sent it all, start over.
   const digest = response.status === 206 ? await hashOf(partial) : createHash("sha256");
   const file = await open(partial, response.status === 206 ? "a" : "w", 0o600);
-  const progress = sys().stderr.isTTY ? Number(response.headers.get("content-length") ?? 0) : 0;
-  let received = 0;
+  const start = response.status === 206 ? offset : 0;
+  const bar = progressBar(name, start + Number(response.headers.get("content-length") ?? 0), { start, quiet });
   try {
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
       digest.update(chunk);
       await file.write(chunk);
-      received += chunk.byteLength;
-      if (progress) sys().stderr.write(`\r${name}: ${Math.floor((received / progress) * 100)}%`);
+      bar?.advance(chunk.byteLength);
     }
   } finally {
     await file.close();
+    bar?.done();
   }
-  if (progress) sys().stderr.write("\r\x1b[K");
   return digest.digest("hex");
 }
 
-async function syncTable(api: Api, dir: string, state: State, name: string, hash: string, out: Outcome, saveState: () => Promise<void>) {
+async function syncTable(api: Api, dir: string, state: State, name: string, hash: string, out: Outcome, saveState: () => Promise<void>, quiet: boolean) {
   const target = join(dir, `${name}.parquet`);
   if (state.tables[name]?.hash === hash && existsSync(target)) {
     out.skipped.push(name);
@@ -78,7 +78,7 @@ async function syncTable(api: Api, dir: string, state: State, name: string, hash
   const resume = state.tables[name]?.partial_hash === hash;
   state.tables[name] = { ...state.tables[name], hash: state.tables[name]?.hash ?? "", partial_hash: hash };
   await saveState();
-  if ((await fetchInto(api, name, hash, partial, resume)) !== hash) {
+  if ((await fetchInto(api, name, hash, partial, resume, quiet)) !== hash) {
     await rm(partial, { force: true });
     throw new CliError(`${name}: the download does not match the server's hash; the old file is kept`);
   }
@@ -104,7 +104,7 @@ async function runSync(ctx: Context): Promise<number> {
   for (const [name, table] of Object.entries(tables)) {
     if ((only !== undefined && name !== only) || !DATASET_NAME_PATTERN.test(name)) continue;
     try {
-      await syncTable(api, dir, state, name, table.hash, out, saveState);
+      await syncTable(api, dir, state, name, table.hash, out, saveState, ctx.json);
     } catch (error) {
       out.errors.push({ table: name, error: error instanceof Error ? error.message : String(error) });
     }
