@@ -3,9 +3,8 @@
 // interrupted one resumes with a byte range (If-Range: the hash it was started for); the finished
 // file is checked against the manifest's SHA-256 before it replaces the old one. The state file
 // (DIR/server/sync-state.json) records the hash each local file has.
-import { createHash, type Hash } from "node:crypto";
-import { createReadStream, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
-import { open, rename, rm, writeFile } from "node:fs/promises";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync } from "node:fs";
+import { rename, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { SyncManifest } from "../../src/shared/contract";
 import { DATASET_NAME_PATTERN } from "../../src/shared/contract";
@@ -30,12 +29,19 @@ function readState(file: string): State {
   }
 }
 
-/** The SHA-256 of what is already in `path` (a resumed download's start), to go on from. */
-async function hashOf(path: string): Promise<Hash> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+/**
+ * The SHA-256 of what is already in `path` (a resumed download's start), to go on from. Bun's own
+ * hasher: node:crypto's cost a 470 MB download about 40 % of its speed (measured).
+ */
+async function hashOf(path: string): Promise<Bun.CryptoHasher> {
+  const hash = new Bun.CryptoHasher("sha256");
+  for await (const chunk of Bun.file(path).stream() as unknown as AsyncIterable<Uint8Array>) hash.update(chunk);
   return hash;
 }
+
+// Loopback delivers ~100 KB chunks; one awaited write each was a syscall round trip per chunk.
+// A FileSink gathers them and writes this much at a time (and holds no more than that).
+const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /**
  * Downloads one table into `partial` (resuming it when it was started for the same hash) and
@@ -51,18 +57,22 @@ async function fetchInto(api: Api, name: string, hash: string, partial: string, 
   }
   if (!response.ok) throw await api.failure(response, {});
   // 206: append to what is there; 200: the server sent it all, start over.
-  const digest = response.status === 206 ? await hashOf(partial) : createHash("sha256");
-  const file = await open(partial, response.status === 206 ? "a" : "w", 0o600);
-  const start = response.status === 206 ? offset : 0;
+  const appending = response.status === 206;
+  const digest = appending ? await hashOf(partial) : new Bun.CryptoHasher("sha256");
+  const fd = openSync(partial, appending ? "a" : "w", 0o600);
+  const sink = Bun.file(fd).writer({ highWaterMark: WRITE_BUFFER_BYTES });
+  const start = appending ? offset : 0;
   const bar = progressBar(name, start + Number(response.headers.get("content-length") ?? 0), { start, quiet });
   try {
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
       digest.update(chunk);
-      await file.write(chunk);
+      sink.write(chunk);
       bar?.advance(chunk.byteLength);
     }
   } finally {
-    await file.close();
+    // Also when the transfer broke: what arrived is kept, and the next run resumes after it.
+    await sink.end();
+    closeSync(fd);
     bar?.done();
   }
   return digest.digest("hex");
