@@ -3,8 +3,11 @@
 //              same query in DuckDB in this process over the server's Parquet file; goal ≥ 0.8×
 //   SELECT 1   round trip, p50 and p99 over 500 sequential requests; goal p99 < 10 ms
 //   export     1,000,000 rows as CSV streamed to curl: MB/s and the server's peak RSS growth (< 100 MB)
-//   sync       `da sync` of the dataset against curl of the same download: MB/s, goal ≥ 0.9×
-// Run: bun bench/query.ts [rows=10000000]
+//   sync       `da sync` of a dataset of --sync-mb MB (default 500, incompressible) against curl of the
+//              same download, --runs times (default 3), order alternating: MB/s, goal ≥ 0.9×
+//              (--baseline-da PATH: another da binary, e.g. an older build, measured in the same runs)
+// Run: bun bench/query.ts [rows=10000000] [--only aggregate,select1,export,sync] [--sync-mb 500] [--runs 3]
+import { parseArgs } from "node:util";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +15,14 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { startServer } from "../test/helpers/server";
 import { daBinary } from "../test/helpers/cli";
 
-const ROWS = Number(process.argv[2] ?? 10_000_000);
+const { values: opts, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { only: { type: "string" }, "sync-mb": { type: "string" }, runs: { type: "string" }, "baseline-da": { type: "string" } },
+});
+const ROWS = Number(positionals[0] ?? 10_000_000);
+const PARTS = new Set((opts.only ?? "aggregate,select1,export,sync").split(","));
+const SYNC_MB = Number(opts["sync-mb"] ?? 500);
+const RUNS = Number(opts.runs ?? 3);
 const ADMIN = { email: "admin@example.com", password: "admin-password-1" };
 const AGGREGATE = "SELECT k % 10 AS g, sum(v) AS s, count(*) AS n FROM big GROUP BY g ORDER BY g";
 const work = mkdtempSync(join(tmpdir(), "agnes-bench-query-"));
@@ -24,51 +34,67 @@ function rssKb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
 }
 
-async function main() {
-  const source = join(work, "big.parquet");
+async function makeParquet(name: string, select: string): Promise<string> {
+  const file = join(work, `${name}.parquet`);
   const maker = await (await DuckDBInstance.create(":memory:")).connect();
-  await maker.run(`COPY (SELECT range AS id, range % 1000 AS k, random() AS v FROM range(${ROWS})) TO '${source}' (FORMAT parquet)`);
+  await maker.run(`COPY (${select}) TO '${file}' (FORMAT parquet)`);
   maker.closeSync();
+  return file;
+}
+
+async function benchToken(url: string): Promise<string> {
+  const post = async (path: string, body: unknown, token?: string) =>
+    (await fetch(`${url}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    }).then((r) => r.json())) as Record<string, string>;
+  const session = (await post("/auth/token", ADMIN)).access_token!;
+  return (await post("/auth/tokens", { name: "bench" }, session)).token!;
+}
+
+async function upload(url: string, pat: string, name: string, file: string, what: string): Promise<void> {
+  const started = performance.now();
+  const up = await fetch(`${url}/api/datasets?name=${name}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${pat}`, "content-type": "application/vnd.apache.parquet" },
+    body: Bun.file(file),
+  });
+  if (up.status !== 201) throw new Error(`upload: ${up.status} ${await up.text()}`);
+  console.log(`upload of ${(statSync(file).size / 1e6).toFixed(1)} MB (${what}): ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+async function main() {
   const server = await startServer({ env: { AGNES_ADMIN_EMAIL: ADMIN.email, AGNES_ADMIN_PASSWORD: ADMIN.password, QUERY_MAX_ROWS: "100" } });
   try {
-    const session = (
-      (await (
-        await fetch(`${server.url}/auth/token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ADMIN) })
-      ).json()) as { access_token: string }
-    ).access_token;
-    const pat = (
-      (await (
-        await fetch(`${server.url}/auth/tokens`, {
-          method: "POST",
-          headers: { authorization: `Bearer ${session}`, "content-type": "application/json" },
-          body: JSON.stringify({ name: "bench" }),
-        })
-      ).json()) as { token: string }
-    ).token;
-    const auth = { authorization: `Bearer ${pat}` };
-    const loaded = performance.now();
-    const up = await fetch(`${server.url}/api/datasets?name=big`, {
-      method: "POST",
-      headers: { ...auth, "content-type": "application/vnd.apache.parquet" },
-      body: Bun.file(source),
-    });
-    if (up.status !== 201) throw new Error(`upload: ${up.status} ${await up.text()}`);
-    console.log(`upload of ${(statSync(source).size / 1e6).toFixed(1)} MB (${ROWS} rows): ${((performance.now() - loaded) / 1000).toFixed(1)} s`);
+    const pat = await benchToken(server.url);
+    if (PARTS.has("aggregate") || PARTS.has("export")) {
+      const big = await makeParquet("big", `SELECT range AS id, range % 1000 AS k, random() AS v FROM range(${ROWS})`);
+      await upload(server.url, pat, "big", big, `${ROWS} rows`);
+    }
     const query = async (sql: string, accept = "application/json") => {
       const started = performance.now();
       const res = await fetch(`${server.url}/api/query`, {
         method: "POST",
-        headers: { ...auth, "content-type": "application/json", accept },
+        headers: { authorization: `Bearer ${pat}`, "content-type": "application/json", accept },
         body: JSON.stringify({ sql }),
       });
       await res.arrayBuffer();
       if (res.status !== 200) throw new Error(`${sql}: ${res.status}`);
       return performance.now() - started;
     };
-    await benchAggregate(server.dataDir, query);
-    await benchSelectOne(query);
-    await benchExport(server.url, server.pid, pat);
-    await benchSync(server.url, pat);
+    // The export first: its point is what the *first* large answer costs a fresh server.
+    if (PARTS.has("export")) for (const which of ["first", "second"]) await benchExport(server.url, server.pid, pat, which);
+    if (PARTS.has("aggregate")) await benchAggregate(server.dataDir, query);
+    if (PARTS.has("select1")) await benchSelectOne(query);
+    if (PARTS.has("sync")) {
+      // Random doubles: Parquet (zstd) cannot shrink them, so the file is about SYNC_MB.
+      const rows = Math.round((SYNC_MB * 1e6) / 30);
+      const blob = await makeParquet("blob", `SELECT random() AS a, random() AS b, random() AS c, random() AS d FROM range(${rows})`);
+      await upload(server.url, pat, "blob", blob, `${rows} rows of random doubles`);
+      rmSync(blob);
+      for (let run = 0; run < RUNS; run++) await benchSync(server.url, pat, run);
+    }
   } finally {
     await server.stop();
     rmSync(work, { recursive: true, force: true });
@@ -102,7 +128,7 @@ async function benchSelectOne(query: (sql: string) => Promise<number>) {
   console.log(`SELECT 1 round trip (PAT): p50 ${pct(times, 0.5).toFixed(2)} ms, p99 ${pct(times, 0.99).toFixed(2)} ms (goal p99 < 10 ms)`);
 }
 
-async function benchExport(url: string, pid: number, pat: string) {
+async function benchExport(url: string, pid: number, pat: string, which: string) {
   const before = rssKb(pid);
   let peak = before;
   const sampler = setInterval(() => (peak = Math.max(peak, rssKb(pid))), 20);
@@ -133,36 +159,49 @@ async function benchExport(url: string, pid: number, pat: string) {
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
   console.log(
-    `CSV export of 1,000,000 rows to curl: ${(bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(2)} s = ${(bytes / 1e6 / seconds).toFixed(1)} MB/s; server RSS +${((peak - before) / 1024).toFixed(1)} MB (goal < 100 MB)`,
+    `CSV export of 1,000,000 rows to curl (${which}): ${(bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(2)} s = ${(bytes / 1e6 / seconds).toFixed(1)} MB/s; server RSS ${(before / 1024).toFixed(0)} MB +${((peak - before) / 1024).toFixed(1)} MB (goal < 100 MB)`,
   );
 }
 
-async function benchSync(url: string, pat: string) {
+type Timed = { seconds: number; cpuSeconds: number; stdout: string };
+
+/** Wall time, and the CPU time the client used (on a shared machine the steadier of the two). */
+function timed(cmd: string[], env?: Record<string, string>): Timed {
+  const started = performance.now();
+  const run = Bun.spawnSync(cmd, env ? { env } : {});
+  if (run.exitCode !== 0) throw new Error(`${cmd[0]}: ${run.stderr.toString()}`);
+  const cpu = run.resourceUsage ? Number(run.resourceUsage.cpuTime.user + run.resourceUsage.cpuTime.system) / 1e6 : Number.NaN;
+  return { seconds: (performance.now() - started) / 1000, cpuSeconds: cpu, stdout: run.stdout.toString() };
+}
+
+async function benchSync(url: string, pat: string, run: number) {
   const da = await daBinary();
-  const curlStarted = performance.now();
-  const curl = Bun.spawnSync([
-    "curl",
-    "-s",
-    "-o",
-    join(work, "curl.parquet"),
-    "-w",
-    "%{size_download}",
-    `${url}/api/data/big/download`,
-    "-H",
-    `authorization: Bearer ${pat}`,
-  ]);
-  const curlSeconds = (performance.now() - curlStarted) / 1000;
-  const bytes = Number(curl.stdout.toString());
-  const syncStarted = performance.now();
-  const sync = Bun.spawnSync([da, "sync", "--table", "big", "--dir", join(work, "sync")], {
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: work, DA_SERVER: url, DA_TOKEN: pat },
-  });
-  const syncSeconds = (performance.now() - syncStarted) / 1000;
-  if (sync.exitCode !== 0) throw new Error(`da sync: ${sync.stderr.toString()}`);
-  const mbps = (s: number) => bytes / 1e6 / s;
-  console.log(
-    `download of ${(bytes / 1e6).toFixed(1)} MB: curl ${mbps(curlSeconds).toFixed(1)} MB/s, da sync ${mbps(syncSeconds).toFixed(1)} MB/s (incl. hash check) → ${(curlSeconds / syncSeconds).toFixed(2)}× (goal ≥ 0.9×)`,
+  const curlFile = join(work, "curl.parquet");
+  const syncDir = join(work, "sync");
+  const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: work, DA_SERVER: url, DA_TOKEN: pat };
+  const clients: [string, () => Timed][] = [
+    ["curl", () => timed(["curl", "-s", "-o", curlFile, "-w", "%{size_download}", `${url}/api/data/blob/download`, "-H", `authorization: Bearer ${pat}`])],
+    ["da sync", () => timed([da, "sync", "--table", "blob", "--dir", syncDir], env)],
+  ];
+  const baseline = opts["baseline-da"];
+  if (baseline) clients.push(["baseline da sync", () => timed([baseline, "sync", "--table", "blob", "--dir", syncDir], env)]);
+  // Rotate which goes first, so the page cache and the other helpers' load favour none of them.
+  const order = clients.map((_, i) => clients[(i + run) % clients.length]!);
+  const seconds = new Map<string, Timed>();
+  let bytes = 0;
+  for (const [name, go] of order) {
+    const result = go();
+    seconds.set(name, result);
+    if (name === "curl") bytes = Number(result.stdout);
+    rmSync(curlFile, { force: true });
+    rmSync(syncDir, { recursive: true, force: true });
+  }
+  const curl = seconds.get("curl")!.seconds;
+  const line = [...seconds].map(
+    ([name, t]) =>
+      `${name} ${(bytes / 1e6 / t.seconds).toFixed(1)} MB/s${name === "curl" ? "" : ` (${(curl / t.seconds).toFixed(2)}×)`} cpu ${t.cpuSeconds.toFixed(2)} s`,
   );
+  console.log(`download of ${(bytes / 1e6).toFixed(1)} MB (run ${run + 1}): ${line.join(", ")} — da incl. hash check; goal ≥ 0.9×`);
 }
 
 await main();

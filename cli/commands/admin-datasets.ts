@@ -1,12 +1,14 @@
 // `da admin datasets load|list|delete`: the server's datasets (admin role), over /api/datasets. A
-// load streams the file as the request body (Bun reads it from disk as it sends), CSV or Parquet.
+// load streams the file as the request body (read from disk as it is sent, never whole), CSV or
+// Parquet; on a terminal a progress bar counts the bytes as they go.
 import { existsSync, statSync } from "node:fs";
+import { basename } from "node:path";
 import type { DatasetInfo } from "../../src/shared/contract";
 import { JSON_FLAG, YES_FLAG, type Group } from "../command";
 import type { Context } from "../context";
 import { CliError, UsageError } from "../errors";
 import { formatTime, info, printJson, printTable, success } from "../output";
-import { sys } from "../system";
+import { countedStream, progressBar } from "../progress";
 
 const UPLOAD_TIMEOUT_MS = 60 * 60_000;
 
@@ -22,9 +24,8 @@ async function loadDataset(ctx: Context): Promise<void> {
   const file = Bun.file(path);
   const contentType = path.toLowerCase().endsWith(".parquet") ? "application/vnd.apache.parquet" : "text/csv";
   const replace = ctx.flags.replace === true;
-  if (sys().stderr.isTTY) info(`Uploading ${path} (${size(file.size)})…`);
   const api = ctx.api();
-  const options = { raw: { body: file, contentType }, timeoutMs: UPLOAD_TIMEOUT_MS };
+  const options = { raw: { body: uploadBody(file, path, ctx.json), contentType }, timeoutMs: UPLOAD_TIMEOUT_MS };
   const dataset = replace
     ? await api.request<DatasetInfo>("PUT", `/api/datasets/${encodeURIComponent(name)}`, options)
     : await api.request<DatasetInfo>("POST", "/api/datasets", { ...options, query: { name } });
@@ -32,6 +33,16 @@ async function loadDataset(ctx: Context): Promise<void> {
   success(
     `${replace ? "Replaced" : "Loaded"} ${dataset.name}: ${dataset.rows} rows, ${dataset.columns.length} columns (${size(dataset.size_bytes)} as Parquet)`,
   );
+}
+
+/**
+ * The file as Bun sends it from disk (a pipe, --json: no bar), or on a terminal the same bytes
+ * through a counting stream; chunked then, which the server's streamed upload takes as it comes.
+ */
+function uploadBody(file: ReturnType<typeof Bun.file>, path: string, quiet: boolean): BodyInit {
+  const bar = progressBar(`Uploading ${basename(path)}`, file.size, { quiet });
+  if (!bar) return file;
+  return countedStream(file.stream(), bar, () => info(`Sent ${size(file.size)}; the server is loading it…`));
 }
 
 async function listDatasets(ctx: Context): Promise<void> {

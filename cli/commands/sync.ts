@@ -3,9 +3,8 @@
 // interrupted one resumes with a byte range (If-Range: the hash it was started for); the finished
 // file is checked against the manifest's SHA-256 before it replaces the old one. The state file
 // (DIR/server/sync-state.json) records the hash each local file has.
-import { createHash, type Hash } from "node:crypto";
-import { createReadStream, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
-import { open, rename, rm, writeFile } from "node:fs/promises";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync } from "node:fs";
+import { rename, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { SyncManifest } from "../../src/shared/contract";
 import { DATASET_NAME_PATTERN } from "../../src/shared/contract";
@@ -14,6 +13,7 @@ import type { Context } from "../context";
 import type { Api } from "../api";
 import { CliError, EXIT_FAILURE } from "../errors";
 import { info, printJson, success, warn } from "../output";
+import { progressBar } from "../progress";
 import { sys } from "../system";
 
 type State = { tables: Record<string, { hash: string; partial_hash?: string }> };
@@ -29,18 +29,25 @@ function readState(file: string): State {
   }
 }
 
-/** The SHA-256 of what is already in `path` (a resumed download's start), to go on from. */
-async function hashOf(path: string): Promise<Hash> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+/**
+ * The SHA-256 of what is already in `path` (a resumed download's start), to go on from. Bun's own
+ * hasher: node:crypto's cost a 470 MB download about 40 % of its speed (measured).
+ */
+async function hashOf(path: string): Promise<Bun.CryptoHasher> {
+  const hash = new Bun.CryptoHasher("sha256");
+  for await (const chunk of Bun.file(path).stream() as unknown as AsyncIterable<Uint8Array>) hash.update(chunk);
   return hash;
 }
+
+// Loopback delivers ~100 KB chunks; one awaited write each was a syscall round trip per chunk.
+// A FileSink gathers them and writes this much at a time (and holds no more than that).
+const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /**
  * Downloads one table into `partial` (resuming it when it was started for the same hash) and
  * returns the SHA-256 of the whole file, computed as the bytes arrive (no second read).
  */
-async function fetchInto(api: Api, name: string, hash: string, partial: string, resume: boolean): Promise<string> {
+async function fetchInto(api: Api, name: string, hash: string, partial: string, resume: boolean, quiet: boolean): Promise<string> {
   const offset = resume && existsSync(partial) ? statSync(partial).size : 0;
   const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-`, "if-range": `"${hash}"` } : {};
   const response = await api.send("GET", `/api/data/${encodeURIComponent(name)}/download`, { headers, timeoutMs: DOWNLOAD_TIMEOUT_MS });
@@ -50,25 +57,28 @@ async function fetchInto(api: Api, name: string, hash: string, partial: string, 
   }
   if (!response.ok) throw await api.failure(response, {});
   // 206: append to what is there; 200: the server sent it all, start over.
-  const digest = response.status === 206 ? await hashOf(partial) : createHash("sha256");
-  const file = await open(partial, response.status === 206 ? "a" : "w", 0o600);
-  const progress = sys().stderr.isTTY ? Number(response.headers.get("content-length") ?? 0) : 0;
-  let received = 0;
+  const appending = response.status === 206;
+  const digest = appending ? await hashOf(partial) : new Bun.CryptoHasher("sha256");
+  const fd = openSync(partial, appending ? "a" : "w", 0o600);
+  const sink = Bun.file(fd).writer({ highWaterMark: WRITE_BUFFER_BYTES });
+  const start = appending ? offset : 0;
+  const bar = progressBar(name, start + Number(response.headers.get("content-length") ?? 0), { start, quiet });
   try {
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
       digest.update(chunk);
-      await file.write(chunk);
-      received += chunk.byteLength;
-      if (progress) sys().stderr.write(`\r${name}: ${Math.floor((received / progress) * 100)}%`);
+      sink.write(chunk);
+      bar?.advance(chunk.byteLength);
     }
   } finally {
-    await file.close();
+    // Also when the transfer broke: what arrived is kept, and the next run resumes after it.
+    await sink.end();
+    closeSync(fd);
+    bar?.done();
   }
-  if (progress) sys().stderr.write("\r\x1b[K");
   return digest.digest("hex");
 }
 
-async function syncTable(api: Api, dir: string, state: State, name: string, hash: string, out: Outcome, saveState: () => Promise<void>) {
+async function syncTable(api: Api, dir: string, state: State, name: string, hash: string, out: Outcome, saveState: () => Promise<void>, quiet: boolean) {
   const target = join(dir, `${name}.parquet`);
   if (state.tables[name]?.hash === hash && existsSync(target)) {
     out.skipped.push(name);
@@ -78,7 +88,7 @@ async function syncTable(api: Api, dir: string, state: State, name: string, hash
   const resume = state.tables[name]?.partial_hash === hash;
   state.tables[name] = { ...state.tables[name], hash: state.tables[name]?.hash ?? "", partial_hash: hash };
   await saveState();
-  if ((await fetchInto(api, name, hash, partial, resume)) !== hash) {
+  if ((await fetchInto(api, name, hash, partial, resume, quiet)) !== hash) {
     await rm(partial, { force: true });
     throw new CliError(`${name}: the download does not match the server's hash; the old file is kept`);
   }
@@ -104,7 +114,7 @@ async function runSync(ctx: Context): Promise<number> {
   for (const [name, table] of Object.entries(tables)) {
     if ((only !== undefined && name !== only) || !DATASET_NAME_PATTERN.test(name)) continue;
     try {
-      await syncTable(api, dir, state, name, table.hash, out, saveState);
+      await syncTable(api, dir, state, name, table.hash, out, saveState, ctx.json);
     } catch (error) {
       out.errors.push({ table: name, error: error instanceof Error ? error.message : String(error) });
     }

@@ -30,6 +30,7 @@ afterAll(async () => {
 test("load CSV and Parquet, list, query in every format, replace, delete", async () => {
   const loaded = await runDa(["admin", "datasets", "load", "sales.csv", "--name", "sales"], { env: admin.env });
   expect(loaded.stderr).toContain("Loaded sales: 2 rows, 2 columns");
+  expect(loaded.stderr).not.toContain("\r"); // piped: no progress bar
   expect(loaded.code).toBe(0);
   expect((await runDa(["admin", "datasets", "load", join(admin.home, "big.parquet"), "--name", "big", "--json"], { env: admin.env })).stdout).toContain(
     '"rows": 5000',
@@ -100,6 +101,8 @@ test("sync downloads changed datasets, skips unchanged ones, resumes a partial a
   writeFileSync(join(fresh, "server", "sync-state.json"), JSON.stringify({ tables: { synced: { hash: "", partial_hash: tables.synced!.hash } } }));
   const resumed = await runDa(["sync", "--dir", fresh, "--table", "synced"], { env: admin.env });
   expect(resumed.code).toBe(0);
+  expect(resumed.stderr).toContain("1 downloaded");
+  expect(resumed.stderr).not.toContain("\r"); // piped: no progress bar
   expect(readFileSync(join(fresh, "server", "parquet", "synced.parquet")).equals(bytes)).toBe(true);
   const ranged = /"path":"\/api\/data\/synced\/download","status":206/;
   for (let i = 0; i < 40 && !ranged.test(server.logs()); i++) await Bun.sleep(50); // the request log is written in batches

@@ -6,7 +6,9 @@ import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { createTestApp, type TestApp } from "../helpers/app";
-import { patFor, storeCsv } from "./helpers";
+import { storeDataset } from "../../src/modules/data/datasets";
+import { newUploadPath } from "../../src/modules/data/files";
+import { adminPrincipal, patFor, storeCsv } from "./helpers";
 
 let t: TestApp;
 afterEach(async () => {
@@ -93,4 +95,22 @@ test("Parquet by Accept or ?format=: every row, readable by DuckDB; past QUERY_M
   expect(big.status).toBe(413);
   expect(((await big.json()) as { detail: string }).detail).toMatch(/QUERY_MAX_RESULT_MB/);
   expect(readdirSync(join(t.ctx.config.data.datasetsDir, ".tmp"))).toEqual([]);
+});
+
+test("a large LIMIT streams: 1,000,000 rows of a stored dataset as CSV within a 48 MB query memory limit", async () => {
+  // With DuckDB's default insertion-order preservation a LIMIT collected all its rows before the
+  // first was sent (~90 MB for these): out of memory here, and the first export's RSS jump.
+  const pat = await setup({ QUERY_MEMORY_MB: "48" });
+  const file = await newUploadPath(t.ctx.config.data.datasetsDir);
+  const maker = await (await DuckDBInstance.create(":memory:")).connect();
+  await maker.run(`COPY (SELECT range AS id, range % 1000 AS k, range * 0.5 AS v FROM range(2000000)) TO '${file}' (FORMAT parquet)`);
+  maker.closeSync();
+  await storeDataset(t.ctx, { me: adminPrincipal(t.ctx), ip: null }, "big", file, false);
+  const csv = await post(pat, "SELECT id, k, v FROM big LIMIT 1000000", "/api/query?format=csv");
+  expect(csv.status).toBe(200);
+  const lines = (await csv.text()).split("\r\n");
+  expect(lines).toHaveLength(1_000_002);
+  expect(lines[0]).toBe("id,k,v");
+  const entries = await t.ctx.db.query<{ params: string }>("SELECT params FROM audit_log WHERE action = 'data.query' ORDER BY created_at, id");
+  expect(JSON.parse(entries.at(-1)!.params)).toMatchObject({ rows: 1_000_000, result: "ok" });
 });

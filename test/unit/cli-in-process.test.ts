@@ -6,9 +6,8 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "../../cli/main";
-import type { Prompter, System } from "../../cli/system";
 import { createTestApp, type TestApp } from "../helpers/app";
+import { type InProcessOptions, runInProcess } from "../helpers/da-in-process";
 
 let t: TestApp;
 let configDir: string;
@@ -24,32 +23,8 @@ afterAll(async () => {
   rmSync(configDir, { recursive: true, force: true });
 });
 
-type Run = { code: number; stdout: string; stderr: string; asked: string[] };
-
 /** One `da` run against the in-process server, as a script (no terminal) or at a terminal with `answers`. */
-async function da(argv: string[], opts: { token?: string; answers?: (string | boolean)[]; stdin?: string } = {}): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const asked: string[] = [];
-  const answers = [...(opts.answers ?? [])];
-  const answer = (message: string) => (asked.push(message), answers.shift());
-  const prompter: Prompter = {
-    text: async (message) => String(answer(message) ?? ""),
-    password: async (message) => String(answer(message) ?? ""),
-    select: async (message, _options, initial) => (answer(message) as typeof initial) ?? initial,
-    confirm: async (message) => answer(message) === true,
-  };
-  const system: System = {
-    env: { DA_SERVER: "http://localhost", DA_CONFIG_DIR: configDir, NO_COLOR: "1", ...(opts.token ? { DA_TOKEN: opts.token } : {}) },
-    stdin: { isTTY: opts.answers !== undefined, text: async () => opts.stdin ?? "" },
-    stdout: { write: (text: string) => out.push(text) },
-    stderr: { write: (text: string) => err.push(text) },
-    fetch: (input, init) => t.app.handle(new Request(input, init)),
-    prompter: opts.answers !== undefined ? prompter : null,
-  };
-  const code = await main(argv, system);
-  return { code, stdout: out.join(""), stderr: err.join(""), asked };
-}
+const da = (argv: string[], opts: InProcessOptions = {}) => runInProcess(t, configDir, argv, opts);
 
 test("auth whoami --json names the token's owner and how it authenticated", async () => {
   const res = await da(["auth", "whoami", "--json"], { token: admin });

