@@ -19,6 +19,7 @@ import { backupsModule } from "./modules/backups";
 import { cliAuthModule } from "./modules/cli-auth";
 import { metricsModule } from "./modules/metrics";
 import { dataApi, dataPages } from "./modules/data";
+import { groupsApi } from "./modules/groups";
 import { readyModule } from "./modules/system/ready";
 import { ErrorPage } from "../views/system/error-page";
 
@@ -45,6 +46,7 @@ export function createApp(ctx: AppContext) {
     .use(identitiesApi(ctx))
     .use(tokensApi(ctx))
     .use(dataApi(ctx))
+    .use(groupsApi(ctx))
     // 3. pages and forms, with the headers only a page needs.
     .use(html())
     .use(pageHeaders())

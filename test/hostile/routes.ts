@@ -149,6 +149,18 @@ export const ROUTES: Route[] = [
   page("POST", "/admin/datasets/upload", "form"),
   page("GET", "/admin/datasets/:name/delete"),
   page("POST", "/admin/datasets/:name/delete", "form"),
+  // groups and grants
+  api("GET", "/api/groups"),
+  api("POST", "/api/groups", "json"),
+  api("GET", "/api/groups/:id"),
+  api("PATCH", "/api/groups/:id", "json"),
+  api("DELETE", "/api/groups/:id"),
+  api("GET", "/api/groups/:id/members"),
+  api("PUT", "/api/groups/:id/members/:user_id"),
+  api("DELETE", "/api/groups/:id/members/:user_id"),
+  api("GET", "/api/datasets/:name/grants"),
+  api("PUT", "/api/datasets/:name/grants", "json"),
+  api("GET", "/api/users/:id/access"),
 ];
 
 /** The OAuth token endpoints answer refusals with RFC 6749's `error` code beside our `detail`. */
