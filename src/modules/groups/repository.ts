@@ -125,3 +125,8 @@ export async function readGroupRecordRows(q: Queryable): Promise<{ groups: AuthG
   const grants = await q.query<AuthGrant>('SELECT dataset, group_id AS "groupId" FROM dataset_grants');
   return { groups, memberships, grants };
 }
+
+/** Every group one identity provider keeps in step. */
+export function listGroupsOfSource(q: Queryable, source: string): Promise<GroupRow[]> {
+  return q.query<GroupRow>(`SELECT ${GROUP_COLUMNS} FROM groups g WHERE g.source = $1`, [source]);
+}
