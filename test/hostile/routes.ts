@@ -161,6 +161,17 @@ export const ROUTES: Route[] = [
   api("GET", "/api/datasets/:name/grants"),
   api("PUT", "/api/datasets/:name/grants", "json"),
   api("GET", "/api/users/:id/access"),
+  page("GET", "/admin/groups"),
+  page("POST", "/admin/groups", "form"),
+  page("GET", "/admin/groups/:id"),
+  page("POST", "/admin/groups/:id/edit", "form"),
+  page("POST", "/admin/groups/:id/members", "form"),
+  page("POST", "/admin/groups/:id/members/:user_id/remove", "form"),
+  page("GET", "/admin/groups/:id/delete"),
+  page("POST", "/admin/groups/:id/delete", "form"),
+  page("GET", "/admin/datasets/:name/grants"),
+  page("POST", "/admin/datasets/:name/grants", "form"),
+  page("GET", "/admin/users/:id/access"),
 ];
 
 /** The OAuth token endpoints answer refusals with RFC 6749's `error` code beside our `detail`. */

@@ -10,6 +10,12 @@ export function groupRefsOf(ctx: Pick<AppContext, "authState">, user: AuthUser):
   return ctx.authState.groups.groupsOf(user).map(({ group, source }) => ({ id: group.id, name: group.name, source: group.source, membership: source }));
 }
 
+/** The names of the groups a user is in (the users page's row), from the in-memory state. */
+export function groupNamesOf(ctx: Pick<AppContext, "authState">, userId: string): string[] {
+  const user = ctx.authState.user(userId);
+  return user ? ctx.authState.groups.groupsOf(user).map((g) => g.group.name) : [];
+}
+
 export function userAccess(ctx: AppContext, userId: string): UserAccess {
   const user = ctx.authState.user(userId);
   if (!user) throw new NotFound(`There is no user with id ${userId}`);
