@@ -47,6 +47,8 @@ export class GroupAccess {
   readonly #memberships = new Map<string, Map<string, string>>();
   /** dataset → granted group ids */
   readonly #grants = new Map<string, Set<string>>();
+  /** One string per distinct source: 100,000 memberships hold a few source strings, not 100,000 copies. */
+  readonly #sources = new Map<string, string>();
 
   group(id: string): AuthGroup | undefined {
     return this.#groups.get(id);
@@ -112,7 +114,10 @@ export class GroupAccess {
       case "putMembership": {
         const { userId, groupId, source } = effect.membership;
         const mine = this.#memberships.get(userId) ?? new Map<string, string>();
-        this.#memberships.set(userId, mine.set(groupId, source));
+        // The group's own id string and one shared source string: fewer objects for the collector.
+        const id = this.#groups.get(groupId)?.id ?? groupId;
+        const from = this.#sources.get(source) ?? (this.#sources.set(source, source), source);
+        this.#memberships.set(userId, mine.set(id, from));
         return;
       }
       case "removeMembership":
