@@ -12,9 +12,11 @@ export type FlagDef = {
   valueName?: string;
   /** The only values a string flag accepts (parseArgs has no enum, so checked after parsing). */
   choices?: readonly string[];
+  /** May be given more than once (`--group a --group b`); the value is then a list. */
+  multiple?: boolean;
 };
 export type FlagSpec = Record<string, FlagDef>;
-export type FlagValues = Record<string, string | boolean | undefined>;
+export type FlagValues = Record<string, string | boolean | string[] | undefined>;
 export type ParsedArgs = { flags: FlagValues; positionals: string[] };
 
 export const GLOBAL_FLAGS: FlagSpec = {
@@ -26,7 +28,8 @@ export const GLOBAL_FLAGS: FlagSpec = {
 function toOptions(spec: FlagSpec): ParseArgsOptionsConfig {
   const options: ParseArgsOptionsConfig = {};
   for (const [name, def] of Object.entries(spec)) {
-    options[name] = def.short ? { type: def.type, short: def.short } : { type: def.type };
+    const multiple = def.multiple ? { multiple: true } : {};
+    options[name] = def.short ? { type: def.type, short: def.short, ...multiple } : { type: def.type, ...multiple };
   }
   return options;
 }

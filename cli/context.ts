@@ -65,7 +65,7 @@ export const NO_SERVER_HINT = "run `da login --server <url>`, or set DA_SERVER";
 export class Context {
   constructor(
     readonly args: string[],
-    readonly flags: Record<string, string | boolean | undefined>,
+    readonly flags: Record<string, string | boolean | string[] | undefined>,
   ) {}
 
   get json(): boolean {

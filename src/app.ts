@@ -19,6 +19,7 @@ import { backupsModule } from "./modules/backups";
 import { cliAuthModule } from "./modules/cli-auth";
 import { metricsModule } from "./modules/metrics";
 import { dataApi, dataPages } from "./modules/data";
+import { groupsApi, groupsPages } from "./modules/groups";
 import { readyModule } from "./modules/system/ready";
 import { ErrorPage } from "../views/system/error-page";
 
@@ -45,6 +46,7 @@ export function createApp(ctx: AppContext) {
     .use(identitiesApi(ctx))
     .use(tokensApi(ctx))
     .use(dataApi(ctx))
+    .use(groupsApi(ctx))
     // 3. pages and forms, with the headers only a page needs.
     .use(html())
     .use(pageHeaders())
@@ -63,6 +65,7 @@ export function createApp(ctx: AppContext) {
     .use(ssoModule(ctx))
     .use(backupsModule(ctx))
     .use(dataPages(ctx))
+    .use(groupsPages(ctx))
     .use(cliAuthModule(ctx));
   return app.wrap(frontDoor(ctx, refusalResponder(ctx, pages, headers), () => app.routes));
 }

@@ -76,7 +76,7 @@ export async function createContext(deps: {
   deps.db.storage.log = deps.log; // one line when a full or read-only disk starts refusing writes, one when it recovers
   const { state: authState, apply } = AuthState.load(await readAuthRecords(deps.db, deps.clock.now()));
   const reveals = new OneTimeReveals(deps.clock);
-  const data = await DataService.open(deps.config.data, deps.db);
+  const data = await DataService.open(deps.config.data, deps.db, authState.groups);
   // The only way the auth state changes: committed transactions' effects. A secret waiting to be
   // shown once (a new token, a reset link) is void as soon as its user is deactivated or deleted,
   // or their sessions are ended by a revocation (users/lifecycle.ts).

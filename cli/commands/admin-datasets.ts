@@ -9,6 +9,7 @@ import type { Context } from "../context";
 import { CliError, UsageError } from "../errors";
 import { formatTime, info, printJson, printTable, success } from "../output";
 import { countedStream, progressBar } from "../progress";
+import { grantDataset } from "./admin-groups";
 
 const UPLOAD_TIMEOUT_MS = 60 * 60_000;
 
@@ -72,7 +73,7 @@ async function deleteDataset(ctx: Context): Promise<void> {
 export const adminDatasetsGroup: Group = {
   kind: "group",
   name: "datasets",
-  summary: "The server's datasets: load (CSV or Parquet), list, delete",
+  summary: "The server's datasets: load (CSV or Parquet), list, delete, grant",
   children: [
     {
       kind: "command",
@@ -90,5 +91,19 @@ export const adminDatasetsGroup: Group = {
     },
     { kind: "command", name: "list", summary: "List datasets", maxArgs: 0, flags: JSON_FLAG, run: listDatasets },
     { kind: "command", name: "delete", summary: "Delete a dataset (needs --yes)", args: "<name>", minArgs: 1, maxArgs: 1, flags: YES_FLAG, run: deleteDataset },
+    {
+      kind: "command",
+      name: "grant",
+      summary: "Set who may read a dataset: exactly the groups given (admins always may)",
+      args: "<name>",
+      minArgs: 1,
+      maxArgs: 1,
+      flags: {
+        group: { type: "string", valueName: "group", multiple: true, description: "a group's name or id (repeat, or comma-separate, for several)" },
+        none: { type: "boolean", description: "no group: admins only" },
+        ...JSON_FLAG,
+      },
+      run: grantDataset,
+    },
   ],
 };

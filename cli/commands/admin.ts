@@ -1,6 +1,5 @@
 // `da admin …`: user management for admins, over /api/users (and /auth/admin/tokens, see admin-tokens.ts).
 import { DEFAULT_ROLE, MIN_PASSWORD_LENGTH, ROLES, type ResetLink, type User } from "../../src/shared/contract";
-import type { Api } from "../api";
 import { JSON_FLAG, PAGING_FLAGS, YES_FLAG, type Command, type Group } from "../command";
 import type { Context } from "../context";
 import { CliError, UsageError } from "../errors";
@@ -9,6 +8,8 @@ import { askConfirm, askPassword, isInteractive, readSecretFromStdin } from "../
 import { adminTokenGroup } from "./admin-tokens";
 import { adminBackupGroup } from "./admin-backups";
 import { adminDatasetsGroup } from "./admin-datasets";
+import { adminGroupsGroup, adminUsersGroup } from "./admin-groups";
+import { findUser } from "./user-ref";
 
 const USER_REF = "<id|email>";
 
@@ -17,15 +18,6 @@ function checkRole(role: string): void {
   if (!(ROLES as readonly string[]).includes(role)) {
     throw new UsageError(`unknown role "${role}"`, `roles: ${ROLES.join(", ")}`);
   }
-}
-
-/** `<id|email>`: an email is looked up by search and must match exactly (case-insensitive). */
-async function findUser(api: Api, ref: string): Promise<User> {
-  if (!ref.includes("@")) return api.get<User>(`/api/users/${encodeURIComponent(ref)}`);
-  const matches = await api.get<User[]>("/api/users", { q: ref });
-  const user = matches.find((candidate) => candidate.email.toLowerCase() === ref.toLowerCase());
-  if (!user) throw new CliError(`no user with email ${ref}`, "see `da admin list-users`");
-  return user;
 }
 
 function printUser(ctx: Context, user: User, message: string): void {
@@ -173,5 +165,7 @@ export const adminGroup: Group = {
     adminTokenGroup,
     adminBackupGroup,
     adminDatasetsGroup,
+    adminGroupsGroup,
+    adminUsersGroup,
   ],
 };

@@ -5,6 +5,7 @@
 // reaches the auth state.
 import type { CommitEffect, Transaction } from "../db/database";
 import type { AuthSession, AuthToken, AuthUser } from "./auth-state";
+import { GROUP_EFFECT_KINDS, type AuthGrant, type AuthGroup, type AuthMembership, type GroupEffect } from "./group-access";
 
 export type AuthEffect =
   | { kind: "putUser"; user: AuthUser }
@@ -14,7 +15,8 @@ export type AuthEffect =
   | { kind: "endSessionsOf"; userId: string; exceptSessionId: string | null }
   | { kind: "putToken"; token: AuthToken }
   | { kind: "revokeToken"; tokenId: string }
-  | { kind: "removeTokensOf"; userId: string };
+  | { kind: "removeTokensOf"; userId: string }
+  | GroupEffect;
 
 /**
  * The auth effects of a write, registered on its transaction (`tx.onCommit`): the database hands
@@ -31,10 +33,30 @@ export function authEffects(tx: Transaction) {
     putToken: (token: AuthToken) => add({ kind: "putToken", token: { ...token } }),
     revokeToken: (tokenId: string) => add({ kind: "revokeToken", tokenId }),
     removeTokensOf: (userId: string) => add({ kind: "removeTokensOf", userId }),
+    putGroup: (group: AuthGroup) => add({ kind: "putGroup", group: { ...group } }),
+    removeGroup: (groupId: string) => add({ kind: "removeGroup", groupId }),
+    putMembership: (membership: AuthMembership) => add({ kind: "putMembership", membership: { ...membership } }),
+    removeMembership: (groupId: string, userId: string) => add({ kind: "removeMembership", groupId, userId }),
+    removeMembershipsOfUser: (userId: string) => add({ kind: "removeMembershipsOfUser", userId }),
+    removeMembershipsOfGroup: (groupId: string) => add({ kind: "removeMembershipsOfGroup", groupId }),
+    putGrant: (grant: AuthGrant) => add({ kind: "putGrant", grant: { ...grant } }),
+    removeGrant: (dataset: string, groupId: string) => add({ kind: "removeGrant", dataset, groupId }),
+    removeGrantsOfDataset: (dataset: string) => add({ kind: "removeGrantsOfDataset", dataset }),
+    removeGrantsOfGroup: (groupId: string) => add({ kind: "removeGrantsOfGroup", groupId }),
   };
 }
 
-const AUTH_EFFECT_KINDS = new Set<string>(["putUser", "removeUser", "putSession", "endSession", "endSessionsOf", "putToken", "revokeToken", "removeTokensOf"]);
+const AUTH_EFFECT_KINDS = new Set<string>([
+  "putUser",
+  "removeUser",
+  "putSession",
+  "endSession",
+  "endSessionsOf",
+  "putToken",
+  "revokeToken",
+  "removeTokensOf",
+  ...GROUP_EFFECT_KINDS,
+]);
 
 /** The auth effects among a transaction's committed effects (today every effect is one). */
 export function authEffectsOf(effects: readonly CommitEffect[]): AuthEffect[] {

@@ -8,12 +8,16 @@
 // and the state itself only answers questions. See auth-effects.ts.
 import type { Role } from "../shared/contract";
 import type { AuthEffect } from "./auth-effects";
+import { GroupAccess, type GroupRecords } from "./group-access";
 
 export type AuthUser = { id: string; email: string; name: string; role: Role; active: boolean };
 /** `kind`: a browser session, or a CLI session (`da login`) — only the first may approve `da` sign-ins. */
 export type AuthSession = { id: string; userId: string; expiresAt: Date; kind: "browser" | "cli" };
 export type AuthToken = { id: string; userId: string; tokenHash: string; expiresAt: Date | null };
-export type AuthRecords = { users: AuthUser[]; sessions: AuthSession[]; tokens: AuthToken[] };
+/** Groups, memberships and grants are optional for states built by hand (tests); a snapshot always has them. */
+export type AuthRecords = { users: AuthUser[]; sessions: AuthSession[]; tokens: AuthToken[] } & Partial<GroupRecords>;
+/** What the rest of the server may ask about groups and grants (never change). */
+export type GroupReader = Pick<GroupAccess, "group" | "groupsOf" | "grantFor" | "grantsOf">;
 export type ApplyAuthEffects = (effects: readonly AuthEffect[]) => void;
 
 export class AuthState {
@@ -21,6 +25,7 @@ export class AuthState {
   readonly #sessions = new Map<string, AuthSession>();
   readonly #tokensByHash = new Map<string, AuthToken>();
   readonly #tokenHashById = new Map<string, string>();
+  readonly #groups = new GroupAccess();
 
   private constructor() {}
 
@@ -30,6 +35,9 @@ export class AuthState {
     for (const user of records.users) state.#apply({ kind: "putUser", user });
     for (const session of records.sessions) state.#apply({ kind: "putSession", session });
     for (const token of records.tokens) state.#apply({ kind: "putToken", token });
+    for (const group of records.groups ?? []) state.#apply({ kind: "putGroup", group });
+    for (const membership of records.memberships ?? []) state.#apply({ kind: "putMembership", membership });
+    for (const grant of records.grants ?? []) state.#apply({ kind: "putGrant", grant });
     return { state, apply: (effects) => effects.forEach((effect) => state.#apply(effect)) };
   }
 
@@ -44,6 +52,10 @@ export class AuthState {
   }
   tokenByHash(hash: string): AuthToken | undefined {
     return this.#tokensByHash.get(hash);
+  }
+  /** Groups, memberships and grants: who may read which dataset (src/modules/data/access.ts). */
+  get groups(): GroupReader {
+    return this.#groups;
   }
 
   /**
@@ -70,6 +82,7 @@ export class AuthState {
       users: byId(this.#users.values()),
       sessions: byId([...this.#sessions.values()].filter((s) => s.expiresAt > now)),
       tokens: byId(tokens.filter((t) => t.expiresAt === null || t.expiresAt > now)),
+      ...this.#groups.snapshot(),
     };
   }
 
@@ -96,6 +109,8 @@ export class AuthState {
       case "removeTokensOf":
         for (const [hash, t] of this.#tokensByHash) if (t.userId === effect.userId) this.#forgetToken(t.id, hash);
         return;
+      default:
+        return this.#groups.apply(effect);
     }
   }
 

@@ -88,6 +88,8 @@ function buildConfig(env: Record<string, string | undefined>, s: Settings) {
     auditRetentionDays: s.AUDIT_RETENTION_DAYS,
     /** Data access (src/modules/data): where datasets live and the limits on user queries. */
     data: dataSettings(s, dataDir),
+    /** OIDC_GROUP_LIMIT: the most groups one sign-in's groups claim may list. */
+    oidcGroupLimit: s.OIDC_GROUP_LIMIT,
   };
 }
 
@@ -110,6 +112,8 @@ function dataSettings(s: Settings, dataDir: string) {
     queryConcurrency: s.QUERY_CONCURRENCY ?? 2 * availableParallelism(),
     /** Largest dataset upload. */
     datasetMaxBytes: s.DATASET_MAX_MB * MB,
+    /** DATASET_DEFAULT_GRANT: a new dataset is granted to Everyone, or to nobody (admins only). */
+    defaultGrant: s.DATASET_DEFAULT_GRANT,
   };
 }
 

@@ -88,6 +88,16 @@ export const SETTINGS = {
   /** Unset: 2 per core. */
   QUERY_CONCURRENCY: optional(wholeNumber(1, 1024)),
   DATASET_MAX_MB: optional(wholeNumber(1, 1024 * 1024)).default(2048),
+  /** Who may read a new dataset: the Everyone group, or nobody but admins until it is granted. */
+  DATASET_DEFAULT_GRANT: optional(
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(z.enum(["everyone", "none"], { message: "expected everyone or none" })),
+  ).default("everyone"),
+  /** The most groups one sign-in's claim may list (more: the sign-in is refused, as Entra's overage). */
+  OIDC_GROUP_LIMIT: optional(wholeNumber(1, 100_000)).default(500),
   PASSWORD_LOGIN: optional(
     z
       .string()

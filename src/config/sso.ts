@@ -23,6 +23,10 @@ export type OidcProviderSettings = {
   linkDomains: string[];
   defaultRole: Role;
   groupsClaim: string;
+  /** OIDC_<ID>_GROUP_SYNC=on: the person's memberships in this provider's groups follow the claim at every sign-in. */
+  groupSync: boolean;
+  /** OIDC_<ID>_GROUP_FILTER: only claim entries this matches are synced (null: all). */
+  groupFilter: RegExp | null;
   /** null when no *_GROUPS variable is set: roles are then Agnes's own, changed by admins. */
   groupRoles: { admin: string[]; analyst: string[]; viewer: string[] } | null;
   /** `${PUBLIC_URL}/auth/oidc/<id>/callback`: never built from a request's Host (proxies get it wrong). */
@@ -90,6 +94,22 @@ function readDomains(name: string, value: string | undefined): string[] {
   });
 }
 
+function readOnOff(name: string, value: string | undefined): boolean {
+  const v = (value ?? "off").toLowerCase();
+  if (v !== "on" && v !== "off") throw new SsoSettingsError(`${name}: expected on or off`);
+  return v === "on";
+}
+
+function readFilter(name: string, value: string | undefined): RegExp | null {
+  if (!value) return null;
+  try {
+    // Unicode mode; matched against one claim entry at a time, each at most a few hundred characters.
+    return new RegExp(value, "u");
+  } catch (error) {
+    throw new SsoSettingsError(`${name}: not a regular expression (${(error as Error).message})`);
+  }
+}
+
 /** Every OIDC_<ID>_* setting, declared once (the README's SSO table is checked against this list). */
 export const SSO_PROVIDER_SETTINGS = [
   "ISSUER",
@@ -101,6 +121,8 @@ export const SSO_PROVIDER_SETTINGS = [
   "LINK_DOMAINS",
   "DEFAULT_ROLE",
   "GROUPS_CLAIM",
+  "GROUP_SYNC",
+  "GROUP_FILTER",
   "ADMIN_GROUPS",
   "ANALYST_GROUPS",
   "VIEWER_GROUPS",
@@ -131,6 +153,8 @@ function readProvider(env: Env, id: string, publicUrl: string): OidcProviderSett
     linkDomains: readDomains(`${prefix}LINK_DOMAINS`, get("LINK_DOMAINS")),
     defaultRole,
     groupsClaim: get("GROUPS_CLAIM") || "groups",
+    groupSync: readOnOff(`${prefix}GROUP_SYNC`, get("GROUP_SYNC")),
+    groupFilter: readFilter(`${prefix}GROUP_FILTER`, get("GROUP_FILTER")),
     groupRoles: groups.admin.length + groups.analyst.length + groups.viewer.length > 0 ? groups : null,
     redirectUri: `${publicUrl}/auth/oidc/${id}/callback`,
   };

@@ -2,6 +2,7 @@
 // sides must agree on (roles, defaults, token states), defined once here. Nothing in this file
 // imports server code, so the CLI bundle carries none of it. Field names are the public contract
 // (docs/contributing.md: existing clients depend on them; change them only with a new minor version).
+import type { GroupRef } from "./groups";
 
 export const ROLES = ["viewer", "analyst", "km_admin", "admin"] as const;
 export type Role = (typeof ROLES)[number];
@@ -53,6 +54,8 @@ export type Me = {
   token_id: string | null;
   /** When the credential in use stops working (null for a PAT that never expires). */
   expires_at: string | null;
+  /** The groups the caller is in (Everyone included), src/shared/groups.ts. */
+  groups: GroupRef[];
 };
 
 /** GET /auth/providers: the ways to sign in, for the login page and `da login`. */

@@ -9,6 +9,7 @@ const ADMIN_NAV = [
   ["Dashboard", "/dashboard"],
   ["Data", "/data"],
   ["Users", "/admin/users"],
+  ["Groups", "/admin/groups"],
   ["Tokens", "/admin/tokens"],
   ["Audit", "/admin/audit"],
   ["Datasets", "/admin/datasets"],

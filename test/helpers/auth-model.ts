@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { ROLES, type Role } from "../../src/shared/contract";
 import { insertUser as addUser } from "../../src/modules/users/repository";
 import { createTestApp, sessionIdOf, type TestApp } from "./app";
+import { storeCsv } from "../data/helpers";
 
 export const PASSWORD = "model-password-1";
 // argon2id at its default cost takes ~80 ms a hash or verify: a few thousand steps would take
@@ -29,6 +30,10 @@ export type Step = { together: boolean } & (
   | { op: "issueReset" | "setPassword"; u: number }
   | { op: "redeemReset"; r: number }
   | { op: "advanceClock"; hours: number }
+  | { op: "createGroup" }
+  | { op: "deleteGroup"; g: number }
+  | { op: "addMember" | "removeMember"; g: number; u: number }
+  | { op: "grant"; gs: number[] }
 );
 
 const stepBody = fc.oneof(
@@ -47,6 +52,10 @@ const stepBody = fc.oneof(
   op(1, fc.record({ op: fc.constant("redeemReset" as const), r: n })),
   op(1, fc.record({ op: fc.constant("setPassword" as const), u: n })),
   op(1, fc.record({ op: fc.constant("advanceClock" as const), hours: fc.integer({ min: 1, max: 30 }) })),
+  op(2, fc.record({ op: fc.constant("createGroup" as const) })),
+  op(1, fc.record({ op: fc.constant("deleteGroup" as const), g: n })),
+  op(3, fc.record({ op: fc.constantFrom("addMember" as const, "removeMember" as const), g: n, u: n })),
+  op(2, fc.record({ op: fc.constant("grant" as const), gs: fc.array(n, { maxLength: 3 }) })),
 );
 
 /** `together`: run this step at the same time as the next one (about one step in five; shrinks to false). */
@@ -64,6 +73,10 @@ export class World {
   sessions: Session[] = [];
   tokens: { id: string; userId: string }[] = [];
   resets: { token: string; userId: string }[] = [];
+  /** Group ids, Everyone first (a deleted group's id stays: acting on it must fail cleanly). */
+  groups: string[] = ["everyone"];
+  /** Memberships added and grants changed, so the test can insist the sequences reached them. */
+  groupChanges = 0;
   /** Every status seen, so the test can insist none was a 5xx. */
   statuses: number[] = [];
   private made = 0;
@@ -80,6 +93,7 @@ export class World {
     await t.ctx.db.transaction((tx) => addUser(tx, { id: "root", email: "root@model.example", name: "", role: "admin", passwordHash, now: t.clock.now() }));
     const jwt = await t.login("root@model.example", PASSWORD);
     const res = await t.api("POST", "/auth/tokens", { token: jwt, body: { name: "root", expires_in_days: null } });
+    await storeCsv(t, "model", "x\n1\n"); // a dataset for the grant steps
     return new World(t, ((await res.json()) as { token: string }).token);
   }
 
@@ -118,6 +132,31 @@ export class World {
         return this.setPassword(step.u);
       case "advanceClock":
         return void this.t.clock.advance(step.hours * 3_600_000);
+      default:
+        return this.groupStep(step);
+    }
+  }
+
+  /** Groups, memberships and grants (issue 23), through the admin API. */
+  private async groupStep(step: Extract<Step, { op: "createGroup" | "deleteGroup" | "addMember" | "removeMember" | "grant" }>): Promise<void> {
+    const api = (method: string, path: string, body?: unknown) => this.send(this.t.api(method, path, { token: this.root, body }));
+    switch (step.op) {
+      case "createGroup": {
+        const res = await api("POST", "/api/groups", { name: `g${++this.made}` });
+        if (res.status === 201) this.groups.push(((await res.json()) as { id: string }).id);
+        return;
+      }
+      case "deleteGroup":
+        return void (await api("DELETE", `/api/groups/${this.pick(this.groups, step.g)}`));
+      case "addMember":
+      case "removeMember": {
+        const path = `/api/groups/${this.pick(this.groups, step.g)}/members/${this.user(step.u)?.id ?? "none"}`;
+        if ((await api(step.op === "addMember" ? "PUT" : "DELETE", path)).status < 300) this.groupChanges++;
+        return;
+      }
+      case "grant":
+        if ((await api("PUT", "/api/datasets/model/grants", { groups: step.gs.map((g) => this.pick(this.groups, g)) })).status === 200) this.groupChanges++;
+        return;
     }
   }
 

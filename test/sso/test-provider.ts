@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { generateKeyPairSync, randomUUID, sign } from "node:crypto";
 import Provider, { type Configuration } from "oidc-provider";
 
-export type TestAccount = { email?: string; email_verified?: boolean; name?: string; groups?: string[] };
+export type TestAccount = { email?: string; email_verified?: boolean; name?: string; groups?: string[] | string };
 export type Misbehaviour = "none" | "wrong-audience" | "unknown-key";
 
 export type TestProvider = {

@@ -9,7 +9,7 @@ function size(bytes: number): string {
   return bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
-function DatasetRow({ dataset }: { dataset: DatasetInfo }) {
+function DatasetRow({ dataset, readers }: { dataset: DatasetInfo; readers: string[] | undefined }) {
   return (
     <tr>
       <td class="mono" safe>
@@ -22,6 +22,12 @@ function DatasetRow({ dataset }: { dataset: DatasetInfo }) {
         <Time at={dataset.updated_at} />
       </td>
       <td safe>{dataset.uploaded_by ?? ""}</td>
+      <td>
+        <span safe>{(readers ?? []).join(", ") || "admins only"}</span>{" "}
+        <a class="button" href={`/admin/datasets/${encodeURIComponent(dataset.name)}/grants`}>
+          Grants
+        </a>
+      </td>
       <td class="actions">
         <a class="button danger" href={`/admin/datasets/${encodeURIComponent(dataset.name)}/delete`}>
           Delete
@@ -32,13 +38,28 @@ function DatasetRow({ dataset }: { dataset: DatasetInfo }) {
 }
 
 /** /admin/datasets: every dataset, an upload form (works without JavaScript), delete (with a confirm step). */
-export function DatasetsAdminPage({ page, datasets, maxMb }: { page: PageContext; datasets: DatasetInfo[]; maxMb: number }) {
+/** `readers`: by dataset, the names of the groups it is granted to (admins read every dataset). */
+export function DatasetsAdminPage({
+  page,
+  datasets,
+  maxMb,
+  readers = {},
+}: {
+  page: PageContext;
+  datasets: DatasetInfo[];
+  maxMb: number;
+  readers?: Record<string, string[]>;
+}) {
   return (
     <Layout title="Datasets" page={page} section="datasets">
       <section class="card">
         <h1>Datasets</h1>
-        <Table columns={["Name", "Rows", "Columns", "Size", "Updated", "By", ""]}>
-          {datasets.length === 0 ? <EmptyRow columns={7} text="No datasets yet." /> : datasets.map((dataset) => <DatasetRow dataset={dataset} />)}
+        <Table columns={["Name", "Rows", "Columns", "Size", "Updated", "By", "Readable by", ""]}>
+          {datasets.length === 0 ? (
+            <EmptyRow columns={8} text="No datasets yet." />
+          ) : (
+            datasets.map((dataset) => <DatasetRow dataset={dataset} readers={readers[dataset.name]} />)
+          )}
         </Table>
         <h2>Upload or replace</h2>
         <p safe>{`A CSV or Parquet file of up to ${maxMb} MB (DATASET_MAX_MB), streamed to the server's disk.`}</p>

@@ -1,5 +1,6 @@
 import type { PageContext, Viewer } from "../../src/shared/page-context";
 import type { Token } from "../../src/shared/contract";
+import type { GroupRef } from "../../src/shared/groups";
 import { CsrfField } from "../ui/csrf-field";
 import { Layout } from "../ui/layout";
 import { SessionsSection, type ProfileSession } from "./sessions-section";
@@ -15,6 +16,8 @@ export type ProfileProps = {
   lifetimes: LifetimeChoice[];
   sessions: ProfileSession[];
   now: Date;
+  /** The groups the person is in (Everyone included) and where each membership came from. */
+  groups?: GroupRef[];
 };
 
 function PasswordSection({ csrf }: { csrf: string }) {
@@ -63,6 +66,8 @@ export function ProfilePage(props: ProfileProps) {
             <dd>
               <span class="badge">{user.role}</span>
             </dd>
+            <dt>Groups</dt>
+            <dd safe>{(props.groups ?? []).map((g) => (g.membership === "agnes" ? g.name : `${g.name} (from ${g.membership})`)).join(", ") || "—"}</dd>
           </dl>
         </section>
         <TokensSection page={props.page} tokens={props.tokens} olderInactive={props.olderInactiveTokens} lifetimes={props.lifetimes} now={props.now} />

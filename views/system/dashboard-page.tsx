@@ -12,6 +12,7 @@ function tilesFor(isAdmin: boolean): Tile[] {
   if (isAdmin) {
     tiles.unshift(
       { href: "/admin/users", title: "Users", text: "Add people, change roles, reset passwords." },
+      { href: "/admin/groups", title: "Groups", text: "Teams, their members, and which datasets each may read." },
       { href: "/admin/tokens", title: "Tokens", text: "Every personal access token, and revoke any." },
       { href: "/admin/audit", title: "Audit trail", text: "Who changed what, and when." },
       { href: "/admin/datasets", title: "Datasets", text: "Every dataset: upload, replace and delete." },

@@ -1,7 +1,7 @@
 import type { Viewer } from "../../src/shared/page-context";
 import { CsrfField } from "./csrf-field";
 
-export type NavSection = "dashboard" | "data" | "users" | "tokens" | "audit" | "backups" | "datasets" | "profile" | "install";
+export type NavSection = "dashboard" | "data" | "users" | "groups" | "tokens" | "audit" | "backups" | "datasets" | "profile" | "install";
 
 /** Only what the viewer's role may open; the current section is marked for eyes and screen readers. */
 export function Nav({ principal, isAdmin, csrf, current }: { principal: Viewer | null; isAdmin: boolean; csrf: string; current?: NavSection }) {
@@ -25,6 +25,7 @@ export function Nav({ principal, isAdmin, csrf, current }: { principal: Viewer |
       {isAdmin ? (
         <>
           {link("users", "/admin/users", "Users")}
+          {link("groups", "/admin/groups", "Groups")}
           {link("tokens", "/admin/tokens", "Tokens")}
           {link("audit", "/admin/audit", "Audit")}
           {link("backups", "/admin/backups", "Backups")}

@@ -31,6 +31,8 @@ export type AdminUsersProps = {
   signIns?: Record<string, SignInMethods>;
   /** The configured SSO providers an admin can link an identity at (none: no SSO controls). */
   linkProviders?: LinkProvider[];
+  /** The names of each listed user's groups, by user id (their row links to their access). */
+  groupsOf?: Record<string, string[]>;
 };
 
 function RoleOptions({ selected, any }: { selected: string; any?: boolean }) {
@@ -139,7 +141,7 @@ function Reveal({ link }: { link: RevealedResetLink }) {
   );
 }
 
-type ActionProps = { user: User; csrf: string; back: string; self: boolean; signIn?: SignInMethods; linkProviders: LinkProvider[] };
+type ActionProps = { user: User; csrf: string; back: string; self: boolean; signIn?: SignInMethods; linkProviders: LinkProvider[]; groups?: string[] };
 
 function UserActions({ user, csrf, back, self, signIn, linkProviders }: ActionProps) {
   const managedBy = signIn?.roleManagedBy ?? null;
@@ -207,6 +209,15 @@ function UserActions({ user, csrf, back, self, signIn, linkProviders }: ActionPr
   );
 }
 
+/** The person's groups and a link to what they can read ("view as"). */
+function GroupsLine({ user, groups }: { user: User; groups: string[] }) {
+  return (
+    <div class="muted">
+      Groups: <span safe>{groups.join(", ") || "none"}</span> <a href={`/admin/users/${encodeURIComponent(user.id)}/access`}>Access</a>
+    </div>
+  );
+}
+
 function UserRow(props: ActionProps) {
   const { user, self, signIn } = props;
   return (
@@ -215,7 +226,10 @@ function UserRow(props: ActionProps) {
         <span safe>{user.email}</span>
         {self ? <span class="badge you">you</span> : ""}
       </td>
-      <td safe>{user.name}</td>
+      <td>
+        <span safe>{user.name}</span>
+        {props.groups ? <GroupsLine user={user} groups={props.groups} /> : ""}
+      </td>
       <td>
         <span class="badge">{user.role}</span>
       </td>
@@ -258,6 +272,7 @@ export function AdminUsersPage(props: AdminUsersProps) {
                 self={user.id === selfId}
                 signIn={props.signIns?.[user.id]}
                 linkProviders={props.linkProviders ?? []}
+                groups={props.groupsOf?.[user.id]}
               />
             ))
           )}

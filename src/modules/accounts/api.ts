@@ -6,6 +6,7 @@ import { authGuard } from "../../http/auth-guard";
 import { tokenRequestBody } from "./model";
 import { signIn } from "./service";
 import { listSessionsOf, loginResponse } from "./sessions";
+import { groupRefsOf } from "../groups/access-report";
 
 export function accountsApi(ctx: AppContext) {
   return new Elysia({ name: "accounts-api" })
@@ -29,6 +30,7 @@ export function accountsApi(ctx: AppContext) {
         auth: me.via,
         token_id: me.tokenId,
         expires_at: me.expiresAt?.toISOString() ?? null,
+        groups: groupRefsOf(ctx, me.user),
       }),
       { auth: "user" },
     )

@@ -6,7 +6,13 @@ import type { AuthRecords } from "../../auth/auth-state";
 import { listAuthUsers } from "../users/directory";
 import { liveTokensForAuth } from "../tokens/service";
 import { liveSessionsForAuth } from "./sessions";
+import { readGroupRecords } from "../groups/records";
 
 export async function readAuthRecords(q: Queryable, now: Date): Promise<AuthRecords> {
-  return { users: await listAuthUsers(q), sessions: await liveSessionsForAuth(q, now), tokens: await liveTokensForAuth(q, now) };
+  return {
+    users: await listAuthUsers(q),
+    sessions: await liveSessionsForAuth(q, now),
+    tokens: await liveTokensForAuth(q, now),
+    ...(await readGroupRecords(q)),
+  };
 }

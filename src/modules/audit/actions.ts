@@ -41,9 +41,15 @@ export type AuditParams = {
   "backup.create": { reason: string };
   "backup.delete": Record<string, never>;
   "backup.downloaded": { name: string; size: number };
-  "dataset.create": { rows: number; size_bytes: number; hash: string; columns: number };
+  "dataset.create": { rows: number; size_bytes: number; hash: string; columns: number; granted?: string[] };
   "dataset.replace": { rows: number; size_bytes: number; hash: string; columns: number };
-  "dataset.delete": { hash: string };
+  "dataset.delete": { hash: string; grants?: number };
+  "dataset.grant": { groups: string[]; added: string[]; removed: string[] };
+  "group.create": { name: string; source: string };
+  "group.rename": { name?: { from: string; to: string }; description?: { from: string; to: string } };
+  "group.delete": { name: string; source: string; members: number; grants: number };
+  "group.member_add": { group: string; user_id: string; email: string; source: string };
+  "group.member_remove": { group: string; user_id: string; email: string; source: string };
   "data.query": {
     via: "session" | "pat";
     token_id: string | null;
@@ -92,6 +98,12 @@ export const AUDIT_ACTIONS = {
   "dataset.create": "uploaded the dataset",
   "dataset.replace": "replaced the dataset",
   "dataset.delete": "deleted the dataset",
+  "dataset.grant": "changed who may read the dataset",
+  "group.create": "created the group",
+  "group.rename": "changed the group",
+  "group.delete": "deleted the group",
+  "group.member_add": "added a member to the group",
+  "group.member_remove": "removed a member from the group",
   "data.query": "ran a query",
 } as const satisfies Record<AuditAction, string>;
 

@@ -1,9 +1,11 @@
 // Who may read which dataset: the one decision, made per request (every query, manifest, download,
-// dataset page). Today every signed-in active user may read every dataset; the groups issue narrows
-// this function, and everything that reads data already asks it.
+// dataset page) from the in-memory auth state, so no request reads the database for it and taking a
+// membership or a grant away acts at the next request. A dataset is readable by admins and by the
+// members of a group it is granted to (Everyone: every active user); see src/auth/group-access.ts.
+import type { GroupReader } from "../../auth/auth-state";
 import type { Principal } from "../../auth/principal";
 import type { DatasetRow } from "./repository";
 
-export function canRead(principal: Principal, _dataset: Pick<DatasetRow, "name">): boolean {
-  return principal.user.active;
+export function canRead(groups: GroupReader, principal: Principal, dataset: Pick<DatasetRow, "name">): boolean {
+  return groups.grantFor(principal.user, dataset.name) !== null;
 }

@@ -3,7 +3,6 @@ import type { AppContext } from "../../context";
 import type { Principal } from "../../auth/principal";
 import type { DatasetInfo } from "../../shared/contract";
 import { NotFound } from "../../shared/errors";
-import { canRead } from "./access";
 import type { DatasetRow } from "./repository";
 
 export function datasetInfo(ctx: AppContext, row: DatasetRow): DatasetInfo {
@@ -26,6 +25,6 @@ export function listReadable(ctx: AppContext, me: Principal): DatasetInfo[] {
 /** A dataset the caller may read; unknown and unreadable look the same (404). */
 export function readableDataset(ctx: AppContext, me: Principal, name: string): DatasetRow {
   const row = ctx.data.all().find((r) => r.name === name);
-  if (!row || !canRead(me, row)) throw new NotFound(`There is no dataset named ${name}`);
+  if (!row || !ctx.data.canRead(me, row)) throw new NotFound(`There is no dataset named ${name}`);
   return row;
 }

@@ -9,6 +9,7 @@ import { BadRequest, Conflict, NotFound } from "../../shared/errors";
 import { DATASET_NAME_PATTERN } from "../../shared/contract";
 import { convertUpload, removeFiles, type StoredFiles } from "./files";
 import { deleteDatasetRow, findDatasetRow, insertDatasetRow, replaceDatasetRow } from "./repository";
+import { dropGrantsOfDataset, grantNewDataset } from "../groups/grants";
 
 export function checkDatasetName(name: string): string {
   if (!DATASET_NAME_PATTERN.test(name)) {
@@ -54,11 +55,13 @@ async function commitStore(ctx: AppContext, change: Change, name: string, files:
   await ctx.db.transaction(async (tx) => {
     if (replace) await replaceDatasetRow(tx, row);
     else await insertDatasetRow(tx, { ...row, created_at: now });
+    // A replacement keeps its grants; a new dataset gets DATASET_DEFAULT_GRANT's, named in its audit entry.
+    const granted = replace ? {} : { granted: await grantNewDataset(ctx, tx, name) };
     await ctx.audit.record(tx, {
       actor: { id: change.me.user.id, email: change.me.user.email },
       action: replace ? "dataset.replace" : "dataset.create",
       target: name,
-      params: { rows: files.rows, size_bytes: files.sizeBytes, hash: files.hash, columns: files.columns.length },
+      params: { rows: files.rows, size_bytes: files.sizeBytes, hash: files.hash, columns: files.columns.length, ...granted },
       ip: change.ip,
     });
   });
@@ -71,11 +74,12 @@ export function deleteDataset(ctx: AppContext, change: Change, name: string) {
     if (!existing) throw new NotFound(`There is no dataset named ${name}`);
     await ctx.db.transaction(async (tx) => {
       await deleteDatasetRow(tx, name);
+      const grants = await dropGrantsOfDataset(tx, name);
       await ctx.audit.record(tx, {
         actor: { id: change.me.user.id, email: change.me.user.email },
         action: "dataset.delete",
         target: name,
-        params: { hash: existing.hash },
+        params: { hash: existing.hash, grants },
         ip: change.ip,
       });
     });

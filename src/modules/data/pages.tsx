@@ -21,6 +21,7 @@ import type { StreamedForm } from "../../http/streamed-form";
 import { rm } from "node:fs/promises";
 import { datasetNameParams, DEFAULT_QUERY_LIMIT } from "./model";
 import { runJsonQuery } from "./query-service";
+import { datasetReaders } from "../groups/grants";
 
 const queryForm = z.object({
   _csrf: z.string().optional(),
@@ -107,6 +108,7 @@ function datasetAdminPages(ctx: AppContext) {
           page={pageContext(ctx, me, cookie)}
           datasets={ctx.data.all().map((row) => datasetInfo(ctx, row))}
           maxMb={Math.round(ctx.config.data.datasetMaxBytes / 1024 / 1024)}
+          readers={datasetReaders(ctx)}
         />
       ),
       { auth: "admin" },

@@ -13,6 +13,9 @@
 //   SELECT: no ATTACH ':memory:', DETACH, CREATE, INSERT, CALL, EXPLAIN ANALYZE … even in memory.
 // A dataset change builds a new instance and swaps it in; queries still running on the old one
 // finish there and it is closed when the last one releases it.
+// Someone who may read only some datasets (groups and grants) queries an instance that attaches
+// only those: what they may not read is not there to be named. Such instances are built on first
+// use per set of datasets and kept (at most MAX_SUBSETS, least recently used dropped first).
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 
 export type SandboxDataset = { name: string; file: string };
@@ -65,32 +68,71 @@ function shut(generation: Generation): void {
   generation.instance.closeSync();
 }
 
+/** Instances over a part of the datasets kept at once (one per distinct set of readable datasets). */
+export const MAX_SUBSETS = 32;
+
 export class QuerySandbox {
   private current: Generation;
+  private readonly subsets = new Map<string, Promise<Generation>>();
 
   private constructor(
     instance: DuckDBInstance,
     private readonly limits: SandboxLimits,
+    private datasets: SandboxDataset[],
   ) {
     this.current = { instance, users: 0, retired: false, idle: [] };
   }
 
   static async open(datasets: SandboxDataset[], limits: SandboxLimits): Promise<QuerySandbox> {
-    return new QuerySandbox(await buildInstance(datasets, limits), limits);
+    return new QuerySandbox(await buildInstance(datasets, limits), limits, datasets);
   }
 
-  /** Builds an instance over the new set of datasets and swaps it in. */
+  /** Builds an instance over the new set of datasets and swaps it in; instances over parts of the old set retire. */
   async rebuild(datasets: SandboxDataset[]): Promise<void> {
     const next: Generation = { instance: await buildInstance(datasets, this.limits), users: 0, retired: false, idle: [] };
     const old = this.current;
     this.current = next;
-    old.retired = true;
-    if (old.users === 0) shut(old);
+    this.datasets = datasets;
+    this.retire(old);
+    for (const key of [...this.subsets.keys()]) this.dropSubset(key);
   }
 
-  /** A connection for one query; `release` gives it back (and closes a retired instance once unused). */
-  async connect(): Promise<{ connection: DuckDBConnection; release: () => void }> {
-    const generation = this.current;
+  private retire(generation: Generation): void {
+    generation.retired = true;
+    if (generation.users === 0) shut(generation);
+  }
+
+  private dropSubset(key: string): void {
+    const entry = this.subsets.get(key);
+    this.subsets.delete(key);
+    entry?.then((generation) => this.retire(generation)).catch(() => undefined);
+  }
+
+  /** The instance over exactly `names` (those that exist), built once and kept while used recently. */
+  private subset(names: readonly string[]): Promise<Generation> {
+    const key = [...names].sort().join(",");
+    let entry = this.subsets.get(key);
+    if (entry) {
+      this.subsets.delete(key); // re-inserted last: the Map's order is least recently used first
+    } else {
+      const wanted = new Set(names);
+      entry = buildInstance(
+        this.datasets.filter((ds) => wanted.has(ds.name)),
+        this.limits,
+      ).then((instance) => ({ instance, users: 0, retired: false, idle: [] }));
+      entry.catch(() => this.subsets.get(key) === entry && this.subsets.delete(key));
+    }
+    this.subsets.set(key, entry);
+    while (this.subsets.size > MAX_SUBSETS) this.dropSubset(this.subsets.keys().next().value!);
+    return entry;
+  }
+
+  /**
+   * A connection for one query, over every dataset (`only` null) or only the named ones;
+   * `release` gives it back (and closes a retired instance once unused).
+   */
+  async connect(only: readonly string[] | null = null): Promise<{ connection: DuckDBConnection; release: () => void }> {
+    const generation = only === null ? this.current : await this.subset(only);
     generation.users++;
     let connection: DuckDBConnection;
     try {
@@ -115,7 +157,7 @@ export class QuerySandbox {
   }
 
   close(): void {
-    this.current.retired = true;
-    if (this.current.users === 0) shut(this.current);
+    this.retire(this.current);
+    for (const key of [...this.subsets.keys()]) this.dropSubset(key);
   }
 }

@@ -8,7 +8,7 @@ import { availableParallelism } from "node:os";
 import type { DataSettings } from "../../config";
 import type { Queryable } from "../../db/database";
 import type { Principal } from "../../auth/principal";
-import { Forbidden } from "../../shared/errors";
+import type { GroupReader } from "../../auth/auth-state";
 import { canRead } from "./access";
 import { duckdbFile } from "./files";
 import { QueryFailed, queryTimedOut } from "./query-errors";
@@ -39,16 +39,18 @@ export class DataService {
     private rows: DatasetRow[],
     private readonly sandbox: QuerySandbox,
     readonly gate: QueryGate,
+    private readonly groups: GroupReader,
   ) {}
 
-  static async open(settings: DataSettings, db: Queryable): Promise<DataService> {
+  /** `groups`: the auth state's groups and grants, asked on every request (access.ts). */
+  static async open(settings: DataSettings, db: Queryable, groups: GroupReader): Promise<DataService> {
     mkdirSync(settings.datasetsDir, { recursive: true, mode: 0o700 });
     const rows = await listDatasetRows(db);
     const sandbox = await QuerySandbox.open(sandboxDatasets(settings, rows), {
       memoryMb: settings.queryMemoryMb,
       threads: Math.max(1, availableParallelism() - 1),
     });
-    return new DataService(settings, rows, sandbox, new QueryGate(settings.queryConcurrency, settings.queryTimeoutSeconds * 1000));
+    return new DataService(settings, rows, sandbox, new QueryGate(settings.queryConcurrency, settings.queryTimeoutSeconds * 1000), groups);
   }
 
   /** Every dataset, as last committed. Callers filter with canRead. */
@@ -57,7 +59,12 @@ export class DataService {
   }
 
   readable(me: Principal): DatasetRow[] {
-    return this.rows.filter((row) => canRead(me, row));
+    return this.rows.filter((row) => canRead(this.groups, me, row));
+  }
+
+  /** May `me` read this dataset (groups and grants, decided now)? */
+  canRead(me: Principal, row: Pick<DatasetRow, "name">): boolean {
+    return canRead(this.groups, me, row);
   }
 
   /** Runs `fn` one at a time: dataset changes commit and rebuild the sandbox in order. */
@@ -105,12 +112,13 @@ export class DataService {
    * until `end()`; for a streamed result, which holds them until its last chunk is sent.
    */
   async open(me: Principal): Promise<QueryLease> {
-    // The sandbox holds every dataset; until it is built per reader, a query needs them all.
-    if (!this.rows.every((row) => canRead(me, row))) throw new Forbidden("You may not query every dataset");
+    // Someone who may not read every dataset queries an instance holding only those they may.
+    const readable = this.readable(me);
+    const only = readable.length === this.rows.length ? null : readable.map((row) => row.name);
     const leave = await this.gate.enter();
     let lease: Awaited<ReturnType<QuerySandbox["connect"]>>;
     try {
-      lease = await this.sandbox.connect();
+      lease = await this.sandbox.connect(only);
     } catch (error) {
       leave();
       throw error;

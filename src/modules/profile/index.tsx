@@ -13,6 +13,7 @@ import { ProfilePage } from "../../../views/profile/profile-page";
 import { TokenRevokePage } from "../../../views/tokens/token-revoke-page";
 import { createTokenForm, csrfOnlyForm, passwordForm, sessionIdParams, tokenIdParams } from "./model";
 import { changeOwnPassword, endOtherSessions, endOwnSession } from "./service";
+import { groupRefsOf } from "../groups/access-report";
 
 // All of /profile needs a signed-in session: a personal access token cannot manage the account.
 // A fresh object per route: Elysia consumes a route's macro options when it applies them.
@@ -65,7 +66,10 @@ export function profileModule(ctx: AppContext) {
         const page = pageContext(ctx, me, cookie);
         const revealed = me.sessionId ? ctx.reveals.take(me.sessionId, page.flash?.reveal) : null;
         const [{ tokens, olderInactive }, sessions] = await Promise.all([listOwnTokensForPage(ctx, me.user.id), listSessionsOf(ctx, me.user.id)]);
-        const props = { page, me, revealed, tokens, olderInactiveTokens: olderInactive, sessions, lifetimes: lifetimeOptions(ctx), now: ctx.clock.now() };
+        const props = {
+          ...{ page, me, revealed, tokens, olderInactiveTokens: olderInactive, sessions, lifetimes: lifetimeOptions(ctx), now: ctx.clock.now() },
+          groups: groupRefsOf(ctx, me.user),
+        };
         return <ProfilePage {...props} />;
       },
       session(),

@@ -10,6 +10,7 @@ import { deleteIdentity, findIdentity, insertIdentity, isGroupsDetached, listIde
 import type { ProviderClaims } from "./oidc-client";
 import type { OidcProviderSettings } from "../../config/sso";
 import { managedElsewhereMessage, roleManagingProvider } from "./identities";
+import { readGroupsClaim, syncGroups } from "../groups/sync";
 
 export type RefusalReason =
   | "no_email"
@@ -20,7 +21,8 @@ export type RefusalReason =
   | "identity_conflict"
   | "no_matching_group"
   | "deactivated"
-  | "managed_elsewhere";
+  | "managed_elsewhere"
+  | "group_overage";
 
 /** A sign-in the rules refuse: `message` is for the person, `reason` for the audit trail. */
 export class SsoRefusal extends Error {
@@ -72,6 +74,7 @@ async function resolveAndOpen(
 ): Promise<Outcome | SsoRefusal> {
   const now = ctx.clock.now();
   const { email } = claimedEmail(claims);
+  const groupNames = syncedGroupNames(ctx, provider, claims);
   let row = await boundAccount(tx, provider, claims.sub);
   const bound = row !== null;
   if (!row) row = await accountByVerifiedEmail(tx, provider, claims);
@@ -94,6 +97,7 @@ async function resolveAndOpen(
   if (bound) await touchIdentity(tx, provider.issuer, claims.sub, email, now);
   else await linkIdentity(ctx, tx, provider, claims.sub, email, row, meta.ip);
   const sync = groupRole ? await applyGroupRole(ctx, tx, provider, row, groupRole, meta.ip) : { role: row.role, conflict: null };
+  if (groupNames) await syncGroups(ctx, tx, provider, row, groupNames, meta.ip);
   const user: AuthUser = { id: row.id, email: row.email, name: row.name, role: sync.role, active: true };
   const session = await openSession(ctx, tx, user, meta);
   await recordSignIn(ctx, tx, user.id);
@@ -105,6 +109,24 @@ async function resolveAndOpen(
     ip: meta.ip,
   });
   return { user, session, conflict: sync.conflict };
+}
+
+/**
+ * The group names to sync (null when this provider does not sync groups). A claim longer than
+ * OIDC_GROUP_LIMIT, or Entra's overage pointer in its place, refuses the sign-in whenever the claim
+ * matters (sync or roles): acting on a partial list would drop memberships or a role wrongly.
+ */
+function syncedGroupNames(ctx: AppContext, provider: OidcProviderSettings, claims: ProviderClaims): string[] | null {
+  if (!provider.groupSync && !provider.groupRoles) return null;
+  const limit = ctx.config.oidcGroupLimit;
+  const claim = readGroupsClaim(claims, provider.groupsClaim, provider.groupFilter, limit);
+  if ("overage" in claim) {
+    throw new SsoRefusal(
+      "group_overage",
+      `${provider.label} sent more groups for you than Agnes accepts (at most ${limit}), so it cannot tell which of them give you access. Ask your administrator to limit the groups ${provider.label} sends to Agnes (for example, only groups assigned to the application).`,
+    );
+  }
+  return provider.groupSync ? claim.names : null;
 }
 
 /**

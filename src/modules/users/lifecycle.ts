@@ -16,6 +16,7 @@ import { deleteSessionsOf } from "../accounts/sessions";
 import { deleteResetLinksOf } from "../password-reset/links";
 import { deleteIdentitiesOf } from "../sso/identities";
 import { deleteTokensOf } from "../tokens/service";
+import { dropMembershipsOfUser } from "../groups/cascade";
 import {
   countActiveAdmins,
   deleteUserRow,
@@ -141,6 +142,7 @@ export async function deleteAccount(ctx: AccountCtx, tx: Transaction, row: UserR
   await deleteTokensOf(tx, row.id);
   await deleteResetLinksOf(tx, row.id);
   await deleteIdentitiesOf(tx, row.id);
+  await dropMembershipsOfUser(tx, row.id);
   await deleteUserRow(tx, row.id);
   await ctx.audit.record(tx, {
     actor: by.actor,

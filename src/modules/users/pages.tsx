@@ -16,6 +16,7 @@ import { adminCall, createUser, deleteUser, getUser, listUsers, setUserPassword,
 import { requestUrl } from "../../http/request-url";
 import { pageWindowOf } from "../../http/paging";
 import { signInMethodsOf } from "../sso/sign-in-methods";
+import { groupNamesOf } from "../groups/access-report";
 
 import { backTo, LIST_PATH } from "./back-to";
 
@@ -72,6 +73,7 @@ async function listPage(ctx: AppContext, me: Principal, cookie: CookieJar, query
       revealedLink={revealedLink}
       signIns={signIns}
       linkProviders={linkProviders}
+      groupsOf={Object.fromEntries(result.users.map((u) => [u.id, groupNamesOf(ctx, u.id)]))}
     />
   );
 }
