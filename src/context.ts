@@ -25,6 +25,7 @@ import { BackupService } from "./modules/backups/service";
 import { AppMetrics } from "./modules/metrics/registry";
 import type { RequestIpSource } from "./http/client-ip";
 import { DataService } from "./modules/data/service";
+import { systemQueryAudits } from "./modules/data/query-audit";
 
 export type AppContext = {
   config: Config;
@@ -76,7 +77,8 @@ export async function createContext(deps: {
   deps.db.storage.log = deps.log; // one line when a full or read-only disk starts refusing writes, one when it recovers
   const { state: authState, apply } = AuthState.load(await readAuthRecords(deps.db, deps.clock.now()));
   const reveals = new OneTimeReveals(deps.clock);
-  const data = await DataService.open(deps.config.data, deps.db, authState.groups);
+  const audit = new AuditService(deps.clock);
+  const data = await DataService.open(deps.config.data, deps.db, authState.groups, systemQueryAudits(deps.db, audit, deps.log));
   // The only way the auth state changes: committed transactions' effects. A secret waiting to be
   // shown once (a new token, a reset link) is void as soon as its user is deactivated or deleted,
   // or their sessions are ended by a revocation (users/lifecycle.ts).
@@ -98,7 +100,7 @@ export async function createContext(deps: {
     version: VERSION,
     authState,
     activity: new ActivityRecorder(deps.db, { sessionSeen: writeSessionLastSeen, tokenUsed: writeTokenLastUsed }),
-    audit: new AuditService(deps.clock),
+    audit,
     signer: new SessionSigner(deps.config.jwtSecret, deps.clock),
     passwords: new PasswordHasher(deps.passwordCost),
     failures: new FailureLimiter(deps.clock),

@@ -67,6 +67,7 @@ export async function main(options: ServeOptions = {}): Promise<void> {
       { name: "backups", run: () => ctx.backups.stop() },
       { name: "audit_retention", run: () => auditRetention.stop() },
       { name: "activity_flush", run: () => ctx.activity.stop() },
+      { name: "query_audit_flush", run: () => ctx.data.audits.flush() },
       { name: "query_sandbox", run: async () => ctx.data.close() },
       { name: "database", run: () => db.close() },
     ],

@@ -123,6 +123,8 @@ describe("POST /api/query", () => {
     expect((await query(t, undefined, "SELECT 1")).status).toBe(401);
     await query(t, pat, "SELECT 42 AS answer");
     await query(t, pat, "DROP TABLE x");
+    await t.ctx.data.audits.flush(); // written just after each answer
+    await t.ctx.data.audits.flush(); // written just after each answer
     const entries = await t.ctx.db.query<{ params: string }>("SELECT params FROM audit_log WHERE action = 'data.query' ORDER BY created_at, id");
     const params = entries.map((e) => JSON.parse(e.params) as Record<string, unknown>);
     expect(params).toHaveLength(2);

@@ -43,6 +43,7 @@ test("CSV by ?format= and NDJSON by Accept carry every row, past QUERY_MAX_ROWS"
     { region: "north", amount: 10 },
     { region: "sou,th", amount: 20 },
   ]);
+  await t.ctx.data.audits.flush(); // written just after each answer
   const entries = await t.ctx.db.query<{ params: string }>("SELECT params FROM audit_log WHERE action = 'data.query' ORDER BY created_at, id");
   expect(JSON.parse(entries[0]!.params)).toMatchObject({ rows: 100_000, result: "ok" });
 });
@@ -111,6 +112,7 @@ test("a large LIMIT streams: 1,000,000 rows of a stored dataset as CSV within a 
   const lines = (await csv.text()).split("\r\n");
   expect(lines).toHaveLength(1_000_002);
   expect(lines[0]).toBe("id,k,v");
+  await t.ctx.data.audits.flush(); // written just after each answer
   const entries = await t.ctx.db.query<{ params: string }>("SELECT params FROM audit_log WHERE action = 'data.query' ORDER BY created_at, id");
   expect(JSON.parse(entries.at(-1)!.params)).toMatchObject({ rows: 1_000_000, result: "ok" });
 });

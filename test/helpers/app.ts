@@ -127,6 +127,7 @@ export async function createTestApp(opts: { env?: Record<string, string>; withAd
 
   const close = async () => {
     await ctx.activity.stop().catch(() => undefined);
+    await ctx.data.audits.flush();
     ctx.data.close();
     await db.close();
     if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });

@@ -16,14 +16,14 @@ import type { Principal } from "../../auth/principal";
 import { HttpError } from "../../shared/errors";
 import type { QueryResult } from "../metrics/registry";
 import { QueryFailed, queryFailure } from "./query-errors";
-import { auditQuery, checkSqlText, prepareSelect, type QueryRequest } from "./query-service";
+import { auditQuery, checkQuery, prepareSelect, type QueryRequest } from "./query-service";
 import { revokedFailure } from "./service";
 import { stringBytesOf } from "./value-bytes";
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 export async function runParquetQuery(ctx: AppContext, me: Principal, request: QueryRequest): Promise<Response> {
-  checkSqlText(request);
+  checkQuery(ctx, request);
   const started = performance.now();
   const outcome = { result: "refused" as QueryResult, rows: 0, bytes: 0 };
   const lease = await ctx.data.open(me);
@@ -44,7 +44,7 @@ export async function runParquetQuery(ctx: AppContext, me: Principal, request: Q
     lease.end();
     const ms = performance.now() - started;
     ctx.metrics.query(outcome.result, outcome.result === "refused" ? null : ms / 1000);
-    await auditQuery(ctx, me, request, { ...outcome, ms: Math.round(ms) });
+    auditQuery(ctx, me, request, { ...outcome, ms: Math.round(ms) });
   }
   const { size } = await stat(file);
   const stream = createReadStream(file);

@@ -20,7 +20,8 @@ const AUDITED_SQL_CHARS = 2000;
 export type QueryRequest = { sql: string; limit: number; ip: string | null };
 
 /** Refusals before any DuckDB work (not audited: nothing was tried). */
-export function checkSqlText(request: QueryRequest): void {
+export function checkQuery(ctx: AppContext, request: QueryRequest): void {
+  ctx.data.audits.check();
   if (request.sql.trim() === "") throw new BadRequest("sql is empty");
   // DuckDB reads the text as a C string: whatever follows a NUL would be audited but never run.
   if (request.sql.includes("\0")) throw new BadRequest("sql contains a NUL character");
@@ -28,7 +29,7 @@ export function checkSqlText(request: QueryRequest): void {
 }
 
 export async function runJsonQuery(ctx: AppContext, me: Principal, request: QueryRequest): Promise<QueryAnswer> {
-  checkSqlText(request);
+  checkQuery(ctx, request);
   const started = performance.now();
   const outcome = { result: "refused" as QueryResult, rows: 0, bytes: 0 };
   try {
@@ -46,7 +47,7 @@ export async function runJsonQuery(ctx: AppContext, me: Principal, request: Quer
   } finally {
     const ms = performance.now() - started;
     ctx.metrics.query(outcome.result, outcome.result === "refused" ? null : ms / 1000);
-    await auditQuery(ctx, me, request, { ...outcome, ms: Math.round(ms) });
+    auditQuery(ctx, me, request, { ...outcome, ms: Math.round(ms) });
   }
 }
 
@@ -98,14 +99,14 @@ function tooLargeForJson(): QueryFailed {
   return new QueryFailed(413, `The result is larger than a JSON answer may be (${mb} MB); lower the limit or ask for csv, ndjson or parquet`, "too_large");
 }
 
-export async function auditQuery(
+/** The query's `data.query` entry, written just after the answer (query-audit.ts). */
+export function auditQuery(
   ctx: AppContext,
   me: Principal,
   request: QueryRequest,
   outcome: { result: QueryResult; rows: number; bytes: number; ms: number },
-): Promise<void> {
-  // No answer without its audit entry: a failed write (a full disk) fails the request.
-  await ctx.audit.record(ctx.db, {
+): void {
+  ctx.data.audits.record({
     actor: { id: me.user.id, email: me.user.email },
     action: "data.query",
     params: {

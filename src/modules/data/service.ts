@@ -15,12 +15,15 @@ import { QueryFailed, queryTimedOut } from "./query-errors";
 import { listDatasetRows, type DatasetRow } from "./repository";
 import { QueryGate } from "./gate";
 import { QuerySandbox } from "./sandbox";
+import type { QueryAuditWriter } from "./query-audit";
 
 type Running = { userId: string; connection: DuckDBConnection; stopped: "timeout" | "revoked" | null; repeat: Timer | null };
 
 export type QueryLease = {
   connection: DuckDBConnection;
   end: () => void;
+  /** The client was answered but DuckDB is still busy: give the slot back, count the work as overtime. */
+  handOff: () => void;
   stopped: () => "timeout" | "revoked" | null;
   interrupt: () => void;
 };
@@ -32,6 +35,8 @@ const ANSWER_GRACE_MS = 3000;
 
 export class DataService {
   private readonly running = new Set<Running>();
+  /** Queries answered (408) whose DuckDB work has not returned yet; at most QUERY_CONCURRENCY. */
+  private overtime = 0;
   private changes: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -40,17 +45,20 @@ export class DataService {
     private readonly sandbox: QuerySandbox,
     readonly gate: QueryGate,
     private readonly groups: GroupReader,
+    /** Where `data.query` entries go, after the answer (query-audit.ts). */
+    readonly audits: QueryAuditWriter,
   ) {}
 
   /** `groups`: the auth state's groups and grants, asked on every request (access.ts). */
-  static async open(settings: DataSettings, db: Queryable, groups: GroupReader): Promise<DataService> {
+  static async open(settings: DataSettings, db: Queryable, groups: GroupReader, audits: QueryAuditWriter): Promise<DataService> {
     mkdirSync(settings.datasetsDir, { recursive: true, mode: 0o700 });
     const rows = await listDatasetRows(db);
     const sandbox = await QuerySandbox.open(sandboxDatasets(settings, rows), {
       memoryMb: settings.queryMemoryMb,
       threads: Math.max(1, availableParallelism() - 1),
     });
-    return new DataService(settings, rows, sandbox, new QueryGate(settings.queryConcurrency, settings.queryTimeoutSeconds * 1000), groups);
+    const gate = new QueryGate(settings.queryConcurrency, settings.queryTimeoutSeconds * 1000);
+    return new DataService(settings, rows, sandbox, gate, groups, audits);
   }
 
   /** Every dataset, as last committed. Callers filter with canRead. */
@@ -86,8 +94,10 @@ export class DataService {
    * interrupted, and again every INTERRUPT_REPEAT_MS: DuckDB clears the flag when a query starts
    * executing, so under load an interrupt that arrived before the start was lost and the query ran
    * on (measured). A single function call (`repeat('x', 2000000000)`) is not interruptible at all,
-   * so the client is answered 408 ANSWER_GRACE_MS later whatever DuckDB does; the slot stays taken
-   * until DuckDB returns, so no more queries run than QUERY_CONCURRENCY.
+   * so the client is answered 408 ANSWER_GRACE_MS later whatever DuckDB does. Its slot then goes
+   * to the next query and the work counts as overtime until DuckDB returns; overtime has its own
+   * bound (QUERY_CONCURRENCY), past which the slot stays taken: at most twice QUERY_CONCURRENCY
+   * queries' worth of DuckDB work at once, and other users' queries are not held up by a few runaways.
    */
   async withQuery<T>(me: Principal, fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
     const lease = await this.open(me);
@@ -98,7 +108,13 @@ export class DataService {
     });
     work.catch(() => undefined); // answered by the deadline below; it still ends here
     const deadline = new Promise<never>((_, reject) => {
-      answerBy = setTimeout(() => reject(queryTimedOut(this.settings.queryTimeoutSeconds)), this.settings.queryTimeoutSeconds * 1000 + ANSWER_GRACE_MS);
+      answerBy = setTimeout(
+        () => {
+          lease.handOff();
+          reject(queryTimedOut(this.settings.queryTimeoutSeconds));
+        },
+        this.settings.queryTimeoutSeconds * 1000 + ANSWER_GRACE_MS,
+      );
     });
     try {
       return await Promise.race([work, deadline]);
@@ -127,6 +143,7 @@ export class DataService {
     this.running.add(entry);
     const timer = setTimeout(() => this.stop(entry, "timeout"), this.settings.queryTimeoutSeconds * 1000);
     let ended = false;
+    let handedOff = false;
     const end = () => {
       if (ended) return;
       ended = true;
@@ -134,9 +151,16 @@ export class DataService {
       if (entry.repeat) clearInterval(entry.repeat);
       this.running.delete(entry);
       lease.release();
+      if (handedOff) this.overtime--;
+      else leave();
+    };
+    const handOff = () => {
+      if (ended || handedOff || this.overtime >= this.settings.queryConcurrency) return;
+      handedOff = true;
+      this.overtime++;
       leave();
     };
-    return { connection: lease.connection, end, stopped: () => entry.stopped, interrupt: () => this.stop(entry, "timeout") };
+    return { connection: lease.connection, end, handOff, stopped: () => entry.stopped, interrupt: () => this.stop(entry, "timeout") };
   }
 
   /** A deactivated or deleted user's running queries end now (fed from committed auth effects). */
@@ -151,6 +175,7 @@ export class DataService {
   }
 
   close(): void {
+    this.audits.close();
     for (const entry of this.running) entry.connection.interrupt();
     this.sandbox.close();
   }

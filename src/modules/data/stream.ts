@@ -12,7 +12,7 @@ import type { QueryResult } from "../metrics/registry";
 import { HttpError } from "../../shared/errors";
 import { csvField } from "../../shared/csv";
 import { QueryFailed, queryFailure } from "./query-errors";
-import { auditQuery, checkSqlText, prepareSelect, type QueryRequest } from "./query-service";
+import { auditQuery, checkQuery, prepareSelect, type QueryRequest } from "./query-service";
 import { revokedFailure, type QueryLease } from "./service";
 import { columnConverters } from "./values";
 import { stringBytesOf } from "./value-bytes";
@@ -33,7 +33,7 @@ export function requestedFormat(format: string | undefined, accept: string | nul
 type Outcome = { result: QueryResult; rows: number; bytes: number };
 
 export async function runStreamedQuery(ctx: AppContext, me: Principal, request: QueryRequest, format: StreamFormat): Promise<Response> {
-  checkSqlText(request);
+  checkQuery(ctx, request);
   const started = performance.now();
   const outcome: Outcome = { result: "refused", rows: 0, bytes: 0 };
   const lease = await ctx.data.open(me);
@@ -42,7 +42,7 @@ export async function runStreamedQuery(ctx: AppContext, me: Principal, request: 
     outcome.result = result;
     const ms = performance.now() - started;
     ctx.metrics.query(result, result === "refused" ? null : ms / 1000);
-    auditQuery(ctx, me, request, { ...outcome, ms: Math.round(ms) }).catch((error: Error) => ctx.log.warn("data.query_audit_failed", { error: error.message }));
+    auditQuery(ctx, me, request, { ...outcome, ms: Math.round(ms) });
   };
   let result: DuckDBResult;
   try {
