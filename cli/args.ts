@@ -12,9 +12,11 @@ export type FlagDef = {
   valueName?: string;
   /** The only values a string flag accepts (parseArgs has no enum, so checked after parsing). */
   choices?: readonly string[];
+  /** A string flag that may be given several times (`--scope query --scope sync`): a list. */
+  multiple?: boolean;
 };
 export type FlagSpec = Record<string, FlagDef>;
-export type FlagValues = Record<string, string | boolean | undefined>;
+export type FlagValues = Record<string, string | boolean | string[] | undefined>;
 export type ParsedArgs = { flags: FlagValues; positionals: string[] };
 
 export const GLOBAL_FLAGS: FlagSpec = {
@@ -26,7 +28,7 @@ export const GLOBAL_FLAGS: FlagSpec = {
 function toOptions(spec: FlagSpec): ParseArgsOptionsConfig {
   const options: ParseArgsOptionsConfig = {};
   for (const [name, def] of Object.entries(spec)) {
-    options[name] = def.short ? { type: def.type, short: def.short } : { type: def.type };
+    options[name] = { type: def.type, ...(def.short ? { short: def.short } : {}), ...(def.multiple ? { multiple: true } : {}) };
   }
   return options;
 }
@@ -55,8 +57,8 @@ function explain(args: string[], spec: FlagSpec, error: unknown): UsageError {
 function checkChoices(flags: FlagValues, spec: FlagSpec): void {
   for (const [name, def] of Object.entries(spec)) {
     const value = flags[name];
-    if (def.choices && typeof value === "string" && !def.choices.includes(value)) {
-      throw new UsageError(`--${name} must be one of ${def.choices.join(", ")}, not "${value}"`);
+    for (const one of typeof value === "string" ? [value] : Array.isArray(value) ? value : []) {
+      if (def.choices && !def.choices.includes(one)) throw new UsageError(`--${name} must be one of ${def.choices.join(", ")}, not "${one}"`);
     }
   }
 }

@@ -65,7 +65,7 @@ export const NO_SERVER_HINT = "run `da login --server <url>`, or set DA_SERVER";
 export class Context {
   constructor(
     readonly args: string[],
-    readonly flags: Record<string, string | boolean | undefined>,
+    readonly flags: Record<string, string | boolean | string[] | undefined>,
   ) {}
 
   get json(): boolean {
@@ -75,6 +75,12 @@ export class Context {
   flag(name: string): string | undefined {
     const value = this.flags[name];
     return typeof value === "string" ? value : undefined;
+  }
+
+  /** A flag given any number of times (`multiple`), in the order given; [] when absent. */
+  flagList(name: string): string[] {
+    const value = this.flags[name];
+    return Array.isArray(value) ? value : typeof value === "string" ? [value] : [];
   }
 
   /** `--limit`/`--offset` as the API's query; how large a page may be is the server's to say. */

@@ -2,7 +2,7 @@
 // model-based test of the auth state (test/http/auth-state-model.test.ts). A step names its targets
 // by number (taken modulo what exists when it runs), so fast-check can shrink a failing sequence.
 import fc from "fast-check";
-import { ROLES, type Role } from "../../src/shared/contract";
+import { ROLES, TOKEN_SCOPE_NAMES, type Role, type TokenScope } from "../../src/shared/contract";
 import { insertUser as addUser } from "../../src/modules/users/repository";
 import { createTestApp, sessionIdOf, type TestApp } from "./app";
 
@@ -24,7 +24,7 @@ export type Step = { together: boolean } & (
   | { op: "signIn"; u: number }
   | { op: "signOut" | "endOtherSessions" | "changePassword"; s: number }
   | { op: "endSession"; s: number; other: number }
-  | { op: "createToken"; s: number; days: number | null }
+  | { op: "createToken"; s: number; days: number | null; scopes: TokenScope[] | null }
   | { op: "revokeToken"; t: number; byAdmin: boolean }
   | { op: "issueReset" | "setPassword"; u: number }
   | { op: "redeemReset"; r: number }
@@ -41,7 +41,7 @@ const stepBody = fc.oneof(
   op(1, fc.record({ op: fc.constant("endOtherSessions" as const), s: n })),
   op(2, fc.record({ op: fc.constant("endSession" as const), s: n, other: n })),
   op(1, fc.record({ op: fc.constant("changePassword" as const), s: n })),
-  op(4, fc.record({ op: fc.constant("createToken" as const), s: n, days: fc.constantFrom(1, 30, null) })),
+  op(4, fc.record({ op: fc.constant("createToken" as const), s: n, days: fc.constantFrom(1, 30, null), scopes: fc.option(fc.subarray(TOKEN_SCOPE_NAMES)) })),
   op(3, fc.record({ op: fc.constant("revokeToken" as const), t: n, byAdmin: fc.boolean() })),
   op(1, fc.record({ op: fc.constant("issueReset" as const), u: n })),
   op(1, fc.record({ op: fc.constant("redeemReset" as const), r: n })),
@@ -107,7 +107,7 @@ export class World {
       case "changePassword":
         return this.changePassword(step.s);
       case "createToken":
-        return this.createToken(step.s, step.days);
+        return this.createToken(step.s, step.days, step.scopes);
       case "revokeToken":
         return this.revokeToken(step.t, step.byAdmin);
       case "issueReset":
@@ -180,10 +180,12 @@ export class World {
     await this.cheapen(session?.userId);
   }
 
-  private async createToken(k: number, days: number | null): Promise<void> {
+  /** `scopes` null: omitted (every scope); an empty list is refused (400). */
+  private async createToken(k: number, days: number | null, scopes: TokenScope[] | null): Promise<void> {
     const session = this.session(k);
     if (!session) return;
-    const res = await this.send(this.t.api("POST", "/auth/tokens", { token: session.jwt, body: { name: "model", expires_in_days: days } }));
+    const body = { name: "model", expires_in_days: days, ...(scopes && { scopes }) };
+    const res = await this.send(this.t.api("POST", "/auth/tokens", { token: session.jwt, body }));
     if (res.status === 201) this.tokens.push({ id: ((await res.json()) as { id: string }).id, userId: session.userId });
   }
 

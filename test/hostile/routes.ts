@@ -86,6 +86,7 @@ export const ROUTES: Route[] = [
   page("GET", "/auth/password/reset"),
   page("POST", "/auth/password/reset", "form"),
   // personal access tokens
+  api("GET", "/auth/scopes"),
   api("POST", "/auth/tokens", "json"),
   api("GET", "/auth/tokens"),
   api("GET", "/auth/tokens/:id"),

@@ -38,6 +38,8 @@ async function da(argv: string[], opts: { token?: string; answers?: (string | bo
     password: async (message) => String(answer(message) ?? ""),
     select: async (message, _options, initial) => (answer(message) as typeof initial) ?? initial,
     confirm: async (message) => answer(message) === true,
+    multiselect: async (message, _options, initial) =>
+      (answer(message) as unknown as typeof initial) ?? (asked.push(`preselected ${initial.join(",")}`), initial),
   };
   const system: System = {
     env: { DA_SERVER: "http://localhost", DA_CONFIG_DIR: configDir, NO_COLOR: "1", ...(opts.token ? { DA_TOKEN: opts.token } : {}) },
@@ -93,4 +95,20 @@ test("set-password reads the new password from stdin in a script", async () => {
   const res = await da(["admin", "set-password", "cal@example.com", "--password-stdin"], { token: admin, stdin: "cal-password-2\n" });
   expect(res.code).toBe(0);
   expect(await t.login("cal@example.com", "cal-password-2")).toBeString();
+});
+
+test("token create --scope, repeated: the token has those scopes; an unknown one is the server's 400 naming it", async () => {
+  const res = await da(["auth", "token", "create", "--name", "sync", "--scope", "sync", "--scope", "profile:read", "--json"], { token: admin });
+  expect(res.code).toBe(0);
+  expect(JSON.parse(res.stdout).scopes).toEqual(["profile:read", "sync"]);
+  const bad = await da(["auth", "token", "create", "--name", "x", "--scope", "nope"], { token: admin });
+  expect(bad.code).toBe(1);
+  expect(bad.stderr).toContain('Unknown scope "nope"');
+});
+
+test("token create at a terminal asks for the scopes with query + sync + profile:read preselected", async () => {
+  const res = await da(["auth", "token", "create", "--name", "picked", "--ttl", "7d", "--json"], { token: admin, answers: [] });
+  expect(res.code).toBe(0);
+  expect(res.asked).toContain("preselected query,sync,profile:read");
+  expect(JSON.parse(res.stdout).scopes).toEqual(["profile:read", "query", "sync"]);
 });

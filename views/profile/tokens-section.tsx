@@ -1,5 +1,5 @@
 import type { PageContext } from "../../src/shared/page-context";
-import type { Token } from "../../src/shared/contract";
+import { DEFAULT_PICKED_SCOPES, TOKEN_SCOPES, TOKEN_SCOPE_NAMES, type Token } from "../../src/shared/contract";
 import { CopyButton } from "../ui/copy-button";
 import { CsrfField } from "../ui/csrf-field";
 import { TokenTable } from "../tokens/token-table";
@@ -46,6 +46,15 @@ function CreateForm({ csrf, lifetimes }: { csrf: string; lifetimes: LifetimeChoi
           ))}
         </select>
       </label>
+      <fieldset class="scopes">
+        <legend>What may it do?</legend>
+        {TOKEN_SCOPE_NAMES.map((scope) => (
+          <label class="scope">
+            <input type="checkbox" name={`scope:${scope}`} value="on" checked={DEFAULT_PICKED_SCOPES.includes(scope)} />
+            <code>{scope}</code> <span class="muted">{TOKEN_SCOPES[scope]}</span>
+          </label>
+        ))}
+      </fieldset>
       <button type="submit" class="button primary">
         Create token
       </button>
@@ -58,7 +67,8 @@ export function TokensSection(props: { page: PageContext; tokens: Token[]; older
     <section class="card" id="tokens">
       <h2>Personal access tokens</h2>
       <p class="muted">
-        For the <code>da</code> CLI, CI jobs and scripts. A token acts as you, with your role, until it expires or you revoke it.
+        For the <code>da</code> CLI, CI jobs and scripts. A token acts as you, with your role, but only for what its scopes allow, until it expires or you
+        revoke it.
       </p>
       <CreateForm csrf={props.page.csrf} lifetimes={props.lifetimes} />
       <TokenTable tokens={props.tokens} now={props.now} basePath="/profile/tokens" empty="You have no tokens yet." class="tokens" />

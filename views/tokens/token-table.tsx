@@ -31,6 +31,9 @@ function Row<T extends Token>({ token, props }: { token: T; props: TokenTablePro
       <td>
         <code safe>{token.prefix}</code>
       </td>
+      <td class="token-scopes" safe>
+        {token.scopes.join(", ")}
+      </td>
       <td>
         <Time at={token.created_at} />
       </td>
@@ -71,7 +74,7 @@ export function TokenTable<T extends Token>(props: TokenTableProps<T>) {
       </p>
     );
   }
-  const columns = ["Name", "Prefix", "Created", "Expires", "Last used", ...(props.ownerOf ? ["Owner"] : []), "Status", ""];
+  const columns = ["Name", "Prefix", "Scopes", "Created", "Expires", "Last used", ...(props.ownerOf ? ["Owner"] : []), "Status", ""];
   return (
     <Table columns={columns} class={props.class}>
       {props.tokens.map((token) => (

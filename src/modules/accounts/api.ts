@@ -30,7 +30,7 @@ export function accountsApi(ctx: AppContext) {
         token_id: me.tokenId,
         expires_at: me.expiresAt?.toISOString() ?? null,
       }),
-      { auth: "user" },
+      { auth: { role: "user", scope: "profile:read" } },
     )
     .get(
       "/auth/sessions",
@@ -48,6 +48,6 @@ export function accountsApi(ctx: AppContext) {
           current: s.id === me.sessionId,
         }));
       },
-      { auth: "user" },
+      { auth: { role: "user", scope: "profile:read" } },
     );
 }

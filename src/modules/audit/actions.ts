@@ -31,7 +31,7 @@ export type AuditParams = {
   "auth.sessions_end_others": { sessions_ended: number };
   "auth.cli_approved": { client: string; flow: "browser" | "device" };
   "auth.cli_denied": { client: string; flow: "browser" | "device" };
-  "token.create": { id: string; name: string; prefix: string; expires_at: string | null };
+  "token.create": { id: string; name: string; prefix: string; expires_at: string | null; scopes: string[] };
   "token.revoke": { id: string; name: string; prefix: string; owner_id: string };
   "token.admin_revoke": { id: string; name: string; prefix: string; owner_id: string };
   "sso.identity_linked": Provider & { issuer: string; subject: string; via?: "admin" };
@@ -95,7 +95,8 @@ export const AUDIT_ACTIONS = {
   "data.query": "ran a query",
 } as const satisfies Record<AuditAction, string>;
 
-type Actor = { id: string; email: string } | null;
+/** Who acted; `tokenId` when they acted with a personal access token (recorded as the entry's `token_id`). */
+type Actor = { id: string; email: string; tokenId?: string | null } | null;
 
 /** One audit entry to write: the action decides the shape of `params`. */
 export type AuditEvent = {

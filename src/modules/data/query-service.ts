@@ -4,7 +4,7 @@
 // audited (`data.query`) and counted in /metrics.
 import { JsonDuckDBValueConverter, StatementType, type DuckDBConnection, type DuckDBPreparedStatement } from "@duckdb/node-api";
 import type { AppContext } from "../../context";
-import type { Principal } from "../../auth/principal";
+import { actorOf, type Principal } from "../../auth/principal";
 import type { QueryAnswer } from "../../shared/contract";
 import type { QueryResult } from "../metrics/registry";
 import { BadRequest, HttpError } from "../../shared/errors";
@@ -106,7 +106,7 @@ export async function auditQuery(
 ): Promise<void> {
   // No answer without its audit entry: a failed write (a full disk) fails the request.
   await ctx.audit.record(ctx.db, {
-    actor: { id: me.user.id, email: me.user.email },
+    actor: actorOf(me),
     action: "data.query",
     params: {
       via: me.via,

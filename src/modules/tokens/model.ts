@@ -11,6 +11,11 @@ export const createTokenBody = z.object({
     .int({ message: "expires_in_days must be a whole number of days" })
     .nullable()
     .optional(),
+  // Names are checked in the service (an unknown one is a 400 naming it); the bound keeps it small.
+  scopes: z
+    .array(z.string({ message: "scopes must be a list of scope names" }).max(64), { message: "scopes must be a list of scope names" })
+    .max(32)
+    .optional(),
 });
 
 export const tokenIdParams = z.object({ id: z.string() });

@@ -3,6 +3,7 @@
 import type { Queryable, Transaction } from "../../db/database";
 import type { TokenStateFilter } from "../../shared/contract";
 import { authEffects } from "../../auth/auth-effects";
+import type { TokenScope } from "../../shared/contract";
 
 export type TokenRow = {
   id: string;
@@ -14,6 +15,8 @@ export type TokenRow = {
   last_used_at: Date | null;
   last_used_ip: string | null;
   revoked_at: Date | null;
+  /** JSON array of scope names (src/auth/scopes.ts reads it). */
+  scopes: string;
 };
 
 // The SQL twin of tokenState() in src/shared/contract.ts (revoked wins over expired), written once
@@ -26,8 +29,8 @@ const STATE_SQL = {
 
 /** Tokens that may still authenticate, for loading the auth state at start. */
 export function listLiveTokens(q: Queryable, now: Date) {
-  return q.query<{ id: string; user_id: string; token_hash: string; expires_at: Date | null }>(
-    `SELECT t.id, t.user_id, t.token_hash, t.expires_at FROM personal_access_tokens t WHERE ${STATE_SQL.active("$1")}`,
+  return q.query<{ id: string; user_id: string; token_hash: string; expires_at: Date | null; scopes: string }>(
+    `SELECT t.id, t.user_id, t.token_hash, t.expires_at, t.scopes FROM personal_access_tokens t WHERE ${STATE_SQL.active("$1")}`,
     [now],
   );
 }
@@ -64,18 +67,18 @@ export async function revokeTokensOfUser(tx: Transaction, userId: string, at: Da
 export type AdminTokenRow = TokenRow & { user_email: string | null };
 export type AdminTokenFilter = { user: string | null; state: TokenStateFilter; now: Date; limit: number; offset: number };
 
-const COLUMNS = "t.id, t.user_id, t.name, t.prefix, t.created_at, t.expires_at, t.last_used_at, t.last_used_ip, t.revoked_at";
+const COLUMNS = "t.id, t.user_id, t.name, t.prefix, t.created_at, t.expires_at, t.last_used_at, t.last_used_ip, t.revoked_at, t.scopes";
 
 export async function insertToken(
   tx: Transaction,
-  t: { id: string; userId: string; name: string; tokenHash: string; prefix: string; createdAt: Date; expiresAt: Date | null },
+  t: { id: string; userId: string; name: string; tokenHash: string; prefix: string; createdAt: Date; expiresAt: Date | null; scopes: TokenScope[] },
 ): Promise<void> {
   await tx.run(
-    `INSERT INTO personal_access_tokens (id, user_id, name, token_hash, prefix, created_at, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [t.id, t.userId, t.name, t.tokenHash, t.prefix, t.createdAt, t.expiresAt],
+    `INSERT INTO personal_access_tokens (id, user_id, name, token_hash, prefix, created_at, expires_at, scopes)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [t.id, t.userId, t.name, t.tokenHash, t.prefix, t.createdAt, t.expiresAt, JSON.stringify(t.scopes)],
   );
-  authEffects(tx).putToken({ id: t.id, userId: t.userId, tokenHash: t.tokenHash, expiresAt: t.expiresAt });
+  authEffects(tx).putToken({ id: t.id, userId: t.userId, tokenHash: t.tokenHash, expiresAt: t.expiresAt, scopes: t.scopes });
 }
 
 export async function findToken(q: Queryable, id: string): Promise<TokenRow | null> {

@@ -8,9 +8,10 @@
 import { randomBytes } from "node:crypto";
 import type { AppContext } from "../../context";
 import type { Queryable, Transaction } from "../../db/database";
-import type { Principal } from "../../auth/principal";
+import { actorOf, type Principal } from "../../auth/principal";
 import type { AuthToken } from "../../auth/auth-state";
 import { generatePat, hashSecret } from "../../auth/pat-format";
+import { normaliseScopes, parseStoredScopes } from "../../auth/scopes";
 import { BadRequest, NotFound } from "../../shared/errors";
 import {
   DEFAULT_TOKEN_LIFETIME_DAYS,
@@ -44,7 +45,7 @@ export const MAX_ACTIVE_TOKENS = 100;
 export const ABSOLUTE_MAX_DAYS = 36_500;
 const DAY_MS = 86_400_000;
 
-type Actor = Pick<Principal, "user">;
+type Actor = Pick<Principal, "user" | "tokenId">;
 
 function iso(at: Date | null): string | null {
   return at ? at.toISOString() : null;
@@ -57,6 +58,7 @@ export function tokenJson(ctx: AppContext, row: TokenRow): Token {
     id: row.id,
     name: row.name,
     prefix: row.prefix,
+    scopes: parseStoredScopes(row.scopes),
     created_at: row.created_at.toISOString(),
     expires_at: iso(row.expires_at),
     last_used_at: iso(lastUsed),
@@ -97,11 +99,12 @@ export function normaliseTokenName(name: string): string {
 export async function createToken(
   ctx: AppContext,
   me: Actor,
-  input: { name: string; expiresInDays: number | null | undefined },
+  input: { name: string; expiresInDays: number | null | undefined; scopes?: readonly string[] },
   ip: string | null,
 ): Promise<CreatedToken> {
   const name = normaliseTokenName(input.name);
   const days = resolveLifetime(ctx, input.expiresInDays);
+  const scopes = normaliseScopes(input.scopes);
   const now = ctx.clock.now();
   const id = randomBytes(16).toString("hex");
   const token = generatePat();
@@ -113,6 +116,7 @@ export async function createToken(
     prefix: id.slice(0, 8),
     createdAt: now,
     expiresAt: days === null ? null : new Date(now.getTime() + days * DAY_MS),
+    scopes,
   };
   await ctx.db.transaction(async (tx) => {
     // Counted inside the transaction (one writer at a time), so parallel creates cannot overshoot.
@@ -121,14 +125,14 @@ export async function createToken(
     }
     await insertToken(tx, row);
     await ctx.audit.record(tx, {
-      actor: { id: me.user.id, email: me.user.email },
+      actor: actorOf(me),
       action: "token.create",
       target: id,
-      params: { id, name, prefix: row.prefix, expires_at: iso(row.expiresAt) },
+      params: { id, name, prefix: row.prefix, expires_at: iso(row.expiresAt), scopes },
       ip,
     });
   });
-  return { id, name, prefix: row.prefix, token, expires_at: iso(row.expiresAt), created_at: now.toISOString() };
+  return { id, name, prefix: row.prefix, token, scopes, expires_at: iso(row.expiresAt), created_at: now.toISOString() };
 }
 
 export async function listOwnTokens(ctx: AppContext, userId: string): Promise<Token[]> {
@@ -182,7 +186,7 @@ export async function revokeToken(
     if (row.revoked_at) return { name: row.name, alreadyRevoked: true };
     await setTokenRevoked(tx, id, ctx.clock.now());
     await ctx.audit.record(tx, {
-      actor: { id: actor.user.id, email: actor.user.email },
+      actor: actorOf(actor),
       action: opts.ownerOnly ? "token.revoke" : "token.admin_revoke",
       target: id,
       params: { id, name: row.name, prefix: row.prefix, owner_id: row.user_id },
@@ -230,7 +234,7 @@ export function lifetimeFromForm(value: string | undefined): number | null | und
 /** Live tokens as the auth state holds them (its loader, accounts/auth-records.ts). */
 export async function liveTokensForAuth(q: Queryable, now: Date): Promise<AuthToken[]> {
   const rows = await listLiveTokens(q, now);
-  return rows.map((t) => ({ id: t.id, userId: t.user_id, tokenHash: t.token_hash, expiresAt: t.expires_at }));
+  return rows.map((t) => ({ id: t.id, userId: t.user_id, tokenHash: t.token_hash, expiresAt: t.expires_at, scopes: parseStoredScopes(t.scopes) }));
 }
 
 /** The activity recorder's batched "last used" write. */

@@ -1,0 +1,12 @@
+// Tokens with least privilege (issue 24). `scopes` is a JSON array of scope names (src/shared/
+// contract.ts TOKEN_SCOPES); tokens made before it keep every power they had (`["all"]`).
+// `audit_log.token_id`: the personal access token a change was made with (null for a session).
+export const tokenScopes = {
+  version: 10,
+  name: "token_scopes",
+  sql: `
+    ALTER TABLE personal_access_tokens ADD COLUMN scopes VARCHAR DEFAULT '["all"]';
+    UPDATE personal_access_tokens SET scopes = '["all"]' WHERE scopes IS NULL;
+    ALTER TABLE audit_log ADD COLUMN token_id VARCHAR;
+  `,
+};
