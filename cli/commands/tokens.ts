@@ -123,10 +123,21 @@ async function revokeToken(ctx: Context): Promise<number | void> {
   success(`Revoked token "${token.name}" (${token.prefix})`);
 }
 
+async function rotateToken(ctx: Context): Promise<void> {
+  const api = ctx.api();
+  const token = findToken(await api.get<Token[]>("/auth/tokens", undefined, SESSION_ONLY), ctx.args[0]!);
+  const created = await api.post<CreatedToken>(`/auth/tokens/${encodeURIComponent(token.id)}/rotate`, undefined, SESSION_ONLY);
+  if (ctx.flags.raw === true) return printLine(created.token);
+  if (ctx.json) return printJson(created);
+  success(`Rotated token "${created.name}": new prefix ${created.prefix}, expires ${formatTime(created.expires_at)}`);
+  printLine(created.token);
+  info(`Copy it now: it is shown only once. The old secret (${token.prefix}) keeps working for the server's grace period (PAT_ROTATE_GRACE_MINUTES).`);
+}
+
 export const tokenGroup: Group = {
   kind: "group",
   name: "token",
-  summary: "Create, list and revoke your personal access tokens",
+  summary: "Create, list, rotate and revoke your personal access tokens",
   children: [
     {
       kind: "command",
@@ -152,6 +163,16 @@ export const tokenGroup: Group = {
       run: createToken,
     },
     { kind: "command", name: "list", summary: "List your tokens", maxArgs: 0, flags: JSON_FLAG, run: listTokens },
+    {
+      kind: "command",
+      name: "rotate",
+      summary: "Replace a token's secret (same name, scopes and lifetime; the old one works a while longer)",
+      args: "<id|prefix|name>",
+      minArgs: 1,
+      maxArgs: 1,
+      flags: { raw: { type: "boolean", description: "print only the new token (for CI)" }, ...JSON_FLAG },
+      run: rotateToken,
+    },
     {
       kind: "command",
       name: "revoke",

@@ -26,6 +26,7 @@ export type Step = { together: boolean } & (
   | { op: "endSession"; s: number; other: number }
   | { op: "createToken"; s: number; days: number | null; scopes: TokenScope[] | null }
   | { op: "revokeToken"; t: number; byAdmin: boolean }
+  | { op: "rotateToken"; t: number }
   | { op: "issueReset" | "setPassword"; u: number }
   | { op: "redeemReset"; r: number }
   | { op: "advanceClock"; hours: number }
@@ -43,6 +44,7 @@ const stepBody = fc.oneof(
   op(1, fc.record({ op: fc.constant("changePassword" as const), s: n })),
   op(4, fc.record({ op: fc.constant("createToken" as const), s: n, days: fc.constantFrom(1, 30, null), scopes: fc.option(fc.subarray(TOKEN_SCOPE_NAMES)) })),
   op(3, fc.record({ op: fc.constant("revokeToken" as const), t: n, byAdmin: fc.boolean() })),
+  op(2, fc.record({ op: fc.constant("rotateToken" as const), t: n })),
   op(1, fc.record({ op: fc.constant("issueReset" as const), u: n })),
   op(1, fc.record({ op: fc.constant("redeemReset" as const), r: n })),
   op(1, fc.record({ op: fc.constant("setPassword" as const), u: n })),
@@ -110,6 +112,8 @@ export class World {
         return this.createToken(step.s, step.days, step.scopes);
       case "revokeToken":
         return this.revokeToken(step.t, step.byAdmin);
+      case "rotateToken":
+        return this.rotateToken(step.t);
       case "issueReset":
         return this.issueReset(step.u);
       case "redeemReset":
@@ -196,6 +200,15 @@ export class World {
     if (byAdmin) return void (await this.send(this.t.api("DELETE", `/auth/admin/tokens/${token.id}`, { token: this.root })));
     const session = this.sessions.find((s) => s.userId === token.userId);
     if (session) await this.send(this.t.api("DELETE", `/auth/tokens/${token.id}`, { token: session.jwt }));
+  }
+
+  /** The owner rotates through one of their sessions: the old secret lives on for the grace period. */
+  private async rotateToken(k: number): Promise<void> {
+    const token = this.pick(this.tokens, k);
+    const session = token && this.sessions.find((s) => s.userId === token.userId);
+    if (!token || !session) return;
+    const res = await this.send(this.t.api("POST", `/auth/tokens/${token.id}/rotate`, { token: session.jwt }));
+    if (res.status === 201) this.tokens.push({ id: ((await res.json()) as { id: string }).id, userId: token.userId });
   }
 
   private async issueReset(k: number): Promise<void> {

@@ -88,6 +88,7 @@ export const ROUTES: Route[] = [
   // personal access tokens
   api("GET", "/auth/scopes"),
   api("POST", "/auth/tokens", "json"),
+  api("POST", "/auth/tokens/:id/rotate"),
   api("GET", "/auth/tokens"),
   api("GET", "/auth/tokens/:id"),
   api("DELETE", "/auth/tokens/:id"),

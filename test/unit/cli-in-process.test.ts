@@ -112,3 +112,13 @@ test("token create at a terminal asks for the scopes with query + sync + profile
   expect(res.asked).toContain("preselected query,sync,profile:read");
   expect(JSON.parse(res.stdout).scopes).toEqual(["profile:read", "query", "sync"]);
 });
+
+test("token rotate NAME prints the new secret; both work during the grace period", async () => {
+  const made = JSON.parse((await da(["auth", "token", "create", "--name", "to-rotate", "--scope", "profile:read", "--json"], { token: admin })).stdout);
+  const res = await da(["auth", "token", "rotate", "to-rotate", "--raw"], { token: admin });
+  expect(res.code).toBe(0);
+  const fresh = res.stdout.trim();
+  expect(fresh).toMatch(/^agnes_pat_/);
+  expect(fresh).not.toBe(made.token);
+  for (const token of [made.token, fresh]) expect((await da(["auth", "whoami", "--json"], { token })).code).toBe(0);
+});

@@ -1,5 +1,6 @@
 // Tokens with least privilege (issue 24). `scopes` is a JSON array of scope names (src/shared/
 // contract.ts TOKEN_SCOPES); tokens made before it keep every power they had (`["all"]`).
+// `rotated_at`: when the token was replaced by rotation (its expires_at then ends the grace period).
 // `audit_log.token_id`: the personal access token a change was made with (null for a session).
 export const tokenScopes = {
   version: 10,
@@ -7,6 +8,7 @@ export const tokenScopes = {
   sql: `
     ALTER TABLE personal_access_tokens ADD COLUMN scopes VARCHAR DEFAULT '["all"]';
     UPDATE personal_access_tokens SET scopes = '["all"]' WHERE scopes IS NULL;
+    ALTER TABLE personal_access_tokens ADD COLUMN rotated_at TIMESTAMP;
     ALTER TABLE audit_log ADD COLUMN token_id VARCHAR;
   `,
 };

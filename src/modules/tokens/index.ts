@@ -8,6 +8,7 @@ export { adminTokensPages } from "./admin-pages";
 import { adminTokensQuery, createTokenBody, tokenIdParams } from "./model";
 import { pageWindow } from "../../http/paging";
 import { createToken, getOwnToken, listAdminTokens, listOwnTokens, revokeToken } from "./service";
+import { rotateToken } from "./rotation";
 
 /** GET /auth/scopes: public, like the token format itself; the same list every time. */
 const SCOPE_LIST: ScopeInfo[] = TOKEN_SCOPE_NAMES.map((name) => ({ name, description: TOKEN_SCOPES[name] }));
@@ -15,6 +16,7 @@ const SCOPE_LIST: ScopeInfo[] = TOKEN_SCOPE_NAMES.map((name) => ({ name, descrip
 export function tokensApi(ctx: AppContext) {
   return new Elysia({ name: "tokens-api" })
     .use(authGuard(ctx))
+    .use(adminTokensApi(ctx))
     .get("/auth/scopes", (): ScopeInfo[] => SCOPE_LIST)
     .post(
       "/auth/tokens",
@@ -24,6 +26,15 @@ export function tokensApi(ctx: AppContext) {
         return created;
       },
       { auth: "user", clientIp: true, sessionOnly: true, body: createTokenBody },
+    )
+    .post(
+      "/auth/tokens/:id/rotate",
+      async ({ me, params, ip, set }): Promise<CreatedToken> => {
+        const created = await rotateToken(ctx, me, params.id, ip);
+        set.status = 201;
+        return created;
+      },
+      { auth: "user", clientIp: true, sessionOnly: true, params: tokenIdParams },
     )
     .get("/auth/tokens", ({ me }): Promise<Token[]> => listOwnTokens(ctx, me.user.id), { auth: "user", sessionOnly: true })
     .get("/auth/tokens/:id", ({ me, params }): Promise<Token> => getOwnToken(ctx, me.user.id, params.id), {
@@ -39,7 +50,13 @@ export function tokensApi(ctx: AppContext) {
         return "";
       },
       { auth: "user", clientIp: true, sessionOnly: true, params: tokenIdParams },
-    )
+    );
+}
+
+/** Every user's tokens, for admins. */
+function adminTokensApi(ctx: AppContext) {
+  return new Elysia({ name: "admin-tokens-api" })
+    .use(authGuard(ctx))
     .get(
       "/auth/admin/tokens",
       async ({ query, set }): Promise<AdminToken[]> => {

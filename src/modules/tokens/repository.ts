@@ -4,6 +4,7 @@ import type { Queryable, Transaction } from "../../db/database";
 import type { TokenStateFilter } from "../../shared/contract";
 import { authEffects } from "../../auth/auth-effects";
 import type { TokenScope } from "../../shared/contract";
+import { parseStoredScopes } from "../../auth/scopes";
 
 export type TokenRow = {
   id: string;
@@ -17,6 +18,7 @@ export type TokenRow = {
   revoked_at: Date | null;
   /** JSON array of scope names (src/auth/scopes.ts reads it). */
   scopes: string;
+  rotated_at: Date | null;
 };
 
 // The SQL twin of tokenState() in src/shared/contract.ts (revoked wins over expired), written once
@@ -67,7 +69,7 @@ export async function revokeTokensOfUser(tx: Transaction, userId: string, at: Da
 export type AdminTokenRow = TokenRow & { user_email: string | null };
 export type AdminTokenFilter = { user: string | null; state: TokenStateFilter; now: Date; limit: number; offset: number };
 
-const COLUMNS = "t.id, t.user_id, t.name, t.prefix, t.created_at, t.expires_at, t.last_used_at, t.last_used_ip, t.revoked_at, t.scopes";
+const COLUMNS = "t.id, t.user_id, t.name, t.prefix, t.created_at, t.expires_at, t.last_used_at, t.last_used_ip, t.revoked_at, t.scopes, t.rotated_at";
 
 export async function insertToken(
   tx: Transaction,
@@ -135,6 +137,19 @@ export async function listAllTokens(q: Queryable, f: AdminTokenFilter): Promise<
   );
   const [count] = await q.query<{ n: number }>(`SELECT count(*) AS n ${from} ${where}`, params);
   return { rows, total: count?.n ?? 0 };
+}
+
+/**
+ * Marks a token replaced by rotation: it keeps working until `graceUntil` (its new expires_at), so
+ * the auth state gets the token again with that expiry and refuses it from then on by itself.
+ */
+export async function setTokenRotated(tx: Transaction, id: string, at: Date, graceUntil: Date): Promise<void> {
+  const [row] = await tx.query<{ id: string; user_id: string; token_hash: string; expires_at: Date; scopes: string }>(
+    "UPDATE personal_access_tokens SET rotated_at = $2, expires_at = $3 WHERE id = $1 RETURNING id, user_id, token_hash, expires_at, scopes",
+    [id, at, graceUntil],
+  );
+  if (row)
+    authEffects(tx).putToken({ id: row.id, userId: row.user_id, tokenHash: row.token_hash, expiresAt: row.expires_at, scopes: parseStoredScopes(row.scopes) });
 }
 
 /** Marks the token revoked unless it already is (the first revocation time is kept). */

@@ -19,6 +19,7 @@ import {
   type AdminToken,
   type CreatedToken,
   type Token,
+  type TokenScope,
   type TokenStateFilter,
 } from "../../shared/contract";
 import {
@@ -43,11 +44,11 @@ export const MAX_NAME_LENGTH = 100;
 export const MAX_ACTIVE_TOKENS = 100;
 /** Without PAT_MAX_DAYS a lifetime is still bounded (100 years), so the date arithmetic stays sane. */
 export const ABSOLUTE_MAX_DAYS = 36_500;
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 
 type Actor = Pick<Principal, "user" | "tokenId">;
 
-function iso(at: Date | null): string | null {
+export function iso(at: Date | null): string | null {
   return at ? at.toISOString() : null;
 }
 
@@ -96,43 +97,58 @@ export function normaliseTokenName(name: string): string {
   return trimmed;
 }
 
+/** A new token's row and its secret (shown once): a fresh id and secret, only the hash kept. */
+export function newTokenRow(owner: string, spec: { name: string; scopes: TokenScope[]; expiresAt: Date | null }, now: Date) {
+  const id = randomBytes(16).toString("hex");
+  const token = generatePat();
+  const row = {
+    id,
+    userId: owner,
+    name: spec.name,
+    tokenHash: hashSecret(token),
+    prefix: id.slice(0, 8),
+    createdAt: now,
+    expiresAt: spec.expiresAt,
+    scopes: spec.scopes,
+  };
+  const created: CreatedToken = {
+    id,
+    name: spec.name,
+    prefix: row.prefix,
+    token,
+    scopes: spec.scopes,
+    expires_at: iso(spec.expiresAt),
+    created_at: now.toISOString(),
+  };
+  return { row, created };
+}
+
+/**
+ * Creates a token for `me`, or (`owner`, checked by the caller) for a service account. Audited as
+ * `token.create` by whoever made it.
+ */
 export async function createToken(
   ctx: AppContext,
   me: Actor,
-  input: { name: string; expiresInDays: number | null | undefined; scopes?: readonly string[] },
+  input: { name: string; expiresInDays: number | null | undefined; scopes?: readonly string[]; owner?: string },
   ip: string | null,
 ): Promise<CreatedToken> {
   const name = normaliseTokenName(input.name);
   const days = resolveLifetime(ctx, input.expiresInDays);
   const scopes = normaliseScopes(input.scopes);
   const now = ctx.clock.now();
-  const id = randomBytes(16).toString("hex");
-  const token = generatePat();
-  const row = {
-    id,
-    userId: me.user.id,
-    name,
-    tokenHash: hashSecret(token),
-    prefix: id.slice(0, 8),
-    createdAt: now,
-    expiresAt: days === null ? null : new Date(now.getTime() + days * DAY_MS),
-    scopes,
-  };
+  const owner = input.owner ?? me.user.id;
+  const { row, created } = newTokenRow(owner, { name, scopes, expiresAt: days === null ? null : new Date(now.getTime() + days * DAY_MS) }, now);
   await ctx.db.transaction(async (tx) => {
     // Counted inside the transaction (one writer at a time), so parallel creates cannot overshoot.
-    if ((await countActiveTokensOfUser(tx, me.user.id, now)) >= MAX_ACTIVE_TOKENS) {
-      throw new BadRequest(`You already have ${MAX_ACTIVE_TOKENS} active tokens: revoke one you no longer use, then create this one`);
+    if ((await countActiveTokensOfUser(tx, owner, now)) >= MAX_ACTIVE_TOKENS) {
+      throw new BadRequest(`There are already ${MAX_ACTIVE_TOKENS} active tokens: revoke one no longer used, then create this one`);
     }
     await insertToken(tx, row);
-    await ctx.audit.record(tx, {
-      actor: actorOf(me),
-      action: "token.create",
-      target: id,
-      params: { id, name, prefix: row.prefix, expires_at: iso(row.expiresAt), scopes },
-      ip,
-    });
+    const params = { id: row.id, name, prefix: row.prefix, expires_at: iso(row.expiresAt), scopes };
+    await ctx.audit.record(tx, { actor: actorOf(me), action: "token.create", target: row.id, params, ip });
   });
-  return { id, name, prefix: row.prefix, token, scopes, expires_at: iso(row.expiresAt), created_at: now.toISOString() };
+  return created;
 }
 
 export async function listOwnTokens(ctx: AppContext, userId: string): Promise<Token[]> {
