@@ -89,6 +89,7 @@ export const ROUTES: Route[] = [
   api("GET", "/auth/scopes"),
   api("POST", "/auth/tokens", "json"),
   api("POST", "/auth/tokens/:id/rotate"),
+  api("POST", "/auth/tokens/revoke", "json"),
   api("GET", "/auth/tokens"),
   api("GET", "/auth/tokens/:id"),
   api("DELETE", "/auth/tokens/:id"),

@@ -34,6 +34,7 @@ export type AuditParams = {
   "token.create": { id: string; name: string; prefix: string; expires_at: string | null; scopes: string[] };
   "token.revoke": { id: string; name: string; prefix: string; owner_id: string };
   "token.admin_revoke": { id: string; name: string; prefix: string; owner_id: string };
+  "token.revoked_by_value": { id: string; name: string; prefix: string; owner_id: string };
   "token.rotate": { id: string; new_id: string; name: string; prefix: string; owner_id: string; old_works_until: string };
   "sso.identity_linked": Provider & { issuer: string; subject: string; via?: "admin" };
   "sso.identity_unlinked": Provider & { issuer: string; subject: string };
@@ -84,6 +85,7 @@ export const AUDIT_ACTIONS = {
   "token.revoke": "revoked their personal access token",
   "token.admin_revoke": "revoked a personal access token of",
   "token.rotate": "rotated a personal access token",
+  "token.revoked_by_value": "revoked a personal access token reported as leaked:",
   "sso.identity_linked": "linked a single sign-on identity to",
   "sso.identity_unlinked": "unlinked a single sign-on identity from",
   "sso.groups_detached": "detached from the provider's groups",

@@ -5,7 +5,8 @@ import type { AppContext } from "../../context";
 import { TOKEN_SCOPES, TOKEN_SCOPE_NAMES, type AdminToken, type CreatedToken, type ScopeInfo, type Token } from "../../shared/contract";
 import { authGuard } from "../../http/auth-guard";
 export { adminTokensPages } from "./admin-pages";
-import { adminTokensQuery, createTokenBody, tokenIdParams } from "./model";
+import { adminTokensQuery, createTokenBody, revokeByValueBody, tokenIdParams } from "./model";
+import { revokerByValue } from "./revoke-by-value";
 import { pageWindow } from "../../http/paging";
 import { createToken, getOwnToken, listAdminTokens, listOwnTokens, revokeToken } from "./service";
 import { rotateToken } from "./rotation";
@@ -14,9 +15,19 @@ import { rotateToken } from "./rotation";
 const SCOPE_LIST: ScopeInfo[] = TOKEN_SCOPE_NAMES.map((name) => ({ name, description: TOKEN_SCOPES[name] }));
 
 export function tokensApi(ctx: AppContext) {
+  const revokeByValue = revokerByValue(ctx);
   return new Elysia({ name: "tokens-api" })
     .use(authGuard(ctx))
     .use(adminTokensApi(ctx))
+    .post(
+      "/auth/tokens/revoke",
+      async ({ body, ip, set }) => {
+        await revokeByValue(body.token, ip);
+        set.status = 204;
+        return "";
+      },
+      { clientIp: true, body: revokeByValueBody },
+    )
     .get("/auth/scopes", (): ScopeInfo[] => SCOPE_LIST)
     .post(
       "/auth/tokens",

@@ -18,6 +18,9 @@ export const createTokenBody = z.object({
     .optional(),
 });
 
+/** POST /auth/tokens/revoke: any string (a malformed one is answered like every other, 204). */
+export const revokeByValueBody = z.object({ token: z.string({ message: "token must be a string" }).max(4096) });
+
 export const tokenIdParams = z.object({ id: z.string() });
 
 export const adminTokensQuery = z.object({
