@@ -19,6 +19,7 @@ import { backupsModule } from "./modules/backups";
 import { cliAuthModule } from "./modules/cli-auth";
 import { metricsModule } from "./modules/metrics";
 import { dataApi, dataPages } from "./modules/data";
+import { serviceAccountPages, serviceAccountsApi } from "./modules/service-accounts";
 import { readyModule } from "./modules/system/ready";
 import { ErrorPage } from "../views/system/error-page";
 
@@ -45,6 +46,7 @@ export function createApp(ctx: AppContext) {
     .use(identitiesApi(ctx))
     .use(tokensApi(ctx))
     .use(dataApi(ctx))
+    .use(serviceAccountsApi(ctx))
     // 3. pages and forms, with the headers only a page needs.
     .use(html())
     .use(pageHeaders())
@@ -63,6 +65,7 @@ export function createApp(ctx: AppContext) {
     .use(ssoModule(ctx))
     .use(backupsModule(ctx))
     .use(dataPages(ctx))
+    .use(serviceAccountPages(ctx))
     .use(cliAuthModule(ctx));
   return app.wrap(frontDoor(ctx, refusalResponder(ctx, pages, headers), () => app.routes));
 }

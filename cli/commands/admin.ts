@@ -9,6 +9,7 @@ import { askConfirm, askPassword, isInteractive, readSecretFromStdin } from "../
 import { adminTokenGroup } from "./admin-tokens";
 import { adminBackupGroup } from "./admin-backups";
 import { adminDatasetsGroup } from "./admin-datasets";
+import { adminServiceAccountsGroup } from "./admin-service-accounts";
 
 const USER_REF = "<id|email>";
 
@@ -173,5 +174,6 @@ export const adminGroup: Group = {
     adminTokenGroup,
     adminBackupGroup,
     adminDatasetsGroup,
+    adminServiceAccountsGroup,
   ],
 };

@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { ROLES, TOKEN_SCOPE_NAMES, type Role, type TokenScope } from "../../src/shared/contract";
 import { insertUser as addUser } from "../../src/modules/users/repository";
 import { createTestApp, sessionIdOf, type TestApp } from "./app";
+import { ServiceAccountDriver } from "./auth-model-service";
 
 export const PASSWORD = "model-password-1";
 // argon2id at its default cost takes ~80 ms a hash or verify: a few thousand steps would take
@@ -27,6 +28,9 @@ export type Step = { together: boolean } & (
   | { op: "createToken"; s: number; days: number | null; scopes: TokenScope[] | null }
   | { op: "revokeToken"; t: number; byAdmin: boolean }
   | { op: "rotateToken"; t: number }
+  | { op: "createServiceAccount"; role: Role }
+  | { op: "serviceToken"; a: number; scopes: TokenScope[] }
+  | { op: "setServiceActive"; a: number; active: boolean }
   | { op: "issueReset" | "setPassword"; u: number }
   | { op: "redeemReset"; r: number }
   | { op: "advanceClock"; hours: number }
@@ -45,6 +49,9 @@ const stepBody = fc.oneof(
   op(4, fc.record({ op: fc.constant("createToken" as const), s: n, days: fc.constantFrom(1, 30, null), scopes: fc.option(fc.subarray(TOKEN_SCOPE_NAMES)) })),
   op(3, fc.record({ op: fc.constant("revokeToken" as const), t: n, byAdmin: fc.boolean() })),
   op(2, fc.record({ op: fc.constant("rotateToken" as const), t: n })),
+  op(1, fc.record({ op: fc.constant("createServiceAccount" as const), role })),
+  op(2, fc.record({ op: fc.constant("serviceToken" as const), a: n, scopes: fc.subarray(TOKEN_SCOPE_NAMES, { minLength: 1 }) })),
+  op(2, fc.record({ op: fc.constant("setServiceActive" as const), a: n, active: fc.boolean() })),
   op(1, fc.record({ op: fc.constant("issueReset" as const), u: n })),
   op(1, fc.record({ op: fc.constant("redeemReset" as const), r: n })),
   op(1, fc.record({ op: fc.constant("setPassword" as const), u: n })),
@@ -70,10 +77,16 @@ export class World {
   statuses: number[] = [];
   private made = 0;
 
+  /** Service accounts, acted on by the root admin's session (tokens for them need one). */
+  readonly serviceAccounts: ServiceAccountDriver;
+
   private constructor(
     readonly t: TestApp,
     private readonly root: string,
-  ) {}
+    rootSession: string,
+  ) {
+    this.serviceAccounts = new ServiceAccountDriver(t, rootSession, (res) => this.send(res), this.tokens);
+  }
 
   /** A fresh app whose first admin acts for the admin steps and is never their target. */
   static async create(): Promise<World> {
@@ -82,7 +95,7 @@ export class World {
     await t.ctx.db.transaction((tx) => addUser(tx, { id: "root", email: "root@model.example", name: "", role: "admin", passwordHash, now: t.clock.now() }));
     const jwt = await t.login("root@model.example", PASSWORD);
     const res = await t.api("POST", "/auth/tokens", { token: jwt, body: { name: "root", expires_in_days: null } });
-    return new World(t, ((await res.json()) as { token: string }).token);
+    return new World(t, ((await res.json()) as { token: string }).token, jwt);
   }
 
   async run(step: Step): Promise<void> {
@@ -114,6 +127,10 @@ export class World {
         return this.revokeToken(step.t, step.byAdmin);
       case "rotateToken":
         return this.rotateToken(step.t);
+      case "createServiceAccount":
+      case "serviceToken":
+      case "setServiceActive":
+        return this.serviceAccounts.run(step);
       case "issueReset":
         return this.issueReset(step.u);
       case "redeemReset":

@@ -28,9 +28,10 @@ export function TokenReveal({ token }: { token: string }) {
   );
 }
 
-function CreateForm({ csrf, lifetimes }: { csrf: string; lifetimes: LifetimeChoice[] }) {
+/** The create-token form: the profile's, and a service account's page (`action`). */
+export function CreateTokenForm({ csrf, lifetimes, action }: { csrf: string; lifetimes: LifetimeChoice[]; action: string }) {
   return (
-    <form method="post" action="/profile/tokens" class="row">
+    <form method="post" action={action} class="row">
       <CsrfField token={csrf} />
       <label>
         Name
@@ -70,7 +71,7 @@ export function TokensSection(props: { page: PageContext; tokens: Token[]; older
         For the <code>da</code> CLI, CI jobs and scripts. A token acts as you, with your role, but only for what its scopes allow, until it expires or you
         revoke it.
       </p>
-      <CreateForm csrf={props.page.csrf} lifetimes={props.lifetimes} />
+      <CreateTokenForm csrf={props.page.csrf} lifetimes={props.lifetimes} action="/profile/tokens" />
       <TokenTable tokens={props.tokens} now={props.now} basePath="/profile/tokens" empty="You have no tokens yet." class="tokens" />
       {props.olderInactive > 0 && (
         <p class="muted older-tokens">

@@ -12,8 +12,14 @@ type SessionRef = { session_id: string };
 export type AccountOrigin = "admin" | "setup" | "environment" | "oidc" | "recovery";
 
 export type AuditParams = {
-  "user.create": { email: string; name: string; role: Role; via: AccountOrigin; with_password: boolean; provider?: string };
-  "user.update": { changed: ("name" | "role")[]; name?: { from: string; to: string }; role?: RoleChange; via?: "oidc_groups"; provider?: string };
+  "user.create": { email: string; name: string; role: Role; via: AccountOrigin; with_password: boolean; provider?: string; kind?: "service" };
+  "user.update": {
+    changed: ("name" | "role" | "description")[];
+    name?: { from: string; to: string };
+    role?: RoleChange;
+    via?: "oidc_groups";
+    provider?: string;
+  };
   "user.activate": { email: string };
   "user.deactivate": { email: string; via?: "oidc_groups"; provider?: string };
   "user.delete": { email: string; name: string; role: Role };

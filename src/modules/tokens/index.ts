@@ -10,6 +10,7 @@ import { revokerByValue } from "./revoke-by-value";
 import { pageWindow } from "../../http/paging";
 import { createToken, getOwnToken, listAdminTokens, listOwnTokens, revokeToken } from "./service";
 import { rotateToken } from "./rotation";
+import { mayRotateServiceToken } from "../service-accounts/service";
 
 /** GET /auth/scopes: public, like the token format itself; the same list every time. */
 const SCOPE_LIST: ScopeInfo[] = TOKEN_SCOPE_NAMES.map((name) => ({ name, description: TOKEN_SCOPES[name] }));
@@ -41,7 +42,7 @@ export function tokensApi(ctx: AppContext) {
     .post(
       "/auth/tokens/:id/rotate",
       async ({ me, params, ip, set }): Promise<CreatedToken> => {
-        const created = await rotateToken(ctx, me, params.id, ip);
+        const created = await rotateToken(ctx, me, params.id, ip, mayRotateServiceToken);
         set.status = 201;
         return created;
       },

@@ -4,19 +4,7 @@ import { z } from "zod";
 import { lenientPagingQuery, pagingQuery } from "../../http/paging";
 import { TOKEN_STATE_FILTERS } from "../../shared/contract";
 
-export const createTokenBody = z.object({
-  name: z.string({ message: "name must be a string" }),
-  expires_in_days: z
-    .number({ message: "expires_in_days must be a whole number of days, or null for a token that never expires" })
-    .int({ message: "expires_in_days must be a whole number of days" })
-    .nullable()
-    .optional(),
-  // Names are checked in the service (an unknown one is a 400 naming it); the bound keeps it small.
-  scopes: z
-    .array(z.string({ message: "scopes must be a list of scope names" }).max(64), { message: "scopes must be a list of scope names" })
-    .max(32)
-    .optional(),
-});
+export { createTokenBody } from "./token-form";
 
 /** POST /auth/tokens/revoke: any string (a malformed one is answered like every other, 204). */
 export const revokeByValueBody = z.object({ token: z.string({ message: "token must be a string" }).max(4096) });

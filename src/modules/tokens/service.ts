@@ -253,6 +253,11 @@ export async function liveTokensForAuth(q: Queryable, now: Date): Promise<AuthTo
   return rows.map((t) => ({ id: t.id, userId: t.user_id, tokenHash: t.token_hash, expiresAt: t.expires_at, scopes: parseStoredScopes(t.scopes) }));
 }
 
+/** How many working tokens each of `userIds` holds (service accounts' `token_count`). */
+export async function activeTokenCounts(q: Queryable, userIds: string[], now: Date): Promise<Map<string, number>> {
+  return new Map(await Promise.all(userIds.map(async (id) => [id, await countActiveTokensOfUser(q, id, now)] as const)));
+}
+
 /** The activity recorder's batched "last used" write. */
 export function writeTokenLastUsed(q: Queryable, id: string, at: Date, ip: string | null): Promise<void> {
   return setTokenLastUsed(q, id, at, ip);
