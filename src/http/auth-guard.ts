@@ -16,12 +16,14 @@ import type { AppContext } from "../context";
 import { resolvePrincipal, type Principal } from "../auth/principal";
 import { roleAtLeast } from "../auth/roles";
 import { assertScope } from "../auth/scopes";
-import type { Role, TokenScope } from "../shared/contract";
+import { TOKEN_EXPIRES_HEADER, TOKEN_EXPIRY_WARNING_DAYS, type Role, type TokenScope } from "../shared/contract";
 import { clientIp } from "./client-ip";
 import { assertCsrfToken } from "./csrf";
 import { Forbidden, RoleTooLow, Unauthenticated } from "../shared/errors";
 
 export type { Principal };
+
+const WARN_MS = TOKEN_EXPIRY_WARNING_DAYS * 86_400_000;
 
 /** What a route needs: a role, and the token scope next to it. */
 export type AuthNeed = Role | "user" | { role: Role | "user"; scope: TokenScope };
@@ -43,11 +45,14 @@ export function authGuard(ctx: AppContext) {
       const role = typeof need === "string" ? need : need.role;
       const scope: TokenScope = typeof need === "string" ? "all" : need.scope;
       return {
-        async transform(c: { request: Request; body: unknown }) {
+        async transform(c: { request: Request; body: unknown; set: { headers: Record<string, string | number> } }) {
           const principal = await identify(ctx, c.request);
           (c as Resolved).principal = principal;
           const me = requirePrincipal(principal, role);
-          if (me.scopes !== null) assertScope(me.scopes, scope);
+          if (me.scopes !== null) {
+            assertScope(me.scopes, scope);
+            if (me.expiresAt && me.expiresAt.getTime() - ctx.clock.now().getTime() <= WARN_MS) c.set.headers[TOKEN_EXPIRES_HEADER] = me.expiresAt.toISOString();
+          }
           if (me.fromCookie && me.sessionId) assertCsrfToken(c.request, c.body, me.sessionId, ctx.config.jwtSecret);
         },
         resolve: (c: object) => ({ me: (c as Resolved).principal! }),

@@ -274,3 +274,7 @@ export type ServiceAccount = {
   /** Tokens that still work (not revoked, not expired). */
   token_count: number;
 };
+
+/** Sent with every answer to a token that expires within TOKEN_EXPIRY_WARNING_DAYS: its expiry (ISO). `da` warns on it. */
+export const TOKEN_EXPIRES_HEADER = "x-agnes-token-expires";
+export const TOKEN_EXPIRY_WARNING_DAYS = 7;

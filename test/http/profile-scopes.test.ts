@@ -26,3 +26,12 @@ test("the ticked scopes are the token's, and the list shows them; none ticked â†
   expect(refused).toContain("at least one scope");
   expect(((await (await t.api("GET", "/auth/tokens", { token: b.token })).json()) as unknown[]).length).toBe(1);
 });
+
+test('the profile says "expires in N days" under a working token', async () => {
+  const b = await t.browser();
+  await b.submit("/profile/tokens", { name: "week", expires_in_days: "7", "scope:query": "on" });
+  t.clock.advance(20 * 3_600_000);
+  const html = await (await b.get("/profile")).text();
+  expect(html).toContain("expires in 7 days");
+  expect(html).toContain('class="expires-soon"');
+});

@@ -122,3 +122,21 @@ test("token rotate NAME prints the new secret; both work during the grace period
   expect(fresh).not.toBe(made.token);
   for (const token of [made.token, fresh]) expect((await da(["auth", "whoami", "--json"], { token })).code).toBe(0);
 });
+
+test("a token that expires within 7 days: one warning line on stderr a day, never with --json", async () => {
+  const made = JSON.parse(
+    (await da(["auth", "token", "create", "--name", "short", "--ttl", "3d", "--scope", "profile:read", "--json"], { token: admin })).stdout,
+  );
+  const asJson = await da(["auth", "whoami", "--json"], { token: made.token });
+  expect(asJson.code).toBe(0);
+  expect(asJson.stderr).toBe("");
+  const first = await da(["auth", "whoami"], { token: made.token });
+  expect(first.stderr).toMatch(/^warning: this token expires in 3 day\(s\), at \S+: rotate it/m);
+  expect(first.stderr.match(/warning:/g)?.length).toBe(1);
+  expect((await da(["auth", "whoami"], { token: made.token })).stderr).not.toContain("warning:");
+  const long = JSON.parse((await da(["auth", "token", "create", "--name", "long", "--ttl", "30d", "--json"], { token: admin })).stdout);
+  const res = await t.api("GET", "/auth/me", { token: long.token });
+  expect(res.headers.get("x-agnes-token-expires")).toBeNull();
+  const near = await t.api("GET", "/auth/me", { token: made.token });
+  expect(near.headers.get("x-agnes-token-expires")).toBe(made.expires_at);
+});

@@ -165,3 +165,24 @@ export async function findTokenWithOwner(q: Queryable, id: string): Promise<Admi
   );
   return row ?? null;
 }
+
+export type ExpiringTokenRow = TokenRow & { expiry_notice_7_at: Date | null; expiry_notice_1_at: Date | null };
+
+/** Working, unrotated tokens that expire after `now` and by `until`, and still lack a notice. */
+export function listTokensExpiringBy(q: Queryable, now: Date, until: Date): Promise<ExpiringTokenRow[]> {
+  return q.query<ExpiringTokenRow>(
+    `SELECT ${COLUMNS}, t.expiry_notice_7_at, t.expiry_notice_1_at FROM personal_access_tokens t
+     WHERE t.revoked_at IS NULL AND t.rotated_at IS NULL AND t.expires_at > $1::TIMESTAMP AND t.expires_at <= $2::TIMESTAMP
+       AND (t.expiry_notice_7_at IS NULL OR t.expiry_notice_1_at IS NULL)
+     ORDER BY t.expires_at, t.id`,
+    [now, until],
+  );
+}
+
+/** Records that a notice went out (`both`: the one-day notice, which makes the seven-day one moot). */
+export async function markExpiryNotice(q: Queryable, id: string, at: Date, both: boolean): Promise<void> {
+  const sql = both
+    ? "UPDATE personal_access_tokens SET expiry_notice_1_at = $2, expiry_notice_7_at = coalesce(expiry_notice_7_at, $2) WHERE id = $1"
+    : "UPDATE personal_access_tokens SET expiry_notice_7_at = $2 WHERE id = $1";
+  await q.run(sql, [id, at]);
+}

@@ -156,3 +156,8 @@ export function listServiceAccountRows(q: Queryable): Promise<UserRow[]> {
 export async function setDescription(tx: Transaction, id: string, description: string, now: Date): Promise<void> {
   await tx.run("UPDATE users SET description = $2, updated_at = $3 WHERE id = $1", [id, description, now]);
 }
+
+/** The people who are active admins (who hear about service accounts' expiring tokens). */
+export function listActiveAdminPeople(q: Queryable): Promise<{ id: string; email: string }[]> {
+  return q.query<{ id: string; email: string }>("SELECT id, email FROM users WHERE role = 'admin' AND active AND kind = 'person' ORDER BY email");
+}
