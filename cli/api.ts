@@ -3,6 +3,7 @@
 import type { ErrorBody } from "../src/shared/contract";
 import type { Credential } from "./context";
 import { CliError, ServerError, UsageError } from "./errors";
+import { noteTokenExpiry } from "./token-expiry";
 import { checkVersionFloor, needsFloorCheck } from "./version-floor";
 import { sys } from "./system";
 
@@ -72,6 +73,7 @@ export class Api {
       opts.query,
     );
     checkVersionFloor(response);
+    noteTokenExpiry(response);
     return response;
   }
 

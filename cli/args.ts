@@ -12,7 +12,7 @@ export type FlagDef = {
   valueName?: string;
   /** The only values a string flag accepts (parseArgs has no enum, so checked after parsing). */
   choices?: readonly string[];
-  /** May be given more than once (`--group a --group b`); the value is then a list. */
+  /** A string flag that may be given several times (`--scope query --scope sync`): a list. */
   multiple?: boolean;
 };
 export type FlagSpec = Record<string, FlagDef>;
@@ -28,8 +28,7 @@ export const GLOBAL_FLAGS: FlagSpec = {
 function toOptions(spec: FlagSpec): ParseArgsOptionsConfig {
   const options: ParseArgsOptionsConfig = {};
   for (const [name, def] of Object.entries(spec)) {
-    const multiple = def.multiple ? { multiple: true } : {};
-    options[name] = def.short ? { type: def.type, short: def.short, ...multiple } : { type: def.type, ...multiple };
+    options[name] = { type: def.type, ...(def.short ? { short: def.short } : {}), ...(def.multiple ? { multiple: true } : {}) };
   }
   return options;
 }
@@ -58,8 +57,8 @@ function explain(args: string[], spec: FlagSpec, error: unknown): UsageError {
 function checkChoices(flags: FlagValues, spec: FlagSpec): void {
   for (const [name, def] of Object.entries(spec)) {
     const value = flags[name];
-    if (def.choices && typeof value === "string" && !def.choices.includes(value)) {
-      throw new UsageError(`--${name} must be one of ${def.choices.join(", ")}, not "${value}"`);
+    for (const one of typeof value === "string" ? [value] : Array.isArray(value) ? value : []) {
+      if (def.choices && !def.choices.includes(one)) throw new UsageError(`--${name} must be one of ${def.choices.join(", ")}, not "${one}"`);
     }
   }
 }

@@ -77,6 +77,12 @@ export class Context {
     return typeof value === "string" ? value : undefined;
   }
 
+  /** A flag given any number of times (`multiple`), in the order given; [] when absent. */
+  flagList(name: string): string[] {
+    const value = this.flags[name];
+    return Array.isArray(value) ? value : typeof value === "string" ? [value] : [];
+  }
+
   /** `--limit`/`--offset` as the API's query; how large a page may be is the server's to say. */
   paging(): { limit?: number; offset: number } {
     const [limit, offset] = (["limit", "offset"] as const).map((name) => {

@@ -13,6 +13,7 @@ import { Context } from "./context";
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./errors";
 import { printError } from "./output";
 import { enforceVersionFloor, mentionNewerDa } from "./version-floor";
+import { warnTokenExpiry } from "./token-expiry";
 import { sys, withSystem, type System } from "./system";
 
 // These work whatever the server's version floor: they are how an old da gets current (or leaves).
@@ -94,6 +95,7 @@ async function runCommand(found: Found & { node: Command }): Promise<number> {
   enforceVersionFloor(!ANY_SERVER_VERSION.has(command));
   const code = (await command.run(ctx)) ?? EXIT_OK;
   if (code === EXIT_OK && flags.json !== true && !ANY_SERVER_VERSION.has(command)) await mentionNewerDa(serverOrNull(ctx));
+  warnTokenExpiry(flags.json !== true);
   return code;
 }
 

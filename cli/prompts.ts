@@ -46,6 +46,18 @@ export async function askSelect<T extends string>(message: string, options: { va
   return (await answered(choice)) as T;
 }
 
+export async function askMultiSelect<T extends string>(
+  message: string,
+  options: { value: T; label: string; hint?: string }[],
+  initialValues: T[],
+): Promise<T[]> {
+  const fake = sys().prompter;
+  if (fake) return fake.multiselect ? fake.multiselect(message, options, initialValues) : initialValues;
+  const clack = await loadClack();
+  const choice = clack.multiselect<T>({ message, output: process.stderr, initialValues, required: true, options: options as never });
+  return (await answered(choice)) as T[];
+}
+
 export async function askConfirm(message: string): Promise<boolean> {
   const fake = sys().prompter;
   if (fake) return fake.confirm(message);

@@ -10,6 +10,8 @@ export type Prompter = {
   password(message: string, validate?: (value: string | undefined) => string | undefined): Promise<string>;
   select<T extends string>(message: string, options: { value: T; label: string; hint?: string }[], initialValue: T): Promise<T>;
   confirm(message: string): Promise<boolean>;
+  /** Absent in a fake: the preselected values are taken. */
+  multiselect?<T extends string>(message: string, options: { value: T; label: string; hint?: string }[], initialValues: T[]): Promise<T[]>;
 };
 
 export type System = {

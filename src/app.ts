@@ -20,6 +20,7 @@ import { cliAuthModule } from "./modules/cli-auth";
 import { metricsModule } from "./modules/metrics";
 import { dataApi, dataPages } from "./modules/data";
 import { groupsApi, groupsPages } from "./modules/groups";
+import { serviceAccountPages, serviceAccountsApi } from "./modules/service-accounts";
 import { readyModule } from "./modules/system/ready";
 import { ErrorPage } from "../views/system/error-page";
 
@@ -47,6 +48,7 @@ export function createApp(ctx: AppContext) {
     .use(tokensApi(ctx))
     .use(dataApi(ctx))
     .use(groupsApi(ctx))
+    .use(serviceAccountsApi(ctx))
     // 3. pages and forms, with the headers only a page needs.
     .use(html())
     .use(pageHeaders())
@@ -66,6 +68,7 @@ export function createApp(ctx: AppContext) {
     .use(backupsModule(ctx))
     .use(dataPages(ctx))
     .use(groupsPages(ctx))
+    .use(serviceAccountPages(ctx))
     .use(cliAuthModule(ctx));
   return app.wrap(frontDoor(ctx, refusalResponder(ctx, pages, headers), () => app.routes));
 }

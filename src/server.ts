@@ -16,6 +16,7 @@ import { runOperatorCommand } from "./ops/operator";
 import { inUseMessage } from "./ops/operator-error";
 import { gracefulShutdown } from "./modules/system/shutdown";
 import { AuditRetention } from "./modules/audit/retention";
+import { startExpiryNotices } from "./modules/tokens/expiry-notices";
 import type { PasswordCost } from "./auth/passwords";
 
 // Bun's outer bound on any request body; routes have smaller ones (src/http/request-body.ts).
@@ -52,6 +53,7 @@ export async function main(options: ServeOptions = {}): Promise<void> {
   const auditRetention = new AuditRetention(ctx);
   void auditRetention.start();
   setInterval(() => ctx.authState.pruneExpired(ctx.clock.now()), 10 * 60_000).unref();
+  const stopExpiryNotices = startExpiryNotices(ctx);
   installSafetyNet(log);
   logStartupNotes(config);
   const app = createApp(ctx).listen(listenOptions(config));
@@ -66,6 +68,7 @@ export async function main(options: ServeOptions = {}): Promise<void> {
       { name: "cli_builder", run: () => ctx.cliBuilder.stop() },
       { name: "backups", run: () => ctx.backups.stop() },
       { name: "audit_retention", run: () => auditRetention.stop() },
+      { name: "expiry_notices", run: async () => stopExpiryNotices() },
       { name: "activity_flush", run: () => ctx.activity.stop() },
       { name: "query_audit_flush", run: () => ctx.data.audits.flush() },
       { name: "query_sandbox", run: async () => ctx.data.close() },

@@ -10,6 +10,7 @@ import { adminBackupGroup } from "./admin-backups";
 import { adminDatasetsGroup } from "./admin-datasets";
 import { adminGroupsGroup, adminUsersGroup } from "./admin-groups";
 import { findUser } from "./user-ref";
+import { adminServiceAccountsGroup } from "./admin-service-accounts";
 
 const USER_REF = "<id|email>";
 
@@ -167,5 +168,6 @@ export const adminGroup: Group = {
     adminDatasetsGroup,
     adminGroupsGroup,
     adminUsersGroup,
+    adminServiceAccountsGroup,
   ],
 };

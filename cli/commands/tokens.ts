@@ -1,11 +1,21 @@
 // `da auth token create|list|revoke`: the signed-in user's personal access tokens.
 // The server allows these only with a session (403 for a PAT), so a PAT gets a plain explanation.
-import { DEFAULT_TOKEN_LIFETIME_DAYS, TOKEN_LIFETIME_CHOICES_DAYS, tokenState, type CreatedToken, type Token } from "../../src/shared/contract";
+import {
+  DEFAULT_PICKED_SCOPES,
+  DEFAULT_TOKEN_LIFETIME_DAYS,
+  TOKEN_LIFETIME_CHOICES_DAYS,
+  TOKEN_SCOPES,
+  TOKEN_SCOPE_NAMES,
+  tokenState,
+  type CreatedToken,
+  type Token,
+  type TokenScope,
+} from "../../src/shared/contract";
 import { JSON_FLAG, YES_FLAG, type Group } from "../command";
 import type { Context } from "../context";
 import { CliError, UsageError } from "../errors";
 import { formatTime, info, printJson, printLine, printTable, success, type Column } from "../output";
-import { askConfirm, askSelect, askText, isInteractive, requireInteractive } from "../prompts";
+import { askConfirm, askMultiSelect, askSelect, askText, isInteractive, requireInteractive } from "../prompts";
 
 const NEEDS_SESSION = "this command needs a session from `da login`; a personal access token cannot manage tokens";
 const SESSION_ONLY = { messages: { 403: NEEDS_SESSION } };
@@ -35,12 +45,25 @@ async function pickLifetime(): Promise<number | null | undefined> {
   return choice === "default" ? undefined : parseTtl(choice);
 }
 
+/**
+ * `--scope` flags as given (the server refuses an unknown one, naming it); on a terminal without
+ * them, a picker with query + sync + profile:read preselected; in a script without them, none are
+ * sent and the server gives the token every scope (what `da` did before scopes).
+ */
+async function pickScopes(given: string[]): Promise<string[] | undefined> {
+  if (given.length) return given;
+  if (!isInteractive()) return undefined;
+  const options = TOKEN_SCOPE_NAMES.map((name) => ({ value: name, label: name, hint: TOKEN_SCOPES[name] }));
+  return askMultiSelect<TokenScope>("What may the token do?", options, [...DEFAULT_PICKED_SCOPES]);
+}
+
 const tokenStatus = (token: Token) => tokenState(token, new Date());
 
 export const TOKEN_COLUMNS: Column<Token>[] = [
   { header: "NAME", value: (t) => t.name },
   { header: "PREFIX", value: (t) => t.prefix },
   { header: "STATUS", value: tokenStatus },
+  { header: "SCOPES", value: (t) => t.scopes.join(",") },
   { header: "CREATED", value: (t) => formatTime(t.created_at) },
   { header: "EXPIRES", value: (t) => formatTime(t.expires_at) },
   { header: "LAST USED", value: (t) => formatTime(t.last_used_at) },
@@ -69,12 +92,13 @@ async function createToken(ctx: Context): Promise<void> {
   }
   const ttl = ctx.flag("ttl");
   const days = ttl !== undefined ? parseTtl(ttl) : isInteractive() ? await pickLifetime() : undefined;
+  const scopes = await pickScopes(ctx.flagList("scope"));
   // No `expires_in_days` at all (not null: that means "never") lets the server apply its default.
-  const body = days === undefined ? { name } : { name, expires_in_days: days };
+  const body = { name, ...(days === undefined ? {} : { expires_in_days: days }), ...(scopes ? { scopes } : {}) };
   const created = await ctx.api().post<CreatedToken>("/auth/tokens", body, SESSION_ONLY);
   if (ctx.flags.raw === true) return printLine(created.token);
   if (ctx.json) return printJson(created);
-  success(`Created token "${created.name}" (prefix ${created.prefix}), expires ${formatTime(created.expires_at)}`);
+  success(`Created token "${created.name}" (prefix ${created.prefix}, scopes ${created.scopes.join(", ")}), expires ${formatTime(created.expires_at)}`);
   printLine(created.token);
   info("Copy it now: it is shown only once.");
 }
@@ -99,10 +123,21 @@ async function revokeToken(ctx: Context): Promise<number | void> {
   success(`Revoked token "${token.name}" (${token.prefix})`);
 }
 
+async function rotateToken(ctx: Context): Promise<void> {
+  const api = ctx.api();
+  const token = findToken(await api.get<Token[]>("/auth/tokens", undefined, SESSION_ONLY), ctx.args[0]!);
+  const created = await api.post<CreatedToken>(`/auth/tokens/${encodeURIComponent(token.id)}/rotate`, undefined, SESSION_ONLY);
+  if (ctx.flags.raw === true) return printLine(created.token);
+  if (ctx.json) return printJson(created);
+  success(`Rotated token "${created.name}": new prefix ${created.prefix}, expires ${formatTime(created.expires_at)}`);
+  printLine(created.token);
+  info(`Copy it now: it is shown only once. The old secret (${token.prefix}) keeps working for the server's grace period (PAT_ROTATE_GRACE_MINUTES).`);
+}
+
 export const tokenGroup: Group = {
   kind: "group",
   name: "token",
-  summary: "Create, list and revoke your personal access tokens",
+  summary: "Create, list, rotate and revoke your personal access tokens",
   children: [
     {
       kind: "command",
@@ -116,12 +151,28 @@ export const tokenGroup: Group = {
           valueName: `${TTL_CHOICES.join("|")}|never`,
           description: `lifetime (default: the server's, ${DEFAULT_TOKEN_LIFETIME_DAYS}d unless it allows less; asked for on a terminal)`,
         },
+        scope: {
+          type: "string",
+          multiple: true,
+          valueName: "scope",
+          description: `what the token may do, repeatable (${TOKEN_SCOPE_NAMES.join(", ")}); a terminal asks, preselecting ${DEFAULT_PICKED_SCOPES.join(" + ")}; a script without it gets all`,
+        },
         raw: { type: "boolean", description: "print only the token (for CI)" },
         ...JSON_FLAG,
       },
       run: createToken,
     },
     { kind: "command", name: "list", summary: "List your tokens", maxArgs: 0, flags: JSON_FLAG, run: listTokens },
+    {
+      kind: "command",
+      name: "rotate",
+      summary: "Replace a token's secret (same name, scopes and lifetime; the old one works a while longer)",
+      args: "<id|prefix|name>",
+      minArgs: 1,
+      maxArgs: 1,
+      flags: { raw: { type: "boolean", description: "print only the new token (for CI)" }, ...JSON_FLAG },
+      run: rotateToken,
+    },
     {
       kind: "command",
       name: "revoke",

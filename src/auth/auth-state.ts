@@ -6,14 +6,15 @@
 // Nothing outside the database's commit hook changes it: `AuthState.load` hands the function that
 // applies effects to whoever loads the state (createContext, which gives it to `db.feedAuthState`),
 // and the state itself only answers questions. See auth-effects.ts.
-import type { Role } from "../shared/contract";
+import type { Role, TokenScope } from "../shared/contract";
 import type { AuthEffect } from "./auth-effects";
 import { GroupAccess, type GroupRecords } from "./group-access";
 
 export type AuthUser = { id: string; email: string; name: string; role: Role; active: boolean };
 /** `kind`: a browser session, or a CLI session (`da login`) — only the first may approve `da` sign-ins. */
 export type AuthSession = { id: string; userId: string; expiresAt: Date; kind: "browser" | "cli" };
-export type AuthToken = { id: string; userId: string; tokenHash: string; expiresAt: Date | null };
+/** `scopes`: what the token may do besides what its owner's role allows (src/auth/scopes.ts). */
+export type AuthToken = { id: string; userId: string; tokenHash: string; expiresAt: Date | null; scopes: readonly TokenScope[] };
 /** Groups, memberships and grants are optional for states built by hand (tests); a snapshot always has them. */
 export type AuthRecords = { users: AuthUser[]; sessions: AuthSession[]; tokens: AuthToken[] } & Partial<GroupRecords>;
 /** What the rest of the server may ask about groups and grants (never change). */
@@ -100,7 +101,7 @@ export class AuthState {
         for (const [id, s] of this.#sessions) if (s.userId === effect.userId && id !== effect.exceptSessionId) this.#sessions.delete(id);
         return;
       case "putToken":
-        this.#tokensByHash.set(effect.token.tokenHash, { ...effect.token });
+        this.#tokensByHash.set(effect.token.tokenHash, { ...effect.token, scopes: [...effect.token.scopes] });
         return void this.#tokenHashById.set(effect.token.id, effect.token.tokenHash);
       case "revokeToken": {
         const hash = this.#tokenHashById.get(effect.tokenId);

@@ -5,6 +5,7 @@
 import type { AppContext } from "../context";
 import type { AddressOf } from "./activity";
 import type { AuthUser } from "./auth-state";
+import type { TokenScope } from "../shared/contract";
 import { hashSecret, isWellFormedPat, looksLikePat } from "./pat-format";
 
 export type Principal = {
@@ -15,6 +16,8 @@ export type Principal = {
   /** A browser session or a `da` (CLI) session; null for a token. */
   sessionKind: "browser" | "cli" | null;
   tokenId: string | null;
+  /** A token's scopes; null for a session (whatever the role allows). */
+  scopes: readonly TokenScope[] | null;
   /** The credential came from the cookie: state changes then need a CSRF token. */
   fromCookie: boolean;
   expiresAt: Date | null;
@@ -43,7 +46,7 @@ export async function resolvePrincipal(ctx: AppContext, request: Request, addres
     const user = ctx.authState.user(token.userId);
     if (!user?.active) return null;
     ctx.activity.tokenUsed(token.id, now, addressOf);
-    return { user, via: "pat", sessionId: null, sessionKind: null, tokenId: token.id, fromCookie: false, expiresAt: token.expiresAt };
+    return { user, via: "pat", sessionId: null, sessionKind: null, tokenId: token.id, scopes: token.scopes, fromCookie: false, expiresAt: token.expiresAt };
   }
   const claims = await ctx.signer.verify(credential.value);
   if (!claims) return null;
@@ -58,7 +61,13 @@ export async function resolvePrincipal(ctx: AppContext, request: Request, addres
     sessionId: session.id,
     sessionKind: session.kind,
     tokenId: null,
+    scopes: null,
     fromCookie: credential.fromCookie,
     expiresAt: session.expiresAt,
   };
+}
+
+/** Who acts, for an audit entry: with the token's id when they act with a personal access token. */
+export function actorOf(principal: Pick<Principal, "user" | "tokenId">): { id: string; email: string; tokenId: string | null } {
+  return { id: principal.user.id, email: principal.user.email, tokenId: principal.tokenId };
 }

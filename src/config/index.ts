@@ -59,6 +59,7 @@ function buildConfig(env: Record<string, string | undefined>, s: Settings) {
     /** Lifetime of a CLI session (`da login` through the browser or a device code). */
     cliSessionDays: s.CLI_SESSION_DAYS ?? DEFAULT_CLI_SESSION_DAYS,
     patMaxDays: s.PAT_MAX_DAYS ?? null,
+    patRotateGraceMinutes: s.PAT_ROTATE_GRACE_MINUTES,
     adminEmail: s.AGNES_ADMIN_EMAIL ?? null,
     adminPassword: s.AGNES_ADMIN_PASSWORD ?? null,
     cliDistDir: resolve(s.CLI_DIST_DIR),

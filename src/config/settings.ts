@@ -46,6 +46,7 @@ export const SETTINGS = {
   SESSION_TTL_HOURS: optional(wholeNumber(1, 24 * 365)).default(24),
   CLI_SESSION_DAYS: optional(wholeNumber(1, 3650)),
   PAT_MAX_DAYS: optional(wholeNumber(1, 36500)),
+  PAT_ROTATE_GRACE_MINUTES: optional(wholeNumber(0, 7 * 24 * 60)).default(60),
   AGNES_ADMIN_EMAIL: optional(
     z
       .string()

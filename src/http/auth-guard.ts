@@ -1,6 +1,9 @@
 // The one auth guard. Routes declare what they need, and only those routes pay for resolving who
 // is asking (session cookie, session bearer or PAT — see src/auth/principal.ts):
-//   { auth: "user" | Role }   signed in (and at least that role); exposes `me`
+//   { auth: { role: "user" | Role, scope } }  signed in, at least that role, and a personal access
+//                             token must hold that scope (src/auth/scopes.ts); exposes `me`
+//   { auth: "user" | Role }   the same for a route that declares no scope: a token needs `all`
+//                             (test/http/route-scopes.test.ts fails for such a route unless sessionOnly)
 //   { sessionOnly: true }     with `auth`: refuse PATs (token management is for people with a session)
 //   { sessionOnly: "what" }   the same, the refusal naming what a token cannot do ("download backups")
 //   { principal: true }       whoever is asking, or null (sign-in pages, the start page)
@@ -12,12 +15,18 @@ import { Elysia } from "elysia";
 import type { AppContext } from "../context";
 import { resolvePrincipal, type Principal } from "../auth/principal";
 import { roleAtLeast } from "../auth/roles";
-import type { Role } from "../shared/contract";
+import { assertScope } from "../auth/scopes";
+import { TOKEN_EXPIRES_HEADER, TOKEN_EXPIRY_WARNING_DAYS, type Role, type TokenScope } from "../shared/contract";
 import { clientIp } from "./client-ip";
 import { assertCsrfToken } from "./csrf";
 import { Forbidden, RoleTooLow, Unauthenticated } from "../shared/errors";
 
 export type { Principal };
+
+const WARN_MS = TOKEN_EXPIRY_WARNING_DAYS * 86_400_000;
+
+/** What a route needs: a role, and the token scope next to it. */
+export type AuthNeed = Role | "user" | { role: Role | "user"; scope: TokenScope };
 
 /** What the transform step leaves on the request's context for `resolve` (and the error handler). */
 type Resolved = { principal?: Principal | null };
@@ -32,15 +41,23 @@ function identify(ctx: AppContext, request: Request): Promise<Principal | null> 
 
 export function authGuard(ctx: AppContext) {
   return new Elysia({ name: "auth-guard" }).macro({
-    auth: (needed: Role | "user") => ({
-      async transform(c) {
-        const principal = await identify(ctx, c.request);
-        (c as Resolved).principal = principal;
-        const me = requirePrincipal(principal, needed);
-        if (me.fromCookie && me.sessionId) assertCsrfToken(c.request, c.body, me.sessionId, ctx.config.jwtSecret);
-      },
-      resolve: (c) => ({ me: (c as unknown as Resolved).principal! }),
-    }),
+    auth: (need: AuthNeed) => {
+      const role = typeof need === "string" ? need : need.role;
+      const scope: TokenScope = typeof need === "string" ? "all" : need.scope;
+      return {
+        async transform(c: { request: Request; body: unknown; set: { headers: Record<string, string | number> } }) {
+          const principal = await identify(ctx, c.request);
+          (c as Resolved).principal = principal;
+          const me = requirePrincipal(principal, role);
+          if (me.scopes !== null) {
+            assertScope(me.scopes, scope);
+            if (me.expiresAt && me.expiresAt.getTime() - ctx.clock.now().getTime() <= WARN_MS) c.set.headers[TOKEN_EXPIRES_HEADER] = me.expiresAt.toISOString();
+          }
+          if (me.fromCookie && me.sessionId) assertCsrfToken(c.request, c.body, me.sessionId, ctx.config.jwtSecret);
+        },
+        resolve: (c: object) => ({ me: (c as Resolved).principal! }),
+      };
+    },
     sessionOnly: (enabled: boolean | string) => ({
       // Elysia runs macro hooks in the order a route writes its options: when `sessionOnly` comes
       // before `auth`, the principal is not resolved yet, so resolve it here rather than let a PAT by.

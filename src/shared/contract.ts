@@ -111,10 +111,36 @@ export type GrantErrorBody = {
 /** Lifetime of a CLI session unless CLI_SESSION_DAYS says otherwise. */
 export const DEFAULT_CLI_SESSION_DAYS = 30;
 
+/**
+ * What a personal access token may do, besides what its owner's role allows (the guard checks both).
+ * Each route declares the one scope it needs next to its role; `all` is every scope (a token made
+ * before scopes existed, or by a client that names none).
+ */
+export const TOKEN_SCOPES = {
+  "profile:read": "read who you are and your sessions (/auth/me, /auth/sessions, the dashboard)",
+  query: "run SQL on the datasets you may read (POST /api/query, /data)",
+  sync: "download datasets (da sync: /api/sync/manifest, /api/data/*/download)",
+  "datasets:write": "upload, replace and delete datasets (admins)",
+  "users:read": "list users and their tokens (admins)",
+  "users:write": "create, change, deactivate and delete users and service accounts (admins)",
+  "groups:write": "create and change groups and dataset grants (admins)",
+  "audit:read": "read the audit trail (admins)",
+  backups: "list, create and delete backups (admins)",
+  "metrics:read": "read /metrics (admins)",
+  all: "everything the owner may do",
+} as const;
+export type TokenScope = keyof typeof TOKEN_SCOPES;
+export const TOKEN_SCOPE_NAMES = Object.keys(TOKEN_SCOPES) as TokenScope[];
+/** What `/profile` and `da auth token create` preselect: enough for `da query` and `da sync`. */
+export const DEFAULT_PICKED_SCOPES: readonly TokenScope[] = ["query", "sync", "profile:read"];
+/** GET /auth/scopes. */
+export type ScopeInfo = { name: TokenScope; description: string };
+
 export type Token = {
   id: string;
   name: string;
   prefix: string;
+  scopes: TokenScope[];
   created_at: string;
   expires_at: string | null;
   last_used_at: string | null;
@@ -128,6 +154,7 @@ export type CreatedToken = {
   name: string;
   prefix: string;
   token: string;
+  scopes: TokenScope[];
   expires_at: string | null;
   created_at: string;
 };
@@ -143,6 +170,8 @@ export type AuditEntry = {
   target: string | null;
   params: Record<string, unknown>;
   ip: string | null;
+  /** The personal access token the change was made with (null: a session, or no one). */
+  token_id: string | null;
 };
 
 export type Health = { status: "ok"; version: string };
@@ -231,3 +260,24 @@ export type DatasetDetail = DatasetInfo & { sample: { columns: string[]; rows: u
 export type SyncManifest = {
   tables: Record<string, { hash: string; rows: number; size_bytes: number; updated_at: string; columns: { name: string; type: string }[] }>;
 };
+
+// ---- Service accounts (src/modules/service-accounts, `da admin service-accounts`) ----
+
+/** GET/POST /api/service-accounts, PATCH/DELETE /api/service-accounts/{id}. `created_by`: the admin's id. */
+export type ServiceAccount = {
+  id: string;
+  name: string;
+  description: string;
+  role: Role;
+  /** The groups it is a member of (names); empty until groups exist on this server. */
+  groups: string[];
+  active: boolean;
+  created_by: string | null;
+  created_at: string;
+  /** Tokens that still work (not revoked, not expired). */
+  token_count: number;
+};
+
+/** Sent with every answer to a token that expires within TOKEN_EXPIRY_WARNING_DAYS: its expiry (ISO). `da` warns on it. */
+export const TOKEN_EXPIRES_HEADER = "x-agnes-token-expires";
+export const TOKEN_EXPIRY_WARNING_DAYS = 7;

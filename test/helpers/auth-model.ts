@@ -2,10 +2,11 @@
 // model-based test of the auth state (test/http/auth-state-model.test.ts). A step names its targets
 // by number (taken modulo what exists when it runs), so fast-check can shrink a failing sequence.
 import fc from "fast-check";
-import { ROLES, type Role } from "../../src/shared/contract";
+import { ROLES, TOKEN_SCOPE_NAMES, type Role, type TokenScope } from "../../src/shared/contract";
 import { insertUser as addUser } from "../../src/modules/users/repository";
 import { createTestApp, sessionIdOf, type TestApp } from "./app";
 import { storeCsv } from "../data/helpers";
+import { ServiceAccountDriver } from "./auth-model-service";
 
 export const PASSWORD = "model-password-1";
 // argon2id at its default cost takes ~80 ms a hash or verify: a few thousand steps would take
@@ -25,8 +26,12 @@ export type Step = { together: boolean } & (
   | { op: "signIn"; u: number }
   | { op: "signOut" | "endOtherSessions" | "changePassword"; s: number }
   | { op: "endSession"; s: number; other: number }
-  | { op: "createToken"; s: number; days: number | null }
+  | { op: "createToken"; s: number; days: number | null; scopes: TokenScope[] | null }
   | { op: "revokeToken"; t: number; byAdmin: boolean }
+  | { op: "rotateToken"; t: number }
+  | { op: "createServiceAccount"; role: Role }
+  | { op: "serviceToken"; a: number; scopes: TokenScope[] }
+  | { op: "setServiceActive"; a: number; active: boolean }
   | { op: "issueReset" | "setPassword"; u: number }
   | { op: "redeemReset"; r: number }
   | { op: "advanceClock"; hours: number }
@@ -46,8 +51,12 @@ const stepBody = fc.oneof(
   op(1, fc.record({ op: fc.constant("endOtherSessions" as const), s: n })),
   op(2, fc.record({ op: fc.constant("endSession" as const), s: n, other: n })),
   op(1, fc.record({ op: fc.constant("changePassword" as const), s: n })),
-  op(4, fc.record({ op: fc.constant("createToken" as const), s: n, days: fc.constantFrom(1, 30, null) })),
+  op(4, fc.record({ op: fc.constant("createToken" as const), s: n, days: fc.constantFrom(1, 30, null), scopes: fc.option(fc.subarray(TOKEN_SCOPE_NAMES)) })),
   op(3, fc.record({ op: fc.constant("revokeToken" as const), t: n, byAdmin: fc.boolean() })),
+  op(2, fc.record({ op: fc.constant("rotateToken" as const), t: n })),
+  op(1, fc.record({ op: fc.constant("createServiceAccount" as const), role })),
+  op(2, fc.record({ op: fc.constant("serviceToken" as const), a: n, scopes: fc.subarray(TOKEN_SCOPE_NAMES, { minLength: 1 }) })),
+  op(2, fc.record({ op: fc.constant("setServiceActive" as const), a: n, active: fc.boolean() })),
   op(1, fc.record({ op: fc.constant("issueReset" as const), u: n })),
   op(1, fc.record({ op: fc.constant("redeemReset" as const), r: n })),
   op(1, fc.record({ op: fc.constant("setPassword" as const), u: n })),
@@ -81,10 +90,16 @@ export class World {
   statuses: number[] = [];
   private made = 0;
 
+  /** Service accounts, acted on by the root admin's session (tokens for them need one). */
+  readonly serviceAccounts: ServiceAccountDriver;
+
   private constructor(
     readonly t: TestApp,
     private readonly root: string,
-  ) {}
+    rootSession: string,
+  ) {
+    this.serviceAccounts = new ServiceAccountDriver(t, rootSession, (res) => this.send(res), this.tokens);
+  }
 
   /** A fresh app whose first admin acts for the admin steps and is never their target. */
   static async create(): Promise<World> {
@@ -94,7 +109,7 @@ export class World {
     const jwt = await t.login("root@model.example", PASSWORD);
     const res = await t.api("POST", "/auth/tokens", { token: jwt, body: { name: "root", expires_in_days: null } });
     await storeCsv(t, "model", "x\n1\n"); // a dataset for the grant steps
-    return new World(t, ((await res.json()) as { token: string }).token);
+    return new World(t, ((await res.json()) as { token: string }).token, jwt);
   }
 
   async run(step: Step): Promise<void> {
@@ -121,9 +136,15 @@ export class World {
       case "changePassword":
         return this.changePassword(step.s);
       case "createToken":
-        return this.createToken(step.s, step.days);
+        return this.createToken(step.s, step.days, step.scopes);
       case "revokeToken":
         return this.revokeToken(step.t, step.byAdmin);
+      case "rotateToken":
+        return this.rotateToken(step.t);
+      case "createServiceAccount":
+      case "serviceToken":
+      case "setServiceActive":
+        return this.serviceAccounts.run(step);
       case "issueReset":
         return this.issueReset(step.u);
       case "redeemReset":
@@ -219,10 +240,12 @@ export class World {
     await this.cheapen(session?.userId);
   }
 
-  private async createToken(k: number, days: number | null): Promise<void> {
+  /** `scopes` null: omitted (every scope); an empty list is refused (400). */
+  private async createToken(k: number, days: number | null, scopes: TokenScope[] | null): Promise<void> {
     const session = this.session(k);
     if (!session) return;
-    const res = await this.send(this.t.api("POST", "/auth/tokens", { token: session.jwt, body: { name: "model", expires_in_days: days } }));
+    const body = { name: "model", expires_in_days: days, ...(scopes && { scopes }) };
+    const res = await this.send(this.t.api("POST", "/auth/tokens", { token: session.jwt, body }));
     if (res.status === 201) this.tokens.push({ id: ((await res.json()) as { id: string }).id, userId: session.userId });
   }
 
@@ -233,6 +256,15 @@ export class World {
     if (byAdmin) return void (await this.send(this.t.api("DELETE", `/auth/admin/tokens/${token.id}`, { token: this.root })));
     const session = this.sessions.find((s) => s.userId === token.userId);
     if (session) await this.send(this.t.api("DELETE", `/auth/tokens/${token.id}`, { token: session.jwt }));
+  }
+
+  /** The owner rotates through one of their sessions: the old secret lives on for the grace period. */
+  private async rotateToken(k: number): Promise<void> {
+    const token = this.pick(this.tokens, k);
+    const session = token && this.sessions.find((s) => s.userId === token.userId);
+    if (!token || !session) return;
+    const res = await this.send(this.t.api("POST", `/auth/tokens/${token.id}/rotate`, { token: session.jwt }));
+    if (res.status === 201) this.tokens.push({ id: ((await res.json()) as { id: string }).id, userId: token.userId });
   }
 
   private async issueReset(k: number): Promise<void> {

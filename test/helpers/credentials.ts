@@ -84,7 +84,7 @@ export const MAKE: Record<CredentialKind, (h: Holder) => Promise<Check>> = {
   },
   // A new token's one-time reveal, waiting in the session the event's author acts from.
   reveal: async (h) => {
-    const posted = await h.actor.post("/profile/tokens", { name: "shown-once", expires_in_days: "30" });
+    const posted = await h.actor.post("/profile/tokens", { name: "shown-once", expires_in_days: "30", "scope:all": "on" });
     const flash = posted.headers
       .getSetCookie()
       .find((c) => c.startsWith("flash="))!

@@ -26,6 +26,8 @@ export async function runInProcess(t: TestApp, configDir: string, argv: string[]
     text: async (message) => String(answer(message) ?? ""),
     password: async (message) => String(answer(message) ?? ""),
     select: async (message, _options, initial) => (answer(message) as typeof initial) ?? initial,
+    multiselect: async (message, _options, initial) =>
+      (answer(message) as unknown as typeof initial) ?? (asked.push(`preselected ${initial.join(",")}`), initial),
     confirm: async (message) => answer(message) === true,
   };
   const tty = opts.ttyColumns !== undefined;

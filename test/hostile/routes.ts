@@ -86,7 +86,10 @@ export const ROUTES: Route[] = [
   page("GET", "/auth/password/reset"),
   page("POST", "/auth/password/reset", "form"),
   // personal access tokens
+  api("GET", "/auth/scopes"),
   api("POST", "/auth/tokens", "json"),
+  api("POST", "/auth/tokens/:id/rotate"),
+  api("POST", "/auth/tokens/revoke", "json"),
   api("GET", "/auth/tokens"),
   api("GET", "/auth/tokens/:id"),
   api("DELETE", "/auth/tokens/:id"),
@@ -172,6 +175,24 @@ export const ROUTES: Route[] = [
   page("GET", "/admin/datasets/:name/grants"),
   page("POST", "/admin/datasets/:name/grants", "form"),
   page("GET", "/admin/users/:id/access"),
+  // service accounts
+  api("GET", "/api/service-accounts"),
+  api("POST", "/api/service-accounts", "json"),
+  api("GET", "/api/service-accounts/:id"),
+  api("PATCH", "/api/service-accounts/:id", "json"),
+  api("DELETE", "/api/service-accounts/:id"),
+  api("POST", "/api/service-accounts/:id/tokens", "json"),
+  api("GET", "/api/service-accounts/:id/tokens"),
+  api("DELETE", "/api/service-accounts/:id/tokens/:token_id"),
+  page("GET", "/admin/service-accounts"),
+  page("POST", "/admin/service-accounts", "form"),
+  page("GET", "/admin/service-accounts/:id"),
+  page("POST", "/admin/service-accounts/:id/:change", "form"),
+  page("GET", "/admin/service-accounts/:id/delete"),
+  page("POST", "/admin/service-accounts/:id/delete", "form"),
+  page("POST", "/admin/service-accounts/:id/tokens", "form"),
+  page("GET", "/admin/service-accounts/:id/tokens/:token_id/revoke"),
+  page("POST", "/admin/service-accounts/:id/tokens/:token_id/revoke", "form"),
 ];
 
 /** The OAuth token endpoints answer refusals with RFC 6749's `error` code beside our `detail`. */

@@ -62,7 +62,7 @@ describe("revoking access voids pending credential-like things", () => {
   test("a token waiting to be revealed is gone when its owner is deleted before the page is viewed", async () => {
     await t.createUser("owner@example.com", "password-123");
     const owner = await t.browser("owner@example.com", "password-123");
-    const created = await owner.post("/profile/tokens", { name: "ci", expires_in_days: "30" });
+    const created = await owner.post("/profile/tokens", { name: "ci", expires_in_days: "30", "scope:all": "on" });
     const reveal = JSON.parse(Buffer.from(cookieFrom(created, "flash")!.split(".")[0]!, "base64url").toString()).reveal as string;
     const ownerId = (await (await t.api("GET", "/api/users?q=owner", { token: await t.login() })).json())[0].id as string;
     expect((await t.api("DELETE", `/api/users/${ownerId}`, { token: await t.login() })).status).toBe(204);

@@ -50,7 +50,7 @@ describe("GET /profile", () => {
 describe("creating a token on /profile", () => {
   test("the token is revealed once: not in the redirect or a cookie, gone on reload, and it works", async () => {
     const b = await t.browser();
-    const res = await b.post("/profile/tokens", { name: "laptop", expires_in_days: "30" });
+    const res = await b.post("/profile/tokens", { name: "laptop", expires_in_days: "30", "scope:all": "on" });
     expect(res.status).toBe(303);
     const location = res.headers.get("location")!;
     const first = await b.follow(res);
@@ -71,7 +71,7 @@ describe("creating a token on /profile", () => {
 
   test("the reveal is bound to the session that created it", async () => {
     const b = await t.browser();
-    const res = await b.post("/profile/tokens", { name: "mine" });
+    const res = await b.post("/profile/tokens", { name: "mine", "scope:all": "on" });
     expect(res.status).toBe(303);
     const other = await t.browser();
     expect(revealedToken(await (await other.get("/profile", `flash=${cookieFrom(res, "flash")}`)).text())).toBeNull();
@@ -90,10 +90,10 @@ describe("creating a token on /profile", () => {
 
   test("a blank name or a bad lifetime → an error message, no token", async () => {
     const b = await t.browser();
-    const blank = await b.submit("/profile/tokens", { name: "  ", expires_in_days: "30" });
+    const blank = await b.submit("/profile/tokens", { name: "  ", expires_in_days: "30", "scope:all": "on" });
     expect(blank).toContain("flash-error");
     expect(blank).toContain("Give the token a name");
-    const bad = await b.submit("/profile/tokens", { name: "x", expires_in_days: "0" });
+    const bad = await b.submit("/profile/tokens", { name: "x", expires_in_days: "0", "scope:all": "on" });
     expect(bad).toContain("flash-error");
     expect(revealedToken(bad)).toBeNull();
     expect(bad).toContain("You have no tokens yet");
@@ -101,7 +101,7 @@ describe("creating a token on /profile", () => {
 
   test("names are escaped", async () => {
     const b = await t.browser();
-    const html = await b.submit("/profile/tokens", { name: "<script>alert(1)</script>" });
+    const html = await b.submit("/profile/tokens", { name: "<script>alert(1)</script>", "scope:all": "on" });
     expect(html).not.toContain("<script>alert(1)</script>");
     expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
     const admin = await (await b.get("/admin/tokens")).text();
@@ -112,7 +112,7 @@ describe("creating a token on /profile", () => {
 describe("revoking a token on /profile", () => {
   test("confirm page first; without confirm nothing happens; with it the token stops working", async () => {
     const b = await t.browser();
-    const token = revealedToken(await b.submit("/profile/tokens", { name: "ci-deploy" }))!;
+    const token = revealedToken(await b.submit("/profile/tokens", { name: "ci-deploy", "scope:all": "on" }))!;
     const [{ id }] = await (await t.api("GET", "/auth/tokens", { token: b.token })).json();
     const list = await (await b.get("/profile")).text();
     expect(list).toContain(`href="/profile/tokens/${id}/revoke"`);
@@ -136,7 +136,7 @@ describe("revoking a token on /profile", () => {
 
   test("someone else's token → 404, and it keeps working", async () => {
     const admin = await t.browser();
-    const token = revealedToken(await admin.submit("/profile/tokens", { name: "admins" }))!;
+    const token = revealedToken(await admin.submit("/profile/tokens", { name: "admins", "scope:all": "on" }))!;
     const [{ id }] = await (await t.api("GET", "/auth/tokens", { token: admin.token })).json();
     await t.createUser("ana@example.com", "ana-password-1");
     const ana = await t.browser("ana@example.com", "ana-password-1");

@@ -69,3 +69,47 @@ test("set-password reads the new password from stdin in a script", async () => {
   expect(res.code).toBe(0);
   expect(await t.login("cal@example.com", "cal-password-2")).toBeString();
 });
+
+test("token create --scope, repeated: the token has those scopes; an unknown one is the server's 400 naming it", async () => {
+  const res = await da(["auth", "token", "create", "--name", "sync", "--scope", "sync", "--scope", "profile:read", "--json"], { token: admin });
+  expect(res.code).toBe(0);
+  expect(JSON.parse(res.stdout).scopes).toEqual(["profile:read", "sync"]);
+  const bad = await da(["auth", "token", "create", "--name", "x", "--scope", "nope"], { token: admin });
+  expect(bad.code).toBe(1);
+  expect(bad.stderr).toContain('Unknown scope "nope"');
+});
+
+test("token create at a terminal asks for the scopes with query + sync + profile:read preselected", async () => {
+  const res = await da(["auth", "token", "create", "--name", "picked", "--ttl", "7d", "--json"], { token: admin, answers: [] });
+  expect(res.code).toBe(0);
+  expect(res.asked).toContain("preselected query,sync,profile:read");
+  expect(JSON.parse(res.stdout).scopes).toEqual(["profile:read", "query", "sync"]);
+});
+
+test("token rotate NAME prints the new secret; both work during the grace period", async () => {
+  const made = JSON.parse((await da(["auth", "token", "create", "--name", "to-rotate", "--scope", "profile:read", "--json"], { token: admin })).stdout);
+  const res = await da(["auth", "token", "rotate", "to-rotate", "--raw"], { token: admin });
+  expect(res.code).toBe(0);
+  const fresh = res.stdout.trim();
+  expect(fresh).toMatch(/^agnes_pat_/);
+  expect(fresh).not.toBe(made.token);
+  for (const token of [made.token, fresh]) expect((await da(["auth", "whoami", "--json"], { token })).code).toBe(0);
+});
+
+test("a token that expires within 7 days: one warning line on stderr a day, never with --json", async () => {
+  const made = JSON.parse(
+    (await da(["auth", "token", "create", "--name", "short", "--ttl", "3d", "--scope", "profile:read", "--json"], { token: admin })).stdout,
+  );
+  const asJson = await da(["auth", "whoami", "--json"], { token: made.token });
+  expect(asJson.code).toBe(0);
+  expect(asJson.stderr).toBe("");
+  const first = await da(["auth", "whoami"], { token: made.token });
+  expect(first.stderr).toMatch(/^warning: this token expires in 3 day\(s\), at \S+: rotate it/m);
+  expect(first.stderr.match(/warning:/g)?.length).toBe(1);
+  expect((await da(["auth", "whoami"], { token: made.token })).stderr).not.toContain("warning:");
+  const long = JSON.parse((await da(["auth", "token", "create", "--name", "long", "--ttl", "30d", "--json"], { token: admin })).stdout);
+  const res = await t.api("GET", "/auth/me", { token: long.token });
+  expect(res.headers.get("x-agnes-token-expires")).toBeNull();
+  const near = await t.api("GET", "/auth/me", { token: made.token });
+  expect(near.headers.get("x-agnes-token-expires")).toBe(made.expires_at);
+});

@@ -51,6 +51,7 @@ test("SQL and tokenState() agree on every token's state", async () => {
             prefix: "p",
             createdAt: new Date(NOW.getTime() - 100 * HOUR),
             expiresAt,
+            scopes: ["all"],
           });
           if (revokedAt) await setTokenRevoked(tx, id, revokedAt);
         });

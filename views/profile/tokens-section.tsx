@@ -1,5 +1,5 @@
 import type { PageContext } from "../../src/shared/page-context";
-import type { Token } from "../../src/shared/contract";
+import { DEFAULT_PICKED_SCOPES, TOKEN_SCOPES, TOKEN_SCOPE_NAMES, type Token } from "../../src/shared/contract";
 import { CopyButton } from "../ui/copy-button";
 import { CsrfField } from "../ui/csrf-field";
 import { TokenTable } from "../tokens/token-table";
@@ -28,9 +28,10 @@ export function TokenReveal({ token }: { token: string }) {
   );
 }
 
-function CreateForm({ csrf, lifetimes }: { csrf: string; lifetimes: LifetimeChoice[] }) {
+/** The create-token form: the profile's, and a service account's page (`action`). */
+export function CreateTokenForm({ csrf, lifetimes, action }: { csrf: string; lifetimes: LifetimeChoice[]; action: string }) {
   return (
-    <form method="post" action="/profile/tokens" class="row">
+    <form method="post" action={action} class="row">
       <CsrfField token={csrf} />
       <label>
         Name
@@ -46,6 +47,15 @@ function CreateForm({ csrf, lifetimes }: { csrf: string; lifetimes: LifetimeChoi
           ))}
         </select>
       </label>
+      <fieldset class="scopes">
+        <legend>What may it do?</legend>
+        {TOKEN_SCOPE_NAMES.map((scope) => (
+          <label class="scope">
+            <input type="checkbox" name={`scope:${scope}`} value="on" checked={DEFAULT_PICKED_SCOPES.includes(scope)} />
+            <code>{scope}</code> <span class="muted">{TOKEN_SCOPES[scope]}</span>
+          </label>
+        ))}
+      </fieldset>
       <button type="submit" class="button primary">
         Create token
       </button>
@@ -58,9 +68,10 @@ export function TokensSection(props: { page: PageContext; tokens: Token[]; older
     <section class="card" id="tokens">
       <h2>Personal access tokens</h2>
       <p class="muted">
-        For the <code>da</code> CLI, CI jobs and scripts. A token acts as you, with your role, until it expires or you revoke it.
+        For the <code>da</code> CLI, CI jobs and scripts. A token acts as you, with your role, but only for what its scopes allow, until it expires or you
+        revoke it.
       </p>
-      <CreateForm csrf={props.page.csrf} lifetimes={props.lifetimes} />
+      <CreateTokenForm csrf={props.page.csrf} lifetimes={props.lifetimes} action="/profile/tokens" />
       <TokenTable tokens={props.tokens} now={props.now} basePath="/profile/tokens" empty="You have no tokens yet." class="tokens" />
       {props.olderInactive > 0 && (
         <p class="muted older-tokens">

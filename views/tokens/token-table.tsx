@@ -23,6 +23,19 @@ function TokenStatus({ token, now }: { token: Token; now: Date }) {
   return <span class={cls}>{state}</span>;
 }
 
+const DAY_MS = 86_400_000;
+
+/** "expires in N days" under a working token's expiry (the profile's notice of what the emails say). */
+function ExpiresIn({ token, now }: { token: Token; now: Date }) {
+  if (!token.expires_at || tokenState(token, now) !== "active") return "";
+  const days = Math.ceil((new Date(token.expires_at).getTime() - now.getTime()) / DAY_MS);
+  return (
+    <div class={days <= 7 ? "expires-soon" : "muted"} safe>
+      {`expires in ${days} ${days === 1 ? "day" : "days"}`}
+    </div>
+  );
+}
+
 function Row<T extends Token>({ token, props }: { token: T; props: TokenTableProps<T> }) {
   const owner = props.ownerOf?.(token);
   return (
@@ -31,10 +44,16 @@ function Row<T extends Token>({ token, props }: { token: T; props: TokenTablePro
       <td>
         <code safe>{token.prefix}</code>
       </td>
+      <td class="token-scopes" safe>
+        {token.scopes.join(", ")}
+      </td>
       <td>
         <Time at={token.created_at} />
       </td>
-      <td>{token.expires_at ? <Time at={token.expires_at} /> : <span class="muted">never</span>}</td>
+      <td>
+        {token.expires_at ? <Time at={token.expires_at} /> : <span class="muted">never</span>}
+        <ExpiresIn token={token} now={props.now} />
+      </td>
       <td>
         <Time at={token.last_used_at} empty="never used" />
       </td>
@@ -71,7 +90,7 @@ export function TokenTable<T extends Token>(props: TokenTableProps<T>) {
       </p>
     );
   }
-  const columns = ["Name", "Prefix", "Created", "Expires", "Last used", ...(props.ownerOf ? ["Owner"] : []), "Status", ""];
+  const columns = ["Name", "Prefix", "Scopes", "Created", "Expires", "Last used", ...(props.ownerOf ? ["Owner"] : []), "Status", ""];
   return (
     <Table columns={columns} class={props.class}>
       {props.tokens.map((token) => (

@@ -1,7 +1,7 @@
 import type { Viewer } from "../../src/shared/page-context";
 import { CsrfField } from "./csrf-field";
 
-export type NavSection = "dashboard" | "data" | "users" | "groups" | "tokens" | "audit" | "backups" | "datasets" | "profile" | "install";
+export type NavSection = "dashboard" | "data" | "users" | "groups" | "tokens" | "service-accounts" | "audit" | "backups" | "datasets" | "profile" | "install";
 
 /** Only what the viewer's role may open; the current section is marked for eyes and screen readers. */
 export function Nav({ principal, isAdmin, csrf, current }: { principal: Viewer | null; isAdmin: boolean; csrf: string; current?: NavSection }) {
@@ -27,6 +27,7 @@ export function Nav({ principal, isAdmin, csrf, current }: { principal: Viewer |
           {link("users", "/admin/users", "Users")}
           {link("groups", "/admin/groups", "Groups")}
           {link("tokens", "/admin/tokens", "Tokens")}
+          {link("service-accounts", "/admin/service-accounts", "Service accounts")}
           {link("audit", "/admin/audit", "Audit")}
           {link("backups", "/admin/backups", "Backups")}
           {link("datasets", "/admin/datasets", "Datasets")}

@@ -7,6 +7,7 @@ import { hashedSessionIds } from "./006_hashed_session_ids";
 import { identityDetach } from "./007_identity_detach";
 import { datasets } from "./008_datasets";
 import { groups } from "./009_groups";
+import { tokenScopes } from "./010_token_scopes";
 
 export type Migration = { version: number; name: string; sql: string };
 
@@ -21,4 +22,5 @@ export const MIGRATIONS: Migration[] = [
   identityDetach,
   datasets,
   groups,
+  tokenScopes,
 ];

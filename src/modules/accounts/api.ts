@@ -32,7 +32,7 @@ export function accountsApi(ctx: AppContext) {
         expires_at: me.expiresAt?.toISOString() ?? null,
         groups: groupRefsOf(ctx, me.user),
       }),
-      { auth: "user" },
+      { auth: { role: "user", scope: "profile:read" } },
     )
     .get(
       "/auth/sessions",
@@ -50,6 +50,6 @@ export function accountsApi(ctx: AppContext) {
           current: s.id === me.sessionId,
         }));
       },
-      { auth: "user" },
+      { auth: { role: "user", scope: "profile:read" } },
     );
 }

@@ -8,6 +8,8 @@ import type { Queryable, Transaction } from "../../db/database";
 import type { AuthSession, AuthUser } from "../../auth/auth-state";
 import type { LoginResponse } from "../../shared/contract";
 import { sessionHandle } from "../../auth/session-signer";
+import { Unauthenticated } from "../../shared/errors";
+import { findUser } from "../users/directory";
 import {
   deleteSessionsOfUser,
   endSessionRow,
@@ -32,6 +34,8 @@ export async function openSession(
   meta: ClientMeta,
   origin: SessionOrigin = { kind: "browser" },
 ): Promise<NewSession> {
+  // A service account never has a session, whatever path asked for one (password, SSO, `da login`).
+  if ((await findUser(tx, user.id))?.kind === "service") throw new Unauthenticated("A service account cannot sign in: it uses tokens only");
   const now = ctx.clock.now();
   const jti = randomUUID();
   const id = sessionHandle(jti);

@@ -12,8 +12,14 @@ type SessionRef = { session_id: string };
 export type AccountOrigin = "admin" | "setup" | "environment" | "oidc" | "recovery";
 
 export type AuditParams = {
-  "user.create": { email: string; name: string; role: Role; via: AccountOrigin; with_password: boolean; provider?: string };
-  "user.update": { changed: ("name" | "role")[]; name?: { from: string; to: string }; role?: RoleChange; via?: "oidc_groups"; provider?: string };
+  "user.create": { email: string; name: string; role: Role; via: AccountOrigin; with_password: boolean; provider?: string; kind?: "service" };
+  "user.update": {
+    changed: ("name" | "role" | "description")[];
+    name?: { from: string; to: string };
+    role?: RoleChange;
+    via?: "oidc_groups";
+    provider?: string;
+  };
   "user.activate": { email: string };
   "user.deactivate": { email: string; via?: "oidc_groups"; provider?: string };
   "user.delete": { email: string; name: string; role: Role };
@@ -31,9 +37,11 @@ export type AuditParams = {
   "auth.sessions_end_others": { sessions_ended: number };
   "auth.cli_approved": { client: string; flow: "browser" | "device" };
   "auth.cli_denied": { client: string; flow: "browser" | "device" };
-  "token.create": { id: string; name: string; prefix: string; expires_at: string | null };
+  "token.create": { id: string; name: string; prefix: string; expires_at: string | null; scopes: string[] };
   "token.revoke": { id: string; name: string; prefix: string; owner_id: string };
   "token.admin_revoke": { id: string; name: string; prefix: string; owner_id: string };
+  "token.revoked_by_value": { id: string; name: string; prefix: string; owner_id: string };
+  "token.rotate": { id: string; new_id: string; name: string; prefix: string; owner_id: string; old_works_until: string };
   "sso.identity_linked": Provider & { issuer: string; subject: string; via?: "admin" };
   "sso.identity_unlinked": Provider & { issuer: string; subject: string };
   "sso.groups_detached": { email: string; role: Role };
@@ -88,6 +96,8 @@ export const AUDIT_ACTIONS = {
   "token.create": "created a personal access token",
   "token.revoke": "revoked their personal access token",
   "token.admin_revoke": "revoked a personal access token of",
+  "token.rotate": "rotated a personal access token",
+  "token.revoked_by_value": "revoked a personal access token reported as leaked:",
   "sso.identity_linked": "linked a single sign-on identity to",
   "sso.identity_unlinked": "unlinked a single sign-on identity from",
   "sso.groups_detached": "detached from the provider's groups",
@@ -107,7 +117,8 @@ export const AUDIT_ACTIONS = {
   "data.query": "ran a query",
 } as const satisfies Record<AuditAction, string>;
 
-type Actor = { id: string; email: string } | null;
+/** Who acted; `tokenId` when they acted with a personal access token (recorded as the entry's `token_id`). */
+type Actor = { id: string; email: string; tokenId?: string | null } | null;
 
 /** One audit entry to write: the action decides the shape of `params`. */
 export type AuditEvent = {

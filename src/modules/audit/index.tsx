@@ -27,7 +27,7 @@ export function auditModule(ctx: AppContext) {
         set.headers["x-total-count"] = String(total);
         return entries;
       },
-      { auth: "admin", query: auditQuery },
+      { auth: { role: "admin", scope: "audit:read" }, query: auditQuery },
     )
     .get(
       "/admin/audit",
@@ -37,6 +37,6 @@ export function auditModule(ctx: AppContext) {
         const { entries, total } = await ctx.audit.list(ctx.db, { ...filter, ...window });
         return <AdminAuditPage page={pageContext(ctx, me, cookie)} entries={entries} total={total} filter={filter} {...window} />;
       },
-      { auth: "admin", query: auditPageQuery },
+      { auth: { role: "admin", scope: "audit:read" }, query: auditPageQuery },
     );
 }

@@ -10,19 +10,14 @@ export type AuditRow = {
   target: string | null;
   params: string;
   ip: string | null;
+  token_id: string | null;
 };
 
 export async function insertAudit(q: Queryable, row: AuditRow): Promise<void> {
-  await q.run("INSERT INTO audit_log (id, created_at, actor_id, actor_email, action, target, params, ip) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", [
-    row.id,
-    row.created_at,
-    row.actor_id,
-    row.actor_email,
-    row.action,
-    row.target,
-    row.params,
-    row.ip,
-  ]);
+  await q.run(
+    "INSERT INTO audit_log (id, created_at, actor_id, actor_email, action, target, params, ip, token_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    [row.id, row.created_at, row.actor_id, row.actor_email, row.action, row.target, row.params, row.ip, row.token_id],
+  );
 }
 
 export type AuditFilter = { actor?: string; action?: string; target?: string; limit: number; offset: number };
@@ -34,7 +29,7 @@ export async function listAudit(q: Queryable, f: AuditFilter): Promise<{ rows: A
       AND ($3::VARCHAR IS NULL OR target = $3)`;
   const params = [f.actor ?? null, f.action ?? null, f.target ?? null];
   const rows = await q.query<AuditRow>(
-    `SELECT id, created_at, actor_id, actor_email, action, target, params, ip FROM audit_log ${where}
+    `SELECT id, created_at, actor_id, actor_email, action, target, params, ip, token_id FROM audit_log ${where}
      ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5`,
     [...params, f.limit, f.offset],
   );

@@ -8,7 +8,7 @@ import { insertAudit, listAudit, type AuditFilter } from "./repository";
 import type { AuditEvent } from "./actions";
 
 export type { AuditAction, AuditEvent } from "./actions";
-export type Actor = { id: string; email: string } | null;
+export type Actor = { id: string; email: string; tokenId?: string | null } | null;
 
 export class AuditService {
   constructor(private readonly clock: Clock) {}
@@ -25,6 +25,7 @@ export class AuditService {
       target: event.target ?? null,
       params: JSON.stringify(event.params ?? {}),
       ip: event.ip,
+      token_id: event.actor?.tokenId ?? null,
     });
   }
 
@@ -39,6 +40,7 @@ export class AuditService {
       target: r.target,
       params: JSON.parse(r.params) as Record<string, unknown>,
       ip: r.ip,
+      token_id: r.token_id,
     }));
     return { entries, total };
   }

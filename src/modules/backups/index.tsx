@@ -7,6 +7,7 @@ import { Elysia } from "elysia";
 import { z } from "zod";
 import type { AppContext } from "../../context";
 import { authGuard } from "../../http/auth-guard";
+import { actorOf, type Principal } from "../../auth/principal";
 import { formAction, pageContext } from "../../http/page";
 import type { BackupInfo } from "../../shared/contract";
 import { BackupsPage } from "../../../views/backups/backups-page";
@@ -16,7 +17,7 @@ import { confirmForm } from "../../http/confirm-form";
 const nameParams = z.object({ name: z.string().max(200) });
 const csrfForm = z.object({ _csrf: z.string().optional() });
 
-type Who = { actor: { id: string; email: string }; ip: string | null; reason: "request" };
+type Who = { actor: { id: string; email: string; tokenId: string | null }; ip: string | null; reason: "request" };
 
 async function download(ctx: AppContext, name: string, by: Who, set: { headers: Record<string, string | number> }) {
   const path = ctx.backups.pathOf(name);
@@ -30,8 +31,8 @@ async function download(ctx: AppContext, name: string, by: Who, set: { headers: 
 
 const CANNOT = "create or download backups";
 
-const who = (me: { user: { id: string; email: string } }, ip: string | null): Who => ({
-  actor: { id: me.user.id, email: me.user.email },
+const who = (me: Principal, ip: string | null): Who => ({
+  actor: actorOf(me),
   ip,
   reason: "request" as const,
 });
@@ -43,7 +44,7 @@ export function backupsModule(ctx: AppContext) {
 function backupsApi(ctx: AppContext) {
   return new Elysia({ name: "backups-api" })
     .use(authGuard(ctx))
-    .get("/api/admin/backups", (): BackupInfo[] => ctx.backups.list(), { auth: "admin" })
+    .get("/api/admin/backups", (): BackupInfo[] => ctx.backups.list(), { auth: { role: "admin", scope: "backups" } })
     .post(
       "/api/admin/backups",
       async ({ me, ip, set }) => {
@@ -51,10 +52,10 @@ function backupsApi(ctx: AppContext) {
         set.status = 201;
         return created;
       },
-      { auth: "admin", sessionOnly: CANNOT, clientIp: true },
+      { auth: { role: "admin", scope: "backups" }, sessionOnly: CANNOT, clientIp: true },
     )
     .get("/api/admin/backups/:name", ({ params, me, ip, set }) => download(ctx, params.name, who(me, ip), set), {
-      auth: "admin",
+      auth: { role: "admin", scope: "backups" },
       sessionOnly: CANNOT,
       clientIp: true,
       params: nameParams,
@@ -66,7 +67,7 @@ function backupsApi(ctx: AppContext) {
         set.status = 204;
         return "";
       },
-      { auth: "admin", clientIp: true, params: nameParams },
+      { auth: { role: "admin", scope: "backups" }, clientIp: true, params: nameParams },
     );
 }
 
@@ -79,7 +80,7 @@ function backupsPages(ctx: AppContext) {
         const config = { everyHours: ctx.config.backupEveryHours, keep: ctx.config.backupKeep };
         return <BackupsPage page={pageContext(ctx, me, cookie)} backups={ctx.backups.list()} last={ctx.backups.last} config={config} />;
       },
-      { auth: "admin" },
+      { auth: { role: "admin", scope: "backups" } },
     )
     .post(
       "/admin/backups",
@@ -88,10 +89,10 @@ function backupsPages(ctx: AppContext) {
           const created = await ctx.backups.create(who(me, ip));
           return `Backup ${created.name} created.`;
         }),
-      { auth: "admin", sessionOnly: CANNOT, clientIp: true, body: csrfForm },
+      { auth: { role: "admin", scope: "backups" }, sessionOnly: CANNOT, clientIp: true, body: csrfForm },
     )
     .get("/admin/backups/:name/download", ({ params, me, ip, set }) => download(ctx, params.name, who(me, ip), set), {
-      auth: "admin",
+      auth: { role: "admin", scope: "backups" },
       sessionOnly: CANNOT,
       clientIp: true,
       params: nameParams,
@@ -102,7 +103,7 @@ function backupsPages(ctx: AppContext) {
         ctx.backups.pathOf(params.name);
         return <BackupDeletePage page={pageContext(ctx, me, cookie)} name={params.name} />;
       },
-      { auth: "admin", params: nameParams },
+      { auth: { role: "admin", scope: "backups" }, params: nameParams },
     )
     .post(
       "/admin/backups/:name/delete",
@@ -113,6 +114,6 @@ function backupsPages(ctx: AppContext) {
           return `Backup ${params.name} deleted.`;
         });
       },
-      { auth: "admin", clientIp: true, params: nameParams, body: confirmForm },
+      { auth: { role: "admin", scope: "backups" }, clientIp: true, params: nameParams, body: confirmForm },
     );
 }

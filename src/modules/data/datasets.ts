@@ -4,7 +4,7 @@
 // them keeps its open file). Changes run one at a time (ctx.data.exclusive), so the sandbox is
 // always rebuilt in commit order.
 import type { AppContext } from "../../context";
-import type { Principal } from "../../auth/principal";
+import { actorOf, type Principal } from "../../auth/principal";
 import { BadRequest, Conflict, NotFound } from "../../shared/errors";
 import { DATASET_NAME_PATTERN } from "../../shared/contract";
 import { convertUpload, removeFiles, type StoredFiles } from "./files";
@@ -58,7 +58,7 @@ async function commitStore(ctx: AppContext, change: Change, name: string, files:
     // A replacement keeps its grants; a new dataset gets DATASET_DEFAULT_GRANT's, named in its audit entry.
     const granted = replace ? {} : { granted: await grantNewDataset(ctx, tx, name) };
     await ctx.audit.record(tx, {
-      actor: { id: change.me.user.id, email: change.me.user.email },
+      actor: actorOf(change.me),
       action: replace ? "dataset.replace" : "dataset.create",
       target: name,
       params: { rows: files.rows, size_bytes: files.sizeBytes, hash: files.hash, columns: files.columns.length, ...granted },
@@ -76,7 +76,7 @@ export function deleteDataset(ctx: AppContext, change: Change, name: string) {
       await deleteDatasetRow(tx, name);
       const grants = await dropGrantsOfDataset(tx, name);
       await ctx.audit.record(tx, {
-        actor: { id: change.me.user.id, email: change.me.user.email },
+        actor: actorOf(change.me),
         action: "dataset.delete",
         target: name,
         params: { hash: existing.hash, grants },

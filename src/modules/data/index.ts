@@ -35,18 +35,21 @@ function readRoutes(ctx: AppContext) {
         if (format === "parquet") return await runParquetQuery(ctx, me, sql);
         return format === "json" ? await runJsonQuery(ctx, me, sql) : await runStreamedQuery(ctx, me, sql, format);
       },
-      { auth: "user", clientIp: true, body: queryBody, query: queryFormatQuery },
+      { auth: { role: "user", scope: "query" }, clientIp: true, body: queryBody, query: queryFormatQuery },
     )
-    .get("/api/datasets", ({ me }): DatasetInfo[] => listReadable(ctx, me), { auth: "user" })
-    .get("/api/sync/manifest", ({ me }): SyncManifest => syncManifest(ctx, me), { auth: "user" })
-    .get("/api/data/:name/download", ({ me, params, request }) => downloadDataset(ctx, me, params.name, request), { auth: "user", params: datasetNameParams })
+    .get("/api/datasets", ({ me }): DatasetInfo[] => listReadable(ctx, me), { auth: { role: "user", scope: "query" } })
+    .get("/api/sync/manifest", ({ me }): SyncManifest => syncManifest(ctx, me), { auth: { role: "user", scope: "sync" } })
+    .get("/api/data/:name/download", ({ me, params, request }) => downloadDataset(ctx, me, params.name, request), {
+      auth: { role: "user", scope: "sync" },
+      params: datasetNameParams,
+    })
     .get(
       "/api/datasets/:name",
       async ({ me, params }): Promise<DatasetDetail> => {
         const row = readableDataset(ctx, me, params.name);
         return { ...datasetInfo(ctx, row), sample: await sampleRows(ctx, me, row.name) };
       },
-      { auth: "user", params: datasetNameParams },
+      { auth: { role: "user", scope: "query" }, params: datasetNameParams },
     );
 }
 
@@ -71,10 +74,10 @@ function datasetChanges(ctx: AppContext) {
         set.status = 201;
         return created;
       },
-      { auth: "admin", clientIp: true, query: datasetNameQuery },
+      { auth: { role: "admin", scope: "datasets:write" }, clientIp: true, query: datasetNameQuery },
     )
     .put("/api/datasets/:name", ({ me, ip, request, body, params }): Promise<DatasetInfo> => upload(me, ip, request, body, params.name, true), {
-      auth: "admin",
+      auth: { role: "admin", scope: "datasets:write" },
       clientIp: true,
       params: datasetNameParams,
     })
@@ -85,6 +88,6 @@ function datasetChanges(ctx: AppContext) {
         set.status = 204;
         return "";
       },
-      { auth: "admin", clientIp: true, params: datasetNameParams },
+      { auth: { role: "admin", scope: "datasets:write" }, clientIp: true, params: datasetNameParams },
     );
 }

@@ -72,7 +72,7 @@ function queryPages(ctx: AppContext) {
   return new Elysia({ name: "data-query-pages" })
     .use(authGuard(ctx))
     .get("/data", ({ me, cookie }) => <DataPage page={pageContext(ctx, me, cookie)} datasets={listReadable(ctx, me)} sql="" answer={null} error={null} />, {
-      auth: "user",
+      auth: { role: "user", scope: "query" },
     })
     .post(
       "/data",
@@ -83,7 +83,7 @@ function queryPages(ctx: AppContext) {
         const error = typeof result === "string" ? result : null;
         return <DataPage page={pageContext(ctx, me, cookie)} datasets={listReadable(ctx, me)} sql={sql} answer={answer} error={error} />;
       },
-      { auth: "user", clientIp: true, body: queryForm },
+      { auth: { role: "user", scope: "query" }, clientIp: true, body: queryForm },
     )
     .post(
       "/data/result.csv",
@@ -93,7 +93,7 @@ function queryPages(ctx: AppContext) {
         set.headers["content-disposition"] = 'attachment; filename="result.csv"';
         return toCsv(answer.columns, answer.rows);
       },
-      { auth: "user", clientIp: true, body: queryForm },
+      { auth: { role: "user", scope: "query" }, clientIp: true, body: queryForm },
     );
 }
 
@@ -111,17 +111,17 @@ function datasetAdminPages(ctx: AppContext) {
           readers={datasetReaders(ctx)}
         />
       ),
-      { auth: "admin" },
+      { auth: { role: "admin", scope: "datasets:write" } },
     )
     .post(
       "/admin/datasets/upload",
       ({ me, ip, cookie, body, set }) => formAction(ctx, { set, cookie }, "/admin/datasets", () => uploadFromForm(ctx, { me, ip }, body as StreamedForm)),
-      { auth: "admin", clientIp: true },
+      { auth: { role: "admin", scope: "datasets:write" }, clientIp: true },
     )
     .get(
       "/admin/datasets/:name/delete",
       ({ me, cookie, params }) => <DatasetDeletePage page={pageContext(ctx, me, cookie)} dataset={datasetInfo(ctx, readableDataset(ctx, me, params.name))} />,
-      { auth: "admin", params: datasetNameParams },
+      { auth: { role: "admin", scope: "datasets:write" }, params: datasetNameParams },
     )
     .post(
       "/admin/datasets/:name/delete",
@@ -133,6 +133,6 @@ function datasetAdminPages(ctx: AppContext) {
           return `Dataset ${params.name} deleted.`;
         });
       },
-      { auth: "admin", clientIp: true, params: datasetNameParams, body: confirmForm },
+      { auth: { role: "admin", scope: "datasets:write" }, clientIp: true, params: datasetNameParams, body: confirmForm },
     );
 }

@@ -4,7 +4,7 @@
 // audited (`data.query`) and counted in /metrics.
 import { JsonDuckDBValueConverter, StatementType, type DuckDBConnection, type DuckDBPreparedStatement } from "@duckdb/node-api";
 import type { AppContext } from "../../context";
-import type { Principal } from "../../auth/principal";
+import { actorOf, type Principal } from "../../auth/principal";
 import type { QueryAnswer } from "../../shared/contract";
 import type { QueryResult } from "../metrics/registry";
 import { BadRequest, HttpError } from "../../shared/errors";
@@ -107,7 +107,7 @@ export function auditQuery(
   outcome: { result: QueryResult; rows: number; bytes: number; ms: number },
 ): void {
   ctx.data.audits.record({
-    actor: { id: me.user.id, email: me.user.email },
+    actor: actorOf(me),
     action: "data.query",
     params: {
       via: me.via,

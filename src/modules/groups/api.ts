@@ -19,7 +19,7 @@ export function groupsApi(ctx: AppContext) {
 function groupRoutes(ctx: AppContext) {
   return new Elysia({ name: "groups-records" })
     .use(authGuard(ctx))
-    .get("/api/groups", ({ me }): Promise<Group[]> => listGroups(ctx, me), { auth: "user" })
+    .get("/api/groups", ({ me }): Promise<Group[]> => listGroups(ctx, me), { auth: { role: "user", scope: "profile:read" } })
     .post(
       "/api/groups",
       async ({ me, ip, body, set }): Promise<Group> => {
@@ -27,11 +27,14 @@ function groupRoutes(ctx: AppContext) {
         set.status = 201;
         return group;
       },
-      { auth: "admin", clientIp: true, body: createGroupBody },
+      { auth: { role: "admin", scope: "groups:write" }, clientIp: true, body: createGroupBody },
     )
-    .get("/api/groups/:id", ({ me, params }): Promise<Group> => getGroup(ctx, me, params.id), { auth: "user", params: groupIdParams })
+    .get("/api/groups/:id", ({ me, params }): Promise<Group> => getGroup(ctx, me, params.id), {
+      auth: { role: "user", scope: "profile:read" },
+      params: groupIdParams,
+    })
     .patch("/api/groups/:id", ({ me, ip, params, body }): Promise<Group> => changeGroup(ctx, adminCall(me, ip), params.id, body), {
-      auth: "admin",
+      auth: { role: "admin", scope: "groups:write" },
       clientIp: true,
       params: groupIdParams,
       body: changeGroupBody,
@@ -42,7 +45,7 @@ function groupRoutes(ctx: AppContext) {
         await deleteGroup(ctx, adminCall(me, ip), params.id);
         return noContent();
       },
-      { auth: "admin", clientIp: true, params: groupIdParams },
+      { auth: { role: "admin", scope: "groups:write" }, clientIp: true, params: groupIdParams },
     );
 }
 
@@ -56,10 +59,10 @@ function memberRoutes(ctx: AppContext) {
         set.headers["x-total-count"] = String(page.total);
         return page.members;
       },
-      { auth: "admin", params: groupIdParams, query: membersQuery },
+      { auth: { role: "admin", scope: "users:read" }, params: groupIdParams, query: membersQuery },
     )
     .put("/api/groups/:id/members/:user_id", ({ me, ip, params }): Promise<GroupMember> => addMember(ctx, adminCall(me, ip), params.id, params.user_id), {
-      auth: "admin",
+      auth: { role: "admin", scope: "groups:write" },
       clientIp: true,
       params: memberParams,
     })
@@ -69,19 +72,25 @@ function memberRoutes(ctx: AppContext) {
         await removeMember(ctx, adminCall(me, ip), params.id, params.user_id);
         return noContent();
       },
-      { auth: "admin", clientIp: true, params: memberParams },
+      { auth: { role: "admin", scope: "groups:write" }, clientIp: true, params: memberParams },
     );
 }
 
 function grantRoutes(ctx: AppContext) {
   return new Elysia({ name: "groups-grants" })
     .use(authGuard(ctx))
-    .get("/api/datasets/:name/grants", ({ params }): DatasetGrants => datasetGrants(ctx, params.name), { auth: "admin", params: datasetParams })
+    .get("/api/datasets/:name/grants", ({ params }): DatasetGrants => datasetGrants(ctx, params.name), {
+      auth: { role: "admin", scope: "users:read" },
+      params: datasetParams,
+    })
     .put("/api/datasets/:name/grants", ({ me, ip, params, body }): Promise<DatasetGrants> => setGrants(ctx, adminCall(me, ip), params.name, body.groups), {
-      auth: "admin",
+      auth: { role: "admin", scope: "groups:write" },
       clientIp: true,
       params: datasetParams,
       body: grantsBody,
     })
-    .get("/api/users/:id/access", ({ params }): UserAccess => userAccess(ctx, params.id), { auth: "admin", params: userIdParams });
+    .get("/api/users/:id/access", ({ params }): UserAccess => userAccess(ctx, params.id), {
+      auth: { role: "admin", scope: "users:read" },
+      params: userIdParams,
+    });
 }

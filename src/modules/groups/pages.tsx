@@ -43,7 +43,7 @@ function groupListPages(ctx: AppContext) {
       "/admin/groups",
       async ({ me, cookie }) => <GroupsPage page={pageContext(ctx, me, cookie)} groups={await listGroups(ctx, me)} labels={sourceLabels(ctx)} />,
       {
-        auth: "admin",
+        auth: { role: "admin", scope: "users:read" },
       },
     )
     .post(
@@ -53,7 +53,7 @@ function groupListPages(ctx: AppContext) {
           const group = await createGroup(ctx, adminCall(me, ip), { name: body.name ?? "", description: body.description });
           return `Group ${group.name} created.`;
         }),
-      { auth: "admin", clientIp: true, body: groupForm },
+      { auth: { role: "admin", scope: "groups:write" }, clientIp: true, body: groupForm },
     );
 }
 
@@ -79,7 +79,7 @@ function groupDetailPages(ctx: AppContext) {
   return new Elysia({ name: "groups-detail-pages" })
     .use(authGuard(ctx))
     .get("/admin/groups/:id", ({ me, cookie, params, query }) => groupPage(ctx, me, cookie, params.id, query.q ?? ""), {
-      auth: "admin",
+      auth: { role: "admin", scope: "users:read" },
       params: groupIdParams,
       query: searchQuery,
     })
@@ -90,7 +90,7 @@ function groupDetailPages(ctx: AppContext) {
           const group = await changeGroup(ctx, adminCall(me, ip), params.id, { name: body.name, description: body.description });
           return `Group ${group.name} saved.`;
         }),
-      { auth: "admin", clientIp: true, params: groupIdParams, body: groupForm },
+      { auth: { role: "admin", scope: "groups:write" }, clientIp: true, params: groupIdParams, body: groupForm },
     )
     .post(
       "/admin/groups/:id/members",
@@ -99,7 +99,7 @@ function groupDetailPages(ctx: AppContext) {
           const member = await addMember(ctx, adminCall(me, ip), params.id, body.user_id ?? "");
           return `${member.email} is a member.`;
         }),
-      { auth: "admin", clientIp: true, params: groupIdParams, body: memberForm },
+      { auth: { role: "admin", scope: "groups:write" }, clientIp: true, params: groupIdParams, body: memberForm },
     )
     .post(
       "/admin/groups/:id/members/:user_id/remove",
@@ -108,7 +108,7 @@ function groupDetailPages(ctx: AppContext) {
           await removeMember(ctx, adminCall(me, ip), params.id, params.user_id);
           return `${ctx.authState.user(params.user_id)?.email ?? "The person"} was removed.`;
         }),
-      { auth: "admin", clientIp: true, params: memberParams },
+      { auth: { role: "admin", scope: "groups:write" }, clientIp: true, params: memberParams },
     )
     .use(groupDeletePages(ctx));
 }
@@ -121,7 +121,10 @@ function groupDeletePages(ctx: AppContext) {
   };
   return new Elysia({ name: "groups-delete-pages" })
     .use(authGuard(ctx))
-    .get("/admin/groups/:id/delete", ({ me, cookie, params }) => confirm(me, cookie, params.id), { auth: "admin", params: groupIdParams })
+    .get("/admin/groups/:id/delete", ({ me, cookie, params }) => confirm(me, cookie, params.id), {
+      auth: { role: "admin", scope: "groups:write" },
+      params: groupIdParams,
+    })
     .post(
       "/admin/groups/:id/delete",
       ({ me, ip, cookie, params, body, set }) => {
@@ -131,7 +134,7 @@ function groupDeletePages(ctx: AppContext) {
           return "Group deleted.";
         });
       },
-      { auth: "admin", clientIp: true, params: groupIdParams, body: confirmForm },
+      { auth: { role: "admin", scope: "groups:write" }, clientIp: true, params: groupIdParams, body: confirmForm },
     );
 }
 
@@ -148,7 +151,7 @@ function accessPages(ctx: AppContext) {
           granted={datasetGrants(ctx, params.name).groups.map((g) => g.id)}
         />
       ),
-      { auth: "admin", params: datasetParams },
+      { auth: { role: "admin", scope: "users:read" }, params: datasetParams },
     )
     .post(
       "/admin/datasets/:name/grants",
@@ -160,11 +163,11 @@ function accessPages(ctx: AppContext) {
           const grants = await setGrants(ctx, adminCall(me, ip), params.name, groups);
           return `${params.name} is readable by ${grants.groups.map((g) => g.name).join(", ") || "admins only"}.`;
         }),
-      { auth: "admin", clientIp: true, params: datasetParams, body: grantsForm },
+      { auth: { role: "admin", scope: "groups:write" }, clientIp: true, params: datasetParams, body: grantsForm },
     )
     .get(
       "/admin/users/:id/access",
       ({ me, cookie, params }) => <UserAccessPage page={pageContext(ctx, me, cookie)} access={userAccess(ctx, params.id)} labels={sourceLabels(ctx)} />,
-      { auth: "admin", params: userIdParams },
+      { auth: { role: "admin", scope: "users:read" }, params: userIdParams },
     );
 }

@@ -5,6 +5,7 @@ import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { resolvePrincipal, readCredential } from "../../auth/principal";
 import { roleAtLeast } from "../../auth/roles";
+import { assertScope } from "../../auth/scopes";
 import { clientIp } from "../../http/client-ip";
 import { RoleTooLow, Unauthenticated } from "../../shared/errors";
 
@@ -22,6 +23,7 @@ export function metricsModule(ctx: AppContext) {
       if (!principal) throw new Unauthenticated("Metrics need METRICS_TOKEN or an admin credential");
       // Signed in but not an admin: 403, not a sign-in redirect (which would lead straight back here).
       if (!roleAtLeast(principal.user.role, "admin")) throw new RoleTooLow("admin");
+      assertScope(principal.scopes, "metrics:read");
     }
     set.headers["content-type"] = ctx.metrics.registry.contentType;
     set.headers["cache-control"] = "no-store";

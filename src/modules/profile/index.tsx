@@ -11,7 +11,7 @@ import { confirmForm } from "../../http/confirm-form";
 import { createToken, getOwnToken, lifetimeFromForm, lifetimeOptions, listOwnTokensForPage, revokeToken } from "../tokens/service";
 import { ProfilePage } from "../../../views/profile/profile-page";
 import { TokenRevokePage } from "../../../views/tokens/token-revoke-page";
-import { createTokenForm, csrfOnlyForm, passwordForm, sessionIdParams, tokenIdParams } from "./model";
+import { createTokenForm, csrfOnlyForm, passwordForm, scopesFromForm, sessionIdParams, tokenIdParams } from "./model";
 import { changeOwnPassword, endOtherSessions, endOwnSession } from "./service";
 import { groupRefsOf } from "../groups/access-report";
 
@@ -31,7 +31,8 @@ function profileTokenForms(ctx: AppContext) {
       "/profile/tokens",
       async ({ me, body, ip, set, cookie }) => {
         return formAction(ctx, { set, cookie }, "/profile#tokens", async () => {
-          const created = await createToken(ctx, me, { name: body.name ?? "", expiresInDays: lifetimeFromForm(body.expires_in_days) }, ip);
+          const input = { name: body.name ?? "", expiresInDays: lifetimeFromForm(body.expires_in_days), scopes: scopesFromForm(body) };
+          const created = await createToken(ctx, me, input, ip);
           // The flash carries only the reveal's id; the token stays in server memory until shown once.
           const reveal = ctx.reveals.put(me.sessionId!, me.user.id, created.token);
           return { kind: "ok", message: `Token "${created.name}" created.`, reveal };

@@ -12,11 +12,6 @@ export const csrfOnlyForm = z.object({ _csrf: z.string().optional() });
 
 export const sessionIdParams = z.object({ id: z.string().max(100) });
 
-/** The create-token form: the lifetime arrives as a select value ("7", "30", … or "never"). */
-export const createTokenForm = z.object({
-  _csrf: z.string().optional(),
-  name: z.string().max(1000).optional(),
-  expires_in_days: z.string().max(20).optional(),
-});
+export { createTokenForm, scopesFromForm } from "../tokens/token-form";
 
 export const tokenIdParams = z.object({ id: z.string() });

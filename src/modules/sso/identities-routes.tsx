@@ -19,7 +19,10 @@ const LIST_PATH = "/admin/users";
 export function identitiesApi(ctx: AppContext) {
   return new Elysia({ name: "sso-identities-api" })
     .use(authGuard(ctx))
-    .get("/api/users/:id/identities", ({ params }): Promise<UserIdentity[]> => listIdentities(ctx, params.id), { auth: "admin", params: userIdentityParams })
+    .get("/api/users/:id/identities", ({ params }): Promise<UserIdentity[]> => listIdentities(ctx, params.id), {
+      auth: { role: "admin", scope: "users:read" },
+      params: userIdentityParams,
+    })
     .post(
       "/api/users/:id/identities",
       async ({ params, body, me, ip, set }): Promise<UserIdentity> => {
@@ -27,7 +30,7 @@ export function identitiesApi(ctx: AppContext) {
         set.status = 201;
         return identity;
       },
-      { auth: "admin", clientIp: true, params: userIdentityParams, body: linkIdentityBody },
+      { auth: { role: "admin", scope: "users:write" }, clientIp: true, params: userIdentityParams, body: linkIdentityBody },
     )
     .delete(
       "/api/users/:id/identities/:provider",
@@ -35,10 +38,10 @@ export function identitiesApi(ctx: AppContext) {
         await unlinkIdentity(ctx, adminCall(me, ip), params.id, params.provider);
         return noContent();
       },
-      { auth: "admin", clientIp: true, params: userProviderParams },
+      { auth: { role: "admin", scope: "users:write" }, clientIp: true, params: userProviderParams },
     )
     .post("/api/users/:id/detach-groups", async ({ params, me, ip }): Promise<User> => toUser(await detachFromGroups(ctx, adminCall(me, ip), params.id)), {
-      auth: "admin",
+      auth: { role: "admin", scope: "users:write" },
       clientIp: true,
       params: userIdentityParams,
     });
@@ -62,7 +65,7 @@ function linkForms(ctx: AppContext) {
           const user = await getUser(ctx, params.id);
           return { kind: "ok", message: `Linked the ${identity.label} identity ${identity.subject} to ${user.email}.` };
         }),
-      { auth: "admin", clientIp: true, params: userIdentityParams, body: identityForm },
+      { auth: { role: "admin", scope: "users:write" }, clientIp: true, params: userIdentityParams, body: identityForm },
     )
     .post(
       `${LIST_PATH}/:id/detach-groups`,
@@ -71,7 +74,7 @@ function linkForms(ctx: AppContext) {
           const user = await detachFromGroups(ctx, adminCall(me, ip), params.id);
           return { kind: "ok", message: `${user.email} is detached from the provider's groups: set their role here.` };
         }),
-      { auth: "admin", clientIp: true, params: userIdentityParams, body: identityForm },
+      { auth: { role: "admin", scope: "users:write" }, clientIp: true, params: userIdentityParams, body: identityForm },
     );
 }
 
@@ -95,7 +98,7 @@ function unlinkForms(ctx: AppContext) {
           />
         );
       },
-      { auth: "admin", params: userProviderParams },
+      { auth: { role: "admin", scope: "users:write" }, params: userProviderParams },
     )
     .post(
       `${LIST_PATH}/:id/identities/:provider/unlink`,
@@ -111,6 +114,6 @@ function unlinkForms(ctx: AppContext) {
           return { kind: "ok", message: `Unlinked the ${params.provider} identity of ${user.email}.` };
         });
       },
-      { auth: "admin", clientIp: true, params: userProviderParams, body: identityForm },
+      { auth: { role: "admin", scope: "users:write" }, clientIp: true, params: userProviderParams, body: identityForm },
     );
 }

@@ -41,5 +41,7 @@ export function systemPages(ctx: AppContext) {
       },
       { principal: true },
     )
-    .get("/dashboard", ({ me, cookie }) => <DashboardPage page={pageContext(ctx, me, cookie)} principal={me} />, { auth: "user" });
+    .get("/dashboard", ({ me, cookie }) => <DashboardPage page={pageContext(ctx, me, cookie)} principal={me} />, {
+      auth: { role: "user", scope: "profile:read" },
+    });
 }

@@ -32,10 +32,10 @@ export function adminTokensPages(ctx: AppContext) {
         const page = pageContext(ctx, me, cookie);
         return <AdminTokensPage page={page} tokens={tokens} total={total} filter={filter} now={ctx.clock.now()} />;
       },
-      { auth: "admin", query: adminTokensPageQuery },
+      { auth: { role: "admin", scope: "users:read" }, query: adminTokensPageQuery },
     )
     .get("/admin/tokens/:id/revoke", async ({ me, cookie, params }) => confirmPage(pageContext(ctx, me, cookie), params.id), {
-      auth: "admin",
+      auth: { role: "admin", scope: "users:write" },
       params: tokenIdParams,
     })
     .post(
@@ -45,6 +45,6 @@ export function adminTokensPages(ctx: AppContext) {
         const { name } = await revokeToken(ctx, me, params.id, { ownerOnly: false, ip });
         return redirectWithFlash(ctx, set, cookie, "/admin/tokens", { kind: "ok", message: `Token "${name}" revoked.` });
       },
-      { auth: "admin", clientIp: true, params: tokenIdParams, body: confirmForm },
+      { auth: { role: "admin", scope: "users:write" }, clientIp: true, params: tokenIdParams, body: confirmForm },
     );
 }

@@ -2,24 +2,51 @@
 // /auth/admin/tokens (admins, every user's). The admin page lives in ./admin-pages.tsx.
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
-import type { AdminToken, CreatedToken, Token } from "../../shared/contract";
+import { TOKEN_SCOPES, TOKEN_SCOPE_NAMES, type AdminToken, type CreatedToken, type ScopeInfo, type Token } from "../../shared/contract";
 import { authGuard } from "../../http/auth-guard";
 export { adminTokensPages } from "./admin-pages";
-import { adminTokensQuery, createTokenBody, tokenIdParams } from "./model";
+import { adminTokensQuery, createTokenBody, revokeByValueBody, tokenIdParams } from "./model";
+import { revokerByValue } from "./revoke-by-value";
 import { pageWindow } from "../../http/paging";
 import { createToken, getOwnToken, listAdminTokens, listOwnTokens, revokeToken } from "./service";
+import { rotateToken } from "./rotation";
+import { mayRotateServiceToken } from "../service-accounts/service";
+
+/** GET /auth/scopes: public, like the token format itself; the same list every time. */
+const SCOPE_LIST: ScopeInfo[] = TOKEN_SCOPE_NAMES.map((name) => ({ name, description: TOKEN_SCOPES[name] }));
 
 export function tokensApi(ctx: AppContext) {
+  const revokeByValue = revokerByValue(ctx);
   return new Elysia({ name: "tokens-api" })
     .use(authGuard(ctx))
+    .use(adminTokensApi(ctx))
+    .post(
+      "/auth/tokens/revoke",
+      async ({ body, ip, set }) => {
+        await revokeByValue(body.token, ip);
+        set.status = 204;
+        return "";
+      },
+      { clientIp: true, body: revokeByValueBody },
+    )
+    .get("/auth/scopes", (): ScopeInfo[] => SCOPE_LIST)
     .post(
       "/auth/tokens",
       async ({ me, body, ip, set }): Promise<CreatedToken> => {
-        const created = await createToken(ctx, me, { name: body.name, expiresInDays: body.expires_in_days }, ip);
+        const created = await createToken(ctx, me, { name: body.name, expiresInDays: body.expires_in_days, scopes: body.scopes }, ip);
         set.status = 201;
         return created;
       },
       { auth: "user", clientIp: true, sessionOnly: true, body: createTokenBody },
+    )
+    .post(
+      "/auth/tokens/:id/rotate",
+      async ({ me, params, ip, set }): Promise<CreatedToken> => {
+        const created = await rotateToken(ctx, me, params.id, ip, mayRotateServiceToken);
+        set.status = 201;
+        return created;
+      },
+      { auth: "user", clientIp: true, sessionOnly: true, params: tokenIdParams },
     )
     .get("/auth/tokens", ({ me }): Promise<Token[]> => listOwnTokens(ctx, me.user.id), { auth: "user", sessionOnly: true })
     .get("/auth/tokens/:id", ({ me, params }): Promise<Token> => getOwnToken(ctx, me.user.id, params.id), {
@@ -35,7 +62,13 @@ export function tokensApi(ctx: AppContext) {
         return "";
       },
       { auth: "user", clientIp: true, sessionOnly: true, params: tokenIdParams },
-    )
+    );
+}
+
+/** Every user's tokens, for admins. */
+function adminTokensApi(ctx: AppContext) {
+  return new Elysia({ name: "admin-tokens-api" })
+    .use(authGuard(ctx))
     .get(
       "/auth/admin/tokens",
       async ({ query, set }): Promise<AdminToken[]> => {
@@ -43,7 +76,7 @@ export function tokensApi(ctx: AppContext) {
         set.headers["x-total-count"] = String(total);
         return tokens;
       },
-      { auth: "admin", query: adminTokensQuery },
+      { auth: { role: "admin", scope: "users:read" }, query: adminTokensQuery },
     )
     .delete(
       "/auth/admin/tokens/:id",
@@ -52,6 +85,6 @@ export function tokensApi(ctx: AppContext) {
         set.status = 204;
         return "";
       },
-      { auth: "admin", clientIp: true, params: tokenIdParams },
+      { auth: { role: "admin", scope: "users:write" }, clientIp: true, params: tokenIdParams },
     );
 }

@@ -4,14 +4,10 @@ import { z } from "zod";
 import { lenientPagingQuery, pagingQuery } from "../../http/paging";
 import { TOKEN_STATE_FILTERS } from "../../shared/contract";
 
-export const createTokenBody = z.object({
-  name: z.string({ message: "name must be a string" }),
-  expires_in_days: z
-    .number({ message: "expires_in_days must be a whole number of days, or null for a token that never expires" })
-    .int({ message: "expires_in_days must be a whole number of days" })
-    .nullable()
-    .optional(),
-});
+export { createTokenBody } from "./token-form";
+
+/** POST /auth/tokens/revoke: any string (a malformed one is answered like every other, 204). */
+export const revokeByValueBody = z.object({ token: z.string({ message: "token must be a string" }).max(4096) });
 
 export const tokenIdParams = z.object({ id: z.string() });
 

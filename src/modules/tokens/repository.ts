@@ -3,6 +3,8 @@
 import type { Queryable, Transaction } from "../../db/database";
 import type { TokenStateFilter } from "../../shared/contract";
 import { authEffects } from "../../auth/auth-effects";
+import type { TokenScope } from "../../shared/contract";
+import { parseStoredScopes } from "../../auth/scopes";
 
 export type TokenRow = {
   id: string;
@@ -14,6 +16,9 @@ export type TokenRow = {
   last_used_at: Date | null;
   last_used_ip: string | null;
   revoked_at: Date | null;
+  /** JSON array of scope names (src/auth/scopes.ts reads it). */
+  scopes: string;
+  rotated_at: Date | null;
 };
 
 // The SQL twin of tokenState() in src/shared/contract.ts (revoked wins over expired), written once
@@ -26,8 +31,8 @@ const STATE_SQL = {
 
 /** Tokens that may still authenticate, for loading the auth state at start. */
 export function listLiveTokens(q: Queryable, now: Date) {
-  return q.query<{ id: string; user_id: string; token_hash: string; expires_at: Date | null }>(
-    `SELECT t.id, t.user_id, t.token_hash, t.expires_at FROM personal_access_tokens t WHERE ${STATE_SQL.active("$1")}`,
+  return q.query<{ id: string; user_id: string; token_hash: string; expires_at: Date | null; scopes: string }>(
+    `SELECT t.id, t.user_id, t.token_hash, t.expires_at, t.scopes FROM personal_access_tokens t WHERE ${STATE_SQL.active("$1")}`,
     [now],
   );
 }
@@ -64,18 +69,18 @@ export async function revokeTokensOfUser(tx: Transaction, userId: string, at: Da
 export type AdminTokenRow = TokenRow & { user_email: string | null };
 export type AdminTokenFilter = { user: string | null; state: TokenStateFilter; now: Date; limit: number; offset: number };
 
-const COLUMNS = "t.id, t.user_id, t.name, t.prefix, t.created_at, t.expires_at, t.last_used_at, t.last_used_ip, t.revoked_at";
+const COLUMNS = "t.id, t.user_id, t.name, t.prefix, t.created_at, t.expires_at, t.last_used_at, t.last_used_ip, t.revoked_at, t.scopes, t.rotated_at";
 
 export async function insertToken(
   tx: Transaction,
-  t: { id: string; userId: string; name: string; tokenHash: string; prefix: string; createdAt: Date; expiresAt: Date | null },
+  t: { id: string; userId: string; name: string; tokenHash: string; prefix: string; createdAt: Date; expiresAt: Date | null; scopes: TokenScope[] },
 ): Promise<void> {
   await tx.run(
-    `INSERT INTO personal_access_tokens (id, user_id, name, token_hash, prefix, created_at, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [t.id, t.userId, t.name, t.tokenHash, t.prefix, t.createdAt, t.expiresAt],
+    `INSERT INTO personal_access_tokens (id, user_id, name, token_hash, prefix, created_at, expires_at, scopes)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [t.id, t.userId, t.name, t.tokenHash, t.prefix, t.createdAt, t.expiresAt, JSON.stringify(t.scopes)],
   );
-  authEffects(tx).putToken({ id: t.id, userId: t.userId, tokenHash: t.tokenHash, expiresAt: t.expiresAt });
+  authEffects(tx).putToken({ id: t.id, userId: t.userId, tokenHash: t.tokenHash, expiresAt: t.expiresAt, scopes: t.scopes });
 }
 
 export async function findToken(q: Queryable, id: string): Promise<TokenRow | null> {
@@ -134,6 +139,19 @@ export async function listAllTokens(q: Queryable, f: AdminTokenFilter): Promise<
   return { rows, total: count?.n ?? 0 };
 }
 
+/**
+ * Marks a token replaced by rotation: it keeps working until `graceUntil` (its new expires_at), so
+ * the auth state gets the token again with that expiry and refuses it from then on by itself.
+ */
+export async function setTokenRotated(tx: Transaction, id: string, at: Date, graceUntil: Date): Promise<void> {
+  const [row] = await tx.query<{ id: string; user_id: string; token_hash: string; expires_at: Date; scopes: string }>(
+    "UPDATE personal_access_tokens SET rotated_at = $2, expires_at = $3 WHERE id = $1 RETURNING id, user_id, token_hash, expires_at, scopes",
+    [id, at, graceUntil],
+  );
+  if (row)
+    authEffects(tx).putToken({ id: row.id, userId: row.user_id, tokenHash: row.token_hash, expiresAt: row.expires_at, scopes: parseStoredScopes(row.scopes) });
+}
+
 /** Marks the token revoked unless it already is (the first revocation time is kept). */
 export async function setTokenRevoked(tx: Transaction, id: string, at: Date): Promise<void> {
   await tx.run("UPDATE personal_access_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL", [id, at]);
@@ -146,4 +164,25 @@ export async function findTokenWithOwner(q: Queryable, id: string): Promise<Admi
     [id],
   );
   return row ?? null;
+}
+
+export type ExpiringTokenRow = TokenRow & { expiry_notice_7_at: Date | null; expiry_notice_1_at: Date | null };
+
+/** Working, unrotated tokens that expire after `now` and by `until`, and still lack a notice. */
+export function listTokensExpiringBy(q: Queryable, now: Date, until: Date): Promise<ExpiringTokenRow[]> {
+  return q.query<ExpiringTokenRow>(
+    `SELECT ${COLUMNS}, t.expiry_notice_7_at, t.expiry_notice_1_at FROM personal_access_tokens t
+     WHERE t.revoked_at IS NULL AND t.rotated_at IS NULL AND t.expires_at > $1::TIMESTAMP AND t.expires_at <= $2::TIMESTAMP
+       AND (t.expiry_notice_7_at IS NULL OR t.expiry_notice_1_at IS NULL)
+     ORDER BY t.expires_at, t.id`,
+    [now, until],
+  );
+}
+
+/** Records that a notice went out (`both`: the one-day notice, which makes the seven-day one moot). */
+export async function markExpiryNotice(q: Queryable, id: string, at: Date, both: boolean): Promise<void> {
+  const sql = both
+    ? "UPDATE personal_access_tokens SET expiry_notice_1_at = $2, expiry_notice_7_at = coalesce(expiry_notice_7_at, $2) WHERE id = $1"
+    : "UPDATE personal_access_tokens SET expiry_notice_7_at = $2 WHERE id = $1";
+  await q.run(sql, [id, at]);
 }

@@ -8,9 +8,10 @@
 import { randomBytes } from "node:crypto";
 import type { AppContext } from "../../context";
 import type { Queryable, Transaction } from "../../db/database";
-import type { Principal } from "../../auth/principal";
+import { actorOf, type Principal } from "../../auth/principal";
 import type { AuthToken } from "../../auth/auth-state";
 import { generatePat, hashSecret } from "../../auth/pat-format";
+import { normaliseScopes, parseStoredScopes } from "../../auth/scopes";
 import { BadRequest, NotFound } from "../../shared/errors";
 import {
   DEFAULT_TOKEN_LIFETIME_DAYS,
@@ -18,6 +19,7 @@ import {
   type AdminToken,
   type CreatedToken,
   type Token,
+  type TokenScope,
   type TokenStateFilter,
 } from "../../shared/contract";
 import {
@@ -42,11 +44,11 @@ export const MAX_NAME_LENGTH = 100;
 export const MAX_ACTIVE_TOKENS = 100;
 /** Without PAT_MAX_DAYS a lifetime is still bounded (100 years), so the date arithmetic stays sane. */
 export const ABSOLUTE_MAX_DAYS = 36_500;
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 
-type Actor = Pick<Principal, "user">;
+type Actor = Pick<Principal, "user" | "tokenId">;
 
-function iso(at: Date | null): string | null {
+export function iso(at: Date | null): string | null {
   return at ? at.toISOString() : null;
 }
 
@@ -57,6 +59,7 @@ export function tokenJson(ctx: AppContext, row: TokenRow): Token {
     id: row.id,
     name: row.name,
     prefix: row.prefix,
+    scopes: parseStoredScopes(row.scopes),
     created_at: row.created_at.toISOString(),
     expires_at: iso(row.expires_at),
     last_used_at: iso(lastUsed),
@@ -94,41 +97,58 @@ export function normaliseTokenName(name: string): string {
   return trimmed;
 }
 
-export async function createToken(
-  ctx: AppContext,
-  me: Actor,
-  input: { name: string; expiresInDays: number | null | undefined },
-  ip: string | null,
-): Promise<CreatedToken> {
-  const name = normaliseTokenName(input.name);
-  const days = resolveLifetime(ctx, input.expiresInDays);
-  const now = ctx.clock.now();
+/** A new token's row and its secret (shown once): a fresh id and secret, only the hash kept. */
+export function newTokenRow(owner: string, spec: { name: string; scopes: TokenScope[]; expiresAt: Date | null }, now: Date) {
   const id = randomBytes(16).toString("hex");
   const token = generatePat();
   const row = {
     id,
-    userId: me.user.id,
-    name,
+    userId: owner,
+    name: spec.name,
     tokenHash: hashSecret(token),
     prefix: id.slice(0, 8),
     createdAt: now,
-    expiresAt: days === null ? null : new Date(now.getTime() + days * DAY_MS),
+    expiresAt: spec.expiresAt,
+    scopes: spec.scopes,
   };
+  const created: CreatedToken = {
+    id,
+    name: spec.name,
+    prefix: row.prefix,
+    token,
+    scopes: spec.scopes,
+    expires_at: iso(spec.expiresAt),
+    created_at: now.toISOString(),
+  };
+  return { row, created };
+}
+
+/**
+ * Creates a token for `me`, or (`owner`, checked by the caller) for a service account. Audited as
+ * `token.create` by whoever made it.
+ */
+export async function createToken(
+  ctx: AppContext,
+  me: Actor,
+  input: { name: string; expiresInDays: number | null | undefined; scopes?: readonly string[]; owner?: string },
+  ip: string | null,
+): Promise<CreatedToken> {
+  const name = normaliseTokenName(input.name);
+  const days = resolveLifetime(ctx, input.expiresInDays);
+  const scopes = normaliseScopes(input.scopes);
+  const now = ctx.clock.now();
+  const owner = input.owner ?? me.user.id;
+  const { row, created } = newTokenRow(owner, { name, scopes, expiresAt: days === null ? null : new Date(now.getTime() + days * DAY_MS) }, now);
   await ctx.db.transaction(async (tx) => {
     // Counted inside the transaction (one writer at a time), so parallel creates cannot overshoot.
-    if ((await countActiveTokensOfUser(tx, me.user.id, now)) >= MAX_ACTIVE_TOKENS) {
-      throw new BadRequest(`You already have ${MAX_ACTIVE_TOKENS} active tokens: revoke one you no longer use, then create this one`);
+    if ((await countActiveTokensOfUser(tx, owner, now)) >= MAX_ACTIVE_TOKENS) {
+      throw new BadRequest(`There are already ${MAX_ACTIVE_TOKENS} active tokens: revoke one no longer used, then create this one`);
     }
     await insertToken(tx, row);
-    await ctx.audit.record(tx, {
-      actor: { id: me.user.id, email: me.user.email },
-      action: "token.create",
-      target: id,
-      params: { id, name, prefix: row.prefix, expires_at: iso(row.expiresAt) },
-      ip,
-    });
+    const params = { id: row.id, name, prefix: row.prefix, expires_at: iso(row.expiresAt), scopes };
+    await ctx.audit.record(tx, { actor: actorOf(me), action: "token.create", target: row.id, params, ip });
   });
-  return { id, name, prefix: row.prefix, token, expires_at: iso(row.expiresAt), created_at: now.toISOString() };
+  return created;
 }
 
 export async function listOwnTokens(ctx: AppContext, userId: string): Promise<Token[]> {
@@ -182,7 +202,7 @@ export async function revokeToken(
     if (row.revoked_at) return { name: row.name, alreadyRevoked: true };
     await setTokenRevoked(tx, id, ctx.clock.now());
     await ctx.audit.record(tx, {
-      actor: { id: actor.user.id, email: actor.user.email },
+      actor: actorOf(actor),
       action: opts.ownerOnly ? "token.revoke" : "token.admin_revoke",
       target: id,
       params: { id, name: row.name, prefix: row.prefix, owner_id: row.user_id },
@@ -230,7 +250,12 @@ export function lifetimeFromForm(value: string | undefined): number | null | und
 /** Live tokens as the auth state holds them (its loader, accounts/auth-records.ts). */
 export async function liveTokensForAuth(q: Queryable, now: Date): Promise<AuthToken[]> {
   const rows = await listLiveTokens(q, now);
-  return rows.map((t) => ({ id: t.id, userId: t.user_id, tokenHash: t.token_hash, expiresAt: t.expires_at }));
+  return rows.map((t) => ({ id: t.id, userId: t.user_id, tokenHash: t.token_hash, expiresAt: t.expires_at, scopes: parseStoredScopes(t.scopes) }));
+}
+
+/** How many working tokens each of `userIds` holds (service accounts' `token_count`). */
+export async function activeTokenCounts(q: Queryable, userIds: string[], now: Date): Promise<Map<string, number>> {
+  return new Map(await Promise.all(userIds.map(async (id) => [id, await countActiveTokensOfUser(q, id, now)] as const)));
 }
 
 /** The activity recorder's batched "last used" write. */

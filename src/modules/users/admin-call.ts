@@ -1,16 +1,16 @@
 // Who is making an admin change, and the re-check every admin change makes inside its transaction.
 // Its own file because password reset (issuing links) needs it too, and users/service depends on
 // password reset for its cascades: keeping it here avoids an import cycle.
-import type { Principal } from "../../auth/principal";
+import { actorOf, type Principal } from "../../auth/principal";
 import type { Queryable } from "../../db/database";
 import { Forbidden } from "../../shared/errors";
 import { findUserById } from "./repository";
 
 /** Who is making an admin change, from where, and with which session (kept when they change themselves). */
-export type AdminCall = { actor: { id: string; email: string }; ip: string | null; sessionId: string | null };
+export type AdminCall = { actor: { id: string; email: string; tokenId?: string | null }; ip: string | null; sessionId: string | null };
 
 export function adminCall(me: Principal, ip: string | null): AdminCall {
-  return { actor: { id: me.user.id, email: me.user.email }, ip, sessionId: me.sessionId };
+  return { actor: actorOf(me), ip, sessionId: me.sessionId };
 }
 
 /**

@@ -26,7 +26,7 @@ function userRecords(ctx: AppContext) {
         set.headers["x-total-count"] = String(page.total);
         return page.users;
       },
-      { auth: "admin", query: listUsersQuery },
+      { auth: { role: "admin", scope: "users:read" }, query: listUsersQuery },
     )
     .post(
       "/api/users",
@@ -35,11 +35,11 @@ function userRecords(ctx: AppContext) {
         set.status = 201;
         return user;
       },
-      { auth: "admin", clientIp: true, body: createUserBody },
+      { auth: { role: "admin", scope: "users:write" }, clientIp: true, body: createUserBody },
     )
-    .get("/api/users/:id", ({ params }) => getUser(ctx, params.id), { auth: "admin", params: userIdParams })
+    .get("/api/users/:id", ({ params }) => getUser(ctx, params.id), { auth: { role: "admin", scope: "users:read" }, params: userIdParams })
     .patch("/api/users/:id", ({ params, body, me, ip }) => updateUser(ctx, adminCall(me, ip), params.id, body), {
-      auth: "admin",
+      auth: { role: "admin", scope: "users:write" },
       clientIp: true,
       params: userIdParams,
       body: updateUserBody,
@@ -50,7 +50,7 @@ function userRecords(ctx: AppContext) {
         await deleteUser(ctx, adminCall(me, ip), params.id);
         return noContent();
       },
-      { auth: "admin", clientIp: true, params: userIdParams },
+      { auth: { role: "admin", scope: "users:write" }, clientIp: true, params: userIdParams },
     );
 }
 
@@ -61,7 +61,7 @@ function userAccess(ctx: AppContext) {
     .post(
       "/api/users/:id/reset-password",
       ({ params, me, ip, request }): Promise<ResetLink> => issueResetLink(ctx, adminCall(me, ip), params.id, publicBaseUrl(request, ctx.config)),
-      { auth: "admin", clientIp: true, params: userIdParams },
+      { auth: { role: "admin", scope: "users:write" }, clientIp: true, params: userIdParams },
     )
     .post(
       "/api/users/:id/set-password",
@@ -69,15 +69,15 @@ function userAccess(ctx: AppContext) {
         await setUserPassword(ctx, adminCall(me, ip), params.id, body.password);
         return noContent();
       },
-      { auth: "admin", clientIp: true, params: userIdParams, body: setPasswordBody },
+      { auth: { role: "admin", scope: "users:write" }, clientIp: true, params: userIdParams, body: setPasswordBody },
     )
     .post("/api/users/:id/activate", ({ params, me, ip }) => updateUser(ctx, adminCall(me, ip), params.id, { active: true }), {
-      auth: "admin",
+      auth: { role: "admin", scope: "users:write" },
       clientIp: true,
       params: userIdParams,
     })
     .post("/api/users/:id/deactivate", ({ params, me, ip }) => updateUser(ctx, adminCall(me, ip), params.id, { active: false }), {
-      auth: "admin",
+      auth: { role: "admin", scope: "users:write" },
       clientIp: true,
       params: userIdParams,
     });

@@ -24,6 +24,7 @@ import {
   findUserById,
   insertUser,
   setLastLogin,
+  setDescription,
   setPasswordHash,
   setUserActive,
   updateUserProfile,
@@ -45,6 +46,17 @@ export const SAFEGUARD = {
  * before any write, so two admins racing each other hear the safeguard (409), not a 403.
  */
 export type ChangeBy = { actor: Actor; ip: string | null; keepSessionId?: string | null; authorise?: () => Promise<void> };
+/** What only a service account has: it is made by an admin, for a purpose. */
+export type ServiceAccountFields = { description: string; createdBy: string | null };
+
+/** A service account's description (its name and role change through changeProfile). */
+export async function changeDescription(ctx: AccountCtx, tx: Transaction, row: UserRow, description: string, by: ChangeBy): Promise<void> {
+  if (description === row.description) return;
+  await by.authorise?.();
+  await setDescription(tx, row.id, description, ctx.clock.now());
+  await ctx.audit.record(tx, { actor: by.actor, action: "user.update", target: row.id, params: { changed: ["description"] }, ip: by.ip });
+}
+
 /** A change the provider's groups make at a sign-in. */
 type GroupsChange = { via: "oidc_groups"; provider: string };
 
@@ -55,21 +67,32 @@ export class LastAdminConflict extends Conflict {}
 
 /** True when `row` is an active admin and nobody else is: removing them would leave no active admin. */
 export async function isLastActiveAdmin(q: Queryable, row: UserRow): Promise<boolean> {
-  return row.active && row.role === "admin" && (await countActiveAdmins(q)) <= 1;
+  return row.kind === "person" && row.active && row.role === "admin" && (await countActiveAdmins(q)) <= 1;
 }
 
 export async function createAccount(
   ctx: AccountCtx,
   tx: Transaction,
-  input: { email: string; name: string; role: Role; passwordHash: string | null; via: AccountOrigin; provider?: string },
+  input: { email: string; name: string; role: Role; passwordHash: string | null; via: AccountOrigin; provider?: string; service?: ServiceAccountFields },
   by: ChangeBy,
 ): Promise<UserRow> {
   await by.authorise?.();
   if (await findUserByEmail(tx, input.email)) throw new Conflict("A user with this email already exists");
   const id = randomUUID();
-  const { email, name, role, via, provider } = input;
-  await insertUser(tx, { id, email, name, role, passwordHash: input.passwordHash, now: ctx.clock.now() });
-  const params = { email, name, role, via, with_password: input.passwordHash !== null, ...(provider ? { provider } : {}) };
+  const { email, name, role, via, provider, service } = input;
+  const kind = service ? "service" : "person";
+  // A service account never has a password: nothing it could sign in with.
+  const passwordHash = service ? null : input.passwordHash;
+  await insertUser(tx, { id, email, name, role, passwordHash, now: ctx.clock.now(), kind, description: service?.description, createdBy: service?.createdBy });
+  const params = {
+    email,
+    name,
+    role,
+    via,
+    with_password: passwordHash !== null,
+    ...(provider ? { provider } : {}),
+    ...(service ? { kind: "service" as const } : {}),
+  };
   await ctx.audit.record(tx, { actor: by.actor, action: "user.create", target: id, params, ip: by.ip });
   return (await findUserById(tx, id))!;
 }

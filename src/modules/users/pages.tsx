@@ -83,14 +83,17 @@ type CookieJar = Parameters<typeof pageContext>[2];
 export function usersPages(ctx: AppContext) {
   return new Elysia({ name: "users-pages" })
     .use(authGuard(ctx))
-    .get(LIST_PATH, ({ me, cookie, query, request }) => listPage(ctx, me, cookie, query, request), { auth: "admin", query: adminUsersQuery })
+    .get(LIST_PATH, ({ me, cookie, query, request }) => listPage(ctx, me, cookie, query, request), {
+      auth: { role: "admin", scope: "users:read" },
+      query: adminUsersQuery,
+    })
     .get(
       `${LIST_PATH}/:id/delete`,
       async ({ me, cookie, params }) => {
         const user = await getUser(ctx, params.id);
         return <UserDeletePage page={pageContext(ctx, me, cookie)} user={user} />;
       },
-      { auth: "admin", params: userIdParams },
+      { auth: { role: "admin", scope: "users:write" }, params: userIdParams },
     )
     .post(
       `${LIST_PATH}/:id/delete`,
@@ -106,7 +109,7 @@ export function usersPages(ctx: AppContext) {
           return { kind: "ok", message: `Deleted ${user.email}.` };
         });
       },
-      { auth: "admin", clientIp: true, params: userIdParams, body: adminUserForm },
+      { auth: { role: "admin", scope: "users:write" }, clientIp: true, params: userIdParams, body: adminUserForm },
     );
 }
 
@@ -126,7 +129,7 @@ export function userChangeForms(ctx: AppContext) {
           });
           return { kind: "ok", message: `Added ${user.email} as ${user.role}.` };
         }),
-      { auth: "admin", clientIp: true, body: adminUserForm },
+      { auth: { role: "admin", scope: "users:write" }, clientIp: true, body: adminUserForm },
     )
     .post(
       `${LIST_PATH}/:id/role`,
@@ -135,7 +138,7 @@ export function userChangeForms(ctx: AppContext) {
           const user = await updateUser(ctx, adminCall(me, ip), params.id, { role: body.role ?? "" });
           return { kind: "ok", message: `${user.email} is now ${user.role}.` };
         }),
-      { auth: "admin", clientIp: true, params: userIdParams, body: adminUserForm },
+      { auth: { role: "admin", scope: "users:write" }, clientIp: true, params: userIdParams, body: adminUserForm },
     )
     .post(
       `${LIST_PATH}/:id/activate`,
@@ -144,7 +147,7 @@ export function userChangeForms(ctx: AppContext) {
           const user = await updateUser(ctx, adminCall(me, ip), params.id, { active: true });
           return { kind: "ok", message: `Activated ${user.email}.` };
         }),
-      { auth: "admin", clientIp: true, params: userIdParams, body: adminUserForm },
+      { auth: { role: "admin", scope: "users:write" }, clientIp: true, params: userIdParams, body: adminUserForm },
     )
     .post(
       `${LIST_PATH}/:id/deactivate`,
@@ -153,7 +156,7 @@ export function userChangeForms(ctx: AppContext) {
           const user = await updateUser(ctx, adminCall(me, ip), params.id, { active: false });
           return { kind: "ok", message: `Deactivated ${user.email}: their sessions and tokens stopped working.` };
         }),
-      { auth: "admin", clientIp: true, params: userIdParams, body: adminUserForm },
+      { auth: { role: "admin", scope: "users:write" }, clientIp: true, params: userIdParams, body: adminUserForm },
     );
 }
 
@@ -173,7 +176,7 @@ export function userPasswordForms(ctx: AppContext) {
           if (ctx.mailer) return { kind: "error", message: `Reset link for ${user.email} created, but emailing it failed: pass it on yourself.`, reveal };
           return { kind: "ok", message: `Reset link for ${user.email} created.`, reveal };
         }),
-      { auth: "admin", clientIp: true, params: userIdParams, body: adminUserForm },
+      { auth: { role: "admin", scope: "users:write" }, clientIp: true, params: userIdParams, body: adminUserForm },
     )
     .post(
       `${LIST_PATH}/:id/password`,
@@ -183,6 +186,6 @@ export function userPasswordForms(ctx: AppContext) {
           const user = await getUser(ctx, params.id);
           return { kind: "ok", message: `Password set for ${user.email}; their sessions were ended.` };
         }),
-      { auth: "admin", clientIp: true, params: userIdParams, body: adminUserForm },
+      { auth: { role: "admin", scope: "users:write" }, clientIp: true, params: userIdParams, body: adminUserForm },
     );
 }

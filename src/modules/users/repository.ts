@@ -18,11 +18,18 @@ export type UserRow = {
   deactivated_at: Date | null;
   deactivated_by: string | null;
   last_login_at: Date | null;
+  /** "person", or "service" for a service account (src/modules/service-accounts). */
+  kind: AccountKind;
+  description: string;
+  created_by: string | null;
 };
+export type AccountKind = "person" | "service";
 
-const COLUMNS = "id, email, name, role, active, password_hash, created_at, updated_at, deactivated_at, deactivated_by, last_login_at";
+const COLUMNS =
+  "id, email, name, role, active, password_hash, created_at, updated_at, deactivated_at, deactivated_by, last_login_at, kind, description, created_by";
 /** Listing never needs the hash: leave it in the table. */
-const LIST_COLUMNS = "id, email, name, role, active, NULL::VARCHAR AS password_hash, created_at, updated_at, deactivated_at, deactivated_by, last_login_at";
+const LIST_COLUMNS =
+  "id, email, name, role, active, NULL::VARCHAR AS password_hash, created_at, updated_at, deactivated_at, deactivated_by, last_login_at, kind, description, created_by";
 
 export async function findUserById(q: Queryable, id: string): Promise<UserRow | null> {
   const [row] = await q.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id]);
@@ -40,12 +47,13 @@ export async function countUsers(q: Queryable): Promise<number> {
 }
 
 type NewUser = { id: string; email: string; name: string; role: Role; passwordHash: string | null; now: Date };
+type NewAccount = NewUser & { kind?: AccountKind; description?: string; createdBy?: string | null };
 
-export async function insertUser(tx: Transaction, user: NewUser): Promise<void> {
+export async function insertUser(tx: Transaction, user: NewAccount): Promise<void> {
   await tx.run(
-    `INSERT INTO users (id, email, name, role, password_hash, active, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, TRUE, $6, $6)`,
-    [user.id, user.email, user.name, user.role, user.passwordHash, user.now],
+    `INSERT INTO users (id, email, name, role, password_hash, active, created_at, updated_at, kind, description, created_by)
+     VALUES ($1, $2, $3, $4, $5, TRUE, $6, $6, $7, $8, $9)`,
+    [user.id, user.email, user.name, user.role, user.passwordHash, user.now, user.kind ?? "person", user.description ?? "", user.createdBy ?? null],
   );
   authEffects(tx).putUser({ id: user.id, email: user.email, name: user.name, role: user.role, active: true });
 }
@@ -99,16 +107,18 @@ export async function listUsers(q: Queryable, f: UserFilter): Promise<{ rows: Us
   }
   if (f.role !== null) conditions.push(`role = ${bind(f.role)}`);
   if (f.active !== null) conditions.push(`active = ${bind(f.active)}`);
-  const where = conditions.length ? `WHERE ${conditions.join(" AND ")}` : "";
+  // People only: service accounts have their own list (/api/service-accounts).
+  conditions.push("kind = 'person'");
+  const where = `WHERE ${conditions.join(" AND ")}`;
   const filterParams = [...params];
   const rows = await q.query<UserRow>(`SELECT ${LIST_COLUMNS} FROM users ${where} ORDER BY email LIMIT ${bind(f.limit)} OFFSET ${bind(f.offset)}`, params);
   const [count] = await q.query<{ n: number }>(`SELECT count(*) AS n FROM users ${where}`, filterParams);
   return { rows, total: count?.n ?? 0 };
 }
 
-/** Active admins: the safeguards refuse any change that would bring this to zero. */
+/** Active admins (people: a service account cannot sign in to rescue anyone): the safeguards keep this above zero. */
 export async function countActiveAdmins(q: Queryable): Promise<number> {
-  const [row] = await q.query<{ n: number }>("SELECT count(*) AS n FROM users WHERE role = 'admin' AND active");
+  const [row] = await q.query<{ n: number }>("SELECT count(*) AS n FROM users WHERE role = 'admin' AND active AND kind = 'person'");
   return row?.n ?? 0;
 }
 
@@ -136,4 +146,18 @@ export async function setUserActive(tx: Transaction, id: string, active: boolean
 export async function deleteUserRow(tx: Transaction, id: string): Promise<void> {
   await tx.run("DELETE FROM users WHERE id = $1", [id]);
   authEffects(tx).removeUser(id);
+}
+
+/** Every service account, by name. */
+export function listServiceAccountRows(q: Queryable): Promise<UserRow[]> {
+  return q.query<UserRow>(`SELECT ${LIST_COLUMNS} FROM users WHERE kind = 'service' ORDER BY name, id`);
+}
+
+export async function setDescription(tx: Transaction, id: string, description: string, now: Date): Promise<void> {
+  await tx.run("UPDATE users SET description = $2, updated_at = $3 WHERE id = $1", [id, description, now]);
+}
+
+/** The people who are active admins (who hear about service accounts' expiring tokens). */
+export function listActiveAdminPeople(q: Queryable): Promise<{ id: string; email: string }[]> {
+  return q.query<{ id: string; email: string }>("SELECT id, email FROM users WHERE role = 'admin' AND active AND kind = 'person' ORDER BY email");
 }

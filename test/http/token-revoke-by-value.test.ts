@@ -1,0 +1,74 @@
+// POST /auth/tokens/revoke {token}: no authentication, 204 for a valid, an invalid and another
+// person's token alike (no oracle); a valid one is revoked at once, audited and its owner emailed.
+import { afterEach, expect, test } from "bun:test";
+import { createTestApp, type TestApp } from "../helpers/app";
+import { messageText, startSmtpSink, type SmtpSink } from "../helpers/smtp-sink";
+import { generatePat } from "../../src/auth/pat-format";
+import { REVOKE_ATTEMPTS } from "../../src/modules/tokens/revoke-by-value";
+
+let t: TestApp;
+let sink: SmtpSink | null = null;
+afterEach(async () => {
+  await t.close();
+  sink?.stop();
+  sink = null;
+});
+
+async function tokenOf(email: string, name: string): Promise<string> {
+  await t.createUser(email, "their-password-1", "analyst");
+  const session = await t.login(email, "their-password-1");
+  const res = await t.api("POST", "/auth/tokens", { token: session, body: { name, scopes: ["profile:read"] } });
+  return ((await res.json()) as { token: string }).token;
+}
+
+/** Everything an anonymous caller learns from an answer. */
+async function revoke(token: unknown) {
+  const res = await t.api("POST", "/auth/tokens/revoke", { body: { token } });
+  const headers: string[] = [];
+  res.headers.forEach((value, name) => name !== "date" && headers.push(`${name}: ${value}`));
+  headers.sort();
+  return { status: res.status, body: await res.text(), headers };
+}
+
+const works = async (token: string) => (await t.api("GET", "/auth/me", { token })).status === 200;
+
+test("valid, unknown, malformed and another person's token get identical answers; only the valid one is revoked", async () => {
+  sink = await startSmtpSink();
+  t = await createTestApp({ env: { SMTP_URL: `smtp://127.0.0.1:${sink.port}`, PUBLIC_URL: "http://localhost" } });
+  const leaked = await tokenOf("leaky@example.com", "laptop");
+  const bystander = await tokenOf("other@example.com", "ci");
+  const answers = [await revoke(leaked), await revoke(generatePat()), await revoke("agnes_pat_not-a-token"), await revoke("hello")];
+  expect(answers[0]!.status).toBe(204);
+  for (const answer of answers) expect(answer).toEqual(answers[0]!);
+  expect(await works(leaked)).toBe(false);
+  expect(await works(bystander)).toBe(true);
+  expect(await revoke(leaked)).toEqual(answers[0]!); // again: the same answer, nothing more happens
+  const session = await t.login();
+  const audit = (await (await t.api("GET", "/api/audit?action=token.revoked_by_value", { token: session })).json()) as {
+    actor_id: string | null;
+    params: { name: string };
+  }[];
+  expect(audit.map((e) => [e.actor_id, e.params.name])).toEqual([[null, "laptop"]]);
+  const deadline = Date.now() + 10_000;
+  while (sink.messages.length === 0 && Date.now() < deadline) await Bun.sleep(20);
+  expect(sink.messages.map((m) => m.to)).toEqual([["leaky@example.com"]]);
+  const { text } = messageText(sink.messages[0]!.data);
+  expect(text).toContain('"laptop"');
+  expect(text).not.toContain(leaked);
+});
+
+test(`rate-limited per address: after ${REVOKE_ATTEMPTS} attempts, valid or not, 429 with Retry-After; the token then survives`, async () => {
+  t = await createTestApp();
+  const token = await tokenOf("late@example.com", "x");
+  for (let i = 0; i < REVOKE_ATTEMPTS; i++) expect((await revoke(generatePat())).status).toBe(204);
+  const res = await t.api("POST", "/auth/tokens/revoke", { body: { token } });
+  expect(res.status).toBe(429);
+  expect(res.headers.get("retry-after")).toMatch(/^\d+$/);
+  expect(await works(token)).toBe(true);
+});
+
+test("a body without a token string → 422, nothing changes", async () => {
+  t = await createTestApp();
+  expect((await revoke(undefined)).status).toBe(422);
+  expect((await t.api("POST", "/auth/tokens/revoke", { body: { token: 12 } })).status).toBe(422);
+});
