@@ -46,7 +46,6 @@ function buildConfig(env: Record<string, string | undefined>, s: Settings) {
   const publicUrl = s.PUBLIC_URL ?? null;
   const dataDir = resolve(s.DATA_DIR);
   const stateDir = createStateDir(dataDir);
-  const daSigningKeyFile = signingKeyPath({ DA_SIGNING_KEY: s.DA_SIGNING_KEY, DATA_DIR: dataDir });
   return {
     port: s.PORT,
     host: s.HOST,
@@ -62,6 +61,28 @@ function buildConfig(env: Record<string, string | undefined>, s: Settings) {
     patRotateGraceMinutes: s.PAT_ROTATE_GRACE_MINUTES,
     adminEmail: s.AGNES_ADMIN_EMAIL ?? null,
     adminPassword: s.AGNES_ADMIN_PASSWORD ?? null,
+    ...cliSettings(s, dataDir),
+    smtpUrl: s.SMTP_URL ?? null,
+    /** The From of outgoing mail: SMTP_FROM, else a default built from PUBLIC_URL. */
+    smtpFrom: s.SMTP_FROM ?? defaultSender(publicUrl),
+    /** PASSWORD_LOGIN and the OpenID Connect providers (OIDC_PROVIDERS, OIDC_<ID>_*). */
+    sso: readSso(env, publicUrl, s),
+    ...backupSettings(s, dataDir),
+    /** METRICS_TOKEN: a bearer that may read /metrics (else only admins may); null when unset. */
+    metricsToken: s.METRICS_TOKEN ?? null,
+    /** AUDIT_RETENTION_DAYS: audit entries older than this are deleted (daily). */
+    auditRetentionDays: s.AUDIT_RETENTION_DAYS,
+    /** Data access (src/modules/data): where datasets live and the limits on user queries. */
+    data: dataSettings(s, dataDir),
+    /** OIDC_GROUP_LIMIT: the most groups one sign-in's groups claim may list. */
+    oidcGroupLimit: s.OIDC_GROUP_LIMIT,
+  };
+}
+
+/** Where `da` builds live, how they are made and signed, and the oldest one served. */
+function cliSettings(s: Settings, dataDir: string) {
+  const daSigningKeyFile = signingKeyPath({ DA_SIGNING_KEY: s.DA_SIGNING_KEY, DATA_DIR: dataDir });
+  return {
     cliDistDir: resolve(s.CLI_DIST_DIR),
     /** CLI_BUILD_ON_START: build missing or older `da` binaries in the background at start. */
     cliBuildOnStart: s.CLI_BUILD_ON_START,
@@ -70,27 +91,19 @@ function buildConfig(env: Record<string, string | undefined>, s: Settings) {
     daSigningKey: loadDaSigningKey(daSigningKeyFile),
     /** CLI_MIN_VERSION: the oldest `da` this server serves (default: this server's major.minor.0). */
     cliMinVersion: s.CLI_MIN_VERSION ?? defaultCliMinVersion(VERSION),
-    smtpUrl: s.SMTP_URL ?? null,
-    /** The From of outgoing mail: SMTP_FROM, else a default built from PUBLIC_URL. */
-    smtpFrom: s.SMTP_FROM ?? defaultSender(publicUrl),
-    /** PASSWORD_LOGIN and the OpenID Connect providers (OIDC_PROVIDERS, OIDC_<ID>_*). */
-    sso: readSso(env, publicUrl, s),
+  };
+}
+
+function backupSettings(s: Settings, dataDir: string) {
+  return {
     /** Where backups are written: BACKUP_DIR, else $DATA_DIR/backups. */
     backupDir: resolve(s.BACKUP_DIR ?? join(dataDir, "backups")),
     /** Hours between scheduled backups; 0 = no scheduled backups. */
     backupEveryHours: s.BACKUP_EVERY_HOURS,
     /** How many backups to keep (older ones are deleted after each new one). */
     backupKeep: s.BACKUP_KEEP,
-    /** METRICS_TOKEN: a bearer that may read /metrics (else only admins may); null when unset. */
-    metricsToken: s.METRICS_TOKEN ?? null,
     /** BACKUP_ENCRYPTION_KEY: an age recipient or identity backups are encrypted to; null = not encrypted. */
     backupEncryptionKey: s.BACKUP_ENCRYPTION_KEY ?? null,
-    /** AUDIT_RETENTION_DAYS: audit entries older than this are deleted (daily). */
-    auditRetentionDays: s.AUDIT_RETENTION_DAYS,
-    /** Data access (src/modules/data): where datasets live and the limits on user queries. */
-    data: dataSettings(s, dataDir),
-    /** OIDC_GROUP_LIMIT: the most groups one sign-in's groups claim may list. */
-    oidcGroupLimit: s.OIDC_GROUP_LIMIT,
   };
 }
 
