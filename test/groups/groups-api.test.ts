@@ -137,3 +137,14 @@ test("deleting a dataset removes its grants; a new one of the same name does not
   expect((await t.api("GET", "/api/datasets/temp/grants", { token: admin })).status).toBe(200);
   expect((await t.api("GET", "/api/datasets/nothere/grants", { token: admin })).status).toBe(404);
 });
+
+test("deleting an account removes its memberships from the database and from the in-memory state", async () => {
+  const { t, admin } = w;
+  const id = await t.createUser("leaver@example.com", "leaver-password-1", "analyst");
+  const team = await makeGroup(t, admin, "Leavers");
+  await t.api("PUT", `/api/groups/${team.id}/members/${id}`, { token: admin });
+  expect((await t.api("DELETE", `/api/users/${id}`, { token: admin })).status).toBe(204);
+  expect(await t.ctx.db.query("SELECT * FROM group_members WHERE user_id = $1", [id])).toEqual([]);
+  expect(t.ctx.authState.snapshot(t.clock.now()).memberships!.filter((m) => m.userId === id)).toEqual([]);
+  expect(((await (await t.api("GET", `/api/groups/${team.id}`, { token: admin })).json()) as Group).member_count).toBe(0);
+});
