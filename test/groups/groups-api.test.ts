@@ -34,7 +34,7 @@ test("create, rename, describe and delete a group; names are unique without case
   expect(group).toMatchObject({ name: "Finance", description: "", source: "agnes", member_count: 0 });
   const dup = await t.api("POST", "/api/groups", { token: admin, body: { name: "  finance " } });
   expect(dup.status).toBe(409);
-  for (const name of ["", "   ", "a\nb", "x".repeat(201)]) {
+  for (const name of ["", "   ", "a\nb", "x".repeat(201), "Fin\u202Eecnan", "Fin\u200Dance"]) {
     const bad = await t.api("POST", "/api/groups", { token: admin, body: { name } });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { detail: string }).detail).toContain("name");
