@@ -1,14 +1,14 @@
 // Groups and grants at scale: 10,000 users, 1,000 groups, 100,000 memberships (10 per person) and
 // 20 datasets each granted to 50 groups, against the same server without groups (every dataset
 // granted to Everyone). Measured with one analyst's PAT on loopback, sequential requests after a
-// warm-up, the two servers one after the other:
+// warm-up, the two servers running at once and taking turns:
 //   GET /api/sync/manifest   p50/p99, with and without groups: the difference is the access check
 //   POST /api/query SELECT 1 p50/p99 likewise (the analyst may read every dataset in both, so both
 //                            use the full sandbox and only the access check differs)
 //   in process               the access decision alone (the manifest's 20 grantFor calls) over the
 //                            same auth state, p50/p99 of 20,000 decisions
 // Goal: < 1 ms p99 added. Run: bun bench/groups.ts [requests=500]
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Database } from "../src/db/database";
@@ -88,40 +88,48 @@ async function loadDatasets(base: string, admin: string, withGroups: boolean): P
   }
 }
 
-async function timed(n: number, send: () => Promise<Response>): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < WARMUP + n; i++) {
-    const t0 = performance.now();
-    const res = await send();
-    await res.arrayBuffer();
-    if (!res.ok) throw new Error(`status ${res.status}`);
-    if (i >= WARMUP) times.push(performance.now() - t0);
+type Side = { url: string; auth: Record<string, string>; pid: number; dataDir: string; stop: () => Promise<void> };
+
+/** A server on its own seeded DATA_DIR, the datasets loaded, and the analyst's PAT. */
+async function side(withGroups: boolean): Promise<Side> {
+  const dataDir = await prepare(withGroups);
+  const server = await startServer({ dataDir, cost: "production" });
+  const admin = (await call(`${server.url}/auth/token`, "POST", null, ADMIN)).access_token as string;
+  await loadDatasets(server.url, admin, withGroups);
+  const session = (await call(`${server.url}/auth/token`, "POST", null, ANALYST)).access_token as string;
+  const pat = (await call(`${server.url}/auth/tokens`, "POST", session, { name: "bench" })).token as string;
+  const auth = { authorization: `Bearer ${pat}`, accept: "application/json" };
+  const tables = Object.keys(((await (await fetch(`${server.url}/api/sync/manifest`, { headers: auth })).json()) as { tables: Json }).tables);
+  if (tables.length !== DATASETS) throw new Error(`the analyst reads ${tables.length} datasets, not ${DATASETS}`);
+  return { url: server.url, auth, pid: server.pid, dataDir, stop: server.stop };
+}
+
+async function once(send: () => Promise<Response>): Promise<number> {
+  const t0 = performance.now();
+  const res = await send();
+  await res.arrayBuffer();
+  if (!res.ok) throw new Error(`status ${res.status}`);
+  return performance.now() - t0;
+}
+
+/**
+ * The two servers take turns, one request each, so both see the same load on this shared machine
+ * (measured one after the other, the second server's p99 swung by several ms either way).
+ */
+async function interleaved(off: Side, on: Side, request: (s: Side) => () => Promise<Response>): Promise<[number[], number[]]> {
+  const times: [number[], number[]] = [[], []];
+  for (let i = 0; i < WARMUP + REQUESTS; i++) {
+    const [a, b] = i % 2 ? [on, off] : [off, on]; // alternate who goes first
+    const ta = await once(request(a));
+    const tb = await once(request(b));
+    if (i < WARMUP) continue;
+    times[a === off ? 0 : 1].push(ta);
+    times[b === off ? 0 : 1].push(tb);
   }
   return times;
 }
 
-async function measure(withGroups: boolean): Promise<{ manifest: number[]; query: number[]; decide: number[] }> {
-  const dataDir = await prepare(withGroups);
-  const server = await startServer({ dataDir, cost: "production" });
-  try {
-    const admin = (await call(`${server.url}/auth/token`, "POST", null, ADMIN)).access_token as string;
-    await loadDatasets(server.url, admin, withGroups);
-    const session = (await call(`${server.url}/auth/token`, "POST", null, ANALYST)).access_token as string;
-    const pat = (await call(`${server.url}/auth/tokens`, "POST", session, { name: "bench" })).token as string;
-    const auth = { authorization: `Bearer ${pat}`, accept: "application/json" };
-    const manifest = await timed(REQUESTS, () => fetch(`${server.url}/api/sync/manifest`, { headers: auth }));
-    const tables = Object.keys(((await (await fetch(`${server.url}/api/sync/manifest`, { headers: auth })).json()) as { tables: Json }).tables);
-    if (tables.length !== DATASETS) throw new Error(`the analyst reads ${tables.length} datasets, not ${DATASETS}`);
-    const body = JSON.stringify({ sql: "SELECT 1" });
-    const query = await timed(REQUESTS, () =>
-      fetch(`${server.url}/api/query`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body }),
-    );
-    return { manifest, query, decide: await decideInProcess(dataDir, server) };
-  } finally {
-    await server.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}
+const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
 
 /** The access decision alone, over the auth state as the server loads it (after the server stopped). */
 async function decideInProcess(dataDir: string, server: { stop: () => Promise<void> }): Promise<number[]> {
@@ -144,11 +152,27 @@ const line = (name: string, off: number[], on: number[]) =>
     `${name.padEnd(24)} without groups p50 ${pct(off, 0.5).toFixed(3)} p99 ${pct(off, 0.99).toFixed(3)} ms · with groups p50 ${pct(on, 0.5).toFixed(3)} p99 ${pct(on, 0.99).toFixed(3)} ms · p99 added ${(pct(on, 0.99) - pct(off, 0.99)).toFixed(3)} ms`,
   );
 
-const off = await measure(false);
-const on = await measure(true);
-console.log(
-  `${USERS} users, ${GROUPS} groups, ${USERS * PER_USER} memberships, ${DATASETS} datasets × ${GRANTS_PER_DATASET} grants; ${REQUESTS} requests each`,
-);
-line("GET /api/sync/manifest", off.manifest, on.manifest);
-line("POST /api/query SELECT 1", off.query, on.query);
-line("access decision (20)", off.decide, on.decide);
+const [off, on] = [await side(false), await side(true)];
+try {
+  const manifest = await interleaved(off, on, (s) => () => fetch(`${s.url}/api/sync/manifest`, { headers: s.auth }));
+  const body = JSON.stringify({ sql: "SELECT 1" });
+  const query = await interleaved(
+    off,
+    on,
+    (s) => () => fetch(`${s.url}/api/query`, { method: "POST", headers: { ...s.auth, "content-type": "application/json" }, body }),
+  );
+  const rss = [rssMb(off.pid), rssMb(on.pid)];
+  const decide = [await decideInProcess(off.dataDir, off), await decideInProcess(on.dataDir, on)];
+  console.log(
+    `${USERS} users, ${GROUPS} groups, ${USERS * PER_USER} memberships, ${DATASETS} datasets × ${GRANTS_PER_DATASET} grants; ${REQUESTS} requests each, interleaved`,
+  );
+  line("GET /api/sync/manifest", ...manifest);
+  line("POST /api/query SELECT 1", ...query);
+  line("access decision (20)", decide[0]!, decide[1]!);
+  console.log(`server RSS: ${rss[0]!.toFixed(0)} MB without groups, ${rss[1]!.toFixed(0)} MB with them`);
+} finally {
+  await off.stop();
+  await on.stop();
+  rmSync(off.dataDir, { recursive: true, force: true });
+  rmSync(on.dataDir, { recursive: true, force: true });
+}

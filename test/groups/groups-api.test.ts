@@ -34,7 +34,7 @@ test("create, rename, describe and delete a group; names are unique without case
   expect(group).toMatchObject({ name: "Finance", description: "", source: "agnes", member_count: 0 });
   const dup = await t.api("POST", "/api/groups", { token: admin, body: { name: "  finance " } });
   expect(dup.status).toBe(409);
-  for (const name of ["", "   ", "a\nb", "x".repeat(201)]) {
+  for (const name of ["", "   ", "a\nb", "x".repeat(201), "Fin\u202Eecnan", "Fin\u200Dance"]) {
     const bad = await t.api("POST", "/api/groups", { token: admin, body: { name } });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { detail: string }).detail).toContain("name");
@@ -136,4 +136,15 @@ test("deleting a dataset removes its grants; a new one of the same name does not
   expect(await manifestNames(t, analystPat)).not.toContain("temp");
   expect((await t.api("GET", "/api/datasets/temp/grants", { token: admin })).status).toBe(200);
   expect((await t.api("GET", "/api/datasets/nothere/grants", { token: admin })).status).toBe(404);
+});
+
+test("deleting an account removes its memberships from the database and from the in-memory state", async () => {
+  const { t, admin } = w;
+  const id = await t.createUser("leaver@example.com", "leaver-password-1", "analyst");
+  const team = await makeGroup(t, admin, "Leavers");
+  await t.api("PUT", `/api/groups/${team.id}/members/${id}`, { token: admin });
+  expect((await t.api("DELETE", `/api/users/${id}`, { token: admin })).status).toBe(204);
+  expect(await t.ctx.db.query("SELECT * FROM group_members WHERE user_id = $1", [id])).toEqual([]);
+  expect(t.ctx.authState.snapshot(t.clock.now()).memberships!.filter((m) => m.userId === id)).toEqual([]);
+  expect(((await (await t.api("GET", `/api/groups/${team.id}`, { token: admin })).json()) as Group).member_count).toBe(0);
 });

@@ -23,7 +23,7 @@ test("GROUP_SYNC takes on/off and GROUP_FILTER a valid regular expression, else 
 test("the claim: strings only, trimmed, deduplicated without case, no control characters or overlong names; overage counted before the filter", () => {
   const read = (value: unknown, filter: RegExp | null = null, limit = 5) => readGroupsClaim({ groups: value }, "groups", filter, limit);
   expect(read(" finance ")).toEqual({ names: ["finance"] });
-  expect(read(["a", "A", 7, null, "b\nc", "x".repeat(201), ""], null, 10)).toEqual({ names: ["a"] });
+  expect(read(["a", "A", 7, null, "b\nc", "x".repeat(201), "", "d\u202Ee"], null, 10)).toEqual({ names: ["a"] });
   expect(read(undefined)).toEqual({ names: [] });
   expect(read({ not: "a list" })).toEqual({ names: [] });
   expect(read(["a", "b", "c", "d", "e", "f"], /^a$/)).toEqual({ overage: 6 });

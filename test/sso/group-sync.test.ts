@@ -67,6 +67,12 @@ test("hand-made memberships survive sync; an admin cannot change a synced member
   }
   const renamed = await f.t.api("PATCH", `/api/groups/${finance.id}`, { token: admin, body: { name: "Money" } });
   expect(renamed.status).toBe(409);
+  const browser = await f.t.browser();
+  const page = await (await browser.get(`/admin/groups/${finance.id}`)).text();
+  expect(page).toContain("managed by Corp");
+  expect(page).toContain("The name is managed by Corp.");
+  expect(page).not.toContain(`/members/${bob.id}/remove`);
+  expect(await browser.submit(`/admin/groups/${finance.id}/members/${bob.id}/remove`, {})).toContain("is managed by Corp");
   setGroups("bob", []);
   const after = await signIn("bob");
   expect(after.groups.map((g) => `${g.name}:${g.membership}`).sort()).toEqual(["Everyone:agnes", "Local:agnes", "hr:agnes"]);

@@ -59,14 +59,15 @@ export async function findGroupOr404(q: Queryable, id: string): Promise<GroupRow
   return row;
 }
 
-// Control characters (line breaks, NUL, bidi overrides are "Cf" and allowed to look like text) never belong in a name.
-const CONTROL = /[\p{Cc}]/u;
+// Control and format characters (line breaks, NUL, bidi overrides, zero-width joiners) never belong
+// in a name: they would make one group's name look like another's.
+export const INVISIBLE = /[\p{Cc}\p{Cf}]/u;
 
 export function checkGroupName(raw: string): string {
   const name = raw.normalize("NFC").trim();
   if (name === "") throw new BadRequest("A group needs a name");
   if (name.length > GROUP_NAME_MAX) throw new BadRequest(`A group name is at most ${GROUP_NAME_MAX} characters`);
-  if (CONTROL.test(name)) throw new BadRequest("A group name cannot contain control characters");
+  if (INVISIBLE.test(name)) throw new BadRequest("A group name cannot contain control or invisible formatting characters");
   return name;
 }
 

@@ -32,7 +32,7 @@ export function readGroupsClaim(claims: Record<string, unknown>, claim: string, 
   for (const entry of raw) {
     if (typeof entry !== "string") continue;
     const name = entry.normalize("NFC").trim();
-    if (name === "" || name.length > GROUP_NAME_MAX || /\p{Cc}/u.test(name)) continue;
+    if (name === "" || name.length > GROUP_NAME_MAX || /[\p{Cc}\p{Cf}]/u.test(name)) continue;
     if (filter && !filter.test(name)) continue;
     if (!seen.has(name.toLowerCase())) seen.set(name.toLowerCase(), name);
   }
