@@ -6,7 +6,7 @@ import { errorHandler, refusalResponder } from "./http/error-handler";
 import { frontDoor } from "./http/front-door";
 import { parseBody } from "./http/request-body";
 import { fixedHeaders, fixedHeadersOnResponses, pageHeaders } from "./http/security-headers";
-import { accountsApi, setupPages, signInPages } from "./modules/accounts";
+import { accountsApi, passwordChangePages, setupPages, signInPages } from "./modules/accounts";
 import { systemApi, systemPages } from "./modules/system";
 import { userChangeForms, userPasswordForms, usersApi, usersPages } from "./modules/users";
 import { auditModule } from "./modules/audit";
@@ -20,6 +20,7 @@ import { cliAuthModule } from "./modules/cli-auth";
 import { metricsModule } from "./modules/metrics";
 import { dataApi, dataPages } from "./modules/data";
 import { readyModule } from "./modules/system/ready";
+import { invitationForms, invitationsApi, invitePages } from "./modules/invitations";
 import { ErrorPage } from "../views/system/error-page";
 
 export function createApp(ctx: AppContext) {
@@ -43,6 +44,7 @@ export function createApp(ctx: AppContext) {
     .use(accountsApi(ctx))
     .use(usersApi(ctx))
     .use(identitiesApi(ctx))
+    .use(invitationsApi(ctx))
     .use(tokensApi(ctx))
     .use(dataApi(ctx))
     // 3. pages and forms, with the headers only a page needs.
@@ -51,10 +53,13 @@ export function createApp(ctx: AppContext) {
     .use(systemPages(ctx))
     .use(signInPages(ctx))
     .use(setupPages(ctx))
+    .use(passwordChangePages(ctx))
     .use(usersPages(ctx))
     .use(userChangeForms(ctx))
     .use(userPasswordForms(ctx))
     .use(identityForms(ctx))
+    .use(invitationForms(ctx))
+    .use(invitePages(ctx))
     .use(adminTokensPages(ctx))
     .use(auditModule(ctx))
     .use(passwordResetModule(ctx))

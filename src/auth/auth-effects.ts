@@ -14,7 +14,8 @@ export type AuthEffect =
   | { kind: "endSessionsOf"; userId: string; exceptSessionId: string | null }
   | { kind: "putToken"; token: AuthToken }
   | { kind: "revokeToken"; tokenId: string }
-  | { kind: "removeTokensOf"; userId: string };
+  | { kind: "removeTokensOf"; userId: string }
+  | { kind: "passwordChangeRequired"; userId: string; required: boolean };
 
 /**
  * The auth effects of a write, registered on its transaction (`tx.onCommit`): the database hands
@@ -31,10 +32,21 @@ export function authEffects(tx: Transaction) {
     putToken: (token: AuthToken) => add({ kind: "putToken", token: { ...token } }),
     revokeToken: (tokenId: string) => add({ kind: "revokeToken", tokenId }),
     removeTokensOf: (userId: string) => add({ kind: "removeTokensOf", userId }),
+    passwordChangeRequired: (userId: string, required: boolean) => add({ kind: "passwordChangeRequired", userId, required }),
   };
 }
 
-const AUTH_EFFECT_KINDS = new Set<string>(["putUser", "removeUser", "putSession", "endSession", "endSessionsOf", "putToken", "revokeToken", "removeTokensOf"]);
+const AUTH_EFFECT_KINDS = new Set<string>([
+  "putUser",
+  "removeUser",
+  "putSession",
+  "endSession",
+  "endSessionsOf",
+  "putToken",
+  "revokeToken",
+  "removeTokensOf",
+  "passwordChangeRequired",
+]);
 
 /** The auth effects among a transaction's committed effects (today every effect is one). */
 export function authEffectsOf(effects: readonly CommitEffect[]): AuthEffect[] {

@@ -13,7 +13,8 @@ export type AuthUser = { id: string; email: string; name: string; role: Role; ac
 /** `kind`: a browser session, or a CLI session (`da login`) — only the first may approve `da` sign-ins. */
 export type AuthSession = { id: string; userId: string; expiresAt: Date; kind: "browser" | "cli" };
 export type AuthToken = { id: string; userId: string; tokenHash: string; expiresAt: Date | null };
-export type AuthRecords = { users: AuthUser[]; sessions: AuthSession[]; tokens: AuthToken[] };
+/** `mustChangePassword`: ids of people whose password an admin set; they must change it before anything else. */
+export type AuthRecords = { users: AuthUser[]; sessions: AuthSession[]; tokens: AuthToken[]; mustChangePassword?: string[] };
 export type ApplyAuthEffects = (effects: readonly AuthEffect[]) => void;
 
 export class AuthState {
@@ -21,6 +22,7 @@ export class AuthState {
   readonly #sessions = new Map<string, AuthSession>();
   readonly #tokensByHash = new Map<string, AuthToken>();
   readonly #tokenHashById = new Map<string, string>();
+  readonly #mustChangePassword = new Set<string>();
 
   private constructor() {}
 
@@ -30,6 +32,7 @@ export class AuthState {
     for (const user of records.users) state.#apply({ kind: "putUser", user });
     for (const session of records.sessions) state.#apply({ kind: "putSession", session });
     for (const token of records.tokens) state.#apply({ kind: "putToken", token });
+    for (const userId of records.mustChangePassword ?? []) state.#apply({ kind: "passwordChangeRequired", userId, required: true });
     return { state, apply: (effects) => effects.forEach((effect) => state.#apply(effect)) };
   }
 
@@ -44,6 +47,10 @@ export class AuthState {
   }
   tokenByHash(hash: string): AuthToken | undefined {
     return this.#tokensByHash.get(hash);
+  }
+  /** An admin set this person's password: they must choose their own before anything else. */
+  mustChangePassword(userId: string): boolean {
+    return this.#mustChangePassword.has(userId);
   }
 
   /**
@@ -70,6 +77,7 @@ export class AuthState {
       users: byId(this.#users.values()),
       sessions: byId([...this.#sessions.values()].filter((s) => s.expiresAt > now)),
       tokens: byId(tokens.filter((t) => t.expiresAt === null || t.expiresAt > now)),
+      mustChangePassword: [...this.#mustChangePassword].sort(),
     };
   }
 
@@ -78,7 +86,11 @@ export class AuthState {
       case "putUser":
         return void this.#users.set(effect.user.id, { ...effect.user });
       case "removeUser":
+        this.#mustChangePassword.delete(effect.userId);
         return void this.#users.delete(effect.userId);
+      case "passwordChangeRequired":
+        if (effect.required) return void this.#mustChangePassword.add(effect.userId);
+        return void this.#mustChangePassword.delete(effect.userId);
       case "putSession":
         return void this.#sessions.set(effect.session.id, { ...effect.session });
       case "endSession":

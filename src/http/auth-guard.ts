@@ -15,7 +15,8 @@ import { roleAtLeast } from "../auth/roles";
 import type { Role } from "../shared/contract";
 import { clientIp } from "./client-ip";
 import { assertCsrfToken } from "./csrf";
-import { Forbidden, RoleTooLow, Unauthenticated } from "../shared/errors";
+import { Forbidden, PASSWORD_CHANGE_PATH, PasswordChangeRequired, RoleTooLow, Unauthenticated } from "../shared/errors";
+import { requestUrl } from "./request-url";
 
 export type { Principal };
 
@@ -37,6 +38,7 @@ export function authGuard(ctx: AppContext) {
         const principal = await identify(ctx, c.request);
         (c as Resolved).principal = principal;
         const me = requirePrincipal(principal, needed);
+        if (me.via === "session" && ctx.authState.mustChangePassword(me.user.id)) assertPasswordChangeAllowed(c.request);
         if (me.fromCookie && me.sessionId) assertCsrfToken(c.request, c.body, me.sessionId, ctx.config.jwtSecret);
       },
       resolve: (c) => ({ me: (c as unknown as Resolved).principal! }),
@@ -63,6 +65,18 @@ export function authGuard(ctx: AppContext) {
       resolve: ({ request }) => ({ ip: enabled ? clientIp(request, ctx.listener, ctx.config) : null }),
     }),
   });
+}
+
+/**
+ * Routes a session whose password an admin set may still use: who am I (so clients can tell), and the
+ * change itself. Sign-out needs no `auth` (it takes `principal`), so it is never refused. Personal
+ * access tokens are not held back: only their owner can create them, with a session, and a password
+ * set by an admin keeps them (revocation.ts).
+ */
+const DURING_PASSWORD_CHANGE = new Set(["/auth/me", PASSWORD_CHANGE_PATH]);
+
+function assertPasswordChangeAllowed(request: Request): void {
+  if (!DURING_PASSWORD_CHANGE.has(requestUrl(request).pathname)) throw new PasswordChangeRequired();
 }
 
 function requirePrincipal(principal: Principal | null, needed: Role | "user"): Principal {

@@ -29,6 +29,7 @@ export function accountsApi(ctx: AppContext) {
         auth: me.via,
         token_id: me.tokenId,
         expires_at: me.expiresAt?.toISOString() ?? null,
+        must_change_password: ctx.authState.mustChangePassword(me.user.id),
       }),
       { auth: "user" },
     )

@@ -3,10 +3,15 @@
 // model test compares the live state against a fresh load of it after every step.
 import type { Queryable } from "../../db/database";
 import type { AuthRecords } from "../../auth/auth-state";
-import { listAuthUsers } from "../users/directory";
+import { listAuthUsers, listPasswordChangeRequired } from "../users/directory";
 import { liveTokensForAuth } from "../tokens/service";
 import { liveSessionsForAuth } from "./sessions";
 
 export async function readAuthRecords(q: Queryable, now: Date): Promise<AuthRecords> {
-  return { users: await listAuthUsers(q), sessions: await liveSessionsForAuth(q, now), tokens: await liveTokensForAuth(q, now) };
+  return {
+    users: await listAuthUsers(q),
+    sessions: await liveSessionsForAuth(q, now),
+    tokens: await liveTokensForAuth(q, now),
+    mustChangePassword: await listPasswordChangeRequired(q),
+  };
 }

@@ -16,6 +16,7 @@ import { adminCall, createUser, deleteUser, getUser, listUsers, setUserPassword,
 import { requestUrl } from "../../http/request-url";
 import { pageWindowOf } from "../../http/paging";
 import { signInMethodsOf } from "../sso/sign-in-methods";
+import { listInvitations } from "../invitations/service";
 
 import { backTo, LIST_PATH } from "./back-to";
 
@@ -33,7 +34,8 @@ function takeRevealedLink(ctx: AppContext, me: Principal, id: string | undefined
   try {
     const parsed = JSON.parse(value) as Partial<RevealedResetLink>;
     if (typeof parsed.url !== "string") return null;
-    return { url: parsed.url, emailedTo: typeof parsed.emailedTo === "string" ? parsed.emailedTo : null };
+    const kind = parsed.kind === "invitation" ? "invitation" : "reset";
+    return { url: parsed.url, emailedTo: typeof parsed.emailedTo === "string" ? parsed.emailedTo : null, kind };
   } catch {
     return null;
   }
@@ -60,6 +62,7 @@ async function listPage(ctx: AppContext, me: Principal, cookie: CookieJar, query
     result.users.map((user) => user.id),
   );
   const linkProviders = ctx.config.sso.providers.map((p) => ({ id: p.id, label: p.label }));
+  const invitations = await listInvitations(ctx);
   return (
     <AdminUsersPage
       page={page}
@@ -72,6 +75,7 @@ async function listPage(ctx: AppContext, me: Principal, cookie: CookieJar, query
       revealedLink={revealedLink}
       signIns={signIns}
       linkProviders={linkProviders}
+      invitations={invitations}
     />
   );
 }

@@ -137,3 +137,16 @@ export async function deleteUserRow(tx: Transaction, id: string): Promise<void> 
   await tx.run("DELETE FROM users WHERE id = $1", [id]);
   authEffects(tx).removeUser(id);
 }
+
+/** People whose password an admin set: the auth state keeps their ids (loaded at start). */
+export async function listPasswordChangeRequired(q: Queryable): Promise<string[]> {
+  const rows = await q.query<{ user_id: string }>("SELECT user_id FROM password_change_required");
+  return rows.map((r) => r.user_id);
+}
+
+/** Marks (or clears) that the person must choose their own password before anything else. */
+export async function setPasswordChangeRequired(tx: Transaction, userId: string, required: boolean, by: string | null, now: Date): Promise<void> {
+  await tx.run("DELETE FROM password_change_required WHERE user_id = $1", [userId]);
+  if (required) await tx.run("INSERT INTO password_change_required (user_id, since, set_by) VALUES ($1, $2, $3)", [userId, now, by]);
+  authEffects(tx).passwordChangeRequired(userId, required);
+}
