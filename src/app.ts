@@ -10,7 +10,7 @@ import { accountsApi, passwordChangePages, setupPages, signInPages } from "./mod
 import { systemApi, systemPages } from "./modules/system";
 import { userChangeForms, userPasswordForms, usersApi, usersPages } from "./modules/users";
 import { auditModule } from "./modules/audit";
-import { passwordResetModule } from "./modules/password-reset";
+import { forgotDesk, forgotPages, passwordResetModule } from "./modules/password-reset";
 import { adminTokensPages, tokensApi } from "./modules/tokens";
 import { profileModule } from "./modules/profile";
 import { distributionModule } from "./modules/distribution";
@@ -63,6 +63,7 @@ export function createApp(ctx: AppContext) {
     .use(adminTokensPages(ctx))
     .use(auditModule(ctx))
     .use(passwordResetModule(ctx))
+    .use(forgotPages(ctx, forgotDesk(ctx)))
     .use(profileModule(ctx))
     .use(distributionModule(ctx))
     .use(ssoModule(ctx))
