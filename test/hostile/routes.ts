@@ -5,7 +5,7 @@ export type BodyKind = "json" | "form" | "none";
 
 export type Route = {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-  /** Path template; `:id`, `:target`, `:file`, `:name` are filled by the generators. */
+  /** Path template; `:id`, `:target`, `:file`, `:name`, `:token` are filled by the generators. */
   path: string;
   /** Which body a well-behaved client sends. */
   body: BodyKind;
@@ -87,8 +87,8 @@ export const ROUTES: Route[] = [
   page("POST", "/admin/users/invitations", "form", { next: true }),
   page("POST", "/admin/users/invitations/:id/resend", "form", { next: true }),
   page("POST", "/admin/users/invitations/:id/revoke", "form", { next: true }),
-  page("GET", "/invite/:id"),
-  page("POST", "/invite/:id", "form"),
+  page("GET", "/invite/:token"),
+  page("POST", "/invite/:token", "form"),
   // forgot password (404 without SMTP), the forced password change
   page("GET", "/forgot"),
   page("POST", "/forgot", "form"),

@@ -2,10 +2,33 @@ import type { PageContext } from "../../src/shared/page-context";
 import { ErrorAlert } from "../ui/alert";
 import { Layout } from "../ui/layout";
 
-export type InvitePageProps = { page: PageContext; token: string; email: string; role: string; passwordLogin: boolean; name?: string; error?: string };
+/** `providers`: the single sign-on providers the person may accept with instead (their identity is bound to the account). */
+export type InvitePageProps = {
+  page: PageContext;
+  token: string;
+  email: string;
+  role: string;
+  passwordLogin: boolean;
+  providers: { id: string; label: string }[];
+  name?: string;
+  error?: string;
+};
+
+function ProviderLinks({ providers, token }: { providers: { id: string; label: string }[]; token: string }) {
+  if (providers.length === 0) return "";
+  return (
+    <div class="stack sso-buttons">
+      {providers.map((p) => (
+        <a class="button sso" href={`/auth/oidc/${encodeURIComponent(p.id)}/start?invite=${encodeURIComponent(token)}`} safe>
+          {`Accept with ${p.label}`}
+        </a>
+      ))}
+    </div>
+  );
+}
 
 /** Behind an invitation link: the person chooses a name and a password, and their account is ready. */
-export function InvitePage({ page, token, email, role, passwordLogin, name, error }: InvitePageProps) {
+export function InvitePage({ page, token, email, role, passwordLogin, providers, name, error }: InvitePageProps) {
   return (
     <Layout title="Accept your invitation" page={page}>
       <section class="card narrow">
@@ -14,6 +37,7 @@ export function InvitePage({ page, token, email, role, passwordLogin, name, erro
           You are invited as <strong safe>{email}</strong>, with the <strong safe>{role}</strong> role.
         </p>
         <ErrorAlert message={error} />
+        <ProviderLinks providers={providers} token={token} />
         {passwordLogin ? (
           <form method="post" action={`/invite/${encodeURIComponent(token)}`} class="stack">
             <input type="hidden" name="username" value={email} autocomplete="username" />
@@ -34,7 +58,7 @@ export function InvitePage({ page, token, email, role, passwordLogin, name, erro
             </button>
           </form>
         ) : (
-          <p>This server signs people in with single sign-on only: ask the administrator who invited you how to sign in.</p>
+          ""
         )}
       </section>
     </Layout>

@@ -4,7 +4,7 @@
 // as reset links do, so links cannot be guessed at speed; the acceptance re-checks the link inside
 // its write transaction, so two submissions of one link cannot both make an account.
 import type { AppContext } from "../../context";
-import type { Queryable } from "../../db/database";
+import type { Queryable, Transaction } from "../../db/database";
 import type { AuthUser } from "../../auth/auth-state";
 import { hashSecret } from "../../auth/pat-format";
 import { assertPasswordPolicy, assertPasswordsInUse } from "../../auth/passwords";
@@ -25,9 +25,20 @@ export const INVITATION_PROBLEM = {
 /** Why a link does not work, as a status and a message for the page (unknown → 400, spent → 410, taken → 409). */
 export class InvitationProblem extends HttpError {}
 
+/** The link's token as the single sign-on attempt carries it (its hash), or null when it is malformed. */
+export function invitationHandle(token: string): string | null {
+  return /^[A-Za-z0-9_-]{20,100}$/.test(token) ? hashSecret(token) : null;
+}
+
 async function findValid(ctx: AppContext, q: Queryable, token: string): Promise<InvitationRow> {
-  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) throw new InvitationProblem(400, INVITATION_PROBLEM.unknown);
-  const row = await findInvitationByHash(q, hashSecret(token));
+  const handle = invitationHandle(token);
+  if (!handle) throw new InvitationProblem(400, INVITATION_PROBLEM.unknown);
+  return findValidByHandle(ctx, q, handle);
+}
+
+/** The open invitation with this token hash, inside the caller's transaction; else an InvitationProblem. */
+export async function findValidByHandle(ctx: AppContext, q: Queryable, handle: string): Promise<InvitationRow> {
+  const row = await findInvitationByHash(q, handle);
   if (!row) throw new InvitationProblem(400, INVITATION_PROBLEM.unknown);
   if (row.accepted_at) throw new InvitationProblem(410, INVITATION_PROBLEM.used);
   if (row.revoked_at) throw new InvitationProblem(410, INVITATION_PROBLEM.revoked);
@@ -51,6 +62,30 @@ export async function checkInvitation(ctx: AppContext, token: string, ip: string
 
 type Acceptance = { token: string; name: string; password: string; passwordConfirm: string; ip: string | null; userAgent: string | null };
 
+/**
+ * Spends the invitation for the account just made from it and opens a browser session, in the
+ * caller's transaction (a password here, an identity of a provider in sso/invitation.ts).
+ */
+export async function completeAcceptance(
+  ctx: AppContext,
+  tx: Transaction,
+  invitation: InvitationRow,
+  row: { id: string; email: string; name: string; role: AuthUser["role"] },
+  how: { via: "password" | "oidc"; provider?: string; ip: string | null; userAgent: string | null },
+): Promise<{ user: AuthUser; session: NewSession }> {
+  const user: AuthUser = { id: row.id, email: row.email, name: row.name, role: row.role, active: true };
+  const actor = { id: row.id, email: row.email };
+  await markInvitationAccepted(tx, invitation.id, row.id, ctx.clock.now());
+  const provider = how.provider ? { provider: how.provider } : {};
+  const params = { invitation_id: invitation.id, email: row.email, role: row.role, user_id: row.id, via: how.via, ...provider };
+  await ctx.audit.record(tx, { actor, action: "invitation.accept", target: row.id, params, ip: how.ip });
+  const session = await openSession(ctx, tx, user, { ip: how.ip, userAgent: how.userAgent });
+  await recordSignIn(ctx, tx, row.id);
+  const login = { session_id: session.id, ...(how.via === "oidc" ? { via: "oidc" as const, ...provider } : {}) };
+  await ctx.audit.record(tx, { actor, action: "auth.login", target: row.id, params: login, ip: how.ip });
+  return { user, session };
+}
+
 /** Creates the account (role from the invitation), spends the link and opens a browser session. */
 export async function acceptWithPassword(ctx: AppContext, input: Acceptance): Promise<{ user: AuthUser; session: NewSession }> {
   assertPasswordsInUse(ctx.config);
@@ -64,14 +99,6 @@ export async function acceptWithPassword(ctx: AppContext, input: Acceptance): Pr
     const invitation = await findValid(ctx, tx, input.token);
     const account = { email: invitation.email, name, role: invitation.role, passwordHash, via: "invitation" as const };
     const row = await createAccount(ctx, tx, account, { actor: null, ip: input.ip });
-    const user: AuthUser = { id: row.id, email: row.email, name: row.name, role: row.role, active: row.active };
-    const actor = { id: row.id, email: row.email };
-    await markInvitationAccepted(tx, invitation.id, row.id, ctx.clock.now());
-    const params = { invitation_id: invitation.id, email: row.email, role: row.role, user_id: row.id, via: "password" as const };
-    await ctx.audit.record(tx, { actor, action: "invitation.accept", target: row.id, params, ip: input.ip });
-    const session = await openSession(ctx, tx, user, { ip: input.ip, userAgent: input.userAgent });
-    await recordSignIn(ctx, tx, row.id);
-    await ctx.audit.record(tx, { actor, action: "auth.login", target: row.id, params: { session_id: session.id }, ip: input.ip });
-    return { user, session };
+    return completeAcceptance(ctx, tx, invitation, row, { via: "password", ip: input.ip, userAgent: input.userAgent });
   });
 }

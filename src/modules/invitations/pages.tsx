@@ -31,6 +31,7 @@ function problemPage(set: SetLike, page: ReturnType<typeof pageContext>, error: 
 
 export function invitePages(ctx: AppContext) {
   const passwordLogin = ctx.config.sso.passwordLogin;
+  const providers = ctx.config.sso.providers.map((p) => ({ id: p.id, label: p.label }));
   return new Elysia({ name: "invite-pages" })
     .use(authGuard(ctx))
     .get(
@@ -39,7 +40,7 @@ export function invitePages(ctx: AppContext) {
         const page = pageContext(ctx, principal, cookie);
         try {
           const { email, role } = await checkInvitation(ctx, params.token, ip);
-          return <InvitePage page={page} token={params.token} email={email} role={role} passwordLogin={passwordLogin} />;
+          return <InvitePage page={page} token={params.token} email={email} role={role} passwordLogin={passwordLogin} providers={providers} />;
         } catch (error) {
           if (!isShownAsProblemPage(error)) throw error;
           return problemPage(set, page, error);
@@ -62,7 +63,16 @@ export function invitePages(ctx: AppContext) {
           set.status = 400;
           const { email, role } = await checkInvitation(ctx, params.token, ip);
           return (
-            <InvitePage page={page} token={params.token} email={email} role={role} passwordLogin={passwordLogin} name={input.name} error={error.message} />
+            <InvitePage
+              page={page}
+              token={params.token}
+              email={email}
+              role={role}
+              passwordLogin={passwordLogin}
+              providers={providers}
+              name={input.name}
+              error={error.message}
+            />
           );
         }
       },

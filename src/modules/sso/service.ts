@@ -20,7 +20,8 @@ export type RefusalReason =
   | "identity_conflict"
   | "no_matching_group"
   | "deactivated"
-  | "managed_elsewhere";
+  | "managed_elsewhere"
+  | "invitation_mismatch";
 
 /** A sign-in the rules refuse: `message` is for the person, `reason` for the audit trail. */
 export class SsoRefusal extends Error {
@@ -183,7 +184,7 @@ async function accountByVerifiedEmail(tx: Queryable, provider: OidcProviderSetti
   return row;
 }
 
-async function linkIdentity(
+export async function linkIdentity(
   ctx: AppContext,
   tx: Transaction,
   provider: OidcProviderSettings,
