@@ -67,3 +67,8 @@ export async function markInvitationRevoked(q: Queryable, id: string, by: string
 export async function markInvitationAccepted(q: Queryable, id: string, userId: string, at: Date): Promise<void> {
   await q.run("UPDATE invitations SET accepted_at = $3, accepted_user_id = $2 WHERE id = $1", [id, userId, at]);
 }
+
+/** The open invitations an admin issued stop working (an account event of theirs, revocation.ts). */
+export async function revokeOpenInvitationsIssuedBy(q: Queryable, createdBy: string, at: Date): Promise<void> {
+  await q.run("UPDATE invitations SET revoked_at = $2 WHERE created_by = $1 AND accepted_at IS NULL AND revoked_at IS NULL", [createdBy, at]);
+}

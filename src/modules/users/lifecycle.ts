@@ -14,6 +14,7 @@ import type { AccountOrigin } from "../audit/actions";
 import type { Actor } from "../audit/service";
 import { deleteSessionsOf } from "../accounts/sessions";
 import { deleteResetLinksOf } from "../password-reset/links";
+import { voidInvitationsIssuedBy } from "../invitations/issued";
 import { deleteIdentitiesOf } from "../sso/identities";
 import { deleteTokensOf } from "../tokens/service";
 import {
@@ -174,6 +175,7 @@ export async function deleteAccount(ctx: AccountCtx, tx: Transaction, row: UserR
   await deleteSessionsOf(tx, row.id);
   await deleteTokensOf(tx, row.id);
   await deleteResetLinksOf(tx, row.id);
+  await voidInvitationsIssuedBy(tx, row.id, ctx.clock.now());
   await deleteIdentitiesOf(tx, row.id);
   await setPasswordChangeRequired(tx, row.id, false, null, ctx.clock.now());
   await deleteUserRow(tx, row.id);
