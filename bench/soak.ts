@@ -76,7 +76,13 @@ async function prepare() {
   const adminPat = field(await must(201, "POST", "/auth/tokens", { bearer: adminSession }, { json: { name: "soak" } }), "token");
   const pats = [adminPat];
   for (const account of ACCOUNTS) {
-    await must(201, "POST", "/api/users", { bearer: adminPat }, { json: { email: account.email, role: account.role, password: PASSWORD } });
+    await must(
+      201,
+      "POST",
+      "/api/users",
+      { bearer: adminPat },
+      { json: { email: account.email, role: account.role, password: PASSWORD, must_change_password: false } },
+    );
     const session = await signIn(account.email, PASSWORD);
     pats.push(field(await must(201, "POST", "/auth/tokens", { bearer: session }, { json: { name: "soak" } }), "token"));
     await must(303, "POST", "/logout", { bearer: session });

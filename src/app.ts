@@ -1,16 +1,16 @@
 // createApp: the one place that lists every route group the server has.
-import { Elysia } from "elysia";
+import { type AnyElysia, Elysia } from "elysia";
 import { html } from "@elysiajs/html";
 import type { AppContext } from "./context";
 import { errorHandler, refusalResponder } from "./http/error-handler";
 import { frontDoor } from "./http/front-door";
 import { parseBody } from "./http/request-body";
 import { fixedHeaders, fixedHeadersOnResponses, pageHeaders } from "./http/security-headers";
-import { accountsApi, setupPages, signInPages } from "./modules/accounts";
+import { accountsApi, passwordChangePages, setupPages, signInPages } from "./modules/accounts";
 import { systemApi, systemPages } from "./modules/system";
 import { userChangeForms, userPasswordForms, usersApi, usersPages } from "./modules/users";
 import { auditModule } from "./modules/audit";
-import { passwordResetModule } from "./modules/password-reset";
+import { forgotDesk, forgotPages, passwordResetModule } from "./modules/password-reset";
 import { adminTokensPages, tokensApi } from "./modules/tokens";
 import { profileModule } from "./modules/profile";
 import { distributionModule } from "./modules/distribution";
@@ -22,9 +22,12 @@ import { dataApi, dataPages } from "./modules/data";
 import { groupsApi, groupsPages } from "./modules/groups";
 import { serviceAccountPages, serviceAccountsApi } from "./modules/service-accounts";
 import { readyModule } from "./modules/system/ready";
+import { invitationForms, invitationsApi, invitePages } from "./modules/invitations";
 import { ErrorPage } from "../views/system/error-page";
 
-export function createApp(ctx: AppContext) {
+// Typed as any Elysia app: nothing reads the routes' types from the whole app, and with every
+// module's routes chained here TypeScript gives up on the full type ("excessively deep").
+export function createApp(ctx: AppContext): AnyElysia {
   const headers = fixedHeaders(ctx.config.cliMinVersion);
   const pages = { renderErrorPage: ErrorPage };
   // Elysia by default assumes a host of at least 4 characters when it cuts the path out of the URL;
@@ -45,6 +48,7 @@ export function createApp(ctx: AppContext) {
     .use(accountsApi(ctx))
     .use(usersApi(ctx))
     .use(identitiesApi(ctx))
+    .use(invitationsApi(ctx))
     .use(tokensApi(ctx))
     .use(dataApi(ctx))
     .use(groupsApi(ctx))
@@ -55,13 +59,17 @@ export function createApp(ctx: AppContext) {
     .use(systemPages(ctx))
     .use(signInPages(ctx))
     .use(setupPages(ctx))
+    .use(passwordChangePages(ctx))
     .use(usersPages(ctx))
     .use(userChangeForms(ctx))
     .use(userPasswordForms(ctx))
     .use(identityForms(ctx))
+    .use(invitationForms(ctx))
+    .use(invitePages(ctx))
     .use(adminTokensPages(ctx))
     .use(auditModule(ctx))
     .use(passwordResetModule(ctx))
+    .use(forgotPages(ctx, forgotDesk(ctx)))
     .use(profileModule(ctx))
     .use(distributionModule(ctx))
     .use(ssoModule(ctx))

@@ -168,20 +168,14 @@ async function userAccess(ctx: Context): Promise<void> {
   );
 }
 
-export const adminUsersGroup: Group = {
-  kind: "group",
-  name: "users",
-  summary: "What a person can read, and through which group",
-  children: [
-    {
-      kind: "command",
-      name: "access",
-      summary: "A person's groups and the datasets they can read (view as)",
-      args: "<id|email>",
-      minArgs: 1,
-      maxArgs: 1,
-      flags: JSON_FLAG,
-      run: userAccess,
-    },
-  ],
+/** `da admin users access`: a person's groups and what they can read (in the `users` group, admin-users.ts). */
+export const userAccessCommand: Command = {
+  kind: "command",
+  name: "access",
+  summary: "A person's groups and the datasets they can read (view as)",
+  args: "<id|email>",
+  minArgs: 1,
+  maxArgs: 1,
+  flags: JSON_FLAG,
+  run: userAccess,
 };

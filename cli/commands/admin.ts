@@ -8,7 +8,8 @@ import { askConfirm, askPassword, isInteractive, readSecretFromStdin } from "../
 import { adminTokenGroup } from "./admin-tokens";
 import { adminBackupGroup } from "./admin-backups";
 import { adminDatasetsGroup } from "./admin-datasets";
-import { adminGroupsGroup, adminUsersGroup } from "./admin-groups";
+import { adminGroupsGroup } from "./admin-groups";
+import { adminUsersGroup } from "./admin-users";
 import { findUser } from "./user-ref";
 import { adminServiceAccountsGroup } from "./admin-service-accounts";
 
@@ -59,6 +60,7 @@ async function addUser(ctx: Context): Promise<void> {
   const user = await ctx.api().post<User>("/api/users", body);
   printUser(ctx, user, `Added ${describe(user)}, id ${user.id}`);
   if (!password && !ctx.json) info(`No password set: send them a link with \`da admin reset-password ${user.email}\`.`);
+  if (password && !ctx.json) info("They must change this password when they first sign in (in a browser).");
 }
 
 async function setRole(ctx: Context): Promise<void> {
@@ -163,11 +165,11 @@ export const adminGroup: Group = {
     userCommand("delete-user", "Delete a user and revoke their tokens (asks to confirm unless --yes)", deleteUser, { flags: YES_FLAG }),
     userCommand("reset-password", "Print a single-use password reset link", resetPassword),
     userCommand("set-password", "Set a user's password (hidden, confirmed prompt)", setPassword, { flags: PASSWORD_STDIN }),
+    adminUsersGroup,
     adminTokenGroup,
     adminBackupGroup,
     adminDatasetsGroup,
     adminGroupsGroup,
-    adminUsersGroup,
     adminServiceAccountsGroup,
   ],
 };

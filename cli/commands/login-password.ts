@@ -3,7 +3,7 @@
 import type { LoginResponse, Me } from "../../src/shared/contract";
 import { Api } from "../api";
 import type { Context } from "../context";
-import { UsageError } from "../errors";
+import { CliError, UsageError } from "../errors";
 import { askPassword, askText, readSecretFromStdin, startSpinner } from "../prompts";
 
 export const required = (what: string) => (value: string | undefined) => (value?.trim() ? undefined : `Enter ${what}`);
@@ -50,4 +50,19 @@ export async function tokenLogin(server: string, interactive: boolean): Promise<
     messages: { 401: "the server rejected this token (revoked, expired or mistyped); nothing was stored" },
   });
   return { token, me };
+}
+
+/**
+ * A session whose password an admin set can do nothing until its owner chooses their own, which needs
+ * a browser: say so, end the session (best effort) and store nothing.
+ */
+export async function refuseIfPasswordMustChange(server: string, session: LoginResponse): Promise<void> {
+  const api = new Api(server, { token: session.access_token, source: "flag", kind: "session", expires_at: session.expires_at });
+  const me = await api.get<Me>("/auth/me");
+  if (!me.must_change_password) return;
+  await api.send("POST", "/logout").catch(() => undefined);
+  throw new CliError(
+    `${me.email}: your password was set by an administrator and must be changed before anything else; nothing was stored`,
+    `open ${server}/password/change in a browser, sign in and choose your own password, then run da login again`,
+  );
 }

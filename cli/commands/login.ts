@@ -12,7 +12,7 @@ import { formatTime, info, printJson, success, warn } from "../output";
 import { askSelect, askText, isInteractive } from "../prompts";
 import { browserLogin } from "./login-browser";
 import { deviceLogin } from "./login-device";
-import { passwordAccepted, passwordLogin, tokenLogin } from "./login-password";
+import { passwordAccepted, passwordLogin, refuseIfPasswordMustChange, tokenLogin } from "./login-password";
 
 const LOGOUT_TIMEOUT_MS = 5_000;
 
@@ -114,6 +114,7 @@ async function runLogin(ctx: Context): Promise<void> {
   if (method === "password") await assertPasswordLogin(ctx, server, interactive);
   const session =
     method === "web" ? await browserLogin(server, port) : method === "device" ? await deviceLogin(server) : await passwordLogin(ctx, server, interactive);
+  await refuseIfPasswordMustChange(server, session);
   finishSession(ctx, server, session);
 }
 

@@ -16,6 +16,7 @@ export type AuthEffect =
   | { kind: "putToken"; token: AuthToken }
   | { kind: "revokeToken"; tokenId: string }
   | { kind: "removeTokensOf"; userId: string }
+  | { kind: "passwordChangeRequired"; userId: string; required: boolean }
   | GroupEffect;
 
 /**
@@ -43,6 +44,7 @@ export function authEffects(tx: Transaction) {
     removeGrant: (dataset: string, groupId: string) => add({ kind: "removeGrant", dataset, groupId }),
     removeGrantsOfDataset: (dataset: string) => add({ kind: "removeGrantsOfDataset", dataset }),
     removeGrantsOfGroup: (groupId: string) => add({ kind: "removeGrantsOfGroup", groupId }),
+    passwordChangeRequired: (userId: string, required: boolean) => add({ kind: "passwordChangeRequired", userId, required }),
   };
 }
 
@@ -56,6 +58,7 @@ const AUTH_EFFECT_KINDS = new Set<string>([
   "revokeToken",
   "removeTokensOf",
   ...GROUP_EFFECT_KINDS,
+  "passwordChangeRequired",
 ]);
 
 /** The auth effects among a transaction's committed effects (today every effect is one). */

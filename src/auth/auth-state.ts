@@ -16,7 +16,8 @@ export type AuthSession = { id: string; userId: string; expiresAt: Date; kind: "
 /** `scopes`: what the token may do besides what its owner's role allows (src/auth/scopes.ts). */
 export type AuthToken = { id: string; userId: string; tokenHash: string; expiresAt: Date | null; scopes: readonly TokenScope[] };
 /** Groups, memberships and grants are optional for states built by hand (tests); a snapshot always has them. */
-export type AuthRecords = { users: AuthUser[]; sessions: AuthSession[]; tokens: AuthToken[] } & Partial<GroupRecords>;
+/** `mustChangePassword`: ids of people whose password an admin set; they must change it before anything else. */
+export type AuthRecords = { users: AuthUser[]; sessions: AuthSession[]; tokens: AuthToken[]; mustChangePassword?: string[] } & Partial<GroupRecords>;
 /** What the rest of the server may ask about groups and grants (never change). */
 export type GroupReader = Pick<GroupAccess, "group" | "groupsOf" | "grantFor" | "grantsOf">;
 export type ApplyAuthEffects = (effects: readonly AuthEffect[]) => void;
@@ -27,6 +28,7 @@ export class AuthState {
   readonly #tokensByHash = new Map<string, AuthToken>();
   readonly #tokenHashById = new Map<string, string>();
   readonly #groups = new GroupAccess();
+  readonly #mustChangePassword = new Set<string>();
 
   private constructor() {}
 
@@ -39,6 +41,7 @@ export class AuthState {
     for (const group of records.groups ?? []) state.#apply({ kind: "putGroup", group });
     for (const membership of records.memberships ?? []) state.#apply({ kind: "putMembership", membership });
     for (const grant of records.grants ?? []) state.#apply({ kind: "putGrant", grant });
+    for (const userId of records.mustChangePassword ?? []) state.#apply({ kind: "passwordChangeRequired", userId, required: true });
     return { state, apply: (effects) => effects.forEach((effect) => state.#apply(effect)) };
   }
 
@@ -57,6 +60,11 @@ export class AuthState {
   /** Groups, memberships and grants: who may read which dataset (src/modules/data/access.ts). */
   get groups(): GroupReader {
     return this.#groups;
+  }
+
+  /** An admin set this person's password: they must choose their own before anything else. */
+  mustChangePassword(userId: string): boolean {
+    return this.#mustChangePassword.has(userId);
   }
 
   /**
@@ -84,6 +92,7 @@ export class AuthState {
       sessions: byId([...this.#sessions.values()].filter((s) => s.expiresAt > now)),
       tokens: byId(tokens.filter((t) => t.expiresAt === null || t.expiresAt > now)),
       ...this.#groups.snapshot(),
+      mustChangePassword: [...this.#mustChangePassword].sort(),
     };
   }
 
@@ -92,7 +101,11 @@ export class AuthState {
       case "putUser":
         return void this.#users.set(effect.user.id, { ...effect.user });
       case "removeUser":
+        this.#mustChangePassword.delete(effect.userId);
         return void this.#users.delete(effect.userId);
+      case "passwordChangeRequired":
+        if (effect.required) return void this.#mustChangePassword.add(effect.userId);
+        return void this.#mustChangePassword.delete(effect.userId);
       case "putSession":
         return void this.#sessions.set(effect.session.id, { ...effect.session });
       case "endSession":

@@ -65,6 +65,8 @@ function buildConfig(env: Record<string, string | undefined>, s: Settings) {
     smtpUrl: s.SMTP_URL ?? null,
     /** The From of outgoing mail: SMTP_FROM, else a default built from PUBLIC_URL. */
     smtpFrom: s.SMTP_FROM ?? defaultSender(publicUrl),
+    /** INVITE_DAYS: how long an invitation link works. */
+    inviteDays: s.INVITE_DAYS,
     /** PASSWORD_LOGIN and the OpenID Connect providers (OIDC_PROVIDERS, OIDC_<ID>_*). */
     sso: readSso(env, publicUrl, s),
     ...backupSettings(s, dataDir),

@@ -65,6 +65,7 @@ export const SETTINGS = {
       .refine(hasHost, "expected smtp://host:port or smtps://user:pass@host:port (percent-encode @ : / in the user name or password)"),
   ),
   SMTP_FROM: optional(mailboxSchema),
+  INVITE_DAYS: optional(wholeNumber(1, 365)).default(7),
   BACKUP_DIR: optional(path),
   BACKUP_EVERY_HOURS: optional(wholeNumber(0, 24 * 365)).default(24),
   BACKUP_KEEP: optional(wholeNumber(1, 10_000)).default(7),

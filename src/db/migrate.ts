@@ -5,9 +5,11 @@ import { MIGRATIONS, type Migration } from "./migrations";
 export async function migrate(db: Database, migrations: Migration[] = MIGRATIONS, now = new Date()): Promise<number[]> {
   await db.run(`CREATE TABLE IF NOT EXISTS schema_version (
     version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)`);
-  const current = await schemaVersion(db);
+  // Every migration not recorded yet, not only those above the newest: branches merged in another
+  // order than their numbers (009 and 010 landing after 011) must still run on a database that has 011.
+  const done = new Set((await db.query<{ version: number }>("SELECT version FROM schema_version")).map((r) => r.version));
   const applied: number[] = [];
-  for (const migration of migrations.filter((m) => m.version > current).sort((a, b) => a.version - b.version)) {
+  for (const migration of migrations.filter((m) => !done.has(m.version)).sort((a, b) => a.version - b.version)) {
     await db.transaction(async (tx) => {
       for (const statement of splitStatements(migration.sql)) await tx.run(statement);
       await tx.run("INSERT INTO schema_version (version, name, applied_at) VALUES ($1, $2, $3)", [migration.version, migration.name, now]);

@@ -7,7 +7,7 @@ import { Elysia } from "elysia";
 import type { AppContext } from "../context";
 import { resolvePrincipal, type Principal } from "../auth/principal";
 import type { PageContext } from "../shared/page-context";
-import { HttpError, RoleTooLow, ServiceUnavailable, Unauthenticated } from "../shared/errors";
+import { HttpError, PASSWORD_CHANGE_PATH, PasswordChangeRequired, RoleTooLow, ServiceUnavailable, Unauthenticated } from "../shared/errors";
 import { StorageUnavailable } from "../db/storage";
 import { loginRedirectFor, wantsHtml } from "./wants-html";
 import { pageContextWith } from "./page";
@@ -111,6 +111,11 @@ async function respond(ctx: AppContext, pages: ErrorPageRenderer, context: Error
       set.status = 302;
       headers.location = loginRedirectFor(request);
       return new Response(null, { status: 302, headers });
+    }
+    if (error instanceof PasswordChangeRequired) {
+      // A page visited before the password is changed: to the change, whatever was asked for.
+      headers.location = PASSWORD_CHANGE_PATH;
+      return new Response(null, { status: 303, headers });
     }
     set.status = reply.status;
     headers["content-type"] = "text/html; charset=utf-8";

@@ -14,6 +14,8 @@ export type OutgoingMail = {
   to: string;
   subject: string;
   text: string;
+  /** An HTML alternative of `text` (multipart/alternative); every dynamic part escaped by the view that built it. */
+  html?: string;
   /** Strings of the message that must not reach a log line (a reset token), scrubbed from errors. */
   secrets?: string[];
 };
@@ -48,7 +50,14 @@ export function createSmtpMailer(smtpUrl: string, from: Mailbox): Mailer {
     server,
     async send(mail) {
       try {
-        const info = await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, signal: AbortSignal.timeout(SEND_DEADLINE_MS) });
+        const info = await transport.sendMail({
+          from,
+          to: mail.to,
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html,
+          signal: AbortSignal.timeout(SEND_DEADLINE_MS),
+        });
         if (info.accepted.length === 0) throw new MailNotSent("the server accepted no recipient", "EENVELOPE", null);
       } catch (error) {
         throw error instanceof MailNotSent ? error : notSent(error, [...password, ...(mail.secrets ?? [])]);

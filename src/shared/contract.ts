@@ -56,6 +56,8 @@ export type Me = {
   expires_at: string | null;
   /** The groups the caller is in (Everyone included), src/shared/groups.ts. */
   groups: GroupRef[];
+  /** An admin set this person's password: a session can do nothing else until they change it (in a browser, at /password/change). */
+  must_change_password: boolean;
 };
 
 /** GET /auth/providers: the ways to sign in, for the login page and `da login`. */
@@ -160,6 +162,29 @@ export type CreatedToken = {
 };
 
 export type ResetLink = { reset_token: string; reset_url: string; email_sent: boolean };
+
+/** pending: its link works; accepted: an account was made from it; revoked by an admin; expired (INVITE_DAYS). */
+export const INVITATION_STATES = ["pending", "accepted", "revoked", "expired"] as const;
+export type InvitationState = (typeof INVITATION_STATES)[number];
+
+/** GET /api/invitations: never the link or its token. */
+export type Invitation = {
+  id: string;
+  email: string;
+  role: Role;
+  state: InvitationState;
+  created_at: string;
+  expires_at: string;
+  /** The inviting admin's email (null once that account is gone). */
+  invited_by: string | null;
+  /** How many links were sent: 1, plus one per resend. */
+  sent_count: number;
+  accepted_at: string | null;
+  revoked_at: string | null;
+};
+
+/** POST /api/invitations and …/resend: the link, in this answer only (as a reset link is), and whether it was emailed. */
+export type CreatedInvitation = Invitation & { invite_url: string; email_sent: boolean };
 
 export type AuditEntry = {
   id: string;

@@ -33,6 +33,18 @@ export class RoleTooLow extends HttpError {
     super(403, `This needs the ${needed} role`);
   }
 }
+/** The path of the page where someone whose password an admin set chooses their own. */
+export const PASSWORD_CHANGE_PATH = "/password/change";
+
+/** An admin set this person's password: nothing but the change (and /auth/me, sign-out) until they choose their own. */
+export class PasswordChangeRequired extends HttpError {
+  constructor() {
+    super(
+      403,
+      `Your password was set by an administrator and must be changed before anything else: open ${PASSWORD_CHANGE_PATH} in a browser and choose your own`,
+    );
+  }
+}
 export class NotFound extends HttpError {
   constructor(message = "Not found") {
     super(404, message);

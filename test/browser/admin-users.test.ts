@@ -31,7 +31,7 @@ async function signedInPage(context: BrowserContext, email: string, password: st
 }
 
 /** Creates a user through the API as the admin (for set-up that is not what the test is about). */
-async function apiCreateUser(body: Record<string, string>): Promise<void> {
+async function apiCreateUser(body: Record<string, string | boolean>): Promise<void> {
   const login = await fetch(`${server.url}/auth/token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ADMIN) });
   const { access_token } = (await login.json()) as { access_token: string };
   const res = await fetch(`${server.url}/api/users`, {
@@ -144,7 +144,7 @@ test("a user named like markup appears as text, and no element is created", asyn
 });
 
 test("an analyst opening /admin/users gets the 403 page", async () => {
-  await apiCreateUser({ email: "analyst@example.com", password: "analyst-password-1", role: "analyst" });
+  await apiCreateUser({ email: "analyst@example.com", password: "analyst-password-1", role: "analyst", must_change_password: false });
   const context = await browser.newContext();
   const page = await signedInPage(context, "analyst@example.com", "analyst-password-1");
   expect(await page.locator('nav.nav a:has-text("Users")').count()).toBe(0);

@@ -38,7 +38,9 @@ export async function sessionToken(server: RunningServer, email: string, passwor
 export async function createUser(server: RunningServer, role = "analyst", tag = "user") {
   const admin = await sessionToken(server, ADMIN.email, ADMIN.password);
   const password = `pw-${randomUUID()}`;
-  const user = await call<User>(server, "POST", "/api/users", admin, { email: uniqueEmail(tag), role, password });
+  // A fixture's password is the test's own: no forced change at the first sign-in.
+  const body = { email: uniqueEmail(tag), role, password, must_change_password: false };
+  const user = await call<User>(server, "POST", "/api/users", admin, body);
   return { ...user, password };
 }
 

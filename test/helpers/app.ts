@@ -66,7 +66,8 @@ export async function createTestApp(opts: { env?: Record<string, string>; withAd
   /** Creates a user directly through the API as the bootstrap admin and returns its id. */
   const createUser = async (email: string, password: string, role: Role = "analyst", name = ""): Promise<string> => {
     const token = await login();
-    const res = await api("POST", "/api/users", { token, body: { email, password, role, name } });
+    // The test's own password: no forced change at the first sign-in (test/http/forced-change.test.ts covers that).
+    const res = await api("POST", "/api/users", { token, body: { email, password, role, name, must_change_password: false } });
     if (res.status !== 201) throw new Error(`create ${email} failed: ${res.status} ${await res.text()}`);
     return ((await res.json()) as { id: string }).id;
   };

@@ -3,7 +3,9 @@
 // works. The revocation matrix tests (test/http/revocation-matrix.test.ts, test/sso/revocation.test.ts)
 // make them all, cause an account event, then use them.
 import { expect } from "bun:test";
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { hashSecret } from "../../src/auth/pat-format";
+import { insertInvitation } from "../../src/modules/invitations/repository";
 import type { CredentialKind } from "../../src/modules/users/revocation";
 import type { TestApp } from "./app";
 
@@ -81,6 +83,17 @@ export const MAKE: Record<CredentialKind, (h: Holder) => Promise<Check>> = {
     const res = await h.t.api("POST", `/api/users/${h.victimId}/reset-password`, { token: h.admin });
     const { reset_token } = (await res.json()) as { reset_token: string };
     return async () => (await h.t.handle(`/auth/password/reset?token=${reset_token}`, { headers: { accept: "text/html" } })).status === 200;
+  },
+  // An open invitation the person issued. Written directly: only admins invite, and making the
+  // person one here would itself be a role change, an event of the matrix.
+  issued_invitation: async (h) => {
+    const token = randomBytes(32).toString("base64url");
+    const now = h.t.clock.now();
+    const invitation = { id: randomUUID(), email: `invited-${randomUUID().slice(0, 8)}@example.com`, role: "viewer" as const, tokenHash: hashSecret(token) };
+    await h.t.ctx.db.transaction((tx) =>
+      insertInvitation(tx, { ...invitation, createdBy: h.victimId, createdAt: now, expiresAt: new Date(now.getTime() + 86_400_000) }),
+    );
+    return async () => (await h.t.handle(`/invite/${token}`, { headers: { accept: "text/html" } })).status === 200;
   },
   // A new token's one-time reveal, waiting in the session the event's author acts from.
   reveal: async (h) => {

@@ -100,7 +100,12 @@ export class Harness {
     const login = await this.api("POST", "/auth/token", { email: ADMIN_EMAIL, password: ADMIN_PASSWORD }, "");
     if (login.status !== 200) throw new Error(`admin login failed: ${login.status} ${await login.text()}`);
     const { access_token: adminToken, user_id: adminId } = (await login.json()) as { access_token: string; user_id: string };
-    const created = await this.api("POST", "/api/users", { email: VICTIM_EMAIL, password: VICTIM_PASSWORD, role: "analyst", name: "Victim" }, adminToken);
+    const created = await this.api(
+      "POST",
+      "/api/users",
+      { email: VICTIM_EMAIL, password: VICTIM_PASSWORD, role: "analyst", name: "Victim", must_change_password: false },
+      adminToken,
+    );
     if (created.status !== 201) throw new Error(`victim create failed: ${created.status}`);
     const victimId = ((await created.json()) as { id: string }).id;
     const victimLogin = await this.api("POST", "/auth/token", { email: VICTIM_EMAIL, password: VICTIM_PASSWORD }, "");

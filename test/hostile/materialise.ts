@@ -49,7 +49,7 @@ export function bodyBytes(body: HostileInput["body"]): Uint8Array | undefined {
 
 export function targetPath(input: Pick<HostileInput, "route" | "param" | "query">, acc: Accounts): string {
   const param = input.param === "victim" ? acc.victimId : input.param === "victimPat" ? acc.victimPatId : input.param;
-  return input.route.path.replace(/:(id|target|file|name)/, param) + input.query;
+  return input.route.path.replace(/:(id|target|file|name|token)/, param) + input.query;
 }
 
 /** The raw request for one server. The harness admin's own credential never goes to routes that would end its session. */

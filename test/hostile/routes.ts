@@ -5,7 +5,7 @@ export type BodyKind = "json" | "form" | "none";
 
 export type Route = {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-  /** Path template; `:id`, `:target`, `:file`, `:name` are filled by the generators. */
+  /** Path template; `:id`, `:target`, `:file`, `:name`, `:token` are filled by the generators. */
   path: string;
   /** Which body a well-behaved client sends. */
   body: BodyKind;
@@ -79,6 +79,21 @@ export const ROUTES: Route[] = [
   page("GET", "/admin/users/:id/identities/:provider/unlink"),
   page("POST", "/admin/users/:id/identities/:provider/unlink", "form"),
   page("POST", "/admin/users/:id/detach-groups", "form", { next: true }),
+  // invitations (admin API and forms; the invited person's page)
+  api("GET", "/api/invitations"),
+  api("POST", "/api/invitations", "json"),
+  api("POST", "/api/invitations/:id/resend"),
+  api("DELETE", "/api/invitations/:id"),
+  page("POST", "/admin/users/invitations", "form", { next: true }),
+  page("POST", "/admin/users/invitations/:id/resend", "form", { next: true }),
+  page("POST", "/admin/users/invitations/:id/revoke", "form", { next: true }),
+  page("GET", "/invite/:token"),
+  page("POST", "/invite/:token", "form"),
+  // forgot password (404 without SMTP), the forced password change
+  page("GET", "/forgot"),
+  page("POST", "/forgot", "form"),
+  page("GET", "/password/change"),
+  page("POST", "/password/change", "form", { noAdminCredential: true }),
   // audit
   api("GET", "/api/audit"),
   page("GET", "/admin/audit"),

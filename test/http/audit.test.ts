@@ -48,7 +48,9 @@ describe("what gets recorded", () => {
       "user.create",
     ]);
     const byAction = Object.fromEntries(entries.map((e) => [e.action, e]));
-    expect(byAction["user.create"]!.params).toEqual({ email: "eve@example.com", name: "Eve", role: "viewer", via: "admin", with_password: true });
+    const created = { email: "eve@example.com", name: "Eve", role: "viewer", via: "admin", with_password: true, must_change_password: true };
+    expect(byAction["user.create"]!.params).toEqual(created);
+    expect(byAction["user.set_password"]!.params).toEqual({ must_change_password: true });
     expect(byAction["user.update"]!.params).toEqual({
       changed: ["name", "role"],
       name: { from: "Eve", to: "Eve A." },

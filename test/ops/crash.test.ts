@@ -47,7 +47,14 @@ test("SIGKILL during concurrent writes: every acknowledged write survives a rest
   const dataDir = tempDir();
   const server = await startServer({ dataDir, env: ADMIN });
   const admin = await signIn(server.url, ADMIN.AGNES_ADMIN_EMAIL, ADMIN.AGNES_ADMIN_PASSWORD);
-  expect((await call(server.url, "POST", "/api/users", { token: admin, body: { email: "ana@example.com", password: "ana-password-1" } })).status).toBe(201);
+  expect(
+    (
+      await call(server.url, "POST", "/api/users", {
+        token: admin,
+        body: { email: "ana@example.com", password: "ana-password-1", must_change_password: false },
+      })
+    ).status,
+  ).toBe(201);
 
   const users = [0, 1].map((w) =>
     loop(2_000, async (i) => {
@@ -62,8 +69,11 @@ test("SIGKILL during concurrent writes: every acknowledged write survives a rest
   const sessions = loop(
     2_000,
     async () =>
-      (await json<{ access_token: string }>(await call(server.url, "POST", "/auth/token", { body: { email: "ana@example.com", password: "ana-password-1" } })))
-        ?.access_token ?? null,
+      (
+        await json<{ access_token: string }>(
+          await call(server.url, "POST", "/auth/token", { body: { email: "ana@example.com", password: "ana-password-1", must_change_password: false } }),
+        )
+      )?.access_token ?? null,
   );
   const all = [...users, tokens, sessions];
   const count = () => all.reduce((n, l) => n + l.acked.length, 0);

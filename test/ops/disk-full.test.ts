@@ -46,7 +46,10 @@ async function makeState(url: string) {
   const admin = await signIn(url, ADMIN.AGNES_ADMIN_EMAIL, ADMIN.AGNES_ADMIN_PASSWORD);
   const pat = ((await (await call(url, "POST", "/auth/tokens", { token: admin, body: { name: "ci" } })).json()) as { token: string }).token;
   const ana = (await (
-    await call(url, "POST", "/api/users", { token: admin, body: { email: "ana@example.com", password: "ana-password-1", role: "viewer" } })
+    await call(url, "POST", "/api/users", {
+      token: admin,
+      body: { email: "ana@example.com", password: "ana-password-1", role: "viewer", must_change_password: false },
+    })
   ).json()) as { id: string };
   const cookie = `access_token=${await signIn(url, "ana@example.com", "ana-password-1")}`;
   const profile = await (await fetch(`${url}/profile`, { headers: { cookie, accept: "text/html" } })).text();

@@ -47,7 +47,14 @@ test("backup while writing, wipe, restore, start: acknowledged writes, passwords
   const dataDir = tempDir();
   const server = await startServer({ dataDir, env: ADMIN });
   const admin = await signIn(server.url, ADMIN.AGNES_ADMIN_EMAIL, ADMIN.AGNES_ADMIN_PASSWORD);
-  expect((await call(server.url, "POST", "/api/users", { token: admin, body: { email: "ana@example.com", password: "ana-password-1" } })).status).toBe(201);
+  expect(
+    (
+      await call(server.url, "POST", "/api/users", {
+        token: admin,
+        body: { email: "ana@example.com", password: "ana-password-1", must_change_password: false },
+      })
+    ).status,
+  ).toBe(201);
   const ana = await signIn(server.url, "ana@example.com", "ana-password-1");
   const pat = ((await (await call(server.url, "POST", "/auth/tokens", { token: ana, body: { name: "ci" } })).json()) as { token: string }).token;
   expect((await call(server.url, "GET", "/auth/me", { token: pat })).status).toBe(200);

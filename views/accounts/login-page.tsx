@@ -4,7 +4,8 @@ import { Layout } from "../ui/layout";
 import { ProviderButtons, type ProviderButton } from "../sso/provider-buttons";
 
 /** PASSWORD_LOGIN and the configured providers; without it the page is the password form alone. */
-export type LoginOptions = { passwordLogin: boolean; providers: ProviderButton[] };
+/** `forgot`: /forgot is open (passwords on and SMTP set). */
+export type LoginOptions = { passwordLogin: boolean; providers: ProviderButton[]; forgot?: boolean };
 
 export function LoginPage({ page, next, email, error, sso }: { page: PageContext; next: string; email?: string; error?: string; sso?: LoginOptions }) {
   const passwordLogin = sso?.passwordLogin ?? true;
@@ -32,7 +33,15 @@ export function LoginPage({ page, next, email, error, sso }: { page: PageContext
         ) : (
           ""
         )}
-        {passwordLogin ? <p class="muted">Forgot your password? Ask an administrator for a reset link.</p> : ""}
+        {passwordLogin && sso?.forgot ? (
+          <p class="muted">
+            <a href="/forgot">Forgot your password?</a>
+          </p>
+        ) : passwordLogin ? (
+          <p class="muted">Forgot your password? Ask an administrator for a reset link.</p>
+        ) : (
+          ""
+        )}
       </section>
     </Layout>
   );

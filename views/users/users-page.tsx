@@ -8,12 +8,16 @@ import { Layout } from "../ui/layout";
 import { EmptyRow, Table } from "../ui/table";
 import { ManagedRole, SignInMethodsCell } from "../sso/sign-in-methods";
 import { IdentityActions, type LinkProvider } from "../sso/identity-actions";
-import type { SignInMethods } from "../../src/shared/contract";
+import type { Invitation, SignInMethods } from "../../src/shared/contract";
+import { InvitationReveal, InvitationsSection } from "../invitations/invitations-section";
 
 const COLUMNS = ["Email", "Name", "Role", "Status", "Created", "Last login", "Sign-in", "Actions"];
 
-/** A reset link shown once after "Reset link" was pressed, and whom it was emailed to (null: not emailed). */
-export type RevealedResetLink = { url: string; emailedTo: string | null };
+/**
+ * A link shown once after "Reset link" (or an invitation's "Invite"/"Send again") was pressed, and
+ * whom it was emailed to (null: not emailed).
+ */
+export type RevealedResetLink = { url: string; emailedTo: string | null; kind?: "reset" | "invitation" };
 
 export type AdminUsersFilter = { q: string; role: string; status: string };
 
@@ -33,6 +37,8 @@ export type AdminUsersProps = {
   linkProviders?: LinkProvider[];
   /** The names of each listed user's groups, by user id (their row links to their access). */
   groupsOf?: Record<string, string[]>;
+  /** Open invitations (pending or expired). */
+  invitations?: Invitation[];
 };
 
 function RoleOptions({ selected, any }: { selected: string; any?: boolean }) {
@@ -111,12 +117,15 @@ function AddUserForm({ csrf, back }: { csrf: string; back: string }) {
           Add user
         </button>
       </form>
-      <p class="muted">Without a password the new user signs in through a reset link: add them, then press “Reset link”.</p>
+      <p class="muted">
+        A password set here must be changed by its owner at their first sign-in. Without one, invite them instead, or add them and press “Reset link”.
+      </p>
     </details>
   );
 }
 
 function Reveal({ link }: { link: RevealedResetLink }) {
+  if (link.kind === "invitation") return <InvitationReveal link={link} />;
   return (
     <div class="reveal" role="status">
       {link.emailedTo ? (
@@ -259,6 +268,7 @@ export function AdminUsersPage(props: AdminUsersProps) {
         <h1>Users</h1>
         {props.revealedLink ? <Reveal link={props.revealedLink} /> : ""}
         <AddUserForm csrf={page.csrf} back={props.back} />
+        <InvitationsSection invitations={props.invitations ?? []} csrf={page.csrf} back={props.back} />
         <Filters filter={filter} />
         <Table columns={COLUMNS} class="users">
           {users.length === 0 ? (

@@ -8,6 +8,7 @@ import { identityDetach } from "./007_identity_detach";
 import { datasets } from "./008_datasets";
 import { groups } from "./009_groups";
 import { tokenScopes } from "./010_token_scopes";
+import { onboarding } from "./011_onboarding";
 
 export type Migration = { version: number; name: string; sql: string };
 
@@ -23,4 +24,5 @@ export const MIGRATIONS: Migration[] = [
   datasets,
   groups,
   tokenScopes,
+  onboarding,
 ];

@@ -31,6 +31,7 @@ export function accountsApi(ctx: AppContext) {
         token_id: me.tokenId,
         expires_at: me.expiresAt?.toISOString() ?? null,
         groups: groupRefsOf(ctx, me.user),
+        must_change_password: ctx.authState.mustChangePassword(me.user.id),
       }),
       { auth: { role: "user", scope: "profile:read" } },
     )

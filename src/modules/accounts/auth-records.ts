@@ -3,7 +3,7 @@
 // model test compares the live state against a fresh load of it after every step.
 import type { Queryable } from "../../db/database";
 import type { AuthRecords } from "../../auth/auth-state";
-import { listAuthUsers } from "../users/directory";
+import { listAuthUsers, listPasswordChangeRequired } from "../users/directory";
 import { liveTokensForAuth } from "../tokens/service";
 import { liveSessionsForAuth } from "./sessions";
 import { readGroupRecords } from "../groups/records";
@@ -14,5 +14,6 @@ export async function readAuthRecords(q: Queryable, now: Date): Promise<AuthReco
     sessions: await liveSessionsForAuth(q, now),
     tokens: await liveTokensForAuth(q, now),
     ...(await readGroupRecords(q)),
+    mustChangePassword: await listPasswordChangeRequired(q),
   };
 }

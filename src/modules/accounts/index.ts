@@ -2,3 +2,4 @@
 export { accountsApi } from "./api";
 export { setupPages } from "./setup-pages";
 export { signInPages } from "./sign-in-pages";
+export { passwordChangePages } from "./password-change-pages";

@@ -10,6 +10,7 @@ import { clearSessionCookie, setSessionCookie } from "../../http/session-cookie"
 import { LoginPage } from "../../../views/accounts/login-page";
 import type { ProviderButton } from "../../../views/sso/provider-buttons";
 import { signInProviders } from "../sso/sign-in-methods";
+import { forgotEnabled } from "../password-reset/forgot";
 import { loginForm, loginQuery } from "./model";
 import { signIn, signOut } from "./service";
 
@@ -20,6 +21,7 @@ export function signInPages(ctx: AppContext) {
 function signInForm(ctx: AppContext) {
   const sso = {
     passwordLogin: ctx.config.sso.passwordLogin,
+    forgot: forgotEnabled(ctx),
     providers: signInProviders(ctx).flatMap((p): ProviderButton[] => (p.type === "oidc" ? [{ id: p.id, label: p.label }] : [])),
   };
   return new Elysia({ name: "accounts-sign-in" })

@@ -7,12 +7,23 @@ import type { Role } from "../../shared/contract";
 type RoleChange = { from: Role; to: Role };
 type Provider = { provider: string };
 type SessionRef = { session_id: string };
+/** An invitation names whom it is for; never its link. */
+type Invitee = { invitation_id: string; email: string; role: Role };
 
 /** How an account came to be. */
-export type AccountOrigin = "admin" | "setup" | "environment" | "oidc" | "recovery";
+export type AccountOrigin = "admin" | "setup" | "environment" | "oidc" | "recovery" | "invitation";
 
 export type AuditParams = {
-  "user.create": { email: string; name: string; role: Role; via: AccountOrigin; with_password: boolean; provider?: string; kind?: "service" };
+  "user.create": {
+    email: string;
+    name: string;
+    role: Role;
+    via: AccountOrigin;
+    with_password: boolean;
+    must_change_password?: boolean;
+    provider?: string;
+    kind?: "service";
+  };
   "user.update": {
     changed: ("name" | "role" | "description")[];
     name?: { from: string; to: string };
@@ -23,11 +34,17 @@ export type AuditParams = {
   "user.activate": { email: string };
   "user.deactivate": { email: string; via?: "oidc_groups"; provider?: string };
   "user.delete": { email: string; name: string; role: Role };
-  "user.set_password": Record<string, never>;
-  "user.password_change": { via: "profile"; sessions_ended: number };
+  "user.set_password": { must_change_password?: boolean };
+  "user.password_change": { via: "profile" | "forced"; sessions_ended: number };
   "user.password_reset": Record<string, never>;
   "user.reset_link": { expires_at: string };
   "user.reset_link_email": { to: string; email_sent: boolean };
+  "invitation.create": Invitee & { expires_at: string };
+  "invitation.resend": Invitee & { expires_at: string };
+  "invitation.email": Invitee & { email_sent: boolean };
+  "invitation.revoke": Invitee;
+  "invitation.accept": Invitee & { user_id: string; via: "password" | "oidc"; provider?: string };
+  "auth.password_forgot": { outcome: "emailed" | "email_failed" | "deactivated" };
   "admin.recovered": { email: string; created: boolean; previous_role: Role | null; was_active: boolean | null; tokens_revoked: number };
   "auth.login": SessionRef & { via?: "oidc" | "cli-browser" | "cli-device"; provider?: string; client?: string };
   "auth.login_failed": { email?: string };
@@ -84,6 +101,12 @@ export const AUDIT_ACTIONS = {
   "user.password_reset": "reset their password with a link",
   "user.reset_link": "issued a password reset link for",
   "user.reset_link_email": "emailed a password reset link to",
+  "invitation.create": "invited",
+  "invitation.resend": "sent a new invitation link to",
+  "invitation.email": "emailed an invitation to",
+  "invitation.revoke": "revoked the invitation of",
+  "invitation.accept": "accepted an invitation",
+  "auth.password_forgot": "asked for a password reset email",
   "admin.recovered": "recovered admin access (break-glass) for",
   "auth.login": "signed in",
   "auth.login_failed": "failed to sign in",

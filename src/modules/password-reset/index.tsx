@@ -63,3 +63,6 @@ export function passwordResetModule(ctx: AppContext) {
       { body: resetForm, query: resetQuery, principal: true, clientIp: true },
     );
 }
+
+export { forgotPages } from "./forgot-pages";
+export { forgotDesk } from "./forgot";

@@ -1,4 +1,5 @@
-// Password reset links, handed out by an admin (there is no self-service "forgot password"). With
+// Password reset links, handed out by an admin, or emailed to the person who asked at /forgot
+// (forgot.ts, which issues them through issueOperatorResetLink). With
 // SMTP_URL set the link is also emailed to the user after the commit (`email_sent` says whether the
 // server accepted it); the admin always gets the link back to pass on.
 //   token    32 random bytes, base64url (43 characters); only SHA-256(token) is stored
@@ -102,13 +103,19 @@ export async function redeemResetLink(
 }
 
 /**
- * The operator's break-glass link (`recover-admin` on the host): issued inside the caller's
- * transaction, with no admin to re-check. Same token rules and expiry as an admin's link.
+ * A link issued inside the caller's transaction with no admin to re-check: the operator's break-glass
+ * link (`recover-admin` on the host; by nobody, 24 h) and the one "forgot password" emails (by the
+ * person themselves, FORGOT_TTL_MS). Same token rules as an admin's link; older unused links go.
  */
-export async function issueOperatorResetLink(tx: Transaction, userId: string, now: Date): Promise<{ token: string; expiresAt: Date }> {
+export async function issueOperatorResetLink(
+  tx: Transaction,
+  userId: string,
+  now: Date,
+  opts: { ttlMs: number; createdBy: string | null } = { ttlMs: RESET_TTL_MS, createdBy: null },
+): Promise<{ token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString("base64url");
-  const expiresAt = new Date(now.getTime() + RESET_TTL_MS);
+  const expiresAt = new Date(now.getTime() + opts.ttlMs);
   await deleteUnusedPasswordResetsOfUser(tx, userId);
-  await insertPasswordReset(tx, { id: randomUUID(), userId, tokenHash: hashSecret(token), createdBy: null, createdAt: now, expiresAt });
+  await insertPasswordReset(tx, { id: randomUUID(), userId, tokenHash: hashSecret(token), createdBy: opts.createdBy, createdAt: now, expiresAt });
   return { token, expiresAt };
 }

@@ -14,7 +14,8 @@ export const ATTEMPT_COOKIE_PATH = "/auth/oidc/";
 export const ATTEMPT_TTL_MS = 10 * 60_000;
 const MAX_SPENT = 100_000;
 
-export type Attempt = { provider: string; state: string; nonce: string; verifier: string; next: string; expiresAt: number };
+/** `invite`: the token hash of the invitation this sign-in accepts (from the /invite page), if any. */
+export type Attempt = { provider: string; state: string; nonce: string; verifier: string; next: string; expiresAt: number; invite?: string };
 
 export type AttemptCheck =
   | { ok: true; attempt: Attempt }

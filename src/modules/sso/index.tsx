@@ -18,6 +18,8 @@ import { createOidcClients, ProviderFailure, type OidcClient } from "./oidc-clie
 import { auditRefusal, signInWithProvider, SsoRefusal } from "./service";
 import { claimedEmail } from "./claims";
 import { oidcCallbackQuery, oidcParams, oidcStartQuery } from "./model";
+import { acceptInvitationWithProvider } from "./invitation";
+import { InvitationProblem, invitationHandle } from "../invitations/acceptance";
 
 export { identitiesApi, identityForms } from "./identities-routes";
 import { signInProviders } from "./sign-in-methods";
@@ -67,7 +69,7 @@ function providerError(value: unknown): string {
 }
 
 type Reply = { cookie: CookieJar; set: { status?: number | string; headers: Record<string, string | number> } };
-type StartRequest = Reply & { params: { id: string }; query: { next?: string } };
+type StartRequest = Reply & { params: { id: string }; query: { next?: string; invite?: string } };
 type CallbackRequest = Reply & { params: { id: string }; query: { state?: string; error?: string }; ip: string | null; request: Request };
 
 /** The sign-in flow behind the routes: one client per configured provider, single-use attempts. */
@@ -107,13 +109,17 @@ class SsoFlow {
 
   async start(c: StartRequest) {
     const client = this.clientFor(c.params.id);
+    // Only the invitation's token hash travels in the attempt cookie; the link itself stays on its page.
+    const invite = c.query.invite === undefined ? undefined : invitationHandle(c.query.invite);
+    if (invite === null) throw new NotFound("This invitation link is not valid");
     const attempt: Attempt = {
       provider: client.settings.id,
       state: randomState(),
       nonce: randomNonce(),
       verifier: randomPKCECodeVerifier(),
-      next: safeNextPath(c.query.next),
+      next: invite ? "/dashboard" : safeNextPath(c.query.next),
       expiresAt: this.ctx.clock.now().getTime() + ATTEMPT_TTL_MS,
+      ...(invite ? { invite } : {}),
     };
     let location: string;
     try {
@@ -175,9 +181,16 @@ class SsoFlow {
     }
     this.ctx.failures.release(claim);
     try {
-      const { session } = await signInWithProvider(this.ctx, client.settings, claims, { ip: c.ip, userAgent: c.request.headers.get("user-agent") });
+      const meta = { ip: c.ip, userAgent: c.request.headers.get("user-agent") };
+      const { session } = attempt.invite
+        ? await acceptInvitationWithProvider(this.ctx, client.settings, claims, attempt.invite, meta)
+        : await signInWithProvider(this.ctx, client.settings, claims, meta);
       setSessionCookie(c.cookie, c.request, this.ctx.config, session.token, session.expiresAt);
     } catch (error) {
+      if (error instanceof InvitationProblem) {
+        const problem = { status: error.status, title: "This invitation cannot be used", message: error.message, reason: "invitation_not_valid" };
+        return this.problemPage(c, client, problem, c.ip, "/dashboard");
+      }
       if (!(error instanceof SsoRefusal)) throw error;
       const problem = {
         status: 403,

@@ -4,7 +4,7 @@ import { z } from "zod";
 
 export const oidcParams = z.object({ id: z.string().max(100) });
 
-export const oidcStartQuery = z.object({ next: z.string().max(2000).optional() });
+export const oidcStartQuery = z.object({ next: z.string().max(2000).optional(), invite: z.string().max(200).optional() });
 
 export const oidcCallbackQuery = z.object({
   code: z.string().max(4096).optional(),

@@ -22,7 +22,8 @@ export type RefusalReason =
   | "no_matching_group"
   | "deactivated"
   | "managed_elsewhere"
-  | "group_overage";
+  | "group_overage"
+  | "invitation_mismatch";
 
 /** A sign-in the rules refuse: `message` is for the person, `reason` for the audit trail. */
 export class SsoRefusal extends Error {
@@ -205,7 +206,7 @@ async function accountByVerifiedEmail(tx: Queryable, provider: OidcProviderSetti
   return row;
 }
 
-async function linkIdentity(
+export async function linkIdentity(
   ctx: AppContext,
   tx: Transaction,
   provider: OidcProviderSettings,

@@ -66,7 +66,7 @@ function userAccess(ctx: AppContext) {
     .post(
       "/api/users/:id/set-password",
       async ({ params, body, me, ip }) => {
-        await setUserPassword(ctx, adminCall(me, ip), params.id, body.password);
+        await setUserPassword(ctx, adminCall(me, ip), params.id, body.password, body.must_change_password ?? true);
         return noContent();
       },
       { auth: { role: "admin", scope: "users:write" }, clientIp: true, params: userIdParams, body: setPasswordBody },

@@ -8,6 +8,7 @@ export {
   findUserById as findUser,
   listActiveAdminPeople,
   listAuthUsers,
+  listPasswordChangeRequired,
   listServiceAccountRows,
 } from "./repository";
 export type { AccountKind, UserRow } from "./repository";

@@ -14,6 +14,7 @@ import type { AccountOrigin } from "../audit/actions";
 import type { Actor } from "../audit/service";
 import { deleteSessionsOf } from "../accounts/sessions";
 import { deleteResetLinksOf } from "../password-reset/links";
+import { voidInvitationsIssuedBy } from "../invitations/issued";
 import { deleteIdentitiesOf } from "../sso/identities";
 import { deleteTokensOf } from "../tokens/service";
 import { dropMembershipsOfUser } from "../groups/cascade";
@@ -25,6 +26,7 @@ import {
   insertUser,
   setLastLogin,
   setDescription,
+  setPasswordChangeRequired,
   setPasswordHash,
   setUserActive,
   updateUserProfile,
@@ -73,7 +75,17 @@ export async function isLastActiveAdmin(q: Queryable, row: UserRow): Promise<boo
 export async function createAccount(
   ctx: AccountCtx,
   tx: Transaction,
-  input: { email: string; name: string; role: Role; passwordHash: string | null; via: AccountOrigin; provider?: string; service?: ServiceAccountFields },
+  input: {
+    email: string;
+    name: string;
+    role: Role;
+    passwordHash: string | null;
+    via: AccountOrigin;
+    provider?: string;
+    service?: ServiceAccountFields;
+    /** An admin chose the password: the person must replace it at their first sign-in. */
+    mustChangePassword?: boolean;
+  },
   by: ChangeBy,
 ): Promise<UserRow> {
   await by.authorise?.();
@@ -81,15 +93,19 @@ export async function createAccount(
   const id = randomUUID();
   const { email, name, role, via, provider, service } = input;
   const kind = service ? "service" : "person";
+  const now = ctx.clock.now();
   // A service account never has a password: nothing it could sign in with.
   const passwordHash = service ? null : input.passwordHash;
-  await insertUser(tx, { id, email, name, role, passwordHash, now: ctx.clock.now(), kind, description: service?.description, createdBy: service?.createdBy });
+  await insertUser(tx, { id, email, name, role, passwordHash, now, kind, description: service?.description, createdBy: service?.createdBy });
+  const mustChange = passwordHash !== null && input.mustChangePassword === true;
+  if (mustChange) await setPasswordChangeRequired(tx, id, true, by.actor?.id ?? null, now);
   const params = {
     email,
     name,
     role,
     via,
     with_password: passwordHash !== null,
+    ...(mustChange ? { must_change_password: true } : {}),
     ...(provider ? { provider } : {}),
     ...(service ? { kind: "service" as const } : {}),
   };
@@ -142,18 +158,31 @@ export async function activate(ctx: AccountCtx, tx: Transaction, row: UserRow, b
   await ctx.audit.record(tx, { actor: by.actor, action: "user.activate", target: row.id, params: { email: row.email }, ip: by.ip });
 }
 
-/** How a password was set decides its audit entry; all of them end what the policy says. */
-export type PasswordChange = { event: "password_change"; sessionsEnded: number } | { event: "password_reset" } | { event: "password_set_by_admin" };
+/**
+ * How a password was set decides its audit entry; all of them end what the policy says. A password
+ * an admin set must be changed by its owner before anything else (`mustChange`); one its owner chose
+ * (a change, a reset link) lifts that.
+ */
+export type PasswordChange =
+  | { event: "password_change"; sessionsEnded: number; via?: "profile" | "forced" }
+  | { event: "password_reset" }
+  | { event: "password_set_by_admin"; mustChange: boolean };
 
 export async function setPassword(ctx: AccountCtx, tx: Transaction, userId: string, passwordHash: string, how: PasswordChange, by: ChangeBy): Promise<void> {
   await by.authorise?.();
-  await setPasswordHash(tx, userId, passwordHash, ctx.clock.now());
+  const now = ctx.clock.now();
+  await setPasswordHash(tx, userId, passwordHash, now);
   await revokeAccess(ctx, tx, userId, how.event, by.keepSessionId);
+  const mustChange = how.event === "password_set_by_admin" && how.mustChange;
+  await setPasswordChangeRequired(tx, userId, mustChange, by.actor?.id ?? null, now);
   const base = { actor: by.actor, target: userId, ip: by.ip };
   if (how.event === "password_change") {
-    await ctx.audit.record(tx, { ...base, action: "user.password_change", params: { via: "profile", sessions_ended: how.sessionsEnded } });
+    const params = { via: how.via ?? "profile", sessions_ended: how.sessionsEnded };
+    await ctx.audit.record(tx, { ...base, action: "user.password_change", params });
+  } else if (how.event === "password_reset") {
+    await ctx.audit.record(tx, { ...base, action: "user.password_reset" });
   } else {
-    await ctx.audit.record(tx, { ...base, action: how.event === "password_reset" ? "user.password_reset" : "user.set_password" });
+    await ctx.audit.record(tx, { ...base, action: "user.set_password", params: { must_change_password: mustChange } });
   }
 }
 
@@ -164,8 +193,10 @@ export async function deleteAccount(ctx: AccountCtx, tx: Transaction, row: UserR
   await deleteSessionsOf(tx, row.id);
   await deleteTokensOf(tx, row.id);
   await deleteResetLinksOf(tx, row.id);
+  await voidInvitationsIssuedBy(tx, row.id, ctx.clock.now());
   await deleteIdentitiesOf(tx, row.id);
   await dropMembershipsOfUser(tx, row.id);
+  await setPasswordChangeRequired(tx, row.id, false, null, ctx.clock.now());
   await deleteUserRow(tx, row.id);
   await ctx.audit.record(tx, {
     actor: by.actor,

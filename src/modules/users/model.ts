@@ -16,6 +16,8 @@ export const createUserBody = z.object({
   name: z.string().max(200).optional(),
   role: z.string().max(40).optional(),
   password: z.string().max(1024).nullable().optional(),
+  /** Default true: a password set by an admin must be changed by its owner at the next sign-in. */
+  must_change_password: z.boolean().optional(),
 });
 
 export const updateUserBody = z.object({
@@ -24,7 +26,7 @@ export const updateUserBody = z.object({
   active: z.boolean().optional(),
 });
 
-export const setPasswordBody = z.object({ password: z.string().max(1024) });
+export const setPasswordBody = z.object({ password: z.string().max(1024), must_change_password: z.boolean().optional() });
 
 /** Any string: an id that is malformed (too long, odd characters) is simply not found (404), never 422. */
 export const userIdParams = z.object({ id: z.string() });

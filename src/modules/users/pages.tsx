@@ -17,6 +17,7 @@ import { requestUrl } from "../../http/request-url";
 import { pageWindowOf } from "../../http/paging";
 import { signInMethodsOf } from "../sso/sign-in-methods";
 import { groupNamesOf } from "../groups/access-report";
+import { listInvitations } from "../invitations/service";
 
 import { backTo, LIST_PATH } from "./back-to";
 
@@ -34,7 +35,8 @@ function takeRevealedLink(ctx: AppContext, me: Principal, id: string | undefined
   try {
     const parsed = JSON.parse(value) as Partial<RevealedResetLink>;
     if (typeof parsed.url !== "string") return null;
-    return { url: parsed.url, emailedTo: typeof parsed.emailedTo === "string" ? parsed.emailedTo : null };
+    const kind = parsed.kind === "invitation" ? "invitation" : "reset";
+    return { url: parsed.url, emailedTo: typeof parsed.emailedTo === "string" ? parsed.emailedTo : null, kind };
   } catch {
     return null;
   }
@@ -61,6 +63,7 @@ async function listPage(ctx: AppContext, me: Principal, cookie: CookieJar, query
     result.users.map((user) => user.id),
   );
   const linkProviders = ctx.config.sso.providers.map((p) => ({ id: p.id, label: p.label }));
+  const invitations = await listInvitations(ctx);
   return (
     <AdminUsersPage
       page={page}
@@ -74,6 +77,7 @@ async function listPage(ctx: AppContext, me: Principal, cookie: CookieJar, query
       signIns={signIns}
       linkProviders={linkProviders}
       groupsOf={Object.fromEntries(result.users.map((u) => [u.id, groupNamesOf(ctx, u.id)]))}
+      invitations={invitations}
     />
   );
 }

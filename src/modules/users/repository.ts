@@ -161,3 +161,16 @@ export async function setDescription(tx: Transaction, id: string, description: s
 export function listActiveAdminPeople(q: Queryable): Promise<{ id: string; email: string }[]> {
   return q.query<{ id: string; email: string }>("SELECT id, email FROM users WHERE role = 'admin' AND active AND kind = 'person' ORDER BY email");
 }
+
+/** People whose password an admin set: the auth state keeps their ids (loaded at start). */
+export async function listPasswordChangeRequired(q: Queryable): Promise<string[]> {
+  const rows = await q.query<{ user_id: string }>("SELECT user_id FROM password_change_required");
+  return rows.map((r) => r.user_id);
+}
+
+/** Marks (or clears) that the person must choose their own password before anything else. */
+export async function setPasswordChangeRequired(tx: Transaction, userId: string, required: boolean, by: string | null, now: Date): Promise<void> {
+  await tx.run("DELETE FROM password_change_required WHERE user_id = $1", [userId]);
+  if (required) await tx.run("INSERT INTO password_change_required (user_id, since, set_by) VALUES ($1, $2, $3)", [userId, now, by]);
+  authEffects(tx).passwordChangeRequired(userId, required);
+}

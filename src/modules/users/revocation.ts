@@ -1,7 +1,7 @@
 // What a change to a person's account ends: the one place that decides it, and the table the
 // revocation matrix test (test/http/revocation-matrix.test.ts) walks, event by credential kind.
 //
-// Every credential a person holds is one of CREDENTIAL_KINDS. Sessions, reset links and tokens are
+// Every credential a person holds is one of CREDENTIAL_KINDS. Sessions, reset links, tokens and issued invitations are
 // ended here, in the caller's transaction. The rest follow from those, with no list of their own:
 // - a `da` browser-login code or device grant is bound to the browser session that approved it and
 //   cannot be redeemed once that session has ended (cli-auth/cli-session.ts);
@@ -17,9 +17,19 @@ import type { AppContext } from "../../context";
 import type { Transaction } from "../../db/database";
 import { endAllSessionsOf } from "../accounts/sessions";
 import { voidUnusedResetLinksOf } from "../password-reset/links";
+import { voidInvitationsIssuedBy } from "../invitations/issued";
 import { revokeTokensOf } from "../tokens/service";
 
-export const CREDENTIAL_KINDS = ["browser_session", "cli_session", "pat", "loopback_code", "device_grant", "reset_link", "reveal"] as const;
+export const CREDENTIAL_KINDS = [
+  "browser_session",
+  "cli_session",
+  "pat",
+  "loopback_code",
+  "device_grant",
+  "reset_link",
+  "reveal",
+  "issued_invitation",
+] as const;
 export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
 
 /** ends: stops now and never works again; suspends: stops until an admin reactivates; keeps: unaffected. */
@@ -38,16 +48,19 @@ export type AccountEvent =
 
 const SESSION_ENDS = { browser_session: "ends", cli_session: "ends", loopback_code: "ends", device_grant: "ends", reveal: "ends" } as const;
 
+// `issued_invitation`: open invitations the person (an admin) sent. They carry a role the issuer
+// vouched for, so they go with the issuer's authority: a deactivation, a role change, a recovery or a
+// deletion voids them for good (another admin invites again); a password change keeps them.
 export const REVOCATION_POLICY = {
-  password_change: { ...SESSION_ENDS, reset_link: "ends", pat: "keeps" },
-  password_reset: { ...SESSION_ENDS, reset_link: "ends", pat: "keeps" },
-  password_set_by_admin: { ...SESSION_ENDS, reset_link: "ends", pat: "keeps" },
-  deactivation: { ...SESSION_ENDS, reset_link: "ends", pat: "suspends" },
-  role_change: { ...SESSION_ENDS, reset_link: "ends", pat: "keeps" },
-  group_role_change: { ...SESSION_ENDS, reset_link: "ends", pat: "keeps" },
-  groups_give_no_role: { ...SESSION_ENDS, reset_link: "ends", pat: "suspends" },
-  recovery: { ...SESSION_ENDS, reset_link: "ends", pat: "ends" },
-  deletion: { ...SESSION_ENDS, reset_link: "ends", pat: "ends" },
+  password_change: { ...SESSION_ENDS, reset_link: "ends", pat: "keeps", issued_invitation: "keeps" },
+  password_reset: { ...SESSION_ENDS, reset_link: "ends", pat: "keeps", issued_invitation: "keeps" },
+  password_set_by_admin: { ...SESSION_ENDS, reset_link: "ends", pat: "keeps", issued_invitation: "keeps" },
+  deactivation: { ...SESSION_ENDS, reset_link: "ends", pat: "suspends", issued_invitation: "ends" },
+  role_change: { ...SESSION_ENDS, reset_link: "ends", pat: "keeps", issued_invitation: "ends" },
+  group_role_change: { ...SESSION_ENDS, reset_link: "ends", pat: "keeps", issued_invitation: "ends" },
+  groups_give_no_role: { ...SESSION_ENDS, reset_link: "ends", pat: "suspends", issued_invitation: "ends" },
+  recovery: { ...SESSION_ENDS, reset_link: "ends", pat: "ends", issued_invitation: "ends" },
+  deletion: { ...SESSION_ENDS, reset_link: "ends", pat: "ends", issued_invitation: "ends" },
 } as const satisfies Record<AccountEvent, Record<CredentialKind, Outcome>>;
 
 /**
@@ -66,6 +79,7 @@ export async function revokeAccess(
   const policy: Record<CredentialKind, Outcome> = REVOCATION_POLICY[event];
   if (policy.browser_session === "ends") await endAllSessionsOf(ctx, tx, userId, keepSessionId ?? undefined);
   if (policy.reset_link === "ends") await voidUnusedResetLinksOf(tx, userId);
+  if (policy.issued_invitation === "ends") await voidInvitationsIssuedBy(tx, userId, ctx.clock.now());
   const tokensRevoked = policy.pat === "ends" ? await revokeTokensOf(tx, userId, ctx.clock.now()) : 0;
   return { tokensRevoked };
 }

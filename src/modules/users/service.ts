@@ -67,7 +67,7 @@ export async function getUser(ctx: AppContext, id: string): Promise<User> {
 export async function createUser(
   ctx: AppContext,
   call: AdminCall,
-  input: { email: string; name?: string; role?: string; password?: string | null },
+  input: { email: string; name?: string; role?: string; password?: string | null; must_change_password?: boolean },
 ): Promise<User> {
   const email = parseEmail(input.email);
   const role = parseRole(input.role ?? DEFAULT_ROLE);
@@ -80,7 +80,9 @@ export async function createUser(
   // Hash before taking the database queue: argon2 takes ~80 ms and would stall every other request.
   const passwordHash = hasPassword ? await ctx.passwords.hash(input.password!) : null;
   const row = await ctx.db.transaction(async (tx) => {
-    return createAccount(ctx, tx, { email, name, role, passwordHash, via: "admin" }, changeBy(tx, call));
+    // A password an admin typed is known to two people: its owner replaces it first (unless a script says not to).
+    const mustChangePassword = input.must_change_password ?? true;
+    return createAccount(ctx, tx, { email, name, role, passwordHash, via: "admin", mustChangePassword }, changeBy(tx, call));
   });
   return toUser(row);
 }
@@ -124,13 +126,18 @@ export async function deleteUser(ctx: AppContext, call: AdminCall, id: string): 
   });
 }
 
-/** Sets a password chosen by an admin; the user's sessions end and unused reset links stop working. */
-export async function setUserPassword(ctx: AppContext, call: AdminCall, id: string, password: string): Promise<void> {
+/**
+ * Sets a password chosen by an admin; the user's sessions end and unused reset links stop working.
+ * The person must change it at their next sign-in (`mustChange`, default on), except an admin
+ * setting their own: nobody else knows it.
+ */
+export async function setUserPassword(ctx: AppContext, call: AdminCall, id: string, password: string, mustChange = true): Promise<void> {
   assertPasswordsInUse(ctx.config);
   assertPasswordPolicy(password);
   const passwordHash = await ctx.passwords.hash(password);
   await ctx.db.transaction(async (tx) => {
     await findTarget(tx, id);
-    await setPassword(ctx, tx, id, passwordHash, { event: "password_set_by_admin" }, changeBy(tx, call, id));
+    const how = { event: "password_set_by_admin" as const, mustChange: mustChange && id !== call.actor.id };
+    await setPassword(ctx, tx, id, passwordHash, how, changeBy(tx, call, id));
   });
 }
