@@ -20,11 +20,15 @@ import { cliAuthModule } from "./modules/cli-auth";
 import { metricsModule } from "./modules/metrics";
 import { dataApi, dataPages } from "./modules/data";
 import { readyModule } from "./modules/system/ready";
+import { oauthApi, oauthPages } from "./modules/oauth";
+import { AuthorizationCodes } from "./modules/oauth/codes";
+import { mcpModule } from "./modules/mcp";
 import { ErrorPage } from "../views/system/error-page";
 
 export function createApp(ctx: AppContext) {
   const headers = fixedHeaders(ctx.config.cliMinVersion);
   const pages = { renderErrorPage: ErrorPage };
+  const codes = new AuthorizationCodes(ctx.clock);
   // Elysia by default assumes a host of at least 4 characters when it cuts the path out of the URL;
   // a Host like `ab` (a valid name) would then route `/q/api/users` to /api/users.
   const app = new Elysia({ handler: { standardHostname: false } })
@@ -45,6 +49,8 @@ export function createApp(ctx: AppContext) {
     .use(identitiesApi(ctx))
     .use(tokensApi(ctx))
     .use(dataApi(ctx))
+    .use(oauthApi(ctx, codes))
+    .use(mcpModule(ctx))
     // 3. pages and forms, with the headers only a page needs.
     .use(html())
     .use(pageHeaders())
@@ -63,6 +69,7 @@ export function createApp(ctx: AppContext) {
     .use(ssoModule(ctx))
     .use(backupsModule(ctx))
     .use(dataPages(ctx))
-    .use(cliAuthModule(ctx));
+    .use(cliAuthModule(ctx))
+    .use(oauthPages(ctx, codes));
   return app.wrap(frontDoor(ctx, refusalResponder(ctx, pages, headers), () => app.routes));
 }

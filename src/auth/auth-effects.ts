@@ -4,7 +4,7 @@
 // So no caller pairs a write with an in-memory update by hand, and a rolled-back write never
 // reaches the auth state.
 import type { CommitEffect, Transaction } from "../db/database";
-import type { AuthSession, AuthToken, AuthUser } from "./auth-state";
+import type { AuthOAuthToken, AuthSession, AuthToken, AuthUser } from "./auth-state";
 
 export type AuthEffect =
   | { kind: "putUser"; user: AuthUser }
@@ -14,7 +14,10 @@ export type AuthEffect =
   | { kind: "endSessionsOf"; userId: string; exceptSessionId: string | null }
   | { kind: "putToken"; token: AuthToken }
   | { kind: "revokeToken"; tokenId: string }
-  | { kind: "removeTokensOf"; userId: string };
+  | { kind: "removeTokensOf"; userId: string }
+  | { kind: "putOAuthToken"; token: AuthOAuthToken }
+  | { kind: "endOAuthGrant"; grantId: string }
+  | { kind: "endOAuthGrantsOf"; userId: string };
 
 /**
  * The auth effects of a write, registered on its transaction (`tx.onCommit`): the database hands
@@ -31,10 +34,25 @@ export function authEffects(tx: Transaction) {
     putToken: (token: AuthToken) => add({ kind: "putToken", token: { ...token } }),
     revokeToken: (tokenId: string) => add({ kind: "revokeToken", tokenId }),
     removeTokensOf: (userId: string) => add({ kind: "removeTokensOf", userId }),
+    putOAuthToken: (token: AuthOAuthToken) => add({ kind: "putOAuthToken", token: { ...token, scopes: [...token.scopes] } }),
+    endOAuthGrant: (grantId: string) => add({ kind: "endOAuthGrant", grantId }),
+    endOAuthGrantsOf: (userId: string) => add({ kind: "endOAuthGrantsOf", userId }),
   };
 }
 
-const AUTH_EFFECT_KINDS = new Set<string>(["putUser", "removeUser", "putSession", "endSession", "endSessionsOf", "putToken", "revokeToken", "removeTokensOf"]);
+const AUTH_EFFECT_KINDS = new Set<string>([
+  "putUser",
+  "removeUser",
+  "putSession",
+  "endSession",
+  "endSessionsOf",
+  "putToken",
+  "revokeToken",
+  "removeTokensOf",
+  "putOAuthToken",
+  "endOAuthGrant",
+  "endOAuthGrantsOf",
+]);
 
 /** The auth effects among a transaction's committed effects (today every effect is one). */
 export function authEffectsOf(effects: readonly CommitEffect[]): AuthEffect[] {

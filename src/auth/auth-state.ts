@@ -7,13 +7,16 @@
 // applies effects to whoever loads the state (createContext, which gives it to `db.feedAuthState`),
 // and the state itself only answers questions. See auth-effects.ts.
 import type { Role } from "../shared/contract";
+import type { Scope } from "../shared/scopes";
 import type { AuthEffect } from "./auth-effects";
 
 export type AuthUser = { id: string; email: string; name: string; role: Role; active: boolean };
 /** `kind`: a browser session, or a CLI session (`da login`) — only the first may approve `da` sign-ins. */
 export type AuthSession = { id: string; userId: string; expiresAt: Date; kind: "browser" | "cli" };
 export type AuthToken = { id: string; userId: string; tokenHash: string; expiresAt: Date | null };
-export type AuthRecords = { users: AuthUser[]; sessions: AuthSession[]; tokens: AuthToken[] };
+/** A live OAuth access token (src/modules/oauth): its grant is the refresh family it belongs to. */
+export type AuthOAuthToken = { id: string; grantId: string; userId: string; clientId: string; tokenHash: string; scopes: Scope[]; expiresAt: Date };
+export type AuthRecords = { users: AuthUser[]; sessions: AuthSession[]; tokens: AuthToken[]; oauthTokens?: AuthOAuthToken[] };
 export type ApplyAuthEffects = (effects: readonly AuthEffect[]) => void;
 
 export class AuthState {
@@ -21,6 +24,7 @@ export class AuthState {
   readonly #sessions = new Map<string, AuthSession>();
   readonly #tokensByHash = new Map<string, AuthToken>();
   readonly #tokenHashById = new Map<string, string>();
+  readonly #oauthByHash = new Map<string, AuthOAuthToken>();
 
   private constructor() {}
 
@@ -30,6 +34,7 @@ export class AuthState {
     for (const user of records.users) state.#apply({ kind: "putUser", user });
     for (const session of records.sessions) state.#apply({ kind: "putSession", session });
     for (const token of records.tokens) state.#apply({ kind: "putToken", token });
+    for (const token of records.oauthTokens ?? []) state.#apply({ kind: "putOAuthToken", token });
     return { state, apply: (effects) => effects.forEach((effect) => state.#apply(effect)) };
   }
 
@@ -45,6 +50,9 @@ export class AuthState {
   tokenByHash(hash: string): AuthToken | undefined {
     return this.#tokensByHash.get(hash);
   }
+  oauthTokenByHash(hash: string): AuthOAuthToken | undefined {
+    return this.#oauthByHash.get(hash);
+  }
 
   /**
    * Drops sessions and tokens that expired, so a long-running server does not keep them forever.
@@ -55,6 +63,7 @@ export class AuthState {
     for (const [hash, token] of this.#tokensByHash) {
       if (token.expiresAt && token.expiresAt <= now) this.#forgetToken(token.id, hash);
     }
+    for (const [hash, token] of this.#oauthByHash) if (token.expiresAt <= now) this.#oauthByHash.delete(hash);
   }
 
   /** Copies of everything that can authenticate at `now`, sorted by id: for comparing two states. */
@@ -70,6 +79,7 @@ export class AuthState {
       users: byId(this.#users.values()),
       sessions: byId([...this.#sessions.values()].filter((s) => s.expiresAt > now)),
       tokens: byId(tokens.filter((t) => t.expiresAt === null || t.expiresAt > now)),
+      oauthTokens: byId([...this.#oauthByHash.values()].filter((t) => t.expiresAt > now)).map((t) => ({ ...t, scopes: [...t.scopes] })),
     };
   }
 
@@ -78,6 +88,7 @@ export class AuthState {
       case "putUser":
         return void this.#users.set(effect.user.id, { ...effect.user });
       case "removeUser":
+        this.#endOAuth((t) => t.userId === effect.userId);
         return void this.#users.delete(effect.userId);
       case "putSession":
         return void this.#sessions.set(effect.session.id, { ...effect.session });
@@ -96,7 +107,17 @@ export class AuthState {
       case "removeTokensOf":
         for (const [hash, t] of this.#tokensByHash) if (t.userId === effect.userId) this.#forgetToken(t.id, hash);
         return;
+      case "putOAuthToken":
+        return void this.#oauthByHash.set(effect.token.tokenHash, { ...effect.token, scopes: [...effect.token.scopes] });
+      case "endOAuthGrant":
+        return this.#endOAuth((t) => t.grantId === effect.grantId);
+      case "endOAuthGrantsOf":
+        return this.#endOAuth((t) => t.userId === effect.userId);
     }
+  }
+
+  #endOAuth(matches: (token: AuthOAuthToken) => boolean): void {
+    for (const [hash, token] of this.#oauthByHash) if (matches(token)) this.#oauthByHash.delete(hash);
   }
 
   #forgetToken(id: string, hash: string): void {

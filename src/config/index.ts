@@ -88,6 +88,17 @@ function buildConfig(env: Record<string, string | undefined>, s: Settings) {
     auditRetentionDays: s.AUDIT_RETENTION_DAYS,
     /** Data access (src/modules/data): where datasets live and the limits on user queries. */
     data: dataSettings(s, dataDir),
+    /** OAuth 2.1 for MCP and other third-party clients (src/modules/oauth). */
+    oauth: oauthSettings(s),
+  };
+}
+
+function oauthSettings(s: Settings) {
+  return {
+    /** OAUTH_REGISTRATION: who may register clients (open: anyone, rate-limited; admin: admins only; off: nobody). */
+    registration: s.OAUTH_REGISTRATION,
+    accessMinutes: s.OAUTH_ACCESS_MINUTES,
+    refreshDays: s.OAUTH_REFRESH_DAYS,
   };
 }
 

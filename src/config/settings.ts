@@ -88,6 +88,9 @@ export const SETTINGS = {
   /** Unset: 2 per core. */
   QUERY_CONCURRENCY: optional(wholeNumber(1, 1024)),
   DATASET_MAX_MB: optional(wholeNumber(1, 1024 * 1024)).default(2048),
+  OAUTH_REGISTRATION: optional(z.enum(["open", "admin", "off"], { message: "expected open, admin or off" })).default("open"),
+  OAUTH_ACCESS_MINUTES: optional(wholeNumber(1, 24 * 60)).default(60),
+  OAUTH_REFRESH_DAYS: optional(wholeNumber(1, 3650)).default(30),
   PASSWORD_LOGIN: optional(
     z
       .string()

@@ -47,7 +47,8 @@ export function authGuard(ctx: AppContext) {
       async transform(c) {
         if (!enabled) return;
         if ((c as Resolved).principal === undefined) (c as Resolved).principal = await identify(ctx, c.request);
-        if ((c as Resolved).principal?.via === "pat") {
+        const via = (c as Resolved).principal?.via;
+        if (via === "pat" || via === "oauth") {
           if (enabled === true) throw new Forbidden("This needs a signed-in session; a personal access token cannot manage tokens");
           throw new Forbidden(`This needs a signed-in session (the browser or da login); a personal access token cannot ${enabled}`);
         }
@@ -67,6 +68,9 @@ export function authGuard(ctx: AppContext) {
 
 function requirePrincipal(principal: Principal | null, needed: Role | "user"): Principal {
   if (!principal) throw new Unauthenticated();
+  // OAuth access tokens are for the MCP endpoint (src/modules/mcp), which checks their scopes per
+  // tool; until routes declare scopes here, no other route takes them.
+  if (principal.via === "oauth") throw new Forbidden("An OAuth access token is accepted only at /mcp");
   if (needed !== "user" && !roleAtLeast(principal.user.role, needed)) throw new RoleTooLow(needed);
   return principal;
 }

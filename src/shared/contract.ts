@@ -228,3 +228,19 @@ export type DatasetDetail = DatasetInfo & { sample: { columns: string[]; rows: u
 export type SyncManifest = {
   tables: Record<string, { hash: string; rows: number; size_bytes: number; updated_at: string; columns: { name: string; type: string }[] }>;
 };
+
+/** GET /auth/oauth/grants: an app a person connected through OAuth (an MCP client), one per authorization. */
+export type ConnectedApp = {
+  id: string;
+  client_id: string;
+  client_name: string;
+  /** Where the app's redirect URIs point (host, or `scheme://` for a desktop app). */
+  redirect_hosts: string[];
+  scopes: string[];
+  resource: string;
+  created_at: string;
+  last_used_at: string | null;
+  last_used_ip: string | null;
+  user_id: string;
+  user_email: string | null;
+};

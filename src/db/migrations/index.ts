@@ -6,8 +6,19 @@ import { cliSessions } from "./005_cli_sessions";
 import { hashedSessionIds } from "./006_hashed_session_ids";
 import { identityDetach } from "./007_identity_detach";
 import { datasets } from "./008_datasets";
+import { oauth } from "./012_oauth";
 
 export type Migration = { version: number; name: string; sql: string };
 
 /** Forward-only, in order. Never edit a shipped migration: add the next one. */
-export const MIGRATIONS: Migration[] = [initial, passwordResets, personalAccessTokens, oidcIdentities, cliSessions, hashedSessionIds, identityDetach, datasets];
+export const MIGRATIONS: Migration[] = [
+  initial,
+  passwordResets,
+  personalAccessTokens,
+  oidcIdentities,
+  cliSessions,
+  hashedSessionIds,
+  identityDetach,
+  datasets,
+  oauth,
+];

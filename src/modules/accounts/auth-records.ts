@@ -5,8 +5,14 @@ import type { Queryable } from "../../db/database";
 import type { AuthRecords } from "../../auth/auth-state";
 import { listAuthUsers } from "../users/directory";
 import { liveTokensForAuth } from "../tokens/service";
+import { liveOAuthTokensForAuth } from "../oauth/grants";
 import { liveSessionsForAuth } from "./sessions";
 
 export async function readAuthRecords(q: Queryable, now: Date): Promise<AuthRecords> {
-  return { users: await listAuthUsers(q), sessions: await liveSessionsForAuth(q, now), tokens: await liveTokensForAuth(q, now) };
+  return {
+    users: await listAuthUsers(q),
+    sessions: await liveSessionsForAuth(q, now),
+    tokens: await liveTokensForAuth(q, now),
+    oauthTokens: await liveOAuthTokensForAuth(q, now),
+  };
 }

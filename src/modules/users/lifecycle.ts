@@ -16,6 +16,7 @@ import { deleteSessionsOf } from "../accounts/sessions";
 import { deleteResetLinksOf } from "../password-reset/links";
 import { deleteIdentitiesOf } from "../sso/identities";
 import { deleteTokensOf } from "../tokens/service";
+import { deleteGrantsOf } from "../oauth/grants";
 import {
   countActiveAdmins,
   deleteUserRow,
@@ -139,6 +140,7 @@ export async function deleteAccount(ctx: AccountCtx, tx: Transaction, row: UserR
   await by.authorise?.();
   await deleteSessionsOf(tx, row.id);
   await deleteTokensOf(tx, row.id);
+  await deleteGrantsOf(tx, row.id);
   await deleteResetLinksOf(tx, row.id);
   await deleteIdentitiesOf(tx, row.id);
   await deleteUserRow(tx, row.id);

@@ -18,8 +18,9 @@ import type { Transaction } from "../../db/database";
 import { endAllSessionsOf } from "../accounts/sessions";
 import { voidUnusedResetLinksOf } from "../password-reset/links";
 import { revokeTokensOf } from "../tokens/service";
+import { endGrantsOf } from "../oauth/grants";
 
-export const CREDENTIAL_KINDS = ["browser_session", "cli_session", "pat", "loopback_code", "device_grant", "reset_link", "reveal"] as const;
+export const CREDENTIAL_KINDS = ["browser_session", "cli_session", "pat", "loopback_code", "device_grant", "reset_link", "reveal", "oauth_grant"] as const;
 export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
 
 /** ends: stops now and never works again; suspends: stops until an admin reactivates; keeps: unaffected. */
@@ -36,7 +37,16 @@ export type AccountEvent =
   | "recovery"
   | "deletion";
 
-const SESSION_ENDS = { browser_session: "ends", cli_session: "ends", loopback_code: "ends", device_grant: "ends", reveal: "ends" } as const;
+// An OAuth grant (a connected app: its access and refresh tokens, and a code not yet redeemed)
+// ends like a session: it was given from one, and the issue asks for exactly that.
+const SESSION_ENDS = {
+  browser_session: "ends",
+  cli_session: "ends",
+  loopback_code: "ends",
+  device_grant: "ends",
+  reveal: "ends",
+  oauth_grant: "ends",
+} as const;
 
 export const REVOCATION_POLICY = {
   password_change: { ...SESSION_ENDS, reset_link: "ends", pat: "keeps" },
@@ -66,6 +76,7 @@ export async function revokeAccess(
   const policy: Record<CredentialKind, Outcome> = REVOCATION_POLICY[event];
   if (policy.browser_session === "ends") await endAllSessionsOf(ctx, tx, userId, keepSessionId ?? undefined);
   if (policy.reset_link === "ends") await voidUnusedResetLinksOf(tx, userId);
+  if (policy.oauth_grant === "ends") await endGrantsOf(tx, userId, ctx.clock.now(), event);
   const tokensRevoked = policy.pat === "ends" ? await revokeTokensOf(tx, userId, ctx.clock.now()) : 0;
   return { tokensRevoked };
 }

@@ -1,0 +1,55 @@
+// /mcp: the Model Context Protocol endpoint (Streamable HTTP, the official SDK's web-standard
+// transport, stateless, JSON answers). It takes a bearer: a personal access token or an OAuth
+// access token (src/modules/oauth), never a cookie (a page of another site must not drive it).
+// Without one it answers 401 with the RFC 9728 `resource_metadata` challenge, which is how an MCP
+// client discovers where to get a token.
+import { Elysia } from "elysia";
+import { LRUCache } from "lru-cache";
+import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import type { AppContext } from "../../context";
+import type { Principal } from "../../auth/principal";
+import { authGuard } from "../../http/auth-guard";
+import { Unauthenticated } from "../../shared/errors";
+import { baseUrl, resourceMetadataUrl } from "../oauth/metadata";
+import { noteGrantAddress } from "../oauth/grants";
+import { mcpServerFor } from "./tools";
+
+async function answer(ctx: AppContext, me: Principal, request: Request, body: unknown, ip: string | null): Promise<Response> {
+  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+  const server = mcpServerFor(ctx, me, ip);
+  await server.connect(transport);
+  try {
+    return await transport.handleRequest(request, { parsedBody: body });
+  } finally {
+    await server.close();
+  }
+}
+
+export function mcpModule(ctx: AppContext) {
+  // Addresses each OAuth grant was used from (a new one is audited once); bounded, refilled from the grant row.
+  const addresses = new LRUCache<string, Set<string>>({ max: 10_000 });
+  const route = () => ({ principal: true, clientIp: true }) as const;
+  const handle = async ({ principal, request, body, ip }: { principal: Principal | null; request: Request; body: unknown; ip: string | null }) => {
+    const me = principal!;
+    await noteGrantAddress(ctx, addresses, me, ip);
+    return answer(ctx, me, request, body, ip);
+  };
+  return (
+    new Elysia({ name: "mcp" })
+      .use(authGuard(ctx))
+      .onBeforeHandle({ as: "local" }, (c) => {
+        const { principal, request } = c as unknown as { principal: Principal | null; request: Request };
+        // The one check here rather than in the guard: its 401 must carry this challenge header.
+        if (!principal || principal.fromCookie) {
+          const challenge = `Bearer resource_metadata="${resourceMetadataUrl(baseUrl(ctx, request))}"`;
+          throw new Unauthenticated("Send a bearer token: a personal access token, or an OAuth access token from /oauth/token", {
+            "www-authenticate": challenge,
+          });
+        }
+      })
+      // Streamable HTTP's three methods; the stateless transport answers GET (a server stream) and DELETE (a session end) with 405.
+      .post("/mcp", handle, route())
+      .get("/mcp", handle, route())
+      .delete("/mcp", handle, route())
+  );
+}
