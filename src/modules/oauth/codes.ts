@@ -28,7 +28,7 @@ export type TakenCode = { kind: "fresh"; code: PendingCode } | { kind: "replayed
 export class AuthorizationCodes {
   readonly #pending = new LRUCache<string, PendingCode>({ max: MAX_PENDING });
   /** Redeemed codes (for CODE_TTL_MS more), with the grant each produced once it exists. */
-  readonly #redeemed = new LRUCache<string, { grantId: string | null }>({ max: MAX_PENDING, ttl: CODE_TTL_MS });
+  readonly #redeemed = new LRUCache<string, { grantId: string | null; replayed: boolean }>({ max: MAX_PENDING, ttl: CODE_TTL_MS });
 
   constructor(private readonly clock: Clock) {}
 
@@ -44,16 +44,21 @@ export class AuthorizationCodes {
     const code = this.#pending.get(hash);
     if (!code) {
       const redeemed = this.#redeemed.get(hash);
-      return redeemed ? { kind: "replayed", grantId: redeemed.grantId } : { kind: "unknown" };
+      if (!redeemed) return { kind: "unknown" };
+      // Replayed before its first redemption finished: that one learns of it in `produced`.
+      redeemed.replayed = true;
+      return { kind: "replayed", grantId: redeemed.grantId };
     }
     this.#pending.delete(hash);
-    this.#redeemed.set(hash, { grantId: null });
+    this.#redeemed.set(hash, { grantId: null, replayed: false });
     return code.expiresAt > this.clock.now().getTime() ? { kind: "fresh", code } : { kind: "unknown" };
   }
 
-  /** Records which grant a redeemed code produced, so a replay of it can end that grant. */
-  produced(raw: string, grantId: string): void {
-    const hash = hashSecret(raw);
-    if (this.#redeemed.has(hash)) this.#redeemed.set(hash, { grantId });
+  /** Records which grant a redeemed code produced, so a later replay can end it; true when it was replayed already. */
+  produced(raw: string, grantId: string): boolean {
+    const redeemed = this.#redeemed.get(hashSecret(raw));
+    if (!redeemed) return false;
+    redeemed.grantId = grantId;
+    return redeemed.replayed;
   }
 }

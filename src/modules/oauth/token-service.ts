@@ -73,7 +73,10 @@ export async function redeemCode(ctx: AppContext, codes: AuthorizationCodes, for
     });
     return issueTokens(ctx, tx, { id: grantId, user_id: code.userId, client_id: code.clientId, scopes: code.scopes.join(" ") });
   });
-  codes.produced(form.code, grantId);
+  if (codes.produced(form.code, grantId)) {
+    await endFamily(ctx, grantId, "authorization_code_reuse", caller.ip);
+    throw invalidGrant("This authorization code was used twice; the access it gave has been revoked");
+  }
   return response;
 }
 
