@@ -46,7 +46,7 @@ test("PKCE: a missing or plain challenge is refused back to the client; a wrong 
   const browser = await t.browser();
   const clientId = await registerClient(t);
   const { verifier, challenge } = pkce();
-  for (const extra of [{ code_challenge_method: "plain" }, { code_challenge: "" }]) {
+  for (const extra of [{ code_challenge_method: "plain" }, { code_challenge: "" }] as Record<string, string>[]) {
     const back = await consent(browser, authorizeFields(clientId, challenge, extra));
     expect(back.searchParams.get("error")).toBe("invalid_request");
   }

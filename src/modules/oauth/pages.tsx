@@ -28,6 +28,15 @@ import {
   type ConsentForm,
 } from "./model";
 import { redirectHost } from "./redirect-uris";
+import { PAGE_HEADERS } from "../../http/security-headers";
+
+// The consent form's POST is answered with a redirect to the client; Chromium applies form-action
+// to that redirect too, so the page allows the client's redirect origin (or app scheme) as well.
+function cspAllowingRedirect(redirectUri: string): string {
+  const url = new URL(redirectUri);
+  const source = url.protocol === "http:" || url.protocol === "https:" ? url.origin : url.protocol;
+  return PAGE_HEADERS["content-security-policy"]!.replace("form-action 'self'", `form-action 'self' ${source}`);
+}
 
 const SCOPE_MEANINGS: Record<(typeof OAUTH_SCOPES)[number], string> = {
   "profile:read": "see your name, email and role",
@@ -102,6 +111,7 @@ export function oauthPages(ctx: AppContext, codes: AuthorizationCodes) {
       ({ me, query, request, set, cookie }) =>
         withRequest(ctx, request, query, set, (req) => {
           assertBrowser(me);
+          set.headers["content-security-policy"] = cspAllowingRedirect(req.redirectUri);
           const scopes = req.scopes.map((name) => ({ name, field: scopeField(name), meaning: SCOPE_MEANINGS[name] }));
           const page = pageContext(ctx, me, cookie);
           return <ConsentPage page={page} clientName={req.client.name} redirectHost={redirectHost(req.redirectUri)} scopes={scopes} request={carried(query)} />;
