@@ -82,3 +82,12 @@ test("deny sends access_denied back with the state; unknown redirect URIs get a 
   expect(page.status).toBe(400);
   expect(page.headers.get("location")).toBeNull();
 });
+
+test("concurrent callers on reused MCP servers each see only themselves", async () => {
+  await t.createUser("ana@example.com", "ana-password-1");
+  const admin = (await connectApp(t, await t.browser())).tokens.access_token;
+  const ana = (await connectApp(t, await t.browser("ana@example.com", "ana-password-1"))).tokens.access_token;
+  const calls = Array.from({ length: 40 }, (_, i) => (i % 2 ? ana : admin));
+  const answers = await Promise.all(calls.map((token) => toolText(t, token, "whoami")));
+  answers.forEach((answer, i) => expect(answer.text).toContain(i % 2 ? "ana@example.com" : "admin@example.com"));
+});

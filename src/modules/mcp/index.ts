@@ -6,33 +6,47 @@
 import { Elysia } from "elysia";
 import { LRUCache } from "lru-cache";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { AppContext } from "../../context";
 import type { Principal } from "../../auth/principal";
 import { authGuard } from "../../http/auth-guard";
 import { Unauthenticated } from "../../shared/errors";
 import { baseUrl, resourceMetadataUrl } from "../oauth/metadata";
 import { noteGrantAddress } from "../oauth/grants";
-import { mcpServerFor } from "./tools";
+import { authInfoOf, mcpServer } from "./tools";
 
-async function answer(ctx: AppContext, me: Principal, request: Request, body: unknown, ip: string | null): Promise<Response> {
-  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-  const server = mcpServerFor(ctx, me, ip);
-  await server.connect(transport);
-  try {
-    return await transport.handleRequest(request, { parsedBody: body });
-  } finally {
-    await server.close();
-  }
+/** Idle servers kept for reuse: building one (its tools and their schemas) per request cost more than the call. */
+const IDLE_SERVERS = 16;
+
+/**
+ * Stateless Streamable HTTP: a transport per request (the SDK refuses to reuse a stateless one),
+ * connected to a server taken from the idle ones (a server serves one transport at a time, so
+ * concurrent requests each take their own). The caller travels as the transport's authInfo.
+ */
+function answerer(ctx: AppContext) {
+  const idle: McpServer[] = [];
+  return async (me: Principal, request: Request, body: unknown, ip: string | null): Promise<Response> => {
+    const server = idle.pop() ?? mcpServer(ctx);
+    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    await server.connect(transport);
+    try {
+      return await transport.handleRequest(request, { parsedBody: body, authInfo: authInfoOf({ me, ip }) });
+    } finally {
+      await server.close();
+      if (idle.length < IDLE_SERVERS) idle.push(server);
+    }
+  };
 }
 
 export function mcpModule(ctx: AppContext) {
   // Addresses each OAuth grant was used from (a new one is audited once); bounded, refilled from the grant row.
   const addresses = new LRUCache<string, Set<string>>({ max: 10_000 });
+  const answer = answerer(ctx);
   const route = () => ({ principal: true, clientIp: true }) as const;
   const handle = async ({ principal, request, body, ip }: { principal: Principal | null; request: Request; body: unknown; ip: string | null }) => {
     const me = principal!;
     await noteGrantAddress(ctx, addresses, me, ip);
-    return answer(ctx, me, request, body, ip);
+    return answer(me, request, body, ip);
   };
   return (
     new Elysia({ name: "mcp" })
