@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { ROLES, type Role } from "../../src/shared/contract";
 import { insertUser as addUser } from "../../src/modules/users/repository";
 import { createTestApp, sessionIdOf, type TestApp } from "./app";
+import { connectAppQuietly, refresh, registerClient } from "./oauth";
 
 export const PASSWORD = "model-password-1";
 // argon2id at its default cost takes ~80 ms a hash or verify: a few thousand steps would take
@@ -29,6 +30,9 @@ export type Step = { together: boolean } & (
   | { op: "issueReset" | "setPassword"; u: number }
   | { op: "redeemReset"; r: number }
   | { op: "advanceClock"; hours: number }
+  | { op: "connectApp"; s: number }
+  | { op: "refreshApp"; a: number; reuse: boolean }
+  | { op: "revokeApp"; a: number }
 );
 
 const stepBody = fc.oneof(
@@ -47,6 +51,9 @@ const stepBody = fc.oneof(
   op(1, fc.record({ op: fc.constant("redeemReset" as const), r: n })),
   op(1, fc.record({ op: fc.constant("setPassword" as const), u: n })),
   op(1, fc.record({ op: fc.constant("advanceClock" as const), hours: fc.integer({ min: 1, max: 30 }) })),
+  op(3, fc.record({ op: fc.constant("connectApp" as const), s: n })),
+  op(2, fc.record({ op: fc.constant("refreshApp" as const), a: n, reuse: fc.boolean() })),
+  op(1, fc.record({ op: fc.constant("revokeApp" as const), a: n })),
 );
 
 /** `together`: run this step at the same time as the next one (about one step in five; shrinks to false). */
@@ -64,6 +71,9 @@ export class World {
   sessions: Session[] = [];
   tokens: { id: string; userId: string }[] = [];
   resets: { token: string; userId: string }[] = [];
+  /** Connected apps (OAuth grants): every refresh token each was given, the newest last. */
+  apps: { clientId: string; refreshTokens: string[]; jwt: string }[] = [];
+  private clientId: string | null = null;
   /** Every status seen, so the test can insist none was a 5xx. */
   statuses: number[] = [];
   private made = 0;
@@ -118,6 +128,12 @@ export class World {
         return this.setPassword(step.u);
       case "advanceClock":
         return void this.t.clock.advance(step.hours * 3_600_000);
+      case "connectApp":
+        return this.connectApp(step.s);
+      case "refreshApp":
+        return this.refreshApp(step.a, step.reuse);
+      case "revokeApp":
+        return this.revokeApp(step.a);
     }
   }
 
@@ -213,5 +229,32 @@ export class World {
     const user = this.user(k);
     await this.admin("POST", user, "/set-password", { password: PASSWORD });
     await this.cheapen(user?.id);
+  }
+
+  /** One of a session's people connects an app: registration, consent (as the session's browser), code. */
+  private async connectApp(k: number): Promise<void> {
+    const session = this.session(k);
+    if (!session) return;
+    this.clientId ??= await registerClient(this.t);
+    const tokens = await connectAppQuietly(this.t, this.t.browserWith(session.jwt), this.clientId);
+    if (tokens) this.apps.push({ clientId: this.clientId, refreshTokens: [tokens.refresh_token], jwt: session.jwt });
+  }
+
+  /** Refreshes with the newest refresh token, or (reuse) an older one: that revokes the family. */
+  private async refreshApp(k: number, reuse: boolean): Promise<void> {
+    const app = this.pick(this.apps, k);
+    if (!app) return;
+    const token = reuse ? app.refreshTokens[0]! : app.refreshTokens.at(-1)!;
+    const res = await this.send(refresh(this.t, app.clientId, token));
+    if (res.status === 200) app.refreshTokens.push(((await res.json()) as { refresh_token: string }).refresh_token);
+  }
+
+  /** The owner disconnects it through the session that connected it (possibly ended since). */
+  private async revokeApp(k: number): Promise<void> {
+    const app = this.pick(this.apps, k);
+    if (!app) return;
+    const grants = (await (await this.t.api("GET", "/auth/oauth/grants", { token: app.jwt })).json()) as { id: string }[] | { detail: string };
+    if (!Array.isArray(grants) || grants.length === 0) return;
+    await this.send(this.t.api("DELETE", `/auth/oauth/grants/${grants[0]!.id}`, { token: app.jwt }));
   }
 }

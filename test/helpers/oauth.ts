@@ -88,3 +88,14 @@ export async function toolText(t: TestApp, token: string, name: string, args: Re
   const body = (await res.json()) as { result: { content: { text: string }[]; isError?: boolean } };
   return { text: body.result.content[0]!.text, isError: body.result.isError === true };
 }
+
+/** The same flow, for a session that may have ended or a person who may be deactivated: no tokens then. */
+export async function connectAppQuietly(t: TestApp, browser: Browser, clientId: string): Promise<Tokens | null> {
+  const { verifier, challenge } = pkce();
+  const fields = { ...authorizeFields(clientId, challenge), granted_query: "on", decision: "allow" };
+  const res = await browser.post("/oauth/authorize", fields);
+  const code = res.status === 303 ? new URL(res.headers.get("location")!).searchParams.get("code") : null;
+  if (!code) return null;
+  const redeemed = await redeem(t, clientId, code, verifier);
+  return redeemed.status === 200 ? ((await redeemed.json()) as Tokens) : null;
+}

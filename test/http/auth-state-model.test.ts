@@ -1,5 +1,5 @@
 // Model-based test of "auth state cannot drift from the database": random sequences of account,
-// session and token operations go through app.handle, and after every step the live in-memory auth
+// session, token and OAuth grant operations go through app.handle, and after every step the live in-memory auth
 // state must equal a fresh one loaded from the database the way createContext loads it.
 import { expect, test } from "bun:test";
 import fc from "fast-check";
@@ -39,6 +39,7 @@ test(`the auth state equals a fresh load after every step (${RUNS} sequences of 
   let stepsRun = 0;
   let sessionsOpened = 0;
   let tokensMade = 0;
+  let refreshes = 0;
   let shrinkRuns: number | null = null;
   await fc.assert(
     fc.asyncProperty(steps(MAX_STEPS), async (sequence) => {
@@ -55,6 +56,7 @@ test(`the auth state equals a fresh load after every step (${RUNS} sequences of 
       stepsRun += sequence.length;
       sessionsOpened += world.sessions.length;
       tokensMade += world.tokens.length;
+      refreshes += world.apps.reduce((sum, app) => sum + app.refreshTokens.length - 1, 0);
     }),
     { numRuns: RUNS },
   );
@@ -62,4 +64,5 @@ test(`the auth state equals a fresh load after every step (${RUNS} sequences of 
   expect(stepsRun).toBeGreaterThan(RUNS);
   expect(sessionsOpened).toBeGreaterThan(0);
   expect(tokensMade).toBeGreaterThan(0);
+  expect(refreshes).toBeGreaterThan(0); // OAuth grants were connected and refreshed
 });
