@@ -15,7 +15,17 @@ export type AuthUser = { id: string; email: string; name: string; role: Role; ac
 export type AuthSession = { id: string; userId: string; expiresAt: Date; kind: "browser" | "cli" };
 export type AuthToken = { id: string; userId: string; tokenHash: string; expiresAt: Date | null };
 /** A live OAuth access token (src/modules/oauth): its grant is the refresh family it belongs to. */
-export type AuthOAuthToken = { id: string; grantId: string; userId: string; clientId: string; tokenHash: string; scopes: Scope[]; expiresAt: Date };
+export type AuthOAuthToken = {
+  id: string;
+  grantId: string;
+  userId: string;
+  clientId: string;
+  tokenHash: string;
+  scopes: Scope[];
+  /** The resource (RFC 8707) it was issued for: it works only there. */
+  resource: string;
+  expiresAt: Date;
+};
 export type AuthRecords = { users: AuthUser[]; sessions: AuthSession[]; tokens: AuthToken[]; oauthTokens?: AuthOAuthToken[] };
 export type ApplyAuthEffects = (effects: readonly AuthEffect[]) => void;
 

@@ -23,7 +23,7 @@ export type Principal = {
   /** What the credential may do (src/auth/scopes.ts `hasScope`); null = everything (a session, a PAT without scopes). */
   scopes: readonly Scope[] | null;
   /** For an OAuth access token: its grant (the refresh family) and client. */
-  oauth: { grantId: string; clientId: string } | null;
+  oauth: { grantId: string; clientId: string; resource: string } | null;
 };
 
 export function readCredential(request: Request): { value: string; fromCookie: boolean } | null {
@@ -98,6 +98,6 @@ function oauthPrincipal(ctx: AppContext, credential: { value: string; fromCookie
     fromCookie: false,
     expiresAt: token.expiresAt,
     scopes: token.scopes,
-    oauth: { grantId: token.grantId, clientId: token.clientId },
+    oauth: { grantId: token.grantId, clientId: token.clientId, resource: token.resource },
   };
 }

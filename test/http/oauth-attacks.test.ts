@@ -134,3 +134,13 @@ test("a deactivated person's tokens stop, and stay stopped after reactivation", 
   expect((await mcp(t, tokens.access_token, "tools/list")).status).toBe(401);
   expect((await refresh(t, clientId, tokens.refresh_token)).status).toBe(400);
 });
+
+test("an access token works only at the resource it was issued for (another Host without PUBLIC_URL)", async () => {
+  const { tokens } = await connectApp(t, await t.browser());
+  const headers = { authorization: `Bearer ${tokens.access_token}`, "content-type": "application/json", accept: "application/json, text/event-stream" };
+  const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" });
+  const elsewhere = await t.app.handle(new Request("http://other.example/mcp", { method: "POST", headers, body }));
+  expect(elsewhere.status).toBe(401);
+  expect(elsewhere.headers.get("www-authenticate")).toContain('error="invalid_token"');
+  expect((await mcp(t, tokens.access_token, "tools/list")).status).toBe(200);
+});

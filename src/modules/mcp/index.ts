@@ -11,7 +11,7 @@ import type { AppContext } from "../../context";
 import type { Principal } from "../../auth/principal";
 import { authGuard } from "../../http/auth-guard";
 import { Unauthenticated } from "../../shared/errors";
-import { baseUrl, resourceMetadataUrl } from "../oauth/metadata";
+import { baseUrl, resourceMetadataUrl, resourceOf } from "../oauth/metadata";
 import { noteGrantAddress } from "../oauth/grants";
 import { authInfoOf, mcpServer } from "./tools";
 
@@ -54,11 +54,17 @@ export function mcpModule(ctx: AppContext) {
       .onBeforeHandle({ as: "local" }, (c) => {
         const { principal, request } = c as unknown as { principal: Principal | null; request: Request };
         // The one check here rather than in the guard: its 401 must carry this challenge header.
+        const base = baseUrl(ctx, request);
+        const challenge = `Bearer resource_metadata="${resourceMetadataUrl(base)}"`;
         if (!principal || principal.fromCookie) {
-          const challenge = `Bearer resource_metadata="${resourceMetadataUrl(baseUrl(ctx, request))}"`;
           throw new Unauthenticated("Send a bearer token: a personal access token, or an OAuth access token from /oauth/token", {
             "www-authenticate": challenge,
           });
+        }
+        // An access token works only at the resource it was issued for (RFC 8707): without PUBLIC_URL
+        // the resource follows the Host, and a token got through one name must not work through another.
+        if (principal.oauth && principal.oauth.resource !== resourceOf(base)) {
+          throw new Unauthenticated("This access token was issued for another resource", { "www-authenticate": `${challenge}, error="invalid_token"` });
         }
       })
       // Streamable HTTP's three methods; the stateless transport answers GET (a server stream) and DELETE (a session end) with 405.

@@ -112,6 +112,7 @@ export async function liveOAuthTokensForAuth(q: Queryable, now: Date): Promise<A
     clientId: row.client_id,
     tokenHash: row.token_hash,
     scopes: scopesOf(row),
+    resource: row.resource,
     expiresAt: row.expires_at,
   }));
 }

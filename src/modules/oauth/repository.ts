@@ -165,8 +165,8 @@ export async function markRefreshUsed(tx: Transaction, id: string, at: Date): Pr
 
 /** Live access tokens (their grant not revoked), for loading the auth state at start. */
 export function listLiveAccessTokens(q: Queryable, now: Date) {
-  return q.query<{ id: string; grant_id: string; user_id: string; client_id: string; token_hash: string; scopes: string; expires_at: Date }>(
-    `SELECT t.id, t.grant_id, g.user_id, g.client_id, t.token_hash, g.scopes, t.expires_at FROM oauth_tokens t
+  return q.query<{ id: string; grant_id: string; user_id: string; client_id: string; token_hash: string; scopes: string; resource: string; expires_at: Date }>(
+    `SELECT t.id, t.grant_id, g.user_id, g.client_id, t.token_hash, g.scopes, g.resource, t.expires_at FROM oauth_tokens t
      JOIN oauth_grants g ON g.id = t.grant_id WHERE t.kind = 'access' AND t.expires_at > $1 AND g.revoked_at IS NULL`,
     [now],
   );

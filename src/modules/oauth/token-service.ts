@@ -71,7 +71,7 @@ export async function redeemCode(ctx: AppContext, codes: AuthorizationCodes, for
       params: { grant_id: grantId, client_id: client.id, client_name: client.name, scopes: code.scopes, resource: code.resource },
       ip: caller.ip,
     });
-    return issueTokens(ctx, tx, { id: grantId, user_id: code.userId, client_id: code.clientId, scopes: code.scopes.join(" ") });
+    return issueTokens(ctx, tx, { id: grantId, user_id: code.userId, client_id: code.clientId, scopes: code.scopes.join(" "), resource: code.resource });
   });
   if (codes.produced(form.code, grantId)) {
     await endFamily(ctx, grantId, "authorization_code_reuse", caller.ip);
@@ -132,7 +132,11 @@ function checkRequestedScope(form: TokenForm, grant: GrantRow): void {
     throw new OAuthError("invalid_scope", "A refresh may not ask for more than was granted");
 }
 
-async function issueTokens(ctx: AppContext, tx: Transaction, grant: Pick<GrantRow, "id" | "user_id" | "client_id" | "scopes">): Promise<TokenResponse> {
+async function issueTokens(
+  ctx: AppContext,
+  tx: Transaction,
+  grant: Pick<GrantRow, "id" | "user_id" | "client_id" | "scopes" | "resource">,
+): Promise<TokenResponse> {
   const now = ctx.clock.now();
   const { accessMinutes, refreshDays } = ctx.config.oauth;
   const access = generateOAuthSecret("access");
@@ -146,6 +150,7 @@ async function issueTokens(ctx: AppContext, tx: Transaction, grant: Pick<GrantRo
       clientId: grant.client_id,
       tokenHash: hashSecret(access),
       scopes: scopesOf(grant),
+      resource: grant.resource,
       expiresAt: new Date(now.getTime() + accessMinutes * 60_000),
     },
     now,
