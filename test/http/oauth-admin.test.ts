@@ -60,13 +60,17 @@ test("a viewer cannot open the clients page; a PAT cannot list connected apps", 
   expect((await t.api("GET", "/auth/oauth/grants", { token: pat })).status).toBe(403);
 });
 
-test("clients unused for 30 days are removed when new ones register; used ones stay", async () => {
+test("clients unused for 30 days are removed when new ones register; one whose grant can still refresh stays until it cannot", async () => {
   const idle = await registerClient(t, [REDIRECT], "Idle");
   const { clientId: used } = await connectApp(t, await t.browser());
-  t.clock.advance(31 * 86_400_000);
+  const left = async () => (await t.ctx.db.query<{ id: string }>("SELECT id FROM oauth_clients")).map((r) => r.id);
+  t.clock.advance(29 * 86_400_000 + 3_600_000); // the grant's refresh token (OAUTH_REFRESH_DAYS = 30) is still good
   await registerClient(t, [REDIRECT], "Newcomer");
-  const left = (await t.ctx.db.query<{ id: string }>("SELECT id FROM oauth_clients")).map((r) => r.id);
-  expect(left).not.toContain(idle);
-  expect(left).toContain(used); // a client with a live (unrevoked) grant is kept
-  expect((await actions("oauth.client_delete")).map((e) => e.params.name)).toEqual(["Idle"]);
+  expect(await left()).toContain(used);
+  expect(await left()).toContain(idle); // 29 days unused: not yet
+  t.clock.advance(2 * 86_400_000);
+  await registerClient(t, [REDIRECT], "Later");
+  expect(await left()).not.toContain(idle);
+  expect(await left()).not.toContain(used); // its refresh token expired: the grant is dead
+  expect((await actions("oauth.client_delete")).map((e) => e.params.name)).toEqual(["Idle", "Test Agent"]);
 });

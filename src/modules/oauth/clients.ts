@@ -55,7 +55,7 @@ export async function registerClient(ctx: AppContext, input: RegistrationBody, b
   const now = ctx.clock.now();
   const row = { id: randomBytes(16).toString("hex"), name: cleanName(input.client_name), redirect_uris: JSON.stringify(redirectUris), created_at: now };
   await ctx.db.transaction(async (tx) => {
-    for (const gone of await deleteUnusedClients(tx, new Date(now.getTime() - UNUSED_CLIENT_DAYS * DAY_MS))) {
+    for (const gone of await deleteUnusedClients(tx, new Date(now.getTime() - UNUSED_CLIENT_DAYS * DAY_MS), now)) {
       await ctx.audit.record(tx, { actor: null, action: "oauth.client_delete", params: { client_id: gone.id, name: gone.name, reason: "unused" }, ip: null });
     }
     await insertClient(tx, { ...row, created_by: by.me?.user.id ?? null, created_ip: by.ip });

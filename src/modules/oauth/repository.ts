@@ -55,14 +55,22 @@ export async function touchClient(tx: Transaction, id: string, at: Date): Promis
   await tx.run("UPDATE oauth_clients SET last_used_at = $2 WHERE id = $1", [id, at]);
 }
 
-/** Clients neither used nor registered since `before`, with no live grant: the 30-day clean-up. */
-export async function deleteUnusedClients(tx: Transaction, before: Date): Promise<{ id: string; name: string }[]> {
+/**
+ * Clients neither used nor registered since `before` and with no grant that could still refresh
+ * (revoked, or its refresh tokens expired at `now`): the 30-day clean-up. Their dead grants go too.
+ */
+export async function deleteUnusedClients(tx: Transaction, before: Date, now: Date): Promise<{ id: string; name: string }[]> {
   const rows = await tx.query<{ id: string; name: string }>(
     `SELECT id, name FROM oauth_clients c WHERE coalesce(c.last_used_at, c.created_at) < $1
-     AND NOT EXISTS (SELECT 1 FROM oauth_grants g WHERE g.client_id = c.id AND g.revoked_at IS NULL)`,
-    [before],
+     AND NOT EXISTS (SELECT 1 FROM oauth_grants g JOIN oauth_tokens t ON t.grant_id = g.id
+       WHERE g.client_id = c.id AND g.revoked_at IS NULL AND t.kind = 'refresh' AND t.used_at IS NULL AND t.expires_at > $2)`,
+    [before, now],
   );
-  for (const { id } of rows) await tx.run("DELETE FROM oauth_clients WHERE id = $1", [id]);
+  for (const { id } of rows) {
+    await tx.run("DELETE FROM oauth_tokens WHERE grant_id IN (SELECT id FROM oauth_grants WHERE client_id = $1)", [id]);
+    await tx.run("DELETE FROM oauth_grants WHERE client_id = $1", [id]);
+    await tx.run("DELETE FROM oauth_clients WHERE id = $1", [id]);
+  }
   return rows;
 }
 
