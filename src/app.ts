@@ -23,6 +23,9 @@ import { groupsApi, groupsPages } from "./modules/groups";
 import { serviceAccountPages, serviceAccountsApi } from "./modules/service-accounts";
 import { readyModule } from "./modules/system/ready";
 import { invitationForms, invitationsApi, invitePages } from "./modules/invitations";
+import { oauthApi, oauthPages } from "./modules/oauth";
+import { AuthorizationCodes } from "./modules/oauth/codes";
+import { mcpModule } from "./modules/mcp";
 import { ErrorPage } from "../views/system/error-page";
 
 // Typed as any Elysia app: nothing reads the routes' types from the whole app, and with every
@@ -30,9 +33,10 @@ import { ErrorPage } from "../views/system/error-page";
 export function createApp(ctx: AppContext): AnyElysia {
   const headers = fixedHeaders(ctx.config.cliMinVersion);
   const pages = { renderErrorPage: ErrorPage };
+  const codes = new AuthorizationCodes(ctx.clock);
   // Elysia by default assumes a host of at least 4 characters when it cuts the path out of the URL;
   // a Host like `ab` (a valid name) would then route `/q/api/users` to /api/users.
-  const app = new Elysia({ handler: { standardHostname: false } })
+  const base = new Elysia({ handler: { standardHostname: false } })
     .use(errorHandler(ctx, pages, headers))
     .use(fixedHeadersOnResponses(headers))
     // Routes come in three groups, because Elysia applies a hook only to routes registered after it:
@@ -44,7 +48,14 @@ export function createApp(ctx: AppContext): AnyElysia {
     .use(metricsModule(ctx))
     // 2. the JSON APIs `da` and CI call, behind the one body parser (limits per route) but before
     //    the HTML plugin's step;
-    .onParse({ as: "global" }, ({ request, contentType }) => parseBody(request, contentType))
+    .onParse({ as: "global" }, ({ request, contentType }) => parseBody(request, contentType));
+  // 3. pages and forms, with the headers only a page needs.
+  const app = withPages(withApis(base, ctx, codes).use(html()).use(pageHeaders()), ctx, codes);
+  return app.wrap(frontDoor(ctx, refusalResponder(ctx, pages, headers), () => app.routes));
+}
+
+function withApis(app: AnyElysia, ctx: AppContext, codes: AuthorizationCodes): AnyElysia {
+  return app
     .use(accountsApi(ctx))
     .use(usersApi(ctx))
     .use(identitiesApi(ctx))
@@ -53,9 +64,12 @@ export function createApp(ctx: AppContext): AnyElysia {
     .use(dataApi(ctx))
     .use(groupsApi(ctx))
     .use(serviceAccountsApi(ctx))
-    // 3. pages and forms, with the headers only a page needs.
-    .use(html())
-    .use(pageHeaders())
+    .use(oauthApi(ctx, codes))
+    .use(mcpModule(ctx));
+}
+
+function withPages(app: AnyElysia, ctx: AppContext, codes: AuthorizationCodes): AnyElysia {
+  return app
     .use(systemPages(ctx))
     .use(signInPages(ctx))
     .use(setupPages(ctx))
@@ -77,6 +91,6 @@ export function createApp(ctx: AppContext): AnyElysia {
     .use(dataPages(ctx))
     .use(groupsPages(ctx))
     .use(serviceAccountPages(ctx))
-    .use(cliAuthModule(ctx));
-  return app.wrap(frontDoor(ctx, refusalResponder(ctx, pages, headers), () => app.routes));
+    .use(cliAuthModule(ctx))
+    .use(oauthPages(ctx, codes));
 }

@@ -9,6 +9,7 @@ import { AuthState } from "./auth/auth-state";
 import { readAuthRecords } from "./modules/accounts/auth-records";
 import { writeSessionLastSeen } from "./modules/accounts/sessions";
 import { writeTokenLastUsed } from "./modules/tokens/service";
+import { writeGrantLastUsed } from "./modules/oauth/grants";
 import { authEffectsOf, usersLockedOut, usersRevoked } from "./auth/auth-effects";
 import { SessionSigner } from "./auth/session-signer";
 import { PasswordHasher, type PasswordCost } from "./auth/passwords";
@@ -99,7 +100,7 @@ export async function createContext(deps: {
     }),
     version: VERSION,
     authState,
-    activity: new ActivityRecorder(deps.db, { sessionSeen: writeSessionLastSeen, tokenUsed: writeTokenLastUsed }),
+    activity: new ActivityRecorder(deps.db, { sessionSeen: writeSessionLastSeen, tokenUsed: writeTokenLastUsed, grantUsed: writeGrantLastUsed }),
     audit,
     signer: new SessionSigner(deps.config.jwtSecret, deps.clock),
     passwords: new PasswordHasher(deps.passwordCost),

@@ -1,7 +1,8 @@
 // `da admin service-accounts …`: accounts for CI and agents (admin role), over /api/service-accounts.
 // A service account is named by its id or its (unique) name. Making a token needs a session from
 // `da login`, as for your own tokens.
-import { DEFAULT_ROLE, ROLES, TOKEN_SCOPE_NAMES, type CreatedToken, type ServiceAccount, type Token } from "../../src/shared/contract";
+import { DEFAULT_ROLE, ROLES, TOKEN_SCOPE_NAMES, type CreatedToken, type Token } from "../../src/shared/contract";
+import type { ServiceAccount } from "../../src/shared/agents";
 import { JSON_FLAG, YES_FLAG, type Command, type Group } from "../command";
 import type { Context } from "../context";
 import { CliError } from "../errors";

@@ -9,6 +9,7 @@ export type Activity = { at: Date; ip: string | null };
 export type ActivityWriters = {
   sessionSeen: (q: Queryable, id: string, at: Date, ip: string | null) => Promise<void>;
   tokenUsed: (q: Queryable, id: string, at: Date, ip: string | null) => Promise<void>;
+  grantUsed: (q: Queryable, id: string, at: Date, ip: string | null) => Promise<void>;
 };
 /** The client's address, looked up only when it is recorded: the look-up costs more than the rest of a cheap request. */
 export type AddressOf = () => string | null;
@@ -20,6 +21,7 @@ const ADDRESS_REFRESH_MS = 1000;
 export class ActivityRecorder {
   private sessions = new Map<string, Pending>();
   private tokens = new Map<string, Pending>();
+  private grants = new Map<string, Pending>();
   private timer: ReturnType<typeof setInterval> | null = null;
 
   constructor(
@@ -32,6 +34,13 @@ export class ActivityRecorder {
   }
   tokenUsed(id: string, at: Date, addressOf: AddressOf): void {
     record(this.tokens, id, at, addressOf);
+  }
+  /** An OAuth grant (src/modules/oauth) used through one of its access tokens. */
+  grantUsed(id: string, at: Date, addressOf: AddressOf): void {
+    record(this.grants, id, at, addressOf);
+  }
+  pendingGrant(id: string): Activity | undefined {
+    return this.grants.get(id);
   }
   pendingSession(id: string): Activity | undefined {
     return this.sessions.get(id);
@@ -54,18 +63,22 @@ export class ActivityRecorder {
   async flush(): Promise<void> {
     const sessions = this.sessions;
     const tokens = this.tokens;
-    if (sessions.size === 0 && tokens.size === 0) return;
+    const grants = this.grants;
+    if (sessions.size === 0 && tokens.size === 0 && grants.size === 0) return;
     this.sessions = new Map();
     this.tokens = new Map();
+    this.grants = new Map();
     try {
       await this.db.transaction(async (tx) => {
         for (const [id, a] of sessions) await this.writers.sessionSeen(tx, id, a.at, a.ip);
         for (const [id, a] of tokens) await this.writers.tokenUsed(tx, id, a.at, a.ip);
+        for (const [id, a] of grants) await this.writers.grantUsed(tx, id, a.at, a.ip);
       });
     } catch (error) {
       // Back into the batch, under anything recorded while the flush ran (that is newer).
       this.sessions = new Map([...sessions, ...this.sessions]);
       this.tokens = new Map([...tokens, ...this.tokens]);
+      this.grants = new Map([...grants, ...this.grants]);
       throw error;
     }
   }

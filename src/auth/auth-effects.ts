@@ -4,7 +4,7 @@
 // So no caller pairs a write with an in-memory update by hand, and a rolled-back write never
 // reaches the auth state.
 import type { CommitEffect, Transaction } from "../db/database";
-import type { AuthSession, AuthToken, AuthUser } from "./auth-state";
+import type { AuthOAuthToken, AuthSession, AuthToken, AuthUser } from "./auth-state";
 import { GROUP_EFFECT_KINDS, type AuthGrant, type AuthGroup, type AuthMembership, type GroupEffect } from "./group-access";
 
 export type AuthEffect =
@@ -17,6 +17,9 @@ export type AuthEffect =
   | { kind: "revokeToken"; tokenId: string }
   | { kind: "removeTokensOf"; userId: string }
   | { kind: "passwordChangeRequired"; userId: string; required: boolean }
+  | { kind: "putOAuthToken"; token: AuthOAuthToken }
+  | { kind: "endOAuthGrant"; grantId: string }
+  | { kind: "endOAuthGrantsOf"; userId: string }
   | GroupEffect;
 
 /**
@@ -45,6 +48,9 @@ export function authEffects(tx: Transaction) {
     removeGrantsOfDataset: (dataset: string) => add({ kind: "removeGrantsOfDataset", dataset }),
     removeGrantsOfGroup: (groupId: string) => add({ kind: "removeGrantsOfGroup", groupId }),
     passwordChangeRequired: (userId: string, required: boolean) => add({ kind: "passwordChangeRequired", userId, required }),
+    putOAuthToken: (token: AuthOAuthToken) => add({ kind: "putOAuthToken", token: { ...token, scopes: [...token.scopes] } }),
+    endOAuthGrant: (grantId: string) => add({ kind: "endOAuthGrant", grantId }),
+    endOAuthGrantsOf: (userId: string) => add({ kind: "endOAuthGrantsOf", userId }),
   };
 }
 
@@ -59,6 +65,9 @@ const AUTH_EFFECT_KINDS = new Set<string>([
   "removeTokensOf",
   ...GROUP_EFFECT_KINDS,
   "passwordChangeRequired",
+  "putOAuthToken",
+  "endOAuthGrant",
+  "endOAuthGrantsOf",
 ]);
 
 /** The auth effects among a transaction's committed effects (today every effect is one). */

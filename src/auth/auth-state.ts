@@ -15,11 +15,31 @@ export type AuthUser = { id: string; email: string; name: string; role: Role; ac
 export type AuthSession = { id: string; userId: string; expiresAt: Date; kind: "browser" | "cli" };
 /** `scopes`: what the token may do besides what its owner's role allows (src/auth/scopes.ts). */
 export type AuthToken = { id: string; userId: string; tokenHash: string; expiresAt: Date | null; scopes: readonly TokenScope[] };
-/** Groups, memberships and grants are optional for states built by hand (tests); a snapshot always has them. */
-/** `mustChangePassword`: ids of people whose password an admin set; they must change it before anything else. */
-export type AuthRecords = { users: AuthUser[]; sessions: AuthSession[]; tokens: AuthToken[]; mustChangePassword?: string[] } & Partial<GroupRecords>;
+/**
+ * Groups, memberships, grants and OAuth tokens are optional for states built by hand (tests); a
+ * snapshot always has them. `mustChangePassword`: ids of people whose password an admin set.
+ */
+export type AuthRecords = {
+  users: AuthUser[];
+  sessions: AuthSession[];
+  tokens: AuthToken[];
+  mustChangePassword?: string[];
+  oauthTokens?: AuthOAuthToken[];
+} & Partial<GroupRecords>;
 /** What the rest of the server may ask about groups and grants (never change). */
 export type GroupReader = Pick<GroupAccess, "group" | "groupsOf" | "grantFor" | "grantsOf">;
+/** A live OAuth access token (src/modules/oauth): its grant is the refresh family it belongs to. */
+export type AuthOAuthToken = {
+  id: string;
+  grantId: string;
+  userId: string;
+  clientId: string;
+  tokenHash: string;
+  scopes: TokenScope[];
+  /** The resource (RFC 8707) it was issued for: it works only there. */
+  resource: string;
+  expiresAt: Date;
+};
 export type ApplyAuthEffects = (effects: readonly AuthEffect[]) => void;
 
 export class AuthState {
@@ -29,6 +49,7 @@ export class AuthState {
   readonly #tokenHashById = new Map<string, string>();
   readonly #groups = new GroupAccess();
   readonly #mustChangePassword = new Set<string>();
+  readonly #oauthByHash = new Map<string, AuthOAuthToken>();
 
   private constructor() {}
 
@@ -42,6 +63,7 @@ export class AuthState {
     for (const membership of records.memberships ?? []) state.#apply({ kind: "putMembership", membership });
     for (const grant of records.grants ?? []) state.#apply({ kind: "putGrant", grant });
     for (const userId of records.mustChangePassword ?? []) state.#apply({ kind: "passwordChangeRequired", userId, required: true });
+    for (const token of records.oauthTokens ?? []) state.#apply({ kind: "putOAuthToken", token });
     return { state, apply: (effects) => effects.forEach((effect) => state.#apply(effect)) };
   }
 
@@ -67,6 +89,10 @@ export class AuthState {
     return this.#mustChangePassword.has(userId);
   }
 
+  oauthTokenByHash(hash: string): AuthOAuthToken | undefined {
+    return this.#oauthByHash.get(hash);
+  }
+
   /**
    * Drops sessions and tokens that expired, so a long-running server does not keep them forever.
    * Not a change of what authenticates (expired entries never do), so it needs no database write.
@@ -76,6 +102,7 @@ export class AuthState {
     for (const [hash, token] of this.#tokensByHash) {
       if (token.expiresAt && token.expiresAt <= now) this.#forgetToken(token.id, hash);
     }
+    for (const [hash, token] of this.#oauthByHash) if (token.expiresAt <= now) this.#oauthByHash.delete(hash);
   }
 
   /** Copies of everything that can authenticate at `now`, sorted by id: for comparing two states. */
@@ -93,6 +120,7 @@ export class AuthState {
       tokens: byId(tokens.filter((t) => t.expiresAt === null || t.expiresAt > now)),
       ...this.#groups.snapshot(),
       mustChangePassword: [...this.#mustChangePassword].sort(),
+      oauthTokens: byId([...this.#oauthByHash.values()].filter((t) => t.expiresAt > now)).map((t) => ({ ...t, scopes: [...t.scopes] })),
     };
   }
 
@@ -102,6 +130,7 @@ export class AuthState {
         return void this.#users.set(effect.user.id, { ...effect.user });
       case "removeUser":
         this.#mustChangePassword.delete(effect.userId);
+        this.#endOAuth((t) => t.userId === effect.userId);
         return void this.#users.delete(effect.userId);
       case "passwordChangeRequired":
         if (effect.required) return void this.#mustChangePassword.add(effect.userId);
@@ -123,9 +152,19 @@ export class AuthState {
       case "removeTokensOf":
         for (const [hash, t] of this.#tokensByHash) if (t.userId === effect.userId) this.#forgetToken(t.id, hash);
         return;
+      case "putOAuthToken":
+        return void this.#oauthByHash.set(effect.token.tokenHash, { ...effect.token, scopes: [...effect.token.scopes] });
+      case "endOAuthGrant":
+        return this.#endOAuth((t) => t.grantId === effect.grantId);
+      case "endOAuthGrantsOf":
+        return this.#endOAuth((t) => t.userId === effect.userId);
       default:
         return this.#groups.apply(effect);
     }
+  }
+
+  #endOAuth(matches: (token: AuthOAuthToken) => boolean): void {
+    for (const [hash, token] of this.#oauthByHash) if (matches(token)) this.#oauthByHash.delete(hash);
   }
 
   #forgetToken(id: string, hash: string): void {

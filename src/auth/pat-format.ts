@@ -10,7 +10,6 @@ export const PAT_PREFIX = "agnes_pat_";
 const SECRET_LENGTH = 32;
 const CHECKSUM_LENGTH = 6;
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-const TOKEN_PATTERN = new RegExp(`^${PAT_PREFIX}[0-9A-Za-z]{${SECRET_LENGTH + CHECKSUM_LENGTH}}$`);
 
 /** `value` below 2^32 (a CRC32), so plain numbers hold it exactly. */
 function base62(value: number, width: number): string {
@@ -37,9 +36,14 @@ function checksum(body: string): string {
   return base62(Bun.hash.crc32(body), CHECKSUM_LENGTH);
 }
 
-export function generatePat(): string {
-  const body = PAT_PREFIX + randomBase62(SECRET_LENGTH);
+/** A new secret of this format under `prefix` (PATs here; OAuth tokens in oauth-format.ts). */
+export function generatePrefixedSecret(prefix: string): string {
+  const body = prefix + randomBase62(SECRET_LENGTH);
   return body + checksum(body);
+}
+
+export function generatePat(): string {
+  return generatePrefixedSecret(PAT_PREFIX);
 }
 
 export function looksLikePat(bearer: string): boolean {
@@ -48,7 +52,13 @@ export function looksLikePat(bearer: string): boolean {
 
 /** True when the token has our shape and its checksum matches. */
 export function isWellFormedPat(token: string): boolean {
-  if (!TOKEN_PATTERN.test(token)) return false;
+  return isWellFormedSecret(PAT_PREFIX, token);
+}
+
+/** True when `token` is `prefix`, 32 base62 characters and their matching checksum. */
+export function isWellFormedSecret(prefix: string, token: string): boolean {
+  if (token.length !== prefix.length + SECRET_LENGTH + CHECKSUM_LENGTH || !token.startsWith(prefix)) return false;
+  if (!/^[0-9A-Za-z]+$/.test(token.slice(prefix.length))) return false;
   const body = token.slice(0, -CHECKSUM_LENGTH);
   return checksum(body) === token.slice(-CHECKSUM_LENGTH);
 }

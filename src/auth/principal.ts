@@ -1,26 +1,29 @@
 // Resolves who a request is, from `Authorization: Bearer <token>` or the `access_token` cookie.
-// A bearer starting with the PAT prefix is a personal access token; anything else must be a
-// session JWT. Both are checked against the in-memory auth state only (no database read), and a
-// deactivated or deleted owner, an ended session or a revoked/expired token resolves to nobody.
+// A bearer starting with the PAT prefix is a personal access token, one with the OAuth access
+// token prefix an OAuth access token (src/modules/oauth); anything else must be a session JWT. All are
+// checked against the in-memory auth state only (no database read), and a deactivated or deleted owner, an ended session or a revoked/expired token resolves to nobody.
 import type { AppContext } from "../context";
 import type { AddressOf } from "./activity";
 import type { AuthUser } from "./auth-state";
 import type { TokenScope } from "../shared/contract";
+import { isOAuthSecret, looksLikeOAuthAccessToken } from "./oauth-format";
 import { hashSecret, isWellFormedPat, looksLikePat } from "./pat-format";
 
 export type Principal = {
   user: AuthUser;
-  via: "session" | "pat";
+  via: "session" | "pat" | "oauth";
   /** The session's handle (sessionHandle of the token's jti), never the jti itself. */
   sessionId: string | null;
   /** A browser session or a `da` (CLI) session; null for a token. */
   sessionKind: "browser" | "cli" | null;
   tokenId: string | null;
-  /** A token's scopes; null for a session (whatever the role allows). */
+  /** A token's scopes (a PAT's or an OAuth access token's); null for a session (whatever the role allows). */
   scopes: readonly TokenScope[] | null;
   /** The credential came from the cookie: state changes then need a CSRF token. */
   fromCookie: boolean;
   expiresAt: Date | null;
+  /** For an OAuth access token: its grant (the refresh family) and client. */
+  oauth: { grantId: string; clientId: string; resource: string } | null;
 };
 
 export function readCredential(request: Request): { value: string; fromCookie: boolean } | null {
@@ -46,8 +49,19 @@ export async function resolvePrincipal(ctx: AppContext, request: Request, addres
     const user = ctx.authState.user(token.userId);
     if (!user?.active) return null;
     ctx.activity.tokenUsed(token.id, now, addressOf);
-    return { user, via: "pat", sessionId: null, sessionKind: null, tokenId: token.id, scopes: token.scopes, fromCookie: false, expiresAt: token.expiresAt };
+    return {
+      user,
+      via: "pat",
+      sessionId: null,
+      sessionKind: null,
+      tokenId: token.id,
+      scopes: token.scopes,
+      fromCookie: false,
+      expiresAt: token.expiresAt,
+      oauth: null,
+    };
   }
+  if (looksLikeOAuthAccessToken(credential.value)) return oauthPrincipal(ctx, credential, now, addressOf);
   const claims = await ctx.signer.verify(credential.value);
   if (!claims) return null;
   const session = ctx.authState.session(claims.handle);
@@ -64,6 +78,27 @@ export async function resolvePrincipal(ctx: AppContext, request: Request, addres
     scopes: null,
     fromCookie: credential.fromCookie,
     expiresAt: session.expiresAt,
+    oauth: null,
+  };
+}
+
+function oauthPrincipal(ctx: AppContext, credential: { value: string; fromCookie: boolean }, now: Date, addressOf: AddressOf): Principal | null {
+  if (credential.fromCookie || !isOAuthSecret("access", credential.value)) return null;
+  const token = ctx.authState.oauthTokenByHash(hashSecret(credential.value));
+  if (!token || token.expiresAt <= now) return null;
+  const user = ctx.authState.user(token.userId);
+  if (!user?.active) return null;
+  ctx.activity.grantUsed(token.grantId, now, addressOf);
+  return {
+    user,
+    via: "oauth",
+    sessionId: null,
+    sessionKind: null,
+    tokenId: token.id,
+    fromCookie: false,
+    expiresAt: token.expiresAt,
+    scopes: token.scopes,
+    oauth: { grantId: token.grantId, clientId: token.clientId, resource: token.resource },
   };
 }
 

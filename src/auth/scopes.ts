@@ -48,3 +48,8 @@ export function parseStoredScopes(stored: string | null): TokenScope[] {
     return [];
   }
 }
+
+/** May this principal do what `scope` covers (the MCP tools ask per call)? The role still applies on top. */
+export function hasScope(principal: { scopes: readonly TokenScope[] | null }, scope: TokenScope): boolean {
+  return scopeAllows(principal.scopes, scope);
+}

@@ -78,6 +78,8 @@ function buildConfig(env: Record<string, string | undefined>, s: Settings) {
     data: dataSettings(s, dataDir),
     /** OIDC_GROUP_LIMIT: the most groups one sign-in's groups claim may list. */
     oidcGroupLimit: s.OIDC_GROUP_LIMIT,
+    /** OAuth 2.1 for MCP and other third-party clients (src/modules/oauth). */
+    oauth: oauthSettings(s),
   };
 }
 
@@ -106,6 +108,15 @@ function backupSettings(s: Settings, dataDir: string) {
     backupKeep: s.BACKUP_KEEP,
     /** BACKUP_ENCRYPTION_KEY: an age recipient or identity backups are encrypted to; null = not encrypted. */
     backupEncryptionKey: s.BACKUP_ENCRYPTION_KEY ?? null,
+  };
+}
+
+function oauthSettings(s: Settings) {
+  return {
+    /** OAUTH_REGISTRATION: who may register clients (open: anyone, rate-limited; admin: admins only; off: nobody). */
+    registration: s.OAUTH_REGISTRATION,
+    accessMinutes: s.OAUTH_ACCESS_MINUTES,
+    refreshDays: s.OAUTH_REFRESH_DAYS,
   };
 }
 

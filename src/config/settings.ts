@@ -100,6 +100,9 @@ export const SETTINGS = {
   ).default("everyone"),
   /** The most groups one sign-in's claim may list (more: the sign-in is refused, as Entra's overage). */
   OIDC_GROUP_LIMIT: optional(wholeNumber(1, 100_000)).default(500),
+  OAUTH_REGISTRATION: optional(z.enum(["open", "admin", "off"], { message: "expected open, admin or off" })).default("open"),
+  OAUTH_ACCESS_MINUTES: optional(wholeNumber(1, 24 * 60)).default(60),
+  OAUTH_REFRESH_DAYS: optional(wholeNumber(1, 3650)).default(30),
   PASSWORD_LOGIN: optional(
     z
       .string()

@@ -66,7 +66,8 @@ export function authGuard(ctx: AppContext) {
       async transform(c) {
         if (!enabled) return;
         if ((c as Resolved).principal === undefined) (c as Resolved).principal = await identify(ctx, c.request);
-        if ((c as Resolved).principal?.via === "pat") {
+        const via = (c as Resolved).principal?.via;
+        if (via === "pat" || via === "oauth") {
           if (enabled === true) throw new Forbidden("This needs a signed-in session; a personal access token cannot manage tokens");
           throw new Forbidden(`This needs a signed-in session (the browser or da login); a personal access token cannot ${enabled}`);
         }
@@ -98,6 +99,9 @@ function assertPasswordChangeAllowed(request: Request): void {
 
 function requirePrincipal(principal: Principal | null, needed: Role | "user"): Principal {
   if (!principal) throw new Unauthenticated();
+  // OAuth access tokens are issued for one resource, the MCP endpoint (RFC 8707; src/modules/mcp
+  // checks their scopes per tool): no other route takes them, whatever scope it declares.
+  if (principal.via === "oauth") throw new Forbidden("An OAuth access token is accepted only at /mcp");
   if (needed !== "user" && !roleAtLeast(principal.user.role, needed)) throw new RoleTooLow(needed);
   return principal;
 }

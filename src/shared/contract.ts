@@ -286,23 +286,6 @@ export type SyncManifest = {
   tables: Record<string, { hash: string; rows: number; size_bytes: number; updated_at: string; columns: { name: string; type: string }[] }>;
 };
 
-// ---- Service accounts (src/modules/service-accounts, `da admin service-accounts`) ----
-
-/** GET/POST /api/service-accounts, PATCH/DELETE /api/service-accounts/{id}. `created_by`: the admin's id. */
-export type ServiceAccount = {
-  id: string;
-  name: string;
-  description: string;
-  role: Role;
-  /** The groups it is a member of (names); empty until groups exist on this server. */
-  groups: string[];
-  active: boolean;
-  created_by: string | null;
-  created_at: string;
-  /** Tokens that still work (not revoked, not expired). */
-  token_count: number;
-};
-
 /** Sent with every answer to a token that expires within TOKEN_EXPIRY_WARNING_DAYS: its expiry (ISO). `da` warns on it. */
 export const TOKEN_EXPIRES_HEADER = "x-agnes-token-expires";
 export const TOKEN_EXPIRY_WARNING_DAYS = 7;

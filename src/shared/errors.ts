@@ -18,8 +18,8 @@ export class BadRequest extends HttpError {
   }
 }
 export class Unauthenticated extends HttpError {
-  constructor(message = "Not signed in, or the session has expired") {
-    super(401, message);
+  constructor(message = "Not signed in, or the session has expired", headers: Record<string, string> = {}) {
+    super(401, message, headers);
   }
 }
 export class Forbidden extends HttpError {

@@ -9,7 +9,7 @@ import type { TestApp } from "../helpers/app";
 /** The bootstrap admin as a principal, for calling services directly. */
 export function adminPrincipal(ctx: AppContext): Principal {
   const user = ctx.authState.snapshot(ctx.clock.now()).users.find((u) => u.role === "admin")!;
-  return { user, via: "session", sessionId: null, sessionKind: null, tokenId: null, scopes: null, fromCookie: false, expiresAt: null };
+  return { user, via: "session", sessionId: null, sessionKind: null, tokenId: null, scopes: null, fromCookie: false, expiresAt: null, oauth: null };
 }
 
 /** Stores `csv` as dataset `name` through the real store (conversion, sandbox rebuild). */

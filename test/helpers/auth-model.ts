@@ -7,6 +7,8 @@ import { insertUser as addUser } from "../../src/modules/users/repository";
 import { createTestApp, sessionIdOf, type TestApp } from "./app";
 import { storeCsv } from "../data/helpers";
 import { ServiceAccountDriver } from "./auth-model-service";
+import { GroupDriver, type GroupStep } from "./auth-model-groups";
+import { OAuthAppDriver } from "./auth-model-oauth";
 
 export const PASSWORD = "model-password-1";
 // argon2id at its default cost takes ~80 ms a hash or verify: a few thousand steps would take
@@ -35,10 +37,10 @@ export type Step = { together: boolean } & (
   | { op: "issueReset" | "setPassword"; u: number }
   | { op: "redeemReset"; r: number }
   | { op: "advanceClock"; hours: number }
-  | { op: "createGroup" }
-  | { op: "deleteGroup"; g: number }
-  | { op: "addMember" | "removeMember"; g: number; u: number }
-  | { op: "grant"; gs: number[] }
+  | GroupStep
+  | { op: "connectApp"; s: number }
+  | { op: "refreshApp"; a: number; reuse: boolean }
+  | { op: "revokeApp"; a: number }
 );
 
 const stepBody = fc.oneof(
@@ -65,6 +67,9 @@ const stepBody = fc.oneof(
   op(1, fc.record({ op: fc.constant("deleteGroup" as const), g: n })),
   op(6, fc.record({ op: fc.constantFrom("addMember" as const, "addMember" as const, "removeMember" as const), g: n, u: n })),
   op(2, fc.record({ op: fc.constant("grant" as const), gs: fc.array(n, { maxLength: 3 }) })),
+  op(3, fc.record({ op: fc.constant("connectApp" as const), s: n })),
+  op(2, fc.record({ op: fc.constant("refreshApp" as const), a: n, reuse: fc.boolean() })),
+  op(1, fc.record({ op: fc.constant("revokeApp" as const), a: n })),
 );
 
 /** `together`: run this step at the same time as the next one (about one step in five; shrinks to false). */
@@ -82,16 +87,14 @@ export class World {
   sessions: Session[] = [];
   tokens: { id: string; userId: string }[] = [];
   resets: { token: string; userId: string }[] = [];
-  /** Group ids, Everyone first (a deleted group's id stays: acting on it must fail cleanly). */
-  groups: string[] = ["everyone"];
-  /** Memberships added and grants changed, so the test can insist the sequences reached them. */
-  groupChanges = 0;
   /** Every status seen, so the test can insist none was a 5xx. */
   statuses: number[] = [];
   private made = 0;
 
   /** Service accounts, acted on by the root admin's session (tokens for them need one). */
   readonly serviceAccounts: ServiceAccountDriver;
+  readonly apps: OAuthAppDriver;
+  readonly groups: GroupDriver;
 
   private constructor(
     readonly t: TestApp,
@@ -99,6 +102,13 @@ export class World {
     rootSession: string,
   ) {
     this.serviceAccounts = new ServiceAccountDriver(t, rootSession, (res) => this.send(res), this.tokens);
+    this.apps = new OAuthAppDriver(t, (res) => this.send(res));
+    this.groups = new GroupDriver(
+      t,
+      root,
+      (res) => this.send(res),
+      (k) => this.user(k)?.id,
+    );
   }
 
   /** A fresh app whose first admin acts for the admin steps and is never their target. */
@@ -111,7 +121,7 @@ export class World {
     await storeCsv(t, "model", "x\n1\n"); // a dataset for the grant steps
     const world = new World(t, ((await res.json()) as { token: string }).token, jwt);
     // Two groups from the start, so membership steps reach real groups (not only Everyone's 409) early.
-    for (let i = 0; i < 2; i++) await world.groupStep({ op: "createGroup", together: false });
+    for (let i = 0; i < 2; i++) await world.groups.run({ op: "createGroup" });
     return world;
   }
 
@@ -156,31 +166,14 @@ export class World {
         return this.setPassword(step.u);
       case "advanceClock":
         return void this.t.clock.advance(step.hours * 3_600_000);
+      case "connectApp":
+        return this.apps.connect(this.session(step.s));
+      case "refreshApp":
+        return this.apps.refresh(step.a, step.reuse);
+      case "revokeApp":
+        return this.apps.revoke(step.a);
       default:
-        return this.groupStep(step);
-    }
-  }
-
-  /** Groups, memberships and grants (issue 23), through the admin API. */
-  async groupStep(step: Extract<Step, { op: "createGroup" | "deleteGroup" | "addMember" | "removeMember" | "grant" }>): Promise<void> {
-    const api = (method: string, path: string, body?: unknown) => this.send(this.t.api(method, path, { token: this.root, body }));
-    switch (step.op) {
-      case "createGroup": {
-        const res = await api("POST", "/api/groups", { name: `g${++this.made}` });
-        if (res.status === 201) this.groups.push(((await res.json()) as { id: string }).id);
-        return;
-      }
-      case "deleteGroup":
-        return void (await api("DELETE", `/api/groups/${this.pick(this.groups, step.g)}`));
-      case "addMember":
-      case "removeMember": {
-        const path = `/api/groups/${this.pick(this.groups, step.g)}/members/${this.user(step.u)?.id ?? "none"}`;
-        if ((await api(step.op === "addMember" ? "PUT" : "DELETE", path)).status < 300) this.groupChanges++;
-        return;
-      }
-      case "grant":
-        if ((await api("PUT", "/api/datasets/model/grants", { groups: step.gs.map((g) => this.pick(this.groups, g)) })).status === 200) this.groupChanges++;
-        return;
+        return this.groups.run(step);
     }
   }
 

@@ -8,6 +8,7 @@ import { hashSecret } from "../../src/auth/pat-format";
 import { insertInvitation } from "../../src/modules/invitations/repository";
 import type { CredentialKind } from "../../src/modules/users/revocation";
 import type { TestApp } from "./app";
+import { connectApp, mcp, refresh } from "./oauth";
 
 export type Browser = ReturnType<TestApp["browserWith"]>;
 /** A single use of a credential made before the event: true when it worked. */
@@ -58,7 +59,14 @@ async function approveDevice(h: Holder): Promise<() => Promise<Response>> {
   return deviceApprovedBy(h.t, await h.session());
 }
 
+/** A connected app: works while either its access token answers at /mcp or its refresh token refreshes. */
+async function oauthGrant(h: Holder): Promise<Check> {
+  const { clientId, tokens } = await connectApp(h.t, await h.session());
+  return async () => (await mcp(h.t, tokens.access_token, "tools/list")).status === 200 || (await refresh(h.t, clientId, tokens.refresh_token)).status === 200;
+}
+
 export const MAKE: Record<CredentialKind, (h: Holder) => Promise<Check>> = {
+  oauth_grant: oauthGrant,
   browser_session: async (h) => {
     const { cookie } = await h.session();
     return async () => (await h.t.handle("/auth/me", { headers: { cookie } })).status === 200;

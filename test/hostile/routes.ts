@@ -208,6 +208,25 @@ export const ROUTES: Route[] = [
   page("POST", "/admin/service-accounts/:id/tokens", "form"),
   page("GET", "/admin/service-accounts/:id/tokens/:token_id/revoke"),
   page("POST", "/admin/service-accounts/:id/tokens/:token_id/revoke", "form"),
+  // agents: MCP and the OAuth server
+  api("GET", "/mcp"),
+  api("POST", "/mcp", "json"),
+  api("DELETE", "/mcp"),
+  api("GET", "/.well-known/oauth-protected-resource"),
+  api("GET", "/.well-known/oauth-protected-resource/mcp"),
+  api("GET", "/.well-known/oauth-authorization-server"),
+  api("POST", "/oauth/register", "json"),
+  api("POST", "/oauth/token", "form"),
+  api("POST", "/oauth/revoke", "form"),
+  api("GET", "/auth/oauth/grants"),
+  api("DELETE", "/auth/oauth/grants/:id"),
+  page("GET", "/oauth/authorize"),
+  page("POST", "/oauth/authorize", "form"),
+  page("POST", "/profile/connected-apps/:id/revoke", "form"),
+  page("GET", "/admin/oauth-clients"),
+  page("POST", "/admin/oauth-clients", "form"),
+  page("POST", "/admin/oauth-clients/:id/delete", "form"),
+  page("POST", "/admin/oauth-clients/grants/:id/revoke", "form"),
 ];
 
 /** The OAuth token endpoints answer refusals with RFC 6749's `error` code beside our `detail`. */

@@ -1,5 +1,5 @@
 // Model-based test of "auth state cannot drift from the database": random sequences of account,
-// session, token, group, membership and grant operations go through app.handle, and after every step the live in-memory auth
+// session, token, group, membership, grant and OAuth grant operations go through app.handle, and after every step the live in-memory auth
 // state must equal a fresh one loaded from the database the way createContext loads it.
 import { expect, test } from "bun:test";
 import fc from "fast-check";
@@ -40,6 +40,7 @@ test(`the auth state equals a fresh load after every step (${RUNS} sequences of 
   let sessionsOpened = 0;
   let tokensMade = 0;
   let groupChanges = 0;
+  let refreshes = 0;
   let shrinkRuns: number | null = null;
   await fc.assert(
     fc.asyncProperty(steps(MAX_STEPS), async (sequence) => {
@@ -56,7 +57,8 @@ test(`the auth state equals a fresh load after every step (${RUNS} sequences of 
       stepsRun += sequence.length;
       sessionsOpened += world.sessions.length;
       tokensMade += world.tokens.length;
-      groupChanges += world.groupChanges;
+      groupChanges += world.groups.changes;
+      refreshes += world.apps.apps.reduce((sum, app) => sum + app.refreshTokens.length - 1, 0);
     }),
     { numRuns: RUNS },
   );
@@ -65,4 +67,5 @@ test(`the auth state equals a fresh load after every step (${RUNS} sequences of 
   expect(sessionsOpened).toBeGreaterThan(0);
   expect(tokensMade).toBeGreaterThan(0);
   expect(groupChanges).toBeGreaterThan(0);
+  expect(refreshes).toBeGreaterThan(0); // OAuth grants were connected and refreshed
 });

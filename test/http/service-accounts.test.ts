@@ -1,7 +1,8 @@
 // Service accounts: non-person accounts for CI and agents, owned by the admins (/api/service-accounts).
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { createTestApp, type TestApp } from "../helpers/app";
-import type { CreatedToken, ServiceAccount } from "../../src/shared/contract";
+import type { CreatedToken } from "../../src/shared/contract";
+import type { ServiceAccount } from "../../src/shared/agents";
 
 let t: TestApp;
 let admin: string;

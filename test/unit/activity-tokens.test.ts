@@ -4,8 +4,9 @@ import { ActivityRecorder } from "../../src/auth/activity";
 import type { Database, Queryable, SqlParam } from "../../src/db/database";
 import { writeSessionLastSeen } from "../../src/modules/accounts/sessions";
 import { writeTokenLastUsed } from "../../src/modules/tokens/service";
+import { writeGrantLastUsed } from "../../src/modules/oauth/grants";
 
-const WRITERS = { sessionSeen: writeSessionLastSeen, tokenUsed: writeTokenLastUsed };
+const WRITERS = { sessionSeen: writeSessionLastSeen, tokenUsed: writeTokenLastUsed, grantUsed: writeGrantLastUsed };
 
 function countingDb() {
   const statements: { sql: string; params: SqlParam[] }[] = [];

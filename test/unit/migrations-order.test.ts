@@ -18,13 +18,14 @@ test("a migration numbered below the newest applied one still runs, once", async
   dirs.push(dir);
   const db = await Database.open(join(dir, "x.duckdb"));
   try {
-    await migrate(db);
+    // A branch numbered newest + 2 lands first; the one numbered newest + 1 lands after it.
     const newest = Math.max(...MIGRATIONS.map((m) => m.version));
-    const missing = Array.from({ length: newest }, (_, i) => i + 1).find((v) => !MIGRATIONS.some((m) => m.version === v))!;
-    const late = { version: missing, name: "late_branch", sql: "CREATE TABLE late_branch (x INTEGER)" };
-    expect(await migrate(db, [...MIGRATIONS, late])).toEqual([missing]);
+    const ahead = { version: newest + 2, name: "ahead_branch", sql: "CREATE TABLE ahead_branch (x INTEGER)" };
+    const late = { version: newest + 1, name: "late_branch", sql: "CREATE TABLE late_branch (x INTEGER)" };
+    await migrate(db, [...MIGRATIONS, ahead]);
+    expect(await migrate(db, [...MIGRATIONS, ahead, late])).toEqual([late.version]);
     expect(await db.query("SELECT count(*) AS n FROM late_branch")).toEqual([{ n: 0 }]);
-    expect(await migrate(db, [...MIGRATIONS, late])).toEqual([]);
+    expect(await migrate(db, [...MIGRATIONS, ahead, late])).toEqual([]);
   } finally {
     await db.close();
   }

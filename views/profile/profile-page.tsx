@@ -1,6 +1,8 @@
 import type { PageContext, Viewer } from "../../src/shared/page-context";
 import type { Token } from "../../src/shared/contract";
+import type { ConnectedApp } from "../../src/shared/agents";
 import type { GroupRef } from "../../src/shared/groups";
+import { ConnectedAppsSection } from "../oauth/connected-apps-section";
 import { CsrfField } from "../ui/csrf-field";
 import { Layout } from "../ui/layout";
 import { SessionsSection, type ProfileSession } from "./sessions-section";
@@ -15,6 +17,8 @@ export type ProfileProps = {
   olderInactiveTokens: number;
   lifetimes: LifetimeChoice[];
   sessions: ProfileSession[];
+  /** Apps connected through OAuth (MCP clients). */
+  connectedApps: ConnectedApp[];
   now: Date;
   /** The groups the person is in (Everyone included) and where each membership came from. */
   groups?: GroupRef[];
@@ -72,6 +76,7 @@ export function ProfilePage(props: ProfileProps) {
         </section>
         <TokensSection page={props.page} tokens={props.tokens} olderInactive={props.olderInactiveTokens} lifetimes={props.lifetimes} now={props.now} />
         <SessionsSection page={props.page} sessions={props.sessions} currentId={props.me.sessionId} />
+        <ConnectedAppsSection csrf={props.page.csrf} apps={props.connectedApps} />
         <PasswordSection csrf={props.page.csrf} />
       </>
     </Layout>

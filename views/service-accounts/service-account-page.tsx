@@ -1,4 +1,5 @@
-import type { ServiceAccount, Token } from "../../src/shared/contract";
+import type { Token } from "../../src/shared/contract";
+import type { ServiceAccount } from "../../src/shared/agents";
 import type { PageContext } from "../../src/shared/page-context";
 import { Layout } from "../ui/layout";
 import { Time } from "../ui/time";

@@ -1,4 +1,5 @@
-import { ROLES, type ServiceAccount } from "../../src/shared/contract";
+import { ROLES } from "../../src/shared/contract";
+import type { ServiceAccount } from "../../src/shared/agents";
 import type { PageContext } from "../../src/shared/page-context";
 import { CsrfField } from "../ui/csrf-field";
 import { Layout } from "../ui/layout";

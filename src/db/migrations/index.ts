@@ -9,6 +9,7 @@ import { datasets } from "./008_datasets";
 import { groups } from "./009_groups";
 import { tokenScopes } from "./010_token_scopes";
 import { onboarding } from "./011_onboarding";
+import { oauth } from "./012_oauth";
 
 export type Migration = { version: number; name: string; sql: string };
 
@@ -25,4 +26,5 @@ export const MIGRATIONS: Migration[] = [
   groups,
   tokenScopes,
   onboarding,
+  oauth,
 ];

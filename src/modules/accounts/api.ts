@@ -27,7 +27,8 @@ export function accountsApi(ctx: AppContext) {
         name: me.user.name,
         role: me.user.role,
         active: me.user.active,
-        auth: me.via,
+        // The guard refuses OAuth access tokens here (they are for /mcp), so only these two remain.
+        auth: me.via === "session" ? "session" : "pat",
         token_id: me.tokenId,
         expires_at: me.expiresAt?.toISOString() ?? null,
         groups: groupRefsOf(ctx, me.user),

@@ -5,6 +5,7 @@ import type { Queryable } from "../../db/database";
 import type { AuthRecords } from "../../auth/auth-state";
 import { listAuthUsers, listPasswordChangeRequired } from "../users/directory";
 import { liveTokensForAuth } from "../tokens/service";
+import { liveOAuthTokensForAuth } from "../oauth/grants";
 import { liveSessionsForAuth } from "./sessions";
 import { readGroupRecords } from "../groups/records";
 
@@ -15,5 +16,6 @@ export async function readAuthRecords(q: Queryable, now: Date): Promise<AuthReco
     tokens: await liveTokensForAuth(q, now),
     ...(await readGroupRecords(q)),
     mustChangePassword: await listPasswordChangeRequired(q),
+    oauthTokens: await liveOAuthTokensForAuth(q, now),
   };
 }

@@ -75,8 +75,15 @@ export type AuditParams = {
   "group.delete": { name: string; source: string; members: number; grants: number };
   "group.member_add": { group: string; user_id: string; email: string; source: string };
   "group.member_remove": { group: string; user_id: string; email: string; source: string };
+  "oauth.client_register": { client_id: string; name: string; redirect_hosts: string[]; via: "open" | "admin" };
+  "oauth.client_delete": { client_id: string; name: string; reason: "unused" | "admin" };
+  "oauth.grant": { grant_id: string; client_id: string; client_name: string; scopes: string[]; resource: string };
+  "oauth.denied": { client_id: string; client_name: string };
+  "oauth.grant_revoke": { grant_id: string; client_id: string; by: "owner" | "admin" | "client" };
+  "oauth.family_revoked": { grant_id: string; client_id: string; reason: "refresh_token_reuse" | "authorization_code_reuse" };
+  "oauth.new_address": { grant_id: string; client_id: string; address: string };
   "data.query": {
-    via: "session" | "pat";
+    via: "session" | "pat" | "oauth";
     token_id: string | null;
     /** At most 2,000 characters of the SQL. */
     sql: string;
@@ -137,6 +144,13 @@ export const AUDIT_ACTIONS = {
   "group.delete": "deleted the group",
   "group.member_add": "added a member to the group",
   "group.member_remove": "removed a member from the group",
+  "oauth.client_register": "registered the OAuth client",
+  "oauth.client_delete": "removed the OAuth client",
+  "oauth.grant": "connected an app (OAuth grant)",
+  "oauth.denied": "refused to connect an app",
+  "oauth.grant_revoke": "revoked a connected app of",
+  "oauth.family_revoked": "had a connected app cut off after its refresh token was reused",
+  "oauth.new_address": "used a connected app from a new address",
   "data.query": "ran a query",
 } as const satisfies Record<AuditAction, string>;
 

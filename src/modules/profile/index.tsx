@@ -7,6 +7,7 @@ import type { Principal } from "../../auth/principal";
 import { authGuard } from "../../http/auth-guard";
 import { formAction, pageContext, type PageContext } from "../../http/page";
 import { listSessionsOf } from "../accounts/sessions";
+import { listConnectedApps } from "../oauth/grants";
 import { confirmForm } from "../../http/confirm-form";
 import { createToken, getOwnToken, lifetimeFromForm, lifetimeOptions, listOwnTokensForPage, revokeToken } from "../tokens/service";
 import { ProfilePage } from "../../../views/profile/profile-page";
@@ -57,24 +58,33 @@ function profileTokenForms(ctx: AppContext) {
     );
 }
 
+async function profilePage(ctx: AppContext, me: Principal, page: PageContext) {
+  const revealed = me.sessionId ? ctx.reveals.take(me.sessionId, page.flash?.reveal) : null;
+  const [{ tokens, olderInactive }, sessions, connectedApps] = await Promise.all([
+    listOwnTokensForPage(ctx, me.user.id),
+    listSessionsOf(ctx, me.user.id),
+    listConnectedApps(ctx, me.user.id),
+  ]);
+  const props = {
+    page,
+    me,
+    revealed,
+    tokens,
+    olderInactiveTokens: olderInactive,
+    sessions,
+    connectedApps,
+    lifetimes: lifetimeOptions(ctx),
+    now: ctx.clock.now(),
+    groups: groupRefsOf(ctx, me.user),
+  };
+  return <ProfilePage {...props} />;
+}
+
 export function profileModule(ctx: AppContext) {
   return new Elysia({ name: "profile" })
     .use(authGuard(ctx))
     .use(profileTokenForms(ctx))
-    .get(
-      "/profile",
-      async ({ me, cookie }) => {
-        const page = pageContext(ctx, me, cookie);
-        const revealed = me.sessionId ? ctx.reveals.take(me.sessionId, page.flash?.reveal) : null;
-        const [{ tokens, olderInactive }, sessions] = await Promise.all([listOwnTokensForPage(ctx, me.user.id), listSessionsOf(ctx, me.user.id)]);
-        const props = {
-          ...{ page, me, revealed, tokens, olderInactiveTokens: olderInactive, sessions, lifetimes: lifetimeOptions(ctx), now: ctx.clock.now() },
-          groups: groupRefsOf(ctx, me.user),
-        };
-        return <ProfilePage {...props} />;
-      },
-      session(),
-    )
+    .get("/profile", ({ me, cookie }) => profilePage(ctx, me, pageContext(ctx, me, cookie)), session())
     .post(
       "/profile/password",
       ({ me, body, ip, set, cookie }) =>

@@ -18,6 +18,7 @@ import { voidInvitationsIssuedBy } from "../invitations/issued";
 import { deleteIdentitiesOf } from "../sso/identities";
 import { deleteTokensOf } from "../tokens/service";
 import { dropMembershipsOfUser } from "../groups/cascade";
+import { deleteGrantsOf } from "../oauth/grants";
 import {
   countActiveAdmins,
   deleteUserRow,
@@ -192,6 +193,7 @@ export async function deleteAccount(ctx: AccountCtx, tx: Transaction, row: UserR
   await by.authorise?.();
   await deleteSessionsOf(tx, row.id);
   await deleteTokensOf(tx, row.id);
+  await deleteGrantsOf(tx, row.id);
   await deleteResetLinksOf(tx, row.id);
   await voidInvitationsIssuedBy(tx, row.id, ctx.clock.now());
   await deleteIdentitiesOf(tx, row.id);

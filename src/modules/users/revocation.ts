@@ -19,6 +19,7 @@ import { endAllSessionsOf } from "../accounts/sessions";
 import { voidUnusedResetLinksOf } from "../password-reset/links";
 import { voidInvitationsIssuedBy } from "../invitations/issued";
 import { revokeTokensOf } from "../tokens/service";
+import { endGrantsOf } from "../oauth/grants";
 
 export const CREDENTIAL_KINDS = [
   "browser_session",
@@ -29,6 +30,7 @@ export const CREDENTIAL_KINDS = [
   "reset_link",
   "reveal",
   "issued_invitation",
+  "oauth_grant",
 ] as const;
 export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
 
@@ -46,7 +48,16 @@ export type AccountEvent =
   | "recovery"
   | "deletion";
 
-const SESSION_ENDS = { browser_session: "ends", cli_session: "ends", loopback_code: "ends", device_grant: "ends", reveal: "ends" } as const;
+// An OAuth grant (a connected app: its access and refresh tokens, and a code not yet redeemed)
+// ends like a session: it was given from one, and the issue asks for exactly that.
+const SESSION_ENDS = {
+  browser_session: "ends",
+  cli_session: "ends",
+  loopback_code: "ends",
+  device_grant: "ends",
+  reveal: "ends",
+  oauth_grant: "ends",
+} as const;
 
 // `issued_invitation`: open invitations the person (an admin) sent. They carry a role the issuer
 // vouched for, so they go with the issuer's authority: a deactivation, a role change, a recovery or a
@@ -80,6 +91,7 @@ export async function revokeAccess(
   if (policy.browser_session === "ends") await endAllSessionsOf(ctx, tx, userId, keepSessionId ?? undefined);
   if (policy.reset_link === "ends") await voidUnusedResetLinksOf(tx, userId);
   if (policy.issued_invitation === "ends") await voidInvitationsIssuedBy(tx, userId, ctx.clock.now());
+  if (policy.oauth_grant === "ends") await endGrantsOf(tx, userId, ctx.clock.now(), event);
   const tokensRevoked = policy.pat === "ends" ? await revokeTokensOf(tx, userId, ctx.clock.now()) : 0;
   return { tokensRevoked };
 }
