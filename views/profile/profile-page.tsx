@@ -3,7 +3,7 @@ import type { Token } from "../../src/shared/contract";
 import { CsrfField } from "../ui/csrf-field";
 import { Layout } from "../ui/layout";
 import { SessionsSection, type ProfileSession } from "./sessions-section";
-import { TokenReveal, TokensSection, type LifetimeChoice } from "./tokens-section";
+import { TokenReveal, TokensSection, type BlockedUse, type LifetimeChoice } from "./tokens-section";
 
 export type ProfileProps = {
   page: PageContext;
@@ -12,6 +12,7 @@ export type ProfileProps = {
   tokens: Token[];
   /** Revoked or expired tokens older than the ones listed. */
   olderInactiveTokens: number;
+  blocked: BlockedUse[];
   lifetimes: LifetimeChoice[];
   sessions: ProfileSession[];
   now: Date;
@@ -65,7 +66,14 @@ export function ProfilePage(props: ProfileProps) {
             </dd>
           </dl>
         </section>
-        <TokensSection page={props.page} tokens={props.tokens} olderInactive={props.olderInactiveTokens} lifetimes={props.lifetimes} now={props.now} />
+        <TokensSection
+          page={props.page}
+          tokens={props.tokens}
+          olderInactive={props.olderInactiveTokens}
+          lifetimes={props.lifetimes}
+          now={props.now}
+          blocked={props.blocked}
+        />
         <SessionsSection page={props.page} sessions={props.sessions} currentId={props.me.sessionId} />
         <PasswordSection csrf={props.page.csrf} />
       </>

@@ -8,10 +8,10 @@ import { authGuard } from "../../http/auth-guard";
 import { formAction, pageContext, type PageContext } from "../../http/page";
 import { listSessionsOf } from "../accounts/sessions";
 import { confirmForm } from "../../http/confirm-form";
-import { createToken, getOwnToken, lifetimeFromForm, lifetimeOptions, listOwnTokensForPage, revokeToken } from "../tokens/service";
+import { blockedUsesOf, createToken, getOwnToken, lifetimeFromForm, lifetimeOptions, listOwnTokensForPage, revokeToken } from "../tokens/service";
 import { ProfilePage } from "../../../views/profile/profile-page";
 import { TokenRevokePage } from "../../../views/tokens/token-revoke-page";
-import { createTokenForm, csrfOnlyForm, passwordForm, scopesFromForm, sessionIdParams, tokenIdParams } from "./model";
+import { cidrsFromForm, createTokenForm, csrfOnlyForm, passwordForm, scopesFromForm, sessionIdParams, tokenIdParams } from "./model";
 import { changeOwnPassword, endOtherSessions, endOwnSession } from "./service";
 
 // All of /profile needs a signed-in session: a personal access token cannot manage the account.
@@ -30,7 +30,12 @@ function profileTokenForms(ctx: AppContext) {
       "/profile/tokens",
       async ({ me, body, ip, set, cookie }) => {
         return formAction(ctx, { set, cookie }, "/profile#tokens", async () => {
-          const input = { name: body.name ?? "", expiresInDays: lifetimeFromForm(body.expires_in_days), scopes: scopesFromForm(body) };
+          const input = {
+            name: body.name ?? "",
+            expiresInDays: lifetimeFromForm(body.expires_in_days),
+            scopes: scopesFromForm(body),
+            allowedCidrs: cidrsFromForm(body.allowed_cidrs),
+          };
           const created = await createToken(ctx, me, input, ip);
           // The flash carries only the reveal's id; the token stays in server memory until shown once.
           const reveal = ctx.reveals.put(me.sessionId!, me.user.id, created.token);
@@ -56,21 +61,31 @@ function profileTokenForms(ctx: AppContext) {
     );
 }
 
+/** /profile: who you are, your tokens (with refused uses from outside their networks), your sessions. */
+async function profilePage(ctx: AppContext, me: Principal, cookie: Parameters<typeof pageContext>[2]) {
+  const page = pageContext(ctx, me, cookie);
+  const revealed = me.sessionId ? ctx.reveals.take(me.sessionId, page.flash?.reveal) : null;
+  const [{ tokens, olderInactive }, sessions] = await Promise.all([listOwnTokensForPage(ctx, me.user.id), listSessionsOf(ctx, me.user.id)]);
+  const blocked = await blockedUsesOf(ctx, tokens);
+  const props = {
+    page,
+    me,
+    revealed,
+    tokens,
+    olderInactiveTokens: olderInactive,
+    sessions,
+    lifetimes: lifetimeOptions(ctx),
+    now: ctx.clock.now(),
+    blocked,
+  };
+  return <ProfilePage {...props} />;
+}
+
 export function profileModule(ctx: AppContext) {
   return new Elysia({ name: "profile" })
     .use(authGuard(ctx))
     .use(profileTokenForms(ctx))
-    .get(
-      "/profile",
-      async ({ me, cookie }) => {
-        const page = pageContext(ctx, me, cookie);
-        const revealed = me.sessionId ? ctx.reveals.take(me.sessionId, page.flash?.reveal) : null;
-        const [{ tokens, olderInactive }, sessions] = await Promise.all([listOwnTokensForPage(ctx, me.user.id), listSessionsOf(ctx, me.user.id)]);
-        const props = { page, me, revealed, tokens, olderInactiveTokens: olderInactive, sessions, lifetimes: lifetimeOptions(ctx), now: ctx.clock.now() };
-        return <ProfilePage {...props} />;
-      },
-      session(),
-    )
+    .get("/profile", ({ me, cookie }) => profilePage(ctx, me, cookie), session())
     .post(
       "/profile/password",
       ({ me, body, ip, set, cookie }) =>
