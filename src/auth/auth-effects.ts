@@ -34,7 +34,7 @@ export function authEffects(tx: Transaction) {
     putSession: (session: AuthSession) => add({ kind: "putSession", session: { ...session } }),
     endSession: (sessionId: string) => add({ kind: "endSession", sessionId }),
     endSessionsOf: (userId: string, exceptSessionId: string | null) => add({ kind: "endSessionsOf", userId, exceptSessionId }),
-    putToken: (token: AuthToken) => add({ kind: "putToken", token: { ...token, scopes: [...token.scopes] } }),
+    putToken: (token: AuthToken) => add({ kind: "putToken", token: { ...token, scopes: [...token.scopes], allowedCidrs: [...token.allowedCidrs] } }),
     revokeToken: (tokenId: string) => add({ kind: "revokeToken", tokenId }),
     removeTokensOf: (userId: string) => add({ kind: "removeTokensOf", userId }),
     putGroup: (group: AuthGroup) => add({ kind: "putGroup", group: { ...group } }),

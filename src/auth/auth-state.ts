@@ -14,7 +14,15 @@ export type AuthUser = { id: string; email: string; name: string; role: Role; ac
 /** `kind`: a browser session, or a CLI session (`da login`) — only the first may approve `da` sign-ins. */
 export type AuthSession = { id: string; userId: string; expiresAt: Date; kind: "browser" | "cli" };
 /** `scopes`: what the token may do besides what its owner's role allows (src/auth/scopes.ts). */
-export type AuthToken = { id: string; userId: string; tokenHash: string; expiresAt: Date | null; scopes: readonly TokenScope[] };
+export type AuthToken = {
+  id: string;
+  userId: string;
+  tokenHash: string;
+  expiresAt: Date | null;
+  scopes: readonly TokenScope[];
+  /** Networks it may be used from (canonical CIDRs); empty: anywhere. */
+  allowedCidrs: readonly string[];
+};
 /**
  * Groups, memberships, grants and OAuth tokens are optional for states built by hand (tests); a
  * snapshot always has them. `mustChangePassword`: ids of people whose password an admin set.
@@ -143,7 +151,7 @@ export class AuthState {
         for (const [id, s] of this.#sessions) if (s.userId === effect.userId && id !== effect.exceptSessionId) this.#sessions.delete(id);
         return;
       case "putToken":
-        this.#tokensByHash.set(effect.token.tokenHash, { ...effect.token, scopes: [...effect.token.scopes] });
+        this.#tokensByHash.set(effect.token.tokenHash, { ...effect.token, scopes: [...effect.token.scopes], allowedCidrs: [...effect.token.allowedCidrs] });
         return void this.#tokenHashById.set(effect.token.id, effect.token.tokenHash);
       case "revokeToken": {
         const hash = this.#tokenHashById.get(effect.tokenId);

@@ -8,6 +8,8 @@ import type { AuthUser } from "./auth-state";
 import type { TokenScope } from "../shared/contract";
 import { isOAuthSecret, looksLikeOAuthAccessToken } from "./oauth-format";
 import { hashSecret, isWellFormedPat, looksLikePat } from "./pat-format";
+import type { AuthToken } from "./auth-state";
+import { addressAllowed } from "./networks-allowed";
 
 export type Principal = {
   user: AuthUser;
@@ -48,6 +50,8 @@ export async function resolvePrincipal(ctx: AppContext, request: Request, addres
     if (!token || (token.expiresAt && token.expiresAt <= now)) return null;
     const user = ctx.authState.user(token.userId);
     if (!user?.active) return null;
+    // Only a token that names networks pays for the address look-up.
+    if (token.allowedCidrs.length > 0 && !addressAllowed(token.allowedCidrs, addressOf())) return blocked(ctx, token, addressOf(), now);
     ctx.activity.tokenUsed(token.id, now, addressOf);
     return {
       user,
@@ -100,6 +104,26 @@ function oauthPrincipal(ctx: AppContext, credential: { value: string; fromCookie
     scopes: token.scopes,
     oauth: { grantId: token.grantId, clientId: token.clientId, resource: token.resource },
   };
+}
+
+// One audit entry per token and address a minute at most: a leaked token replayed from elsewhere in
+// a loop must not turn every refused request into a database write.
+const BLOCKED_AUDIT_EVERY_MS = 60_000;
+const lastBlocked = new WeakMap<AppContext["authState"], Map<string, number>>();
+
+/** A use from outside the token's networks: nobody (401), and the owner can see it in the audit trail. */
+function blocked(ctx: AppContext, token: AuthToken, ip: string | null, now: Date): null {
+  const seen = lastBlocked.get(ctx.authState) ?? new Map<string, number>();
+  lastBlocked.set(ctx.authState, seen);
+  const key = `${token.id} ${ip}`;
+  if ((seen.get(key) ?? 0) > now.getTime() - BLOCKED_AUDIT_EVERY_MS) return null;
+  if (seen.size > 10_000) seen.clear();
+  seen.set(key, now.getTime());
+  const params = { id: token.id, ip: ip ?? "unknown", allowed_cidrs: [...token.allowedCidrs] };
+  void ctx.audit
+    .record(ctx.db, { actor: null, action: "token.blocked_ip", target: token.id, params, ip })
+    .catch((error) => ctx.log.warn("token.blocked_ip_audit_failed", { token_id: token.id, error: String(error) }));
+  return null;
 }
 
 /** Who acts, for an audit entry: with the token's id when they act with a personal access token. */

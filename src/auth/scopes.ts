@@ -38,6 +38,16 @@ export function normaliseScopes(input: readonly string[] | undefined): TokenScop
   return TOKEN_SCOPE_NAMES.filter((name) => picked.has(name));
 }
 
+/** A stored allowed_cidrs column (JSON, canonical CIDRs); unreadable → a network nothing is in (fail closed). */
+export function parseStoredCidrs(stored: string | null): string[] {
+  try {
+    const value: unknown = JSON.parse(stored ?? "[]");
+    return Array.isArray(value) && value.every((v) => typeof v === "string") ? value : ["0.0.0.0/32"];
+  } catch {
+    return ["0.0.0.0/32"];
+  }
+}
+
 /** A stored scopes column (JSON) → the list; anything unreadable gives no scope at all (fail closed). */
 export function parseStoredScopes(stored: string | null): TokenScope[] {
   if (stored === null) return [];

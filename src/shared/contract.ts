@@ -143,6 +143,8 @@ export type Token = {
   name: string;
   prefix: string;
   scopes: TokenScope[];
+  /** Networks it may be used from; empty: anywhere. */
+  allowed_cidrs: string[];
   created_at: string;
   expires_at: string | null;
   last_used_at: string | null;
@@ -157,6 +159,7 @@ export type CreatedToken = {
   prefix: string;
   token: string;
   scopes: TokenScope[];
+  allowed_cidrs: string[];
   expires_at: string | null;
   created_at: string;
 };

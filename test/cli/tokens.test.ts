@@ -35,7 +35,7 @@ describe("da auth token create", () => {
     const result = await runDa(["auth", "token", "create", "--name", "laptop", "--ttl", "7d", "--json"], { env: box.env });
     expect(result.code).toBe(0);
     const created: CreatedToken = JSON.parse(result.stdout);
-    expect(Object.keys(created).sort()).toEqual(["created_at", "expires_at", "id", "name", "prefix", "token"]);
+    expect(Object.keys(created).sort()).toEqual(["allowed_cidrs", "created_at", "expires_at", "id", "name", "prefix", "scopes", "token"]);
     expect(created.name).toBe("laptop");
     const days = (new Date(created.expires_at!).getTime() - new Date(created.created_at).getTime()) / 86_400_000;
     expect(Math.round(days)).toBe(7);

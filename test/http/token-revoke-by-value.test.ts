@@ -72,3 +72,17 @@ test("a body without a token string → 422, nothing changes", async () => {
   expect((await revoke(undefined)).status).toBe(422);
   expect((await t.api("POST", "/auth/tokens/revoke", { body: { token: 12 } })).status).toBe(422);
 });
+
+test("a service account's leaked token: revoked, and every active admin is told (it has no mailbox)", async () => {
+  sink = await startSmtpSink();
+  t = await createTestApp({ env: { SMTP_URL: `smtp://127.0.0.1:${sink.port}`, PUBLIC_URL: "http://localhost" } });
+  const admin = await t.login();
+  const account = (await (await t.api("POST", "/api/service-accounts", { token: admin, body: { name: "etl" } })).json()) as { id: string };
+  const made = await t.api("POST", `/api/service-accounts/${account.id}/tokens`, { token: admin, body: { name: "ci" } });
+  const { token } = (await made.json()) as { token: string };
+  expect((await revoke(token)).status).toBe(204);
+  expect(await works(token)).toBe(false);
+  const deadline = Date.now() + 10_000;
+  while (sink.messages.length === 0 && Date.now() < deadline) await Bun.sleep(20);
+  expect(sink.messages.map((m) => m.to)).toEqual([["admin@example.com"]]);
+});

@@ -28,7 +28,7 @@ describe("POST /auth/tokens", () => {
   test("201 with the raw token once; 8-char prefix from the id; 90 days by default", async () => {
     const { res, body } = await create(admin, { name: "  laptop  " });
     expect(res.status).toBe(201);
-    expect(Object.keys(body).sort()).toEqual(["created_at", "expires_at", "id", "name", "prefix", "scopes", "token"]);
+    expect(Object.keys(body).sort()).toEqual(["allowed_cidrs", "created_at", "expires_at", "id", "name", "prefix", "scopes", "token"]);
     expect(body.name).toBe("laptop");
     const token = body.token as string;
     expect(token.startsWith(PAT_PREFIX)).toBe(true);
@@ -54,7 +54,7 @@ describe("POST /auth/tokens", () => {
       expect(text).not.toContain(hashSecret(token));
     }
     const one = await (await t.api("GET", `/auth/tokens/${id}`, { token: admin })).json();
-    expect(Object.keys(one).sort()).toEqual(["created_at", "expires_at", "id", "last_used_at", "name", "prefix", "revoked_at", "scopes"]);
+    expect(Object.keys(one).sort()).toEqual(["allowed_cidrs", "created_at", "expires_at", "id", "last_used_at", "name", "prefix", "revoked_at", "scopes"]);
   });
 
   test("empty or blank name → 400; name over 100 characters → 400; missing name → 422", async () => {

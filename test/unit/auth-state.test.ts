@@ -17,7 +17,7 @@ test("removing a user and what let them in forgets their sessions and tokens", (
   const { state, apply } = AuthState.load({
     users: [user],
     sessions: [{ id: "s1", userId: "u1", expiresAt: new Date(Date.now() + 60_000), kind: "browser" as const }],
-    tokens: [{ id: "t1", userId: "u1", tokenHash: "h1", expiresAt: null, scopes: ["all"] }],
+    tokens: [{ id: "t1", userId: "u1", tokenHash: "h1", expiresAt: null, scopes: ["all"], allowedCidrs: [] }],
   });
   apply(effects((e) => (e.endSessionsOf("u1", null), e.removeTokensOf("u1"), e.removeUser("u1"))));
   expect(state.user("u1")).toBeUndefined();
@@ -40,7 +40,7 @@ test("a revoked token no longer resolves by its hash", () => {
   const { state, apply } = AuthState.load({
     users: [user],
     sessions: [],
-    tokens: [{ id: "t1", userId: "u1", tokenHash: "h1", expiresAt: null, scopes: ["all"] }],
+    tokens: [{ id: "t1", userId: "u1", tokenHash: "h1", expiresAt: null, scopes: ["all"], allowedCidrs: [] }],
   });
   apply(effects((e) => e.revokeToken("t1")));
   expect(state.tokenByHash("h1")).toBeUndefined();
@@ -56,8 +56,8 @@ test("pruning drops only what expired", () => {
       { id: "new", userId: "u1", expiresAt: new Date("2026-01-02T00:00:00Z"), kind: "browser" as const },
     ],
     tokens: [
-      { id: "t-old", userId: "u1", tokenHash: "h-old", expiresAt: new Date("2025-12-31T00:00:00Z"), scopes: ["all"] },
-      { id: "t-never", userId: "u1", tokenHash: "h-never", expiresAt: null, scopes: ["all"] },
+      { id: "t-old", userId: "u1", tokenHash: "h-old", expiresAt: new Date("2025-12-31T00:00:00Z"), scopes: ["all"], allowedCidrs: [] },
+      { id: "t-never", userId: "u1", tokenHash: "h-never", expiresAt: null, scopes: ["all"], allowedCidrs: [] },
     ],
   });
   state.pruneExpired(now);

@@ -52,6 +52,7 @@ test("SQL and tokenState() agree on every token's state", async () => {
             createdAt: new Date(NOW.getTime() - 100 * HOUR),
             expiresAt,
             scopes: ["all"],
+            allowedCidrs: [],
           });
           if (revokedAt) await setTokenRevoked(tx, id, revokedAt);
         });

@@ -6,7 +6,7 @@ import { ConnectedAppsSection } from "../oauth/connected-apps-section";
 import { CsrfField } from "../ui/csrf-field";
 import { Layout } from "../ui/layout";
 import { SessionsSection, type ProfileSession } from "./sessions-section";
-import { TokenReveal, TokensSection, type LifetimeChoice } from "./tokens-section";
+import { TokenReveal, TokensSection, type BlockedUse, type LifetimeChoice } from "./tokens-section";
 
 export type ProfileProps = {
   page: PageContext;
@@ -15,6 +15,7 @@ export type ProfileProps = {
   tokens: Token[];
   /** Revoked or expired tokens older than the ones listed. */
   olderInactiveTokens: number;
+  blocked: BlockedUse[];
   lifetimes: LifetimeChoice[];
   sessions: ProfileSession[];
   /** Apps connected through OAuth (MCP clients). */
@@ -74,7 +75,14 @@ export function ProfilePage(props: ProfileProps) {
             <dd safe>{(props.groups ?? []).map((g) => (g.membership === "agnes" ? g.name : `${g.name} (from ${g.membership})`)).join(", ") || "—"}</dd>
           </dl>
         </section>
-        <TokensSection page={props.page} tokens={props.tokens} olderInactive={props.olderInactiveTokens} lifetimes={props.lifetimes} now={props.now} />
+        <TokensSection
+          page={props.page}
+          tokens={props.tokens}
+          olderInactive={props.olderInactiveTokens}
+          lifetimes={props.lifetimes}
+          now={props.now}
+          blocked={props.blocked}
+        />
         <SessionsSection page={props.page} sessions={props.sessions} currentId={props.me.sessionId} />
         <ConnectedAppsSection csrf={props.page.csrf} apps={props.connectedApps} />
         <PasswordSection csrf={props.page.csrf} />

@@ -3,6 +3,7 @@ import { DEFAULT_PICKED_SCOPES, TOKEN_SCOPES, TOKEN_SCOPE_NAMES, type Token } fr
 import { CopyButton } from "../ui/copy-button";
 import { CsrfField } from "../ui/csrf-field";
 import { TokenTable } from "../tokens/token-table";
+import { Time } from "../ui/time";
 
 /** One choice of the "Expires" select: the server decides which lifetimes are allowed. */
 export type LifetimeChoice = { value: string; label: string; selected: boolean };
@@ -47,6 +48,10 @@ export function CreateTokenForm({ csrf, lifetimes, action }: { csrf: string; lif
           ))}
         </select>
       </label>
+      <label>
+        Allowed networks
+        <input type="text" name="allowed_cidrs" maxlength="2000" placeholder="optional, e.g. 203.0.113.0/24" />
+      </label>
       <fieldset class="scopes">
         <legend>What may it do?</legend>
         {TOKEN_SCOPE_NAMES.map((scope) => (
@@ -63,7 +68,34 @@ export function CreateTokenForm({ csrf, lifetimes, action }: { csrf: string; lif
   );
 }
 
-export function TokensSection(props: { page: PageContext; tokens: Token[]; olderInactive: number; lifetimes: LifetimeChoice[]; now: Date }) {
+/** A refused use of a token from outside its networks (the audit's token.blocked_ip). */
+export type BlockedUse = { name: string; ip: string; at: string };
+
+function BlockedUses({ uses }: { uses: BlockedUse[] }) {
+  if (uses.length === 0) return "";
+  return (
+    <div class="blocked-uses">
+      <h3>Refused: used from outside the token's networks</h3>
+      <ul>
+        {uses.map((use) => (
+          <li>
+            <span safe>{`"${use.name}" from ${use.ip}, `}</span>
+            <Time at={use.at} />
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export function TokensSection(props: {
+  page: PageContext;
+  tokens: Token[];
+  olderInactive: number;
+  lifetimes: LifetimeChoice[];
+  now: Date;
+  blocked?: BlockedUse[];
+}) {
   return (
     <section class="card" id="tokens">
       <h2>Personal access tokens</h2>
@@ -72,6 +104,7 @@ export function TokensSection(props: { page: PageContext; tokens: Token[]; older
         revoke it.
       </p>
       <CreateTokenForm csrf={props.page.csrf} lifetimes={props.lifetimes} action="/profile/tokens" />
+      <BlockedUses uses={props.blocked ?? []} />
       <TokenTable tokens={props.tokens} now={props.now} basePath="/profile/tokens" empty="You have no tokens yet." class="tokens" />
       {props.olderInactive > 0 && (
         <p class="muted older-tokens">

@@ -1,5 +1,6 @@
 // Tokens with least privilege (issue 24). `scopes` is a JSON array of scope names (src/shared/
 // contract.ts TOKEN_SCOPES); tokens made before it keep every power they had (`["all"]`).
+// `allowed_cidrs`: JSON array of networks the token may be used from (empty: anywhere).
 // `rotated_at`: when the token was replaced by rotation (its expires_at then ends the grace period).
 // `users.kind`: "person", or "service" for a service account (no password, no SSO identity, never a
 // session, outside the last-admin rule); `description` and `created_by` (an admin's id) are theirs.
@@ -13,6 +14,8 @@ export const tokenScopes = {
     ALTER TABLE personal_access_tokens ADD COLUMN scopes VARCHAR DEFAULT '["all"]';
     UPDATE personal_access_tokens SET scopes = '["all"]' WHERE scopes IS NULL;
     ALTER TABLE personal_access_tokens ADD COLUMN rotated_at TIMESTAMP;
+    ALTER TABLE personal_access_tokens ADD COLUMN allowed_cidrs VARCHAR DEFAULT '[]';
+    UPDATE personal_access_tokens SET allowed_cidrs = '[]' WHERE allowed_cidrs IS NULL;
     ALTER TABLE personal_access_tokens ADD COLUMN expiry_notice_7_at TIMESTAMP;
     ALTER TABLE personal_access_tokens ADD COLUMN expiry_notice_1_at TIMESTAMP;
     ALTER TABLE audit_log ADD COLUMN token_id VARCHAR;

@@ -58,6 +58,7 @@ export type AuditParams = {
   "token.revoke": { id: string; name: string; prefix: string; owner_id: string };
   "token.admin_revoke": { id: string; name: string; prefix: string; owner_id: string };
   "token.revoked_by_value": { id: string; name: string; prefix: string; owner_id: string };
+  "token.blocked_ip": { id: string; ip: string; allowed_cidrs: string[] };
   "token.rotate": { id: string; new_id: string; name: string; prefix: string; owner_id: string; old_works_until: string };
   "sso.identity_linked": Provider & { issuer: string; subject: string; via?: "admin" };
   "sso.identity_unlinked": Provider & { issuer: string; subject: string };
@@ -128,6 +129,7 @@ export const AUDIT_ACTIONS = {
   "token.admin_revoke": "revoked a personal access token of",
   "token.rotate": "rotated a personal access token",
   "token.revoked_by_value": "revoked a personal access token reported as leaked:",
+  "token.blocked_ip": "refused a personal access token used from outside its networks:",
   "sso.identity_linked": "linked a single sign-on identity to",
   "sso.identity_unlinked": "unlinked a single sign-on identity from",
   "sso.groups_detached": "detached from the provider's groups",

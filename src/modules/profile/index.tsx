@@ -9,10 +9,10 @@ import { formAction, pageContext, type PageContext } from "../../http/page";
 import { listSessionsOf } from "../accounts/sessions";
 import { listConnectedApps } from "../oauth/grants";
 import { confirmForm } from "../../http/confirm-form";
-import { createToken, getOwnToken, lifetimeFromForm, lifetimeOptions, listOwnTokensForPage, revokeToken } from "../tokens/service";
+import { blockedUsesOf, createToken, getOwnToken, lifetimeFromForm, lifetimeOptions, listOwnTokensForPage, revokeToken } from "../tokens/service";
 import { ProfilePage } from "../../../views/profile/profile-page";
 import { TokenRevokePage } from "../../../views/tokens/token-revoke-page";
-import { createTokenForm, csrfOnlyForm, passwordForm, scopesFromForm, sessionIdParams, tokenIdParams } from "./model";
+import { cidrsFromForm, createTokenForm, csrfOnlyForm, passwordForm, scopesFromForm, sessionIdParams, tokenIdParams } from "./model";
 import { changeOwnPassword, endOtherSessions, endOwnSession } from "./service";
 import { groupRefsOf } from "../groups/access-report";
 
@@ -32,7 +32,12 @@ function profileTokenForms(ctx: AppContext) {
       "/profile/tokens",
       async ({ me, body, ip, set, cookie }) => {
         return formAction(ctx, { set, cookie }, "/profile#tokens", async () => {
-          const input = { name: body.name ?? "", expiresInDays: lifetimeFromForm(body.expires_in_days), scopes: scopesFromForm(body) };
+          const input = {
+            name: body.name ?? "",
+            expiresInDays: lifetimeFromForm(body.expires_in_days),
+            scopes: scopesFromForm(body),
+            allowedCidrs: cidrsFromForm(body.allowed_cidrs),
+          };
           const created = await createToken(ctx, me, input, ip);
           // The flash carries only the reveal's id; the token stays in server memory until shown once.
           const reveal = ctx.reveals.put(me.sessionId!, me.user.id, created.token);
@@ -58,6 +63,7 @@ function profileTokenForms(ctx: AppContext) {
     );
 }
 
+/** /profile: who you are, your tokens (with refused uses from outside their networks), your sessions, connected apps. */
 async function profilePage(ctx: AppContext, me: Principal, page: PageContext) {
   const revealed = me.sessionId ? ctx.reveals.take(me.sessionId, page.flash?.reveal) : null;
   const [{ tokens, olderInactive }, sessions, connectedApps] = await Promise.all([
@@ -65,6 +71,7 @@ async function profilePage(ctx: AppContext, me: Principal, page: PageContext) {
     listSessionsOf(ctx, me.user.id),
     listConnectedApps(ctx, me.user.id),
   ]);
+  const blocked = await blockedUsesOf(ctx, tokens);
   const props = {
     page,
     me,
@@ -76,6 +83,7 @@ async function profilePage(ctx: AppContext, me: Principal, page: PageContext) {
     lifetimes: lifetimeOptions(ctx),
     now: ctx.clock.now(),
     groups: groupRefsOf(ctx, me.user),
+    blocked,
   };
   return <ProfilePage {...props} />;
 }

@@ -12,6 +12,6 @@ export const csrfOnlyForm = z.object({ _csrf: z.string().optional() });
 
 export const sessionIdParams = z.object({ id: z.string().max(100) });
 
-export { createTokenForm, scopesFromForm } from "../tokens/token-form";
+export { cidrsFromForm, createTokenForm, scopesFromForm } from "../tokens/token-form";
 
 export const tokenIdParams = z.object({ id: z.string() });

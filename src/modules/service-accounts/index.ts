@@ -55,7 +55,12 @@ function serviceTokensApi(ctx: AppContext) {
       "/api/service-accounts/:id/tokens",
       async ({ me, ip, params, body, set }): Promise<CreatedToken> => {
         const owner = (await findServiceAccount(ctx.db, params.id)).id;
-        const created = await createToken(ctx, me, { name: body.name, expiresInDays: body.expires_in_days, scopes: body.scopes, owner }, ip);
+        const created = await createToken(
+          ctx,
+          me,
+          { name: body.name, expiresInDays: body.expires_in_days, scopes: body.scopes, allowedCidrs: body.allowed_cidrs, owner },
+          ip,
+        );
         set.status = 201;
         return created;
       },

@@ -10,7 +10,7 @@ import { confirmForm } from "../../http/confirm-form";
 import { formAction, pageContext, type PageContext } from "../../http/page";
 import { adminCall } from "../users/service";
 import { createToken, getOwnToken, lifetimeFromForm, lifetimeOptions, listOwnTokens, revokeToken } from "../tokens/service";
-import { createTokenForm, scopesFromForm } from "../tokens/token-form";
+import { cidrsFromForm, createTokenForm, scopesFromForm } from "../tokens/token-form";
 import { ServiceAccountsPage } from "../../../views/service-accounts/service-accounts-page";
 import { ServiceAccountPage } from "../../../views/service-accounts/service-account-page";
 import { ConfirmPage } from "../../../views/ui/confirm-page";
@@ -127,7 +127,13 @@ function serviceAccountTokenForms(ctx: AppContext) {
       ({ me, ip, params, body, set, cookie }) =>
         formAction(ctx, { set, cookie }, `${at(params.id)}#tokens`, async () => {
           const owner = (await getServiceAccount(ctx, params.id)).id;
-          const input = { name: body.name ?? "", expiresInDays: lifetimeFromForm(body.expires_in_days), scopes: scopesFromForm(body), owner };
+          const input = {
+            name: body.name ?? "",
+            expiresInDays: lifetimeFromForm(body.expires_in_days),
+            scopes: scopesFromForm(body),
+            allowedCidrs: cidrsFromForm(body.allowed_cidrs),
+            owner,
+          };
           const created = await createToken(ctx, me, input, ip);
           const reveal = ctx.reveals.put(me.sessionId!, me.user.id, created.token);
           return { kind: "ok", message: `Token "${created.name}" created.`, reveal };

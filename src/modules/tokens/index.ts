@@ -15,11 +15,11 @@ import { mayRotateServiceToken } from "../service-accounts/service";
 /** GET /auth/scopes: public, like the token format itself; the same list every time. */
 const SCOPE_LIST: ScopeInfo[] = TOKEN_SCOPE_NAMES.map((name) => ({ name, description: TOKEN_SCOPES[name] }));
 
-export function tokensApi(ctx: AppContext) {
+/** What anyone may call: the scope list, and revoking a leaked token by its value. */
+function publicTokenRoutes(ctx: AppContext) {
   const revokeByValue = revokerByValue(ctx);
-  return new Elysia({ name: "tokens-api" })
+  return new Elysia({ name: "public-token-routes" })
     .use(authGuard(ctx))
-    .use(adminTokensApi(ctx))
     .post(
       "/auth/tokens/revoke",
       async ({ body, ip, set }) => {
@@ -29,11 +29,23 @@ export function tokensApi(ctx: AppContext) {
       },
       { clientIp: true, body: revokeByValueBody },
     )
-    .get("/auth/scopes", (): ScopeInfo[] => SCOPE_LIST)
+    .get("/auth/scopes", (): ScopeInfo[] => SCOPE_LIST);
+}
+
+export function tokensApi(ctx: AppContext) {
+  return new Elysia({ name: "tokens-api" })
+    .use(authGuard(ctx))
+    .use(publicTokenRoutes(ctx))
+    .use(adminTokensApi(ctx))
     .post(
       "/auth/tokens",
       async ({ me, body, ip, set }): Promise<CreatedToken> => {
-        const created = await createToken(ctx, me, { name: body.name, expiresInDays: body.expires_in_days, scopes: body.scopes }, ip);
+        const created = await createToken(
+          ctx,
+          me,
+          { name: body.name, expiresInDays: body.expires_in_days, scopes: body.scopes, allowedCidrs: body.allowed_cidrs },
+          ip,
+        );
         set.status = 201;
         return created;
       },

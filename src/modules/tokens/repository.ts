@@ -4,7 +4,7 @@ import type { Queryable, Transaction } from "../../db/database";
 import type { TokenStateFilter } from "../../shared/contract";
 import { authEffects } from "../../auth/auth-effects";
 import type { TokenScope } from "../../shared/contract";
-import { parseStoredScopes } from "../../auth/scopes";
+import { parseStoredCidrs, parseStoredScopes } from "../../auth/scopes";
 
 export type TokenRow = {
   id: string;
@@ -19,6 +19,8 @@ export type TokenRow = {
   /** JSON array of scope names (src/auth/scopes.ts reads it). */
   scopes: string;
   rotated_at: Date | null;
+  /** JSON array of canonical CIDRs; empty: anywhere. */
+  allowed_cidrs: string;
 };
 
 // The SQL twin of tokenState() in src/shared/contract.ts (revoked wins over expired), written once
@@ -31,8 +33,8 @@ const STATE_SQL = {
 
 /** Tokens that may still authenticate, for loading the auth state at start. */
 export function listLiveTokens(q: Queryable, now: Date) {
-  return q.query<{ id: string; user_id: string; token_hash: string; expires_at: Date | null; scopes: string }>(
-    `SELECT t.id, t.user_id, t.token_hash, t.expires_at, t.scopes FROM personal_access_tokens t WHERE ${STATE_SQL.active("$1")}`,
+  return q.query<{ id: string; user_id: string; token_hash: string; expires_at: Date | null; scopes: string; allowed_cidrs: string }>(
+    `SELECT t.id, t.user_id, t.token_hash, t.expires_at, t.scopes, t.allowed_cidrs FROM personal_access_tokens t WHERE ${STATE_SQL.active("$1")}`,
     [now],
   );
 }
@@ -69,18 +71,29 @@ export async function revokeTokensOfUser(tx: Transaction, userId: string, at: Da
 export type AdminTokenRow = TokenRow & { user_email: string | null };
 export type AdminTokenFilter = { user: string | null; state: TokenStateFilter; now: Date; limit: number; offset: number };
 
-const COLUMNS = "t.id, t.user_id, t.name, t.prefix, t.created_at, t.expires_at, t.last_used_at, t.last_used_ip, t.revoked_at, t.scopes, t.rotated_at";
+const COLUMNS =
+  "t.id, t.user_id, t.name, t.prefix, t.created_at, t.expires_at, t.last_used_at, t.last_used_ip, t.revoked_at, t.scopes, t.rotated_at, t.allowed_cidrs";
 
 export async function insertToken(
   tx: Transaction,
-  t: { id: string; userId: string; name: string; tokenHash: string; prefix: string; createdAt: Date; expiresAt: Date | null; scopes: TokenScope[] },
+  t: {
+    id: string;
+    userId: string;
+    name: string;
+    tokenHash: string;
+    prefix: string;
+    createdAt: Date;
+    expiresAt: Date | null;
+    scopes: TokenScope[];
+    allowedCidrs: string[];
+  },
 ): Promise<void> {
   await tx.run(
-    `INSERT INTO personal_access_tokens (id, user_id, name, token_hash, prefix, created_at, expires_at, scopes)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [t.id, t.userId, t.name, t.tokenHash, t.prefix, t.createdAt, t.expiresAt, JSON.stringify(t.scopes)],
+    `INSERT INTO personal_access_tokens (id, user_id, name, token_hash, prefix, created_at, expires_at, scopes, allowed_cidrs)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [t.id, t.userId, t.name, t.tokenHash, t.prefix, t.createdAt, t.expiresAt, JSON.stringify(t.scopes), JSON.stringify(t.allowedCidrs)],
   );
-  authEffects(tx).putToken({ id: t.id, userId: t.userId, tokenHash: t.tokenHash, expiresAt: t.expiresAt, scopes: t.scopes });
+  authEffects(tx).putToken({ id: t.id, userId: t.userId, tokenHash: t.tokenHash, expiresAt: t.expiresAt, scopes: t.scopes, allowedCidrs: t.allowedCidrs });
 }
 
 export async function findToken(q: Queryable, id: string): Promise<TokenRow | null> {
@@ -144,12 +157,20 @@ export async function listAllTokens(q: Queryable, f: AdminTokenFilter): Promise<
  * the auth state gets the token again with that expiry and refuses it from then on by itself.
  */
 export async function setTokenRotated(tx: Transaction, id: string, at: Date, graceUntil: Date): Promise<void> {
-  const [row] = await tx.query<{ id: string; user_id: string; token_hash: string; expires_at: Date; scopes: string }>(
-    "UPDATE personal_access_tokens SET rotated_at = $2, expires_at = $3 WHERE id = $1 RETURNING id, user_id, token_hash, expires_at, scopes",
+  const [row] = await tx.query<{ id: string; user_id: string; token_hash: string; expires_at: Date; scopes: string; allowed_cidrs: string }>(
+    "UPDATE personal_access_tokens SET rotated_at = $2, expires_at = $3 WHERE id = $1 RETURNING id, user_id, token_hash, expires_at, scopes, allowed_cidrs",
     [id, at, graceUntil],
   );
-  if (row)
-    authEffects(tx).putToken({ id: row.id, userId: row.user_id, tokenHash: row.token_hash, expiresAt: row.expires_at, scopes: parseStoredScopes(row.scopes) });
+  if (!row) return;
+  const scopes = parseStoredScopes(row.scopes);
+  authEffects(tx).putToken({
+    id: row.id,
+    userId: row.user_id,
+    tokenHash: row.token_hash,
+    expiresAt: row.expires_at,
+    scopes,
+    allowedCidrs: parseStoredCidrs(row.allowed_cidrs),
+  });
 }
 
 /** Marks the token revoked unless it already is (the first revocation time is kept). */

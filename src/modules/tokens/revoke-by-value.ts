@@ -9,6 +9,7 @@ import { FailureLimiter } from "../../http/failure-limiter";
 import { hashSecret, isWellFormedPat } from "../../auth/pat-format";
 import { MailNotSent } from "../../mail/mailer";
 import { findToken, setTokenRevoked, type TokenRow } from "./repository";
+import { findUser, listActiveAdminPeople } from "../users/directory";
 
 /** Attempts per address in REVOKE_WINDOW_MS, valid or not; beyond it 429 with Retry-After. */
 export const REVOKE_ATTEMPTS = 20;
@@ -33,29 +34,38 @@ export function revokerByValue(ctx: AppContext): RevokeByValue {
       await ctx.audit.record(tx, { actor: null, action: "token.revoked_by_value", target: found.id, params, ip });
       return found;
     });
-    if (row) void tellOwner(ctx, row, ip);
+    if (row) void tellOwner(ctx, row, ip).catch((error) => ctx.log.warn("token.revoked_by_value.email_failed", { token_id: row.id, error: String(error) }));
   };
+}
+
+/** Who hears of it: the owner, or for a service account (which has no mailbox) every active admin. */
+async function recipientsOf(ctx: AppContext, userId: string): Promise<string[]> {
+  const owner = await findUser(ctx.db, userId);
+  if (!owner) return [];
+  if (owner.kind === "person") return [owner.email];
+  return (await listActiveAdminPeople(ctx.db)).map((admin) => admin.email);
 }
 
 /** Best effort and never awaited by the request: how long a send takes must not tell a valid token apart. */
 async function tellOwner(ctx: AppContext, row: TokenRow, ip: string | null): Promise<void> {
-  const owner = ctx.authState.user(row.user_id);
-  if (!ctx.mailer || !owner) return;
+  if (!ctx.mailer) return;
   const text = [
     "Hello,",
     "",
-    `Your Agnes personal access token "${row.name}" (prefix ${row.prefix}) was revoked at ${ctx.clock.now().toISOString()}:`,
+    `The Agnes personal access token "${row.name}" (prefix ${row.prefix}) was revoked at ${ctx.clock.now().toISOString()}:`,
     `someone${ip ? ` at ${ip}` : ""} reported its value as leaked (for example a secret scanner that found it in a public place).`,
     "",
     "Anything still using it is refused from now on. Create a new token on your profile page, and check where the old one was kept.",
     "",
     "Agnes",
   ].join("\n");
-  try {
-    await ctx.mailer.send({ to: owner.email, subject: `Your Agnes token "${row.name}" was revoked`, text });
-    ctx.log.info("token.revoked_by_value.email_sent", { token_id: row.id, user_id: owner.id });
-  } catch (error) {
-    const reason = error instanceof MailNotSent ? error : new MailNotSent("unexpected error while sending", "EUNKNOWN", null);
-    ctx.log.warn("token.revoked_by_value.email_failed", { token_id: row.id, user_id: owner.id, code: reason.code, reason: reason.message });
+  for (const to of await recipientsOf(ctx, row.user_id)) {
+    try {
+      await ctx.mailer.send({ to, subject: `Agnes token "${row.name}" was revoked`, text });
+      ctx.log.info("token.revoked_by_value.email_sent", { token_id: row.id, user_id: row.user_id });
+    } catch (error) {
+      const reason = error instanceof MailNotSent ? error : new MailNotSent("unexpected error while sending", "EUNKNOWN", null);
+      ctx.log.warn("token.revoked_by_value.email_failed", { token_id: row.id, user_id: row.user_id, code: reason.code, reason: reason.message });
+    }
   }
 }

@@ -6,7 +6,7 @@ import type { AppContext } from "../../context";
 import { actorOf, type Principal } from "../../auth/principal";
 import { Conflict, NotFound } from "../../shared/errors";
 import type { CreatedToken } from "../../shared/contract";
-import { parseStoredScopes } from "../../auth/scopes";
+import { parseStoredCidrs, parseStoredScopes } from "../../auth/scopes";
 import type { Transaction } from "../../db/database";
 import { findToken, insertToken, setTokenRotated, type TokenRow } from "./repository";
 import { DAY_MS, iso, lifetimeLimit, newTokenRow } from "./service";
@@ -32,7 +32,7 @@ export async function rotateToken(ctx: AppContext, actor: Principal, id: string,
     if (row.rotated_at) throw new Conflict("This token was already rotated: rotate the token that replaced it");
     const { row: fresh, created } = newTokenRow(
       row.user_id,
-      { name: row.name, scopes: parseStoredScopes(row.scopes), expiresAt: renewedExpiry(ctx, row, now) },
+      { name: row.name, scopes: parseStoredScopes(row.scopes), allowedCidrs: parseStoredCidrs(row.allowed_cidrs), expiresAt: renewedExpiry(ctx, row, now) },
       now,
     );
     await insertToken(tx, fresh);

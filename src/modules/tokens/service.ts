@@ -11,7 +11,8 @@ import type { Queryable, Transaction } from "../../db/database";
 import { actorOf, type Principal } from "../../auth/principal";
 import type { AuthToken } from "../../auth/auth-state";
 import { generatePat, hashSecret } from "../../auth/pat-format";
-import { normaliseScopes, parseStoredScopes } from "../../auth/scopes";
+import { normaliseScopes, parseStoredCidrs, parseStoredScopes } from "../../auth/scopes";
+import { normaliseCidrs } from "../../auth/networks-allowed";
 import { BadRequest, NotFound } from "../../shared/errors";
 import {
   DEFAULT_TOKEN_LIFETIME_DAYS,
@@ -60,6 +61,7 @@ export function tokenJson(ctx: AppContext, row: TokenRow): Token {
     name: row.name,
     prefix: row.prefix,
     scopes: parseStoredScopes(row.scopes),
+    allowed_cidrs: parseStoredCidrs(row.allowed_cidrs),
     created_at: row.created_at.toISOString(),
     expires_at: iso(row.expires_at),
     last_used_at: iso(lastUsed),
@@ -98,7 +100,7 @@ export function normaliseTokenName(name: string): string {
 }
 
 /** A new token's row and its secret (shown once): a fresh id and secret, only the hash kept. */
-export function newTokenRow(owner: string, spec: { name: string; scopes: TokenScope[]; expiresAt: Date | null }, now: Date) {
+export function newTokenRow(owner: string, spec: { name: string; scopes: TokenScope[]; expiresAt: Date | null; allowedCidrs: string[] }, now: Date) {
   const id = randomBytes(16).toString("hex");
   const token = generatePat();
   const row = {
@@ -110,6 +112,7 @@ export function newTokenRow(owner: string, spec: { name: string; scopes: TokenSc
     createdAt: now,
     expiresAt: spec.expiresAt,
     scopes: spec.scopes,
+    allowedCidrs: spec.allowedCidrs,
   };
   const created: CreatedToken = {
     id,
@@ -117,6 +120,7 @@ export function newTokenRow(owner: string, spec: { name: string; scopes: TokenSc
     prefix: row.prefix,
     token,
     scopes: spec.scopes,
+    allowed_cidrs: spec.allowedCidrs,
     expires_at: iso(spec.expiresAt),
     created_at: now.toISOString(),
   };
@@ -130,15 +134,16 @@ export function newTokenRow(owner: string, spec: { name: string; scopes: TokenSc
 export async function createToken(
   ctx: AppContext,
   me: Actor,
-  input: { name: string; expiresInDays: number | null | undefined; scopes?: readonly string[]; owner?: string },
+  input: { name: string; expiresInDays: number | null | undefined; scopes?: readonly string[]; allowedCidrs?: readonly string[]; owner?: string },
   ip: string | null,
 ): Promise<CreatedToken> {
   const name = normaliseTokenName(input.name);
   const days = resolveLifetime(ctx, input.expiresInDays);
   const scopes = normaliseScopes(input.scopes);
+  const allowedCidrs = normaliseCidrs(input.allowedCidrs);
   const now = ctx.clock.now();
   const owner = input.owner ?? me.user.id;
-  const { row, created } = newTokenRow(owner, { name, scopes, expiresAt: days === null ? null : new Date(now.getTime() + days * DAY_MS) }, now);
+  const { row, created } = newTokenRow(owner, { name, scopes, allowedCidrs, expiresAt: days === null ? null : new Date(now.getTime() + days * DAY_MS) }, now);
   await ctx.db.transaction(async (tx) => {
     // Counted inside the transaction (one writer at a time), so parallel creates cannot overshoot.
     if ((await countActiveTokensOfUser(tx, owner, now)) >= MAX_ACTIVE_TOKENS) {
@@ -250,7 +255,27 @@ export function lifetimeFromForm(value: string | undefined): number | null | und
 /** Live tokens as the auth state holds them (its loader, accounts/auth-records.ts). */
 export async function liveTokensForAuth(q: Queryable, now: Date): Promise<AuthToken[]> {
   const rows = await listLiveTokens(q, now);
-  return rows.map((t) => ({ id: t.id, userId: t.user_id, tokenHash: t.token_hash, expiresAt: t.expires_at, scopes: parseStoredScopes(t.scopes) }));
+  return rows.map((t) => ({
+    id: t.id,
+    userId: t.user_id,
+    tokenHash: t.token_hash,
+    expiresAt: t.expires_at,
+    scopes: parseStoredScopes(t.scopes),
+    allowedCidrs: parseStoredCidrs(t.allowed_cidrs),
+  }));
+}
+
+/** A refused use of a token from outside its networks, as the owner's profile shows it. */
+export type BlockedUse = { name: string; ip: string; at: string };
+
+/** The latest refused use of each working token that names networks (from the audit trail). */
+export async function blockedUsesOf(ctx: AppContext, tokens: Token[]): Promise<BlockedUse[]> {
+  const uses: BlockedUse[] = [];
+  for (const token of tokens.filter((x) => x.allowed_cidrs.length > 0 && !x.revoked_at)) {
+    const { entries } = await ctx.audit.list(ctx.db, { action: "token.blocked_ip", target: token.id, limit: 1, offset: 0 });
+    for (const entry of entries) uses.push({ name: token.name, ip: String(entry.params.ip), at: entry.created_at });
+  }
+  return uses;
 }
 
 /** How many working tokens each of `userIds` holds (service accounts' `token_count`). */

@@ -17,6 +17,10 @@ export const createTokenBody = z.object({
     .array(z.string({ message: "scopes must be a list of scope names" }).max(64), { message: "scopes must be a list of scope names" })
     .max(32)
     .optional(),
+  allowed_cidrs: z
+    .array(z.string({ message: "allowed_cidrs must be a list of networks" }).max(100))
+    .max(50)
+    .optional(),
 });
 
 /** The form's checkbox field for a scope (one field each: the form parser keeps one value per name). */
@@ -27,8 +31,14 @@ export const createTokenForm = z.object({
   _csrf: z.string().optional(),
   name: z.string().max(1000).optional(),
   expires_in_days: z.string().max(20).optional(),
+  allowed_cidrs: z.string().max(2000).optional(),
   ...Object.fromEntries(TOKEN_SCOPE_NAMES.map((scope) => [scopeField(scope), z.string().max(10).optional()])),
 });
+
+/** The form's networks field: comma- or space-separated; empty: anywhere. */
+export function cidrsFromForm(value: string | undefined): string[] {
+  return (value ?? "").split(/[\s,]+/).filter(Boolean);
+}
 
 /** The scopes ticked on the form; none ticked is refused by the service (400 → a flash). */
 export function scopesFromForm(body: Record<string, unknown>): string[] {
