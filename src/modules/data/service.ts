@@ -8,7 +8,7 @@ import { availableParallelism } from "node:os";
 import type { DataSettings } from "../../config";
 import type { Queryable } from "../../db/database";
 import type { Principal } from "../../auth/principal";
-import type { GroupReader } from "../../auth/auth-state";
+import type { AuthUser, GroupReader } from "../../auth/auth-state";
 import { canRead } from "./access";
 import { duckdbFile } from "./files";
 import { QueryFailed, queryTimedOut } from "./query-errors";
@@ -16,6 +16,8 @@ import { listDatasetRows, type DatasetRow } from "./repository";
 import { QueryGate } from "./gate";
 import { QuerySandbox } from "./sandbox";
 import type { QueryAuditWriter } from "./query-audit";
+
+export type UserLookup = (id: string) => AuthUser | undefined;
 
 type Running = { userId: string; connection: DuckDBConnection; stopped: "timeout" | "revoked" | null; repeat: Timer | null };
 
@@ -47,10 +49,14 @@ export class DataService {
     private readonly groups: GroupReader,
     /** Where `data.query` entries go, after the answer (query-audit.ts). */
     readonly audits: QueryAuditWriter,
+    private readonly userNow: UserLookup,
   ) {}
 
-  /** `groups`: the auth state's groups and grants, asked on every request (access.ts). */
-  static async open(settings: DataSettings, db: Queryable, groups: GroupReader, audits: QueryAuditWriter): Promise<DataService> {
+  /**
+   * `groups`: the auth state's groups and grants, asked on every request (access.ts); `userNow`:
+   * the account as it is now (a request's principal is a copy taken when it arrived).
+   */
+  static async open(settings: DataSettings, db: Queryable, groups: GroupReader, audits: QueryAuditWriter, userNow: UserLookup): Promise<DataService> {
     mkdirSync(settings.datasetsDir, { recursive: true, mode: 0o700 });
     const rows = await listDatasetRows(db);
     const sandbox = await QuerySandbox.open(sandboxDatasets(settings, rows), {
@@ -58,7 +64,7 @@ export class DataService {
       threads: Math.max(1, availableParallelism() - 1),
     });
     const gate = new QueryGate(settings.queryConcurrency, settings.queryTimeoutSeconds * 1000);
-    return new DataService(settings, rows, sandbox, gate, groups, audits);
+    return new DataService(settings, rows, sandbox, gate, groups, audits, userNow);
   }
 
   /** Every dataset, as last committed. Callers filter with canRead. */
@@ -128,13 +134,15 @@ export class DataService {
    * until `end()`; for a streamed result, which holds them until its last chunk is sent.
    */
   async open(me: Principal): Promise<QueryLease> {
-    // Someone who may not read every dataset queries an instance holding only those they may.
-    const readable = this.readable(me);
-    const only = readable.length === this.rows.length ? null : readable.map((row) => row.name);
     const leave = await this.gate.enter();
     let lease: Awaited<ReturnType<QuerySandbox["connect"]>>;
     try {
-      lease = await this.sandbox.connect(only);
+      // Decided once the slot is ours, not when the request arrived: while it waited in the queue
+      // its reader may have been deactivated or lost a grant, and datasets may have been added.
+      const user = this.userNow(me.user.id);
+      if (!user?.active) throw revokedFailure();
+      // The instance over exactly what they may read now (the whole one when that is everything).
+      lease = await this.sandbox.connect(this.readable({ ...me, user }).map((row) => row.name));
     } catch (error) {
       leave();
       throw error;
