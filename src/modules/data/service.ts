@@ -19,7 +19,8 @@ import type { QueryAuditWriter } from "./query-audit";
 
 export type UserLookup = (id: string) => AuthUser | undefined;
 
-type Running = { userId: string; connection: DuckDBConnection; stopped: "timeout" | "revoked" | null; repeat: Timer | null };
+type StopReason = "timeout" | "revoked";
+type Running = { userId: string; connection: DuckDBConnection; stopped: StopReason | null; repeat: Timer | null; onStop: ((why: StopReason) => void) | null };
 
 export type QueryLease = {
   connection: DuckDBConnection;
@@ -28,6 +29,11 @@ export type QueryLease = {
   handOff: () => void;
   stopped: () => "timeout" | "revoked" | null;
   interrupt: () => void;
+  /**
+   * Called when the query is stopped (timeout, deactivation). An interrupt only ends DuckDB work
+   * that is running: a streamed answer whose client stopped reading runs nothing, so it must end itself.
+   */
+  onStop: (handler: (why: StopReason) => void) => void;
 };
 
 export const revokedFailure = () => new QueryFailed(403, "The account was deactivated; the query was stopped", "refused");
@@ -147,7 +153,7 @@ export class DataService {
       leave();
       throw error;
     }
-    const entry: Running = { userId: me.user.id, connection: lease.connection, stopped: null, repeat: null };
+    const entry: Running = { userId: me.user.id, connection: lease.connection, stopped: null, repeat: null, onStop: null };
     this.running.add(entry);
     const timer = setTimeout(() => this.stop(entry, "timeout"), this.settings.queryTimeoutSeconds * 1000);
     let ended = false;
@@ -168,7 +174,10 @@ export class DataService {
       this.overtime++;
       leave();
     };
-    return { connection: lease.connection, end, handOff, stopped: () => entry.stopped, interrupt: () => this.stop(entry, "timeout") };
+    const onStop = (handler: (why: StopReason) => void) => {
+      entry.onStop = handler;
+    };
+    return { connection: lease.connection, end, handOff, stopped: () => entry.stopped, interrupt: () => this.stop(entry, "timeout"), onStop };
   }
 
   /** A deactivated or deleted user's running queries end now (fed from committed auth effects). */
@@ -176,10 +185,11 @@ export class DataService {
     for (const entry of this.running) if (entry.userId === userId) this.stop(entry, "revoked");
   }
 
-  private stop(entry: Running, why: "timeout" | "revoked"): void {
+  private stop(entry: Running, why: StopReason): void {
     entry.stopped = why;
     entry.connection.interrupt();
     entry.repeat ??= setInterval(() => entry.connection.interrupt(), INTERRUPT_REPEAT_MS);
+    entry.onStop?.(why);
   }
 
   close(): void {

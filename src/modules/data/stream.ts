@@ -11,7 +11,7 @@ import type { Principal } from "../../auth/principal";
 import type { QueryResult } from "../metrics/registry";
 import { HttpError } from "../../shared/errors";
 import { csvField } from "../../shared/csv";
-import { QueryFailed, queryFailure } from "./query-errors";
+import { QueryFailed, queryFailure, queryTimedOut } from "./query-errors";
 import { auditQuery, checkQuery, prepareSelect, type QueryRequest } from "./query-service";
 import { revokedFailure, type QueryLease } from "./service";
 import { columnConverters } from "./values";
@@ -71,12 +71,24 @@ function rowStream(ctx: AppContext, result: DuckDBResult, format: StreamFormat, 
       ? (row: unknown[]) => `${row.map(csvField).join(",")}\r\n`
       : (row: unknown[]) => `${JSON.stringify(Object.fromEntries(columns.map((c, i) => [c, row[i]])))}\n`;
   let done = false;
+  let pulling = false;
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
         if (format === "csv") controller.enqueue(encoder.encode(line(columns)));
+        // A client that stopped reading leaves no chunk being fetched for the interrupt to end:
+        // cut the answer here, or it would hold its slot (and its audit entry) for as long as it likes.
+        lease.onStop((why) => {
+          if (done || pulling) return; // a fetch under way fails on the interrupt and ends the stream itself
+          done = true;
+          const failure = why === "revoked" ? revokedFailure() : queryTimedOut(ctx.config.data.queryTimeoutSeconds);
+          finish(failure.result);
+          controller.error(failure);
+        });
       },
       async pull(controller) {
+        if (done) return;
+        pulling = true;
         try {
           const chunk = await result.fetchChunk();
           if (!chunk || chunk.rowCount === 0) {
@@ -97,6 +109,8 @@ function rowStream(ctx: AppContext, result: DuckDBResult, format: StreamFormat, 
           const failure = refusal(ctx, lease, error);
           finish(failure instanceof QueryFailed ? failure.result : "error");
           controller.error(failure);
+        } finally {
+          pulling = false;
         }
       },
       cancel() {
