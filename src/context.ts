@@ -79,7 +79,7 @@ export async function createContext(deps: {
   const { state: authState, apply } = AuthState.load(await readAuthRecords(deps.db, deps.clock.now()));
   const reveals = new OneTimeReveals(deps.clock);
   const audit = new AuditService(deps.clock);
-  const data = await DataService.open(deps.config.data, deps.db, authState.groups, systemQueryAudits(deps.db, audit, deps.log));
+  const data = await DataService.open(deps.config.data, deps.db, authState.groups, systemQueryAudits(deps.db, audit, deps.log), (id) => authState.user(id));
   // The only way the auth state changes: committed transactions' effects. A secret waiting to be
   // shown once (a new token, a reset link) is void as soon as its user is deactivated or deleted,
   // or their sessions are ended by a revocation (users/lifecycle.ts).

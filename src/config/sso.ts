@@ -4,6 +4,7 @@
 // failing at someone's first sign-in.
 import type { Role } from "../shared/contract";
 import { isRole } from "../auth/roles";
+import { LOCAL_SOURCE } from "../shared/groups";
 import { checkEmail } from "../auth/email";
 
 export type OidcProviderSettings = {
@@ -164,8 +165,9 @@ function readProvider(env: Env, id: string, publicUrl: string): OidcProviderSett
 export function readSsoSettings(env: Env, publicUrl: string | null, passwordLogin: boolean, providerList: string): SsoSettings {
   const ids = list(providerList).map((id) => id.toLowerCase());
   for (const id of ids) {
-    if (!ID.test(id) || id === "password")
-      throw new SsoSettingsError(`OIDC_PROVIDERS: "${id}" is not a provider id (lower-case letters, digits and -; not "password")`);
+    // "agnes" is the source of hand-made groups and memberships: a provider by that name would sync them as its own.
+    if (!ID.test(id) || id === "password" || id === LOCAL_SOURCE)
+      throw new SsoSettingsError(`OIDC_PROVIDERS: "${id}" is not a provider id (lower-case letters, digits and -; not "password" or "${LOCAL_SOURCE}")`);
   }
   if (new Set(ids).size !== ids.length) throw new SsoSettingsError("OIDC_PROVIDERS: an id is listed twice");
   if (ids.length > 0 && !publicUrl) {

@@ -132,7 +132,9 @@ export class QuerySandbox {
    * `release` gives it back (and closes a retired instance once unused).
    */
   async connect(only: readonly string[] | null = null): Promise<{ connection: DuckDBConnection; release: () => void }> {
-    const generation = only === null ? this.current : await this.subset(only);
+    // The whole instance only when `only` names every dataset it holds now: a caller's list may
+    // predate a rebuild that added one they were not given.
+    const generation = only === null || this.holdsExactly(only) ? this.current : await this.subset(only);
     generation.users++;
     let connection: DuckDBConnection;
     try {
@@ -149,6 +151,11 @@ export class QuerySandbox {
       this.leave(generation);
     };
     return { connection, release };
+  }
+
+  private holdsExactly(names: readonly string[]): boolean {
+    const wanted = new Set(names);
+    return this.datasets.length === wanted.size && this.datasets.every((ds) => wanted.has(ds.name));
   }
 
   private leave(generation: Generation): void {

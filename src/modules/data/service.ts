@@ -8,7 +8,7 @@ import { availableParallelism } from "node:os";
 import type { DataSettings } from "../../config";
 import type { Queryable } from "../../db/database";
 import type { Principal } from "../../auth/principal";
-import type { GroupReader } from "../../auth/auth-state";
+import type { AuthUser, GroupReader } from "../../auth/auth-state";
 import { canRead } from "./access";
 import { duckdbFile } from "./files";
 import { QueryFailed, queryTimedOut } from "./query-errors";
@@ -17,7 +17,10 @@ import { QueryGate } from "./gate";
 import { QuerySandbox } from "./sandbox";
 import type { QueryAuditWriter } from "./query-audit";
 
-type Running = { userId: string; connection: DuckDBConnection; stopped: "timeout" | "revoked" | null; repeat: Timer | null };
+export type UserLookup = (id: string) => AuthUser | undefined;
+
+type StopReason = "timeout" | "revoked";
+type Running = { userId: string; connection: DuckDBConnection; stopped: StopReason | null; repeat: Timer | null; onStop: ((why: StopReason) => void) | null };
 
 export type QueryLease = {
   connection: DuckDBConnection;
@@ -26,6 +29,11 @@ export type QueryLease = {
   handOff: () => void;
   stopped: () => "timeout" | "revoked" | null;
   interrupt: () => void;
+  /**
+   * Called when the query is stopped (timeout, deactivation). An interrupt only ends DuckDB work
+   * that is running: a streamed answer whose client stopped reading runs nothing, so it must end itself.
+   */
+  onStop: (handler: (why: StopReason) => void) => void;
 };
 
 export const revokedFailure = () => new QueryFailed(403, "The account was deactivated; the query was stopped", "refused");
@@ -47,10 +55,14 @@ export class DataService {
     private readonly groups: GroupReader,
     /** Where `data.query` entries go, after the answer (query-audit.ts). */
     readonly audits: QueryAuditWriter,
+    private readonly userNow: UserLookup,
   ) {}
 
-  /** `groups`: the auth state's groups and grants, asked on every request (access.ts). */
-  static async open(settings: DataSettings, db: Queryable, groups: GroupReader, audits: QueryAuditWriter): Promise<DataService> {
+  /**
+   * `groups`: the auth state's groups and grants, asked on every request (access.ts); `userNow`:
+   * the account as it is now (a request's principal is a copy taken when it arrived).
+   */
+  static async open(settings: DataSettings, db: Queryable, groups: GroupReader, audits: QueryAuditWriter, userNow: UserLookup): Promise<DataService> {
     mkdirSync(settings.datasetsDir, { recursive: true, mode: 0o700 });
     const rows = await listDatasetRows(db);
     const sandbox = await QuerySandbox.open(sandboxDatasets(settings, rows), {
@@ -58,7 +70,7 @@ export class DataService {
       threads: Math.max(1, availableParallelism() - 1),
     });
     const gate = new QueryGate(settings.queryConcurrency, settings.queryTimeoutSeconds * 1000);
-    return new DataService(settings, rows, sandbox, gate, groups, audits);
+    return new DataService(settings, rows, sandbox, gate, groups, audits, userNow);
   }
 
   /** Every dataset, as last committed. Callers filter with canRead. */
@@ -128,18 +140,20 @@ export class DataService {
    * until `end()`; for a streamed result, which holds them until its last chunk is sent.
    */
   async open(me: Principal): Promise<QueryLease> {
-    // Someone who may not read every dataset queries an instance holding only those they may.
-    const readable = this.readable(me);
-    const only = readable.length === this.rows.length ? null : readable.map((row) => row.name);
     const leave = await this.gate.enter();
     let lease: Awaited<ReturnType<QuerySandbox["connect"]>>;
     try {
-      lease = await this.sandbox.connect(only);
+      // Decided once the slot is ours, not when the request arrived: while it waited in the queue
+      // its reader may have been deactivated or lost a grant, and datasets may have been added.
+      const user = this.userNow(me.user.id);
+      if (!user?.active) throw revokedFailure();
+      // The instance over exactly what they may read now (the whole one when that is everything).
+      lease = await this.sandbox.connect(this.readable({ ...me, user }).map((row) => row.name));
     } catch (error) {
       leave();
       throw error;
     }
-    const entry: Running = { userId: me.user.id, connection: lease.connection, stopped: null, repeat: null };
+    const entry: Running = { userId: me.user.id, connection: lease.connection, stopped: null, repeat: null, onStop: null };
     this.running.add(entry);
     const timer = setTimeout(() => this.stop(entry, "timeout"), this.settings.queryTimeoutSeconds * 1000);
     let ended = false;
@@ -160,7 +174,10 @@ export class DataService {
       this.overtime++;
       leave();
     };
-    return { connection: lease.connection, end, handOff, stopped: () => entry.stopped, interrupt: () => this.stop(entry, "timeout") };
+    const onStop = (handler: (why: StopReason) => void) => {
+      entry.onStop = handler;
+    };
+    return { connection: lease.connection, end, handOff, stopped: () => entry.stopped, interrupt: () => this.stop(entry, "timeout"), onStop };
   }
 
   /** A deactivated or deleted user's running queries end now (fed from committed auth effects). */
@@ -168,10 +185,11 @@ export class DataService {
     for (const entry of this.running) if (entry.userId === userId) this.stop(entry, "revoked");
   }
 
-  private stop(entry: Running, why: "timeout" | "revoked"): void {
+  private stop(entry: Running, why: StopReason): void {
     entry.stopped = why;
     entry.connection.interrupt();
     entry.repeat ??= setInterval(() => entry.connection.interrupt(), INTERRUPT_REPEAT_MS);
+    entry.onStop?.(why);
   }
 
   close(): void {

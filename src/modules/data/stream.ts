@@ -5,13 +5,13 @@
 // chunk (or the client goes away, which interrupts the query). Past QUERY_MAX_RESULT_MB or the
 // timeout the stream is cut (an incomplete body, never a well-formed short one) and the audit
 // entry says why.
-import { JsonDuckDBValueConverter, type DuckDBResult } from "@duckdb/node-api";
+import { JsonDuckDBValueConverter, type DuckDBDataChunk, type DuckDBResult } from "@duckdb/node-api";
 import type { AppContext } from "../../context";
 import type { Principal } from "../../auth/principal";
 import type { QueryResult } from "../metrics/registry";
 import { HttpError } from "../../shared/errors";
 import { csvField } from "../../shared/csv";
-import { QueryFailed, queryFailure } from "./query-errors";
+import { QueryFailed, queryFailure, queryTimedOut } from "./query-errors";
 import { auditQuery, checkQuery, prepareSelect, type QueryRequest } from "./query-service";
 import { revokedFailure, type QueryLease } from "./service";
 import { columnConverters } from "./values";
@@ -61,22 +61,56 @@ function refusal(ctx: AppContext, lease: QueryLease, error: unknown): HttpError 
   return error instanceof HttpError ? error : queryFailure(error, ctx.config);
 }
 
-function rowStream(ctx: AppContext, result: DuckDBResult, format: StreamFormat, lease: QueryLease, outcome: Outcome, finish: (r: QueryResult) => void) {
+const tooLarge = () => new QueryFailed(413, "The result is larger than QUERY_MAX_RESULT_MB", "too_large");
+
+function lineWriter(format: StreamFormat, columns: string[]): (row: unknown[]) => string {
+  return format === "csv"
+    ? (row) => `${row.map(csvField).join(",")}\r\n`
+    : (row) => `${JSON.stringify(Object.fromEntries(columns.map((c, i) => [c, row[i]])))}\n`;
+}
+
+/** Turns DuckDB chunks into the format's lines, counting rows and bytes against QUERY_MAX_RESULT_MB. */
+function chunkEncoder(ctx: AppContext, result: DuckDBResult, format: StreamFormat, outcome: Outcome) {
   const encoder = new TextEncoder();
   const columns = result.columnNames();
   const convert = columnConverters(result.columnTypes());
   const max = ctx.config.data.queryMaxResultBytes;
-  const line =
-    format === "csv"
-      ? (row: unknown[]) => `${row.map(csvField).join(",")}\r\n`
-      : (row: unknown[]) => `${JSON.stringify(Object.fromEntries(columns.map((c, i) => [c, row[i]])))}\n`;
+  const line = lineWriter(format, columns);
+  const header = format === "csv" ? encoder.encode(line(columns)) : null;
+  const encode = (chunk: DuckDBDataChunk): Uint8Array => {
+    if (outcome.bytes + stringBytesOf(chunk) > max) throw tooLarge();
+    let text = "";
+    for (const raw of chunk.convertRows(JsonDuckDBValueConverter)) text += line(raw.map((value, i) => convert[i]!(value)));
+    const bytes = encoder.encode(text);
+    outcome.bytes += bytes.byteLength;
+    outcome.rows += chunk.rowCount;
+    if (outcome.bytes > max) throw tooLarge();
+    return bytes;
+  };
+  return { header, encode };
+}
+
+function rowStream(ctx: AppContext, result: DuckDBResult, format: StreamFormat, lease: QueryLease, outcome: Outcome, finish: (r: QueryResult) => void) {
+  const { header, encode: encodeChunk } = chunkEncoder(ctx, result, format, outcome);
   let done = false;
+  let pulling = false;
+  // A client that stopped reading leaves no chunk being fetched for the interrupt to end: the
+  // answer is cut here, or it would hold its slot (and its audit entry) for as long as it likes.
+  const cut = (controller: ReadableStreamDefaultController<Uint8Array>, why: "timeout" | "revoked") => {
+    done = true;
+    const failure = why === "revoked" ? revokedFailure() : queryTimedOut(ctx.config.data.queryTimeoutSeconds);
+    finish(failure.result);
+    controller.error(failure);
+  };
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
-        if (format === "csv") controller.enqueue(encoder.encode(line(columns)));
+        if (header) controller.enqueue(header);
+        lease.onStop((why) => !done && !pulling && cut(controller, why)); // a fetch under way ends in its finally
       },
       async pull(controller) {
+        if (done) return;
+        pulling = true;
         try {
           const chunk = await result.fetchChunk();
           if (!chunk || chunk.rowCount === 0) {
@@ -84,19 +118,16 @@ function rowStream(ctx: AppContext, result: DuckDBResult, format: StreamFormat, 
             controller.close();
             return finish("ok");
           }
-          if (outcome.bytes + stringBytesOf(chunk) > max) throw new QueryFailed(413, "The result is larger than QUERY_MAX_RESULT_MB", "too_large");
-          let text = "";
-          for (const raw of chunk.convertRows(JsonDuckDBValueConverter)) text += line(raw.map((value, i) => convert[i]!(value)));
-          const bytes = encoder.encode(text);
-          outcome.bytes += bytes.byteLength;
-          outcome.rows += chunk.rowCount;
-          if (outcome.bytes > max) throw new QueryFailed(413, "The result is larger than QUERY_MAX_RESULT_MB", "too_large");
-          controller.enqueue(bytes);
+          controller.enqueue(encodeChunk(chunk));
         } catch (error) {
           done = true;
           const failure = refusal(ctx, lease, error);
           finish(failure instanceof QueryFailed ? failure.result : "error");
           controller.error(failure);
+        } finally {
+          pulling = false;
+          const why = lease.stopped();
+          if (why && !done) cut(controller, why);
         }
       },
       cancel() {
