@@ -104,7 +104,7 @@ async function createAnalyst(): Promise<void> {
   const created = await fetch(`${server.url}/api/users`, {
     method: "POST",
     headers: { ...json, authorization: `Bearer ${access_token}` },
-    body: JSON.stringify({ email: ANALYST_EMAIL, password: ANALYST_PASSWORD, role: "analyst", name: "" }),
+    body: JSON.stringify({ email: ANALYST_EMAIL, password: ANALYST_PASSWORD, role: "analyst", name: "", must_change_password: false }),
   });
   expect(created.status).toBe(201);
 }

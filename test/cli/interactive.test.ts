@@ -65,10 +65,13 @@ test("da auth token create asks for a name and lets you pick the lifetime from a
   terminal.press("Down", "Down"); // 90 days (the default) → 365 days → never
   await terminal.waitFor(/●\s*never/);
   terminal.press("Enter");
+  await terminal.waitFor("What may the token do?"); // query, sync and profile:read come ticked
+  terminal.press("Enter");
   expect(await terminal.exitCode()).toBe(0);
   expect(terminal.screen()).toContain("shown only once");
   const created = (await tokens(box)).find((t) => t.name === "picked-from-list");
   expect(created).toMatchObject({ expires_at: null, revoked_at: null });
+  expect([...(created as { scopes: string[] }).scopes].sort()).toEqual(["profile:read", "query", "sync"]);
 });
 
 test("answering no to da auth token revoke changes nothing", async () => {

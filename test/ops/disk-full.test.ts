@@ -72,7 +72,7 @@ async function expectWritesRefused(url: string, s: State) {
     method: "POST",
     redirect: "manual",
     headers: { cookie: s.cookie, accept: "text/html", origin: url, "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ _csrf: s.csrf, name: "from-the-page" }),
+    body: new URLSearchParams({ _csrf: s.csrf, name: "from-the-page", "scope:query": "on" }),
   });
   expect(form.status).toBe(503);
   expect(form.headers.get("retry-after")).toBeString();
