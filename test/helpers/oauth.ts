@@ -94,7 +94,9 @@ export async function connectAppQuietly(t: TestApp, browser: Browser, clientId: 
   const { verifier, challenge } = pkce();
   const fields = { ...authorizeFields(clientId, challenge), granted_query: "on", decision: "allow" };
   const res = await browser.post("/oauth/authorize", fields);
-  const code = res.status === 303 ? new URL(res.headers.get("location")!).searchParams.get("code") : null;
+  // Not every 303 is the client's redirect: a person who must change their password is sent there.
+  const location = res.status === 303 ? res.headers.get("location") : null;
+  const code = location?.startsWith(REDIRECT) ? new URL(location).searchParams.get("code") : null;
   if (!code) return null;
   const redeemed = await redeem(t, clientId, code, verifier);
   return redeemed.status === 200 ? ((await redeemed.json()) as Tokens) : null;
