@@ -12,6 +12,8 @@ export class OAuthAppDriver {
   constructor(
     private readonly t: TestApp,
     private readonly send: (res: Promise<Response>) => Promise<Response>,
+    /** The root admin's session: it connects when no other person has a session yet (they are rare early in a sequence). */
+    private readonly rootSession: string,
   ) {}
 
   private pick(k: number) {
@@ -20,10 +22,10 @@ export class OAuthAppDriver {
 
   /** One of a session's people connects an app: registration, consent (as the session's browser), code. */
   async connect(session: { jwt: string } | undefined): Promise<void> {
-    if (!session) return;
+    const jwt = session?.jwt ?? this.rootSession;
     this.clientId ??= await registerClient(this.t);
-    const tokens = await connectAppQuietly(this.t, this.t.browserWith(session.jwt), this.clientId);
-    if (tokens) this.apps.push({ clientId: this.clientId, refreshTokens: [tokens.refresh_token], jwt: session.jwt });
+    const tokens = await connectAppQuietly(this.t, this.t.browserWith(jwt), this.clientId);
+    if (tokens) this.apps.push({ clientId: this.clientId, refreshTokens: [tokens.refresh_token], jwt });
   }
 
   /** Refreshes with the newest refresh token, or (reuse) an older one: that revokes the family. */

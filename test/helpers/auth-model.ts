@@ -102,7 +102,7 @@ export class World {
     rootSession: string,
   ) {
     this.serviceAccounts = new ServiceAccountDriver(t, rootSession, (res) => this.send(res), this.tokens);
-    this.apps = new OAuthAppDriver(t, (res) => this.send(res));
+    this.apps = new OAuthAppDriver(t, (res) => this.send(res), rootSession);
     this.groups = new GroupDriver(
       t,
       root,
