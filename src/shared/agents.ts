@@ -8,7 +8,7 @@ export type ServiceAccount = {
   name: string;
   description: string;
   role: Role;
-  /** The groups it is a member of (names); empty until groups exist on this server. */
+  /** The groups it is a member of (names), Everyone included while it is active. */
   groups: string[];
   active: boolean;
   created_by: string | null;

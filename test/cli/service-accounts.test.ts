@@ -32,7 +32,7 @@ test("create, token, CI query, deactivate, reactivate, creator deleted — the t
   expect((await da(["admin", "datasets", "load", "sales.csv", "--name", "sales"])).code).toBe(0);
   const made = await da(["admin", "service-accounts", "create", "nightly-etl", "--role", "analyst", "--description", "loads sales", "--json"]);
   expect(made.code).toBe(0);
-  expect(JSON.parse(made.stdout)).toMatchObject({ name: "nightly-etl", role: "analyst", groups: [], active: true });
+  expect(JSON.parse(made.stdout)).toMatchObject({ name: "nightly-etl", role: "analyst", groups: ["Everyone"], active: true });
   const token = await da(["admin", "service-accounts", "token-create", "nightly-etl", "--scope", "query", "--raw"]);
   expect(token.code).toBe(0);
   const ci = { HOME: sandbox().home, NO_COLOR: "1", DA_SERVER: server.url, DA_TOKEN: token.stdout.trim() };

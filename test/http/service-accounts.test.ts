@@ -27,7 +27,7 @@ describe("the API", () => {
     const { status, body } = await make();
     expect(status).toBe(201);
     expect(Object.keys(body).sort()).toEqual(["active", "created_at", "created_by", "description", "groups", "id", "name", "role", "token_count"]);
-    expect(body).toMatchObject({ name: "nightly-etl", description: "loads sales", role: "analyst", groups: [], active: true, token_count: 0 });
+    expect(body).toMatchObject({ name: "nightly-etl", description: "loads sales", role: "analyst", groups: ["Everyone"], active: true, token_count: 0 });
     const adminId = ((await (await me(admin)).json()) as { id: string }).id;
     expect(body.created_by).toBe(adminId);
     expect((await make({ name: "NIGHTLY-ETL" })).status).toBe(409);
@@ -58,6 +58,14 @@ describe("the API", () => {
     const res = await t.api("POST", `/api/users/${adminId}/deactivate`, { token: admin });
     expect(res.status).toBe(409);
   });
+});
+
+test("it joins groups like a person, and its groups are listed", async () => {
+  const { body } = await make();
+  const group = (await (await t.api("POST", "/api/groups", { token: admin, body: { name: "ETL" } })).json()) as { id: string };
+  expect((await t.api("PUT", `/api/groups/${group.id}/members/${body.id}`, { token: admin })).status).toBeLessThan(300);
+  const got = (await (await t.api("GET", `/api/service-accounts/${body.id}`, { token: admin })).json()) as ServiceAccount;
+  expect([...got.groups].sort()).toEqual(["ETL", "Everyone"]);
 });
 
 describe("its tokens", () => {

@@ -15,20 +15,18 @@ import { findUser, listServiceAccountRows, type UserRow } from "../users/directo
 import { activate, changeDescription, changeProfile, createAccount, deactivate, deleteAccount, type ChangeBy } from "../users/lifecycle";
 import { assertStillAdmin, parseRole, type AdminCall } from "../users/service";
 import { activeTokenCounts } from "../tokens/service";
+import { groupNamesOf } from "../groups/access-report";
 
 const MAX_NAME = 100;
 const MAX_DESCRIPTION = 500;
 /** Service accounts need a unique `users.email`; this domain can never receive mail or be verified by a provider. */
 const SERVICE_EMAIL_DOMAIN = "service-accounts.agnes.invalid";
 
-/** The groups a service account is in. Groups and grants (issue 23) are not on this branch yet: none. */
-function groupsOf(_id: string): string[] {
-  return [];
-}
-
-function toServiceAccount(row: UserRow, tokenCount: number): ServiceAccount {
+/** `groups`: the names of the groups it is in, as for a person (Everyone while it is active). */
+function toServiceAccount(ctx: AppContext, row: UserRow, tokenCount: number): ServiceAccount {
   const { id, name, description, role, active, created_by } = row;
-  return { id, name, description, role, groups: groupsOf(id), active, created_by, created_at: row.created_at.toISOString(), token_count: tokenCount };
+  const groups = groupNamesOf(ctx, id);
+  return { id, name, description, role, groups, active, created_by, created_at: row.created_at.toISOString(), token_count: tokenCount };
 }
 
 function normaliseName(name: string): string {
@@ -60,7 +58,7 @@ const changeBy = (tx: Transaction, call: AdminCall): ChangeBy => ({ actor: call.
 
 async function one(ctx: AppContext, row: UserRow): Promise<ServiceAccount> {
   const counts = await activeTokenCounts(ctx.db, [row.id], ctx.clock.now());
-  return toServiceAccount(row, counts.get(row.id) ?? 0);
+  return toServiceAccount(ctx, row, counts.get(row.id) ?? 0);
 }
 
 export async function listServiceAccounts(ctx: AppContext): Promise<ServiceAccount[]> {
@@ -70,7 +68,7 @@ export async function listServiceAccounts(ctx: AppContext): Promise<ServiceAccou
     rows.map((r) => r.id),
     ctx.clock.now(),
   );
-  return rows.map((row) => toServiceAccount(row, counts.get(row.id) ?? 0));
+  return rows.map((row) => toServiceAccount(ctx, row, counts.get(row.id) ?? 0));
 }
 
 export async function getServiceAccount(ctx: AppContext, id: string): Promise<ServiceAccount> {
