@@ -1,5 +1,5 @@
 import { DEFAULT_ROLE, ROLES, type Invitation } from "../../src/shared/contract";
-import { CopyButton } from "../ui/copy-button";
+import { LinkReveal } from "../ui/link-reveal";
 import { CsrfField } from "../ui/csrf-field";
 import { EmptyRow, Table } from "../ui/table";
 import { Time } from "../ui/time";
@@ -90,7 +90,7 @@ export function InvitationsSection({ invitations, csrf, back }: { invitations: I
 /** A new invitation link, shown once to the admin who made it; whom it was emailed to (null: not emailed). */
 export function InvitationReveal({ link }: { link: { url: string; emailedTo: string | null } }) {
   return (
-    <div class="reveal" role="status">
+    <LinkReveal url={link.url} codeClass="invite-link">
       {link.emailedTo ? (
         <p>
           <strong>
@@ -103,12 +103,6 @@ export function InvitationReveal({ link }: { link: { url: string; emailedTo: str
           <strong>Copy this invitation link now</strong> — it is shown only once and works once. It was not emailed: pass it on yourself.
         </p>
       )}
-      <div class="row">
-        <code class="invite-link" safe>
-          {link.url}
-        </code>
-        <CopyButton text={link.url} />
-      </div>
-    </div>
+    </LinkReveal>
   );
 }

@@ -1,6 +1,6 @@
 import type { PageContext } from "../../src/shared/page-context";
 import { DEFAULT_ROLE, ROLES, type User } from "../../src/shared/contract";
-import { CopyButton } from "../ui/copy-button";
+import { LinkReveal } from "../ui/link-reveal";
 import { CsrfField } from "../ui/csrf-field";
 import { Pager } from "../ui/pager";
 import { Time } from "../ui/time";
@@ -127,7 +127,7 @@ function AddUserForm({ csrf, back }: { csrf: string; back: string }) {
 function Reveal({ link }: { link: RevealedResetLink }) {
   if (link.kind === "invitation") return <InvitationReveal link={link} />;
   return (
-    <div class="reveal" role="status">
+    <LinkReveal url={link.url} codeClass="reset-link">
       {link.emailedTo ? (
         <p>
           <strong>
@@ -140,13 +140,7 @@ function Reveal({ link }: { link: RevealedResetLink }) {
           <strong>Copy this reset link now</strong> — it is shown only once and works once, for 24 hours. It was not emailed: pass it to the user yourself.
         </p>
       )}
-      <div class="row">
-        <code class="reset-link" safe>
-          {link.url}
-        </code>
-        <CopyButton text={link.url} />
-      </div>
-    </div>
+    </LinkReveal>
   );
 }
 
