@@ -51,7 +51,7 @@ export function createApp(ctx: AppContext): AnyElysia {
     .onParse({ as: "global" }, ({ request, contentType }) => parseBody(request, contentType));
   // 3. pages and forms, with the headers only a page needs.
   const app = withPages(withApis(base, ctx, codes).use(html()).use(pageHeaders()), ctx, codes);
-  return app.wrap(frontDoor(ctx, refusalResponder(ctx, pages, headers), () => app.routes));
+  return app.wrap(frontDoor(ctx, refusalResponder(ctx, pages, headers), () => app.routes, headers));
 }
 
 function withApis(app: AnyElysia, ctx: AppContext, codes: AuthorizationCodes): AnyElysia {

@@ -1,3 +1,4 @@
+import { corsMethods } from "./cors";
 import { requestUrl } from "./request-url";
 
 // The "HTML redirect" rule from the spec, decided in one place: a browser navigation (not under
@@ -11,6 +12,9 @@ const PROBES = new Set(["/health", "/ready", "/metrics"]);
 export function wantsHtml(request: Request): boolean {
   const path = requestUrl(request).pathname;
   if (path.startsWith("/api/") || path.startsWith("/auth/") || path === "/api" || path === "/auth") return false;
+  // The endpoints open to other origins (MCP, OAuth's JSON endpoints) are for programs: a browser
+  // client's fetch sends `*/*` and must get the 401 and its challenge, not a redirect to /login.
+  if (corsMethods(path) !== null) return false;
   // The router also matches a probe's path with a trailing slash.
   if (PROBES.has(path.endsWith("/") ? path.slice(0, -1) : path)) return false;
   // /cli/* serves binaries and scripts, except the page that asks a person to approve `da`.
