@@ -2,6 +2,8 @@
 // APIs; the consent and admin pages are in pages.tsx):
 //   GET  /.well-known/oauth-protected-resource[/mcp]   RFC 9728
 //   GET  /.well-known/oauth-authorization-server      RFC 8414
+//        (and, when PUBLIC_URL has a path P: /.well-known/oauth-authorization-server/P and
+//        /.well-known/oauth-protected-resource/P/mcp, where RFC 8414/9728 clients look)
 //   POST /oauth/register                               RFC 7591 (OAUTH_REGISTRATION)
 //   POST /oauth/token                                  authorization_code + PKCE, refresh_token
 //   POST /oauth/revoke                                 RFC 7009
@@ -18,7 +20,7 @@ import { assertMayRegister, registerClient } from "./clients";
 import type { AuthorizationCodes } from "./codes";
 import { listConnectedApps, revokeConnectedApp } from "./grants";
 import type { ConnectedApp } from "../../shared/agents";
-import { authorizationServerMetadata, baseUrl, protectedResourceMetadata, resourceOf } from "./metadata";
+import { authorizationServerMetadata, baseUrl, pathInsertedDocuments, protectedResourceMetadata, resourceOf } from "./metadata";
 import { grantIdParams, registrationBody, revokeForm, tokenForm } from "./model";
 import { OAuthError } from "./oauth-error";
 import { redeemCode, refreshTokens, revokeByToken } from "./token-service";
@@ -42,10 +44,14 @@ async function protocol<T>(reply: Reply, work: () => Promise<T>): Promise<T | Re
 }
 
 function discovery(ctx: AppContext) {
-  return new Elysia({ name: "oauth-discovery" })
-    .get("/.well-known/oauth-protected-resource", ({ request }) => protectedResourceMetadata(baseUrl(ctx, request)))
-    .get("/.well-known/oauth-protected-resource/mcp", ({ request }) => protectedResourceMetadata(baseUrl(ctx, request)))
-    .get("/.well-known/oauth-authorization-server", ({ request }) => authorizationServerMetadata(ctx, baseUrl(ctx, request)));
+  const resource = ({ request }: { request: Request }) => protectedResourceMetadata(baseUrl(ctx, request));
+  const server = ({ request }: { request: Request }) => authorizationServerMetadata(ctx, baseUrl(ctx, request));
+  const app = new Elysia({ name: "oauth-discovery" })
+    .get("/.well-known/oauth-protected-resource", resource)
+    .get("/.well-known/oauth-protected-resource/mcp", resource)
+    .get("/.well-known/oauth-authorization-server", server);
+  const inserted = pathInsertedDocuments(ctx.config.publicUrl);
+  return inserted ? app.get(inserted.protectedResource, resource).get(inserted.authorizationServer, server) : app;
 }
 
 export function oauthApi(ctx: AppContext, codes: AuthorizationCodes) {

@@ -11,6 +11,22 @@ export const resourceMetadataUrl = (base: string) => `${base}/.well-known/oauth-
 
 export const baseUrl = (ctx: AppContext, request: Request) => publicBaseUrl(request, ctx.config);
 
+/**
+ * Where the documents are also served when PUBLIC_URL has a path (`https://host/agnes`): RFC 8414
+ * and RFC 9728 put the well-known part before the issuer's or the resource's path, so a client
+ * asks the host's root for `/.well-known/oauth-authorization-server/agnes` and
+ * `/.well-known/oauth-protected-resource/agnes/mcp` (the proxy must send those to us unchanged;
+ * README, "Behind a path"). Empty without PUBLIC_URL or when it has no path.
+ */
+export function pathInsertedDocuments(publicUrl: string | null): { authorizationServer: string; protectedResource: string } | null {
+  const path = publicUrl ? new URL(publicUrl).pathname.replace(/\/+$/, "") : "";
+  if (!path) return null;
+  return {
+    authorizationServer: `/.well-known/oauth-authorization-server${path}`,
+    protectedResource: `/.well-known/oauth-protected-resource${path}/mcp`,
+  };
+}
+
 export function protectedResourceMetadata(base: string) {
   return {
     resource: resourceOf(base),
