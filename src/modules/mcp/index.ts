@@ -22,9 +22,17 @@ const IDLE_SERVERS = 16;
  * Stateless Streamable HTTP: a transport per request (the SDK refuses to reuse a stateless one),
  * connected to a server taken from the idle ones (a server serves one transport at a time, so
  * concurrent requests each take their own). The caller travels as the transport's authInfo.
+ * With JSON answers the Response is complete when handleRequest returns, so the server is
+ * disconnected after it has gone out, not before (closing costs tens of µs: the SDK aborts and
+ * rejects what the connection still tracks); a server whose close fails is not reused.
  */
 function answerer(ctx: AppContext) {
   const idle: McpServer[] = [];
+  const release = (server: McpServer) =>
+    void server.close().then(
+      () => idle.length < IDLE_SERVERS && idle.push(server),
+      (error: unknown) => ctx.log.warn("mcp.close_failed", { error: String(error) }),
+    );
   return async (me: Principal, request: Request, body: unknown, ip: string | null): Promise<Response> => {
     const server = idle.pop() ?? mcpServer(ctx);
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
@@ -32,8 +40,7 @@ function answerer(ctx: AppContext) {
     try {
       return await transport.handleRequest(request, { parsedBody: body, authInfo: authInfoOf({ me, ip }) });
     } finally {
-      await server.close();
-      if (idle.length < IDLE_SERVERS) idle.push(server);
+      release(server);
     }
   };
 }
