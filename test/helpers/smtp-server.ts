@@ -1,7 +1,8 @@
 // A real SMTP server inside the test (the `smtp-server` package, on 127.0.0.1, any AUTH accepted, no
 // TLS offered), whose messages are parsed back with `mailparser`: what a mail client would see, text
-// and HTML parts, headers decoded. For the onboarding emails and the tokens' expiry notices;
-// test/helpers/smtp-sink.ts stays the hand-written sink the older reset-link and revoke-by-value tests use.
+// and HTML parts, headers decoded. For the onboarding emails and the tokens' expiry and
+// revoked-by-value notices; test/helpers/smtp-sink.ts stays the hand-written sink the older
+// reset-link tests use (they make it refuse AUTH or RCPT).
 import { simpleParser, type ParsedMail } from "mailparser";
 import { SMTPServer } from "smtp-server";
 
