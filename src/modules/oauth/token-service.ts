@@ -49,9 +49,13 @@ export async function redeemCode(ctx: AppContext, codes: AuthorizationCodes, for
   }
   if (taken.kind === "unknown") throw invalidGrant("The authorization code is unknown or expired");
   const code = taken.code;
-  checkCodeBinding(ctx, code, form, caller);
+  checkCodeBinding(code, form, caller);
   const grantId = randomBytes(16).toString("hex");
   const response = await ctx.db.transaction(async (tx) => {
+    // Inside the transaction: the queue applies each transaction's auth effects before the next
+    // starts, so a sign-out, password or role change or deactivation committed while this request
+    // waited is seen here, and no grant is written that the event did not end.
+    assertConsentStillGood(ctx, code);
     const client = await findClient(tx, code.clientId);
     if (!client) throw new OAuthError("invalid_client", "The client is no longer registered");
     await insertGrant(tx, {
@@ -80,7 +84,7 @@ export async function redeemCode(ctx: AppContext, codes: AuthorizationCodes, for
   return response;
 }
 
-function checkCodeBinding(ctx: AppContext, code: PendingCode, form: TokenForm, caller: Caller): void {
+function checkCodeBinding(code: PendingCode, form: TokenForm, caller: Caller): void {
   if (code.clientId !== form.client_id) throw invalidGrant("The authorization code was issued to another client");
   if (code.redirectUri !== form.redirect_uri) throw invalidGrant("redirect_uri is not the one the code was issued for");
   if (!VERIFIER.test(form.code_verifier!) || !sameSecret(createHash("sha256").update(form.code_verifier!).digest("base64url"), code.codeChallenge)) {
@@ -88,8 +92,13 @@ function checkCodeBinding(ctx: AppContext, code: PendingCode, form: TokenForm, c
   }
   if (form.resource !== undefined && form.resource !== code.resource) throw new OAuthError("invalid_target", "resource is not the one the code was issued for");
   if (code.resource !== caller.resource) throw new OAuthError("invalid_target", "The code was issued for another resource");
-  // The consent's session and the account must still be good: a sign-out, a password or role
-  // change or a deactivation since then voids the code (users/revocation.ts).
+}
+
+/**
+ * The consent's session and the account must still be good: a sign-out, a password or role change
+ * or a deactivation since then voids the code (users/revocation.ts).
+ */
+function assertConsentStillGood(ctx: AppContext, code: PendingCode): void {
   const user = ctx.authState.user(code.userId);
   const session = ctx.authState.session(code.sessionId);
   if (!user?.active || !session || session.expiresAt <= ctx.clock.now()) throw invalidGrant("The sign-in that approved this code has ended");
