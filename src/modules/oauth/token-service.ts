@@ -184,14 +184,14 @@ async function endFamily(ctx: AppContext, grantId: string, reason: "refresh_toke
   });
 }
 
-/** RFC 7009: an access or refresh token ends its whole grant. Unknown tokens are not an error. */
-export async function revokeByToken(ctx: AppContext, token: string, clientId: string | undefined, ip: string | null): Promise<void> {
-  if (!isOAuthSecret("access", token) && !isOAuthSecret("refresh", token)) return;
-  await ctx.db.transaction(async (tx) => {
+/** RFC 7009: an access or refresh token ends its whole grant. Unknown tokens are not an error; true when one was ended. */
+export async function revokeByToken(ctx: AppContext, token: string, clientId: string | undefined, ip: string | null): Promise<boolean> {
+  if (!isOAuthSecret("access", token) && !isOAuthSecret("refresh", token)) return false;
+  return ctx.db.transaction(async (tx) => {
     const row = await findTokenByHash(tx, hashSecret(token));
     const grant = row ? await findGrant(tx, row.grant_id) : null;
     // A public client proves nothing but its id; another client's token is left alone (RFC 7009 §2.1).
-    if (!grant || grant.revoked_at || (clientId !== undefined && clientId !== grant.client_id)) return;
+    if (!grant || grant.revoked_at || (clientId !== undefined && clientId !== grant.client_id)) return false;
     await revokeGrant(tx, grant.id, ctx.clock.now(), "client");
     const owner = ctx.authState.user(grant.user_id);
     await ctx.audit.record(tx, {
@@ -201,5 +201,6 @@ export async function revokeByToken(ctx: AppContext, token: string, clientId: st
       params: { grant_id: grant.id, client_id: grant.client_id, by: "client" },
       ip,
     });
+    return true;
   });
 }
