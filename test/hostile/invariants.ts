@@ -46,7 +46,7 @@ export function responseViolations(req: RawRequest, res: RawResponse, framingBro
     let ok = false;
     try {
       const parsed = JSON.parse(res.body) as unknown;
-      const keys = GRANT_ERROR_PATHS.includes(path.split("?")[0]!) ? ["detail", "error", "interval"] : ["detail"];
+      const keys = GRANT_ERROR_PATHS.includes(path.split("?")[0]!) ? ["detail", "error", "error_description", "interval"] : ["detail"];
       ok =
         !!parsed &&
         typeof parsed === "object" &&

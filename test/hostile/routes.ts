@@ -230,17 +230,21 @@ export const ROUTES: Route[] = [
 ];
 
 /** The OAuth token endpoints answer refusals with RFC 6749's `error` code beside our `detail`. */
-export const GRANT_ERROR_PATHS = ["/auth/cli/token", "/auth/device/token"];
+export const GRANT_ERROR_PATHS = ["/auth/cli/token", "/auth/device/token", "/oauth/token"];
 
 const PROBES = new Set(["/health", "/ready", "/metrics"]);
+/** The OAuth endpoints programs call: {"detail"} JSON whatever Accept says (not /oauth/authorize, a page; /mcp answers JSON-RPC). */
+const PROTOCOL = new Set(["/oauth/register", "/oauth/token", "/oauth/revoke"]);
 
 export const routeName = (r: Route) => `${r.method} ${r.path}`;
 
-/** The API rule of the spec: under /api/ or /auth/ (except the reset page), a /cli/ file (not the authorize page), or a probe. */
+/** The API rule of the spec: under /api/ or /auth/ (except the reset page), a /cli/ file (not the authorize page), a probe, or a protocol endpoint. */
 export function isJsonApiPath(path: string): boolean {
   // The path as the server reads it: without the query, and without a fragment (never part of a
   // path, though a raw request target can carry one: `/cli/authorize#frag` is the approval page).
   const p = path.split(/[?#]/)[0]!;
   if (p.startsWith("/auth/password/reset") || p === "/cli/authorize") return false;
-  return p.startsWith("/api/") || p.startsWith("/auth/") || PROBES.has(p.replace(/\/$/, "")) || p.startsWith("/cli/");
+  const bare = p.replace(/\/$/, "");
+  if (PROTOCOL.has(bare) || p.startsWith("/.well-known/")) return true;
+  return p.startsWith("/api/") || p.startsWith("/auth/") || PROBES.has(bare) || p.startsWith("/cli/");
 }

@@ -42,13 +42,14 @@ test("look-alike redirect URIs get an error page, never a redirect; loopback may
   expect(otherPort.status).toBe(200);
 });
 
-test("PKCE: a missing or plain challenge is refused back to the client; a wrong verifier gets no token", async () => {
+test("PKCE: a missing or plain challenge gets an error page (never a redirect); a wrong verifier gets no token", async () => {
   const browser = await t.browser();
   const clientId = await registerClient(t);
   const { verifier, challenge } = pkce();
   for (const extra of [{ code_challenge_method: "plain" }, { code_challenge: "" }] as Record<string, string>[]) {
-    const back = await consent(browser, authorizeFields(clientId, challenge, extra));
-    expect(back.searchParams.get("error")).toBe("invalid_request");
+    const refused = await browser.post("/oauth/authorize", { ...authorizeFields(clientId, challenge, extra), granted_query: "on", decision: "allow" });
+    expect([refused.status, refused.headers.get("location")]).toEqual([400, null]);
+    expect(await refused.text()).toContain("invalid_request");
   }
   const code = (await consent(browser, authorizeFields(clientId, challenge))).searchParams.get("code")!;
   const wrong = await redeem(t, clientId, code, pkce().verifier);
@@ -79,8 +80,9 @@ test("a code for another client, another redirect URI or another resource gets n
   expect(await errorOf(await redeem(t, other, await codeFor(), verifier))).toBe("invalid_grant");
   expect(await errorOf(await redeem(t, clientId, await codeFor(), verifier, { redirect_uri: "http://127.0.0.1:43112/callback" }))).toBe("invalid_grant");
   expect(await errorOf(await redeem(t, clientId, await codeFor(), verifier, { resource: "https://other.example/mcp" }))).toBe("invalid_target");
-  const asked = await consent(browser, authorizeFields(clientId, challenge, { resource: "https://other.example/mcp" }));
-  expect(asked.searchParams.get("error")).toBe("invalid_target");
+  const asked = await browser.get(`/oauth/authorize?${new URLSearchParams(authorizeFields(clientId, challenge, { resource: "https://other.example/mcp" }))}`);
+  expect([asked.status, asked.headers.get("location")]).toEqual([400, null]);
+  expect(await asked.text()).toContain("invalid_target");
 });
 
 test("refresh-token reuse revokes the whole family, the newest tokens included", async () => {

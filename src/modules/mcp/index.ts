@@ -10,7 +10,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { AppContext } from "../../context";
 import type { Principal } from "../../auth/principal";
 import { authGuard } from "../../http/auth-guard";
-import { Unauthenticated } from "../../shared/errors";
+import { PasswordChangeRequired, Unauthenticated } from "../../shared/errors";
 import { baseUrl, resourceMetadataUrl, resourceOf } from "../oauth/metadata";
 import { noteGrantAddress } from "../oauth/grants";
 import { authInfoOf, mcpServer } from "./tools";
@@ -68,6 +68,9 @@ export function mcpModule(ctx: AppContext) {
             "www-authenticate": challenge,
           });
         }
+        // The one guard's rule for a session whose password an admin set (auth-guard.ts): it may only
+        // change it, so it queries nothing here either. Personal access tokens pass, as there.
+        if (principal.via === "session" && ctx.authState.mustChangePassword(principal.user.id)) throw new PasswordChangeRequired();
         // An access token works only at the resource it was issued for (RFC 8707): without PUBLIC_URL
         // the resource follows the Host, and a token got through one name must not work through another.
         if (principal.oauth && principal.oauth.resource !== resourceOf(base)) {

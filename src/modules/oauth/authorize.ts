@@ -1,8 +1,10 @@
 // Checks an authorization request (GET /oauth/authorize, and again when the consent form is posted,
-// since hidden fields come back from the browser). Errors about the client or its redirect URI are
-// shown to the person and never redirected (RFC 6749 §4.1.2.1): a request with another redirect
-// URI must not turn this server into an open redirector. Every other error goes back to the
-// client's registered redirect URI with `error`, `state` and `iss` (RFC 9207).
+// since hidden fields come back from the browser). Every error is shown to the person on a page and
+// never redirected: not for another redirect URI (RFC 6749 §4.1.2.1), and not for a registered one
+// either, because open registration lets anyone register their own site, and an invalid request
+// answered with an immediate redirect would make /oauth/authorize an open redirector for signed-in
+// people (RFC 9700 §4.11.2). Only the person's own Deny, on the consent page that names the
+// redirect host, goes back to the client (pages.tsx).
 import { BadRequest } from "../../shared/errors";
 import type { OAuthClient } from "./clients";
 import { OAUTH_SCOPES, type AuthorizeParams, type OAuthScope } from "./model";
@@ -19,18 +21,6 @@ export type AuthorizationRequest = {
   scopes: OAuthScope[];
 };
 
-/** An error to send back to the client's redirect URI. */
-export class RedirectedError extends Error {
-  constructor(
-    readonly redirectUri: string,
-    readonly error: string,
-    description: string,
-    readonly state: string | undefined,
-  ) {
-    super(description);
-  }
-}
-
 /** The client and the redirect URI, or a 400 page (never a redirect). */
 function checkClientAndRedirect(client: OAuthClient | null, params: AuthorizeParams): string {
   if (!client) throw new BadRequest("This app is not registered with Agnes (unknown client_id). Ask the app to connect again.");
@@ -41,7 +31,8 @@ function checkClientAndRedirect(client: OAuthClient | null, params: AuthorizePar
 
 export function checkAuthorizationRequest(client: OAuthClient | null, params: AuthorizeParams, resource: string): AuthorizationRequest {
   const redirectUri = checkClientAndRedirect(client, params);
-  const fail = (error: string, description: string) => new RedirectedError(redirectUri, error, description, params.state);
+  const fail = (error: string, description: string) =>
+    new BadRequest(`The app sent an invalid request (${error}: ${description}). Nothing was shared; the app must fix its request.`);
   if (params.response_type !== "code") throw fail("unsupported_response_type", "response_type must be code");
   if (params.code_challenge_method !== "S256") throw fail("invalid_request", "PKCE with code_challenge_method S256 is required");
   if (!CHALLENGE.test(params.code_challenge ?? "")) throw fail("invalid_request", "code_challenge must be 43 base64url characters (S256)");

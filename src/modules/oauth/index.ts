@@ -14,7 +14,7 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { authGuard } from "../../http/auth-guard";
-import { FailureLimiter } from "../../http/failure-limiter";
+import { FAILURE_WINDOW_MS, FailureLimiter } from "../../http/failure-limiter";
 import { BadRequest } from "../../shared/errors";
 import { assertMayRegister, registerClient } from "./clients";
 import type { AuthorizationCodes } from "./codes";
@@ -28,6 +28,11 @@ export { oauthPages } from "./pages";
 
 /** Registrations one address may make per hour when registration is open. */
 export const REGISTRATIONS_PER_HOUR = 10;
+/**
+ * Refresh tokens and revocations naming no live token, per address in FAILURE_WINDOW_MS: each one is
+ * a look-up on the database's one queue, and both routes are anonymous (as revoke-by-value's 20).
+ */
+export const OAUTH_TOKEN_FAILURES = 20;
 const NO_STORE = { "cache-control": "no-store", pragma: "no-cache" };
 
 type Reply = { set: { status?: number | string; headers: Record<string, string | number> } };
@@ -54,8 +59,16 @@ function discovery(ctx: AppContext) {
   return inserted ? app.get(inserted.protectedResource, resource).get(inserted.authorizationServer, server) : app;
 }
 
+/** Runs a token look-up holding a failure slot of the address, given back when the token was found: a flood costs a counter. */
+function tokenLookupLimit(ctx: AppContext) {
+  const lookups = new FailureLimiter(ctx.clock, OAUTH_TOKEN_FAILURES, FAILURE_WINDOW_MS);
+  return <T>(ip: string | null, lookUp: () => Promise<T>, found: (result: T) => boolean = () => true) =>
+    lookups.guard([`oauth-token:${ip ?? "unknown"}`], "unknown OAuth tokens from this address", lookUp, found);
+}
+
 export function oauthApi(ctx: AppContext, codes: AuthorizationCodes) {
   const registrations = new FailureLimiter(ctx.clock, REGISTRATIONS_PER_HOUR, 3_600_000);
+  const limited = tokenLookupLimit(ctx);
   return new Elysia({ name: "oauth-api" })
     .use(authGuard(ctx))
     .use(discovery(ctx))
@@ -80,7 +93,7 @@ export function oauthApi(ctx: AppContext, codes: AuthorizationCodes) {
           Object.assign(set.headers, NO_STORE);
           const caller = { ip, resource: resourceOf(baseUrl(ctx, request)) };
           if (body.grant_type === "authorization_code") return await redeemCode(ctx, codes, body, caller);
-          if (body.grant_type === "refresh_token") return await refreshTokens(ctx, body, caller);
+          if (body.grant_type === "refresh_token") return await limited(ip, () => refreshTokens(ctx, body, caller));
           throw new OAuthError("unsupported_grant_type", "grant_type must be authorization_code or refresh_token");
         }),
       { clientIp: true, body: tokenForm },
@@ -89,7 +102,11 @@ export function oauthApi(ctx: AppContext, codes: AuthorizationCodes) {
       "/oauth/revoke",
       async ({ body, ip, set }) => {
         if (!body.token) throw new BadRequest("token is required");
-        await revokeByToken(ctx, body.token, body.client_id, ip);
+        await limited(
+          ip,
+          () => revokeByToken(ctx, body.token!, body.client_id, ip),
+          (revoked) => revoked,
+        );
         set.status = 200;
         return {};
       },

@@ -10,7 +10,7 @@ import { formAction, pageContext } from "../../http/page";
 import { Forbidden } from "../../shared/errors";
 import { ConsentPage } from "../../../views/oauth/consent-page";
 import { AdminClientsPage } from "../../../views/oauth/admin-clients-page";
-import { checkAuthorizationRequest, redirectWith, RedirectedError, type AuthorizationRequest } from "./authorize";
+import { checkAuthorizationRequest, redirectWith, type AuthorizationRequest } from "./authorize";
 import { assertMayRegister, findOAuthClient, listOAuthClients, registerClient, removeOAuthClient } from "./clients";
 import type { AuthorizationCodes } from "./codes";
 import { listConnectedApps, revokeConnectedApp } from "./grants";
@@ -61,16 +61,10 @@ function sendBack(set: Set, location: string): string {
   return "";
 }
 
-/** Runs a check of the request; a redirectable error goes back to the client instead of onto a page. */
-async function withRequest(ctx: AppContext, request: Request, params: AuthorizeParams, set: Set, then: (req: AuthorizationRequest) => unknown) {
+/** Runs a check of the request; an invalid one is a 400 page (authorize.ts says why never a redirect). */
+async function withRequest(ctx: AppContext, request: Request, params: AuthorizeParams, then: (req: AuthorizationRequest) => unknown) {
   const client = params.client_id ? await findOAuthClient(ctx, params.client_id) : null;
-  const iss = baseUrl(ctx, request);
-  try {
-    return await then(checkAuthorizationRequest(client, params, resourceOf(iss)));
-  } catch (error) {
-    if (!(error instanceof RedirectedError)) throw error;
-    return sendBack(set, redirectWith(error.redirectUri, { error: error.error, error_description: error.message, state: error.state, iss }));
-  }
+  return then(checkAuthorizationRequest(client, params, resourceOf(baseUrl(ctx, request))));
 }
 
 function carried(params: AuthorizeParams): Record<string, string> {
@@ -109,7 +103,7 @@ export function oauthPages(ctx: AppContext, codes: AuthorizationCodes) {
     .get(
       "/oauth/authorize",
       ({ me, query, request, set, cookie }) =>
-        withRequest(ctx, request, query, set, (req) => {
+        withRequest(ctx, request, query, (req) => {
           assertBrowser(me);
           set.headers["content-security-policy"] = cspAllowingRedirect(req.redirectUri);
           const scopes = req.scopes.map((name) => ({ name, field: scopeField(name), meaning: SCOPE_MEANINGS[name] }));
@@ -121,7 +115,7 @@ export function oauthPages(ctx: AppContext, codes: AuthorizationCodes) {
     .post(
       "/oauth/authorize",
       ({ me, body, request, set, ip }) =>
-        withRequest(ctx, request, body, set, async (req) => sendBack(set, await decide(ctx, codes, me, req, body, ip, baseUrl(ctx, request)))),
+        withRequest(ctx, request, body, async (req) => sendBack(set, await decide(ctx, codes, me, req, body, ip, baseUrl(ctx, request)))),
       { ...browserSession(), clientIp: true, body: consentForm },
     )
     .post(

@@ -49,9 +49,13 @@ export async function redeemCode(ctx: AppContext, codes: AuthorizationCodes, for
   }
   if (taken.kind === "unknown") throw invalidGrant("The authorization code is unknown or expired");
   const code = taken.code;
-  checkCodeBinding(ctx, code, form, caller);
+  checkCodeBinding(code, form, caller);
   const grantId = randomBytes(16).toString("hex");
   const response = await ctx.db.transaction(async (tx) => {
+    // Inside the transaction: the queue applies each transaction's auth effects before the next
+    // starts, so a sign-out, password or role change or deactivation committed while this request
+    // waited is seen here, and no grant is written that the event did not end.
+    assertConsentStillGood(ctx, code);
     const client = await findClient(tx, code.clientId);
     if (!client) throw new OAuthError("invalid_client", "The client is no longer registered");
     await insertGrant(tx, {
@@ -80,7 +84,7 @@ export async function redeemCode(ctx: AppContext, codes: AuthorizationCodes, for
   return response;
 }
 
-function checkCodeBinding(ctx: AppContext, code: PendingCode, form: TokenForm, caller: Caller): void {
+function checkCodeBinding(code: PendingCode, form: TokenForm, caller: Caller): void {
   if (code.clientId !== form.client_id) throw invalidGrant("The authorization code was issued to another client");
   if (code.redirectUri !== form.redirect_uri) throw invalidGrant("redirect_uri is not the one the code was issued for");
   if (!VERIFIER.test(form.code_verifier!) || !sameSecret(createHash("sha256").update(form.code_verifier!).digest("base64url"), code.codeChallenge)) {
@@ -88,8 +92,13 @@ function checkCodeBinding(ctx: AppContext, code: PendingCode, form: TokenForm, c
   }
   if (form.resource !== undefined && form.resource !== code.resource) throw new OAuthError("invalid_target", "resource is not the one the code was issued for");
   if (code.resource !== caller.resource) throw new OAuthError("invalid_target", "The code was issued for another resource");
-  // The consent's session and the account must still be good: a sign-out, a password or role
-  // change or a deactivation since then voids the code (users/revocation.ts).
+}
+
+/**
+ * The consent's session and the account must still be good: a sign-out, a password or role change
+ * or a deactivation since then voids the code (users/revocation.ts).
+ */
+function assertConsentStillGood(ctx: AppContext, code: PendingCode): void {
   const user = ctx.authState.user(code.userId);
   const session = ctx.authState.session(code.sessionId);
   if (!user?.active || !session || session.expiresAt <= ctx.clock.now()) throw invalidGrant("The sign-in that approved this code has ended");
@@ -175,14 +184,14 @@ async function endFamily(ctx: AppContext, grantId: string, reason: "refresh_toke
   });
 }
 
-/** RFC 7009: an access or refresh token ends its whole grant. Unknown tokens are not an error. */
-export async function revokeByToken(ctx: AppContext, token: string, clientId: string | undefined, ip: string | null): Promise<void> {
-  if (!isOAuthSecret("access", token) && !isOAuthSecret("refresh", token)) return;
-  await ctx.db.transaction(async (tx) => {
+/** RFC 7009: an access or refresh token ends its whole grant. Unknown tokens are not an error; true when one was ended. */
+export async function revokeByToken(ctx: AppContext, token: string, clientId: string | undefined, ip: string | null): Promise<boolean> {
+  if (!isOAuthSecret("access", token) && !isOAuthSecret("refresh", token)) return false;
+  return ctx.db.transaction(async (tx) => {
     const row = await findTokenByHash(tx, hashSecret(token));
     const grant = row ? await findGrant(tx, row.grant_id) : null;
     // A public client proves nothing but its id; another client's token is left alone (RFC 7009 §2.1).
-    if (!grant || grant.revoked_at || (clientId !== undefined && clientId !== grant.client_id)) return;
+    if (!grant || grant.revoked_at || (clientId !== undefined && clientId !== grant.client_id)) return false;
     await revokeGrant(tx, grant.id, ctx.clock.now(), "client");
     const owner = ctx.authState.user(grant.user_id);
     await ctx.audit.record(tx, {
@@ -192,5 +201,6 @@ export async function revokeByToken(ctx: AppContext, token: string, clientId: st
       params: { grant_id: grant.id, client_id: grant.client_id, by: "client" },
       ip,
     });
+    return true;
   });
 }

@@ -50,7 +50,8 @@ export function forgotDesk(ctx: AppContext): ForgotDesk {
 
 async function sendIfAccount(ctx: AppContext, email: string, ip: string | null): Promise<void> {
   const user = await findUserByEmail(ctx.db, email);
-  if (!user) return;
+  // A service account has no password to reset: as for an unknown address, nothing happens.
+  if (user?.kind !== "person") return;
   const actor = { id: user.id, email: user.email };
   if (!user.active) {
     await ctx.audit.record(ctx.db, { actor: null, action: "auth.password_forgot", target: user.id, params: { outcome: "deactivated" }, ip });

@@ -14,7 +14,7 @@ import { hashSecret } from "../../auth/pat-format";
 import { assertPasswordPolicy, assertPasswordsInUse } from "../../auth/passwords";
 import { BadRequest, Conflict, HttpError, NotFound } from "../../shared/errors";
 import type { ResetLink } from "../../shared/contract";
-import { findUser } from "../users/directory";
+import { findPerson, findUser } from "../users/directory";
 import { setPassword } from "../users/lifecycle";
 import { assertStillAdmin, type AdminCall } from "../users/admin-call";
 import { emailResetLink } from "./email";
@@ -40,7 +40,7 @@ export async function issueResetLink(ctx: AppContext, call: AdminCall, userId: s
   const expiresAt = new Date(now.getTime() + RESET_TTL_MS);
   const user = await ctx.db.transaction(async (tx) => {
     await assertStillAdmin(tx, call);
-    const user = await findUser(tx, userId);
+    const user = await findPerson(tx, userId);
     if (!user) throw new NotFound("User not found");
     if (!user.active) throw new Conflict("Cannot issue a reset link for a deactivated user: activate them first");
     await deleteUnusedPasswordResetsOfUser(tx, userId);

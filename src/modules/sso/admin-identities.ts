@@ -7,7 +7,7 @@ import type { AppContext } from "../../context";
 import type { Queryable, Transaction } from "../../db/database";
 import { BadRequest, Conflict, NotFound } from "../../shared/errors";
 import { assertStillAdmin, type AdminCall } from "../users/admin-call";
-import { findUser, type UserRow } from "../users/directory";
+import { findPerson, type UserRow } from "../users/directory";
 import { deleteIdentity, findIdentity, insertGroupsDetached, insertIdentity, isGroupsDetached, listIdentitiesOfUser, type IdentityRow } from "./repository";
 import type { OidcProviderSettings } from "../../config/sso";
 
@@ -48,7 +48,7 @@ function toIdentity(ctx: AppContext, row: IdentityRow): UserIdentity {
 }
 
 async function findTarget(q: Queryable, userId: string): Promise<UserRow> {
-  const row = await findUser(q, userId);
+  const row = await findPerson(q, userId);
   if (!row) throw new NotFound("User not found");
   return row;
 }

@@ -170,6 +170,8 @@ export type PasswordChange =
   | { event: "password_set_by_admin"; mustChange: boolean };
 
 export async function setPassword(ctx: AccountCtx, tx: Transaction, userId: string, passwordHash: string, how: PasswordChange, by: ChangeBy): Promise<void> {
+  // Whatever route got here (a reset link issued before, a page): a service account never has one.
+  if ((await findUserById(tx, userId))?.kind === "service") throw new Conflict("A service account has no password: it uses tokens only");
   await by.authorise?.();
   const now = ctx.clock.now();
   await setPasswordHash(tx, userId, passwordHash, now);

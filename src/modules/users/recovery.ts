@@ -7,6 +7,7 @@ import type { Database } from "../../db/database";
 import { parseEmail } from "../../auth/email";
 import type { AuditService } from "../audit/service";
 import { issueOperatorResetLink } from "../password-reset/service";
+import { Conflict } from "../../shared/errors";
 import { findUserByEmail } from "./repository";
 import { activate, changeRole, createAccount } from "./lifecycle";
 import { revokeAccess } from "./revocation";
@@ -21,6 +22,8 @@ export async function recoverAdmin(deps: { db: Database; clock: Clock; audit: Au
     const now = deps.clock.now();
     const by = { actor: OPERATOR, ip: null };
     const existing = await findUserByEmail(tx, email);
+    // Break-glass must end with a person who can sign in; a service account never can.
+    if (existing?.kind === "service") throw new Conflict(`${email} is a service account, which cannot sign in: recover a person's account`);
     const row = existing ?? (await createAccount(deps, tx, { email, name, role: "admin", passwordHash: null, via: "recovery" }, by));
     const userId = row.id;
     if (existing) {

@@ -15,7 +15,8 @@ import { DEFAULT_ROLE, ROLES, type Role, type User } from "../../shared/contract
 import { parseEmail } from "../../auth/email";
 import { assertStillAdmin, type AdminCall } from "./admin-call";
 import { activate, changeProfile, createAccount, deactivate, deleteAccount, SAFEGUARD, setPassword, type ChangeBy } from "./lifecycle";
-import { findUserById, listUsers as listUserRows, type UserRow } from "./repository";
+import { findPerson } from "./directory";
+import { listUsers as listUserRows, type UserRow } from "./repository";
 import { pageWindow } from "../../http/paging";
 import { roleManagedBy } from "../sso/identities";
 
@@ -44,7 +45,7 @@ export function parseRole(value: string): Role {
 }
 
 async function findTarget(tx: Queryable, id: string): Promise<UserRow> {
-  const row = await findUserById(tx, id);
+  const row = await findPerson(tx, id);
   if (!row) throw new NotFound("User not found");
   return row;
 }
