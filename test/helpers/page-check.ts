@@ -1,0 +1,78 @@
+// Looks at one loaded page the way issue 27's acceptance asks: at 390 and 1280 px, in the light and
+// the dark scheme, the horizontal overflow and axe-core's serious and critical WCAG 2.2 AA violations.
+// The page is loaded once and re-laid out for each mode (a viewport or scheme change needs no reload).
+import axe from "axe-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { signIn } from "./browser";
+
+export const WIDTHS = [390, 1280] as const;
+export const SCHEMES = ["light", "dark"] as const;
+export type Mode = { width: (typeof WIDTHS)[number]; scheme: (typeof SCHEMES)[number] };
+export const MODES: Mode[] = WIDTHS.flatMap((width) => SCHEMES.map((scheme) => ({ width, scheme })));
+const WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+export type Finding = { mode: Mode; overflow: number; violations: string[] };
+
+/** One context per viewer, signed in once; the anonymous one has no cookies. */
+export async function contextFor(browser: Browser, baseUrl: string, who: { email: string; password: string } | null): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  if (who) {
+    const page = await context.newPage();
+    await signIn(page, baseUrl, who.email, who.password);
+    await page.close();
+  }
+  return context;
+}
+
+export async function setMode(page: Page, mode: Mode): Promise<void> {
+  await page.setViewportSize({ width: mode.width, height: 800 });
+  await page.emulateMedia({ colorScheme: mode.scheme });
+}
+
+async function axeViolations(page: Page): Promise<string[]> {
+  // Evaluated through the DevTools protocol: the page's CSP (script-src 'self') stays as it is.
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(axe.source);
+  const result = await page.evaluate(async (tags) => {
+    // biome-ignore lint/suspicious/noExplicitAny: axe is injected into the page, not typed there
+    const run = await (window as any).axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
+    return run.violations as { id: string; impact: string | null; nodes: { target: string[]; failureSummary?: string }[] }[];
+  }, WCAG_22_AA);
+  return result
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.nodes
+          .map((n) => n.target.join(" "))
+          .slice(0, 4)
+          .join(", ")}${v.nodes.length > 4 ? ` … ${v.nodes.length} nodes` : ""}`,
+    );
+}
+
+/** The page's horizontal overflow in px, and which elements stick out past the viewport (for the message). */
+export async function overflowOf(page: Page): Promise<{ px: number; culprits: string[] }> {
+  return page.evaluate(() => {
+    const root = document.documentElement;
+    const px = root.scrollWidth - root.clientWidth;
+    const culprits: string[] = [];
+    if (px > 0) {
+      for (const el of Array.from(document.body.querySelectorAll("*"))) {
+        const box = el.getBoundingClientRect();
+        if (box.right > root.clientWidth + 1 && culprits.length < 5) culprits.push(`${el.tagName.toLowerCase()}.${el.className}@${Math.round(box.right)}`);
+      }
+    }
+    return { px, culprits };
+  });
+}
+
+/** Every mode of the page already loaded in `page`. */
+export async function checkPage(page: Page): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  for (const mode of MODES) {
+    await setMode(page, mode);
+    const overflow = await overflowOf(page);
+    const violations = await axeViolations(page);
+    if (overflow.px > 0) violations.push(`overflow ${overflow.px}px: ${overflow.culprits.join(", ")}`);
+    findings.push({ mode, overflow: overflow.px, violations });
+  }
+  return findings;
+}
