@@ -31,9 +31,9 @@ test("every page fits 390 and 1280 px in both schemes with no serious axe violat
   for (const viewer of ["anonymous", "analyst", "admin"] as const) {
     const page = await contexts[viewer].newPage();
     for (const entry of seeded.pages.filter((p) => p.viewer === viewer)) {
-      const response = await page.goto(`${seeded.server.url}${entry.path}`);
-      if (!response || response.status() >= 500) problems.push(`${entry.name}: status ${response?.status()}`);
-      for (const finding of await checkPage(page)) {
+      const { status, findings } = await checkPage(page, `${seeded.server.url}${entry.path}`);
+      if (status === null || status >= 500) problems.push(`${entry.name}: status ${status}`);
+      for (const finding of findings) {
         for (const v of finding.violations) problems.push(`${entry.name} [${finding.mode.width}px ${finding.mode.scheme}] ${v}`);
       }
     }
@@ -71,5 +71,15 @@ test("after a refused form post, the error message has the focus", async () => {
   await page.click('#password button[type="submit"]');
   await page.waitForSelector(".flash-error");
   expect(await page.evaluate(() => document.activeElement?.classList.contains("flash-error") ?? false)).toBe(true);
+  await page.close();
+});
+
+test("at 390 px no word of an install command is split across lines", async () => {
+  const page = await contexts.anonymous.newPage();
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.goto(`${seeded.server.url}/install`);
+  const split = await page.$$eval(".command .token", (words) => words.filter((w) => w.getClientRects().length > 1).map((w) => w.textContent));
+  expect(await page.locator(".command .token").count()).toBeGreaterThan(10);
+  expect(split).toEqual([]);
   await page.close();
 });

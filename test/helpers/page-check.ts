@@ -64,15 +64,23 @@ export async function overflowOf(page: Page): Promise<{ px: number; culprits: st
   });
 }
 
-/** Every mode of the page already loaded in `page`. */
-export async function checkPage(page: Page): Promise<Finding[]> {
+/**
+ * Every mode of the page at `url`: loaded once per width (a table switched between stacked and wide
+ * in place kept stale column widths in Chromium), re-coloured in place for each scheme.
+ */
+export async function checkPage(page: Page, url: string): Promise<{ status: number | null; findings: Finding[] }> {
   const findings: Finding[] = [];
-  for (const mode of MODES) {
-    await setMode(page, mode);
-    const overflow = await overflowOf(page);
-    const violations = await axeViolations(page);
-    if (overflow.px > 0) violations.push(`overflow ${overflow.px}px: ${overflow.culprits.join(", ")}`);
-    findings.push({ mode, overflow: overflow.px, violations });
+  let status: number | null = null;
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: 800 });
+    status = (await page.goto(url))?.status() ?? null;
+    for (const scheme of SCHEMES) {
+      await page.emulateMedia({ colorScheme: scheme });
+      const overflow = await overflowOf(page);
+      const violations = await axeViolations(page);
+      if (overflow.px > 0) violations.push(`overflow ${overflow.px}px: ${overflow.culprits.join(", ")}`);
+      findings.push({ mode: { width, scheme }, overflow: overflow.px, violations });
+    }
   }
-  return findings;
+  return { status, findings };
 }
