@@ -64,7 +64,9 @@ export function SessionsSection({ page, sessions, currentId, now }: { page: Page
               <span safe>{session.ip ?? "—"}</span>
             </Cell>
             <td class="agent" data-kind={session.kind} data-label="Client">
-              <Client session={session} />
+              <div class="cell">
+                <Client session={session} />
+              </div>
             </td>
             <Cell label="">{session.id === currentId ? <span class="badge on">this session</span> : <EndButton csrf={page.csrf} session={session} />}</Cell>
           </tr>

@@ -12,7 +12,7 @@ export function Table({
   label,
   children,
 }: PropsWithChildren<{ columns: readonly string[]; class?: string; stack?: boolean; label?: string }>) {
-  const classes = [className, stack ? "stack" : ""].filter(Boolean).join(" ");
+  const classes = [className, stack ? "stacking" : ""].filter(Boolean).join(" ");
   return (
     <section class="table-scroll" tabindex="0" aria-label={label ?? "Table (scrolls sideways on a narrow screen)"}>
       <table class={classes || undefined}>
@@ -33,7 +33,7 @@ export function Table({
 export function Cell({ label, class: className, children }: PropsWithChildren<{ label: string; class?: string }>) {
   return (
     <td data-label={label || undefined} class={className}>
-      {children as "safe"}
+      <div class="cell">{children as "safe"}</div>
     </td>
   );
 }
