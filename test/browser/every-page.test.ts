@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchBrowser } from "../helpers/browser";
 import { checkPage, contextFor, MODES, setMode } from "../helpers/page-check";
-import { seededServer, WALK_ADMIN, WALK_ANALYST, type Seeded, type Viewer } from "../helpers/page-walk";
+import { seededServer, WALK_ADMIN, WALK_ANALYST, WALK_NEW_HIRE, type Seeded, type Viewer } from "../helpers/page-walk";
 
 let seeded: Seeded;
 let browser: Browser;
@@ -13,12 +13,13 @@ let contexts: Record<Viewer, BrowserContext>;
 beforeAll(async () => {
   [seeded, browser] = await Promise.all([seededServer(), launchBrowser()]);
   const url = seeded.server.url;
-  const [anonymous, admin, analyst] = await Promise.all([
+  const [anonymous, admin, analyst, newHire] = await Promise.all([
     contextFor(browser, url, null),
     contextFor(browser, url, WALK_ADMIN),
     contextFor(browser, url, WALK_ANALYST),
+    contextFor(browser, url, WALK_NEW_HIRE, "/password/change"),
   ]);
-  contexts = { anonymous, admin, analyst };
+  contexts = { anonymous, admin, analyst, newHire };
 });
 afterAll(async () => {
   await browser?.close();

@@ -13,12 +13,12 @@ const WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 
 export type Finding = { mode: Mode; overflow: number; violations: string[] };
 
-/** One context per viewer, signed in once; the anonymous one has no cookies. */
-export async function contextFor(browser: Browser, baseUrl: string, who: { email: string; password: string } | null): Promise<BrowserContext> {
+/** One context per viewer, signed in once (landing on `lands`); the anonymous one has no cookies. */
+export async function contextFor(browser: Browser, baseUrl: string, who: { email: string; password: string } | null, lands?: string): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   if (who) {
     const page = await context.newPage();
-    await signIn(page, baseUrl, who.email, who.password);
+    await signIn(page, baseUrl, who.email, who.password, lands);
     await page.close();
   }
   return context;

@@ -6,13 +6,16 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROUTES } from "../hostile/routes";
+import { freePort } from "./ports";
 import { startServer, type RunningServer } from "./server";
 
 export const WALK_ADMIN = { email: "ana.administrator@example.com", password: "admin-password-1" };
+/** Made by the admin with a password, so their first sign-in must change it (/password/change). */
+export const WALK_NEW_HIRE = { email: "new.hire@example.com", password: "first-password-1" };
 export const WALK_ANALYST = { email: "katarzyna.wisniewska-kowalczyk.data-platform@analytics.example-company.com", password: "analyst-password-1" };
 
-/** Who opens a page: nobody signed in, the admin, or an analyst (for the 403 page). */
-export type Viewer = "anonymous" | "admin" | "analyst";
+/** Who opens a page: nobody signed in, the admin, an analyst (the 403 page), a new hire (the forced change). */
+export type Viewer = "anonymous" | "admin" | "analyst" | "newHire";
 export type WalkPage = { name: string; path: string; viewer: Viewer };
 export type Seeded = { server: RunningServer; pages: WalkPage[] };
 
@@ -46,6 +49,7 @@ async function seedPeople(server: RunningServer, admin: string): Promise<string[
     token: admin,
     body: { ...WALK_ANALYST, name: "Katarzyna Wiśniewska-Kowalczyk", role: "analyst", must_change_password: false },
   });
+  await call(server, "POST", "/api/users", { token: admin, body: { ...WALK_NEW_HIRE, name: "New Hire", role: "viewer" } });
   const ids = [analyst.id as string];
   for (let i = 0; i < 40; i++) {
     const name = `${NAMES[i % NAMES.length]} ${i}`;
@@ -113,7 +117,10 @@ function oauthQuery(server: RunningServer, clientId: string): string {
   return new URLSearchParams({ ...q, code_challenge_method: "S256", state: "st-1", resource: `${server.url}/mcp` }).toString();
 }
 
-/** GET page routes that are not pages to look at, each with why. */
+/**
+ * GET page routes not walked: static files and a download are not pages; /setup answers only before
+ * the first admin exists; unlinking an SSO identity needs a configured provider (none here).
+ */
 const NOT_PAGES = new Set(["/static/:file", "/admin/backups/:name/download", "/setup", "/admin/users/:id/identities/:provider/unlink"]);
 
 /** Fills every GET page route of ROUTES (checked against the app by test/hostile/routes.test.ts). */
@@ -136,13 +143,15 @@ function pagesFor(server: RunningServer, ids: string[], adminToken: string, seed
     if (route.method !== "GET" || route.api || NOT_PAGES.has(route.path)) continue;
     let path = route.path.replace(/:name/g, route.path.startsWith("/admin/backups") ? (seed.backup.name as string) : fill[":name"]!);
     path = path.replace(":token_id", fill[":token_id"]!).replace(":token", fill[":token"]!);
-    path = path.replace(":id", byPrefix.find(([p]) => path.startsWith(p))?.[1] ?? "");
+    path = path.replace(":id", byPrefix.find(([p]) => path.startsWith(p))?.[1] ?? ":id");
+    // A new route with a parameter this walk cannot fill fails here, rather than walking a 404.
+    if (path.includes("/:")) throw new Error(`page-walk: give ${route.path} a value in pagesFor (or list it in NOT_PAGES with why)`);
     if (path === "/auth/password/reset") path = new URL(seed.reset.reset_url as string).pathname + new URL(seed.reset.reset_url as string).search;
     if (path === "/oauth/authorize") path += `?${oauthQuery(server, seed.client.client_id as string)}`;
     if (path === "/cli/authorize")
-      path += `?port=43112&state=st-1234567890&code_challenge=${"a".repeat(43)}&code_challenge_method=S256&client=da%20on%20build-box-07`;
+      path += `?port=43112&state=state-0123456789abcdef&code_challenge=${"a".repeat(43)}&code_challenge_method=S256&client=da%20on%20build-box-07`;
     const anonymous = ["/login", "/forgot", "/invite/", "/auth/password/reset"].some((p) => path.startsWith(p));
-    pages.push({ name: route.path, path, viewer: anonymous ? "anonymous" : "admin" });
+    pages.push({ name: route.path, path, viewer: anonymous ? "anonymous" : path === "/password/change" ? "newHire" : "admin" });
   }
   pages.push({ name: "install (signed out)", path: "/install", viewer: "anonymous" });
   pages.push({ name: "404 page", path: "/no-such-page", viewer: "admin" });
@@ -156,7 +165,10 @@ function pagesFor(server: RunningServer, ids: string[], adminToken: string, seed
 /** A server with a first admin and the seeded data, and the pages to walk on it. */
 export async function seededServer(): Promise<Seeded> {
   const backupDir = mkdtempSync(join(tmpdir(), "agnes-walk-backups-"));
-  const server = await startServer({ env: { AGNES_ADMIN_EMAIL: WALK_ADMIN.email, AGNES_ADMIN_PASSWORD: WALK_ADMIN.password, BACKUP_DIR: backupDir } });
+  // A mail server that is never there: /forgot exists only where mail is set up (sending just fails).
+  const port = freePort();
+  const mail = { SMTP_URL: "smtp://127.0.0.1:9", SMTP_FROM: "agnes@example.com", PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` };
+  const server = await startServer({ env: { AGNES_ADMIN_EMAIL: WALK_ADMIN.email, AGNES_ADMIN_PASSWORD: WALK_ADMIN.password, BACKUP_DIR: backupDir, ...mail } });
   const admin = await signIn(server, WALK_ADMIN);
   const ids = await seedPeople(server, admin);
   const adminToken = await seedAdmin(server, admin);
