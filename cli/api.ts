@@ -1,6 +1,9 @@
 // The one HTTP client every command uses: base URL, bearer credential, timeout, and the mapping
 // from a failed request to a one-line message, a hint and an exit code (never a stack trace).
+import { arch, hostname, platform } from "node:os";
 import type { ErrorBody } from "../src/shared/contract";
+import { daUserAgent } from "../src/shared/user-agent";
+import { CLI_VERSION } from "./build-info";
 import type { Credential } from "./context";
 import { CliError, ServerError, UsageError } from "./errors";
 import { noteTokenExpiry } from "./token-expiry";
@@ -81,6 +84,8 @@ export class Api {
     try {
       return await sys().fetch(this.url(path, query), {
         ...init,
+        // "da on <host>" on the person's sessions list, instead of Bun's own User-Agent.
+        headers: { "user-agent": daUserAgent(CLI_VERSION, platform(), arch(), hostname()), ...(init.headers as Record<string, string>) },
         redirect: "manual",
         signal: AbortSignal.timeout(timeoutMs),
       });

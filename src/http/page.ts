@@ -55,8 +55,19 @@ type SetLike = { status?: number | string; headers: Record<string, string | numb
 export function redirectWithFlash(ctx: AppContext, set: SetLike, cookie: CookieJar, location: string, flash: Flash): string {
   setFlash(ctx, cookie, flash);
   set.status = 303;
-  set.headers.location = location;
+  set.headers.location = focusedLocation(location, flash);
   return "";
+}
+
+/**
+ * Where the page should open after a post. A one-time reveal is at the top of the page and its Copy
+ * button has `autofocus`, which a browser ignores when the URL names a fragment: the fragment (the
+ * section the form was in, which would scroll the reveal away) is dropped. A refusal opens at #flash,
+ * the message, which takes the focus.
+ */
+function focusedLocation(location: string, flash: Flash): string {
+  if (flash.reveal) return location.split("#")[0]!;
+  return flash.kind === "error" ? `${location.split("#")[0]}#flash` : location;
 }
 
 /** Refusals a person can act on: shown as an error flash on the page instead of an error page. */

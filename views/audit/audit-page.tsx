@@ -77,7 +77,7 @@ export function AdminAuditPage(props: { page: PageContext; entries: AuditEntry[]
         </form>
         <Table columns={COLUMNS} class="audit">
           {props.entries.length === 0 ? (
-            <EmptyRow columns={COLUMNS.length} text="No entries match these filters." />
+            <EmptyRow columns={COLUMNS.length} text="No entries match these filters. Try another action or a wider time range." clearHref="/admin/audit" />
           ) : (
             props.entries.map((entry) => <EntryRow entry={entry} />)
           )}

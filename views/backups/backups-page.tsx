@@ -2,7 +2,7 @@ import type { BackupInfo } from "../../src/shared/contract";
 import type { PageContext } from "../../src/shared/page-context";
 import { CsrfField } from "../ui/csrf-field";
 import { Layout } from "../ui/layout";
-import { EmptyRow, Table } from "../ui/table";
+import { Cell, EmptyRow, Table } from "../ui/table";
 import { Time } from "../ui/time";
 
 export type LastBackup = { at: Date; ok: boolean; durationMs: number; name: string | null } | null;
@@ -10,7 +10,9 @@ type Props = {
   page: PageContext;
   backups: BackupInfo[];
   last: LastBackup;
-  config: { everyHours: number; keep: number };
+  now: Date;
+  /** `dir`: where the server writes them (BACKUP_DIR, else under DATA_DIR). */
+  config: { everyHours: number; keep: number; dir: string };
 };
 
 function size(bytes: number): string {
@@ -18,17 +20,19 @@ function size(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
-function BackupRow({ backup }: { backup: BackupInfo }) {
+function BackupRow({ backup, now }: { backup: BackupInfo; now: Date }) {
   const base = `/admin/backups/${encodeURIComponent(backup.name)}`;
   return (
     <tr>
-      <td class="mono" safe>
-        {backup.name}
-      </td>
-      <td>
-        <Time at={backup.created_at} />
-      </td>
-      <td safe>{size(backup.size)}</td>
+      <Cell label="File" class="mono">
+        <span safe>{backup.name}</span>
+      </Cell>
+      <Cell label="Created">
+        <Time at={backup.created_at} now={now} />
+      </Cell>
+      <Cell label="Size">
+        <span safe>{size(backup.size)}</span>
+      </Cell>
       <td class="actions">
         <a class="button" href={`${base}/download`}>
           Download
@@ -48,14 +52,14 @@ function Schedule({ config, last }: { config: Props["config"]; last: LastBackup 
       : `A backup every ${config.everyHours} h; the newest ${config.keep} are kept.`;
   return (
     <p class="muted">
-      <span safe>{every}</span> <span>Stored in BACKUP_DIR on the server.</span>{" "}
+      <span safe>{every}</span> Stored on the server in <code safe>{config.dir}</code> (BACKUP_DIR).{" "}
       {last ? <span safe>{`Last backup ${last.ok ? "succeeded" : "FAILED"} (${last.durationMs} ms).`}</span> : ""}
     </p>
   );
 }
 
 /** /admin/backups: create a backup now, download or delete one. Restoring is done on the host (see README). */
-export function BackupsPage({ page, backups, last, config }: Props) {
+export function BackupsPage({ page, backups, last, config, now }: Props) {
   return (
     <Layout title="Backups" page={page} section="backups">
       <section class="card">
@@ -67,8 +71,12 @@ export function BackupsPage({ page, backups, last, config }: Props) {
             Back up now
           </button>
         </form>
-        <Table columns={["File", "Created", "Size", ""]}>
-          {backups.length === 0 ? <EmptyRow columns={4} text="No backups yet." /> : backups.map((backup) => <BackupRow backup={backup} />)}
+        <Table columns={["File", "Created", "Size", ""]} stack label="Backups">
+          {backups.length === 0 ? (
+            <EmptyRow columns={4} text="No backups yet: press “Back up now”, or wait for the schedule." />
+          ) : (
+            backups.map((backup) => <BackupRow backup={backup} now={now} />)
+          )}
         </Table>
         <p class="muted">
           To restore, stop the server and run <code>bun src/server.ts restore FILE</code> on the host.

@@ -56,7 +56,7 @@ export function DatasetsAdminPage({
         <h1>Datasets</h1>
         <Table columns={["Name", "Rows", "Columns", "Size", "Updated", "By", "Readable by", ""]}>
           {datasets.length === 0 ? (
-            <EmptyRow columns={8} text="No datasets yet." />
+            <EmptyRow columns={8} text="No datasets yet: upload a CSV or Parquet file below." />
           ) : (
             datasets.map((dataset) => <DatasetRow dataset={dataset} readers={readers[dataset.name]} />)
           )}
@@ -71,7 +71,10 @@ export function DatasetsAdminPage({
           <label>
             <input type="checkbox" name="replace" value="yes" /> Replace the dataset of that name
           </label>
-          <input type="file" name="file" accept=".csv,.parquet,text/csv" required />
+          <label>
+            File
+            <input type="file" name="file" accept=".csv,.parquet,text/csv" required />
+          </label>
           <button type="submit" class="button primary">
             Upload
           </button>

@@ -57,7 +57,7 @@ function AddMember({ group, csrf, q, found }: { group: Group; csrf: string; q: s
       ) : (
         <Table columns={["Email", "Name", ""]}>
           {found.length === 0 ? (
-            <EmptyRow columns={3} text="Nobody matches." />
+            <EmptyRow columns={3} text="Nobody matches: type part of a name or email." />
           ) : (
             found.map((user) => (
               <tr data-user-id={user.id}>
@@ -123,7 +123,7 @@ export function GroupPage(props: GroupPageProps) {
         {everyone ? <p class="muted">Everyone is every active user; members cannot be added or removed by hand.</p> : ""}
         <Table columns={["Email", "Name", "Added", ""]}>
           {props.members.length === 0 ? (
-            <EmptyRow columns={4} text="No members yet." />
+            <EmptyRow columns={4} text="No members yet: search for people above and add them." />
           ) : (
             props.members.map((m) => <MemberRow group={group} member={m} csrf={page.csrf} labels={props.labels} />)
           )}

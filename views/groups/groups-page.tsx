@@ -34,7 +34,11 @@ export function GroupsPage({ page, groups, labels }: { page: PageContext; groups
         <h1>Groups</h1>
         <p class="muted">A dataset is readable by admins and by the members of the groups it is granted to (grants: Datasets page).</p>
         <Table columns={["Name", "Description", "Source", "Members"]}>
-          {groups.length === 0 ? <EmptyRow columns={4} text="No groups." /> : groups.map((g) => <GroupRow group={g} label={labels[g.source] ?? g.source} />)}
+          {groups.length === 0 ? (
+            <EmptyRow columns={4} text="No groups yet: create one above, then add people and grant it datasets." />
+          ) : (
+            groups.map((g) => <GroupRow group={g} label={labels[g.source] ?? g.source} />)
+          )}
         </Table>
         <h2>New group</h2>
         <form method="post" action="/admin/groups" class="stack narrow-form">

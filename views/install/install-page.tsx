@@ -27,12 +27,28 @@ function formatSize(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
+/**
+ * A command to copy. Lines break only between words (each word is `nowrap`), so `--ttl` never splits
+ * into `-` and `-ttl`; a word wider than the screen scrolls inside the box, which a keyboard can reach.
+ */
 function Command({ text, id }: { text: string; id?: string }) {
   return (
     <div class="command">
-      <pre>
-        <code id={id} safe>
-          {text}
+      <pre tabindex="0">
+        <code id={id}>
+          {text.split("\n").map((line, i) => (
+            <>
+              {i > 0 ? "\n" : ""}
+              {line.split(" ").map((word, j) => (
+                <>
+                  {j > 0 ? " " : ""}
+                  <span class="token" safe>
+                    {word}
+                  </span>
+                </>
+              ))}
+            </>
+          ))}
         </code>
       </pre>
       <CopyButton text={text} />

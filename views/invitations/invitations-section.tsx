@@ -1,4 +1,5 @@
-import { DEFAULT_ROLE, ROLES, type Invitation } from "../../src/shared/contract";
+import { DEFAULT_ROLE, type Invitation } from "../../src/shared/contract";
+import { RoleHelp, RoleOptions } from "../ui/role";
 import { LinkReveal } from "../ui/link-reveal";
 import { CsrfField } from "../ui/csrf-field";
 import { EmptyRow, Table } from "../ui/table";
@@ -8,27 +9,26 @@ const COLUMNS = ["Email", "Role", "State", "Invited by", "Sent", "Expires", "Act
 
 function InviteForm({ csrf, back }: { csrf: string; back: string }) {
   return (
-    <form method="post" action="/admin/users/invitations" class="row">
-      <CsrfField token={csrf} />
-      <input type="hidden" name="back" value={back} />
-      <label>
-        Email
-        <input type="email" name="email" required autocomplete="off" />
-      </label>
-      <label>
-        Role
-        <select name="role">
-          {ROLES.map((role) => (
-            <option value={role} selected={role === DEFAULT_ROLE}>
-              {role}
-            </option>
-          ))}
-        </select>
-      </label>
-      <button type="submit" class="button primary">
-        Invite
-      </button>
-    </form>
+    <>
+      <form method="post" action="/admin/users/invitations" class="row">
+        <CsrfField token={csrf} />
+        <input type="hidden" name="back" value={back} />
+        <label>
+          Email
+          <input type="email" name="email" required autocomplete="off" />
+        </label>
+        <label>
+          Role
+          <select name="role">
+            <RoleOptions selected={DEFAULT_ROLE} />
+          </select>
+        </label>
+        <button type="submit" class="button primary">
+          Invite
+        </button>
+      </form>
+      <RoleHelp />
+    </>
   );
 }
 

@@ -5,6 +5,7 @@ import type { GroupRef } from "../../src/shared/groups";
 import { ConnectedAppsSection } from "../oauth/connected-apps-section";
 import { CsrfField } from "../ui/csrf-field";
 import { Layout } from "../ui/layout";
+import { RoleName } from "../ui/role";
 import { SessionsSection, type ProfileSession } from "./sessions-section";
 import { TokenReveal, TokensSection, type BlockedUse, type LifetimeChoice } from "./tokens-section";
 
@@ -69,7 +70,7 @@ export function ProfilePage(props: ProfileProps) {
             <dd safe>{user.name || "—"}</dd>
             <dt>Role</dt>
             <dd>
-              <span class="badge">{user.role}</span>
+              <RoleName role={user.role} />
             </dd>
             <dt>Groups</dt>
             <dd safe>{(props.groups ?? []).map((g) => (g.membership === "agnes" ? g.name : `${g.name} (from ${g.membership})`)).join(", ") || "—"}</dd>
@@ -83,7 +84,7 @@ export function ProfilePage(props: ProfileProps) {
           now={props.now}
           blocked={props.blocked}
         />
-        <SessionsSection page={props.page} sessions={props.sessions} currentId={props.me.sessionId} />
+        <SessionsSection page={props.page} sessions={props.sessions} currentId={props.me.sessionId} now={props.now} />
         <ConnectedAppsSection csrf={props.page.csrf} apps={props.connectedApps} />
         <PasswordSection csrf={props.page.csrf} />
       </>

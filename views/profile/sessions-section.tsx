@@ -1,7 +1,8 @@
 import type { PageContext } from "../../src/shared/page-context";
 import type { SessionKind } from "../../src/shared/contract";
 import { CsrfField } from "../ui/csrf-field";
-import { Table } from "../ui/table";
+import { describeClient } from "../../src/shared/user-agent";
+import { Cell, Table } from "../ui/table";
 import { Time } from "../ui/time";
 
 export type ProfileSession = {
@@ -14,18 +15,19 @@ export type ProfileSession = {
   name: string | null;
 };
 
-/** A CLI session shows its name ("da on laptop"); a browser session its user agent. */
+/**
+ * What the session's client is, in words: a CLI session its name ("da on laptop"), anything else its
+ * User-Agent read as "Chrome on Linux" or "da on build-box"; the raw User-Agent is in the tooltip.
+ */
 function Client({ session }: { session: ProfileSession }) {
-  if (session.kind === "cli") {
-    return (
-      <>
-        <span class="badge">CLI</span> <span safe>{session.name ?? "da"}</span>
-      </>
-    );
-  }
+  const label = session.kind === "cli" && session.name ? session.name : describeClient(session.user_agent);
+  const cli = session.kind === "cli" || label.startsWith("da on ");
   return (
     <>
-      <span class="badge">browser</span> <span safe>{session.user_agent ?? "—"}</span>
+      <span class="badge">{cli ? "CLI" : "browser"}</span>{" "}
+      <span title={session.user_agent ?? undefined} safe>
+        {label}
+      </span>
     </>
   );
 }
@@ -41,7 +43,7 @@ function EndButton({ csrf, session }: { csrf: string; session: ProfileSession })
   );
 }
 
-export function SessionsSection({ page, sessions, currentId }: { page: PageContext; sessions: ProfileSession[]; currentId: string | null }) {
+export function SessionsSection({ page, sessions, currentId, now }: { page: PageContext; sessions: ProfileSession[]; currentId: string | null; now: Date }) {
   const others = sessions.filter((s) => s.id !== currentId).length;
   return (
     <section class="card" id="sessions">
@@ -49,22 +51,24 @@ export function SessionsSection({ page, sessions, currentId }: { page: PageConte
       <p class="muted">
         Browsers, and <code>da</code> on your computers (signed in through the browser or with a code). Personal access tokens are listed above.
       </p>
-      <Table columns={["Signed in", "Last seen", "IP", "Browser / client", ""]}>
+      <Table columns={["Signed in", "Last seen", "IP", "Browser / client", ""]} stack label="Your sessions">
         {sessions.map((session) => (
           <tr>
-            <td>
-              <Time at={session.created_at} />
+            <Cell label="Signed in">
+              <Time at={session.created_at} now={now} />
+            </Cell>
+            <Cell label="Last seen">
+              <Time at={session.last_seen_at} now={now} />
+            </Cell>
+            <Cell label="IP" class="mono">
+              <span safe>{session.ip ?? "—"}</span>
+            </Cell>
+            <td class="agent" data-kind={session.kind} data-label="Client">
+              <div class="cell">
+                <Client session={session} />
+              </div>
             </td>
-            <td>
-              <Time at={session.last_seen_at} />
-            </td>
-            <td class="mono" safe>
-              {session.ip ?? "—"}
-            </td>
-            <td class="agent" data-kind={session.kind}>
-              <Client session={session} />
-            </td>
-            <td>{session.id === currentId ? <span class="badge on">this session</span> : <EndButton csrf={page.csrf} session={session} />}</td>
+            <Cell label="">{session.id === currentId ? <span class="badge on">this session</span> : <EndButton csrf={page.csrf} session={session} />}</Cell>
           </tr>
         ))}
       </Table>

@@ -8,10 +8,10 @@ import { Time } from "../ui/time";
 /** One choice of the "Expires" select: the server decides which lifetimes are allowed. */
 export type LifetimeChoice = { value: string; label: string; selected: boolean };
 
-/** The new token, shown once: it is not stored anywhere it could be shown from again. */
+/** The new token, shown once: it is not stored anywhere it could be shown from again. Its Copy button takes the focus (#revealed). */
 export function TokenReveal({ token }: { token: string }) {
   return (
-    <div class="reveal" id="new-token">
+    <div class="reveal" id="revealed">
       <h2>Your new personal access token</h2>
       <p>
         <strong>Copy it now: you will not see it again.</strong> Agnes keeps only a hash of it. If you lose it, revoke it and create another.
@@ -20,7 +20,7 @@ export function TokenReveal({ token }: { token: string }) {
         <code class="token-value" safe>
           {token}
         </code>
-        <CopyButton text={token} />
+        <CopyButton text={token} autofocus />
       </div>
       <p class="muted">
         Use it as <code>Authorization: Bearer …</code>, or run <code>da login --with-token</code> and paste it.

@@ -1,4 +1,4 @@
-import { ROLES } from "../../src/shared/contract";
+import { RoleHelp, RoleOptions } from "../ui/role";
 import type { ServiceAccount } from "../../src/shared/agents";
 import type { PageContext } from "../../src/shared/page-context";
 import { CsrfField } from "../ui/csrf-field";
@@ -62,22 +62,19 @@ export function ServiceAccountsPage({ page, accounts }: { page: PageContext; acc
           <label>
             Role
             <select name="role">
-              {ROLES.map((role) => (
-                <option value={role} selected={role === "analyst"}>
-                  {role}
-                </option>
-              ))}
+              <RoleOptions selected="analyst" />
             </select>
           </label>
           <button type="submit" class="button primary">
             Create service account
           </button>
         </form>
+        <RoleHelp />
         <Table columns={["Name", "Role", "Status", "Tokens", "Created", ""]} class="service-accounts">
           {accounts.length ? (
             accounts.map((account) => <AccountRow account={account} csrf={page.csrf} />)
           ) : (
-            <EmptyRow columns={6} text="No service accounts yet." />
+            <EmptyRow columns={6} text="No service accounts yet: create one above for a job that should not act as a person." />
           )}
         </Table>
       </section>

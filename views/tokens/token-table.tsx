@@ -1,7 +1,7 @@
 // The one token table: the profile lists the viewer's own tokens, /admin/tokens everyone's with an
 // Owner column. "Revoke…" leads to the server-side confirmation page, so it works without JavaScript.
 import { tokenState, type Token } from "../../src/shared/contract";
-import { Table } from "../ui/table";
+import { Cell, Table } from "../ui/table";
 import { Time } from "../ui/time";
 
 export type TokenTableProps<T extends Token> = {
@@ -25,14 +25,29 @@ function TokenStatus({ token, now }: { token: Token; now: Date }) {
 
 const DAY_MS = 86_400_000;
 
-/** "expires in N days" under a working token's expiry (the profile's notice of what the emails say). */
-function ExpiresIn({ token, now }: { token: Token; now: Date }) {
-  if (!token.expires_at || tokenState(token, now) !== "active") return "";
+/**
+ * The expiry of a token, with an amber mark where it needs attention: a working token that never
+ * expires, or one that expires within 7 days ("expires in N days", what the notice emails say).
+ */
+function Expiry({ token, now }: { token: Token; now: Date }) {
+  const working = tokenState(token, now) === "active";
+  if (!token.expires_at)
+    return working ? (
+      <span class="badge warn" title="A token that never expires works until someone revokes it">
+        never expires
+      </span>
+    ) : (
+      <span class="muted">never</span>
+    );
+  if (!working) return <Time at={token.expires_at} />;
   const days = Math.ceil((new Date(token.expires_at).getTime() - now.getTime()) / DAY_MS);
   return (
-    <div class={days <= 7 ? "expires-soon" : "muted"} safe>
-      {`expires in ${days} ${days === 1 ? "day" : "days"}`}
-    </div>
+    <>
+      <Time at={token.expires_at} />
+      <div class={days <= 7 ? "expires-soon" : "muted"} safe>
+        {`${days <= 7 ? "⚠ " : ""}expires in ${days} ${days === 1 ? "day" : "days"}`}
+      </div>
+    </>
   );
 }
 
@@ -40,36 +55,37 @@ function Row<T extends Token>({ token, props }: { token: T; props: TokenTablePro
   const owner = props.ownerOf?.(token);
   return (
     <tr>
-      <td safe>{token.name}</td>
-      <td>
+      <Cell label="Name">
+        <span safe>{token.name}</span>
+      </Cell>
+      <Cell label="Prefix">
         <code safe>{token.prefix}</code>
-      </td>
-      <td class="token-scopes" safe>
-        {token.scopes.join(", ")}
-      </td>
-      <td>
-        <Time at={token.created_at} />
-      </td>
-      <td>
-        {token.expires_at ? <Time at={token.expires_at} /> : <span class="muted">never</span>}
-        <ExpiresIn token={token} now={props.now} />
-      </td>
-      <td>
-        <Time at={token.last_used_at} empty="never used" />
-      </td>
+      </Cell>
+      <Cell label="Scopes" class="token-scopes">
+        <span safe>{token.scopes.join(", ")}</span>
+      </Cell>
+      <Cell label="Created">
+        <Time at={token.created_at} now={props.now} />
+      </Cell>
+      <Cell label="Expires">
+        <Expiry token={token} now={props.now} />
+      </Cell>
+      <Cell label="Last used">
+        <Time at={token.last_used_at} now={props.now} empty="never used" />
+      </Cell>
       {owner === undefined ? (
         ""
       ) : (
-        <td>
+        <Cell label="Owner">
           <a href={`${props.basePath}?user=${encodeURIComponent(owner)}`} safe>
             {owner}
           </a>
-        </td>
+        </Cell>
       )}
-      <td>
+      <Cell label="Status">
         <TokenStatus token={token} now={props.now} />
-      </td>
-      <td>
+      </Cell>
+      <Cell label="">
         {tokenState(token, props.now) === "revoked" ? (
           ""
         ) : (
@@ -77,7 +93,7 @@ function Row<T extends Token>({ token, props }: { token: T; props: TokenTablePro
             Revoke…
           </a>
         )}
-      </td>
+      </Cell>
     </tr>
   );
 }
@@ -92,7 +108,7 @@ export function TokenTable<T extends Token>(props: TokenTableProps<T>) {
   }
   const columns = ["Name", "Prefix", "Scopes", "Created", "Expires", "Last used", ...(props.ownerOf ? ["Owner"] : []), "Status", ""];
   return (
-    <Table columns={columns} class={props.class}>
+    <Table columns={columns} class={props.class} stack label="Tokens">
       {props.tokens.map((token) => (
         <Row token={token} props={props} />
       ))}

@@ -12,8 +12,8 @@ function Filters({ filter }: { filter: AdminTokensFilter }) {
   return (
     <form method="get" action="/admin/tokens" class="row card">
       <label>
-        Owner (email or id)
-        <input type="search" name="user" value={filter.user} placeholder="someone@example.com" />
+        Owner (part of the email, or an id)
+        <input type="search" name="user" value={filter.user} placeholder="e.g. ana or @example.com" />
       </label>
       <label>
         State
@@ -53,7 +53,7 @@ export function AdminTokensPage(props: { page: PageContext; tokens: AdminToken[]
           now={props.now}
           basePath="/admin/tokens"
           ownerOf={(token) => token.user_email || token.user_id}
-          empty="No tokens match."
+          empty="No tokens match these filters: clear them, or type part of the owner's email."
           emptyClass="card muted"
         />
         <Pager path="/admin/tokens" params={pagerParams} offset={filter.offset} limit={filter.limit} total={props.total} />

@@ -15,13 +15,16 @@ export function Layout({ title, page, section, children }: { title: string; page
         <script src="/static/app.js" defer></script>
       </head>
       <body>
+        <a class="skip" href="#main">
+          Skip to content
+        </a>
         <header class="top">
           <a class="brand" href="/">
             Agnes
           </a>
           <Nav principal={page.principal} isAdmin={page.isAdmin} csrf={page.csrf} current={section} />
         </header>
-        <main>
+        <main id="main" tabindex="-1">
           <Alert flash={page.flash} />
           {children as "safe"}
         </main>

@@ -1,5 +1,6 @@
 import type { PageContext } from "../../src/shared/page-context";
-import { DEFAULT_ROLE, ROLES, type User } from "../../src/shared/contract";
+import { DEFAULT_ROLE, type User } from "../../src/shared/contract";
+import { RoleHelp, RoleName, RoleOptions } from "../ui/role";
 import { LinkReveal } from "../ui/link-reveal";
 import { CsrfField } from "../ui/csrf-field";
 import { Pager } from "../ui/pager";
@@ -40,19 +41,6 @@ export type AdminUsersProps = {
   /** Open invitations (pending or expired). */
   invitations?: Invitation[];
 };
-
-function RoleOptions({ selected, any }: { selected: string; any?: boolean }) {
-  return (
-    <>
-      {any ? <option value="">Any role</option> : ""}
-      {ROLES.map((role) => (
-        <option value={role} selected={role === selected}>
-          {role}
-        </option>
-      ))}
-    </>
-  );
-}
 
 function Filters({ filter }: { filter: AdminUsersFilter }) {
   return (
@@ -117,6 +105,7 @@ function AddUserForm({ csrf, back }: { csrf: string; back: string }) {
           Add user
         </button>
       </form>
+      <RoleHelp />
       <p class="muted">
         A password set here must be changed by its owner at their first sign-in. Without one, invite them instead, or add them and press “Reset link”.
       </p>
@@ -234,7 +223,7 @@ function UserRow(props: ActionProps) {
         {props.groups ? <GroupsLine user={user} groups={props.groups} /> : ""}
       </td>
       <td>
-        <span class="badge">{user.role}</span>
+        <RoleName role={user.role} />
       </td>
       <td>{user.active ? <span class="badge on">active</span> : <span class="badge off">deactivated</span>}</td>
       <td>
@@ -266,7 +255,11 @@ export function AdminUsersPage(props: AdminUsersProps) {
         <Filters filter={filter} />
         <Table columns={COLUMNS} class="users">
           {users.length === 0 ? (
-            <EmptyRow columns={COLUMNS.length} text="No users match these filters." />
+            <EmptyRow
+              columns={COLUMNS.length}
+              text="No users match these filters. Try part of a name or email, or another role or status."
+              clearHref="/admin/users"
+            />
           ) : (
             users.map((user) => (
               <UserRow

@@ -77,8 +77,8 @@ function backupsPages(ctx: AppContext) {
     .get(
       "/admin/backups",
       ({ me, cookie }) => {
-        const config = { everyHours: ctx.config.backupEveryHours, keep: ctx.config.backupKeep };
-        return <BackupsPage page={pageContext(ctx, me, cookie)} backups={ctx.backups.list()} last={ctx.backups.last} config={config} />;
+        const config = { everyHours: ctx.config.backupEveryHours, keep: ctx.config.backupKeep, dir: ctx.config.backupDir };
+        return <BackupsPage page={pageContext(ctx, me, cookie)} backups={ctx.backups.list()} last={ctx.backups.last} config={config} now={ctx.clock.now()} />;
       },
       { auth: { role: "admin", scope: "backups" } },
     )

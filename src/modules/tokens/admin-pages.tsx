@@ -28,7 +28,8 @@ export function adminTokensPages(ctx: AppContext) {
           state,
           ...pageWindowOf(query),
         };
-        const { tokens, total } = await listAdminTokens(ctx, filter);
+        // A person searching the page types part of an email; the API keeps its exact match.
+        const { tokens, total } = await listAdminTokens(ctx, { ...filter, ownerSubstring: true });
         const page = pageContext(ctx, me, cookie);
         return <AdminTokensPage page={page} tokens={tokens} total={total} filter={filter} now={ctx.clock.now()} />;
       },

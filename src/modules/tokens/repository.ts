@@ -69,7 +69,7 @@ export async function revokeTokensOfUser(tx: Transaction, userId: string, at: Da
 }
 
 export type AdminTokenRow = TokenRow & { user_email: string | null };
-export type AdminTokenFilter = { user: string | null; state: TokenStateFilter; now: Date; limit: number; offset: number };
+export type AdminTokenFilter = { user: string | null; ownerSubstring?: boolean; state: TokenStateFilter; now: Date; limit: number; offset: number };
 
 const COLUMNS =
   "t.id, t.user_id, t.name, t.prefix, t.created_at, t.expires_at, t.last_used_at, t.last_used_ip, t.revoked_at, t.scopes, t.rotated_at, t.allowed_cidrs";
@@ -133,19 +133,23 @@ export async function listTokensOfUserForPage(
   return { rows, olderInactive: Math.max(0, (count?.n ?? 0) - inactiveLimit) };
 }
 
-/** Every user's tokens with the owner's email; `user` matches the owner's id or email. */
+/**
+ * Every user's tokens with the owner's email; `user` matches the owner's id or email, or with
+ * `ownerSubstring` any part of the email (`contains` has no wildcards: `%` and `_` mean themselves).
+ */
 export async function listAllTokens(q: Queryable, f: AdminTokenFilter): Promise<{ rows: AdminTokenRow[]; total: number }> {
-  const where = `WHERE ($1::VARCHAR IS NULL OR t.user_id = $1 OR u.email = lower(trim($1)))
+  const where = `WHERE ($1::VARCHAR IS NULL OR t.user_id = $1
+        OR (CASE WHEN $4::BOOLEAN THEN contains(u.email, lower(trim($1))) ELSE u.email = lower(trim($1)) END))
       AND (CASE $2
         WHEN 'active' THEN ${STATE_SQL.active("$3")}
         WHEN 'revoked' THEN ${STATE_SQL.revoked()}
         WHEN 'expired' THEN ${STATE_SQL.expired("$3")}
         ELSE TRUE END)`;
   const from = "FROM personal_access_tokens t LEFT JOIN users u ON u.id = t.user_id";
-  const params = [f.user, f.state, f.now];
+  const params = [f.user, f.state, f.now, f.ownerSubstring === true];
   const rows = await q.query<AdminTokenRow>(
     `SELECT ${COLUMNS}, u.email AS user_email ${from} ${where}
-     ORDER BY t.created_at DESC, t.id DESC LIMIT $4 OFFSET $5`,
+     ORDER BY t.created_at DESC, t.id DESC LIMIT $5 OFFSET $6`,
     [...params, f.limit, f.offset],
   );
   const [count] = await q.query<{ n: number }>(`SELECT count(*) AS n ${from} ${where}`, params);

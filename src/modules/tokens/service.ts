@@ -177,7 +177,7 @@ export async function getOwnToken(ctx: AppContext, userId: string, id: string): 
 
 export async function listAdminTokens(
   ctx: AppContext,
-  filter: { user?: string; state: TokenStateFilter; limit: number; offset: number },
+  filter: { user?: string; ownerSubstring?: boolean; state: TokenStateFilter; limit: number; offset: number },
 ): Promise<{ tokens: AdminToken[]; total: number }> {
   const user = filter.user?.trim() ? filter.user.trim() : null;
   const { rows, total } = await listAllTokens(ctx.db, { ...filter, user, now: ctx.clock.now() });
