@@ -2,6 +2,7 @@
 // from a failed request to a one-line message, a hint and an exit code (never a stack trace).
 import type { ErrorBody } from "../src/shared/contract";
 import type { Credential } from "./context";
+import { PAT_PREFIX } from "../src/shared/token-format";
 import { CliError, ServerError, UsageError } from "./errors";
 import { noteTokenExpiry } from "./token-expiry";
 import { checkVersionFloor, needsFloorCheck } from "./version-floor";
@@ -41,6 +42,9 @@ function reasonOf(error: unknown): string {
 }
 
 export class Api {
+  /** Whether the credential sent was a personal access token (its prefix says so), to name a 401's cause. */
+  private sentPat = false;
+
   constructor(
     readonly server: string,
     readonly credential: Credential | null,
@@ -59,7 +63,11 @@ export class Api {
     const headers: Record<string, string> = { accept: "application/json", ...opts.headers };
     if (opts.body !== undefined) headers["content-type"] = "application/json";
     if (opts.raw) headers["content-type"] = opts.raw.contentType;
-    if (opts.auth !== false && this.credential) headers.authorization = `Bearer ${this.credential.token}`;
+    if (opts.auth !== false && this.credential) {
+      const secret = await this.credential.secret();
+      this.sentPat = secret.startsWith(PAT_PREFIX);
+      headers.authorization = `Bearer ${secret}`;
+    }
     const timeoutMs = opts.timeoutMs ?? requestTimeoutMs();
     if (needsFloorCheck(method)) checkVersionFloor(await this.fetchOrThrow("/health", { method: "GET" }, timeoutMs));
     const response = await this.fetchOrThrow(
@@ -139,25 +147,32 @@ export class Api {
     const detail = await detailOf(response);
     const override = opts.messages?.[response.status];
     if (override) return new ServerError(response.status, override);
-    if (response.status === 401 && opts.auth !== false) return this.unauthorised(detail);
+    if (response.status === 401 && opts.auth !== false) return this.unauthorised();
     if (response.status >= 500) {
       return new ServerError(response.status, `the server failed (${response.status}): ${detail}`, "see the server's log");
     }
     return new ServerError(response.status, detail, HINTS[response.status]?.(response));
   }
 
-  unauthorised(detail: string): ServerError {
+  unauthorised(): ServerError {
     const credential = this.credential;
     if (!credential) return new ServerError(401, "not signed in", "run `da login` (or set DA_TOKEN)");
     if (credential.source === "stored" && credential.kind === "session" && hasExpired(credential.expires_at)) {
       return new ServerError(401, "Your session expired — run `da login`");
     }
+    // The server does not say why (no oracle for token guessers); da knows what it sent.
+    const what = this.sentPat || credential.kind === "pat" ? "personal access token" : credential.kind === "session" ? "session" : "token";
+    const where = { stored: "stored", env: "DA_TOKEN", flag: "--token" }[credential.source];
+    const message =
+      what === "session" && credential.source === "stored"
+        ? `your session on ${this.server} has ended (signed out, revoked, or the server's signing key changed)`
+        : `${this.server} rejected the ${where} ${what}: it is revoked, expired or unknown there`;
     const hint = {
       stored: "run `da login` to sign in again",
-      env: "the token in DA_TOKEN was rejected: create a new one, or unset DA_TOKEN",
-      flag: "the token given with --token was rejected",
+      env: "create a new token (`da auth token create`), or unset DA_TOKEN",
+      flag: "check the token given with --token, or create a new one",
     }[credential.source];
-    return new ServerError(401, detail, hint);
+    return new ServerError(401, message, hint);
   }
 }
 

@@ -22,6 +22,8 @@ export type Group = {
   name: string;
   summary: string;
   children: Array<Command | Group>;
+  /** Run when the group is named with no subcommand (`da auth token` prints the token, as gh does). */
+  default?: Command;
 };
 
 export const JSON_FLAG: FlagSpec = { json: { type: "boolean", description: "print JSON (the API's field names)" } };
@@ -75,6 +77,7 @@ export function groupHelp(path: string[], group: Group, extra: FlagSpec = {}): s
     "",
     group.summary,
     "",
+    ...(group.default ? [`Without a command: ${group.default.summary}`, ...flagLines(group.default.flags ?? {}), ""] : []),
     "Commands:",
     ...rows.map(([name, summary]) => `  ${name.padEnd(width)}   ${summary}`),
     "",

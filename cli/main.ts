@@ -42,7 +42,8 @@ function locate(tokens: string[]): Found {
     }
     if (token.startsWith("-")) {
       rest.push(token);
-      if (takesValue(GLOBAL_FLAGS, token) && i + 1 < tokens.length) rest.push(tokens[++i]!);
+      const spec = node.default ? { ...GLOBAL_FLAGS, ...node.default.flags } : GLOBAL_FLAGS;
+      if (takesValue(spec, token) && i + 1 < tokens.length) rest.push(tokens[++i]!);
       continue;
     }
     const child: Command | Group | undefined = findChild(node, token);
@@ -64,6 +65,8 @@ function withHint<T>(hint: string, parse: () => T): T {
 }
 
 async function runGroup(found: Found & { node: Group }): Promise<number> {
+  const fallback = found.node.default;
+  if (fallback && !found.rest.some((t) => t === "--help" || t === "-h")) return runCommand({ ...found, node: fallback });
   const spec = { ...GLOBAL_FLAGS, ...(found.node === ROOT ? ROOT_FLAGS : {}) };
   const { flags } = withHint(`run \`${found.path.join(" ")} --help\``, () => parseFlags(found.rest, spec));
   // `da --version` is `da version`: this da, and the server's when one is configured and answers.

@@ -9,7 +9,7 @@
 set -eu
 
 BUN_VERSION=1.4.4
-ALL_TOOLS="chromium tmux shellcheck file curl minisign docker debootstrap mkfs.ext4 losetup findmnt"
+ALL_TOOLS="chromium tmux shellcheck file curl minisign docker debootstrap mkfs.ext4 losetup findmnt gnome-keyring dbus hyperfine"
 
 main() {
   cd "$(dirname "$0")/.."
@@ -72,6 +72,11 @@ missing_packages() {
   wanted mkfs.ext4 && { has mkfs.ext4 || missing="$missing e2fsprogs"; }
   wanted losetup && { has losetup || missing="$missing mount"; }
   wanted findmnt && { has findmnt || missing="$missing util-linux"; }
+  # test/cli/keychain.test.ts: a real Secret Service (gnome-keyring) on a private session bus.
+  wanted gnome-keyring && { has gnome-keyring-daemon || missing="$missing gnome-keyring"; }
+  wanted dbus && { has dbus-run-session || missing="$missing dbus"; }
+  # bench/cli-startup.ts (bun run bench:cli) times da against a compiled hello-world with hyperfine.
+  wanted hyperfine && { has hyperfine || missing="$missing hyperfine"; }
   echo "$missing"
 }
 
