@@ -1,6 +1,6 @@
 // The one HTTP client every command uses: base URL, bearer credential, timeout, and the mapping
 // from a failed request to a one-line message, a hint and an exit code (never a stack trace).
-import type { ErrorBody } from "../src/shared/contract";
+import { CLI_MIN_VERSION_HEADER, type ErrorBody } from "../src/shared/contract";
 import type { Credential } from "./context";
 import { PAT_PREFIX } from "../src/shared/token-format";
 import { CliError, ServerError, UsageError } from "./errors";
@@ -104,7 +104,14 @@ export class Api {
         "check that the server is up, then try again (DA_TIMEOUT sets the limit in seconds)",
       );
     }
-    return new CliError(`cannot reach ${this.server} (${reasonOf(error)})`, "check the URL (--server, DA_SERVER, `da login`) and that the server is running");
+    const reason = reasonOf(error);
+    if (this.server.startsWith("https:") && /EPROTO|SSL|TLS|wrong version/i.test(reason)) {
+      return new CliError(
+        `${this.server} did not answer TLS (${reason}): it looks like a plain-HTTP port`,
+        `if the server has no TLS, use ${this.server.replace(/^https:/, "http:")}`,
+      );
+    }
+    return new CliError(`cannot reach ${this.server} (${reason})`, "check the URL (--server, DA_SERVER, `da login`) and that the server is running");
   }
 
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
@@ -148,6 +155,13 @@ export class Api {
     const override = opts.messages?.[response.status];
     if (override) return new ServerError(response.status, override);
     if (response.status === 401 && opts.auth !== false) return this.unauthorised();
+    if (!isAgnes(response)) {
+      return new ServerError(
+        response.status,
+        `${this.server} is not an Agnes server (it answered ${response.status} without Agnes' headers)`,
+        "check the URL (--server, DA_SERVER, `da login`)",
+      );
+    }
     if (response.status >= 500) {
       return new ServerError(response.status, `the server failed (${response.status}): ${detail}`, "see the server's log");
     }
@@ -176,9 +190,32 @@ export class Api {
   }
 }
 
+/** Every answer of an Agnes server carries its CLI version floor; a proxy's or another server's does not. */
+function isAgnes(response: Response): boolean {
+  return response.headers.has(CLI_MIN_VERSION_HEADER);
+}
+
+// A 404's hint names the list where the thing would be (not always the users list).
+const LISTS: [RegExp, string][] = [
+  [/^\/api\/admin\/backups/, "da admin backup list"],
+  [/^\/api\/users/, "da admin list-users"],
+  [/^\/api\/invitations/, "da admin users invitations"],
+  [/^\/api\/datasets/, "da admin datasets list"],
+  [/^\/api\/groups/, "da admin groups list"],
+  [/^\/api\/service-accounts/, "da admin service-accounts list"],
+  [/^\/auth\/admin\/tokens/, "da admin tokens list"],
+  [/^\/auth\/tokens/, "da auth token list"],
+];
+
+function notFoundHint(response: Response): string {
+  const path = response.url ? new URL(response.url).pathname : "";
+  const list = LISTS.find(([pattern]) => pattern.test(path))?.[1];
+  return list ? `check the name or id (\`${list}\`)` : "check the name or id";
+}
+
 const HINTS: Record<number, (response: Response) => string> = {
   403: () => "your role does not allow this; ask an admin",
-  404: () => "check the id, email or name (`da admin list-users`, `da auth token list`)",
+  404: notFoundHint,
   409: () => "nothing was changed",
   429: (response) => `wait ${response.headers.get("retry-after") ?? "a few"} s before trying again`,
 };

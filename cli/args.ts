@@ -3,6 +3,7 @@
 // flags. An unknown flag, a missing value or a value outside a flag's `choices` is a usage error.
 import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import { UsageError } from "./errors";
+import { closest } from "./suggest";
 
 export type FlagDef = {
   type: "string" | "boolean";
@@ -45,7 +46,10 @@ function explain(args: string[], spec: FlagSpec, error: unknown): UsageError {
   for (const token of tokens) {
     if (token.kind !== "option") continue;
     const def = Object.hasOwn(spec, token.name) ? spec[token.name] : undefined;
-    if (!def) return new UsageError(`unknown flag ${token.rawName}`);
+    if (!def) {
+      const guess = token.rawName.startsWith("--") ? closest(token.name, Object.keys(spec)) : null;
+      return new UsageError(`unknown flag ${token.rawName}`, guess ? `did you mean --${guess}?` : undefined);
+    }
     if (def.type === "boolean" && token.value !== undefined) return new UsageError(`${token.rawName} takes no value`);
     if (def.type === "string" && (token.value === undefined || (!token.inlineValue && looksLikeFlag(token.value)))) {
       return new UsageError(`${token.rawName} needs a value`);

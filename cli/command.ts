@@ -17,11 +17,15 @@ export type Command = {
   run(ctx: Context): Promise<number | void>;
 };
 
+/** A command or group whose module loads when it is used (cli/tree.ts). */
+export type Lazy = { kind: "lazy"; name: string; summary: string; group?: boolean; load(): Promise<Command | Group> };
+export type Node = Command | Group | Lazy;
+
 export type Group = {
   kind: "group";
   name: string;
   summary: string;
-  children: Array<Command | Group>;
+  children: Node[];
   /** Run when the group is named with no subcommand (`da auth token` prints the token, as gh does). */
   default?: Command;
 };
@@ -34,8 +38,17 @@ export const PAGING_FLAGS: FlagSpec = {
   offset: { type: "string", valueName: "n", description: "skip the first n rows" },
 };
 
-export function findChild(group: Group, name: string): Command | Group | undefined {
-  return group.children.find((child) => child.name === name);
+/** `ls` and `rm` work wherever a list or a removal does (as in gh). */
+export const ALIASES: Record<string, readonly string[]> = { ls: ["list", "list-users"], rm: ["revoke", "delete", "remove", "delete-user"] };
+
+export function findChild(group: Group, name: string): Node | undefined {
+  const exact = group.children.find((child) => child.name === name);
+  if (exact || !Object.hasOwn(ALIASES, name)) return exact;
+  for (const target of ALIASES[name]!) {
+    const aliased = group.children.find((child) => child.name === target);
+    if (aliased) return aliased;
+  }
+  return undefined;
 }
 
 function flagLines(spec: FlagSpec): string[] {
@@ -68,7 +81,7 @@ const ENVIRONMENT_HELP = [
 
 export function groupHelp(path: string[], group: Group, extra: FlagSpec = {}): string {
   const rows = group.children.map((child) => {
-    const name = child.kind === "group" ? `${child.name} …` : child.name;
+    const name = child.kind === "group" || (child.kind === "lazy" && child.group) ? `${child.name} …` : child.name;
     return [name, child.summary] as const;
   });
   const width = Math.max(...rows.map(([name]) => name.length));

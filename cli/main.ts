@@ -1,36 +1,32 @@
-// `da`: argv → command. Walks the command tree, parses flags for the command found, runs it,
-// and turns every failure into one message and an exit code (0 ok, 1 failed, 2 usage).
+// `da`: argv → command. Walks the command table (cli/tree.ts), loading only the area of the command
+// being run, parses flags for the command found, runs it, and turns every failure into one message
+// and an exit code (0 ok, 1 failed, 2 usage) — as `{"error", "hint"}` on stderr with --json.
 import { GLOBAL_FLAGS, parseFlags, takesValue, type FlagSpec } from "./args";
 import { commandHelp, findChild, groupHelp, type Command, type Group } from "./command";
-import { adminGroup } from "./commands/admin";
-import { authGroup } from "./commands/auth";
-import { login, logout } from "./commands/login";
-import { updateCommand } from "./commands/update";
-import { versionCommand } from "./commands/version";
-import { queryCommand } from "./commands/query";
-import { syncCommand } from "./commands/sync";
-import { Context } from "./context";
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./errors";
-import { printError } from "./output";
-import { enforceVersionFloor, mentionNewerDa } from "./version-floor";
-import { warnTokenExpiry } from "./token-expiry";
+import { existsSync } from "node:fs";
+import { CLI_COMMIT, CLI_VERSION } from "./build-info";
+import { configFile, credentialsFile } from "./config";
+import { info, printError, printLine } from "./output";
+import { closest } from "./suggest";
 import { sys, withSystem, type System } from "./system";
+import { ANY_SERVER_VERSION, ROOT, resolve } from "./tree";
 
-// These work whatever the server's version floor: they are how an old da gets current (or leaves).
-const ANY_SERVER_VERSION: ReadonlySet<Command> = new Set([updateCommand, versionCommand, logout]);
-
-const ROOT: Group = {
-  kind: "group",
-  name: "da",
-  summary: "da — the Agnes command-line client: sign in, query and sync data, manage tokens and users.",
-  children: [login, logout, queryCommand, syncCommand, authGroup, adminGroup, versionCommand, updateCommand],
-};
 const ROOT_FLAGS: FlagSpec = { version: { type: "boolean", short: "v", description: "print da's version, and the server's when reachable" } };
 
 type Found = { path: string[]; node: Command | Group; rest: string[] };
 
+function unknownCommand(path: string[], group: Group, token: string): UsageError {
+  const guess = closest(
+    token,
+    group.children.map((child) => child.name),
+  );
+  const name = path.slice(1).concat(token).join(" ");
+  return new UsageError(`unknown command "${name}"`, guess ? `did you mean \`${path.join(" ")} ${guess}\`?` : `run \`${path.join(" ")} --help\``);
+}
+
 /** Follow command names down the tree; flags met on the way stay in `rest` for the final parse. */
-function locate(tokens: string[]): Found {
+async function locate(tokens: string[]): Promise<Found> {
   const path = ["da"];
   const rest: string[] = [];
   let node: Command | Group = ROOT;
@@ -46,10 +42,10 @@ function locate(tokens: string[]): Found {
       if (takesValue(spec, token) && i + 1 < tokens.length) rest.push(tokens[++i]!);
       continue;
     }
-    const child: Command | Group | undefined = findChild(node, token);
-    if (!child) throw new UsageError(`unknown command "${path.slice(1).concat(token).join(" ")}"`, `run \`${path.join(" ")} --help\``);
-    path.push(child.name);
-    node = child;
+    const child = findChild(node, token);
+    if (!child) throw unknownCommand(path, node, token);
+    node = await resolve(child);
+    path.push(node.name);
   }
   return { path, node, rest };
 }
@@ -70,7 +66,7 @@ async function runGroup(found: Found & { node: Group }): Promise<number> {
   const spec = { ...GLOBAL_FLAGS, ...(found.node === ROOT ? ROOT_FLAGS : {}) };
   const { flags } = withHint(`run \`${found.path.join(" ")} --help\``, () => parseFlags(found.rest, spec));
   // `da --version` is `da version`: this da, and the server's when one is configured and answers.
-  if (flags.version === true) return (await versionCommand.run(new Context([], flags))) ?? EXIT_OK;
+  if (flags.version === true) return runCommand({ path: ["da", "version"], node: (await import("./commands/version")).versionCommand, rest: [] });
   const help = groupHelp(found.path, found.node, found.node === ROOT ? ROOT_FLAGS : {});
   if (flags.help === true) {
     sys().stdout.write(help);
@@ -78,6 +74,15 @@ async function runGroup(found: Found & { node: Group }): Promise<number> {
   }
   sys().stderr.write(help);
   return EXIT_USAGE;
+}
+
+function checkArity(command: Command, positionals: string[], usage: string): void {
+  if (positionals.length < (command.minArgs ?? 0)) {
+    throw new UsageError(`missing argument ${command.args ?? ""}`.trim(), usage);
+  }
+  if (positionals.length > (command.maxArgs ?? Infinity)) {
+    throw new UsageError(`unexpected argument "${positionals[command.maxArgs ?? 0]}"`, usage);
+  }
 }
 
 async function runCommand(found: Found & { node: Command }): Promise<number> {
@@ -88,21 +93,18 @@ async function runCommand(found: Found & { node: Command }): Promise<number> {
     sys().stdout.write(commandHelp(found.path, command));
     return EXIT_OK;
   }
-  if (positionals.length < (command.minArgs ?? 0)) {
-    throw new UsageError(`missing argument ${command.args ?? ""}`.trim(), usage);
-  }
-  if (positionals.length > (command.maxArgs ?? Infinity)) {
-    throw new UsageError(`unexpected argument "${positionals[command.maxArgs ?? 0]}"`, usage);
-  }
+  checkArity(command, positionals, usage);
+  const [{ Context }, floor, { warnTokenExpiry }] = await Promise.all([import("./context"), import("./version-floor"), import("./token-expiry")]);
   const ctx = new Context(positionals, flags);
-  enforceVersionFloor(!ANY_SERVER_VERSION.has(command));
+  const anyVersion = ANY_SERVER_VERSION.has(found.path.slice(0, 2).join(" "));
+  floor.enforceVersionFloor(!anyVersion);
   const code = (await command.run(ctx)) ?? EXIT_OK;
-  if (code === EXIT_OK && flags.json !== true && !ANY_SERVER_VERSION.has(command)) await mentionNewerDa(serverOrNull(ctx));
+  if (code === EXIT_OK && flags.json !== true && !anyVersion) await floor.mentionNewerDa(serverOrNull(ctx));
   warnTokenExpiry(flags.json !== true);
   return code;
 }
 
-function serverOrNull(ctx: Context): string | null {
+function serverOrNull(ctx: { server(): { url: string } | null }): string | null {
   try {
     return ctx.server()?.url ?? null;
   } catch {
@@ -115,22 +117,50 @@ export function main(tokens: string[], system: System = sys()): Promise<number> 
   return withSystem(system, () => run(tokens));
 }
 
+/**
+ * With --json a failure is JSON too, `{"error": …, "hint": …}`, on stderr: stdout stays empty when
+ * a command fails, so a script that reads it after checking the exit code never parses an error.
+ */
+function report(json: boolean, message: string, hint?: string): void {
+  if (json) sys().stderr.write(`${JSON.stringify({ error: message, hint: hint ?? null })}\n`);
+  else printError(message, hint);
+}
+
+/**
+ * `da --version` with no server to ask, and `da --help`: answered before anything else loads, so
+ * they start as fast as the runtime does (bench/cli-startup.ts).
+ */
+function quickAnswer(tokens: string[]): number | null {
+  if (tokens.length !== 1) return null;
+  const [only] = tokens;
+  if (only === "--help" || only === "-h") {
+    sys().stdout.write(groupHelp(["da"], ROOT, ROOT_FLAGS));
+    return EXIT_OK;
+  }
+  if ((only === "--version" || only === "-v") && !sys().env.DA_SERVER && !existsSync(configFile()) && !existsSync(credentialsFile())) {
+    printLine(`da ${CLI_VERSION} (${CLI_COMMIT})`);
+    info("No server configured; run `da login` to pick one.");
+    return EXIT_OK;
+  }
+  return null;
+}
+
 async function run(tokens: string[]): Promise<number> {
+  const quick = quickAnswer(tokens);
+  if (quick !== null) return quick;
+  const end = tokens.indexOf("--");
+  const json = (end < 0 ? tokens : tokens.slice(0, end)).includes("--json");
   try {
-    const found = locate(tokens);
+    const found = await locate(tokens);
     if (found.node.kind === "group") return await runGroup(found as Found & { node: Group });
     return await runCommand(found as Found & { node: Command });
   } catch (error) {
-    if (error instanceof UsageError) {
-      printError(error.message, error.hint ?? "run `da --help`");
-      return error.exitCode;
-    }
     if (error instanceof CliError) {
-      printError(error.message, error.hint);
+      report(json, error.message, error instanceof UsageError ? (error.hint ?? "run `da --help`") : error.hint);
       return error.exitCode;
     }
     // Not expected: still one line, no stack (DA_DEBUG=1 shows it for a bug report).
-    printError(`unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+    report(json, `unexpected error: ${error instanceof Error ? error.message : String(error)}`);
     if (sys().env.DA_DEBUG && error instanceof Error) sys().stderr.write(`${error.stack}\n`);
     return EXIT_FAILURE;
   }
