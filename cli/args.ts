@@ -1,7 +1,7 @@
 // Flags are declared per command (FlagSpec) and parsed by node:util's parseArgs in strict mode:
 // long flags (`--name value`, `--name=value`), short aliases and groups (`-h`, `-hy`), `--` to end
 // flags. An unknown flag, a missing value or a value outside a flag's `choices` is a usage error.
-import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
+import type { ParseArgsOptionsConfig } from "node:util";
 import { UsageError } from "./errors";
 import { closest } from "./suggest";
 
@@ -25,6 +25,10 @@ export const GLOBAL_FLAGS: FlagSpec = {
   token: { type: "string", valueName: "token", description: "token to use (else DA_TOKEN, else stored login)" },
   help: { type: "boolean", short: "h", description: "show help" },
 };
+
+// node:util is a large module in a compiled binary (~8 ms): loaded when flags are parsed, so
+// `da --version` and `da --help` never load it.
+const parseArgs: typeof import("node:util").parseArgs = (config) => (require("node:util") as typeof import("node:util")).parseArgs(config);
 
 function toOptions(spec: FlagSpec): ParseArgsOptionsConfig {
   const options: ParseArgsOptionsConfig = {};
