@@ -63,7 +63,7 @@ test("load CSV and Parquet, list, query in every format, replace, delete", async
   expect(hasStackTrace(gone.stderr)).toBe(false);
 });
 
-test("the original plan's check: DA_TOKEN=<PAT> da query \"SELECT 1\" prints 1; revoked, it exits 1 saying the token is revoked, expired or unknown", async () => {
+test('the original plan\'s check: DA_TOKEN=<PAT> da query "SELECT 1" prints 1; revoked, it exits 1 saying the token is revoked, expired or unknown', async () => {
   const session = await sessionToken(server, ADMIN.email, ADMIN.password);
   const pat = await createPat(server, session, "ci");
   const env = { HOME: sandbox().home, NO_COLOR: "1", DA_SERVER: server.url, DA_TOKEN: pat.token };
