@@ -74,6 +74,7 @@ const ENVIRONMENT_HELP = [
   "  DA_TOKEN          token to use when --token is not given (a personal access token in CI)",
   "  DA_SERVER         server URL when --server is not given",
   "  DA_CONFIG_DIR     where config.yml and the credential live (else $XDG_CONFIG_HOME/da, ~/.config/da)",
+  "  DA_CREDENTIAL_STORE  file: keep the secret in the 0600 file, not the OS keychain",
   "  DA_TIMEOUT        seconds to wait for the server (default 15)",
   "  NO_COLOR          plain output without colours",
   "",

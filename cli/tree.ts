@@ -1,6 +1,7 @@
 // The command table. The top level names each area and where its code is; the area's module loads
 // only when a command in it runs (or help, completions, a test walk the whole tree), so `da
 // --version` and `da --help` start without parsing the code of every command.
+import type { FlagSpec } from "./args";
 import type { Command, Group, Lazy, Node } from "./command";
 
 const lazy = (name: string, summary: string, load: () => Promise<Command | Group>, group = false): Lazy => ({ kind: "lazy", name, summary, group, load });
@@ -27,6 +28,9 @@ export const ROOT: Group = {
     ),
   ],
 };
+
+/** Flags of `da` itself (beside the global ones). */
+export const ROOT_FLAGS: FlagSpec = { version: { type: "boolean", short: "v", description: "print da's version, and the server's when reachable" } };
 
 // These work whatever the server's version floor: they are how an old da gets current (or leaves).
 export const ANY_SERVER_VERSION: ReadonlySet<string> = new Set(["da update", "da version", "da logout", "da completion"]);

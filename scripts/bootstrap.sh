@@ -1,8 +1,9 @@
 #!/bin/sh
 # Installs what the project needs on a fresh Linux machine that has only Node and npm:
 #   Bun (pinned, via npm) and the project's packages; with --test-tools also the programs the
-#   tests drive (Chromium, tmux, shellcheck, file, curl, minisign, and for the image test docker.io
-#   and debootstrap) from apt when they are missing, and starts dockerd when no Docker engine answers.
+#   tests drive (Chromium, tmux, shellcheck, file, curl, minisign, gnome-keyring and dbus for the
+#   keychain test, hyperfine for bench:cli, and for the image test docker.io and debootstrap) from apt
+#   when they are missing, and starts dockerd when no Docker engine answers.
 #   --plan         with --test-tools: print the apt packages that are missing, install nothing
 #   BOOTSTRAP_TOOLS="file tmux …"   consider only these test tools (test/container/bootstrap.test.ts)
 # Each thing it cannot do is said in one line starting with "bootstrap:", and it exits non-zero.
