@@ -126,3 +126,15 @@ test("colour on a terminal, none with NO_COLOR", async () => {
   expect(await plain.exitCode()).toBe(0);
   expect(plain.screen(true)).not.toContain("\x1b[1m");
 });
+
+test("a second da login on a terminal asks before replacing the active account; no changes nothing", async () => {
+  const box = sandbox();
+  await daLogin(box, server);
+  const before = storedAccount(box.configDir);
+  const terminal = await Terminal.start(["login", "--server", server.url, "--web"], box.env);
+  await terminal.waitFor(`You are signed in to ${server.url} as ${ADMIN.email}`);
+  terminal.type("n");
+  expect(await terminal.exitCode()).toBe(0);
+  expect(terminal.screen()).toContain("Nothing was changed");
+  expect(storedAccount(box.configDir)).toEqual(before);
+});
