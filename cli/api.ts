@@ -1,10 +1,11 @@
 // The one HTTP client every command uses: base URL, bearer credential, timeout, and the mapping
 // from a failed request to a one-line message, a hint and an exit code (never a stack trace).
 import { arch, hostname, platform } from "node:os";
-import type { ErrorBody } from "../src/shared/contract";
+import { CLI_MIN_VERSION_HEADER, type ErrorBody } from "../src/shared/contract";
 import { daUserAgent } from "../src/shared/user-agent";
 import { CLI_VERSION } from "./build-info";
 import type { Credential } from "./context";
+import { PAT_PREFIX } from "../src/shared/token-format";
 import { CliError, ServerError, UsageError } from "./errors";
 import { noteTokenExpiry } from "./token-expiry";
 import { checkVersionFloor, needsFloorCheck } from "./version-floor";
@@ -44,6 +45,9 @@ function reasonOf(error: unknown): string {
 }
 
 export class Api {
+  /** Whether the credential sent was a personal access token (its prefix says so), to name a 401's cause. */
+  private sentPat = false;
+
   constructor(
     readonly server: string,
     readonly credential: Credential | null,
@@ -62,7 +66,11 @@ export class Api {
     const headers: Record<string, string> = { accept: "application/json", ...opts.headers };
     if (opts.body !== undefined) headers["content-type"] = "application/json";
     if (opts.raw) headers["content-type"] = opts.raw.contentType;
-    if (opts.auth !== false && this.credential) headers.authorization = `Bearer ${this.credential.token}`;
+    if (opts.auth !== false && this.credential) {
+      const secret = await this.credential.secret();
+      this.sentPat = secret.startsWith(PAT_PREFIX);
+      headers.authorization = `Bearer ${secret}`;
+    }
     const timeoutMs = opts.timeoutMs ?? requestTimeoutMs();
     if (needsFloorCheck(method)) checkVersionFloor(await this.fetchOrThrow("/health", { method: "GET" }, timeoutMs));
     const response = await this.fetchOrThrow(
@@ -101,7 +109,14 @@ export class Api {
         "check that the server is up, then try again (DA_TIMEOUT sets the limit in seconds)",
       );
     }
-    return new CliError(`cannot reach ${this.server} (${reasonOf(error)})`, "check the URL (--server, DA_SERVER, `da login`) and that the server is running");
+    const reason = reasonOf(error);
+    if (this.server.startsWith("https:") && /EPROTO|SSL|TLS|wrong version/i.test(reason)) {
+      return new CliError(
+        `${this.server} did not answer TLS (${reason}): it looks like a plain-HTTP port`,
+        `if the server has no TLS, use ${this.server.replace(/^https:/, "http:")}`,
+      );
+    }
+    return new CliError(`cannot reach ${this.server} (${reason})`, "check the URL (--server, DA_SERVER, `da login`) and that the server is running");
   }
 
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
@@ -144,31 +159,68 @@ export class Api {
     const detail = await detailOf(response);
     const override = opts.messages?.[response.status];
     if (override) return new ServerError(response.status, override);
-    if (response.status === 401 && opts.auth !== false) return this.unauthorised(detail);
+    if (response.status === 401 && opts.auth !== false) return this.unauthorised();
+    if (!isAgnes(response)) {
+      return new ServerError(
+        response.status,
+        `${this.server} is not an Agnes server (it answered ${response.status} without Agnes' headers)`,
+        "check the URL (--server, DA_SERVER, `da login`)",
+      );
+    }
     if (response.status >= 500) {
       return new ServerError(response.status, `the server failed (${response.status}): ${detail}`, "see the server's log");
     }
     return new ServerError(response.status, detail, HINTS[response.status]?.(response));
   }
 
-  unauthorised(detail: string): ServerError {
+  unauthorised(): ServerError {
     const credential = this.credential;
     if (!credential) return new ServerError(401, "not signed in", "run `da login` (or set DA_TOKEN)");
     if (credential.source === "stored" && credential.kind === "session" && hasExpired(credential.expires_at)) {
       return new ServerError(401, "Your session expired — run `da login`");
     }
+    // The server does not say why (no oracle for token guessers); da knows what it sent.
+    const what = this.sentPat || credential.kind === "pat" ? "personal access token" : credential.kind === "session" ? "session" : "token";
+    const where = { stored: "stored", env: "DA_TOKEN", flag: "--token" }[credential.source];
+    const message =
+      what === "session" && credential.source === "stored"
+        ? `your session on ${this.server} has ended (signed out, revoked, or the server's signing key changed)`
+        : `${this.server} rejected the ${where} ${what}: it is revoked, expired or unknown there`;
     const hint = {
       stored: "run `da login` to sign in again",
-      env: "the token in DA_TOKEN was rejected: create a new one, or unset DA_TOKEN",
-      flag: "the token given with --token was rejected",
+      env: "create a new token (`da auth token create`), or unset DA_TOKEN",
+      flag: "check the token given with --token, or create a new one",
     }[credential.source];
-    return new ServerError(401, detail, hint);
+    return new ServerError(401, message, hint);
   }
+}
+
+/** Every answer of an Agnes server carries its CLI version floor; a proxy's or another server's does not. */
+function isAgnes(response: Response): boolean {
+  return response.headers.has(CLI_MIN_VERSION_HEADER);
+}
+
+// A 404's hint names the list where the thing would be (not always the users list).
+const LISTS: [RegExp, string][] = [
+  [/^\/api\/admin\/backups/, "da admin backup list"],
+  [/^\/api\/users/, "da admin list-users"],
+  [/^\/api\/invitations/, "da admin users invitations"],
+  [/^\/api\/datasets/, "da admin datasets list"],
+  [/^\/api\/groups/, "da admin groups list"],
+  [/^\/api\/service-accounts/, "da admin service-accounts list"],
+  [/^\/auth\/admin\/tokens/, "da admin tokens list"],
+  [/^\/auth\/tokens/, "da auth token list"],
+];
+
+function notFoundHint(response: Response): string {
+  const path = response.url ? new URL(response.url).pathname : "";
+  const list = LISTS.find(([pattern]) => pattern.test(path))?.[1];
+  return list ? `check the name or id (\`${list}\`)` : "check the name or id";
 }
 
 const HINTS: Record<number, (response: Response) => string> = {
   403: () => "your role does not allow this; ask an admin",
-  404: () => "check the id, email or name (`da admin list-users`, `da auth token list`)",
+  404: notFoundHint,
   409: () => "nothing was changed",
   429: (response) => `wait ${response.headers.get("retry-after") ?? "a few"} s before trying again`,
 };

@@ -1,8 +1,9 @@
 // Flags are declared per command (FlagSpec) and parsed by node:util's parseArgs in strict mode:
 // long flags (`--name value`, `--name=value`), short aliases and groups (`-h`, `-hy`), `--` to end
 // flags. An unknown flag, a missing value or a value outside a flag's `choices` is a usage error.
-import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
+import type { ParseArgsOptionsConfig } from "node:util";
 import { UsageError } from "./errors";
+import { closest } from "./suggest";
 
 export type FlagDef = {
   type: "string" | "boolean";
@@ -25,6 +26,10 @@ export const GLOBAL_FLAGS: FlagSpec = {
   help: { type: "boolean", short: "h", description: "show help" },
 };
 
+// node:util is a large module in a compiled binary (~8 ms): loaded when flags are parsed, so
+// `da --version` and `da --help` never load it.
+const parseArgs: typeof import("node:util").parseArgs = (config) => (require("node:util") as typeof import("node:util")).parseArgs(config);
+
 function toOptions(spec: FlagSpec): ParseArgsOptionsConfig {
   const options: ParseArgsOptionsConfig = {};
   for (const [name, def] of Object.entries(spec)) {
@@ -45,7 +50,10 @@ function explain(args: string[], spec: FlagSpec, error: unknown): UsageError {
   for (const token of tokens) {
     if (token.kind !== "option") continue;
     const def = Object.hasOwn(spec, token.name) ? spec[token.name] : undefined;
-    if (!def) return new UsageError(`unknown flag ${token.rawName}`);
+    if (!def) {
+      const guess = token.rawName.startsWith("--") ? closest(token.name, Object.keys(spec)) : null;
+      return new UsageError(`unknown flag ${token.rawName}`, guess ? `did you mean --${guess}?` : undefined);
+    }
     if (def.type === "boolean" && token.value !== undefined) return new UsageError(`${token.rawName} takes no value`);
     if (def.type === "string" && (token.value === undefined || (!token.inlineValue && looksLikeFlag(token.value)))) {
       return new UsageError(`${token.rawName} needs a value`);

@@ -17,11 +17,17 @@ export type Command = {
   run(ctx: Context): Promise<number | void>;
 };
 
+/** A command or group whose module loads when it is used (cli/tree.ts). */
+export type Lazy = { kind: "lazy"; name: string; summary: string; group?: boolean; load(): Promise<Command | Group> };
+export type Node = Command | Group | Lazy;
+
 export type Group = {
   kind: "group";
   name: string;
   summary: string;
-  children: Array<Command | Group>;
+  children: Node[];
+  /** Run when the group is named with no subcommand (`da auth token` prints the token, as gh does). */
+  default?: Command;
 };
 
 export const JSON_FLAG: FlagSpec = { json: { type: "boolean", description: "print JSON (the API's field names)" } };
@@ -32,8 +38,17 @@ export const PAGING_FLAGS: FlagSpec = {
   offset: { type: "string", valueName: "n", description: "skip the first n rows" },
 };
 
-export function findChild(group: Group, name: string): Command | Group | undefined {
-  return group.children.find((child) => child.name === name);
+/** `ls` and `rm` work wherever a list or a removal does (as in gh). */
+export const ALIASES: Record<string, readonly string[]> = { ls: ["list", "list-users"], rm: ["revoke", "delete", "remove", "delete-user"] };
+
+export function findChild(group: Group, name: string): Node | undefined {
+  const exact = group.children.find((child) => child.name === name);
+  if (exact || !Object.hasOwn(ALIASES, name)) return exact;
+  for (const target of ALIASES[name]!) {
+    const aliased = group.children.find((child) => child.name === target);
+    if (aliased) return aliased;
+  }
+  return undefined;
 }
 
 function flagLines(spec: FlagSpec): string[] {
@@ -59,6 +74,7 @@ const ENVIRONMENT_HELP = [
   "  DA_TOKEN          token to use when --token is not given (a personal access token in CI)",
   "  DA_SERVER         server URL when --server is not given",
   "  DA_CONFIG_DIR     where config.yml and the credential live (else $XDG_CONFIG_HOME/da, ~/.config/da)",
+  "  DA_CREDENTIAL_STORE  file: keep the secret in the 0600 file, not the OS keychain",
   "  DA_TIMEOUT        seconds to wait for the server (default 15)",
   "  NO_COLOR          plain output without colours",
   "",
@@ -66,7 +82,7 @@ const ENVIRONMENT_HELP = [
 
 export function groupHelp(path: string[], group: Group, extra: FlagSpec = {}): string {
   const rows = group.children.map((child) => {
-    const name = child.kind === "group" ? `${child.name} …` : child.name;
+    const name = child.kind === "group" || (child.kind === "lazy" && child.group) ? `${child.name} …` : child.name;
     return [name, child.summary] as const;
   });
   const width = Math.max(...rows.map(([name]) => name.length));
@@ -75,6 +91,7 @@ export function groupHelp(path: string[], group: Group, extra: FlagSpec = {}): s
     "",
     group.summary,
     "",
+    ...(group.default ? [`Without a command: ${group.default.summary}`, ...flagLines(group.default.flags ?? {}), ""] : []),
     "Commands:",
     ...rows.map(([name, summary]) => `  ${name.padEnd(width)}   ${summary}`),
     "",

@@ -1,17 +1,10 @@
 // Where `da` keeps its state: `config.yml` (plain `key: value` lines; the installer writes
-// `server: <url>` into it, so other keys and lines are kept as they are) and `credentials.json`
-// (the stored token, mode 0600, written atomically so a crash never leaves half a secret).
-import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+// `server: <url>` into it, so other keys and lines are kept as they are; `server:` is the active
+// server) and `credentials.json` (the stored sign-ins, cli/credentials.ts; mode 0600, written
+// atomically so a crash never leaves half a secret).
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { sys } from "./system";
-
-export type StoredCredential = {
-  server: string;
-  token: string;
-  kind: "session" | "pat";
-  email: string;
-  expires_at: string | null;
-};
 
 /** `$DA_CONFIG_DIR`, else `$XDG_CONFIG_HOME/da`, else `$HOME/.config/da` (read at call time). */
 export function configDir(env: Record<string, string | undefined> = sys().env): string {
@@ -64,7 +57,7 @@ function ensureConfigDir(): void {
 }
 
 /** Write a temp file with the final mode in the same directory, then rename it into place. */
-function writeAtomically(path: string, content: string, mode: number): void {
+export function writeAtomically(path: string, content: string, mode: number): void {
   ensureConfigDir();
   const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
   const fd = openSync(temp, "wx", mode);
@@ -75,30 +68,4 @@ function writeAtomically(path: string, content: string, mode: number): void {
   }
   chmodSync(temp, mode); // openSync's mode is filtered by the umask; make it exact
   renameSync(temp, path);
-}
-
-export function readCredential(): StoredCredential | null {
-  const text = readText(credentialsFile());
-  if (!text) return null;
-  try {
-    const parsed = JSON.parse(text) as Partial<StoredCredential>;
-    if (typeof parsed.server !== "string" || typeof parsed.token !== "string") return null;
-    return {
-      server: parsed.server,
-      token: parsed.token,
-      kind: parsed.kind === "pat" ? "pat" : "session",
-      email: parsed.email ?? "",
-      expires_at: parsed.expires_at ?? null,
-    };
-  } catch {
-    return null;
-  }
-}
-
-export function writeCredential(credential: StoredCredential): void {
-  writeAtomically(credentialsFile(), `${JSON.stringify(credential, null, 2)}\n`, 0o600);
-}
-
-export function forgetCredential(): void {
-  rmSync(credentialsFile(), { force: true });
 }

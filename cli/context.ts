@@ -1,16 +1,20 @@
 // Which server and which credential a command uses. First match wins:
-//   credential: --token, DA_TOKEN, stored credential (only when stored for the same server)
-//   server:     --server, DA_SERVER, config.yml `server:`
+//   credential: --token, DA_TOKEN, the server's active stored account (cli/credentials.ts)
+//   server:     --server, DA_SERVER, config.yml `server:` (the active server)
 import { Api } from "./api";
-import { readConfig, readCredential } from "./config";
+import { readConfig } from "./config";
+import { accountToken, findAccount, listAccounts, type StoredAccount } from "./credentials";
 import { UsageError } from "./errors";
 import { sys } from "./system";
 
 export type CredentialSource = "flag" | "env" | "stored";
 
 export type Credential = {
-  token: string;
+  /** The secret; a stored one may come from the OS keychain, so it is read only when sent. */
+  secret(): Promise<string>;
   source: CredentialSource;
+  /** The stored account it came from (source "stored"). */
+  account?: StoredAccount;
   /** Known for stored credentials; for --token / DA_TOKEN the server tells us (GET /auth/me). */
   kind: "session" | "pat" | null;
   expires_at: string | null;
@@ -39,24 +43,25 @@ export function resolveServer(flagServer: string | undefined): ResolvedServer | 
   if (DA_SERVER) return { url: normalizeServer(DA_SERVER), source: "env" };
   const configured = readConfig().server;
   if (configured) return { url: normalizeServer(configured), source: "config" };
-  return null;
+  // A credentials file without config.yml (copied over, or written by hand): its one server.
+  const stored = listAccounts();
+  return stored.length === 1 ? { url: stored[0]!.server, source: "config" } : null;
 }
 
-export function sameServer(a: string, b: string): boolean {
-  try {
-    return new URL(normalizeServer(a)).href === new URL(normalizeServer(b)).href;
-  } catch {
-    return false;
-  }
+export function givenCredential(token: string, source: CredentialSource): Credential {
+  return { secret: async () => token, source, kind: null, expires_at: null };
+}
+
+export function storedCredential(account: StoredAccount): Credential {
+  return { secret: () => accountToken(account), source: "stored", account, kind: account.kind, expires_at: account.expires_at };
 }
 
 export function resolveCredential(flagToken: string | undefined, server: string | null): Credential | null {
-  if (flagToken) return { token: flagToken, source: "flag", kind: null, expires_at: null };
+  if (flagToken) return givenCredential(flagToken, "flag");
   const { DA_TOKEN } = sys().env;
-  if (DA_TOKEN) return { token: DA_TOKEN, source: "env", kind: null, expires_at: null };
-  const stored = readCredential();
-  if (!stored || !server || !sameServer(stored.server, server)) return null;
-  return { token: stored.token, source: "stored", kind: stored.kind, expires_at: stored.expires_at };
+  if (DA_TOKEN) return givenCredential(DA_TOKEN, "env");
+  const stored = server ? findAccount(server) : null;
+  return stored ? storedCredential(stored) : null;
 }
 
 export const NO_SERVER_HINT = "run `da login --server <url>`, or set DA_SERVER";

@@ -98,3 +98,9 @@ export function printTable<Row>(rows: Row[], columns: Column<Row>[], empty = "(n
   printLine(bold(render(columns.map((column) => column.header))));
   for (const line of cells) printLine(render(line));
 }
+
+/** An action's outcome: a ✓ line for people, or (with --json) the object a script can read. */
+export function done(json: boolean, message: string, data: Record<string, unknown>): void {
+  if (json) printJson(data);
+  else success(message);
+}

@@ -3,6 +3,11 @@
 // prompter. A real run uses the process's; a test runs `main(argv, system)` in process with its own
 // (an in-memory stdout, a fake prompter, a `fetch` that calls the server's app directly), so commands
 // are tested without a binary. The compiled-binary tests stay as the end-to-end check.
+import { writeSync } from "node:fs";
+
+// node:tty loads Node's stream machinery (~10 ms in a compiled binary): only when a TTY question is asked.
+const isatty = (fd: number): boolean => (require("node:tty") as typeof import("node:tty")).isatty(fd);
+
 export type Stream = { isTTY?: boolean; columns?: number; write(chunk: string | Uint8Array): unknown };
 
 export type Prompter = {
@@ -24,12 +29,51 @@ export type System = {
   prompter: Prompter | null;
 };
 
+/** Write it all, now: a pipe left non-blocking by the parent says EAGAIN until the reader catches up. */
+function writeAll(fd: number, chunk: string | Uint8Array, closed: { done: boolean }): void {
+  let data = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+  while (data.length > 0 && !closed.done) {
+    try {
+      data = data.subarray(writeSync(fd, data));
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === "EPIPE")
+        closed.done = true; // `da … | head`: the reader is gone, nothing more to say
+      else if (code === "EAGAIN") Bun.sleepSync(1);
+      else throw error;
+    }
+  }
+}
+
+/**
+ * fd 1 or 2, written synchronously with fs.writeSync. In a compiled Bun binary the first touch of
+ * process.stdout/stdin builds Node's stream objects, which costs more than the whole rest of
+ * `da --version` (bench/cli-startup.ts); only the terminal width still asks process.stdout.
+ */
+function fdStream(fd: 1 | 2): Stream {
+  const closed = { done: false };
+  return {
+    get isTTY() {
+      return isatty(fd);
+    },
+    get columns() {
+      return (fd === 1 ? process.stdout : process.stderr).columns;
+    },
+    write: (chunk) => writeAll(fd, chunk, closed),
+  };
+}
+
 export function processSystem(): System {
   return {
     env: process.env,
-    stdin: { isTTY: process.stdin.isTTY === true, text: () => Bun.stdin.text() },
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdin: {
+      get isTTY() {
+        return isatty(0);
+      },
+      text: () => Bun.stdin.text(),
+    },
+    stdout: fdStream(1),
+    stderr: fdStream(2),
     fetch: (input, init) => fetch(input, init),
     prompter: null,
   };

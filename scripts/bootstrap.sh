@@ -1,15 +1,16 @@
 #!/bin/sh
 # Installs what the project needs on a fresh Linux machine that has only Node and npm:
 #   Bun (pinned, via npm) and the project's packages; with --test-tools also the programs the
-#   tests drive (Chromium, tmux, shellcheck, file, curl, minisign, and for the image test docker.io
-#   and debootstrap) from apt when they are missing, and starts dockerd when no Docker engine answers.
+#   tests drive (Chromium, tmux, shellcheck, file, curl, minisign, gnome-keyring and dbus for the
+#   keychain test, hyperfine for bench:cli, and for the image test docker.io and debootstrap) from apt
+#   when they are missing, and starts dockerd when no Docker engine answers.
 #   --plan         with --test-tools: print the apt packages that are missing, install nothing
 #   BOOTSTRAP_TOOLS="file tmux …"   consider only these test tools (test/container/bootstrap.test.ts)
 # Each thing it cannot do is said in one line starting with "bootstrap:", and it exits non-zero.
 set -eu
 
 BUN_VERSION=1.4.4
-ALL_TOOLS="chromium tmux shellcheck file curl minisign docker debootstrap mkfs.ext4 losetup findmnt"
+ALL_TOOLS="chromium tmux shellcheck file curl minisign docker debootstrap mkfs.ext4 losetup findmnt gnome-keyring dbus hyperfine"
 
 main() {
   cd "$(dirname "$0")/.."
@@ -72,6 +73,11 @@ missing_packages() {
   wanted mkfs.ext4 && { has mkfs.ext4 || missing="$missing e2fsprogs"; }
   wanted losetup && { has losetup || missing="$missing mount"; }
   wanted findmnt && { has findmnt || missing="$missing util-linux"; }
+  # test/cli/keychain.test.ts: a real Secret Service (gnome-keyring) on a private session bus.
+  wanted gnome-keyring && { has gnome-keyring-daemon || missing="$missing gnome-keyring"; }
+  wanted dbus && { has dbus-run-session || missing="$missing dbus"; }
+  # bench/cli-startup.ts (bun run bench:cli) times da against a compiled hello-world with hyperfine.
+  wanted hyperfine && { has hyperfine || missing="$missing hyperfine"; }
   echo "$missing"
 }
 

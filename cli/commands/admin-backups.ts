@@ -8,7 +8,7 @@ import type { BackupInfo } from "../../src/shared/contract";
 import { JSON_FLAG, type Group } from "../command";
 import type { Context } from "../context";
 import { CliError } from "../errors";
-import { formatTime, printJson, printTable, success } from "../output";
+import { done, formatTime, printJson, printTable, success } from "../output";
 
 const BACKUP_TIMEOUT_MS = 10 * 60_000;
 
@@ -53,7 +53,7 @@ async function downloadBackup(ctx: Context): Promise<void> {
     await rm(partial, { force: true });
     throw new CliError(`download of ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
-  success(`Saved ${name} to ${target}`);
+  done(ctx.json, `Saved ${name} to ${target}`, { name, path: target });
 }
 
 export const adminBackupGroup: Group = {
@@ -70,7 +70,7 @@ export const adminBackupGroup: Group = {
       args: "<name>",
       minArgs: 1,
       maxArgs: 1,
-      flags: { output: { type: "string", short: "o", valueName: "file", description: "where to save it (default: ./<name>)" } },
+      flags: { output: { type: "string", short: "o", valueName: "file", description: "where to save it (default: ./<name>)" }, ...JSON_FLAG },
       run: downloadBackup,
     },
   ],

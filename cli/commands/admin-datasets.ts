@@ -7,7 +7,7 @@ import type { DatasetInfo } from "../../src/shared/contract";
 import { JSON_FLAG, YES_FLAG, type Group } from "../command";
 import type { Context } from "../context";
 import { CliError, UsageError } from "../errors";
-import { formatTime, info, printJson, printTable, success } from "../output";
+import { done, formatTime, info, printJson, printTable, success } from "../output";
 import { countedStream, progressBar } from "../progress";
 import { grantDataset } from "./admin-groups";
 
@@ -67,7 +67,7 @@ async function deleteDataset(ctx: Context): Promise<void> {
   const name = ctx.args[0]!;
   if (ctx.flags.yes !== true) throw new UsageError(`deleting ${name} cannot be undone`, `run \`da admin datasets delete ${name} --yes\``);
   await ctx.api().delete(`/api/datasets/${encodeURIComponent(name)}`);
-  success(`Deleted ${name}`);
+  done(ctx.json, `Deleted ${name}`, { deleted: true, name });
 }
 
 export const adminDatasetsGroup: Group = {
@@ -90,7 +90,16 @@ export const adminDatasetsGroup: Group = {
       run: loadDataset,
     },
     { kind: "command", name: "list", summary: "List datasets", maxArgs: 0, flags: JSON_FLAG, run: listDatasets },
-    { kind: "command", name: "delete", summary: "Delete a dataset (needs --yes)", args: "<name>", minArgs: 1, maxArgs: 1, flags: YES_FLAG, run: deleteDataset },
+    {
+      kind: "command",
+      name: "delete",
+      summary: "Delete a dataset (needs --yes)",
+      args: "<name>",
+      minArgs: 1,
+      maxArgs: 1,
+      flags: { ...YES_FLAG, ...JSON_FLAG },
+      run: deleteDataset,
+    },
     {
       kind: "command",
       name: "grant",

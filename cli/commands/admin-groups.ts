@@ -7,7 +7,7 @@ import type { Api } from "../api";
 import { JSON_FLAG, YES_FLAG, type Command, type Group } from "../command";
 import type { Context } from "../context";
 import { CliError, UsageError } from "../errors";
-import { formatTime, printJson, printLine, printTable, success } from "../output";
+import { done, formatTime, printJson, printLine, printTable, success } from "../output";
 import { findUser } from "./user-ref";
 
 const GROUP_REF = "<group>";
@@ -64,7 +64,7 @@ async function deleteGroup(ctx: Context): Promise<void> {
     );
   }
   await api.delete(path(group));
-  success(`Deleted group ${group.name}`);
+  done(ctx.json, `Deleted group ${group.name}`, { deleted: true, id: group.id, name: group.name });
 }
 
 async function listMembers(ctx: Context): Promise<void> {
@@ -125,7 +125,7 @@ export const adminGroupsGroup: Group = {
       minArgs: 2,
       maxArgs: 2,
     }),
-    command("delete", "Delete a group with its memberships and grants (needs --yes)", deleteGroup, { flags: YES_FLAG }),
+    command("delete", "Delete a group with its memberships and grants (needs --yes)", deleteGroup, { flags: { ...YES_FLAG, ...JSON_FLAG } }),
     command("members", "List a group's members and where each membership came from", listMembers),
     command("add", "Add people (by id or email) to a group", changeMembers(true), { args: `${GROUP_REF} <id|email>...`, minArgs: 2, maxArgs: 1000 }),
     command("remove", "Remove people from a group (synced memberships are the provider's)", changeMembers(false), {

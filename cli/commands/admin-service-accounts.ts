@@ -6,7 +6,7 @@ import type { ServiceAccount } from "../../src/shared/agents";
 import { JSON_FLAG, YES_FLAG, type Command, type Group } from "../command";
 import type { Context } from "../context";
 import { CliError } from "../errors";
-import { formatTime, info, printJson, printLine, printTable, success, type Column } from "../output";
+import { done, formatTime, info, printJson, printLine, printTable, success, type Column } from "../output";
 import { askConfirm, isInteractive } from "../prompts";
 import { findToken, parseTtl, TOKEN_COLUMNS } from "./tokens";
 
@@ -58,7 +58,7 @@ async function remove(ctx: Context): Promise<void> {
     return info("Nothing was changed.");
   }
   await ctx.api().delete(`${BASE}/${target.id}`);
-  success(`Deleted service account "${target.name}"`);
+  done(ctx.json, `Deleted service account "${target.name}"`, { deleted: true, id: target.id, name: target.name });
 }
 
 async function createToken(ctx: Context): Promise<void> {
@@ -85,7 +85,12 @@ async function revokeToken(ctx: Context): Promise<void> {
   const target = await resolve(ctx, ctx.args[0]!);
   const token = findToken(await ctx.api().get<Token[]>(`${BASE}/${target.id}/tokens`), ctx.args[1]!);
   await ctx.api().delete(`${BASE}/${target.id}/tokens/${token.id}`);
-  success(`Revoked token "${token.name}" (${token.prefix}) of "${target.name}"`);
+  done(ctx.json, `Revoked token "${token.name}" (${token.prefix}) of "${target.name}"`, {
+    revoked: true,
+    id: token.id,
+    name: token.name,
+    prefix: token.prefix,
+  });
 }
 
 const REF = "<id|name>";
@@ -117,7 +122,7 @@ export const adminServiceAccountsGroup: Group = {
     }),
     command("deactivate", "Stop a service account and all its tokens at once", setActive(false)),
     command("activate", "Let a deactivated service account's tokens work again", setActive(true)),
-    command("delete", "Delete a service account and its tokens (asks to confirm unless --yes)", remove, { flags: YES_FLAG }),
+    command("delete", "Delete a service account and its tokens (asks to confirm unless --yes)", remove, { flags: { ...YES_FLAG, ...JSON_FLAG } }),
     command("token-create", "Make a token for a service account (shown once; needs `da login`)", createToken, {
       flags: {
         name: { type: "string", description: "the token's name (default: the account's)" },
@@ -132,7 +137,7 @@ export const adminServiceAccountsGroup: Group = {
       args: `${REF} <token id|prefix|name>`,
       minArgs: 2,
       maxArgs: 2,
-      flags: {},
+      flags: JSON_FLAG,
     }),
   ],
 };

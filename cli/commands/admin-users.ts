@@ -4,7 +4,7 @@
 import { DEFAULT_ROLE, ROLES, type CreatedInvitation, type Invitation } from "../../src/shared/contract";
 import { JSON_FLAG, type Group } from "../command";
 import type { Context } from "../context";
-import { formatTime, info, printJson, printLine, printTable, success } from "../output";
+import { done, formatTime, info, printJson, printLine, printTable, success } from "../output";
 import { userAccessCommand } from "./admin-groups";
 
 function reportLink(ctx: Context, invitation: CreatedInvitation, verb: string): void {
@@ -43,7 +43,7 @@ async function resend(ctx: Context): Promise<void> {
 
 async function revoke(ctx: Context): Promise<void> {
   await ctx.api().delete(`/api/invitations/${encodeURIComponent(ctx.args[0]!)}`);
-  success(`Revoked invitation ${ctx.args[0]}: its link no longer works`);
+  done(ctx.json, `Revoked invitation ${ctx.args[0]}: its link no longer works`, { revoked: true, id: ctx.args[0] });
 }
 
 export const adminUsersGroup: Group = {
@@ -80,6 +80,15 @@ export const adminUsersGroup: Group = {
       flags: JSON_FLAG,
       run: resend,
     },
-    { kind: "command", name: "revoke-invitation", summary: "Revoke an invitation: its link stops working", args: "<id>", minArgs: 1, maxArgs: 1, run: revoke },
+    {
+      kind: "command",
+      name: "revoke-invitation",
+      summary: "Revoke an invitation: its link stops working",
+      args: "<id>",
+      minArgs: 1,
+      maxArgs: 1,
+      flags: JSON_FLAG,
+      run: revoke,
+    },
   ],
 };

@@ -3,7 +3,7 @@ import { DEFAULT_ROLE, MIN_PASSWORD_LENGTH, ROLES, type ResetLink, type User } f
 import { JSON_FLAG, PAGING_FLAGS, YES_FLAG, type Command, type Group } from "../command";
 import type { Context } from "../context";
 import { CliError, UsageError } from "../errors";
-import { formatTime, info, notePartialPage, printJson, printLine, printTable, success } from "../output";
+import { done, formatTime, info, notePartialPage, printJson, printLine, printTable, success } from "../output";
 import { askConfirm, askPassword, isInteractive, readSecretFromStdin } from "../prompts";
 import { adminTokenGroup } from "./admin-tokens";
 import { adminBackupGroup } from "./admin-backups";
@@ -92,7 +92,7 @@ async function deleteUser(ctx: Context): Promise<void> {
     }
   }
   await api.delete(`/api/users/${user.id}`);
-  success(`Deleted ${user.email}`);
+  done(ctx.json, `Deleted ${user.email}`, { deleted: true, id: user.id, email: user.email });
 }
 
 async function resetPassword(ctx: Context): Promise<void> {
@@ -122,7 +122,7 @@ async function setPassword(ctx: Context): Promise<void> {
   const user = await findUser(api, ctx.args[0]!);
   const password = fromStdin ? await readSecretFromStdin("password") : await askNewPassword(user.email);
   await api.post(`/api/users/${user.id}/set-password`, { password });
-  success(`Password changed for ${user.email}; their sessions have been ended`);
+  done(ctx.json, `Password changed for ${user.email}; their sessions have been ended`, { password_set: true, id: user.id, email: user.email });
 }
 
 const PASSWORD_STDIN = { "password-stdin": { type: "boolean", description: "read the password from stdin" } } as const;
@@ -162,9 +162,9 @@ export const adminGroup: Group = {
     userCommand("set-role", `Change a user's role (${ROLES.join(", ")})`, setRole, { args: `${USER_REF} <role>`, minArgs: 2, maxArgs: 2 }),
     userCommand("activate", "Let a deactivated user sign in again", setActive(true)),
     userCommand("deactivate", "Lock a user out at once (sessions and tokens stop working)", setActive(false)),
-    userCommand("delete-user", "Delete a user and revoke their tokens (asks to confirm unless --yes)", deleteUser, { flags: YES_FLAG }),
+    userCommand("delete-user", "Delete a user and revoke their tokens (asks to confirm unless --yes)", deleteUser, { flags: { ...YES_FLAG, ...JSON_FLAG } }),
     userCommand("reset-password", "Print a single-use password reset link", resetPassword),
-    userCommand("set-password", "Set a user's password (hidden, confirmed prompt)", setPassword, { flags: PASSWORD_STDIN }),
+    userCommand("set-password", "Set a user's password (hidden, confirmed prompt)", setPassword, { flags: { ...PASSWORD_STDIN, ...JSON_FLAG } }),
     adminUsersGroup,
     adminTokenGroup,
     adminBackupGroup,

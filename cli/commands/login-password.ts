@@ -2,7 +2,7 @@
 // --email) for servers that take passwords, and a personal access token (--with-token).
 import type { LoginResponse, Me } from "../../src/shared/contract";
 import { Api } from "../api";
-import type { Context } from "../context";
+import { givenCredential, type Context } from "../context";
 import { CliError, UsageError } from "../errors";
 import { askPassword, askText, readSecretFromStdin, startSpinner } from "../prompts";
 
@@ -45,7 +45,7 @@ export async function passwordLogin(ctx: Context, server: string, interactive: b
 /** A pasted or piped token, checked with the server before anything is stored. */
 export async function tokenLogin(server: string, interactive: boolean): Promise<{ token: string; me: Me }> {
   const token = interactive ? (await askPassword("Paste your token", required("the token"))).trim() : (await readSecretFromStdin("token")).trim();
-  const api = new Api(server, { token, source: "flag", kind: null, expires_at: null });
+  const api = new Api(server, givenCredential(token, "flag"));
   const me = await api.get<Me>("/auth/me", undefined, {
     messages: { 401: "the server rejected this token (revoked, expired or mistyped); nothing was stored" },
   });
@@ -57,7 +57,7 @@ export async function tokenLogin(server: string, interactive: boolean): Promise<
  * a browser: say so, end the session (best effort) and store nothing.
  */
 export async function refuseIfPasswordMustChange(server: string, session: LoginResponse): Promise<void> {
-  const api = new Api(server, { token: session.access_token, source: "flag", kind: "session", expires_at: session.expires_at });
+  const api = new Api(server, { ...givenCredential(session.access_token, "flag"), kind: "session", expires_at: session.expires_at });
   const me = await api.get<Me>("/auth/me");
   if (!me.must_change_password) return;
   await api.send("POST", "/logout").catch(() => undefined);

@@ -4,19 +4,20 @@
 // Without a terminal one of them is required. `da logout` ends the session and forgets it.
 import type { LoginResponse, Me } from "../../src/shared/contract";
 import { Api } from "../api";
-import { JSON_FLAG, type Command } from "../command";
-import { forgetCredential, readCredential, setConfigValue, writeCredential, type StoredCredential } from "../config";
-import { NO_SERVER_HINT, normalizeServer, type Context } from "../context";
+import { JSON_FLAG, YES_FLAG, type Command } from "../command";
+import { setConfigValue } from "../config";
+import { findAccount, forgetAccount, storeAccount, type NewAccount, type SignInMethod, type StoredAccount } from "../credentials";
+import { NO_SERVER_HINT, normalizeServer, storedCredential, type Context } from "../context";
 import { CliError, UsageError } from "../errors";
 import { formatTime, info, printJson, success, warn } from "../output";
-import { askSelect, askText, isInteractive } from "../prompts";
+import { askConfirm, askSelect, askText, isInteractive } from "../prompts";
 import { browserLogin } from "./login-browser";
 import { deviceLogin } from "./login-device";
 import { passwordAccepted, passwordLogin, refuseIfPasswordMustChange, tokenLogin } from "./login-password";
 
 const LOGOUT_TIMEOUT_MS = 5_000;
 
-type Method = "web" | "device" | "password" | "token";
+type Method = SignInMethod;
 const METHOD_FLAGS: [string, Method][] = [
   ["web", "web"],
   ["device", "device"],
@@ -70,14 +71,29 @@ async function askMethod(server: string): Promise<Method> {
   return askSelect("How would you like to sign in?", options, "web");
 }
 
-function remember(credential: StoredCredential): void {
-  writeCredential(credential);
+/** Stores the account as the server's active one (others stay stored) and makes the server current. */
+async function remember(credential: NewAccount): Promise<void> {
+  const replaced = findAccount(credential.server);
+  await storeAccount(credential);
   setConfigValue("server", credential.server);
+  if (replaced && replaced.email !== credential.email) {
+    info(`${replaced.email} stays stored for ${credential.server}: \`da auth switch\` goes back to it.`);
+  }
+}
+
+/**
+ * A second `da login` to a server with an account asks first on a terminal (as gh does); --yes or a
+ * script goes ahead, since the flags already say what to do, and the other account stays stored.
+ */
+async function confirmReplace(ctx: Context, server: string): Promise<boolean> {
+  const current = findAccount(server);
+  if (!current || ctx.flags.yes === true || !isInteractive()) return true;
+  return askConfirm(`You are signed in to ${server} as ${current.email}. Sign in again (the new account becomes the active one)?`);
 }
 
 /** Stores a session and reports it, in the shape `da login` has always printed. */
-function finishSession(ctx: Context, server: string, session: LoginResponse): void {
-  remember({ server, token: session.access_token, kind: "session", email: session.email, expires_at: session.expires_at });
+async function finishSession(ctx: Context, server: string, session: LoginResponse, method: Method): Promise<void> {
+  await remember({ server, token: session.access_token, kind: "session", email: session.email, expires_at: session.expires_at, method });
   if (ctx.json) {
     const { user_id, email, role, expires_at } = session;
     return printJson({ server, user_id, email, role, auth: "session", expires_at });
@@ -85,8 +101,8 @@ function finishSession(ctx: Context, server: string, session: LoginResponse): vo
   success(`Signed in to ${server} as ${session.email} (${session.role}); session expires ${formatTime(session.expires_at)}`);
 }
 
-function finishToken(ctx: Context, server: string, token: string, me: Me): void {
-  remember({ server, token, kind: me.auth, email: me.email, expires_at: me.expires_at });
+async function finishToken(ctx: Context, server: string, token: string, me: Me): Promise<void> {
+  await remember({ server, token, kind: me.auth, email: me.email, expires_at: me.expires_at, method: "token" });
   if (ctx.json) return printJson({ server, ...me });
   const kind = me.auth === "pat" ? "personal access token" : "session";
   success(`Signed in to ${server} as ${me.email} (${me.role}) with a ${kind}; expires ${formatTime(me.expires_at)}`);
@@ -105,6 +121,7 @@ async function runLogin(ctx: Context): Promise<void> {
   if (!method && !isInteractive()) throw new UsageError("how to sign in was not given", METHOD_HINT);
   const port = parsePort(ctx);
   const server = await loginServer(ctx, method === null);
+  if (!(await confirmReplace(ctx, server))) return info("Nothing was changed.");
   method ??= await askMethod(server);
   const interactive = isInteractive() && ctx.flags["password-stdin"] !== true && ctx.flags["with-token"] !== true;
   if (method === "token") {
@@ -115,7 +132,7 @@ async function runLogin(ctx: Context): Promise<void> {
   const session =
     method === "web" ? await browserLogin(server, port) : method === "device" ? await deviceLogin(server) : await passwordLogin(ctx, server, interactive);
   await refuseIfPasswordMustChange(server, session);
-  finishSession(ctx, server, session);
+  await finishSession(ctx, server, session, method);
 }
 
 export const login: Command = {
@@ -140,14 +157,15 @@ export const login: Command = {
     "password-stdin": { type: "boolean", description: "read the password from stdin" },
     "with-token": { type: "boolean", description: "read a personal access token from stdin instead" },
     port: { type: "string", valueName: "n", description: "with --web: the 127.0.0.1 port for the browser's answer (default: a free one)" },
+    ...YES_FLAG,
     ...JSON_FLAG,
   },
   run: runLogin,
 };
 
 /** End the session on the server too, so a copied token stops working; best effort. */
-async function endServerSession(stored: StoredCredential): Promise<void> {
-  const api = new Api(stored.server, { token: stored.token, source: "stored", kind: "session", expires_at: null });
+async function endServerSession(stored: StoredAccount): Promise<void> {
+  const api = new Api(stored.server, storedCredential(stored));
   try {
     const response = await api.send("POST", "/logout", { timeoutMs: LOGOUT_TIMEOUT_MS });
     if (response.status >= 400 && response.status !== 401) {
@@ -158,20 +176,27 @@ async function endServerSession(stored: StoredCredential): Promise<void> {
   }
 }
 
+async function runLogout(ctx: Context): Promise<void> {
+  const server = ctx.server()?.url;
+  const email = ctx.flag("user");
+  const stored = server ? findAccount(server, email) : null;
+  if (!stored) {
+    if (ctx.json) return printJson({ signed_out: false, server: server ?? null });
+    return info(email ? `No stored account ${email} on ${server}; nothing to forget.` : "Not signed in; nothing to forget.");
+  }
+  if (stored.kind === "session") await endServerSession(stored);
+  const next = await forgetAccount(stored);
+  if (ctx.json) return printJson({ signed_out: true, server: stored.server, email: stored.email, active: next?.email ?? null });
+  success(`Signed out of ${stored.server} (${stored.email})`);
+  if (next) info(`${next.email} is now the active account on ${stored.server}.`);
+  if (stored.kind === "pat") info("The token itself still works; revoke it with `da auth token revoke` if it leaked.");
+}
+
 export const logout: Command = {
   kind: "command",
   name: "logout",
   summary: "Sign out: end the session on the server and forget the stored credential",
   maxArgs: 0,
-  async run() {
-    const stored = readCredential();
-    if (!stored) {
-      info("Not signed in; nothing to forget.");
-      return;
-    }
-    if (stored.kind === "session") await endServerSession(stored);
-    forgetCredential();
-    success(`Signed out of ${stored.server} (${stored.email})`);
-    if (stored.kind === "pat") info("The token itself still works; revoke it with `da auth token revoke` if it leaked.");
-  },
+  flags: { user: { type: "string", valueName: "email", description: "sign out this stored account instead of the active one" }, ...JSON_FLAG },
+  run: runLogout,
 };

@@ -78,7 +78,7 @@ async function runQuery(ctx: Context): Promise<void> {
   const { sql, limit: stdinLimit } = await sqlOf(ctx);
   const limit = limitOf(ctx, stdinLimit);
   const output = ctx.flag("output");
-  const format = (ctx.flag("format") as Format | undefined) ?? (output || !sys().stdout.isTTY ? "csv" : "table");
+  const format = (ctx.flag("format") as Format | undefined) ?? (ctx.json ? "json" : undefined) ?? (output || !sys().stdout.isTTY ? "csv" : "table");
   if (format === "table" && output) throw new UsageError("--output writes csv, json, ndjson or parquet", "add --format csv");
   const stop = spinner();
   if (format === "parquet") return saveParquet(ctx, { sql, limit }, output).finally(stop);
@@ -109,6 +109,7 @@ export const queryCommand: Command = {
     limit: { type: "string", valueName: "n", description: "at most n rows (default 1000; the server caps it at QUERY_MAX_ROWS)" },
     output: { type: "string", short: "o", valueName: "file", description: "write the rows to a file (csv unless --format)" },
     remote: { type: "boolean", description: "run on the server (the only mode today; accepted for the original client's scripts)" },
+    json: { type: "boolean", description: "the same as --format json" },
   },
   run: runQuery,
 };

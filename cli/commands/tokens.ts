@@ -14,7 +14,7 @@ import {
 import { JSON_FLAG, YES_FLAG, type Group } from "../command";
 import type { Context } from "../context";
 import { CliError, UsageError } from "../errors";
-import { formatTime, info, printJson, printLine, printTable, success, type Column } from "../output";
+import { done, formatTime, info, printJson, printLine, printTable, success, type Column } from "../output";
 import { askConfirm, askMultiSelect, askSelect, askText, isInteractive, requireInteractive } from "../prompts";
 
 const NEEDS_SESSION = "this command needs a session from `da login`; a personal access token cannot manage tokens";
@@ -112,7 +112,9 @@ async function listTokens(ctx: Context): Promise<void> {
 async function revokeToken(ctx: Context): Promise<number | void> {
   const api = ctx.api();
   const token = findToken(await api.get<Token[]>("/auth/tokens", undefined, SESSION_ONLY), ctx.args[0]!);
-  if (token.revoked_at) return info(`Token "${token.name}" (${token.prefix}) is already revoked.`);
+  const revoked = { id: token.id, name: token.name, prefix: token.prefix };
+  if (token.revoked_at)
+    return ctx.json ? printJson({ revoked: false, already_revoked: true, ...revoked }) : info(`Token "${token.name}" (${token.prefix}) is already revoked.`);
   if (isInteractive() && ctx.flags.yes !== true) {
     if (!(await askConfirm(`Revoke token "${token.name}" (${token.prefix})?`))) {
       info("Nothing was changed.");
@@ -120,7 +122,7 @@ async function revokeToken(ctx: Context): Promise<number | void> {
     }
   }
   await api.delete(`/auth/tokens/${encodeURIComponent(token.id)}`, SESSION_ONLY);
-  success(`Revoked token "${token.name}" (${token.prefix})`);
+  done(ctx.json, `Revoked token "${token.name}" (${token.prefix})`, { revoked: true, ...revoked });
 }
 
 async function rotateToken(ctx: Context): Promise<void> {
@@ -180,7 +182,7 @@ export const tokenGroup: Group = {
       args: "<id|prefix|name>",
       minArgs: 1,
       maxArgs: 1,
-      flags: YES_FLAG,
+      flags: { ...YES_FLAG, ...JSON_FLAG },
       run: revokeToken,
     },
   ],

@@ -9,10 +9,10 @@ import type { Manifest, ManifestTarget } from "../../src/shared/contract";
 import { binaryFilename, updateTargets } from "../../src/shared/targets";
 import { Api } from "../api";
 import { CLI_TARGET, CLI_VERSION } from "../build-info";
-import type { Command } from "../command";
+import { JSON_FLAG, type Command } from "../command";
 import type { Context } from "../context";
 import { CliError } from "../errors";
-import { success } from "../output";
+import { done } from "../output";
 import { startSpinner } from "../prompts";
 import { downloadBinary, fetchManifest } from "./update-fetch";
 import { bakedKey, checkNotOlder, signedChecksum, verifiedRelease } from "./update-verify";
@@ -79,7 +79,7 @@ function install(exe: string, bytes: Uint8Array, label: string): void {
 }
 
 async function update(ctx: Context): Promise<void> {
-  if (ctx.flags.rollback === true) return rollback();
+  if (ctx.flags.rollback === true) return rollback(ctx.json);
   const { exe, target: current } = installed();
   const baked = bakedKey();
   const server = ctx.requireServer();
@@ -88,7 +88,7 @@ async function update(ctx: Context): Promise<void> {
   const entry = pickUpdate(manifest, current);
   if (!entry) throw noBuildFor(server.url, current, manifest);
   const release = await verifiedRelease(api, manifest, baked);
-  if (release.version === CLI_VERSION) return success(`already up to date (da ${CLI_VERSION}, ${current})`);
+  if (release.version === CLI_VERSION) return done(ctx.json, `already up to date (da ${CLI_VERSION}, ${current})`, { updated: false, version: CLI_VERSION });
   checkNotOlder(release.version, CLI_VERSION, ctx.flags["allow-downgrade"] === true);
   // The file name comes from the target (not the unsigned manifest), so no other build's line can stand in.
   const expected = signedChecksum(release, binaryFilename(entry.target));
@@ -104,10 +104,15 @@ async function update(ctx: Context): Promise<void> {
   }
   spinner.stop(`Downloaded and verified da ${manifest.version} (${entry.target})`);
   install(exe, bytes, `da ${manifest.version} (${entry.target})`);
-  success(`Updated da ${CLI_VERSION} → ${manifest.version}; the previous one is kept as ${previousPath(exe)} (da update --rollback)`);
+  done(ctx.json, `Updated da ${CLI_VERSION} → ${manifest.version}; the previous one is kept as ${previousPath(exe)} (da update --rollback)`, {
+    updated: true,
+    from: CLI_VERSION,
+    version: manifest.version,
+    previous: previousPath(exe),
+  });
 }
 
-function rollback(): void {
+function rollback(json: boolean): void {
   const { exe } = installed();
   const previous = previousPath(exe);
   const dir = dirname(exe);
@@ -130,7 +135,11 @@ function rollback(): void {
     throw error instanceof CliError ? error : cannotWrite(dir, error);
   }
   const version = /\d+\.\d+\.\d+[0-9A-Za-z.+-]*/.exec(check.output)?.[0] ?? "the previous version";
-  success(`Rolled back da ${CLI_VERSION} → ${version}; ${CLI_VERSION} is now kept as ${previous} (run it again to undo)`);
+  done(json, `Rolled back da ${CLI_VERSION} → ${version}; ${CLI_VERSION} is now kept as ${previous} (run it again to undo)`, {
+    rolled_back: true,
+    version,
+    previous,
+  });
 }
 
 export const updateCommand: Command = {
@@ -141,6 +150,7 @@ export const updateCommand: Command = {
   flags: {
     rollback: { type: "boolean", description: "put back the da that the last update replaced (da.previous)" },
     "allow-downgrade": { type: "boolean", description: "install the server's da even when it is older than this one (still signed)" },
+    ...JSON_FLAG,
   },
   description: [
     "Checks that the server's release (SHA256SUMS) is signed by the key this da was built with, or",

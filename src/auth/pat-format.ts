@@ -5,8 +5,9 @@
 //             rejected without a database or cache look-up
 // Only SHA-256(token) is stored; it is random and long, so a fast hash is the right tool here.
 import { randomBytes } from "node:crypto";
+import { PAT_PREFIX } from "../shared/token-format";
 
-export const PAT_PREFIX = "agnes_pat_";
+export { PAT_PREFIX };
 const SECRET_LENGTH = 32;
 const CHECKSUM_LENGTH = 6;
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "no
 import { join } from "node:path";
 import type { Me } from "../../src/shared/contract";
 import type { RunningServer } from "../helpers/server";
-import { cleanupSandboxes, daBinary, hasStackTrace, runDa, sandbox, type Sandbox } from "../helpers/cli";
+import { cleanupSandboxes, daBinary, hasStackTrace, runDa, sandbox, storedAccount, type Sandbox } from "../helpers/cli";
 import { ADMIN, createPat, createUser, daLogin, sessionToken, startAgnes } from "./fixtures";
 
 let server: RunningServer;
@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 const credentialsPath = (box: Sandbox) => join(box.configDir, "credentials.json");
-const readStored = (box: Sandbox) => JSON.parse(readFileSync(credentialsPath(box), "utf8"));
+const readStored = (box: Sandbox) => storedAccount(box.configDir);
 
 async function whoami(env: Record<string, string>, extra: string[] = [], cwd?: string) {
   const result = await runDa(["auth", "whoami", "--json", ...extra], { env, cwd });
@@ -33,7 +33,7 @@ describe("da login", () => {
     const stored = readStored(box);
     expect(stored).toMatchObject({ server: server.url, kind: "session", email: ADMIN.email });
     expect(typeof stored.token).toBe("string");
-    expect(new Date(stored.expires_at).getTime()).toBeGreaterThan(Date.now());
+    expect(new Date(stored.expires_at ?? 0).getTime()).toBeGreaterThan(Date.now());
     expect(readFileSync(join(box.configDir, "config.yml"), "utf8")).toContain(`server: ${server.url}`);
     const { code, me } = await whoami(box.env);
     expect(code).toBe(0);
@@ -97,7 +97,7 @@ describe("da logout", () => {
   test("ends the session on the server and forgets it locally", async () => {
     const box = sandbox();
     await daLogin(box, server);
-    const token = readStored(box).token;
+    const token = readStored(box).token ?? "";
     const result = await runDa(["logout"], { env: box.env });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain("Signed out");
@@ -118,14 +118,16 @@ describe("da logout", () => {
 });
 
 describe("da auth status", () => {
-  test("is whoami, in words", async () => {
+  test("lists the stored account under its server, checked with the server", async () => {
     const box = sandbox();
     await daLogin(box, server);
     const result = await runDa(["auth", "status"], { env: box.env });
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`Signed in to ${server.url} as ${ADMIN.email}`);
-    expect(result.stdout).toContain("session");
-    expect(result.stdout).toContain("expires:");
+    expect(result.stdout).toContain(`${server.url} (current server)`);
+    expect(result.stdout).toContain(`✓ Signed in as ${ADMIN.email} (file)`);
+    expect(result.stdout).toContain("Active account: true");
+    expect(result.stdout).toContain("Signed in with: password (session)");
+    expect(result.stdout).toContain("Expires: ");
   });
 
   test("a stored session that has expired says so", async () => {
@@ -160,7 +162,7 @@ describe("resolution order", () => {
     const envDead = await whoami({ ...box.env, DA_SERVER: dead });
     expect(envDead.code).toBe(1);
     expect(envDead.stderr).toContain(dead);
-    const token = readStored(box).token;
+    const token = readStored(box).token ?? "";
     const flagWins = await whoami({ ...box.env, DA_SERVER: dead, DA_TOKEN: token }, ["--server", server.url]);
     expect(flagWins.me?.server).toBe(server.url);
   });

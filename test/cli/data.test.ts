@@ -63,7 +63,7 @@ test("load CSV and Parquet, list, query in every format, replace, delete", async
   expect(hasStackTrace(gone.stderr)).toBe(false);
 });
 
-test("the original plan's check: DA_TOKEN=<PAT> da query \"SELECT 1\" prints 1; revoked, it exits 1 with the server's message", async () => {
+test('the original plan\'s check: DA_TOKEN=<PAT> da query "SELECT 1" prints 1; revoked, it exits 1 saying the token is revoked, expired or unknown', async () => {
   const session = await sessionToken(server, ADMIN.email, ADMIN.password);
   const pat = await createPat(server, session, "ci");
   const env = { HOME: sandbox().home, NO_COLOR: "1", DA_SERVER: server.url, DA_TOKEN: pat.token };
@@ -72,7 +72,7 @@ test("the original plan's check: DA_TOKEN=<PAT> da query \"SELECT 1\" prints 1; 
   await fetch(`${server.url}/auth/tokens/${pat.id}`, { method: "DELETE", headers: { authorization: `Bearer ${session}` } });
   const refused = await runDa(["query", "SELECT 1"], { env });
   expect(refused.code).toBe(1);
-  expect(refused.stderr).toContain("DA_TOKEN was rejected");
+  expect(refused.stderr).toContain("rejected the DA_TOKEN personal access token: it is revoked, expired or unknown there");
   const bad = await runDa(["query", "DROP VIEW sales"], { env: admin.env });
   expect(bad.code).toBe(1);
   expect(bad.stderr).toContain("Only SELECT queries are allowed");

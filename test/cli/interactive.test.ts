@@ -1,11 +1,11 @@
 // The clack prompts, driven in a real terminal (tmux): sign-in, picking a token lifetime,
 // and confirmations answered "no" that must change nothing.
 import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Token, User } from "../../src/shared/contract";
 import type { RunningServer } from "../helpers/server";
-import { cleanupSandboxes, daBinary, runDa, sandbox, type Sandbox } from "../helpers/cli";
+import { cleanupSandboxes, daBinary, runDa, sandbox, type Sandbox, storedAccount } from "../helpers/cli";
 import { ADMIN, createUser, daLogin, startAgnes } from "./fixtures";
 import { Terminal } from "./tmux";
 
@@ -50,7 +50,7 @@ test("da login asks for the server (prefilled from config), how to sign in (brow
   const screen = terminal.screen();
   expect(screen).toContain(`Signed in to ${server.url} as ${ADMIN.email}`);
   expect(screen).not.toContain(ADMIN.password);
-  const stored = JSON.parse(readFileSync(join(box.configDir, "credentials.json"), "utf8"));
+  const stored = storedAccount(box.configDir);
   expect(stored).toMatchObject({ server: server.url, email: ADMIN.email, kind: "session" });
 });
 
@@ -125,4 +125,16 @@ test("colour on a terminal, none with NO_COLOR", async () => {
   const plain = await Terminal.start(["admin", "list-users"], { ...colourEnv, NO_COLOR: "1" });
   expect(await plain.exitCode()).toBe(0);
   expect(plain.screen(true)).not.toContain("\x1b[1m");
+});
+
+test("a second da login on a terminal asks before replacing the active account; no changes nothing", async () => {
+  const box = sandbox();
+  await daLogin(box, server);
+  const before = storedAccount(box.configDir);
+  const terminal = await Terminal.start(["login", "--server", server.url, "--web"], box.env);
+  await terminal.waitFor(`You are signed in to ${server.url} as ${ADMIN.email}`);
+  terminal.type("n");
+  expect(await terminal.exitCode()).toBe(0);
+  expect(terminal.screen()).toContain("Nothing was changed");
+  expect(storedAccount(box.configDir)).toEqual(before);
 });

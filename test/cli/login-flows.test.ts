@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Session } from "../../src/shared/contract";
 import type { RunningServer } from "../helpers/server";
-import { cleanupSandboxes, daBinary, hasStackTrace, runDa, sandbox, type Sandbox } from "../helpers/cli";
+import { cleanupSandboxes, daBinary, hasStackTrace, runDa, sandbox, type Sandbox, storedAccount } from "../helpers/cli";
 import { ADMIN, startAgnes } from "./fixtures";
 import { answerAuthorize, signInWithForm, urlCatcher, waitForValue, type FetchBrowser } from "./browser-steps";
 
@@ -78,7 +78,7 @@ describe("da login --web", () => {
     expect(printed).toMatchObject({ server: server.url, email: ADMIN.email, auth: "session" });
     const whoami = await runDa(["auth", "whoami", "--json"], { env: box.env });
     expect(JSON.parse(whoami.stdout)).toMatchObject({ email: ADMIN.email, auth: "session" });
-    const stored = JSON.parse(await Bun.file(join(box.configDir, "credentials.json")).text());
+    const stored = storedAccount(box.configDir);
     const sessions = (await (await fetch(`${server.url}/auth/sessions`, { headers: { authorization: `Bearer ${stored.token}` } })).json()) as Session[];
     expect(sessions.find((s) => s.current)).toMatchObject({ kind: "cli", name: expect.stringMatching(/^da on .+/) });
     expect((await runDa(["logout"], { env: box.env })).code).toBe(0);

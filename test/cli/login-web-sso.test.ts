@@ -5,9 +5,8 @@
 // `next` carried through SSO) → Authorize → da's 127.0.0.1 callback. da then holds a CLI session of
 // the SSO user, with the role the provider's groups map to.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { join } from "node:path";
 import type { Session } from "../../src/shared/contract";
-import { cleanupSandboxes, daBinary, runDa, sandbox } from "../helpers/cli";
+import { cleanupSandboxes, daBinary, runDa, sandbox, storedAccount } from "../helpers/cli";
 import { freePort } from "../helpers/ports";
 import { startServer, type RunningServer } from "../helpers/server";
 import { startTestProvider, type TestProvider } from "../sso/test-provider";
@@ -159,7 +158,7 @@ test("da login --web through SSO only: /login → provider → back to /cli/auth
   expect(whoami.code).toBe(0);
   expect(JSON.parse(whoami.stdout)).toMatchObject({ email: USER.email, role: "analyst", auth: "session" });
 
-  const stored = JSON.parse(await Bun.file(join(box.configDir, "credentials.json")).text()) as { token: string };
+  const stored = storedAccount(box.configDir);
   const sessions = (await (await fetch(`${server.url}/auth/sessions`, { headers: { authorization: `Bearer ${stored.token}` } })).json()) as Session[];
   expect(sessions.find((s) => s.current)).toMatchObject({ kind: "cli", name: expect.stringMatching(/^da on .+/) });
 });

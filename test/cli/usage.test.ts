@@ -90,7 +90,7 @@ describe("usage errors exit 2 with a hint", () => {
     ["unknown flag before the command", ["auth", "--bogus", "whoami"], "unknown flag --bogus", "da auth whoami"],
     ["a flag of another command", ["auth", "whoami", "--ttl", "7d"], "unknown flag --ttl", "da auth whoami"],
     ["unknown flag on a group", ["admin", "--bogus"], "unknown flag --bogus", "da admin"],
-    ["flag whose value is the next flag", ["auth", "token", "create", "--name", "--json"], "--name needs a value", "da auth token create"],
+    ["flag whose value is the next flag", ["auth", "token", "create", "--name", "--raw"], "--name needs a value", "da auth token create"],
     ["switch given a value", ["auth", "whoami", "--json=yes"], "--json takes no value", "da auth whoami"],
     ["bad --status", ["admin", "list-users", "--status", "gone"], '--status must be one of active, deactivated, not "gone"', "da admin list-users"],
     ["bad --role", ["admin", "add-user", "a@example.com", "--role=overlord"], "--role must be one of viewer, analyst, km_admin, admin", "da admin add-user"],

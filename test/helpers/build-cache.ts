@@ -13,7 +13,9 @@ const WAIT_MS = 15 * 60_000;
 /** A key for everything a `da` build reads: the CLI's and shared sources, the build scripts, the commit, the test key. */
 export function cliSourceKey(): string {
   const hasher = new Bun.CryptoHasher("sha256");
-  const sources = [...new Bun.Glob("{cli,src/shared}/**/*.ts").scanSync(ROOT)].sort();
+  // One glob per tree: Bun's Glob matches nothing for a brace group before `/**` ("{cli,src/shared}/**"),
+  // which left every uncommitted CLI change out of the key (a stale binary until the next commit).
+  const sources = ["cli/**/*.ts", "src/shared/**/*.ts"].flatMap((pattern) => [...new Bun.Glob(pattern).scanSync(ROOT)]).sort();
   for (const file of [...sources, "build.ts", "scripts/build-cli.ts", "package.json", "bun.lock"]) {
     hasher.update(file);
     if (existsSync(join(ROOT, file))) hasher.update(readFileSync(join(ROOT, file)));

@@ -1,7 +1,7 @@
 // Builds the real `da` binary (once per `bun test` run across its workers, reused while the CLI is
 // unchanged: test/helpers/build-cache.ts) and runs it with a clean environment: a temp HOME per
 // sandbox, nothing inherited from the developer's shell.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compileDa } from "../../scripts/build-cli";
@@ -68,4 +68,17 @@ export async function runDa(args: string[], opts: RunOptions = {}): Promise<DaRe
 /** Every expected failure must read as a message, never as a JavaScript stack trace. */
 export function hasStackTrace(text: string): boolean {
   return /^\s+at /m.test(text);
+}
+
+export type StoredAccountFile = { server: string; email: string; kind: string; expires_at: string | null; method?: string; stored_in: string; token?: string };
+
+/** The active account da stored for a server (the only server when none is named), from credentials.json. */
+export function storedAccount(configDir: string, server?: string): StoredAccountFile {
+  const file = JSON.parse(readFileSync(join(configDir, "credentials.json"), "utf8")) as {
+    servers: Record<string, { active: string; accounts: Record<string, StoredAccountFile> }>;
+  };
+  const entries = Object.entries(file.servers);
+  const [, entry] = (server ? entries.find(([url]) => url === server) : entries[0]) ?? [];
+  if (!entry) throw new Error(`no stored account for ${server ?? "any server"}`);
+  return entry.accounts[entry.active]!;
 }
