@@ -22,7 +22,8 @@ export async function insertAudit(q: Queryable, row: AuditRow): Promise<void> {
 
 /**
  * `actor`: the actor's id or email. `action`: exact, or a prefix ending in "." (`user.`).
- * `person`: entries by or about someone (their id as actor or target, or their email as actor).
+ * `person`: entries by or about someone: their id as actor, target, or a group member's or token
+ * owner's `user_id`/`owner_id` parameter, or their email as actor.
  * `since`/`until`: created at or after / before (the `audit_log_created` index serves both).
  */
 export type AuditSelection = {
@@ -42,7 +43,8 @@ function selectionWhere(f: AuditSelection): { where: string; params: SqlParam[] 
   const where = `WHERE ($1::VARCHAR IS NULL OR actor_id = $1 OR actor_email = lower($1))
       AND ($2::VARCHAR IS NULL OR action = $2 OR (right($2, 1) = '.' AND starts_with(action, $2)))
       AND ($3::VARCHAR IS NULL OR target = $3)
-      AND (($4::VARCHAR IS NULL AND $5::VARCHAR IS NULL) OR actor_id = $4 OR target = $4 OR actor_email = $5)
+      AND (($4::VARCHAR IS NULL AND $5::VARCHAR IS NULL) OR actor_id = $4 OR target = $4 OR actor_email = $5
+        OR json_extract_string(params, '$.user_id') = $4 OR json_extract_string(params, '$.owner_id') = $4)
       AND ($6::TIMESTAMP IS NULL OR created_at >= $6::TIMESTAMP)
       AND ($7::TIMESTAMP IS NULL OR created_at < $7::TIMESTAMP)`;
   const person = f.person ? [f.person.id ?? "", f.person.email ?? ""] : [null, null];
