@@ -108,7 +108,7 @@ describe("the flash cookie", () => {
       const page = await (await admin.get("/profile", `flash=${value}`)).text();
       expect(page).not.toContain("enter your card");
     }
-    const real = await admin.post("/profile/sessions/end-others", {});
+    const real = await admin.post("/profile/sessions/end-others", { confirm: "yes" });
     const page = await (await admin.get("/profile", `flash=${cookieFrom(real, "flash")}`)).text();
     expect(page).toContain("other session(s) signed out");
   });
