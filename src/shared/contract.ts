@@ -202,9 +202,6 @@ export type AuditEntry = {
   token_id: string | null;
 };
 
-/** An entry as the pages and exports show it: who and whom by name, and one sentence. */
-export type ReadableAuditEntry = AuditEntry & { actor_label: string; target_label: string | null; sentence: string };
-
 export type Health = { status: "ok"; version: string };
 
 /** A backup file under BACKUP_DIR, as `GET /api/admin/backups` lists it. */

@@ -101,6 +101,7 @@ export const ROUTES: Route[] = [
   page("POST", "/password/change", "form", { noAdminCredential: true }),
   // audit
   api("GET", "/api/audit"),
+  api("GET", "/api/stats/activity"),
   page("GET", "/admin/audit"),
   // password reset (an HTML page under /auth/: errors are pages, not {"detail"})
   page("GET", "/auth/password/reset"),

@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { parse } from "csv-parse/sync";
 import { createTestApp, type TestApp } from "../helpers/app";
-import type { AuditEntry, ReadableAuditEntry } from "../../src/shared/contract";
+import type { AuditEntry } from "../../src/shared/contract";
+import type { ReadableAuditEntry } from "../../src/shared/activity";
 
 let t: TestApp;
 let admin: string;

@@ -1,4 +1,4 @@
-import type { ReadableAuditEntry } from "../../src/shared/contract";
+import type { ReadableAuditEntry } from "../../src/shared/activity";
 import { Time } from "../ui/time";
 
 /** The entry's raw facts (ids, address, parameters), folded away under its sentence. */

@@ -1,5 +1,5 @@
 import type { PageContext } from "../../src/shared/page-context";
-import type { ReadableAuditEntry } from "../../src/shared/contract";
+import type { ReadableAuditEntry } from "../../src/shared/activity";
 import { Pager } from "../ui/pager";
 import { Layout } from "../ui/layout";
 import { AuditEntryList } from "./audit-entry";

@@ -1,5 +1,6 @@
 import type { PageContext } from "../../src/shared/page-context";
-import { ROLES, type ReadableAuditEntry, type SignInMethods, type Token, type User } from "../../src/shared/contract";
+import { ROLES, type SignInMethods, type Token, type User } from "../../src/shared/contract";
+import type { ReadableAuditEntry } from "../../src/shared/activity";
 import { CsrfField } from "../ui/csrf-field";
 import { Layout } from "../ui/layout";
 import { Time } from "../ui/time";

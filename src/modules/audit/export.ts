@@ -2,7 +2,7 @@
 // stream: the next batch of 500 entries (keyset paging, audit/repository.ts) is read only when the
 // client has taken the previous one, so memory stays at one batch whatever the trail's size.
 import type { AppContext } from "../../context";
-import type { ReadableAuditEntry } from "../../shared/contract";
+import type { ReadableAuditEntry } from "../../shared/activity";
 import { csvField } from "../../shared/csv";
 import type { AuditSelection } from "./service";
 import { describeEntries } from "./readable";

@@ -14,6 +14,7 @@ import { auditExport } from "./export";
 import { auditSelection, instantOf, pageDay } from "./filters";
 import { auditPageQuery, auditQuery } from "./model";
 import { describeEntries } from "./readable";
+import { statsApi } from "./stats";
 import type { AuditSelection } from "./service";
 
 const ACTION_CHOICES = Object.entries(AUDIT_ACTIONS).map(([action, meaning]) => ({ action, meaning }));
@@ -32,6 +33,7 @@ function exportQueryOf(person: string, selection: AuditSelection): string {
 export function auditModule(ctx: AppContext) {
   return new Elysia({ name: "audit" })
     .use(authGuard(ctx))
+    .use(statsApi(ctx))
     .get(
       "/api/audit",
       async ({ query, set }): Promise<AuditEntry[] | Response> => {

@@ -2,7 +2,8 @@
 // the details and the title), and one sentence each (sentences.ts). Names come from the in-memory
 // auth state, so describing a page of entries costs no database read.
 import type { AppContext } from "../../context";
-import type { AuditEntry, ReadableAuditEntry } from "../../shared/contract";
+import type { AuditEntry } from "../../shared/contract";
+import type { ReadableAuditEntry } from "../../shared/activity";
 import { AUDIT_ACTIONS } from "./actions";
 import { auditSentence, type Who } from "./sentences";
 

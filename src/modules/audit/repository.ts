@@ -74,6 +74,15 @@ export function auditBatch(q: Queryable, f: AuditSelection, after: { created_at:
   );
 }
 
+/** Entries per UTC day and action since `since` (the dashboard's charts). */
+export function countAuditByDay(q: Queryable, actions: string[], since: Date): Promise<{ day: string; action: string; n: number }[]> {
+  return q.query(
+    `SELECT strftime(date_trunc('day', created_at), '%Y-%m-%d') AS day, action, count(*)::INTEGER AS n FROM audit_log
+     WHERE created_at >= $1::TIMESTAMP AND list_contains(string_split($2, ','), action) GROUP BY ALL`,
+    [since, actions.join(",")],
+  );
+}
+
 /** Deletes entries written before `cutoff` (AUDIT_RETENTION_DAYS); returns how many went. */
 export async function deleteAuditBefore(q: Queryable, cutoff: Date): Promise<number> {
   const [count] = await q.query<{ n: number }>("SELECT count(*) AS n FROM audit_log WHERE created_at < $1", [cutoff]);
