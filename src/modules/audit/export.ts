@@ -1,5 +1,5 @@
 // GET /api/audit?format=csv|ndjson: the whole filtered trail as a download. The body is a pull
-// stream: the next batch of 500 entries (keyset paging, audit/repository.ts) is read only when the
+// stream: the next batch of 2,000 entries (keyset paging, audit/repository.ts) is read only when the
 // client has taken the previous one, so memory stays at one batch whatever the trail's size.
 import type { AppContext } from "../../context";
 import type { ReadableAuditEntry } from "../../shared/activity";

@@ -36,7 +36,7 @@ export class AuditService {
   }
 
   /** Every entry of a selection, newest first, a bounded batch at a time (exports). */
-  async *entries(q: Queryable, selection: AuditSelection, batchSize = 500): AsyncGenerator<AuditEntry[]> {
+  async *entries(q: Queryable, selection: AuditSelection, batchSize = 2_000): AsyncGenerator<AuditEntry[]> {
     let after: AuditRow | null = null;
     for (;;) {
       const rows: AuditRow[] = await auditBatch(q, selection, after, batchSize);
