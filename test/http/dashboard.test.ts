@@ -87,4 +87,15 @@ describe("/dashboard", () => {
     expect(html).toContain("Ann created the token “kept”");
     expect(html).not.toContain('<svg class="chart"');
   });
+
+  test("an admin's token without audit:read gets the page without the charts, as the API would refuse it", async () => {
+    const made = await t.api("POST", "/auth/tokens", { token: admin, body: { name: "profile-only", scopes: ["profile:read"] } });
+    const narrow = ((await made.json()) as { token: string }).token;
+    expect((await t.api("GET", "/api/stats/activity", { token: narrow })).status).toBe(403);
+    const res = await t.handle("/dashboard", { headers: { accept: "text/html", authorization: `Bearer ${narrow}` } });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain("Your recent activity");
+    expect(html).not.toContain('<svg class="chart"');
+  });
 });

@@ -9,6 +9,7 @@ import { pageContext, type PageContext } from "../../http/page";
 import type { Principal } from "../../auth/principal";
 import { z } from "zod";
 import { activityStats } from "../audit/stats";
+import { scopeAllows } from "../../auth/scopes";
 import { describeEntries } from "../audit/readable";
 import { DashboardPage } from "../../../views/system/dashboard-page";
 
@@ -38,7 +39,8 @@ const RECENT_OWN_ENTRIES = 10;
 /** Everyone sees their own latest audit entries; admins also the activity charts. Reads only. */
 async function dashboard(ctx: AppContext, me: Principal, page: PageContext, days: number) {
   const [stats, own] = await Promise.all([
-    page.isAdmin ? activityStats(ctx, days) : null,
+    // The charts are what GET /api/stats/activity answers: a token without audit:read does not see them here either.
+    page.isAdmin && scopeAllows(me.scopes, "audit:read") ? activityStats(ctx, days) : null,
     ctx.audit.list(ctx.db, { person: { id: me.user.id, email: me.user.email }, limit: RECENT_OWN_ENTRIES, offset: 0 }),
   ]);
   return <DashboardPage page={page} principal={me} stats={stats} recent={describeEntries(ctx, own.entries)} />;
