@@ -1,7 +1,6 @@
 // Progressive enhancements only; every page works without this file.
 // - [data-copy]: copy the attribute's text to the clipboard.
-// - form[data-confirm]: ask before submitting (the server still requires its own confirmation step
-//   where the action is destructive).
+// Risky actions ask on the server (a confirmation page, src/http/confirm-form.ts), never in a script dialog.
 document.addEventListener("click", (event) => {
   const button = event.target instanceof Element ? event.target.closest("[data-copy]") : null;
   if (!button) return;
@@ -17,10 +16,4 @@ document.addEventListener("click", (event) => {
       button.textContent = "Select and copy";
     },
   );
-});
-document.addEventListener("submit", (event) => {
-  const form = event.target;
-  if (!(form instanceof HTMLFormElement)) return;
-  const question = form.getAttribute("data-confirm");
-  if (question && !window.confirm(question)) event.preventDefault();
 });

@@ -22,8 +22,8 @@ async function approvals(approver: Browser): Promise<(() => Promise<Response>)[]
 
 const ENDINGS: Record<string, (approver: Browser, other: Browser) => Promise<Response>> = {
   "signing out": (approver) => approver.post("/logout", {}),
-  "ending other sessions from another one": (_approver, other) => other.post("/profile/sessions/end-others", {}),
-  "ending that session from another one": (approver, other) => other.post(`/profile/sessions/${approver.sessionId}/end`, {}),
+  "ending other sessions from another one": (_approver, other) => other.post("/profile/sessions/end-others", { confirm: "yes" }),
+  "ending that session from another one": (approver, other) => other.post(`/profile/sessions/${approver.sessionId}/end`, { confirm: "yes" }),
 };
 
 test.each(Object.keys(ENDINGS))("%s voids the codes and grants the session approved", async (how) => {

@@ -1,6 +1,7 @@
-// /admin/users in headless Chromium against the real server: an admin adds a user, changes their
-// role, deactivates and reactivates them, hands out a reset link that the user opens in a fresh
-// browser to set a password and sign in, then deletes them after confirming. Markup in names stays
+// /admin/users in headless Chromium against the real server: an admin adds a user, opens their
+// page, changes their role, deactivates and reactivates them, hands out a reset link that the user
+// opens in a fresh browser to set a password and sign in, then deletes them — every risky step
+// through its confirmation page, with no script dialog. Markup in names stays
 // text; an analyst gets the 403 page.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -44,9 +45,14 @@ async function apiCreateUser(body: Record<string, string | boolean>): Promise<vo
 
 const flash = (page: Page) => page.locator(".flash").first().textContent();
 
-test("admin: add, change role, deactivate, reactivate, reset link used in a fresh browser, delete", async () => {
+test("admin: add, then on the person's page change role, deactivate, reactivate, reset link used in a fresh browser, delete — each risky step confirmed", async () => {
   const adminContext = await browser.newContext();
   const page = await signedInPage(adminContext, ADMIN.email, ADMIN.password);
+  let dialogs = 0;
+  page.on("dialog", (dialog) => {
+    dialogs++;
+    void dialog.dismiss();
+  });
   await page.click('nav.nav a:has-text("Users")');
   await page.waitForURL(`${server.url}/admin/users`);
 
@@ -54,24 +60,35 @@ test("admin: add, change role, deactivate, reactivate, reset link used in a fres
   await page.fill('details.add-user input[name="email"]', "Carol@Example.com");
   await page.fill('details.add-user input[name="name"]', "Carol Jones");
   await page.selectOption('details.add-user select[name="role"]', "viewer");
-  await page.click('details.add-user button[type="submit"]');
+  await page.click('details.add-user button:has-text("Add user")');
   expect(await flash(page)).toContain("Added carol@example.com as viewer.");
   const row = page.locator("table.users tbody tr", { hasText: "carol@example.com" });
   expect(await row.locator(".badge").first().textContent()).toBe("viewer");
+  await row.locator('a:has-text("Manage")').click();
+  await page.waitForURL(/\/admin\/users\/[0-9a-f-]+$/);
+  const person = page.url();
 
-  await row.locator('select[name="role"]').selectOption("km_admin");
-  await row.locator('button:has-text("Change role")').click();
+  await page.selectOption('select[name="role"]', "km_admin");
+  await page.click('button:has-text("Change role")');
+  await page.waitForURL(/\/role\/confirm\?role=km_admin$/);
+  expect(await page.locator("h1").textContent()).toBe("Change the role of Carol Jones <carol@example.com>?");
+  await page.click('button:has-text("Make them km_admin")');
+  await page.waitForURL(person);
   expect(await flash(page)).toContain("carol@example.com is now km_admin.");
-  expect(await row.locator("td").nth(2).textContent()).toBe("km_admin");
 
-  await row.locator('button:has-text("Deactivate")').click();
+  await page.click('#danger a:has-text("Deactivate")');
+  await page.waitForURL(/\/deactivate\/confirm$/);
+  await page.click('button:has-text("Deactivate")');
+  await page.waitForURL(person);
   expect(await flash(page)).toContain("Deactivated carol@example.com");
-  expect(await row.locator(".badge.off").textContent()).toBe("deactivated");
-  await row.locator('button:has-text("Activate")').click();
+  expect(await page.locator(".badge.off").textContent()).toBe("deactivated");
+  await page.click('button:has-text("Activate")');
   expect(await flash(page)).toContain("Activated carol@example.com.");
-  expect(await row.locator(".badge.on").textContent()).toBe("active");
 
-  await row.locator('button:has-text("Reset link")').click();
+  await page.click('a:has-text("Create a reset link")');
+  await page.waitForURL(/\/reset-link\/confirm$/);
+  await page.click('button:has-text("Create the link")');
+  await page.waitForURL(person);
   const link = (await page.locator(".reveal code.reset-link").textContent())!;
   expect(link).toStartWith(`${server.url}/auth/password/reset?token=`);
   expect(await page.locator(".reveal button[data-copy]").getAttribute("data-copy")).toBe(link);
@@ -84,7 +101,6 @@ test("admin: add, change role, deactivate, reactivate, reset link used in a fres
   await userPage.fill('input[name="password_confirm"]', "carols-new-password");
   await userPage.click('button[type="submit"]');
   await userPage.waitForURL(`${server.url}/login`);
-  expect(await flash(userPage)).toContain("Password changed — sign in");
   await userPage.fill('input[name="email"]', "carol@example.com");
   await userPage.fill('input[name="password"]', "carols-new-password");
   await userPage.click('button[type="submit"]');
@@ -94,27 +110,33 @@ test("admin: add, change role, deactivate, reactivate, reset link used in a fres
 
   await page.reload();
   expect(await page.locator(".reveal").count()).toBe(0);
-  await row.locator('a:has-text("Delete")').click();
+  expect(await page.locator("#activity").textContent()).toContain("Carol Jones reset their password with a link");
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.screenshot({ path: "/tmp/agnes-person-page.png", fullPage: true });
+  await page.click('#danger a:has-text("Delete")');
   await page.waitForURL(/\/admin\/users\/[^/]+\/delete$/);
   expect(await page.locator("h1").textContent()).toBe("Delete Carol Jones <carol@example.com>?");
   await page.click('button:has-text("Delete")');
   await page.waitForURL(`${server.url}/admin/users`);
   expect(await flash(page)).toContain("Deleted carol@example.com.");
   expect(await page.locator("table.users tbody tr", { hasText: "carol@example.com" }).count()).toBe(0);
+  expect(dialogs).toBe(0);
   await adminContext.close();
 });
 
-test("admin: a refused change shows as an error message; your own row has no deactivate or delete", async () => {
+test("admin: your own page refuses the last admin's demotion before asking, and has no deactivate or delete", async () => {
   const context = await browser.newContext();
   const page = await signedInPage(context, ADMIN.email, ADMIN.password);
   await page.goto(`${server.url}/admin/users?q=admin@example.com`);
   const own = page.locator("table.users tbody tr", { hasText: ADMIN.email });
   expect(await own.locator(".badge", { hasText: "you" }).count()).toBe(1);
-  expect(await own.locator('button:has-text("Deactivate"), a:has-text("Delete")').count()).toBe(0);
-  await own.locator('select[name="role"]').selectOption("viewer");
-  await own.locator('button:has-text("Change role")').click();
-  expect(await page.locator(".flash-error").textContent()).toBe("Cannot demote the last active admin");
-  expect(new URL(page.url()).search).toBe("?q=admin@example.com");
+  await own.locator('a:has-text("Manage")').click();
+  await page.waitForURL(/\/admin\/users\/[0-9a-f-]+$/);
+  expect(await page.locator('#danger a:has-text("Deactivate"), #danger a:has-text("Delete")').count()).toBe(0);
+  await page.selectOption('select[name="role"]', "viewer");
+  await page.click('button:has-text("Change role")');
+  expect(await page.locator(".flash-error").textContent()).toContain("Cannot demote the last active admin");
+  expect(await page.locator('button:has-text("Make them")').count()).toBe(0);
   await context.close();
 });
 
@@ -129,12 +151,12 @@ test("a user named like markup appears as text, and no element is created", asyn
   });
   await page.goto(`${server.url}/admin/users`);
   const row = page.locator("table.users tbody tr", { hasText: "markup@example.com" });
-  expect(await row.locator("td").nth(1).locator("span").first().textContent()).toBe(XSS);
+  expect(await row.locator("td").first().locator("a").first().textContent()).toBe(XSS);
   expect(await row.getByText(XSS, { exact: true }).isVisible()).toBe(true);
   expect(await page.locator("main img").count()).toBe(0);
   await page.goto(`${server.url}/admin/audit?action=user.create`);
   expect(await page.locator("main img").count()).toBe(0);
-  expect(await page.locator("table.audit").textContent()).toContain(XSS);
+  expect(await page.locator("ul.audit-list").textContent()).toContain(XSS);
   expect(dialogs).toBe(0);
 
   await page.goto(`${server.url}/admin/users`);

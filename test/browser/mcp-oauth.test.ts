@@ -108,8 +108,10 @@ test("the MCP SDK client: discovery → registration → consent in Chromium →
   const page = await browser.newPage();
   await signIn(page, server.url, ADMIN.email, ADMIN.password, "/profile");
   expect(await page.locator("#connected-apps").textContent()).toContain("SDK Agent");
-  page.on("dialog", (dialog) => void dialog.accept());
+  // Revoke asks on a confirmation page (no script dialog), then disconnects.
   await page.click('#connected-apps button:has-text("Revoke")');
+  await page.waitForURL(`${server.url}/profile/connected-apps/*/revoke/confirm`);
+  await page.click('button:has-text("Disconnect")');
   await page.waitForURL(`${server.url}/profile**`);
   await page.close();
   const res = await fetch(`${server.url}/mcp`, {

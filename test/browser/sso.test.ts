@@ -69,9 +69,11 @@ test("the first admin and a new analyst sign in through the provider and land on
   await signInThroughProvider(page, "sub-root");
   await page.waitForURL(`${server.url}/admin/users`);
   expect(server.logs()).toContain(`"redirect_uri":"${server.url}/auth/oidc/corp/callback"`);
-  const row = page.locator("tr", { hasText: "root@corp.example" });
-  expect(await row.locator(".role-managed").textContent()).toBe("Role managed by Corp SSO");
-  expect(await row.locator("td.sign-in").textContent()).toContain("Corp SSO");
+  // The person's page (Manage) says who manages the role and how they sign in.
+  await page.locator("tr", { hasText: "root@corp.example" }).locator('a:has-text("Manage")').click();
+  await page.waitForURL(/\/admin\/users\/[0-9a-f-]+$/);
+  expect(await page.locator(".role-managed").textContent()).toBe("Role managed by Corp SSO");
+  expect(await page.locator("span.sign-in").textContent()).toContain("Corp SSO");
   await context.close();
 
   const other = await browser.newContext();
@@ -122,7 +124,9 @@ test("an admin links a person's refused identity with the users page's button; t
   expect(await eve.locator("main").textContent()).toContain("Corp SSO is not trusted to sign in to accounts of elsewhere.example");
   expect(await eve.locator(".linkable-identity code").textContent()).toBe("sub-eve");
 
-  const row = admin.locator("tr", { hasText: "eve@elsewhere.example" });
+  await admin.locator("tr", { hasText: "eve@elsewhere.example" }).locator('a:has-text("Manage")').click();
+  await admin.waitForURL(/\/admin\/users\/[0-9a-f-]+$/);
+  const row = admin.locator("main");
   await row.locator("summary:has-text('SSO identities')").click();
   await row.locator('select[name="provider"]').selectOption("corp");
   await row.locator('input[name="subject"]').fill("sub-eve");

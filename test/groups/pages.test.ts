@@ -30,8 +30,9 @@ test("an admin creates a group, finds a person, adds them, grants a dataset, and
   expect(await admin.submit("/admin/datasets/sales/grants", { [`grant:${group.id}`]: "yes" })).toContain("sales is readable by &lt;b&gt;Finance&lt;/b&gt;.");
   expect(await manifestNames(t, analystPat)).toEqual(["sales"]);
   expect(await (await admin.get("/admin/datasets")).text()).toContain("&lt;b&gt;Finance&lt;/b&gt;");
-  const users = await (await admin.get("/admin/users")).text();
-  expect(users).toContain(`/admin/users/${analystId}/access`);
+  const person = await (await admin.get(`/admin/users/${analystId}`)).text();
+  expect(person).toContain(`/admin/users/${analystId}/access`);
+  expect(person).toContain("&lt;b&gt;Finance&lt;/b&gt;");
   const access = await (await admin.get(`/admin/users/${analystId}/access`)).text();
   expect(access).toContain("sales");
   expect(await admin.submit(`/admin/groups/${group.id}/members/${analystId}/remove`, {})).toContain("ann@example.com was removed.");

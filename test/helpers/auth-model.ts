@@ -143,9 +143,9 @@ export class World {
       case "signOut":
         return void (await this.form(this.session(step.s), "/logout", {}));
       case "endOtherSessions":
-        return void (await this.form(this.session(step.s), "/profile/sessions/end-others", {}));
+        return void (await this.form(this.session(step.s), "/profile/sessions/end-others", { confirm: "yes" }));
       case "endSession":
-        return void (await this.form(this.session(step.s), `/profile/sessions/${this.session(step.other)?.id}/end`, {}));
+        return void (await this.form(this.session(step.s), `/profile/sessions/${this.session(step.other)?.id}/end`, { confirm: "yes" }));
       case "changePassword":
         return this.changePassword(step.s);
       case "createToken":

@@ -67,6 +67,10 @@ export const ROUTES: Route[] = [
   api("POST", "/api/users/:id/detach-groups"),
   // users pages
   page("GET", "/admin/users"),
+  page("GET", "/admin/users/:id"),
+  page("GET", "/admin/users/:id/role/confirm"),
+  page("GET", "/admin/users/:id/deactivate/confirm"),
+  page("GET", "/admin/users/:id/reset-link/confirm"),
   page("POST", "/admin/users", "form", { next: true }),
   page("POST", "/admin/users/:id/role", "form", { next: true }),
   page("POST", "/admin/users/:id/activate", "form", { next: true }),
@@ -87,6 +91,7 @@ export const ROUTES: Route[] = [
   page("POST", "/admin/users/invitations", "form", { next: true }),
   page("POST", "/admin/users/invitations/:id/resend", "form", { next: true }),
   page("POST", "/admin/users/invitations/:id/revoke", "form", { next: true }),
+  page("GET", "/admin/users/invitations/:id/revoke/confirm"),
   page("GET", "/invite/:token"),
   page("POST", "/invite/:token", "form"),
   // forgot password (404 without SMTP), the forced password change
@@ -96,6 +101,7 @@ export const ROUTES: Route[] = [
   page("POST", "/password/change", "form", { noAdminCredential: true }),
   // audit
   api("GET", "/api/audit"),
+  api("GET", "/api/stats/activity"),
   page("GET", "/admin/audit"),
   // password reset (an HTML page under /auth/: errors are pages, not {"detail"})
   page("GET", "/auth/password/reset"),
@@ -120,6 +126,8 @@ export const ROUTES: Route[] = [
   page("POST", "/profile/tokens/:id/revoke", "form"),
   page("POST", "/profile/password", "form", { noAdminCredential: true }),
   page("POST", "/profile/sessions/end-others", "form", { noAdminCredential: true }),
+  page("GET", "/profile/sessions/end-others/confirm"),
+  page("GET", "/profile/sessions/:id/end/confirm"),
   page("POST", "/profile/sessions/:id/end", "form", { noAdminCredential: true }),
   // distribution
   api("GET", "/cli/manifest.json"),
@@ -223,10 +231,13 @@ export const ROUTES: Route[] = [
   page("GET", "/oauth/authorize"),
   page("POST", "/oauth/authorize", "form"),
   page("POST", "/profile/connected-apps/:id/revoke", "form"),
+  page("GET", "/profile/connected-apps/:id/revoke/confirm"),
   page("GET", "/admin/oauth-clients"),
   page("POST", "/admin/oauth-clients", "form"),
   page("POST", "/admin/oauth-clients/:id/delete", "form"),
   page("POST", "/admin/oauth-clients/grants/:id/revoke", "form"),
+  page("GET", "/admin/oauth-clients/:id/delete/confirm"),
+  page("GET", "/admin/oauth-clients/grants/:id/revoke/confirm"),
 ];
 
 /** The OAuth token endpoints answer refusals with RFC 6749's `error` code beside our `detail`. */

@@ -219,7 +219,7 @@ describe("a CLI session ends like any session", () => {
     const first = await cliSession(b);
     const sessions = (await (await t.api("GET", "/auth/sessions", { token: first })).json()) as Session[];
     const id = sessions.find((s) => s.current)!.id;
-    expect((await b.post(`/profile/sessions/${id}/end`, {})).status).toBe(303);
+    expect((await b.post(`/profile/sessions/${id}/end`, { confirm: "yes" })).status).toBe(303);
     expect((await t.api("GET", "/auth/me", { token: first })).status).toBe(401);
 
     const second = await cliSession(b);

@@ -108,7 +108,7 @@ describe("inviting and accepting", () => {
     const newUrl = /<code class="invite-link">([^<]+)<\/code>/.exec(resent)?.[1];
     expect(newUrl).not.toBe(url);
     expect((await t.handle(pathOf(url!))).status).toBe(400);
-    await browser.submit(`/admin/users/invitations/${id}/revoke`, { back: "/admin/users" });
+    await browser.submit(`/admin/users/invitations/${id}/revoke`, { back: "/admin/users", confirm: "yes" });
     expect((await t.handle(pathOf(newUrl!))).status).toBe(410);
   });
 });

@@ -47,7 +47,7 @@ test("admins see clients and grants, register a client by hand, and removing a c
   const registered = await admin.submit("/admin/oauth-clients", { client_name: "<b>Desk</b>", redirect_uris: "com.example.desk:/cb\nhttps://desk.example/cb" });
   expect(registered).toContain("&lt;b&gt;Desk&lt;/b&gt;");
   expect(registered).not.toContain("<b>Desk</b>");
-  await admin.submit(`/admin/oauth-clients/${clientId}/delete`, {});
+  await admin.submit(`/admin/oauth-clients/${clientId}/delete`, { confirm: "yes" });
   expect((await mcp(t, tokens.access_token, "tools/list")).status).toBe(401);
   expect(await (await t.api("GET", "/auth/oauth/grants", { token: admin.token })).json()).toEqual([]);
 });

@@ -38,7 +38,7 @@ test("a connected app lists its tools, queries, refreshes (rotating) and is cut 
   expect((await toolText(t, next.access_token, "whoami")).text).toContain("admin@example.com");
   const [app] = (await (await t.api("GET", "/auth/oauth/grants", { token: browser.token })).json()) as { id: string; client_name: string }[];
   expect(app!.client_name).toBe("Test Agent");
-  expect((await browser.post(`/profile/connected-apps/${app!.id}/revoke`, {})).status).toBe(303);
+  expect((await browser.post(`/profile/connected-apps/${app!.id}/revoke`, { confirm: "yes" })).status).toBe(303);
   expect((await mcp(t, next.access_token, "tools/list")).status).toBe(401);
   expect((await mcp(t, tokens.access_token, "tools/list")).status).toBe(401);
   expect((await refresh(t, clientId, next.refresh_token)).status).toBe(400);

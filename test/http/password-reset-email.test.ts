@@ -53,10 +53,10 @@ function expectNoSecretsLogged(link: ResetLink): void {
   for (const secret of [link.reset_token, SMTP_PASSWORD, encodeURIComponent(SMTP_PASSWORD)]) expect(log).not.toContain(secret);
 }
 
-/** Presses "Reset link" on /admin/users as a signed-in admin and returns the page it lands on. */
+/** Confirms "Create a reset link" on the person's page as a signed-in admin and returns the page it lands on. */
 async function resetFromAdminPage(): Promise<string> {
   const b = await t.browser();
-  return b.submit(`/admin/users/${userId}/reset-link`, {});
+  return b.submit(`/admin/users/${userId}/reset-link`, { confirm: "yes" });
 }
 
 describe("with SMTP_URL pointing at a working server", () => {

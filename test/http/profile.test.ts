@@ -249,11 +249,11 @@ describe("sessions", () => {
     const page = await (await b.get("/profile")).text();
     expect(page).toContain(`/profile/sessions/${otherId}/end`);
     expect(page).not.toContain(`/profile/sessions/${b.sessionId}/end`);
-    const html = await b.submit(`/profile/sessions/${otherId}/end`, {});
+    const html = await b.submit(`/profile/sessions/${otherId}/end`, { confirm: "yes" });
     expect(html).toContain("Session signed out");
     expect((await t.api("GET", "/auth/me", { token: other })).status).toBe(401);
     expect((await b.get("/profile")).status).toBe(200);
-    expect(await b.submit(`/profile/sessions/${b.sessionId}/end`, {})).toContain("use Sign out");
+    expect(await b.submit(`/profile/sessions/${b.sessionId}/end`, { confirm: "yes" })).toContain("use Sign out");
   });
 
   test("another user's session cannot be ended from here", async () => {
@@ -261,14 +261,14 @@ describe("sessions", () => {
     const anaSession = await t.login("ana@example.com", "ana-password-1");
     const anaId = sessionIdOf(anaSession);
     const b = await t.browser();
-    expect(await b.submit(`/profile/sessions/${anaId}/end`, {})).toContain("Session not found");
+    expect(await b.submit(`/profile/sessions/${anaId}/end`, { confirm: "yes" })).toContain("Session not found");
     expect((await t.api("GET", "/auth/me", { token: anaSession })).status).toBe(200);
   });
 
   test("sign out everywhere else", async () => {
     const b = await t.browser();
     const others = [await t.login(), await t.login()];
-    expect(await b.submit("/profile/sessions/end-others", {})).toContain("2 other session(s) signed out");
+    expect(await b.submit("/profile/sessions/end-others", { confirm: "yes" })).toContain("2 other session(s) signed out");
     for (const other of others) expect((await t.api("GET", "/auth/me", { token: other })).status).toBe(401);
     expect((await b.get("/profile")).status).toBe(200);
     const [row] = await t.ctx.db.query<{ n: number }>("SELECT count(*) AS n FROM audit_log WHERE action = 'auth.sessions_end_others'");

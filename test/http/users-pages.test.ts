@@ -42,17 +42,22 @@ describe("who may open the pages", () => {
 });
 
 describe("/admin/users", () => {
-  test("lists users with role, status, created and last login; your own row has no deactivate/delete", async () => {
+  test("lists users as compact rows with a Manage link; the person page has the actions, your own none of deactivate/delete", async () => {
     const id = await t.createUser("row@example.com", "row-password-1", "viewer", "Row Person");
     const b = await t.browser();
     const html = await (await b.get("/admin/users")).text();
     expect(html).toContain("row@example.com");
     expect(html).toContain("Row Person");
-    expect(html).toContain(`/admin/users/${id}/deactivate`);
-    expect(html).toContain(`/admin/users/${id}/delete`);
-    expect(html).not.toContain(`/admin/users/${adminId}/deactivate`);
-    expect(html).not.toContain(`/admin/users/${adminId}/delete`);
-    expect(html).toContain(`/admin/users/${adminId}/role`);
+    expect(html).toContain(`href="/admin/users/${id}"`);
+    expect(html).not.toContain(`/admin/users/${id}/deactivate`);
+    const person = await (await b.get(`/admin/users/${id}`)).text();
+    expect(person).toContain(`/admin/users/${id}/deactivate/confirm`);
+    expect(person).toContain(`/admin/users/${id}/delete`);
+    expect(person).toContain(`/admin/users/${id}/role/confirm`);
+    const own = await (await b.get(`/admin/users/${adminId}`)).text();
+    expect(own).not.toContain(`/admin/users/${adminId}/deactivate`);
+    expect(own).not.toContain(`/admin/users/${adminId}/delete`);
+    expect(own).toContain(`/admin/users/${adminId}/role/confirm`);
   });
 
   test("names and emails with markup are shown as text", async () => {
@@ -71,10 +76,10 @@ describe("/admin/users", () => {
     const user = await userByEmail("new@example.com");
     expect(user.role).toBe("viewer");
 
-    const changed = await b.post(`/admin/users/${user.id}/role`, { role: "km_admin", back });
-    expect(changed.headers.get("location")).toBe(back);
+    const changed = await b.post(`/admin/users/${user.id}/role`, { role: "km_admin", back, confirm: "yes" });
+    expect(changed.headers.get("location")).toBe(`/admin/users/${user.id}`);
     expect(await b.follow(changed)).toContain("new@example.com is now km_admin.");
-    expect(await b.submit(`/admin/users/${user.id}/deactivate`, {})).toContain("Deactivated new@example.com");
+    expect(await b.submit(`/admin/users/${user.id}/deactivate`, { confirm: "yes" })).toContain("Deactivated new@example.com");
     expect((await userByEmail("new@example.com")).active).toBe(false);
     expect(await b.submit(`/admin/users/${user.id}/activate`, {})).toContain("Activated new@example.com.");
     html = await b.submit(`/admin/users/${user.id}/password`, { password: "page-set-pass-1" });
@@ -87,13 +92,9 @@ describe("/admin/users", () => {
     const b = await t.browser();
     const before = await (await t.api("GET", "/api/users", { token: admin })).text();
     const cases: [string, Record<string, string>, string][] = [
-      [`/admin/users/${adminId}/deactivate`, {}, "Cannot deactivate yourself"],
+      [`/admin/users/${adminId}/deactivate`, { confirm: "yes" }, "Cannot deactivate yourself"],
       [`/admin/users/${adminId}/delete`, { confirm: "yes" }, "Cannot delete yourself"],
-      [`/admin/users/${adminId}/role`, { role: "viewer" }, "Cannot demote the last active admin"],
-      ["/admin/users", { email: "DUP@example.com" }, "already exists"],
-      ["/admin/users", { email: "not-an-email" }, "Enter a valid email address"],
-      ["/admin/users", { email: "ok@example.com", role: "wizard" }, "Unknown role"],
-      ["/admin/users", { email: "ok@example.com", password: "short" }, "at least 8"],
+      [`/admin/users/${adminId}/role`, { role: "viewer", confirm: "yes" }, "Cannot demote the last active admin"],
       ["/admin/users/nobody/activate", {}, "User not found"],
       [`/admin/users/${adminId}/password`, { password: "short" }, "at least 8"],
     ];
@@ -101,6 +102,23 @@ describe("/admin/users", () => {
       const html = await b.submit(path, fields);
       expect(html).toContain('class="flash flash-error"');
       expect(html).toContain(message);
+    }
+    // "Add user" keeps its input: the page itself comes back, the form open, the error beside its field.
+    const addCases: [Record<string, string>, number, string, string][] = [
+      [{ email: "DUP@example.com", name: "Dup Again" }, 409, "email", "already exists"],
+      [{ email: "not-an-email" }, 400, "email", "Enter a valid email address"],
+      [{ email: "ok@example.com", role: "wizard" }, 400, "role", "Unknown role"],
+      [{ email: "ok@example.com", password: "short" }, 400, "password", "at least 8"],
+    ];
+    for (const [fields, status, field, message] of addCases) {
+      const res = await b.post("/admin/users", fields);
+      expect(res.status).toBe(status);
+      const html = await res.text();
+      expect(html).toContain('<details class="card add-user" open>');
+      expect(html).toMatch(new RegExp(`<span class="field-error" id="add-${field}-error">[^<]*${message}`));
+      expect(html).toContain(`value="${fields.email}"`);
+      if (fields.name) expect(html).toContain(`value="${fields.name}"`);
+      if (fields.password) expect(html).not.toContain(fields.password);
     }
     expect(await (await t.api("GET", "/api/users", { token: admin })).text()).toBe(before);
   });
@@ -113,26 +131,26 @@ describe("/admin/users", () => {
     expect((await userByEmail("csrf@example.com")).active).toBe(true);
   });
 
-  test("back= only returns to the users list", async () => {
+  test("a change lands on the person's page, whatever back= says", async () => {
     const id = await t.createUser("back@example.com", "back-password-1");
     const b = await t.browser();
     for (const back of ["https://evil.example/", "//evil.example", "/dashboard", "/admin/users/x/delete"]) {
       const res = await b.post(`/admin/users/${id}/activate`, { back });
-      expect(res.headers.get("location")).toBe("/admin/users");
+      expect(res.headers.get("location")).toBe(`/admin/users/${id}`);
     }
   });
 
   test("reset link: shown once on the page after the POST, with a copy button", async () => {
     const id = await t.createUser("reset@example.com", "reset-password-1");
     const b = await t.browser();
-    const res = await b.post(`/admin/users/${id}/reset-link`, {});
+    const res = await b.post(`/admin/users/${id}/reset-link`, { confirm: "yes" });
     const flash = cookieFrom(res, "flash")!;
     expect(Buffer.from(flash, "base64url").toString()).not.toContain("token=");
     const html = await b.follow(res);
     const url = /<code class="reset-link">([^<]+)<\/code>/.exec(html)![1]!;
     expect(url).toStartWith("http://localhost/auth/password/reset?token=");
     expect(html).toContain(`data-copy="${url}"`);
-    const again = await (await b.get("/admin/users", `flash=${flash}`)).text();
+    const again = await (await b.get(`/admin/users/${id}`, `flash=${flash}`)).text();
     expect(again).not.toContain(url);
     expect((await t.handle(new URL(url).pathname + new URL(url).search)).status).toBe(200);
   });
@@ -174,8 +192,8 @@ describe("/admin/audit", () => {
     await t.createUser("audited@example.com", "audited-pass-1", "viewer", XSS);
     const b = await t.browser();
     const html = await (await b.get("/admin/audit?action=user.create")).text();
-    expect(html).toContain("user.create");
-    expect(html).not.toContain("auth.login");
+    expect(html).toContain('data-action="user.create"');
+    expect(html).not.toContain('data-action="auth.login"');
     expect(html).not.toContain(XSS);
     expect(html).toContain("audited@example.com");
     const filtered = await (await b.get("/admin/audit?actor=nobody@example.com")).text();

@@ -73,12 +73,12 @@ test("conflicts (409), bad input (400/422), unknown users (404), and who may cal
   ]);
 });
 
-test("the users page links with a provider select and a subject field, and unlinks through a confirmation page", async () => {
+test("the person page links with a provider select and a subject field, and unlinks through a confirmation page", async () => {
   const browser = await f.t.browser();
-  const page = await (await browser.get("/admin/users?q=kate")).text();
+  const page = await (await browser.get(`/admin/users/${kate}`)).text();
   expect(page).toContain(`action="/admin/users/${kate}/identities"`);
   expect(page).toContain('<option value="partner">Partner &lt;IdP&gt;</option>');
-  const linked = await browser.submit(`/admin/users/${kate}/identities`, { provider: "partner", subject: "partner-form", back: "/admin/users?q=kate" });
+  const linked = await browser.submit(`/admin/users/${kate}/identities`, { provider: "partner", subject: "partner-form", back: `/admin/users/${kate}` });
   expect(linked).toContain("Linked the Partner &lt;IdP&gt; identity partner-form to kate@corp.example.");
   expect(linked).toContain(`href="/admin/users/${kate}/identities/partner/unlink"`);
 

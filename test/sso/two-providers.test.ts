@@ -33,6 +33,7 @@ test("one person through two providers is one account; an unverified email at th
   const reasons = (await auditActions(f.t, "auth.login_refused")).map((p) => p.reason);
   expect(reasons).toEqual(["not_invited", "unverified_email"]);
 
-  const page = await (await (await f.t.browser()).get("/admin/users?q=pat%40team")).text();
+  const pat = ((await (await f.t.api("GET", "/api/users?q=pat%40team", { token: await f.t.login() })).json()) as { id: string }[])[0]!;
+  const page = await (await (await f.t.browser()).get(`/admin/users/${pat.id}`)).text();
   expect(page).toContain('<span class="method">Alpha</span>, <span class="method">Beta</span>');
 });

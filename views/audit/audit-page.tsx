@@ -1,88 +1,92 @@
 import type { PageContext } from "../../src/shared/page-context";
-import type { AuditEntry } from "../../src/shared/contract";
+import type { ReadableAuditEntry } from "../../src/shared/activity";
 import { Pager } from "../ui/pager";
-import { Time } from "../ui/time";
 import { Layout } from "../ui/layout";
-import { EmptyRow, Table } from "../ui/table";
+import { AuditEntryList } from "./audit-entry";
 
-const COLUMNS = ["When", "Actor", "Action", "Target", "Details", "IP"];
+export type AuditPageFilter = { person: string; action: string; actor: string; target: string; from: string; to: string };
+export type ActionChoice = { action: string; meaning: string };
 
-type Filter = { actor?: string; action?: string; target?: string };
-
-function Params({ params }: { params: Record<string, unknown> }) {
-  const keys = Object.keys(params);
-  if (keys.length === 0) return <span class="muted">—</span>;
+/** Each area ("user.", "auth.", …) as a choice of its own, then every action. */
+function ActionSelect({ actions, selected }: { actions: ActionChoice[]; selected: string }) {
+  const areas = [...new Set(actions.map((a) => `${a.action.split(".")[0]}.`))];
   return (
-    <code class="params" safe>
-      {JSON.stringify(params)}
-    </code>
+    <select name="action" id="audit-action">
+      <option value="">Any action</option>
+      <optgroup label="Areas">
+        {areas.map((area) => (
+          <option value={area} selected={area === selected} safe>
+            {`${area}*`}
+          </option>
+        ))}
+      </optgroup>
+      <optgroup label="Actions">
+        {actions.map((a) => (
+          <option value={a.action} selected={a.action === selected} safe>
+            {`${a.action} — ${a.meaning}`}
+          </option>
+        ))}
+      </optgroup>
+    </select>
   );
 }
 
-function EntryRow({ entry }: { entry: AuditEntry }) {
+function Filters({ filter, actions, exportQuery }: { filter: AuditPageFilter; actions: ActionChoice[]; exportQuery: string }) {
   return (
-    <tr>
-      <td>
-        <Time at={entry.created_at} />
-      </td>
-      <td safe>{entry.actor_email ?? "—"}</td>
-      <td>
-        <code safe>{entry.action}</code>
-      </td>
-      <td>
-        {entry.target ? (
-          <a class="mono" href={`/admin/audit?target=${encodeURIComponent(entry.target)}`} safe>
-            {entry.target}
-          </a>
-        ) : (
-          <span class="muted">—</span>
-        )}
-      </td>
-      <td>
-        <Params params={entry.params} />
-      </td>
-      <td class="mono" safe>
-        {entry.ip ?? ""}
-      </td>
-    </tr>
+    // biome-ignore lint/a11y/useSemanticElements: <search> is not yet announced by every screen reader; the role is
+    <form method="get" action="/admin/audit" class="row filters" role="search">
+      <label>
+        Person
+        <input type="search" name="person" value={filter.person} placeholder="email or id" />
+      </label>
+      <label for="audit-action">Action</label>
+      <ActionSelect actions={actions} selected={filter.action} />
+      <label>
+        From
+        <input type="date" name="from" value={filter.from} />
+      </label>
+      <label>
+        To
+        <input type="date" name="to" value={filter.to} />
+      </label>
+      {filter.actor ? <input type="hidden" name="actor" value={filter.actor} /> : ""}
+      {filter.target ? <input type="hidden" name="target" value={filter.target} /> : ""}
+      <button type="submit" class="button">
+        Filter
+      </button>
+      <a href="/admin/audit">Clear</a>
+      <span class="export">
+        Export: <a href={`/api/audit?${exportQuery}format=csv`}>CSV</a> · <a href={`/api/audit?${exportQuery}format=ndjson`}>JSON Lines</a>
+      </span>
+    </form>
   );
 }
 
-export function AdminAuditPage(props: { page: PageContext; entries: AuditEntry[]; total: number; limit: number; offset: number; filter: Filter }) {
+export type AdminAuditProps = {
+  page: PageContext;
+  entries: ReadableAuditEntry[];
+  total: number;
+  limit: number;
+  offset: number;
+  filter: AuditPageFilter;
+  actions: ActionChoice[];
+  /** The filters as the API's query (since/until), ending in "&" when not empty. */
+  exportQuery: string;
+};
+
+export function AdminAuditPage(props: AdminAuditProps) {
   const { filter } = props;
   const pagerParams: Record<string, string> = {};
   for (const [key, value] of Object.entries(filter)) if (value) pagerParams[key] = value;
+  const filtered = Object.values(filter).some(Boolean);
+  const empty = filtered ? "No entries match these filters. Widen the time range or clear the filters." : "Nothing has been recorded yet.";
   return (
     <Layout title="Audit trail" page={props.page} section="audit">
       <section>
         <h1>Audit trail</h1>
-        {/* biome-ignore lint/a11y/useSemanticElements: <search> is not yet announced by every screen reader; the role is */}
-        <form method="get" action="/admin/audit" class="row filters" role="search">
-          <label>
-            Actor
-            <input type="search" name="actor" value={filter.actor ?? ""} placeholder="email or id" />
-          </label>
-          <label>
-            Action
-            <input type="search" name="action" value={filter.action ?? ""} placeholder="user.delete or user." />
-          </label>
-          <label>
-            Target
-            <input type="search" name="target" value={filter.target ?? ""} placeholder="user or token id" />
-          </label>
-          <button type="submit" class="button">
-            Filter
-          </button>
-          <a href="/admin/audit">Clear</a>
-        </form>
-        <Table columns={COLUMNS} class="audit">
-          {props.entries.length === 0 ? (
-            <EmptyRow columns={COLUMNS.length} text="No entries match these filters. Try another action or a wider time range." clearHref="/admin/audit" />
-          ) : (
-            props.entries.map((entry) => <EntryRow entry={entry} />)
-          )}
-        </Table>
-        <Pager path="/admin/audit" params={pagerParams} offset={props.offset} limit={props.limit} total={props.total} />
+        <Filters filter={filter} actions={props.actions} exportQuery={props.exportQuery} />
+        <AuditEntryList entries={props.entries} empty={empty} />
+        {props.total > 0 ? <Pager path="/admin/audit" params={pagerParams} offset={props.offset} limit={props.limit} total={props.total} /> : ""}
       </section>
     </Layout>
   );

@@ -59,7 +59,7 @@ function InvitationRow({ invitation, csrf, back }: { invitation: Invitation; csr
             Send again
           </button>
         </form>
-        <form method="post" action={`${base}/revoke`} class="inline" data-confirm={`Revoke the invitation of ${invitation.email}?`}>
+        <form method="post" action={`${base}/revoke`} class="inline">
           {hidden}
           <button type="submit" class="button small danger">
             Revoke

@@ -50,7 +50,7 @@ function ClientsTable({ csrf, clients }: { csrf: string; clients: AdminClient[] 
           </td>
           <td safe>{String(client.liveGrants)}</td>
           <td>
-            <form method="post" action={`/admin/oauth-clients/${client.id}/delete`} class="inline" data-confirm="Remove this client and end its grants?">
+            <form method="post" action={`/admin/oauth-clients/${client.id}/delete`} class="inline">
               <CsrfField token={csrf} />
               <button type="submit" class="button small">
                 Remove

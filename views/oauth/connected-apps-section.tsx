@@ -6,10 +6,10 @@ import { Time } from "../ui/time";
 /** One connected app's revoke button; `action` is the owner's or the admin's route. */
 export function RevokeAppButton({ csrf, action, app }: { csrf: string; action: string; app: ConnectedApp }) {
   return (
-    <form method="post" action={action} class="inline" data-confirm={`Revoke ${app.client_name}? It stops working at once.`}>
+    <form method="post" action={action} class="inline">
       <CsrfField token={csrf} />
-      <button type="submit" class="button small">
-        Revoke
+      <button type="submit" class="button small" aria-label={`Revoke ${app.client_name}…`}>
+        Revoke…
       </button>
     </form>
   );

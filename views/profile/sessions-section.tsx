@@ -34,7 +34,7 @@ function Client({ session }: { session: ProfileSession }) {
 
 function EndButton({ csrf, session }: { csrf: string; session: ProfileSession }) {
   return (
-    <form method="post" action={`/profile/sessions/${encodeURIComponent(session.id)}/end`} class="inline" data-confirm="Sign out this session?">
+    <form method="post" action={`/profile/sessions/${encodeURIComponent(session.id)}/end`} class="inline">
       <CsrfField token={csrf} />
       <button type="submit" class="button small">
         Sign out
@@ -73,7 +73,7 @@ export function SessionsSection({ page, sessions, currentId, now }: { page: Page
         ))}
       </Table>
       {others > 0 ? (
-        <form method="post" action="/profile/sessions/end-others" class="actions" data-confirm="Sign out every other session?">
+        <form method="post" action="/profile/sessions/end-others" class="actions">
           <CsrfField token={page.csrf} />
           <button type="submit" class="button danger">
             Sign out everywhere else

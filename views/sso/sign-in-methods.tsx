@@ -1,12 +1,12 @@
-// The admin users page's "Sign-in" cell and the note that replaces the role form when a provider's
+// How a person signs in (a person's page under /admin/users) and the note that replaces the role form when a provider's
 // groups manage the role.
 import type { SignInMethods } from "../../src/shared/contract";
 import { Time } from "../ui/time";
 
-export function SignInMethodsCell({ methods }: { methods: SignInMethods | undefined }) {
+export function SignInMethodsText({ methods }: { methods: SignInMethods | undefined }) {
   const names = [...(methods?.password ? ["password"] : []), ...(methods?.providers ?? [])];
   return (
-    <td class="sign-in">
+    <span class="sign-in">
       {names.length ? (
         names
           .map((name) => (
@@ -16,7 +16,7 @@ export function SignInMethodsCell({ methods }: { methods: SignInMethods | undefi
           ))
           .join(", ")
       ) : (
-        <span class="muted">none yet</span>
+        <span class="muted">nothing yet: create a reset link or set a password</span>
       )}
       {methods?.lastSsoAt ? (
         <div class="muted">
@@ -25,7 +25,7 @@ export function SignInMethodsCell({ methods }: { methods: SignInMethods | undefi
       ) : (
         ""
       )}
-    </td>
+    </span>
   );
 }
 

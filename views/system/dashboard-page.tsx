@@ -1,5 +1,7 @@
 import type { PageContext, Viewer } from "../../src/shared/page-context";
+import type { ActivityStats, ReadableAuditEntry } from "../../src/shared/activity";
 import { Layout } from "../ui/layout";
+import { ActivityCharts, OwnActivity } from "./activity-charts";
 
 type Tile = { href: string; title: string; text: string };
 
@@ -21,7 +23,16 @@ function tilesFor(isAdmin: boolean): Tile[] {
   return tiles;
 }
 
-export function DashboardPage({ page, principal }: { page: PageContext; principal: Viewer }) {
+export type DashboardProps = {
+  page: PageContext;
+  principal: Viewer;
+  /** Admins only: the activity charts' numbers. */
+  stats?: ActivityStats | null;
+  /** The viewer's own latest audit entries. */
+  recent?: ReadableAuditEntry[];
+};
+
+export function DashboardPage({ page, principal, stats, recent }: DashboardProps) {
   const user = principal.user;
   return (
     <Layout title="Dashboard" page={page} section="dashboard">
@@ -38,6 +49,8 @@ export function DashboardPage({ page, principal }: { page: PageContext; principa
             </a>
           ))}
         </div>
+        {stats ? <ActivityCharts stats={stats} /> : ""}
+        {recent ? <OwnActivity entries={recent} /> : ""}
       </section>
     </Layout>
   );

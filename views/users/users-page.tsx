@@ -1,24 +1,18 @@
 import type { PageContext } from "../../src/shared/page-context";
-import { DEFAULT_ROLE, type User } from "../../src/shared/contract";
-import { RoleHelp, RoleName, RoleOptions } from "../ui/role";
-import { LinkReveal } from "../ui/link-reveal";
-import { CsrfField } from "../ui/csrf-field";
+import type { User } from "../../src/shared/contract";
+import { RoleName, RoleOptions } from "../ui/role";
 import { Pager } from "../ui/pager";
 import { Time } from "../ui/time";
 import { Layout } from "../ui/layout";
 import { EmptyRow, Table } from "../ui/table";
-import { ManagedRole, SignInMethodsCell } from "../sso/sign-in-methods";
-import { IdentityActions, type LinkProvider } from "../sso/identity-actions";
-import type { Invitation, SignInMethods } from "../../src/shared/contract";
-import { InvitationReveal, InvitationsSection } from "../invitations/invitations-section";
+import type { Invitation } from "../../src/shared/contract";
+import { InvitationsSection } from "../invitations/invitations-section";
+import { ResetLinkReveal, type RevealedResetLink } from "./reset-link-reveal";
+import { AddUserForm, type AddUserState } from "./add-user-form";
 
-const COLUMNS = ["Email", "Name", "Role", "Status", "Created", "Last login", "Sign-in", "Actions"];
+export type { RevealedResetLink } from "./reset-link-reveal";
 
-/**
- * A link shown once after "Reset link" (or an invitation's "Invite"/"Send again") was pressed, and
- * whom it was emailed to (null: not emailed).
- */
-export type RevealedResetLink = { url: string; emailedTo: string | null; kind?: "reset" | "invitation" };
+const COLUMNS = ["Person", "Role", "Status", "Last sign-in", ""];
 
 export type AdminUsersFilter = { q: string; role: string; status: string };
 
@@ -32,14 +26,12 @@ export type AdminUsersProps = {
   /** This page's own path and query, so each form returns here after its POST. */
   back: string;
   revealedLink: RevealedResetLink | null;
-  /** How each listed user signs in, by user id (password, providers, last SSO sign-in). */
-  signIns?: Record<string, SignInMethods>;
-  /** The configured SSO providers an admin can link an identity at (none: no SSO controls). */
-  linkProviders?: LinkProvider[];
-  /** The names of each listed user's groups, by user id (their row links to their access). */
-  groupsOf?: Record<string, string[]>;
+  /** Everyone, and how many of them are deactivated, whatever the filters: the count header. */
+  counts: { users: number; deactivated: number };
   /** Open invitations (pending or expired). */
   invitations?: Invitation[];
+  /** A refused "Add user": the form comes back open, filled, with its errors. */
+  addUser?: AddUserState;
 };
 
 function Filters({ filter }: { filter: AdminUsersFilter }) {
@@ -76,169 +68,40 @@ function Filters({ filter }: { filter: AdminUsersFilter }) {
   );
 }
 
-function AddUserForm({ csrf, back }: { csrf: string; back: string }) {
+function UserRow({ user, self }: { user: User; self: boolean }) {
+  const href = `/admin/users/${encodeURIComponent(user.id)}`;
   return (
-    <details class="card add-user">
-      <summary>Add user</summary>
-      <form method="post" action="/admin/users" class="row">
-        <CsrfField token={csrf} />
-        <input type="hidden" name="back" value={back} />
-        <label>
-          Email
-          <input type="email" name="email" required autocomplete="off" />
-        </label>
-        <label>
-          Name
-          <input type="text" name="name" autocomplete="off" />
-        </label>
-        <label>
-          Role
-          <select name="role">
-            <RoleOptions selected={DEFAULT_ROLE} />
-          </select>
-        </label>
-        <label>
-          Password (optional)
-          <input type="password" name="password" minlength="8" autocomplete="new-password" />
-        </label>
-        <button type="submit" class="button primary">
-          Add user
-        </button>
-      </form>
-      <RoleHelp />
-      <p class="muted">
-        A password set here must be changed by its owner at their first sign-in. Without one, invite them instead, or add them and press “Reset link”.
-      </p>
-    </details>
-  );
-}
-
-function Reveal({ link }: { link: RevealedResetLink }) {
-  if (link.kind === "invitation") return <InvitationReveal link={link} />;
-  return (
-    <LinkReveal url={link.url} codeClass="reset-link">
-      {link.emailedTo ? (
-        <p>
-          <strong>
-            Reset link emailed to <span safe>{link.emailedTo}</span>.
-          </strong>{" "}
-          It works once, for 24 hours. It is also shown here, only this once, in case the email does not arrive.
-        </p>
-      ) : (
-        <p>
-          <strong>Copy this reset link now</strong> — it is shown only once and works once, for 24 hours. It was not emailed: pass it to the user yourself.
-        </p>
-      )}
-    </LinkReveal>
-  );
-}
-
-type ActionProps = { user: User; csrf: string; back: string; self: boolean; signIn?: SignInMethods; linkProviders: LinkProvider[]; groups?: string[] };
-
-function UserActions({ user, csrf, back, self, signIn, linkProviders }: ActionProps) {
-  const managedBy = signIn?.roleManagedBy ?? null;
-  const base = `/admin/users/${encodeURIComponent(user.id)}`;
-  const hidden = (
-    <>
-      <CsrfField token={csrf} />
-      <input type="hidden" name="back" value={back} />
-    </>
-  );
-  return (
-    <div class="actions">
-      {managedBy ? (
-        <ManagedRole label={managedBy} />
-      ) : (
-        <form method="post" action={`${base}/role`} class="inline">
-          {hidden}
-          <select name="role" aria-label={`Role of ${user.email}`}>
-            <RoleOptions selected={user.role} />
-          </select>{" "}
-          <button type="submit" class="button small">
-            Change role
-          </button>
-        </form>
-      )}
-      {self ? (
-        ""
-      ) : (
-        <form method="post" action={`${base}/${user.active ? "deactivate" : "activate"}`} class="inline">
-          {hidden}
-          <button type="submit" class="button small">
-            {user.active ? "Deactivate" : "Activate"}
-          </button>
-        </form>
-      )}
-      {user.active ? (
-        <form method="post" action={`${base}/reset-link`} class="inline">
-          {hidden}
-          <button type="submit" class="button small">
-            Reset link
-          </button>
-        </form>
-      ) : (
-        ""
-      )}
-      <details class="set-password">
-        <summary>Set password</summary>
-        <form method="post" action={`${base}/password`} class="row">
-          {hidden}
-          <input type="password" name="password" minlength="8" required autocomplete="new-password" aria-label={`New password for ${user.email}`} />
-          <button type="submit" class="button small">
-            Set
-          </button>
-        </form>
-      </details>
-      {self ? (
-        ""
-      ) : (
-        <a class="button small danger" href={`${base}/delete`}>
-          Delete
+    <tr data-user-id={user.id} class={user.active ? undefined : "inactive"}>
+      <td class="wrap">
+        <a href={href} safe>
+          {user.name || user.email}
         </a>
-      )}
-      <IdentityActions user={user} csrf={csrf} back={back} methods={signIn} providers={linkProviders} />
-    </div>
-  );
-}
-
-/** The person's groups and a link to what they can read ("view as"). */
-function GroupsLine({ user, groups }: { user: User; groups: string[] }) {
-  return (
-    <div class="muted">
-      Groups: <span safe>{groups.join(", ") || "none"}</span> <a href={`/admin/users/${encodeURIComponent(user.id)}/access`}>Access</a>
-    </div>
-  );
-}
-
-function UserRow(props: ActionProps) {
-  const { user, self, signIn } = props;
-  return (
-    <tr data-user-id={user.id}>
-      <td>
-        <span safe>{user.email}</span>
         {self ? <span class="badge you">you</span> : ""}
-      </td>
-      <td>
-        <span safe>{user.name}</span>
-        {props.groups ? <GroupsLine user={user} groups={props.groups} /> : ""}
+        {user.name ? (
+          <div class="muted" safe>
+            {user.email}
+          </div>
+        ) : (
+          ""
+        )}
       </td>
       <td>
         <RoleName role={user.role} />
       </td>
       <td>{user.active ? <span class="badge on">active</span> : <span class="badge off">deactivated</span>}</td>
       <td>
-        <Time at={user.created_at} />
-      </td>
-      <td>
         <Time at={user.last_login_at} empty="never" />
       </td>
-      <SignInMethodsCell methods={signIn} />
       <td>
-        <UserActions {...props} />
+        <a class="button small" href={href} aria-label={`Manage ${user.email}`}>
+          Manage
+        </a>
       </td>
     </tr>
   );
 }
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 export function AdminUsersPage(props: AdminUsersProps) {
   const { page, users, filter } = props;
@@ -249,32 +112,19 @@ export function AdminUsersPage(props: AdminUsersProps) {
     <Layout title="Users" page={page} section="users">
       <section>
         <h1>Users</h1>
-        {props.revealedLink ? <Reveal link={props.revealedLink} /> : ""}
-        <AddUserForm csrf={page.csrf} back={props.back} />
+        <p class="muted count">{`${plural(props.counts.users, "user")} · ${props.counts.deactivated} deactivated` as "safe"}</p>
+        {props.revealedLink ? <ResetLinkReveal link={props.revealedLink} /> : ""}
+        <AddUserForm csrf={page.csrf} back={props.back} state={props.addUser} />
         <InvitationsSection invitations={props.invitations ?? []} csrf={page.csrf} back={props.back} />
         <Filters filter={filter} />
         <Table columns={COLUMNS} class="users">
           {users.length === 0 ? (
-            <EmptyRow
-              columns={COLUMNS.length}
-              text="No users match these filters. Try part of a name or email, or another role or status."
-              clearHref="/admin/users"
-            />
+            <EmptyRow columns={COLUMNS.length} text="No users match these filters. Clear them, or add the person above." />
           ) : (
-            users.map((user) => (
-              <UserRow
-                user={user}
-                csrf={page.csrf}
-                back={props.back}
-                self={user.id === selfId}
-                signIn={props.signIns?.[user.id]}
-                linkProviders={props.linkProviders ?? []}
-                groups={props.groupsOf?.[user.id]}
-              />
-            ))
+            users.map((user) => <UserRow user={user} self={user.id === selfId} />)
           )}
         </Table>
-        <Pager path="/admin/users" params={pagerParams} offset={props.offset} limit={props.limit} total={props.total} />
+        {props.total > 0 ? <Pager path="/admin/users" params={pagerParams} offset={props.offset} limit={props.limit} total={props.total} /> : ""}
       </section>
     </Layout>
   );

@@ -4,10 +4,11 @@
 import type { Clock } from "../../clock";
 import type { Queryable } from "../../db/database";
 import type { AuditEntry } from "../../shared/contract";
-import { insertAudit, listAudit, type AuditFilter } from "./repository";
+import { auditBatch, insertAudit, listAudit, type AuditFilter, type AuditRow, type AuditSelection } from "./repository";
 import type { AuditEvent } from "./actions";
 
 export type { AuditAction, AuditEvent } from "./actions";
+export type { AuditSelection } from "./repository";
 export type Actor = { id: string; email: string; tokenId?: string | null } | null;
 
 export class AuditService {
@@ -31,17 +32,31 @@ export class AuditService {
 
   async list(q: Queryable, filter: AuditFilter): Promise<{ entries: AuditEntry[]; total: number }> {
     const { rows, total } = await listAudit(q, filter);
-    const entries = rows.map((r) => ({
-      id: r.id,
-      created_at: r.created_at.toISOString(),
-      actor_id: r.actor_id,
-      actor_email: r.actor_email,
-      action: r.action,
-      target: r.target,
-      params: JSON.parse(r.params) as Record<string, unknown>,
-      ip: r.ip,
-      token_id: r.token_id,
-    }));
-    return { entries, total };
+    return { entries: rows.map(toEntry), total };
   }
+
+  /** Every entry of a selection, newest first, a bounded batch at a time (exports). */
+  async *entries(q: Queryable, selection: AuditSelection, batchSize = 2_000): AsyncGenerator<AuditEntry[]> {
+    let after: AuditRow | null = null;
+    for (;;) {
+      const rows: AuditRow[] = await auditBatch(q, selection, after, batchSize);
+      if (rows.length > 0) yield rows.map(toEntry);
+      if (rows.length < batchSize) return;
+      after = rows[rows.length - 1] ?? null;
+    }
+  }
+}
+
+function toEntry(r: AuditRow): AuditEntry {
+  return {
+    id: r.id,
+    created_at: r.created_at.toISOString(),
+    actor_id: r.actor_id,
+    actor_email: r.actor_email,
+    action: r.action,
+    target: r.target,
+    params: JSON.parse(r.params) as Record<string, unknown>,
+    ip: r.ip,
+    token_id: r.token_id,
+  };
 }

@@ -28,4 +28,5 @@ export const adminInvitationForm = z.object({
   back: z.string().max(2000).optional(),
   email: z.string().max(320).optional(),
   role: z.string().max(40).optional(),
+  confirm: z.string().max(10).optional(),
 });

@@ -16,6 +16,8 @@ import { backTo } from "../users/back-to";
 import { acceptForm, adminInvitationForm, invitationIdParams, inviteParams } from "./model";
 import { acceptWithPassword, checkInvitation, InvitationProblem } from "./acceptance";
 import { createInvitation, INVITE_PATH, resendInvitation, revokeInvitation } from "./service";
+import { confirmPath, unconfirmed } from "../../http/confirm-form";
+import { invitationConfirmPages } from "./confirm-pages";
 
 function isShownAsProblemPage(error: unknown): error is HttpError {
   return error instanceof InvitationProblem || error instanceof TooManyRequests;
@@ -97,6 +99,7 @@ export function invitationForms(ctx: AppContext) {
   const base = "/admin/users/invitations";
   return new Elysia({ name: "invitation-forms" })
     .use(authGuard(ctx))
+    .use(invitationConfirmPages(ctx))
     .post(
       base,
       ({ me, ip, body, set, cookie, request }) =>
@@ -118,6 +121,7 @@ export function invitationForms(ctx: AppContext) {
     .post(
       `${base}/:id/revoke`,
       ({ me, ip, body, params, set, cookie }) =>
+        unconfirmed(body, set, confirmPath(`${base}/${encodeURIComponent(params.id)}/revoke`)) ??
         formAction(ctx, { set, cookie }, backTo(body.back), async () => {
           const revoked = await revokeInvitation(ctx, adminCall(me, ip), params.id);
           return `Revoked the invitation of ${revoked.email}: its link no longer works.`;

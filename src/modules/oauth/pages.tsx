@@ -20,7 +20,6 @@ import {
   authorizeParams,
   clientIdParams,
   consentForm,
-  csrfOnlyForm,
   grantIdParams,
   type OAUTH_SCOPES,
   scopeField,
@@ -29,6 +28,8 @@ import {
 } from "./model";
 import { redirectHost } from "./redirect-uris";
 import { PAGE_HEADERS } from "../../http/security-headers";
+import { confirmForm, confirmPath, unconfirmed } from "../../http/confirm-form";
+import { oauthConfirmPages } from "./confirm-pages";
 
 // The consent form's POST is answered with a redirect to the client; Chromium applies form-action
 // to that redirect too, so the page allows the client's redirect origin (or app scheme) as well.
@@ -120,12 +121,13 @@ export function oauthPages(ctx: AppContext, codes: AuthorizationCodes) {
     )
     .post(
       "/profile/connected-apps/:id/revoke",
-      ({ me, params, ip, set, cookie }) =>
+      ({ me, params, ip, set, cookie, body }) =>
+        unconfirmed(body, set, confirmPath(`/profile/connected-apps/${encodeURIComponent(params.id)}/revoke`)) ??
         formAction(ctx, { set, cookie }, "/profile#connected-apps", async () => {
           await revokeConnectedApp(ctx, me, params.id, ip);
           return "App disconnected. It is refused from now on.";
         }),
-      { ...browserSession(), clientIp: true, params: grantIdParams, body: csrfOnlyForm },
+      { ...browserSession(), clientIp: true, params: grantIdParams, body: confirmForm },
     )
     .use(adminPages(ctx));
 }
@@ -134,6 +136,7 @@ function adminPages(ctx: AppContext) {
   const admin = () => ({ auth: "admin" as const, sessionOnly: true });
   return new Elysia({ name: "oauth-admin-pages" })
     .use(authGuard(ctx))
+    .use(oauthConfirmPages(ctx))
     .get(
       "/admin/oauth-clients",
       async ({ me, cookie }) => {
@@ -154,20 +157,22 @@ function adminPages(ctx: AppContext) {
     .use(adminRegistration(ctx))
     .post(
       "/admin/oauth-clients/:id/delete",
-      ({ me, params, ip, set, cookie }) =>
+      ({ me, params, ip, set, cookie, body }) =>
+        unconfirmed(body, set, confirmPath(`/admin/oauth-clients/${encodeURIComponent(params.id)}/delete`)) ??
         formAction(ctx, { set, cookie }, "/admin/oauth-clients", async () =>
           (await removeOAuthClient(ctx, me, params.id, ip)) ? "Client removed; its grants ended." : "No such client.",
         ),
-      { ...admin(), clientIp: true, params: clientIdParams, body: csrfOnlyForm },
+      { ...admin(), clientIp: true, params: clientIdParams, body: confirmForm },
     )
     .post(
       "/admin/oauth-clients/grants/:id/revoke",
-      ({ me, params, ip, set, cookie }) =>
+      ({ me, params, ip, set, cookie, body }) =>
+        unconfirmed(body, set, confirmPath(`/admin/oauth-clients/grants/${encodeURIComponent(params.id)}/revoke`)) ??
         formAction(ctx, { set, cookie }, "/admin/oauth-clients#grants", async () => {
           await revokeConnectedApp(ctx, me, params.id, ip);
           return "Connected app revoked.";
         }),
-      { ...admin(), clientIp: true, params: grantIdParams, body: csrfOnlyForm },
+      { ...admin(), clientIp: true, params: grantIdParams, body: confirmForm },
     );
 }
 

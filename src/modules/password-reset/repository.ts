@@ -42,3 +42,12 @@ export async function deleteUnusedPasswordResetsOfUser(q: Queryable, userId: str
 export async function deletePasswordResetsOfUser(q: Queryable, userId: string): Promise<void> {
   await q.run("DELETE FROM password_resets WHERE user_id = $1", [userId]);
 }
+
+/** When the user's newest link that still works was issued (null: none), for "replaces the link issued at …". */
+export async function findLiveResetIssuedAt(q: Queryable, userId: string, now: Date): Promise<Date | null> {
+  const [row] = await q.query<{ created_at: Date }>(
+    "SELECT max(created_at) AS created_at FROM password_resets WHERE user_id = $1 AND used_at IS NULL AND expires_at > $2::TIMESTAMP",
+    [userId, now],
+  );
+  return row?.created_at ?? null;
+}

@@ -8,11 +8,12 @@ import { authGuard } from "../../http/auth-guard";
 import { formAction, pageContext, type PageContext } from "../../http/page";
 import { listSessionsOf } from "../accounts/sessions";
 import { listConnectedApps } from "../oauth/grants";
-import { confirmForm } from "../../http/confirm-form";
+import { confirmForm, confirmPath, unconfirmed } from "../../http/confirm-form";
+import { profileConfirmPages } from "./confirm-pages";
 import { blockedUsesOf, createToken, getOwnToken, lifetimeFromForm, lifetimeOptions, listOwnTokensForPage, revokeToken } from "../tokens/service";
 import { ProfilePage } from "../../../views/profile/profile-page";
 import { TokenRevokePage } from "../../../views/tokens/token-revoke-page";
-import { cidrsFromForm, createTokenForm, csrfOnlyForm, passwordForm, scopesFromForm, sessionIdParams, tokenIdParams } from "./model";
+import { cidrsFromForm, createTokenForm, passwordForm, scopesFromForm, sessionIdParams, tokenIdParams } from "./model";
 import { changeOwnPassword, endOtherSessions, endOwnSession } from "./service";
 import { groupRefsOf } from "../groups/access-report";
 
@@ -92,6 +93,7 @@ export function profileModule(ctx: AppContext) {
   return new Elysia({ name: "profile" })
     .use(authGuard(ctx))
     .use(profileTokenForms(ctx))
+    .use(profileConfirmPages(ctx))
     .get("/profile", ({ me, cookie }) => profilePage(ctx, me, pageContext(ctx, me, cookie)), session())
     .post(
       "/profile/password",
@@ -105,21 +107,23 @@ export function profileModule(ctx: AppContext) {
     )
     .post(
       "/profile/sessions/end-others",
-      ({ me, ip, set, cookie }) =>
+      ({ me, ip, set, cookie, body }) =>
+        unconfirmed(body, set, confirmPath("/profile/sessions/end-others")) ??
         formAction(ctx, { set, cookie }, "/profile#sessions", async () => `${await endOtherSessions(ctx, me, ip)} other session(s) signed out.`),
       {
         ...session(),
         clientIp: true,
-        body: csrfOnlyForm,
+        body: confirmForm,
       },
     )
     .post(
       "/profile/sessions/:id/end",
-      ({ me, params, ip, set, cookie }) =>
+      ({ me, params, ip, set, cookie, body }) =>
+        unconfirmed(body, set, confirmPath(`/profile/sessions/${encodeURIComponent(params.id)}/end`)) ??
         formAction(ctx, { set, cookie }, "/profile#sessions", async () => {
           await endOwnSession(ctx, me, params.id, ip);
           return "Session signed out.";
         }),
-      { ...session(), clientIp: true, params: sessionIdParams, body: csrfOnlyForm },
+      { ...session(), clientIp: true, params: sessionIdParams, body: confirmForm },
     );
 }

@@ -5,7 +5,12 @@ import type { AppContext } from "../../context";
 import type { Health, VersionInfo } from "../../shared/contract";
 import { authGuard } from "../../http/auth-guard";
 import { NotFound } from "../../shared/errors";
-import { pageContext } from "../../http/page";
+import { pageContext, type PageContext } from "../../http/page";
+import type { Principal } from "../../auth/principal";
+import { z } from "zod";
+import { activityStats } from "../audit/stats";
+import { scopeAllows } from "../../auth/scopes";
+import { describeEntries } from "../audit/readable";
 import { DashboardPage } from "../../../views/system/dashboard-page";
 
 const PUBLIC_DIR = join(import.meta.dir, "../../../public");
@@ -29,6 +34,18 @@ export function systemApi(ctx: AppContext) {
     });
 }
 
+const RECENT_OWN_ENTRIES = 10;
+
+/** Everyone sees their own latest audit entries; admins also the activity charts. Reads only. */
+async function dashboard(ctx: AppContext, me: Principal, page: PageContext, days: number) {
+  const [stats, own] = await Promise.all([
+    // The charts are what GET /api/stats/activity answers: a token without audit:read does not see them here either.
+    page.isAdmin && scopeAllows(me.scopes, "audit:read") ? activityStats(ctx, days) : null,
+    ctx.audit.list(ctx.db, { person: { id: me.user.id, email: me.user.email }, limit: RECENT_OWN_ENTRIES, offset: 0 }),
+  ]);
+  return <DashboardPage page={page} principal={me} stats={stats} recent={describeEntries(ctx, own.entries)} />;
+}
+
 export function systemPages(ctx: AppContext) {
   return new Elysia({ name: "system-pages" })
     .use(authGuard(ctx))
@@ -41,7 +58,8 @@ export function systemPages(ctx: AppContext) {
       },
       { principal: true },
     )
-    .get("/dashboard", ({ me, cookie }) => <DashboardPage page={pageContext(ctx, me, cookie)} principal={me} />, {
+    .get("/dashboard", ({ me, cookie, query }) => dashboard(ctx, me, pageContext(ctx, me, cookie), query.days === "30" ? 30 : 14), {
       auth: { role: "user", scope: "profile:read" },
+      query: z.object({ days: z.string().max(10).optional() }),
     });
 }

@@ -211,3 +211,16 @@ export async function markExpiryNotice(q: Queryable, id: string, at: Date, both:
     : "UPDATE personal_access_tokens SET expiry_notice_7_at = $2 WHERE id = $1";
   await q.run(sql, [id, at]);
 }
+
+/** How many tokens were working at the end of each UTC day from `first` to `last` (the dashboard's chart). */
+export function countActiveTokensByDay(q: Queryable, first: Date, last: Date): Promise<{ day: string; n: number }[]> {
+  return q.query(
+    `WITH days AS (SELECT unnest(generate_series($1::TIMESTAMP, $2::TIMESTAMP, INTERVAL 1 DAY)) AS day)
+     SELECT strftime(d.day, '%Y-%m-%d') AS day, count(t.id)::INTEGER AS n FROM days d
+     LEFT JOIN personal_access_tokens t ON t.created_at < d.day + INTERVAL 1 DAY
+       AND (t.revoked_at IS NULL OR t.revoked_at >= d.day + INTERVAL 1 DAY)
+       AND (t.expires_at IS NULL OR t.expires_at >= d.day + INTERVAL 1 DAY)
+     GROUP BY d.day ORDER BY d.day`,
+    [first, last],
+  );
+}

@@ -40,6 +40,8 @@ export const adminUserForm = z.object({
   role: z.string().max(40).optional(),
   password: z.string().max(1024).optional(),
   confirm: z.string().max(10).optional(),
+  /** "Add user": `reset-link` also creates their reset link, in the same step. */
+  also: z.string().max(20).optional(),
 });
 
 /** The page's filters: lenient, so a hand-edited URL shows a page rather than an error. */

@@ -1,0 +1,62 @@
+import type { ReadableAuditEntry } from "../../src/shared/activity";
+import { Time } from "../ui/time";
+
+/** The entry's raw facts (ids, address, parameters), folded away under its sentence. */
+function Facts({ entry }: { entry: ReadableAuditEntry }) {
+  const facts: [string, string | null][] = [
+    ["Action", entry.action],
+    ["Actor", entry.actor_id ? `${entry.actor_email ?? ""} (${entry.actor_id})` : null],
+    ["Target", entry.target],
+    ["Address", entry.ip],
+    ["Token", entry.token_id],
+    ...Object.entries(entry.params).map(([key, value]): [string, string] => [key, typeof value === "string" ? value : JSON.stringify(value)]),
+  ];
+  return (
+    <dl class="facts">
+      {facts
+        .filter(([, value]) => value !== null && value !== "")
+        .map(([term, value]) => (
+          <>
+            <dt safe>{term}</dt>
+            <dd class="wrap" safe>
+              {value}
+            </dd>
+          </>
+        ))}
+    </dl>
+  );
+}
+
+/** One audit entry as a sentence with its time; the ids are in the title and the details. */
+export function AuditEntryItem({ entry }: { entry: ReadableAuditEntry }) {
+  const title = [entry.actor_id && `actor ${entry.actor_id}`, entry.target && `target ${entry.target}`].filter(Boolean).join(" · ");
+  return (
+    <li class="audit-entry" data-action={entry.action}>
+      <Time at={entry.created_at} />{" "}
+      <span class="sentence" title={title} safe>
+        {entry.sentence}
+      </span>
+      <details>
+        <summary>Details</summary>
+        <Facts entry={entry} />
+      </details>
+    </li>
+  );
+}
+
+/** A short list of entries (a person's page, the dashboard); `empty` says what an empty one means. */
+export function AuditEntryList({ entries, empty }: { entries: ReadableAuditEntry[]; empty: string }) {
+  if (entries.length === 0)
+    return (
+      <p class="muted" safe>
+        {empty}
+      </p>
+    );
+  return (
+    <ul class="audit-list">
+      {entries.map((entry) => (
+        <AuditEntryItem entry={entry} />
+      ))}
+    </ul>
+  );
+}
