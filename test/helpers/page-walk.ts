@@ -131,8 +131,15 @@ function pagesFor(server: RunningServer, ids: string[], adminToken: string, seed
     ":token": new URL(seed.invitation.invite_url as string).pathname.split("/").pop()!,
     ":token_id": seed.saToken.id as string,
   };
+  // The first matching prefix wins. No OAuth grant or other session of the admin is seeded: those two
+  // confirmations walk their 404 page.
   const byPrefix: [string, string][] = [
+    ["/admin/users/invitations/", seed.invitation.id as string],
     ["/admin/users/", ids[2]!],
+    ["/admin/oauth-clients/grants/", "no-such-grant"],
+    ["/admin/oauth-clients/", seed.client.client_id as string],
+    ["/profile/connected-apps/", "no-such-grant"],
+    ["/profile/sessions/", "no-such-session"],
     ["/admin/groups/", seed.group.id as string],
     ["/admin/service-accounts/", seed.account.id as string],
     ["/admin/tokens/", adminToken],

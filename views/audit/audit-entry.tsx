@@ -44,12 +44,23 @@ export function AuditEntryItem({ entry }: { entry: ReadableAuditEntry }) {
   );
 }
 
-/** A short list of entries (a person's page, the dashboard); `empty` says what an empty one means. */
-export function AuditEntryList({ entries, empty }: { entries: ReadableAuditEntry[]; empty: string }) {
+/**
+ * A short list of entries (a person's page, the dashboard); `empty` says what an empty one means,
+ * `clearHref` (a filtered list) links to the unfiltered one.
+ */
+export function AuditEntryList({ entries, empty, clearHref }: { entries: ReadableAuditEntry[]; empty: string; clearHref?: string }) {
   if (entries.length === 0)
     return (
-      <p class="muted" safe>
-        {empty}
+      <p class="muted empty-state">
+        <span safe>{empty}</span>
+        {clearHref ? (
+          <>
+            {" "}
+            <a href={clearHref}>Clear the filters</a>
+          </>
+        ) : (
+          ""
+        )}
       </p>
     );
   return (

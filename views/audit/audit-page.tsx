@@ -79,13 +79,13 @@ export function AdminAuditPage(props: AdminAuditProps) {
   const pagerParams: Record<string, string> = {};
   for (const [key, value] of Object.entries(filter)) if (value) pagerParams[key] = value;
   const filtered = Object.values(filter).some(Boolean);
-  const empty = filtered ? "No entries match these filters. Widen the time range or clear the filters." : "Nothing has been recorded yet.";
+  const empty = filtered ? "No entries match these filters. Widen the time range, or:" : "Nothing has been recorded yet.";
   return (
     <Layout title="Audit trail" page={props.page} section="audit">
       <section>
         <h1>Audit trail</h1>
         <Filters filter={filter} actions={props.actions} exportQuery={props.exportQuery} />
-        <AuditEntryList entries={props.entries} empty={empty} />
+        <AuditEntryList entries={props.entries} empty={empty} clearHref={filtered ? "/admin/audit" : undefined} />
         {props.total > 0 ? <Pager path="/admin/audit" params={pagerParams} offset={props.offset} limit={props.limit} total={props.total} /> : ""}
       </section>
     </Layout>

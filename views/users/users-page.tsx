@@ -119,7 +119,7 @@ export function AdminUsersPage(props: AdminUsersProps) {
         <Filters filter={filter} />
         <Table columns={COLUMNS} class="users">
           {users.length === 0 ? (
-            <EmptyRow columns={COLUMNS.length} text="No users match these filters. Clear them, or add the person above." />
+            <EmptyRow columns={COLUMNS.length} text="No users match these filters. Try another search, or add the person above." clearHref="/admin/users" />
           ) : (
             users.map((user) => <UserRow user={user} self={user.id === selfId} />)
           )}
