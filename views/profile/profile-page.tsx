@@ -5,6 +5,7 @@ import type { GroupRef } from "../../src/shared/groups";
 import { ConnectedAppsSection } from "../oauth/connected-apps-section";
 import { CsrfField } from "../ui/csrf-field";
 import { Layout } from "../ui/layout";
+import { TwoFactorLinkSection } from "../mfa/profile-link";
 import { SessionsSection, type ProfileSession } from "./sessions-section";
 import { TokenReveal, TokensSection, type BlockedUse, type LifetimeChoice } from "./tokens-section";
 
@@ -86,6 +87,7 @@ export function ProfilePage(props: ProfileProps) {
         <SessionsSection page={props.page} sessions={props.sessions} currentId={props.me.sessionId} />
         <ConnectedAppsSection csrf={props.page.csrf} apps={props.connectedApps} />
         <PasswordSection csrf={props.page.csrf} />
+        <TwoFactorLinkSection />
       </>
     </Layout>
   );

@@ -1,0 +1,2 @@
+export { mfaProfilePages } from "./profile-pages";
+export { secondStepPages } from "./sign-in-pages";
