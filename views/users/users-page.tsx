@@ -1,3 +1,4 @@
+import { SecondFactorResetForm } from "../mfa/admin-reset-form";
 import type { PageContext } from "../../src/shared/page-context";
 import { DEFAULT_ROLE, ROLES, type User } from "../../src/shared/contract";
 import { LinkReveal } from "../ui/link-reveal";
@@ -190,6 +191,7 @@ function UserActions({ user, csrf, back, self, signIn, linkProviders }: ActionPr
       ) : (
         ""
       )}
+      <SecondFactorResetForm base={base} csrf={csrf} back={back} email={user.email} />
       <details class="set-password">
         <summary>Set password</summary>
         <form method="post" action={`${base}/password`} class="row">

@@ -12,7 +12,7 @@ import { AdminUsersPage, type RevealedResetLink } from "../../../views/users/use
 import { UserDeletePage } from "../../../views/users/user-delete-page";
 import { issueResetLink } from "../password-reset/service";
 import { adminUserForm, adminUsersQuery, userIdParams } from "./model";
-import { adminCall, createUser, deleteUser, getUser, listUsers, setUserPassword, updateUser } from "./service";
+import { adminCall, createUser, deleteUser, getUser, listUsers, resetUserSecondFactor, setUserPassword, updateUser } from "./service";
 import { requestUrl } from "../../http/request-url";
 import { pageWindowOf } from "../../http/paging";
 import { signInMethodsOf } from "../sso/sign-in-methods";
@@ -179,6 +179,16 @@ export function userPasswordForms(ctx: AppContext) {
           if (link.email_sent) return { kind: "ok", message: `Reset link for ${user.email} created and emailed to them.`, reveal };
           if (ctx.mailer) return { kind: "error", message: `Reset link for ${user.email} created, but emailing it failed: pass it on yourself.`, reveal };
           return { kind: "ok", message: `Reset link for ${user.email} created.`, reveal };
+        }),
+      { auth: { role: "admin", scope: "users:write" }, clientIp: true, params: userIdParams, body: adminUserForm },
+    )
+    .post(
+      `${LIST_PATH}/:id/second-factor/reset`,
+      ({ me, ip, body, params, set, cookie }) =>
+        formAction(ctx, { set, cookie }, backTo(body.back), async () => {
+          await resetUserSecondFactor(ctx, adminCall(me, ip), params.id);
+          const user = await getUser(ctx, params.id);
+          return { kind: "ok", message: `Second factor of ${user.email} reset; their sessions were ended.` };
         }),
       { auth: { role: "admin", scope: "users:write" }, clientIp: true, params: userIdParams, body: adminUserForm },
     )
