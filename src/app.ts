@@ -13,7 +13,7 @@ import { auditModule } from "./modules/audit";
 import { forgotDesk, forgotPages, passwordResetModule } from "./modules/password-reset";
 import { adminTokensPages, tokensApi } from "./modules/tokens";
 import { profileModule } from "./modules/profile";
-import { mfaProfilePages, secondStepPages } from "./modules/mfa";
+import { mfaProfilePages, passkeyRoutes, secondStepPages, webauthnScripts } from "./modules/mfa";
 import { distributionModule } from "./modules/distribution";
 import { identitiesApi, identityForms, ssoModule } from "./modules/sso";
 import { backupsModule } from "./modules/backups";
@@ -88,6 +88,8 @@ function withPages(app: AnyElysia, ctx: AppContext, codes: AuthorizationCodes): 
     .use(forgotPages(ctx, forgotDesk(ctx)))
     .use(profileModule(ctx))
     .use(mfaProfilePages(ctx))
+    .use(passkeyRoutes(ctx))
+    .use(webauthnScripts())
     .use(distributionModule(ctx))
     .use(ssoModule(ctx))
     .use(backupsModule(ctx))

@@ -56,7 +56,9 @@ describe("signing in", () => {
     const { secret } = await enrolTotp(t, b);
     t.clock.advance(30_000);
     const pending = await passwordStep(t, email, PASSWORD);
-    expect((await t.handle("/login/second-step", { headers: { cookie: `agnes_second_step=${pending}` } })).status).toBe(200);
+    const stepPage = await t.handle("/login/second-step", { headers: { cookie: `agnes_second_step=${pending}`, accept: "text/html" } });
+    expect(stepPage.status).toBe(200);
+    expect(stepPage.headers.get("content-type")).toStartWith("text/html");
     const code = totpCode(secret, t.clock.now());
     const ok = await secondStep(t, pending, code);
     expect(ok.status).toBe(303);

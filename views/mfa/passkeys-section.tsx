@@ -65,6 +65,7 @@ export function PasskeysSection({ page, passkeys }: { page: PageContext; passkey
       <noscript>
         <p class="muted">Adding a passkey needs JavaScript (the browser's WebAuthn). Everything else on this page works without it.</p>
       </noscript>
+      <script src="/static/webauthn.js" defer></script>
       <script src="/static/passkeys.js" defer></script>
     </section>
   );

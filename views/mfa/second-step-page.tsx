@@ -23,9 +23,11 @@ export function SecondStepPage({ page, error, passkeys }: { page: PageContext; e
             <button type="button" class="button" id="passkey-button" data-mode="second-step" hidden>
               Use a passkey instead
             </button>
+            <p class="muted" id="passkey-sign-in-status" role="status"></p>
             <noscript>
               <p class="muted">Using a passkey needs JavaScript; the code works without it.</p>
             </noscript>
+            <script src="/static/webauthn.js" defer></script>
             <script src="/static/passkeys.js" defer></script>
           </div>
         ) : (

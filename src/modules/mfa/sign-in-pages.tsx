@@ -39,9 +39,10 @@ export function secondStepPages(ctx: AppContext) {
     .use(authGuard(ctx))
     .get(
       SECOND_STEP_PATH,
-      ({ cookie, set }) => {
+      // async, awaiting the page: a handler that returned the promise went out without the HTML content type.
+      async ({ cookie, set }) => {
         const user = pendingUser(ctx, readPendingLogin(ctx, cookie));
-        return user ? page(cookie, user) : toLogin(set);
+        return user ? await page(cookie, user) : toLogin(set);
       },
       { principal: true },
     )
@@ -57,7 +58,7 @@ export function secondStepPages(ctx: AppContext) {
           if (!(error instanceof HttpError) || ![401, 429].includes(error.status)) throw error;
           set.status = error.status;
           Object.assign(set.headers, error.headers);
-          return page(cookie, user, error.message);
+          return await page(cookie, user, error.message);
         }
         const session = await openSignInSession(ctx, user, { ip, userAgent: request.headers.get("user-agent"), holdToEnrol: true });
         clearPendingLogin(cookie);
