@@ -120,7 +120,7 @@ async function withAuthenticator(context: BrowserContext, page: Page): Promise<v
   });
 }
 
-test("a passkey: registered on /profile/two-factor, it signs in alone; tampered ceremonies are refused", async () => {
+test("a passkey: registered on /profile/two-factor, it signs in alone and as the second step; tampered ceremonies are refused", async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
   await withAuthenticator(context, page);
@@ -145,6 +145,12 @@ test("a passkey: registered on /profile/two-factor, it signs in alone; tampered 
   await page.waitForURL(`${base}/dashboard`, { timeout: 10_000 });
   await page.goto(`${base}/profile/two-factor`);
   expect(await page.locator("#passkeys").textContent()).not.toContain("never");
+  // The passkey is now also the second step after the password.
+  await signOut(page);
+  await passwordStep(page, pax);
+  await page.waitForURL(`${base}/login/second-step`);
+  await page.click("#passkey-button");
+  await page.waitForURL(`${base}/dashboard`, { timeout: 10_000 });
   await context.close();
 });
 
