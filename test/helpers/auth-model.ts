@@ -1,7 +1,7 @@
 // Random sequences of account, session and token operations, sent through app.handle, for the
 // model-based test of the auth state (test/http/auth-state-model.test.ts). A step names its targets
 // by number (taken modulo what exists when it runs), so fast-check can shrink a failing sequence.
-import { MfaDriver, type MfaStep } from "./auth-model-mfa";
+import { isMfaStep, MfaDriver, mfaSteps, type MfaStep } from "./auth-model-mfa";
 import fc from "fast-check";
 import { ROLES, TOKEN_SCOPE_NAMES, type Role, type TokenScope } from "../../src/shared/contract";
 import { insertUser as addUser } from "../../src/modules/users/repository";
@@ -72,10 +72,7 @@ const stepBody = fc.oneof(
   op(3, fc.record({ op: fc.constant("connectApp" as const), s: n })),
   op(2, fc.record({ op: fc.constant("refreshApp" as const), a: n, reuse: fc.boolean() })),
   op(1, fc.record({ op: fc.constant("revokeApp" as const), a: n })),
-  op(1, fc.record({ op: fc.constant("mfaPolicy" as const), policy: fc.constantFrom("off" as const, "admins" as const, "all" as const) })),
-  op(2, fc.record({ op: fc.constant("formSignIn" as const), u: n })),
-  op(1, fc.record({ op: fc.constant("enrolApp" as const), s: n })),
-  op(1, fc.record({ op: fc.constant("resetFactor" as const), u: n })),
+  ...mfaSteps(n),
 );
 
 /** `together`: run this step at the same time as the next one (about one step in five; shrinks to false). */
@@ -114,9 +111,7 @@ export class World {
       t,
       root,
       (res) => this.send(res),
-      (k) => this.user(k),
-      (k) => this.session(k),
-      this.sessions,
+      { user: (k) => this.user(k), session: (k) => this.session(k), sessions: this.sessions },
       PASSWORD,
     );
     this.groups = new GroupDriver(
@@ -188,13 +183,8 @@ export class World {
         return this.apps.refresh(step.a, step.reuse);
       case "revokeApp":
         return this.apps.revoke(step.a);
-      case "mfaPolicy":
-      case "formSignIn":
-      case "enrolApp":
-      case "resetFactor":
-        return this.mfa.run(step);
       default:
-        return this.groups.run(step);
+        return isMfaStep(step) ? this.mfa.run(step) : this.groups.run(step);
     }
   }
 
