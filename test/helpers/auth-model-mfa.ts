@@ -24,8 +24,8 @@ export function isMfaStep(step: { op: string }): step is MfaStep {
 /** The steps with their weights, for the model's `fc.oneof`. */
 export function mfaSteps(n: fc.Arbitrary<number>) {
   return [
-    { weight: 1, arbitrary: fc.record({ op: fc.constant("mfaPolicy" as const), policy: fc.constantFrom("off" as const, "admins" as const, "all" as const) }) },
-    { weight: 2, arbitrary: fc.record({ op: fc.constant("formSignIn" as const), u: n }) },
+    { weight: 3, arbitrary: fc.record({ op: fc.constant("mfaPolicy" as const), policy: fc.constantFrom("off" as const, "admins" as const, "all" as const) }) },
+    { weight: 3, arbitrary: fc.record({ op: fc.constant("formSignIn" as const), u: n }) },
     { weight: 1, arbitrary: fc.record({ op: fc.constant("enrolApp" as const), s: n }) },
     { weight: 1, arbitrary: fc.record({ op: fc.constant("resetFactor" as const), u: n }) },
   ];
