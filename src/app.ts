@@ -13,6 +13,7 @@ import { auditModule } from "./modules/audit";
 import { forgotDesk, forgotPages, passwordResetModule } from "./modules/password-reset";
 import { adminTokensPages, tokensApi } from "./modules/tokens";
 import { profileModule } from "./modules/profile";
+import { mfaProfilePages, passkeyRoutes, secondStepPages, webauthnScripts } from "./modules/mfa";
 import { distributionModule } from "./modules/distribution";
 import { identitiesApi, identityForms, ssoModule } from "./modules/sso";
 import { backupsModule } from "./modules/backups";
@@ -72,6 +73,7 @@ function withPages(app: AnyElysia, ctx: AppContext, codes: AuthorizationCodes): 
   return app
     .use(systemPages(ctx))
     .use(signInPages(ctx))
+    .use(secondStepPages(ctx))
     .use(setupPages(ctx))
     .use(passwordChangePages(ctx))
     .use(usersPages(ctx))
@@ -85,6 +87,9 @@ function withPages(app: AnyElysia, ctx: AppContext, codes: AuthorizationCodes): 
     .use(passwordResetModule(ctx))
     .use(forgotPages(ctx, forgotDesk(ctx)))
     .use(profileModule(ctx))
+    .use(mfaProfilePages(ctx))
+    .use(passkeyRoutes(ctx))
+    .use(webauthnScripts())
     .use(distributionModule(ctx))
     .use(ssoModule(ctx))
     .use(backupsModule(ctx))

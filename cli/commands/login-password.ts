@@ -31,15 +31,39 @@ async function readCredentials(ctx: Context, interactive: boolean): Promise<{ em
 
 export async function passwordLogin(ctx: Context, server: string, interactive: boolean): Promise<LoginResponse> {
   const { email, password } = await readCredentials(ctx, interactive);
+  const otp = ctx.flag("otp");
   const spinner = interactive ? await startSpinner(`Signing in to ${server}`) : null;
   try {
-    const session = await new Api(server, null).post<LoginResponse>("/auth/token", { email, password }, { auth: false });
+    let response = await tokenRequest(server, { email, password, ...(otp ? { otp } : {}) });
+    if (!otp && (await needsSecondFactor(response))) {
+      if (!interactive)
+        throw new UsageError("this account has a second factor: pass its code", "da login --email you@example.com --password-stdin --otp 123456");
+      spinner?.stop("Password accepted");
+      const code = await askText("Code from your authenticator app (or a recovery code)", { validate: required("the code") });
+      response = await tokenRequest(server, { email, password, otp: code.trim() });
+    }
+    if (!response.ok) throw await new Api(server, null).failure(response, { auth: false });
+    const session = (await response.json()) as LoginResponse;
     spinner?.stop(`Signed in as ${session.email}`);
     return session;
   } catch (error) {
     spinner?.fail("Sign-in failed");
     throw error;
   }
+}
+
+function tokenRequest(server: string, body: { email: string; password: string; otp?: string }): Promise<Response> {
+  return new Api(server, null).send("POST", "/auth/token", { body, auth: false });
+}
+
+/** The password was right and the server wants the second factor's code (`mfa_required`). */
+async function needsSecondFactor(response: Response): Promise<boolean> {
+  if (response.status !== 401) return false;
+  const body = (await response
+    .clone()
+    .json()
+    .catch(() => null)) as { mfa_required?: unknown } | null;
+  return body?.mfa_required === true;
 }
 
 /** A pasted or piped token, checked with the server before anything is stored. */

@@ -17,6 +17,7 @@ export type AuthEffect =
   | { kind: "revokeToken"; tokenId: string }
   | { kind: "removeTokensOf"; userId: string }
   | { kind: "passwordChangeRequired"; userId: string; required: boolean }
+  | { kind: "secondFactorRequired"; userId: string; required: boolean }
   | { kind: "putOAuthToken"; token: AuthOAuthToken }
   | { kind: "endOAuthGrant"; grantId: string }
   | { kind: "endOAuthGrantsOf"; userId: string }
@@ -48,6 +49,7 @@ export function authEffects(tx: Transaction) {
     removeGrantsOfDataset: (dataset: string) => add({ kind: "removeGrantsOfDataset", dataset }),
     removeGrantsOfGroup: (groupId: string) => add({ kind: "removeGrantsOfGroup", groupId }),
     passwordChangeRequired: (userId: string, required: boolean) => add({ kind: "passwordChangeRequired", userId, required }),
+    secondFactorRequired: (userId: string, required: boolean) => add({ kind: "secondFactorRequired", userId, required }),
     putOAuthToken: (token: AuthOAuthToken) => add({ kind: "putOAuthToken", token: { ...token, scopes: [...token.scopes] } }),
     endOAuthGrant: (grantId: string) => add({ kind: "endOAuthGrant", grantId }),
     endOAuthGrantsOf: (userId: string) => add({ kind: "endOAuthGrantsOf", userId }),
@@ -65,6 +67,7 @@ const AUTH_EFFECT_KINDS = new Set<string>([
   "removeTokensOf",
   ...GROUP_EFFECT_KINDS,
   "passwordChangeRequired",
+  "secondFactorRequired",
   "putOAuthToken",
   "endOAuthGrant",
   "endOAuthGrantsOf",

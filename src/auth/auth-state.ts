@@ -25,13 +25,15 @@ export type AuthToken = {
 };
 /**
  * Groups, memberships, grants and OAuth tokens are optional for states built by hand (tests); a
- * snapshot always has them. `mustChangePassword`: ids of people whose password an admin set.
+ * snapshot always has them. `mustChangePassword`: ids of people whose password an admin set;
+ * `mustEnrolSecondFactor`: people a password sign-in found without a second factor while MFA_REQUIRED covered them.
  */
 export type AuthRecords = {
   users: AuthUser[];
   sessions: AuthSession[];
   tokens: AuthToken[];
   mustChangePassword?: string[];
+  mustEnrolSecondFactor?: string[];
   oauthTokens?: AuthOAuthToken[];
 } & Partial<GroupRecords>;
 /** What the rest of the server may ask about groups and grants (never change). */
@@ -57,6 +59,7 @@ export class AuthState {
   readonly #tokenHashById = new Map<string, string>();
   readonly #groups = new GroupAccess();
   readonly #mustChangePassword = new Set<string>();
+  readonly #mustEnrol = new Set<string>();
   readonly #oauthByHash = new Map<string, AuthOAuthToken>();
 
   private constructor() {}
@@ -71,6 +74,7 @@ export class AuthState {
     for (const membership of records.memberships ?? []) state.#apply({ kind: "putMembership", membership });
     for (const grant of records.grants ?? []) state.#apply({ kind: "putGrant", grant });
     for (const userId of records.mustChangePassword ?? []) state.#apply({ kind: "passwordChangeRequired", userId, required: true });
+    for (const userId of records.mustEnrolSecondFactor ?? []) state.#apply({ kind: "secondFactorRequired", userId, required: true });
     for (const token of records.oauthTokens ?? []) state.#apply({ kind: "putOAuthToken", token });
     return { state, apply: (effects) => effects.forEach((effect) => state.#apply(effect)) };
   }
@@ -95,6 +99,11 @@ export class AuthState {
   /** An admin set this person's password: they must choose their own before anything else. */
   mustChangePassword(userId: string): boolean {
     return this.#mustChangePassword.has(userId);
+  }
+
+  /** MFA_REQUIRED covered this person at a password sign-in and they have no second factor yet. */
+  mustEnrolSecondFactor(userId: string): boolean {
+    return this.#mustEnrol.has(userId);
   }
 
   oauthTokenByHash(hash: string): AuthOAuthToken | undefined {
@@ -128,6 +137,7 @@ export class AuthState {
       tokens: byId(tokens.filter((t) => t.expiresAt === null || t.expiresAt > now)),
       ...this.#groups.snapshot(),
       mustChangePassword: [...this.#mustChangePassword].sort(),
+      mustEnrolSecondFactor: [...this.#mustEnrol].sort(),
       oauthTokens: byId([...this.#oauthByHash.values()].filter((t) => t.expiresAt > now)).map((t) => ({ ...t, scopes: [...t.scopes] })),
     };
   }
@@ -138,11 +148,15 @@ export class AuthState {
         return void this.#users.set(effect.user.id, { ...effect.user });
       case "removeUser":
         this.#mustChangePassword.delete(effect.userId);
+        this.#mustEnrol.delete(effect.userId);
         this.#endOAuth((t) => t.userId === effect.userId);
         return void this.#users.delete(effect.userId);
       case "passwordChangeRequired":
         if (effect.required) return void this.#mustChangePassword.add(effect.userId);
         return void this.#mustChangePassword.delete(effect.userId);
+      case "secondFactorRequired":
+        if (effect.required) return void this.#mustEnrol.add(effect.userId);
+        return void this.#mustEnrol.delete(effect.userId);
       case "putSession":
         return void this.#sessions.set(effect.session.id, { ...effect.session });
       case "endSession":

@@ -67,6 +67,8 @@ function buildConfig(env: Record<string, string | undefined>, s: Settings) {
     smtpFrom: s.SMTP_FROM ?? defaultSender(publicUrl),
     /** INVITE_DAYS: how long an invitation link works. */
     inviteDays: s.INVITE_DAYS,
+    /** MFA_REQUIRED: who must have a second factor to sign in with a password (src/modules/mfa). */
+    mfaRequired: s.MFA_REQUIRED,
     /** PASSWORD_LOGIN and the OpenID Connect providers (OIDC_PROVIDERS, OIDC_<ID>_*). */
     sso: readSso(env, publicUrl, s),
     ...backupSettings(s, dataDir),

@@ -66,6 +66,7 @@ export const SETTINGS = {
   ),
   SMTP_FROM: optional(mailboxSchema),
   INVITE_DAYS: optional(wholeNumber(1, 365)).default(7),
+  MFA_REQUIRED: optional(z.enum(["off", "admins", "all"], { message: "expected off, admins or all" })).default("off"),
   BACKUP_DIR: optional(path),
   BACKUP_EVERY_HOURS: optional(wholeNumber(0, 24 * 365)).default(24),
   BACKUP_KEEP: optional(wholeNumber(1, 10_000)).default(7),

@@ -19,7 +19,8 @@ import { assertScope } from "../auth/scopes";
 import { TOKEN_EXPIRES_HEADER, TOKEN_EXPIRY_WARNING_DAYS, type Role, type TokenScope } from "../shared/contract";
 import { clientIp } from "./client-ip";
 import { assertCsrfToken } from "./csrf";
-import { Forbidden, PASSWORD_CHANGE_PATH, PasswordChangeRequired, RoleTooLow, Unauthenticated } from "../shared/errors";
+import { Forbidden, RoleTooLow, Unauthenticated } from "../shared/errors";
+import { sessionRestriction } from "../auth/session-restriction";
 import { requestUrl } from "./request-url";
 
 export type { Principal };
@@ -50,7 +51,7 @@ export function authGuard(ctx: AppContext) {
           const principal = await identify(ctx, c.request);
           (c as Resolved).principal = principal;
           const me = requirePrincipal(principal, role);
-          if (me.via === "session" && ctx.authState.mustChangePassword(me.user.id)) assertPasswordChangeAllowed(c.request);
+          if (me.via === "session") assertSessionUnrestricted(ctx, me, c.request);
           if (me.scopes !== null) {
             assertScope(me.scopes, scope);
             if (me.expiresAt && me.expiresAt.getTime() - ctx.clock.now().getTime() <= WARN_MS) c.set.headers[TOKEN_EXPIRES_HEADER] = me.expiresAt.toISOString();
@@ -86,15 +87,15 @@ export function authGuard(ctx: AppContext) {
 }
 
 /**
- * Routes a session whose password an admin set may still use: who am I (so clients can tell), and the
- * change itself. Sign-out needs no `auth` (it takes `principal`), so it is never refused. Personal
- * access tokens are not held back: only their owner can create them, with a session, and a password
- * set by an admin keeps them (revocation.ts).
+ * A session whose owner must first change an admin-set password or enrol a second factor may use only
+ * who am I (so clients can tell) and the task itself (src/auth/session-restriction.ts). Sign-out needs
+ * no `auth` (it takes `principal`), so it is never refused. Personal access tokens are not held back:
+ * only their owner can create them, with a session, and a password set by an admin keeps them
+ * (revocation.ts). The path is parsed only for a restricted session.
  */
-const DURING_PASSWORD_CHANGE = new Set(["/auth/me", PASSWORD_CHANGE_PATH]);
-
-function assertPasswordChangeAllowed(request: Request): void {
-  if (!DURING_PASSWORD_CHANGE.has(requestUrl(request).pathname)) throw new PasswordChangeRequired();
+function assertSessionUnrestricted(ctx: AppContext, me: Principal, request: Request): void {
+  const restriction = sessionRestriction(ctx.authState, ctx.config.mfaRequired, me.user);
+  if (restriction && !restriction.allows(requestUrl(request).pathname)) throw restriction.error();
 }
 
 function requirePrincipal(principal: Principal | null, needed: Role | "user"): Principal {

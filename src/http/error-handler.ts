@@ -7,7 +7,7 @@ import { Elysia } from "elysia";
 import type { AppContext } from "../context";
 import { resolvePrincipal, type Principal } from "../auth/principal";
 import type { PageContext } from "../shared/page-context";
-import { HttpError, PASSWORD_CHANGE_PATH, PasswordChangeRequired, RoleTooLow, ServiceUnavailable, Unauthenticated } from "../shared/errors";
+import { HttpError, RoleTooLow, ServiceUnavailable, SessionRestricted, Unauthenticated } from "../shared/errors";
 import { StorageUnavailable } from "../db/storage";
 import { loginRedirectFor, wantsHtml } from "./wants-html";
 import { pageContextWith } from "./page";
@@ -15,12 +15,12 @@ import { requestUrl } from "./request-url";
 import { errorSummary } from "./error-summary";
 import { addFixedHeaders, PAGE_HEADERS, RESPONSE_HEADERS } from "./security-headers";
 
-type Reply = { status: number; detail: string; headers?: Record<string, string> };
+type Reply = { status: number; detail: string; headers?: Record<string, string>; fields?: Record<string, boolean | string> };
 
 function classify(error: unknown, code: unknown): Reply | null {
   // A full or read-only disk is logged once per episode by the database layer, never per request.
   if (error instanceof StorageUnavailable) error = new ServiceUnavailable(error.message);
-  if (error instanceof HttpError) return { status: error.status, detail: error.message, headers: error.headers };
+  if (error instanceof HttpError) return { status: error.status, detail: error.message, headers: error.headers, fields: error.fields };
   // Elysia wraps whatever our body parser throws (413, 415, a depth refusal) in its ParseError.
   const cause = (error as { cause?: unknown })?.cause;
   if (code === "PARSE" && cause instanceof HttpError) return { status: cause.status, detail: cause.message, headers: cause.headers };
@@ -112,9 +112,9 @@ async function respond(ctx: AppContext, pages: ErrorPageRenderer, context: Error
       headers.location = loginRedirectFor(request);
       return new Response(null, { status: 302, headers });
     }
-    if (error instanceof PasswordChangeRequired) {
-      // A page visited before the password is changed: to the change, whatever was asked for.
-      headers.location = PASSWORD_CHANGE_PATH;
+    if (error instanceof SessionRestricted) {
+      // A page visited before the task (password change, second factor) is done: to the task, whatever was asked for.
+      headers.location = error.path;
       return new Response(null, { status: 303, headers });
     }
     set.status = reply.status;
@@ -127,7 +127,7 @@ async function respond(ctx: AppContext, pages: ErrorPageRenderer, context: Error
     return new Response(`<!doctype html>${await pages.renderErrorPage({ status: reply.status, message, page })}`, { status: reply.status, headers });
   }
   set.status = reply.status;
-  return Response.json({ detail: reply.detail }, { status: reply.status, headers });
+  return Response.json({ ...reply.fields, detail: reply.detail }, { status: reply.status, headers });
 }
 
 /** Who sees the error page (for its navigation): known when the route resolved it, else looked up now. */

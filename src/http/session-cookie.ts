@@ -5,7 +5,7 @@ import { requestOrigin } from "./forwarded";
 type CookieJar = Record<string, Cookie<unknown>>;
 
 /** `Secure` when users reach us over https (PUBLIC_URL, else requestOrigin: the proxy's last X-Forwarded-Proto with TRUST_PROXY=1). */
-function isHttps(request: Request, config: Pick<Config, "publicUrl" | "trustProxy">): boolean {
+export function isHttps(request: Request, config: Pick<Config, "publicUrl" | "trustProxy">): boolean {
   if (config.publicUrl) return config.publicUrl.startsWith("https://");
   return requestOrigin(request, config).proto === "https";
 }

@@ -10,6 +10,8 @@ export class HttpError extends Error {
   ) {
     super(message);
   }
+  /** Fields the JSON answer carries beside `detail` (e.g. `mfa_required`). */
+  readonly fields: Record<string, boolean | string> = {};
 }
 
 export class BadRequest extends HttpError {
@@ -36,13 +38,47 @@ export class RoleTooLow extends HttpError {
 /** The path of the page where someone whose password an admin set chooses their own. */
 export const PASSWORD_CHANGE_PATH = "/password/change";
 
+/**
+ * A session held to one task before anything else (src/http/auth-guard.ts): 403 JSON, and a browser
+ * navigation is sent to `path`, where the task is done.
+ */
+export class SessionRestricted extends HttpError {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(403, message);
+  }
+}
+
 /** An admin set this person's password: nothing but the change (and /auth/me, sign-out) until they choose their own. */
-export class PasswordChangeRequired extends HttpError {
+export class PasswordChangeRequired extends SessionRestricted {
   constructor() {
     super(
-      403,
+      PASSWORD_CHANGE_PATH,
       `Your password was set by an administrator and must be changed before anything else: open ${PASSWORD_CHANGE_PATH} in a browser and choose your own`,
     );
+  }
+}
+
+/** Where a person sets up a second factor (src/modules/mfa). */
+export const SECOND_FACTOR_PATH = "/profile/two-factor";
+
+/** MFA_REQUIRED covers this person and they have no second factor: nothing but enrolment (and /auth/me, sign-out). */
+export class SecondFactorEnrolmentRequired extends SessionRestricted {
+  constructor() {
+    super(
+      SECOND_FACTOR_PATH,
+      `This server requires a second factor for your account: open ${SECOND_FACTOR_PATH} in a browser and set one up before anything else`,
+    );
+  }
+}
+
+/** The password was right and the account has a second factor: the sign-in needs a code (`otp`) too. */
+export class SecondFactorNeeded extends Unauthenticated {
+  override readonly fields = { mfa_required: true };
+  constructor(message = "This account has a second factor: send the code from the authenticator app (or a recovery code) as `otp`") {
+    super(message);
   }
 }
 export class NotFound extends HttpError {

@@ -5,7 +5,10 @@
 //   oidc-attempt…), so a value signed for one purpose never verifies as another.
 // - `seal`/`unseal`: a JSON value with its MAC, as `<base64url json>.<base64url mac>`, for cookies the
 //   server hands out and must read back unchanged (the flash, the SSO attempt).
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+// - `encryptSecret`/`decryptSecret`: a secret the server must read back in clear (a TOTP seed), stored
+//   with AES-256-GCM under a key derived from the server's secret with HKDF-SHA256 and the purpose as
+//   its info, so the stored value is useless without the key and bound to its purpose.
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
 
 const digest = (value: string) => createHash("sha256").update(value).digest();
 
@@ -30,6 +33,31 @@ export function unseal(label: string, sealed: string, key: string): unknown {
   if (!sameSecret(sealed.slice(dot + 1), macOf(label, payload, key))) return null;
   try {
     return JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+  } catch {
+    return null;
+  }
+}
+
+function derivedKey(label: string, key: string): Buffer {
+  return Buffer.from(hkdfSync("sha256", key, "agnes-secret-box", `agnes:${label}`, 32));
+}
+
+/** `v1.<iv>.<ciphertext>.<tag>` (base64url): AES-256-GCM under a key derived for `label`. */
+export function encryptSecret(label: string, plaintext: string, key: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", derivedKey(label, key), iv);
+  const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
+  return ["v1", iv, body, cipher.getAuthTag()].map((part) => (typeof part === "string" ? part : part.toString("base64url"))).join(".");
+}
+
+/** The plaintext, or null when the value was not made by `encryptSecret` with this label and key. */
+export function decryptSecret(label: string, sealed: string, key: string): string | null {
+  const [version, iv, body, tag] = sealed.split(".");
+  if (version !== "v1" || !iv || body === undefined || !tag) return null;
+  try {
+    const decipher = createDecipheriv("aes-256-gcm", derivedKey(label, key), Buffer.from(iv, "base64url"));
+    decipher.setAuthTag(Buffer.from(tag, "base64url"));
+    return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString("utf8");
   } catch {
     return null;
   }

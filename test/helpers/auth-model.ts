@@ -1,6 +1,7 @@
 // Random sequences of account, session and token operations, sent through app.handle, for the
 // model-based test of the auth state (test/http/auth-state-model.test.ts). A step names its targets
 // by number (taken modulo what exists when it runs), so fast-check can shrink a failing sequence.
+import { isMfaStep, MfaDriver, mfaSteps, type MfaStep } from "./auth-model-mfa";
 import fc from "fast-check";
 import { ROLES, TOKEN_SCOPE_NAMES, type Role, type TokenScope } from "../../src/shared/contract";
 import { insertUser as addUser } from "../../src/modules/users/repository";
@@ -37,6 +38,7 @@ export type Step = { together: boolean } & (
   | { op: "issueReset" | "setPassword"; u: number }
   | { op: "redeemReset"; r: number }
   | { op: "advanceClock"; hours: number }
+  | MfaStep
   | GroupStep
   | { op: "connectApp"; s: number }
   | { op: "refreshApp"; a: number; reuse: boolean }
@@ -70,6 +72,7 @@ const stepBody = fc.oneof(
   op(3, fc.record({ op: fc.constant("connectApp" as const), s: n })),
   op(2, fc.record({ op: fc.constant("refreshApp" as const), a: n, reuse: fc.boolean() })),
   op(1, fc.record({ op: fc.constant("revokeApp" as const), a: n })),
+  ...mfaSteps(n),
 );
 
 /** `together`: run this step at the same time as the next one (about one step in five; shrinks to false). */
@@ -95,6 +98,7 @@ export class World {
   readonly serviceAccounts: ServiceAccountDriver;
   readonly apps: OAuthAppDriver;
   readonly groups: GroupDriver;
+  readonly mfa: MfaDriver;
 
   private constructor(
     readonly t: TestApp,
@@ -103,6 +107,13 @@ export class World {
   ) {
     this.serviceAccounts = new ServiceAccountDriver(t, rootSession, (res) => this.send(res), this.tokens);
     this.apps = new OAuthAppDriver(t, (res) => this.send(res), rootSession);
+    this.mfa = new MfaDriver(
+      t,
+      root,
+      (res) => this.send(res),
+      { user: (k) => this.user(k), session: (k) => this.session(k), sessions: this.sessions },
+      PASSWORD,
+    );
     this.groups = new GroupDriver(
       t,
       root,
@@ -173,7 +184,7 @@ export class World {
       case "revokeApp":
         return this.apps.revoke(step.a);
       default:
-        return this.groups.run(step);
+        return isMfaStep(step) ? this.mfa.run(step) : this.groups.run(step);
     }
   }
 

@@ -10,12 +10,18 @@ const ROOT = resolve(import.meta.dir, "../..");
 const STALE_MS = 60 * 60_000;
 const WAIT_MS = 15 * 60_000;
 
+/**
+ * The CLI's and shared sources. One glob per folder: Bun 1.4's Glob matched nothing for
+ * "{cli,src/shared}/**\/*.ts" (an alternative with a slash), so edits to the CLI reused a stale binary.
+ */
+export function cliSources(): string[] {
+  return ["cli/**/*.ts", "src/shared/**/*.ts"].flatMap((pattern) => [...new Bun.Glob(pattern).scanSync(ROOT)]).sort();
+}
+
 /** A key for everything a `da` build reads: the CLI's and shared sources, the build scripts, the commit, the test key. */
 export function cliSourceKey(): string {
   const hasher = new Bun.CryptoHasher("sha256");
-  // One glob per tree: Bun's Glob matches nothing for a brace group before `/**` ("{cli,src/shared}/**"),
-  // which left every uncommitted CLI change out of the key (a stale binary until the next commit).
-  const sources = ["cli/**/*.ts", "src/shared/**/*.ts"].flatMap((pattern) => [...new Bun.Glob(pattern).scanSync(ROOT)]).sort();
+  const sources = cliSources();
   for (const file of [...sources, "build.ts", "scripts/build-cli.ts", "package.json", "bun.lock"]) {
     hasher.update(file);
     if (existsSync(join(ROOT, file))) hasher.update(readFileSync(join(ROOT, file)));

@@ -121,7 +121,14 @@ function oauthQuery(server: RunningServer, clientId: string): string {
  * GET page routes not walked: static files and a download are not pages; /setup answers only before
  * the first admin exists; unlinking an SSO identity needs a configured provider (none here).
  */
-const NOT_PAGES = new Set(["/static/:file", "/admin/backups/:name/download", "/setup", "/admin/users/:id/identities/:provider/unlink"]);
+const NOT_PAGES = new Set([
+  "/static/:file",
+  "/static/passkeys.js",
+  "/static/webauthn.js",
+  "/admin/backups/:name/download",
+  "/setup",
+  "/admin/users/:id/identities/:provider/unlink",
+]);
 
 /** Fills every GET page route of ROUTES (checked against the app by test/hostile/routes.test.ts). */
 function pagesFor(server: RunningServer, ids: string[], adminToken: string, seed: Awaited<ReturnType<typeof seedData>>): WalkPage[] {

@@ -38,7 +38,8 @@ describe("the list", () => {
     expect(html).toMatch(new RegExp(`<tr data-user-id="${gone}" class="inactive">`));
     expect(html).toContain(`aria-label="Manage gone@example.com"`);
     const none = await (await b.get("/admin/users?q=zzz-nobody")).text();
-    expect(none).toContain("No users match these filters. Clear them, or add the person above.");
+    expect(none).toContain("No users match these filters. Try another search, or add the person above.");
+    expect(none).toContain(`<a href="/admin/users">Clear the filters</a>`);
     expect(none).not.toContain("0–0 of 0");
   });
 });

@@ -38,6 +38,7 @@ const CAUSE: Record<Exclude<AccountEvent, "group_role_change" | "groups_give_no_
   },
   role_change: (w) => adminCall(w, "PATCH", "", { role: "viewer" }),
   recovery: () => recoverAdmin({ db: t.ctx.db, clock: t.clock, audit: t.ctx.audit }, VICTIM),
+  second_factor_reset: (w) => adminCall(w, "POST", "/second-factor/reset"),
   deletion: (w) => adminCall(w, "DELETE", ""),
 };
 

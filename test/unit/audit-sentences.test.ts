@@ -63,6 +63,14 @@ const SAMPLES: { [A in AuditAction]: AuditParams[A] } = {
   "oauth.grant_revoke": { grant_id: "g1", client_id: "c1", by: "owner" },
   "oauth.family_revoked": { grant_id: "g1", client_id: "c1", reason: "refresh_token_reuse" },
   "oauth.new_address": { grant_id: "g1", client_id: "c1", address: "203.0.113.9" },
+  "mfa.totp_enrol": { recovery_codes: 10 },
+  "mfa.totp_remove": {},
+  "mfa.recovery_codes_regenerate": { recovery_codes: 10 },
+  "mfa.recovery_code_used": { remaining: 9, during: "sign-in" },
+  "mfa.code_failed": { method: "totp", reason: "wrong", during: "sign-in" },
+  "mfa.passkey_add": { passkey_id: "pk-1", name: "laptop" },
+  "mfa.passkey_remove": { passkey_id: "pk-1", name: "laptop" },
+  "mfa.reset": { email: "kat@example.com", sessions_ended: true, via: "admin" },
   "data.query": { via: "pat", token_id: "tok-1", sql: "SELECT 1", rows: 1, bytes: 8, ms: 3, result: "ok" },
 };
 

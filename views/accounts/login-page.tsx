@@ -1,6 +1,7 @@
 import type { PageContext } from "../../src/shared/page-context";
 import { ErrorAlert } from "../ui/alert";
 import { Layout } from "../ui/layout";
+import { PasskeySignIn } from "../mfa/passkey-sign-in";
 import { ProviderButtons, type ProviderButton } from "../sso/provider-buttons";
 
 /** PASSWORD_LOGIN and the configured providers; without it the page is the password form alone. */
@@ -42,6 +43,7 @@ export function LoginPage({ page, next, email, error, sso }: { page: PageContext
         ) : (
           ""
         )}
+        {passwordLogin ? <PasskeySignIn /> : ""}
       </section>
     </Layout>
   );

@@ -6,6 +6,7 @@ import { ConnectedAppsSection } from "../oauth/connected-apps-section";
 import { CsrfField } from "../ui/csrf-field";
 import { Layout } from "../ui/layout";
 import { RoleName } from "../ui/role";
+import { TwoFactorLinkSection } from "../mfa/profile-link";
 import { SessionsSection, type ProfileSession } from "./sessions-section";
 import { TokenReveal, TokensSection, type BlockedUse, type LifetimeChoice } from "./tokens-section";
 
@@ -87,6 +88,7 @@ export function ProfilePage(props: ProfileProps) {
         <SessionsSection page={props.page} sessions={props.sessions} currentId={props.me.sessionId} now={props.now} />
         <ConnectedAppsSection csrf={props.page.csrf} apps={props.connectedApps} />
         <PasswordSection csrf={props.page.csrf} />
+        <TwoFactorLinkSection />
       </>
     </Layout>
   );

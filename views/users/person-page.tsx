@@ -79,9 +79,14 @@ function AccessSection({ user, csrf }: { user: User; csrf: string }) {
       <h2>Signing in</h2>
       <div class="actions">
         {user.active ? (
-          <a class="button" href={`${base}/reset-link/confirm`}>
-            Create a reset link…
-          </a>
+          <>
+            <a class="button" href={`${base}/reset-link/confirm`}>
+              Create a reset link…
+            </a>{" "}
+            <a class="button" href={`${base}/second-factor/reset/confirm`}>
+              Reset two-factor sign-in…
+            </a>
+          </>
         ) : (
           <form method="post" action={`${base}/activate`} class="inline">
             <CsrfField token={csrf} />

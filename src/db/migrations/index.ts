@@ -10,6 +10,7 @@ import { groups } from "./009_groups";
 import { tokenScopes } from "./010_token_scopes";
 import { onboarding } from "./011_onboarding";
 import { oauth } from "./012_oauth";
+import { secondFactor } from "./013_second_factor";
 
 export type Migration = { version: number; name: string; sql: string };
 
@@ -27,4 +28,5 @@ export const MIGRATIONS: Migration[] = [
   tokenScopes,
   onboarding,
   oauth,
+  secondFactor,
 ];

@@ -8,6 +8,7 @@ import { liveTokensForAuth } from "../tokens/service";
 import { liveOAuthTokensForAuth } from "../oauth/grants";
 import { liveSessionsForAuth } from "./sessions";
 import { readGroupRecords } from "../groups/records";
+import { listHeldToEnrolment } from "../mfa/second-step";
 
 export async function readAuthRecords(q: Queryable, now: Date): Promise<AuthRecords> {
   return {
@@ -16,6 +17,7 @@ export async function readAuthRecords(q: Queryable, now: Date): Promise<AuthReco
     tokens: await liveTokensForAuth(q, now),
     ...(await readGroupRecords(q)),
     mustChangePassword: await listPasswordChangeRequired(q),
+    mustEnrolSecondFactor: await listHeldToEnrolment(q),
     oauthTokens: await liveOAuthTokensForAuth(q, now),
   };
 }

@@ -3,6 +3,8 @@ import { z } from "zod";
 export const tokenRequestBody = z.object({
   email: z.string().max(320),
   password: z.string().max(1024),
+  /** The code from the authenticator app, or a recovery code, when the account has a second factor. */
+  otp: z.string().max(100).optional(),
 });
 
 /** Form fields arrive as strings; missing ones are handled by the page, not a 422. */

@@ -4,7 +4,9 @@ import { sameSecret } from "../../shared/signing";
 import type { AppContext } from "../../context";
 import type { AuthUser } from "../../auth/auth-state";
 import { assertPasswordPolicy, assertPasswordsInUse } from "../../auth/passwords";
-import { Conflict, NotFound, TooManyRequests, Unauthenticated } from "../../shared/errors";
+import { Conflict, Forbidden, NotFound, SecondFactorNeeded, TooManyRequests, Unauthenticated } from "../../shared/errors";
+import { policyCovers } from "../../auth/session-restriction";
+import { hasSecondFactor, holdToEnrolmentIfNeeded, verifySecondFactor } from "../mfa/second-step";
 import { countUsers, findUserByEmail } from "../users/directory";
 import { createAccount, recordSignIn } from "../users/lifecycle";
 import { endSession, openSession, type NewSession } from "./sessions";
@@ -17,7 +19,11 @@ export const ACCOUNT_DEACTIVATED = "Account deactivated";
 
 type ClientMeta = { ip: string | null; userAgent: string | null };
 
-export async function signIn(ctx: AppContext, input: { email: string; password: string } & ClientMeta): Promise<{ user: AuthUser; session: NewSession }> {
+/**
+ * Checks an email and password (under the failure limiter), then whether the account may sign in.
+ * Opens nothing: the caller asks for the second step when the account has one, then `openSignInSession`.
+ */
+export async function checkPassword(ctx: AppContext, input: { email: string; password: string } & ClientMeta): Promise<AuthUser> {
   assertPasswordsInUse(ctx.config);
   const email = normaliseEmail(input.email);
   let claim;
@@ -38,10 +44,16 @@ export async function signIn(ctx: AppContext, input: { email: string; password: 
     throw new Unauthenticated(WRONG_CREDENTIALS);
   }
   ctx.failures.release(claim);
+  await assertMaySignIn(ctx, row, input.ip);
+  ctx.signInLimits.remember(email, input.ip);
+  return { id: row.id, email: row.email, name: row.name, role: row.role, active: row.active };
+}
+
+async function assertMaySignIn(ctx: AppContext, row: { id: string; email: string; active: boolean }, ip: string | null): Promise<void> {
   const actor = { id: row.id, email: row.email };
   if (!row.active) {
     ctx.metrics.signIn("failure");
-    await ctx.audit.record(ctx.db, { actor, action: "auth.login_refused", target: row.id, params: { reason: "deactivated" }, ip: input.ip });
+    await ctx.audit.record(ctx.db, { actor, action: "auth.login_refused", target: row.id, params: { reason: "deactivated" }, ip });
     throw new Unauthenticated(ACCOUNT_DEACTIVATED);
   }
   const manager = await roleManagingProvider(ctx, ctx.db, row.id);
@@ -52,21 +64,54 @@ export async function signIn(ctx: AppContext, input: { email: string; password: 
       action: "auth.login_refused",
       target: row.id,
       params: { reason: "managed_by_provider", provider: manager.id },
-      ip: input.ip,
+      ip,
     });
     throw new Unauthenticated(managedElsewhereMessage(manager));
   }
-  ctx.signInLimits.remember(email, input.ip);
-  const user: AuthUser = { id: row.id, email: row.email, name: row.name, role: row.role, active: row.active };
+}
+
+/**
+ * The session of a sign-in whose every step passed. A person MFA_REQUIRED covers who has no second
+ * factor gets a session held to enrolment (a browser), or none at all (`holdToEnrol: false`, the API).
+ */
+export async function openSignInSession(ctx: AppContext, user: AuthUser, meta: ClientMeta & { holdToEnrol: boolean; via?: "passkey" }): Promise<NewSession> {
+  const actor = { id: user.id, email: user.email };
   const session = await ctx.db.transaction(async (tx) => {
-    const opened = await openSession(ctx, tx, user, input);
+    if (meta.holdToEnrol) await holdToEnrolmentIfNeeded(ctx, tx, user);
+    const opened = await openSession(ctx, tx, user, meta);
     await recordSignIn(ctx, tx, user.id);
-    await ctx.audit.record(tx, { actor, action: "auth.login", target: user.id, params: { session_id: opened.id }, ip: input.ip });
+    const params = { session_id: opened.id, ...(meta.via ? { via: meta.via } : {}) };
+    await ctx.audit.record(tx, { actor, action: "auth.login", target: user.id, params, ip: meta.ip });
     return opened;
   });
   ctx.metrics.signIn("success");
-  return { user, session };
+  return session;
 }
+
+/** API sign-in (`POST /auth/token`): password, then the code (`otp`) when the account has a second factor. */
+export async function signIn(
+  ctx: AppContext,
+  input: { email: string; password: string; otp?: string } & ClientMeta,
+): Promise<{ user: AuthUser; session: NewSession }> {
+  const user = await checkPassword(ctx, input);
+  if (await hasSecondFactor(ctx, user.id)) {
+    if (!input.otp) throw new SecondFactorNeeded();
+    await verifySecondFactor(ctx, user, input.otp, input.ip, "sign-in");
+  } else if (policyCovers(ctx.config.mfaRequired, user.role)) {
+    await ctx.audit.record(ctx.db, {
+      actor: { id: user.id, email: user.email },
+      action: "auth.login_refused",
+      target: user.id,
+      params: { reason: "no_second_factor" },
+      ip: input.ip,
+    });
+    throw new Forbidden(NO_FACTOR_FOR_API);
+  }
+  return { user, session: await openSignInSession(ctx, user, { ...input, holdToEnrol: false }) };
+}
+
+export const NO_FACTOR_FOR_API =
+  "This server requires a second factor for your account and it has none yet: sign in in a browser, set one up at /profile/two-factor, then sign in here with its code";
 
 export async function signOut(ctx: AppContext, principal: Principal, ip: string | null): Promise<void> {
   const sessionId = principal.sessionId;

@@ -7,7 +7,7 @@ import { pageContext } from "../../http/page";
 import { setSessionCookie } from "../../http/session-cookie";
 import { SetupPage } from "../../../views/accounts/setup-page";
 import { setupForm } from "./model";
-import { assertSetupOpen, createFirstAdmin, setupCodeMatches, signIn } from "./service";
+import { assertSetupOpen, createFirstAdmin, setupCodeMatches, checkPassword, openSignInSession } from "./service";
 
 export function setupPages(ctx: AppContext) {
   return new Elysia({ name: "accounts-setup" })
@@ -38,7 +38,10 @@ export function setupPages(ctx: AppContext) {
           const user = await createFirstAdmin(ctx, { email: body.email, name: body.name ?? "", password: body.password, via: "setup", ip });
           // With PASSWORD_LOGIN=off the new admin signs in through a provider (matched by verified email).
           if (!ctx.config.sso.passwordLogin) return redirectToLogin(set);
-          const { session } = await signIn(ctx, { email: user.email, password: body.password, ip, userAgent: request.headers.get("user-agent") });
+          // A browser sign-in like /login's: with MFA_REQUIRED the new admin is held to enrolling a factor.
+          const meta = { ip, userAgent: request.headers.get("user-agent") };
+          const checked = await checkPassword(ctx, { email: user.email, password: body.password, ...meta });
+          const session = await openSignInSession(ctx, checked, { ...meta, holdToEnrol: true });
           setSessionCookie(cookie, request, ctx.config, session.token, session.expiresAt);
         } catch (error) {
           if (error instanceof HttpError && error.status === 400) return again(error.message);

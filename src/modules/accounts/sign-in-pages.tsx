@@ -1,6 +1,7 @@
 // The sign-in form (password, and one button per single sign-on provider) and sign-out.
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
+import type { AuthUser } from "../../auth/auth-state";
 import { authGuard } from "../../http/auth-guard";
 import { assertCsrfToken } from "../../http/csrf";
 import { HttpError } from "../../shared/errors";
@@ -12,7 +13,9 @@ import type { ProviderButton } from "../../../views/sso/provider-buttons";
 import { signInProviders } from "../sso/sign-in-methods";
 import { forgotEnabled } from "../password-reset/forgot";
 import { loginForm, loginQuery } from "./model";
-import { signIn, signOut } from "./service";
+import { checkPassword, openSignInSession, signOut } from "./service";
+import { hasSecondFactor } from "../mfa/second-step";
+import { SECOND_STEP_PATH, startPendingLogin } from "../mfa/pending-login";
 
 export function signInPages(ctx: AppContext) {
   return new Elysia({ name: "accounts-sign-in-out" }).use(signInForm(ctx)).use(signOutRoute(ctx));
@@ -49,10 +52,10 @@ function signInForm(ctx: AppContext) {
           return <LoginPage page={page} next={next} email={body.email} error="Enter your email and password." sso={sso} />;
         }
         try {
-          const { session } = await signIn(ctx, { email: body.email ?? "", password: body.password ?? "", ip, userAgent: request.headers.get("user-agent") });
-          setSessionCookie(cookie, request, ctx.config, session.token, session.expiresAt);
+          const meta = { ip, userAgent: request.headers.get("user-agent") };
+          const user = await checkPassword(ctx, { email: body.email ?? "", password: body.password ?? "", ...meta });
           set.status = 303;
-          set.headers.location = next;
+          set.headers.location = await afterPassword(ctx, { cookie, request, meta, next }, user);
           return "";
         } catch (error) {
           if (!(error instanceof HttpError) || ![401, 403, 429].includes(error.status)) throw error;
@@ -63,6 +66,24 @@ function signInForm(ctx: AppContext) {
       },
       { body: loginForm, query: loginQuery, clientIp: true },
     );
+}
+
+/**
+ * Where a correct password leads: an account with a second factor to the code (the session waits for
+ * it, src/modules/mfa), any other to `next` with its session.
+ */
+async function afterPassword(
+  ctx: AppContext,
+  req: { cookie: Parameters<typeof setSessionCookie>[0]; request: Request; meta: { ip: string | null; userAgent: string | null }; next: string },
+  user: AuthUser,
+): Promise<string> {
+  if (await hasSecondFactor(ctx, user.id)) {
+    startPendingLogin(ctx, req.cookie, req.request, user.id, req.next);
+    return SECOND_STEP_PATH;
+  }
+  const session = await openSignInSession(ctx, user, { ...req.meta, holdToEnrol: true });
+  setSessionCookie(req.cookie, req.request, ctx.config, session.token, session.expiresAt);
+  return req.next;
 }
 
 /** POST /logout: ends this session for good (a cookie's needs the CSRF token), then the sign-in page. */

@@ -46,7 +46,7 @@ export type AuditParams = {
   "invitation.accept": Invitee & { user_id: string; via: "password" | "oidc"; provider?: string };
   "auth.password_forgot": { outcome: "emailed" | "email_failed" | "deactivated" };
   "admin.recovered": { email: string; created: boolean; previous_role: Role | null; was_active: boolean | null; tokens_revoked: number };
-  "auth.login": SessionRef & { via?: "oidc" | "cli-browser" | "cli-device"; provider?: string; client?: string };
+  "auth.login": SessionRef & { via?: "oidc" | "cli-browser" | "cli-device" | "passkey"; provider?: string; client?: string };
   "auth.login_failed": { email?: string };
   "auth.login_refused": { reason: string; via?: "oidc"; provider?: string; email?: string; subject?: string };
   "auth.logout": SessionRef;
@@ -83,6 +83,14 @@ export type AuditParams = {
   "oauth.grant_revoke": { grant_id: string; client_id: string; by: "owner" | "admin" | "client" };
   "oauth.family_revoked": { grant_id: string; client_id: string; reason: "refresh_token_reuse" | "authorization_code_reuse" };
   "oauth.new_address": { grant_id: string; client_id: string; address: string };
+  "mfa.totp_enrol": { recovery_codes: number };
+  "mfa.totp_remove": Record<string, never>;
+  "mfa.recovery_codes_regenerate": { recovery_codes: number };
+  "mfa.recovery_code_used": { remaining: number; during: "sign-in" | "profile" };
+  "mfa.code_failed": { method: "totp" | "recovery_code" | "passkey"; reason: string; during: "sign-in" | "profile" };
+  "mfa.passkey_add": { passkey_id: string; name: string };
+  "mfa.passkey_remove": { passkey_id: string; name: string };
+  "mfa.reset": { email: string; sessions_ended: boolean; via: "admin" | "recovery" };
   "data.query": {
     via: "session" | "pat" | "oauth";
     token_id: string | null;
@@ -153,6 +161,14 @@ export const AUDIT_ACTIONS = {
   "oauth.grant_revoke": "revoked a connected app of",
   "oauth.family_revoked": "had a connected app cut off after its refresh token was reused",
   "oauth.new_address": "used a connected app from a new address",
+  "mfa.totp_enrol": "set up an authenticator app",
+  "mfa.totp_remove": "removed their authenticator app",
+  "mfa.recovery_codes_regenerate": "made new recovery codes",
+  "mfa.recovery_code_used": "used a recovery code",
+  "mfa.code_failed": "gave a wrong second-factor code",
+  "mfa.passkey_add": "added a passkey",
+  "mfa.passkey_remove": "removed a passkey",
+  "mfa.reset": "reset the second factor of",
   "data.query": "ran a query",
 } as const satisfies Record<AuditAction, string>;
 

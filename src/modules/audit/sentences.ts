@@ -71,6 +71,15 @@ export const AUDIT_SENTENCES: { [A in AuditAction]: Sentence<A> } = {
   "oauth.grant_revoke": (w) => `${w.actor} revoked a connected app of ${w.target}`,
   "oauth.family_revoked": (w) => `Agnes cut off a connected app of ${w.target}: a token was reused`,
   "oauth.new_address": (w, p) => `${w.actor} used a connected app from ${p.address}`,
+  "mfa.totp_enrol": (w) => `${w.actor} set up an authenticator app for two-factor sign-in`,
+  "mfa.totp_remove": (w) => `${w.actor} removed their authenticator app`,
+  "mfa.recovery_codes_regenerate": (w, p) => `${w.actor} made ${p.recovery_codes} new recovery codes (the old ones stopped working)`,
+  "mfa.recovery_code_used": (w, p) => `${w.actor} used a recovery code ${p.during === "sign-in" ? "to sign in" : "on their profile"} (${p.remaining} left)`,
+  "mfa.code_failed": (w, p) =>
+    `${w.target} gave a wrong ${p.method === "recovery_code" ? "recovery code" : p.method === "passkey" ? "passkey" : "authenticator code"} ${p.during === "sign-in" ? "while signing in" : "on their profile"}`,
+  "mfa.passkey_add": (w, p) => `${w.actor} added the passkey “${p.name}”`,
+  "mfa.passkey_remove": (w, p) => `${w.actor} removed the passkey “${p.name}”`,
+  "mfa.reset": (w, p) => `${w.actor} reset the second factor of ${p.email}${p.via === "recovery" ? " (break-glass)" : ""}`,
   "data.query": (w, p) => `${w.actor} ran a query (${p.result}, ${p.rows} rows)`,
 };
 

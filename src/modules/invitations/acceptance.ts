@@ -3,6 +3,7 @@
 // a token that matches nothing spends one of the client's failure slots (claimed before the look-up),
 // as reset links do, so links cannot be guessed at speed; the acceptance re-checks the link inside
 // its write transaction, so two submissions of one link cannot both make an account.
+import { holdToEnrolmentIfNeeded } from "../mfa/second-step";
 import type { AppContext } from "../../context";
 import type { Queryable, Transaction } from "../../db/database";
 import type { AuthUser } from "../../auth/auth-state";
@@ -79,6 +80,8 @@ export async function completeAcceptance(
   const provider = how.provider ? { provider: how.provider } : {};
   const params = { invitation_id: invitation.id, email: row.email, role: row.role, user_id: row.id, via: how.via, ...provider };
   await ctx.audit.record(tx, { actor, action: "invitation.accept", target: row.id, params, ip: how.ip });
+  // A password account MFA_REQUIRED covers starts held to enrolling a second factor, as at /login.
+  if (how.via === "password") await holdToEnrolmentIfNeeded(ctx, tx, user);
   const session = await openSession(ctx, tx, user, { ip: how.ip, userAgent: how.userAgent });
   await recordSignIn(ctx, tx, row.id);
   const login = { session_id: session.id, ...(how.via === "oidc" ? { via: "oidc" as const, ...provider } : {}) };

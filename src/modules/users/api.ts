@@ -6,7 +6,7 @@ import { authGuard } from "../../http/auth-guard";
 import { publicBaseUrl } from "../../http/public-url";
 import { issueResetLink } from "../password-reset/service";
 import { createUserBody, listUsersQuery, setPasswordBody, updateUserBody, userIdParams } from "./model";
-import { adminCall, createUser, deleteUser, getUser, listUsers, setUserPassword, updateUser } from "./service";
+import { adminCall, createUser, deleteUser, getUser, listUsers, resetUserSecondFactor, setUserPassword, updateUser } from "./service";
 
 const noContent = () => new Response(null, { status: 204 });
 
@@ -70,6 +70,14 @@ function userAccess(ctx: AppContext) {
         return noContent();
       },
       { auth: { role: "admin", scope: "users:write" }, clientIp: true, params: userIdParams, body: setPasswordBody },
+    )
+    .post(
+      "/api/users/:id/second-factor/reset",
+      async ({ params, me, ip }) => {
+        await resetUserSecondFactor(ctx, adminCall(me, ip), params.id);
+        return noContent();
+      },
+      { auth: { role: "admin", scope: "users:write" }, clientIp: true, params: userIdParams },
     )
     .post("/api/users/:id/activate", ({ params, me, ip }) => updateUser(ctx, adminCall(me, ip), params.id, { active: true }), {
       auth: { role: "admin", scope: "users:write" },

@@ -13,7 +13,7 @@ import { publicBaseUrl } from "../../http/public-url";
 import type { RevealedResetLink } from "../../../views/users/reset-link-reveal";
 import { issueResetLink } from "../password-reset/service";
 import { adminUserForm, userIdParams } from "./model";
-import { adminCall, getUser, setUserPassword, updateUser, type AdminCall } from "./service";
+import { adminCall, getUser, resetUserSecondFactor, setUserPassword, updateUser, type AdminCall } from "./service";
 import { LIST_PATH } from "./back-to";
 import { revealOwner } from "./reveal";
 
@@ -87,6 +87,17 @@ export function userPasswordForms(ctx: AppContext) {
       ({ me, ip, body, params, set, cookie, request }) =>
         unconfirmed(body, set, confirmPath(`${personPath(params.id)}/reset-link`)) ??
         formAction(ctx, { set, cookie }, landingOf(ctx, params.id), () => issueLinkFor(ctx, me, adminCall(me, ip), params.id, request)),
+      WRITE(),
+    )
+    .post(
+      `${LIST_PATH}/:id/second-factor/reset`,
+      ({ me, ip, body, params, set, cookie }) =>
+        unconfirmed(body, set, confirmPath(`${personPath(params.id)}/second-factor/reset`)) ??
+        formAction(ctx, { set, cookie }, landingOf(ctx, params.id), async () => {
+          await resetUserSecondFactor(ctx, adminCall(me, ip), params.id);
+          const user = await getUser(ctx, params.id);
+          return { kind: "ok", message: `Second factor of ${user.email} reset; their sessions were ended.` };
+        }),
       WRITE(),
     )
     .post(

@@ -90,6 +90,23 @@ async function resetLinkConfirm(ctx: AppContext, me: Principal, cookie: Cookies,
   );
 }
 
+async function secondFactorResetConfirm(ctx: AppContext, me: Principal, cookie: Cookies, id: string) {
+  const user = await getUser(ctx, id);
+  return (
+    <ConfirmPage
+      page={pageContext(ctx, me, cookie)}
+      title="Reset two-factor sign-in"
+      heading={`Reset the second factor of ${labelOf(user)}?`}
+      question="Their authenticator app, recovery codes and passkeys are removed and they are signed out everywhere. They sign in next with their password alone (and enrol again if the policy requires it)."
+      action={`${personPath(user)}/second-factor/reset`}
+      confirmLabel="Reset the second factor"
+      cancelHref={personPath(user)}
+      danger
+      section="users"
+    />
+  );
+}
+
 export function confirmationPages(ctx: AppContext) {
   return new Elysia({ name: "users-confirm-pages" })
     .use(authGuard(ctx))
@@ -98,5 +115,6 @@ export function confirmationPages(ctx: AppContext) {
       query: z.object({ role: z.string().max(40).optional() }),
     })
     .get("/admin/users/:id/deactivate/confirm", ({ me, cookie, params }) => deactivateConfirm(ctx, me, cookie, params.id), WRITE())
-    .get("/admin/users/:id/reset-link/confirm", ({ me, cookie, params }) => resetLinkConfirm(ctx, me, cookie, params.id), WRITE());
+    .get("/admin/users/:id/reset-link/confirm", ({ me, cookie, params }) => resetLinkConfirm(ctx, me, cookie, params.id), WRITE())
+    .get("/admin/users/:id/second-factor/reset/confirm", ({ me, cookie, params }) => secondFactorResetConfirm(ctx, me, cookie, params.id), WRITE());
 }

@@ -19,6 +19,7 @@ import { deleteIdentitiesOf } from "../sso/identities";
 import { deleteTokensOf } from "../tokens/service";
 import { dropMembershipsOfUser } from "../groups/cascade";
 import { deleteGrantsOf } from "../oauth/grants";
+import { clearSecondFactors } from "../mfa/second-step";
 import {
   countActiveAdmins,
   deleteUserRow,
@@ -201,6 +202,7 @@ export async function deleteAccount(ctx: AccountCtx, tx: Transaction, row: UserR
   await deleteIdentitiesOf(tx, row.id);
   await dropMembershipsOfUser(tx, row.id);
   await setPasswordChangeRequired(tx, row.id, false, null, ctx.clock.now());
+  await clearSecondFactors(ctx, tx, row.id);
   await deleteUserRow(tx, row.id);
   await ctx.audit.record(tx, {
     actor: by.actor,
@@ -209,6 +211,20 @@ export async function deleteAccount(ctx: AccountCtx, tx: Transaction, row: UserR
     params: { email: row.email, name: row.name, role: row.role },
     ip: by.ip,
   });
+}
+
+/**
+ * Removes the person's second factors (authenticator app, recovery codes, passkeys): an admin's reset
+ * for someone who lost them, or break-glass recovery. Their sessions end (the policy's
+ * `second_factor_reset`); their next password sign-in asks for no code (and MFA_REQUIRED, if it
+ * covers them, holds them to enrolling again).
+ */
+export async function resetSecondFactor(ctx: AccountCtx, tx: Transaction, row: UserRow, by: ChangeBy & { via: "admin" | "recovery" }): Promise<void> {
+  await by.authorise?.();
+  await clearSecondFactors(ctx, tx, row.id);
+  if (by.via === "admin") await revokeAccess(ctx, tx, row.id, "second_factor_reset", by.keepSessionId);
+  const params = { email: row.email, sessions_ended: by.via === "admin", via: by.via };
+  await ctx.audit.record(tx, { actor: by.actor, action: "mfa.reset", target: row.id, params, ip: by.ip });
 }
 
 /** A successful sign-in (password, SSO or `da`). */

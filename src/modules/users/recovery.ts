@@ -9,7 +9,7 @@ import type { AuditService } from "../audit/service";
 import { issueOperatorResetLink } from "../password-reset/service";
 import { Conflict } from "../../shared/errors";
 import { findUserByEmail } from "./repository";
-import { activate, changeRole, createAccount } from "./lifecycle";
+import { activate, changeRole, createAccount, resetSecondFactor } from "./lifecycle";
 import { revokeAccess } from "./revocation";
 
 export type Recovery = { userId: string; email: string; created: boolean; previous: { role: string; active: boolean } | null; token: string; expiresAt: Date };
@@ -33,6 +33,8 @@ export async function recoverAdmin(deps: { db: Database; clock: Clock; audit: Au
     // Recovery is used when the account may be in someone else's hands: nothing issued before it
     // (sessions, `da` sign-ins, reset links, tokens) may carry the new admin role.
     const { tokensRevoked } = await revokeAccess(deps, tx, userId, "recovery");
+    // The admin being recovered may have lost their second factor too: the reset link alone gets them in.
+    if (existing) await resetSecondFactor(deps, tx, existing, { ...by, via: "recovery" });
     const link = await issueOperatorResetLink(tx, userId, now);
     const previous = existing ? { role: existing.role, active: existing.active } : null;
     await deps.audit.record(tx, {

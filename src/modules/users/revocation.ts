@@ -46,6 +46,7 @@ export type AccountEvent =
   | "group_role_change"
   | "groups_give_no_role"
   | "recovery"
+  | "second_factor_reset"
   | "deletion";
 
 // An OAuth grant (a connected app: its access and refresh tokens, and a code not yet redeemed)
@@ -71,6 +72,9 @@ export const REVOCATION_POLICY = {
   group_role_change: { ...SESSION_ENDS, reset_link: "ends", pat: "keeps", issued_invitation: "ends" },
   groups_give_no_role: { ...SESSION_ENDS, reset_link: "ends", pat: "suspends", issued_invitation: "ends" },
   recovery: { ...SESSION_ENDS, reset_link: "ends", pat: "ends", issued_invitation: "ends" },
+  // An admin removed the person's second factor (lost phone, or a suspicion): whoever holds a session
+  // may have passed the old factor, so sessions end; the password and tokens are unchanged, so kept.
+  second_factor_reset: { ...SESSION_ENDS, reset_link: "keeps", pat: "keeps", issued_invitation: "keeps" },
   deletion: { ...SESSION_ENDS, reset_link: "ends", pat: "ends", issued_invitation: "ends" },
 } as const satisfies Record<AccountEvent, Record<CredentialKind, Outcome>>;
 

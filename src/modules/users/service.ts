@@ -14,7 +14,7 @@ import { BadRequest, Conflict, NotFound } from "../../shared/errors";
 import { DEFAULT_ROLE, ROLES, type Role, type User } from "../../shared/contract";
 import { parseEmail } from "../../auth/email";
 import { assertStillAdmin, type AdminCall } from "./admin-call";
-import { activate, changeProfile, createAccount, deactivate, deleteAccount, SAFEGUARD, setPassword, type ChangeBy } from "./lifecycle";
+import { activate, changeProfile, createAccount, deactivate, deleteAccount, resetSecondFactor, SAFEGUARD, setPassword, type ChangeBy } from "./lifecycle";
 import { findPerson } from "./directory";
 import { listUsers as listUserRows, type UserRow } from "./repository";
 import { pageWindow } from "../../http/paging";
@@ -140,5 +140,13 @@ export async function setUserPassword(ctx: AppContext, call: AdminCall, id: stri
     await findTarget(tx, id);
     const how = { event: "password_set_by_admin" as const, mustChange: mustChange && id !== call.actor.id };
     await setPassword(ctx, tx, id, passwordHash, how, changeBy(tx, call, id));
+  });
+}
+
+/** Removes a person's second factors (they lost them); their sessions end. Audited as `mfa.reset`. */
+export async function resetUserSecondFactor(ctx: AppContext, call: AdminCall, id: string): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const target = await findTarget(tx, id);
+    await resetSecondFactor(ctx, tx, target, { ...changeBy(tx, call, id), via: "admin" });
   });
 }
