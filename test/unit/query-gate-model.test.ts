@@ -8,6 +8,8 @@ import { expect, test } from "bun:test";
 import fc from "fast-check";
 import { defaultPerCaller, type GateTicket, QueryGate } from "../../src/modules/data/gate";
 import { TooManyRequests } from "../../src/shared/errors";
+import type { DataSettings } from "../../src/config";
+import { threadPoolHint } from "../../src/modules/data/service";
 
 const CALLERS = ["a", "b", "c", "d"];
 const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -191,4 +193,10 @@ test("overtime counts against its caller's cap until DuckDB returns", async () =
   next!.release();
   other.release();
   expect(gate.stats()).toEqual({ running: 0, overtime: 0, waiting: 0, held: new Map() });
+});
+
+test("the server warns at start when Bun's DuckDB thread pool is smaller than the queries it may run", () => {
+  const settings = { queryConcurrency: 4 } as DataSettings;
+  expect(threadPoolHint(settings, { UV_THREADPOOL_SIZE: "2" })).toContain("UV_THREADPOOL_SIZE=10");
+  expect(threadPoolHint(settings, { UV_THREADPOOL_SIZE: "64" })).toBeNull();
 });

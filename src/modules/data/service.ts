@@ -196,3 +196,18 @@ export class DataService {
 function sandboxDatasets(settings: DataSettings, rows: DatasetRow[]) {
   return rows.map((row) => ({ name: row.name, file: duckdbFile(settings.datasetsDir, row.file_id) }));
 }
+
+/**
+ * Bun runs every DuckDB call (user queries, interrupted runaways still finishing, and the system
+ * database's) on one pool of UV_THREADPOOL_SIZE threads, read at process start (setting it later in
+ * the process changes nothing), default one per core. Measured on 2 cores: two runaways held both
+ * threads and every other DuckDB call, on any instance, waited for them, a free gate slot or not.
+ * Running plus overtime queries (twice QUERY_CONCURRENCY) and a spare for the system database fit
+ * in `needed`; the Dockerfile and `bun run start` set 64.
+ */
+export function threadPoolHint(settings: DataSettings, env: Record<string, string | undefined> = process.env): string | null {
+  const pool = Number(env.UV_THREADPOOL_SIZE) || availableParallelism();
+  const needed = 2 * settings.queryConcurrency + 2;
+  if (pool >= needed) return null;
+  return `DuckDB calls run on ${pool} threads (UV_THREADPOOL_SIZE): a few runaway queries can hold all of them and stall every other query; start the server with UV_THREADPOOL_SIZE=${needed} or more`;
+}
