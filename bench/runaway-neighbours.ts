@@ -9,12 +9,19 @@ import { RUNAWAYS } from "../test/hostile/sql-cases";
 
 const SECONDS = Number(process.argv[2] ?? 15);
 const TIMEOUT_S = process.argv[3] ?? "5";
+const POOL = process.env.BENCH_UV_THREADPOOL_SIZE ?? "64";
 const ADMIN = { email: "admin@example.com", password: "admin-password-1" };
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? NaN;
 
 const server = await startServer({
   cost: "production",
-  env: { AGNES_ADMIN_EMAIL: ADMIN.email, AGNES_ADMIN_PASSWORD: ADMIN.password, QUERY_TIMEOUT_S: TIMEOUT_S },
+  // As `bun run start` and the Dockerfile start it (BENCH_UV_THREADPOOL_SIZE=default: Bun's default, one per core).
+  env: {
+    AGNES_ADMIN_EMAIL: ADMIN.email,
+    AGNES_ADMIN_PASSWORD: ADMIN.password,
+    QUERY_TIMEOUT_S: TIMEOUT_S,
+    ...(POOL === "default" ? {} : { UV_THREADPOOL_SIZE: POOL }),
+  },
 });
 const post = async (path: string, body: unknown, token?: string) => {
   const res = await fetch(server.url + path, {
@@ -86,7 +93,7 @@ try {
     };
     await Promise.all(Array.from({ length: 4 }, (_, i) => slot(i)));
   });
-  console.log(`QUERY_TIMEOUT_S=${TIMEOUT_S}, ${SECONDS} s each`);
+  console.log(`QUERY_TIMEOUT_S=${TIMEOUT_S}, UV_THREADPOOL_SIZE=${POOL}, ${SECONDS} s each`);
   console.log(line("no runaway", quiet));
   console.log(line(`${runaways} runaways`, loaded));
   console.log(`runaway answers: ${JSON.stringify(Object.fromEntries(statuses.reduce((m, s) => m.set(s, (m.get(s) ?? 0) + 1), new Map<number, number>())))}`);
