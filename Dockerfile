@@ -46,7 +46,8 @@ ENV NODE_ENV=production \
     CLI_DIST_DIR=/app/dist/cli \
     CLI_BUILD_ON_START=off \
     HOST=0.0.0.0 \
-    PORT=8000
+    PORT=8000 \
+    UV_THREADPOOL_SIZE=64
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json bun.lock tsconfig.json bunfig.toml ./
 COPY src ./src

@@ -8,6 +8,7 @@ import { Database, DatabaseLocked } from "./db/database";
 import { migrate } from "./db/migrate";
 import { createLogger } from "./log";
 import { prepareFirstRun } from "./modules/accounts/service";
+import { threadPoolHint } from "./modules/data/service";
 import { readCommit } from "./version";
 import { errorSummary } from "./http/error-summary";
 import { fixedHeaders } from "./http/security-headers";
@@ -89,6 +90,8 @@ function logStartupNotes(config: Config): void {
     log.info("sso.password_login_off", { hint: "password sign-in, POST /auth/token with a password and `da login` passwords are off" });
   const publicUrlHint = publicUrlUnsetHint(config);
   if (publicUrlHint) log.warn("config.public_url_unset", { trust_proxy: config.trustProxy, hint: publicUrlHint });
+  const poolHint = threadPoolHint(config.data);
+  if (poolHint) log.warn("config.thread_pool_small", { hint: poolHint });
 }
 
 function listenOptions(config: Config) {

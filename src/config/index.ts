@@ -139,6 +139,8 @@ function dataSettings(s: Settings, dataDir: string) {
     queryMemoryMb: s.QUERY_MEMORY_MB,
     /** Queries run at once; more wait in a bounded queue, beyond it 429. */
     queryConcurrency: s.QUERY_CONCURRENCY ?? 2 * availableParallelism(),
+    /** Queries one caller (account id) may hold at once, overtime included; unset: the gate's default (half). */
+    queryPerUser: s.QUERY_PER_USER,
     /** Largest dataset upload. */
     datasetMaxBytes: s.DATASET_MAX_MB * MB,
     /** DATASET_DEFAULT_GRANT: a new dataset is granted to Everyone, or to nobody (admins only). */

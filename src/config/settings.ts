@@ -90,6 +90,8 @@ export const SETTINGS = {
   QUERY_MEMORY_MB: optional(wholeNumber(1, 1024 * 1024)).default(1024),
   /** Unset: 2 per core. */
   QUERY_CONCURRENCY: optional(wholeNumber(1, 1024)),
+  /** Unset: half of QUERY_CONCURRENCY (rounded up); above QUERY_CONCURRENCY it means QUERY_CONCURRENCY. */
+  QUERY_PER_USER: optional(wholeNumber(1, 1024)),
   DATASET_MAX_MB: optional(wholeNumber(1, 1024 * 1024)).default(2048),
   /** Who may read a new dataset: the Everyone group, or nobody but admins until it is granted. */
   DATASET_DEFAULT_GRANT: optional(

@@ -19,14 +19,17 @@ const ENV_CANARY = `envcanary-${randomBytes(12).toString("hex")}`;
 
 let server: RunningServer;
 let pat: string;
+/** Another analyst: the hostile user's interrupted giant values stay on the hostile user's own cap. */
+let patB: string;
 let targets: Targets;
 let secrets: string[];
 let before: Map<string, number>;
 
-async function api(path: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(server.url + path, { ...init, headers: { authorization: `Bearer ${pat}`, accept: "application/json", ...(init.headers ?? {}) } });
+async function api(path: string, init: RequestInit = {}, token = pat): Promise<Response> {
+  return fetch(server.url + path, { ...init, headers: { authorization: `Bearer ${token}`, accept: "application/json", ...(init.headers ?? {}) } });
 }
-const runSql = (sql: string) => api("/api/query", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ sql }) });
+const runSql = (sql: string, token = pat) =>
+  api("/api/query", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ sql }) }, token);
 
 /** Every file under DATA_DIR with its size, but the system database's own (audit entries are written). */
 function filesUnder(dir: string): Map<string, number> {
@@ -41,7 +44,14 @@ function filesUnder(dir: string): Map<string, number> {
 
 beforeAll(async () => {
   server = await startServer({
-    env: { AGNES_ADMIN_EMAIL: ADMIN.email, AGNES_ADMIN_PASSWORD: ADMIN.password, QUERY_TIMEOUT_S: "3", QUERY_MEMORY_MB: "256", AGNES_CANARY: ENV_CANARY },
+    env: {
+      AGNES_ADMIN_EMAIL: ADMIN.email,
+      AGNES_ADMIN_PASSWORD: ADMIN.password,
+      QUERY_TIMEOUT_S: "3",
+      QUERY_MEMORY_MB: "256",
+      AGNES_CANARY: ENV_CANARY,
+      QUERY_CONCURRENCY: "4", // one user may hold 2 (QUERY_PER_USER default: half)
+    },
   });
   const session = (
     (await (
@@ -54,6 +64,7 @@ beforeAll(async () => {
     body: JSON.stringify({ name: "hostile" }),
   });
   pat = ((await created.json()) as { token: string }).token;
+  patB = await analystPat(session);
   const uploaded = await api("/api/datasets?name=sales", {
     method: "POST",
     headers: { "content-type": "text/csv" },
@@ -70,6 +81,20 @@ beforeAll(async () => {
   secrets = [CANARY, ENV_CANARY, readFileSync(join(server.dataDir, "state", "jwt-secret"), "utf8").trim(), "$argon2id$"];
   before = filesUnder(server.dataDir);
 });
+
+/** A second user's PAT: the giant values run on as the first user's overtime, which holds that user's query cap. */
+async function analystPat(adminSession: string): Promise<string> {
+  const json = { "content-type": "application/json" };
+  const user = { email: "sql-b@example.com", password: "sql-b-password-123" };
+  const body = JSON.stringify({ ...user, role: "analyst", name: "B", must_change_password: false });
+  const made = await fetch(`${server.url}/api/users`, { method: "POST", headers: { authorization: `Bearer ${adminSession}`, ...json }, body });
+  expect(made.status).toBe(201);
+  const signIn = await fetch(`${server.url}/auth/token`, { method: "POST", headers: json, body: JSON.stringify(user) });
+  const session = ((await signIn.json()) as { access_token: string }).access_token;
+  const headers = { authorization: `Bearer ${session}`, ...json };
+  const res = await fetch(`${server.url}/auth/tokens`, { method: "POST", headers, body: JSON.stringify({ name: "hostile-b" }) });
+  return ((await res.json()) as { token: string }).token;
+}
 
 afterAll(async () => {
   await server.stop();
@@ -151,7 +176,8 @@ describe("hostile SQL against the real server", () => {
     // 429: waited longer than QUERY_TIMEOUT_S for a slot behind the others.
     expect(statuses.filter((s) => ![400, 408, 413, 429].includes(s))).toEqual([]);
     expect(wide.filter((s) => ![200, 408, 413, 429].includes(s))).toEqual([]);
-    expect(statuses.filter((s) => s === 408 || s === 413).length).toBeGreaterThanOrEqual(3);
+    // One user runs at most QUERY_PER_USER at once (half of QUERY_CONCURRENCY = 4: 2); the rest waited.
+    expect(statuses.filter((s) => s === 408 || s === 413).length).toBeGreaterThanOrEqual(2);
   });
 
   test("giant single values end with a 4xx (408 at the timeout plus grace), /health stays fast, the process stays up", async () => {
@@ -164,7 +190,7 @@ describe("hostile SQL against the real server", () => {
   test("100 concurrent queries: each answered 200, 408 or 429 with Retry-After; /health stays fast", async () => {
     const answers: Response[] = [];
     const flood = Promise.all(
-      Array.from({ length: 100 }, async (_, i) => answers.push(await runSql(`SELECT region, sum(amount) + ${i} FROM sales GROUP BY region`))),
+      Array.from({ length: 100 }, async (_, i) => answers.push(await runSql(`SELECT region, sum(amount) + ${i} FROM sales GROUP BY region`, patB))),
     );
     await healthDuring(flood, "flood");
     const ok = answers.filter((r) => r.status === 200).length;
@@ -181,7 +207,7 @@ describe("hostile SQL against the real server", () => {
   test("afterwards: nothing was written, the dataset is intact, the process is up", async () => {
     expect(filesUnder(server.dataDir)).toEqual(before);
     expect(existsSync("/tmp/agnes-written-by-sql.csv")).toBe(false);
-    const res = await runSql("SELECT sum(amount) AS s, count(*) AS n FROM sales");
+    const res = await runSql("SELECT sum(amount) AS s, count(*) AS n FROM sales", patB);
     expect(await res.json()).toMatchObject({ rows: [[30, 2]] });
     expect(server.exitCode()).toBeNull();
     expect((await fetch(`${server.url}/health`)).status).toBe(200);

@@ -43,8 +43,6 @@ const ANSWER_GRACE_MS = 3000;
 
 export class DataService {
   private readonly running = new Set<Running>();
-  /** Queries answered (408) whose DuckDB work has not returned yet; at most QUERY_CONCURRENCY. */
-  private overtime = 0;
   private changes: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -69,7 +67,7 @@ export class DataService {
       memoryMb: settings.queryMemoryMb,
       threads: Math.max(1, availableParallelism() - 1),
     });
-    const gate = new QueryGate(settings.queryConcurrency, settings.queryTimeoutSeconds * 1000);
+    const gate = new QueryGate(settings.queryConcurrency, settings.queryTimeoutSeconds * 1000, settings.queryPerUser);
     return new DataService(settings, rows, sandbox, gate, groups, audits, userNow);
   }
 
@@ -109,7 +107,8 @@ export class DataService {
    * so the client is answered 408 ANSWER_GRACE_MS later whatever DuckDB does. Its slot then goes
    * to the next query and the work counts as overtime until DuckDB returns; overtime has its own
    * bound (QUERY_CONCURRENCY), past which the slot stays taken: at most twice QUERY_CONCURRENCY
-   * queries' worth of DuckDB work at once, and other users' queries are not held up by a few runaways.
+   * queries' worth of DuckDB work at once. Overtime stays on its caller's cap (gate.ts), so one
+   * user's runaways never hold more than QUERY_PER_USER of it, and other users keep the rest.
    */
   async withQuery<T>(me: Principal, fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
     const lease = await this.open(me);
@@ -140,7 +139,7 @@ export class DataService {
    * until `end()`; for a streamed result, which holds them until its last chunk is sent.
    */
   async open(me: Principal): Promise<QueryLease> {
-    const leave = await this.gate.enter();
+    const ticket = await this.gate.enter(me.user.id);
     let lease: Awaited<ReturnType<QuerySandbox["connect"]>>;
     try {
       // Decided once the slot is ours, not when the request arrived: while it waited in the queue
@@ -150,14 +149,13 @@ export class DataService {
       // The instance over exactly what they may read now (the whole one when that is everything).
       lease = await this.sandbox.connect(this.readable({ ...me, user }).map((row) => row.name));
     } catch (error) {
-      leave();
+      ticket.release();
       throw error;
     }
     const entry: Running = { userId: me.user.id, connection: lease.connection, stopped: null, repeat: null, onStop: null };
     this.running.add(entry);
     const timer = setTimeout(() => this.stop(entry, "timeout"), this.settings.queryTimeoutSeconds * 1000);
     let ended = false;
-    let handedOff = false;
     const end = () => {
       if (ended) return;
       ended = true;
@@ -165,14 +163,10 @@ export class DataService {
       if (entry.repeat) clearInterval(entry.repeat);
       this.running.delete(entry);
       lease.release();
-      if (handedOff) this.overtime--;
-      else leave();
+      ticket.release();
     };
     const handOff = () => {
-      if (ended || handedOff || this.overtime >= this.settings.queryConcurrency) return;
-      handedOff = true;
-      this.overtime++;
-      leave();
+      if (!ended) ticket.handOff();
     };
     const onStop = (handler: (why: StopReason) => void) => {
       entry.onStop = handler;
@@ -201,4 +195,19 @@ export class DataService {
 
 function sandboxDatasets(settings: DataSettings, rows: DatasetRow[]) {
   return rows.map((row) => ({ name: row.name, file: duckdbFile(settings.datasetsDir, row.file_id) }));
+}
+
+/**
+ * Bun runs every DuckDB call (user queries, interrupted runaways still finishing, and the system
+ * database's) on one pool of UV_THREADPOOL_SIZE threads, read at process start (setting it later in
+ * the process changes nothing), default one per core. Measured on 2 cores: two runaways held both
+ * threads and every other DuckDB call, on any instance, waited for them, a free gate slot or not.
+ * Running plus overtime queries (twice QUERY_CONCURRENCY) and a spare for the system database fit
+ * in `needed`; the Dockerfile and `bun run start` set 64.
+ */
+export function threadPoolHint(settings: DataSettings, env: Record<string, string | undefined> = process.env): string | null {
+  const pool = Number(env.UV_THREADPOOL_SIZE) || availableParallelism();
+  const needed = 2 * settings.queryConcurrency + 2;
+  if (pool >= needed) return null;
+  return `DuckDB calls run on ${pool} threads (UV_THREADPOOL_SIZE): a few runaway queries can hold all of them and stall every other query; start the server with UV_THREADPOOL_SIZE=${needed} or more`;
 }
