@@ -66,7 +66,13 @@ async function main(): Promise<void> {
   console.log(`load: ${loadTool()}, ${SECONDS} s per run, ${ROUNDS} rounds (median), loopback`);
   const dataDir = mkdtempSync(join(tmpdir(), "agnes-bench-"));
   const bare = await spawnServer(["bun", "bench/bare-health.ts"], {});
-  const ours = await spawnServer(["bun", "src/server.ts"], { HOME: dataDir, DATA_DIR: dataDir, CLI_BUILD_ON_START: "off", ...adminEnv() });
+  const ours = await spawnServer(["bun", "src/server.ts"], {
+    HOME: dataDir,
+    DATA_DIR: dataDir,
+    CLI_BUILD_ON_START: "off",
+    UV_THREADPOOL_SIZE: "64",
+    ...adminEnv(),
+  });
   try {
     const { session, pat } = await credentials(ours.url);
     const cases: [string, Server, string, string | null][] = [

@@ -49,6 +49,8 @@ export async function startServer(
       CLI_DIST_DIR: join(dataDir, "no-cli-dist"),
       CLI_BUILD_ON_START: "off", // only test/distribution/build-on-start.test.ts builds
       DA_SIGNING_KEY: TEST_SIGNING_KEY_FILE, // the key the test da and test builds use
+      // As `bun run start` and the Dockerfile run it: DuckDB calls share this pool (README, "Data access").
+      UV_THREADPOOL_SIZE: "64",
       ...opts.env,
     },
     stdin: "ignore",
