@@ -44,7 +44,7 @@ async function enrolApp(page: Page): Promise<string> {
   const secret = (await page.locator("#totp-secret").textContent())!;
   await page.fill('input[name="code"]', totpCode(secret, new Date()));
   await page.click('form[action="/profile/two-factor/totp/confirm"] button[type="submit"]');
-  await page.waitForURL(`${base}/profile/two-factor#recovery-codes`);
+  await page.waitForURL(`${base}/profile/two-factor`);
   return secret;
 }
 

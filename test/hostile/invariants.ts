@@ -35,7 +35,10 @@ export function responseViolations(req: RawRequest, res: RawResponse, framingBro
   if (res.status >= 500) out.push(`status ${res.status}`);
   // A script we ship (the WebAuthn browser library) names error classes in its code: that is not a leak.
   const shippedScript = res.status === 200 && /javascript/.test(String(res.headers["content-type"] ?? ""));
+  // The backups page names its folder on purpose (an admin asked where backups go); under test it is a temp dir.
+  const namesBackupDir = res.status === 200 && req.target.startsWith("/admin/backups");
   for (const [what, pattern] of shippedScript ? [] : LEAKS) {
+    if (namesBackupDir && what === "temp data dir") continue;
     if (pattern.test(res.body)) out.push(`body leaks a ${what}: ${JSON.stringify(pattern.exec(res.body)![0])}`);
   }
   const location = res.headers.location;

@@ -56,7 +56,7 @@ function totpEnrolment(ctx: AppContext) {
         try {
           const codes = await confirmTotpEnrolment(ctx, me, body.code ?? "", ip);
           const flash = { kind: "ok" as const, message: "Authenticator app set up.", reveal: revealCodes(ctx, me, codes) };
-          return redirectWithFlash(ctx, set, cookie, `${SECOND_FACTOR_PATH}#recovery-codes`, flash);
+          return redirectWithFlash(ctx, set, cookie, SECOND_FACTOR_PATH, flash);
         } catch (error) {
           if (!(error instanceof HttpError) || ![400, 409, 429].includes(error.status)) throw error;
           set.status = error.status;
@@ -89,7 +89,7 @@ export function mfaProfilePages(ctx: AppContext) {
     .post(
       `${SECOND_FACTOR_PATH}/recovery-codes`,
       ({ me, ip, set, cookie }) =>
-        formAction(ctx, { set, cookie }, `${SECOND_FACTOR_PATH}#recovery-codes`, async () => {
+        formAction(ctx, { set, cookie }, SECOND_FACTOR_PATH, async () => {
           const codes = await regenerateRecoveryCodes(ctx, me, ip);
           return { kind: "ok", message: "New recovery codes made; the old ones no longer work.", reveal: revealCodes(ctx, me, codes) };
         }),
