@@ -1,4 +1,5 @@
 import type { ReadableAuditEntry } from "../../src/shared/activity";
+import { FactList } from "../ui/facts";
 import { Time } from "../ui/time";
 
 /** The entry's raw facts (ids, address, parameters), folded away under its sentence. */
@@ -11,20 +12,7 @@ function Facts({ entry }: { entry: ReadableAuditEntry }) {
     ["Token", entry.token_id],
     ...Object.entries(entry.params).map(([key, value]): [string, string] => [key, typeof value === "string" ? value : JSON.stringify(value)]),
   ];
-  return (
-    <dl class="facts">
-      {facts
-        .filter(([, value]) => value !== null && value !== "")
-        .map(([term, value]) => (
-          <>
-            <dt safe>{term}</dt>
-            <dd class="wrap" safe>
-              {value}
-            </dd>
-          </>
-        ))}
-    </dl>
-  );
+  return <FactList facts={facts.filter((fact): fact is [string, string] => fact[1] !== null && fact[1] !== "")} />;
 }
 
 /** One audit entry as a sentence with its time; the ids are in the title and the details. */

@@ -1,3 +1,4 @@
+import { FactList } from "./facts";
 import type { PageContext } from "../../src/shared/page-context";
 import { CsrfField } from "./csrf-field";
 import { Layout } from "./layout";
@@ -25,22 +26,6 @@ export type ConfirmPageProps = {
   section?: NavSection;
 };
 
-function Facts({ details }: { details: [string, string][] }) {
-  if (details.length === 0) return "";
-  return (
-    <dl class="facts">
-      {details.map(([term, value]) => (
-        <>
-          <dt safe>{term}</dt>
-          <dd class="wrap" safe>
-            {value}
-          </dd>
-        </>
-      ))}
-    </dl>
-  );
-}
-
 /**
  * The one server-side confirmation step for a risky action (a role change, deactivating, deleting,
  * a reset link that replaces another, revoking, signing out): works without JavaScript. Its GET is
@@ -55,7 +40,7 @@ export function ConfirmPage(props: ConfirmPageProps) {
           {props.heading ?? props.title}
         </h1>
         <p safe>{props.question}</p>
-        <Facts details={props.details ?? []} />
+        <FactList facts={props.details ?? []} />
         {props.warning ? (
           <p class="flash flash-error" role="alert" safe>
             {props.warning}
