@@ -49,7 +49,8 @@ export async function checkPassword(ctx: AppContext, input: { email: string; pas
   return { id: row.id, email: row.email, name: row.name, role: row.role, active: row.active };
 }
 
-async function assertMaySignIn(ctx: AppContext, row: { id: string; email: string; active: boolean }, ip: string | null): Promise<void> {
+/** Whether a person whose credentials passed may sign in: active, and not managed by a provider (its sign-in is the only way in). */
+export async function assertMaySignIn(ctx: AppContext, row: { id: string; email: string; active: boolean }, ip: string | null): Promise<void> {
   const actor = { id: row.id, email: row.email };
   if (!row.active) {
     ctx.metrics.signIn("failure");

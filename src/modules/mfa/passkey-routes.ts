@@ -10,7 +10,7 @@ import { authGuard } from "../../http/auth-guard";
 import { formAction } from "../../http/page";
 import { setSessionCookie } from "../../http/session-cookie";
 import { HttpError, SECOND_FACTOR_PATH } from "../../shared/errors";
-import { openSignInSession } from "../accounts/service";
+import { assertMaySignIn, openSignInSession } from "../accounts/service";
 import { authenticationOptions, registerPasskey, registrationOptions, removePasskey, verifyPasskeySignIn } from "./passkeys";
 import { clearPendingLogin, readPendingLogin } from "./pending-login";
 import { pendingUser } from "./sign-in-pages";
@@ -74,7 +74,9 @@ function passkeySignInRoutes(ctx: AppContext) {
         }
         ctx.failures.release(claim);
         const user = ctx.authState.user(row.user_id);
-        if (!user?.active) throw new HttpError(401, "Account deactivated");
+        if (!user) throw new HttpError(401, "Account deactivated");
+        // The same rules as after a password: a provider whose groups manage the role is the only way in.
+        await assertMaySignIn(ctx, user, ip);
         const opened = await openSignInSession(ctx, user, { ip, userAgent: request.headers.get("user-agent"), holdToEnrol: false, via: "passkey" });
         if (pending) clearPendingLogin(cookie);
         setSessionCookie(cookie, request, ctx.config, opened.token, opened.expiresAt);
