@@ -51,8 +51,8 @@ function passkeySignInRoutes(ctx: AppContext) {
     .use(authGuard(ctx))
     .post(
       "/login/passkey/options",
-      ({ body, cookie, request }) => {
-        const user = body.second_step ? pendingUser(ctx, readPendingLogin(ctx, cookie)) : null;
+      async ({ body, cookie, request }) => {
+        const user = body.second_step ? await pendingUser(ctx, readPendingLogin(ctx, cookie)) : null;
         return authenticationOptions(ctx, request, user?.id ?? null);
       },
       { body: optionsBody },
@@ -61,7 +61,7 @@ function passkeySignInRoutes(ctx: AppContext) {
       "/login/passkey",
       async ({ body, cookie, request, ip, set }) => {
         const pending = body.second_step ? readPendingLogin(ctx, cookie) : null;
-        const pendingPerson = pending ? pendingUser(ctx, pending) : null;
+        const pendingPerson = pending ? await pendingUser(ctx, pending) : null;
         const claim = ctx.failures.claim(ip ? [`ip:${ip}`] : ["passkey:unknown"], "failed sign-in attempts");
         const response = body.response as unknown as AuthenticationResponseJSON;
         let row;

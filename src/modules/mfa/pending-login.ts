@@ -3,7 +3,8 @@
 // try a code, under the same failure budget as passwords; the session is opened after the code.
 import type { Cookie } from "elysia";
 import type { AppContext } from "../../context";
-import { seal, unseal } from "../../shared/signing";
+import { macOf, seal, unseal } from "../../shared/signing";
+import { findPerson } from "../users/directory";
 import { isHttps } from "../../http/session-cookie";
 
 /** The page that asks for the code. */
@@ -13,10 +14,23 @@ export const PENDING_TTL_MS = 5 * 60_000;
 const LABEL = "second-step";
 
 type CookieJar = Record<string, Cookie<unknown>>;
-export type PendingLogin = { userId: string; next: string; expiresAt: number };
+/** `password`: a MAC of the password hash it was started with; a changed password voids the step. */
+export type PendingLogin = { userId: string; next: string; expiresAt: number; password: string };
 
-export function startPendingLogin(ctx: AppContext, cookie: CookieJar, request: Request, userId: string, next: string): void {
-  const value: PendingLogin = { userId, next, expiresAt: ctx.clock.now().getTime() + PENDING_TTL_MS };
+async function passwordMark(ctx: AppContext, userId: string): Promise<string | null> {
+  const hash = (await findPerson(ctx.db, userId))?.password_hash;
+  return hash ? macOf("second-step-password", hash, ctx.config.jwtSecret) : null;
+}
+
+/** Whether the password this step was started with is still the account's. */
+export async function passwordUnchanged(ctx: AppContext, pending: PendingLogin): Promise<boolean> {
+  const mark = await passwordMark(ctx, pending.userId);
+  return mark !== null && mark === pending.password;
+}
+
+export async function startPendingLogin(ctx: AppContext, cookie: CookieJar, request: Request, userId: string, next: string): Promise<void> {
+  const password = (await passwordMark(ctx, userId)) ?? "";
+  const value: PendingLogin = { userId, next, expiresAt: ctx.clock.now().getTime() + PENDING_TTL_MS, password };
   cookie[PENDING_COOKIE]!.set({
     value: seal(LABEL, value, ctx.config.jwtSecret),
     httpOnly: true,
@@ -33,8 +47,8 @@ export function readPendingLogin(ctx: AppContext, cookie: CookieJar): PendingLog
   if (typeof raw !== "string" || raw === "") return null;
   const value = unseal(LABEL, raw, ctx.config.jwtSecret) as Partial<PendingLogin> | null;
   if (!value || typeof value.userId !== "string" || typeof value.next !== "string" || typeof value.expiresAt !== "number") return null;
-  if (value.expiresAt <= ctx.clock.now().getTime()) return null;
-  return { userId: value.userId, next: value.next, expiresAt: value.expiresAt };
+  if (typeof value.password !== "string" || value.expiresAt <= ctx.clock.now().getTime()) return null;
+  return { userId: value.userId, next: value.next, expiresAt: value.expiresAt, password: value.password };
 }
 
 export function clearPendingLogin(cookie: CookieJar): void {
