@@ -11,8 +11,8 @@ import { formAction } from "../../http/page";
 import { setSessionCookie } from "../../http/session-cookie";
 import { HttpError, SECOND_FACTOR_PATH } from "../../shared/errors";
 import { assertMaySignIn, openSignInSession } from "../accounts/service";
-import { authenticationOptions, registerPasskey, registrationOptions, removePasskey, verifyPasskeySignIn } from "./passkeys";
-import { clearPendingLogin, readPendingLogin } from "./pending-login";
+import { authenticationOptions, PASSKEY_REFUSED, registerPasskey, registrationOptions, removePasskey, verifyPasskeySignIn } from "./passkeys";
+import { clearPendingLogin, readPendingLogin, spendPendingLogin } from "./pending-login";
 import { pendingUser } from "./sign-in-pages";
 import { recordFailedCode } from "./second-step";
 
@@ -77,6 +77,7 @@ function passkeySignInRoutes(ctx: AppContext) {
         if (!user) throw new HttpError(401, "Account deactivated");
         // The same rules as after a password: a provider whose groups manage the role is the only way in.
         await assertMaySignIn(ctx, user, ip);
+        if (pendingPerson && pending && !spendPendingLogin(ctx, pending)) throw new HttpError(401, PASSKEY_REFUSED);
         const opened = await openSignInSession(ctx, user, { ip, userAgent: request.headers.get("user-agent"), holdToEnrol: false, via: "passkey" });
         if (pending) clearPendingLogin(cookie);
         setSessionCookie(cookie, request, ctx.config, opened.token, opened.expiresAt);

@@ -1,6 +1,7 @@
 // Between a correct password and the second step: a short-lived signed cookie naming the person and
 // where to go next. It is not a session (nothing authenticates with it) and grants only the right to
 // try a code, under the same failure budget as passwords; the session is opened after the code.
+import { randomBytes } from "node:crypto";
 import type { Cookie } from "elysia";
 import type { AppContext } from "../../context";
 import { macOf, seal, unseal } from "../../shared/signing";
@@ -15,7 +16,22 @@ const LABEL = "second-step";
 
 type CookieJar = Record<string, Cookie<unknown>>;
 /** `password`: a MAC of the password hash it was started with; a changed password voids the step. */
-export type PendingLogin = { userId: string; next: string; expiresAt: number; password: string };
+export type PendingLogin = { id: string; userId: string; next: string; expiresAt: number; password: string };
+
+// The steps that opened a session (id → expiry), so a copied cookie opens no second one. Only a
+// correct code adds an entry, and each leaves after the cookie's own five minutes.
+const spentSteps = new WeakMap<AppContext, Map<string, number>>();
+
+/** Marks the step used; false when it already was (synchronous: two racing requests cannot both pass). */
+export function spendPendingLogin(ctx: AppContext, pending: PendingLogin): boolean {
+  let spent = spentSteps.get(ctx);
+  if (!spent) spentSteps.set(ctx, (spent = new Map()));
+  const now = ctx.clock.now().getTime();
+  for (const [id, expiresAt] of spent) if (expiresAt <= now) spent.delete(id);
+  if (spent.has(pending.id)) return false;
+  spent.set(pending.id, pending.expiresAt);
+  return true;
+}
 
 async function passwordMark(ctx: AppContext, userId: string): Promise<string | null> {
   const hash = (await findPerson(ctx.db, userId))?.password_hash;
@@ -30,7 +46,7 @@ export async function passwordUnchanged(ctx: AppContext, pending: PendingLogin):
 
 export async function startPendingLogin(ctx: AppContext, cookie: CookieJar, request: Request, userId: string, next: string): Promise<void> {
   const password = (await passwordMark(ctx, userId)) ?? "";
-  const value: PendingLogin = { userId, next, expiresAt: ctx.clock.now().getTime() + PENDING_TTL_MS, password };
+  const value: PendingLogin = { id: randomBytes(16).toString("base64url"), userId, next, expiresAt: ctx.clock.now().getTime() + PENDING_TTL_MS, password };
   cookie[PENDING_COOKIE]!.set({
     value: seal(LABEL, value, ctx.config.jwtSecret),
     httpOnly: true,
@@ -47,8 +63,8 @@ export function readPendingLogin(ctx: AppContext, cookie: CookieJar): PendingLog
   if (typeof raw !== "string" || raw === "") return null;
   const value = unseal(LABEL, raw, ctx.config.jwtSecret) as Partial<PendingLogin> | null;
   if (!value || typeof value.userId !== "string" || typeof value.next !== "string" || typeof value.expiresAt !== "number") return null;
-  if (typeof value.password !== "string" || value.expiresAt <= ctx.clock.now().getTime()) return null;
-  return { userId: value.userId, next: value.next, expiresAt: value.expiresAt, password: value.password };
+  if (typeof value.id !== "string" || typeof value.password !== "string" || value.expiresAt <= ctx.clock.now().getTime()) return null;
+  return { id: value.id, userId: value.userId, next: value.next, expiresAt: value.expiresAt, password: value.password };
 }
 
 export function clearPendingLogin(cookie: CookieJar): void {

@@ -11,7 +11,7 @@ import { setSessionCookie } from "../../http/session-cookie";
 import { HttpError } from "../../shared/errors";
 import { SecondStepPage } from "../../../views/mfa/second-step-page";
 import { openSignInSession } from "../accounts/service";
-import { clearPendingLogin, passwordUnchanged, readPendingLogin, SECOND_STEP_PATH, type PendingLogin } from "./pending-login";
+import { clearPendingLogin, passwordUnchanged, readPendingLogin, SECOND_STEP_PATH, spendPendingLogin, type PendingLogin } from "./pending-login";
 import { verifySecondFactor } from "./second-step";
 import { listPasskeys } from "./repository";
 
@@ -60,8 +60,9 @@ export function secondStepPages(ctx: AppContext) {
           Object.assign(set.headers, error.headers);
           return await page(cookie, user, error.message);
         }
-        const session = await openSignInSession(ctx, user, { ip, userAgent: request.headers.get("user-agent"), holdToEnrol: true });
         clearPendingLogin(cookie);
+        if (!spendPendingLogin(ctx, pending)) return toLogin(set);
+        const session = await openSignInSession(ctx, user, { ip, userAgent: request.headers.get("user-agent"), holdToEnrol: true });
         setSessionCookie(cookie, request, ctx.config, session.token, session.expiresAt);
         set.status = 303;
         set.headers.location = pending.next;
