@@ -10,7 +10,7 @@ import { authGuard } from "../../http/auth-guard";
 import { formAction } from "../../http/page";
 import { setSessionCookie } from "../../http/session-cookie";
 import { HttpError, SECOND_FACTOR_PATH } from "../../shared/errors";
-import { assertMaySignIn, openSignInSession } from "../accounts/service";
+import { assertPasskeyMaySignIn, openSignInSession } from "../accounts/service";
 import { authenticationOptions, PASSKEY_REFUSED, registerPasskey, registrationOptions, removePasskey, verifyPasskeySignIn } from "./passkeys";
 import { clearPendingLogin, readPendingLogin, spendPendingLogin } from "./pending-login";
 import { pendingUser } from "./sign-in-pages";
@@ -75,8 +75,9 @@ function passkeySignInRoutes(ctx: AppContext) {
         ctx.failures.release(claim);
         const user = ctx.authState.user(row.user_id);
         if (!user) throw new HttpError(401, "Account deactivated");
-        // The same rules as after a password: a provider whose groups manage the role is the only way in.
-        await assertMaySignIn(ctx, user, ip);
+        // Alone, the rules of a password sign-in (a password account, not managed by a provider's groups);
+        // as the second step, the password has just passed them.
+        if (!pendingPerson) await assertPasskeyMaySignIn(ctx, user, ip);
         if (pendingPerson && pending && !spendPendingLogin(ctx, pending)) throw new HttpError(401, PASSKEY_REFUSED);
         const opened = await openSignInSession(ctx, user, { ip, userAgent: request.headers.get("user-agent"), holdToEnrol: false, via: "passkey" });
         if (pending) clearPendingLogin(cookie);
