@@ -63,14 +63,22 @@ function TotpSection({ page, totp }: { page: PageContext; totp: TwoFactorProps["
   );
 }
 
-function RecoverySection({ page, left, enabled }: { page: PageContext; left: number; enabled: boolean }) {
+function RecoverySection({ page, left, enabled, askCode }: { page: PageContext; left: number; enabled: boolean; askCode: boolean }) {
   return (
     <section class="card" id="recovery">
       <h2>Recovery codes</h2>
       <p>{enabled ? `${left} of 10 unused.` : "Made when you set up a second factor."}</p>
       {enabled ? (
-        <form method="post" action="/profile/two-factor/recovery-codes" class="inline">
+        <form method="post" action="/profile/two-factor/recovery-codes" class={askCode ? "stack narrow-form" : "inline"}>
           <CsrfField token={page.csrf} />
+          {askCode ? (
+            <label>
+              Enter a current code from the app (or a recovery code)
+              <input name="code" autocomplete="one-time-code" required />
+            </label>
+          ) : (
+            ""
+          )}
           <button type="submit" class="button">
             Make new recovery codes (the old ones stop working)
           </button>
@@ -103,7 +111,7 @@ export function TwoFactorPage(props: TwoFactorProps) {
         {props.revealedCodes ? <RecoveryCodesReveal codes={props.revealedCodes} /> : ""}
         <TotpSection page={props.page} totp={props.totp} />
         <PasskeysSection page={props.page} passkeys={props.passkeys} />
-        <RecoverySection page={props.page} left={props.recoveryCodesLeft} enabled={enabled} />
+        <RecoverySection page={props.page} left={props.recoveryCodesLeft} enabled={enabled} askCode={props.totp === "on"} />
       </>
     </Layout>
   );

@@ -7,7 +7,7 @@ import { assertPasswordPolicy, assertPasswordsInUse } from "../../auth/passwords
 import { Conflict, Forbidden, NotFound, SecondFactorNeeded, TooManyRequests, Unauthenticated } from "../../shared/errors";
 import { policyCovers } from "../../auth/session-restriction";
 import { hasSecondFactor, holdToEnrolmentIfNeeded, verifySecondFactor } from "../mfa/second-step";
-import { countUsers, findUserByEmail } from "../users/directory";
+import { countUsers, findUser, findUserByEmail } from "../users/directory";
 import { createAccount, recordSignIn } from "../users/lifecycle";
 import { endSession, openSession, type NewSession } from "./sessions";
 import type { Principal } from "../../auth/principal";
@@ -49,7 +49,20 @@ export async function checkPassword(ctx: AppContext, input: { email: string; pas
   return { id: row.id, email: row.email, name: row.name, role: row.role, active: row.active };
 }
 
-async function assertMaySignIn(ctx: AppContext, row: { id: string; email: string; active: boolean }, ip: string | null): Promise<void> {
+export const PASSKEY_NEEDS_PASSWORD_ACCOUNT = "This account signs in with single sign-on: use your provider";
+
+/**
+ * A passkey alone stands in for the password, so it signs in only what a password could: an account
+ * that has one, while passwords are in use (an account of single sign-on relies on its provider).
+ */
+export async function assertPasskeyMaySignIn(ctx: AppContext, user: AuthUser, ip: string | null): Promise<void> {
+  assertPasswordsInUse(ctx.config);
+  await assertMaySignIn(ctx, user, ip);
+  if (!(await findUser(ctx.db, user.id))?.password_hash) throw new Unauthenticated(PASSKEY_NEEDS_PASSWORD_ACCOUNT);
+}
+
+/** Whether a person whose credentials passed may sign in: active, and not managed by a provider (its sign-in is the only way in). */
+export async function assertMaySignIn(ctx: AppContext, row: { id: string; email: string; active: boolean }, ip: string | null): Promise<void> {
   const actor = { id: row.id, email: row.email };
   if (!row.active) {
     ctx.metrics.signIn("failure");

@@ -78,7 +78,7 @@ async function afterPassword(
   user: AuthUser,
 ): Promise<string> {
   if (await hasSecondFactor(ctx, user.id)) {
-    startPendingLogin(ctx, req.cookie, req.request, user.id, req.next);
+    await startPendingLogin(ctx, req.cookie, req.request, user.id, req.next);
     return SECOND_STEP_PATH;
   }
   const session = await openSignInSession(ctx, user, { ...req.meta, holdToEnrol: true });

@@ -10,7 +10,8 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { AppContext } from "../../context";
 import type { Principal } from "../../auth/principal";
 import { authGuard } from "../../http/auth-guard";
-import { PasswordChangeRequired, Unauthenticated } from "../../shared/errors";
+import { Unauthenticated } from "../../shared/errors";
+import { sessionRestriction } from "../../auth/session-restriction";
 import { baseUrl, resourceMetadataUrl, resourceOf } from "../oauth/metadata";
 import { noteGrantAddress } from "../oauth/grants";
 import { authInfoOf, mcpServer } from "./tools";
@@ -68,9 +69,11 @@ export function mcpModule(ctx: AppContext) {
             "www-authenticate": challenge,
           });
         }
-        // The one guard's rule for a session whose password an admin set (auth-guard.ts): it may only
-        // change it, so it queries nothing here either. Personal access tokens pass, as there.
-        if (principal.via === "session" && ctx.authState.mustChangePassword(principal.user.id)) throw new PasswordChangeRequired();
+        // The one guard's rule for a session held to a task (a password an admin set, a second factor
+        // MFA_REQUIRED asks for; session-restriction.ts): /mcp is never the task, so it queries
+        // nothing here either. Personal access tokens pass, as there.
+        const restriction = principal.via === "session" ? sessionRestriction(ctx.authState, ctx.config.mfaRequired, principal.user) : null;
+        if (restriction) throw restriction.error();
         // An access token works only at the resource it was issued for (RFC 8707): without PUBLIC_URL
         // the resource follows the Host, and a token got through one name must not work through another.
         if (principal.oauth && principal.oauth.resource !== resourceOf(base)) {

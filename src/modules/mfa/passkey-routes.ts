@@ -10,9 +10,9 @@ import { authGuard } from "../../http/auth-guard";
 import { formAction } from "../../http/page";
 import { setSessionCookie } from "../../http/session-cookie";
 import { HttpError, SECOND_FACTOR_PATH } from "../../shared/errors";
-import { openSignInSession } from "../accounts/service";
-import { authenticationOptions, registerPasskey, registrationOptions, removePasskey, verifyPasskeySignIn } from "./passkeys";
-import { clearPendingLogin, readPendingLogin } from "./pending-login";
+import { assertPasskeyMaySignIn, openSignInSession } from "../accounts/service";
+import { authenticationOptions, PASSKEY_REFUSED, registerPasskey, registrationOptions, removePasskey, verifyPasskeySignIn } from "./passkeys";
+import { clearPendingLogin, readPendingLogin, spendPendingLogin } from "./pending-login";
 import { pendingUser } from "./sign-in-pages";
 import { recordFailedCode } from "./second-step";
 
@@ -51,8 +51,8 @@ function passkeySignInRoutes(ctx: AppContext) {
     .use(authGuard(ctx))
     .post(
       "/login/passkey/options",
-      ({ body, cookie, request }) => {
-        const user = body.second_step ? pendingUser(ctx, readPendingLogin(ctx, cookie)) : null;
+      async ({ body, cookie, request }) => {
+        const user = body.second_step ? await pendingUser(ctx, readPendingLogin(ctx, cookie)) : null;
         return authenticationOptions(ctx, request, user?.id ?? null);
       },
       { body: optionsBody },
@@ -61,7 +61,7 @@ function passkeySignInRoutes(ctx: AppContext) {
       "/login/passkey",
       async ({ body, cookie, request, ip, set }) => {
         const pending = body.second_step ? readPendingLogin(ctx, cookie) : null;
-        const pendingPerson = pending ? pendingUser(ctx, pending) : null;
+        const pendingPerson = pending ? await pendingUser(ctx, pending) : null;
         const claim = ctx.failures.claim(ip ? [`ip:${ip}`] : ["passkey:unknown"], "failed sign-in attempts");
         const response = body.response as unknown as AuthenticationResponseJSON;
         let row;
@@ -74,7 +74,11 @@ function passkeySignInRoutes(ctx: AppContext) {
         }
         ctx.failures.release(claim);
         const user = ctx.authState.user(row.user_id);
-        if (!user?.active) throw new HttpError(401, "Account deactivated");
+        if (!user) throw new HttpError(401, "Account deactivated");
+        // Alone, the rules of a password sign-in (a password account, not managed by a provider's groups);
+        // as the second step, the password has just passed them.
+        if (!pendingPerson) await assertPasskeyMaySignIn(ctx, user, ip);
+        if (pendingPerson && pending && !spendPendingLogin(ctx, pending)) throw new HttpError(401, PASSKEY_REFUSED);
         const opened = await openSignInSession(ctx, user, { ip, userAgent: request.headers.get("user-agent"), holdToEnrol: false, via: "passkey" });
         if (pending) clearPendingLogin(cookie);
         setSessionCookie(cookie, request, ctx.config, opened.token, opened.expiresAt);

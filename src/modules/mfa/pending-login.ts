@@ -1,9 +1,11 @@
 // Between a correct password and the second step: a short-lived signed cookie naming the person and
 // where to go next. It is not a session (nothing authenticates with it) and grants only the right to
 // try a code, under the same failure budget as passwords; the session is opened after the code.
+import { randomBytes } from "node:crypto";
 import type { Cookie } from "elysia";
 import type { AppContext } from "../../context";
-import { seal, unseal } from "../../shared/signing";
+import { macOf, seal, unseal } from "../../shared/signing";
+import { findPerson } from "../users/directory";
 import { isHttps } from "../../http/session-cookie";
 
 /** The page that asks for the code. */
@@ -13,10 +15,38 @@ export const PENDING_TTL_MS = 5 * 60_000;
 const LABEL = "second-step";
 
 type CookieJar = Record<string, Cookie<unknown>>;
-export type PendingLogin = { userId: string; next: string; expiresAt: number };
+/** `password`: a MAC of the password hash it was started with; a changed password voids the step. */
+export type PendingLogin = { id: string; userId: string; next: string; expiresAt: number; password: string };
 
-export function startPendingLogin(ctx: AppContext, cookie: CookieJar, request: Request, userId: string, next: string): void {
-  const value: PendingLogin = { userId, next, expiresAt: ctx.clock.now().getTime() + PENDING_TTL_MS };
+// The steps that opened a session (id → expiry), so a copied cookie opens no second one. Only a
+// correct code adds an entry, and each leaves after the cookie's own five minutes.
+const spentSteps = new WeakMap<AppContext, Map<string, number>>();
+
+/** Marks the step used; false when it already was (synchronous: two racing requests cannot both pass). */
+export function spendPendingLogin(ctx: AppContext, pending: PendingLogin): boolean {
+  let spent = spentSteps.get(ctx);
+  if (!spent) spentSteps.set(ctx, (spent = new Map()));
+  const now = ctx.clock.now().getTime();
+  for (const [id, expiresAt] of spent) if (expiresAt <= now) spent.delete(id);
+  if (spent.has(pending.id)) return false;
+  spent.set(pending.id, pending.expiresAt);
+  return true;
+}
+
+async function passwordMark(ctx: AppContext, userId: string): Promise<string | null> {
+  const hash = (await findPerson(ctx.db, userId))?.password_hash;
+  return hash ? macOf("second-step-password", hash, ctx.config.jwtSecret) : null;
+}
+
+/** Whether the password this step was started with is still the account's. */
+export async function passwordUnchanged(ctx: AppContext, pending: PendingLogin): Promise<boolean> {
+  const mark = await passwordMark(ctx, pending.userId);
+  return mark !== null && mark === pending.password;
+}
+
+export async function startPendingLogin(ctx: AppContext, cookie: CookieJar, request: Request, userId: string, next: string): Promise<void> {
+  const password = (await passwordMark(ctx, userId)) ?? "";
+  const value: PendingLogin = { id: randomBytes(16).toString("base64url"), userId, next, expiresAt: ctx.clock.now().getTime() + PENDING_TTL_MS, password };
   cookie[PENDING_COOKIE]!.set({
     value: seal(LABEL, value, ctx.config.jwtSecret),
     httpOnly: true,
@@ -33,8 +63,8 @@ export function readPendingLogin(ctx: AppContext, cookie: CookieJar): PendingLog
   if (typeof raw !== "string" || raw === "") return null;
   const value = unseal(LABEL, raw, ctx.config.jwtSecret) as Partial<PendingLogin> | null;
   if (!value || typeof value.userId !== "string" || typeof value.next !== "string" || typeof value.expiresAt !== "number") return null;
-  if (value.expiresAt <= ctx.clock.now().getTime()) return null;
-  return { userId: value.userId, next: value.next, expiresAt: value.expiresAt };
+  if (typeof value.id !== "string" || typeof value.password !== "string" || value.expiresAt <= ctx.clock.now().getTime()) return null;
+  return { id: value.id, userId: value.userId, next: value.next, expiresAt: value.expiresAt, password: value.password };
 }
 
 export function clearPendingLogin(cookie: CookieJar): void {

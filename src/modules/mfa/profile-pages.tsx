@@ -88,11 +88,11 @@ export function mfaProfilePages(ctx: AppContext) {
     )
     .post(
       `${SECOND_FACTOR_PATH}/recovery-codes`,
-      ({ me, ip, set, cookie }) =>
+      ({ me, body, ip, set, cookie }) =>
         formAction(ctx, { set, cookie }, SECOND_FACTOR_PATH, async () => {
-          const codes = await regenerateRecoveryCodes(ctx, me, ip);
+          const codes = await regenerateRecoveryCodes(ctx, me, body.code ?? "", ip);
           return { kind: "ok", message: "New recovery codes made; the old ones no longer work.", reveal: revealCodes(ctx, me, codes) };
         }),
-      { ...session(), clientIp: true, body: csrfOnly },
+      { ...session(), clientIp: true, body: codeForm },
     );
 }

@@ -109,8 +109,13 @@ export async function removeTotp(ctx: AppContext, me: Principal, code: string, i
   });
 }
 
-/** New recovery codes replace the old ones (all of them stop working); returned to show once. */
-export async function regenerateRecoveryCodes(ctx: AppContext, me: Principal, ip: string | null): Promise<string[]> {
+/**
+ * New recovery codes replace the old ones (all of them stop working); returned to show once. With an
+ * authenticator app they need one of its codes (or a recovery code), as its removal does: new codes
+ * would otherwise let a borrowed session remove the app, and pass the second step later.
+ */
+export async function regenerateRecoveryCodes(ctx: AppContext, me: Principal, code: string, ip: string | null): Promise<string[]> {
+  if ((await findTotp(ctx.db, me.user.id))?.confirmed_at != null) await verifySecondFactor(ctx, actor(me), code, ip, "profile");
   const codes = newRecoveryCodes();
   await ctx.db.transaction(async (tx) => {
     if (!(await hasFactor(tx, me.user.id))) throw new Conflict("Set up an authenticator app or a passkey first");

@@ -11,7 +11,7 @@ import { setSessionCookie } from "../../http/session-cookie";
 import { HttpError } from "../../shared/errors";
 import { SecondStepPage } from "../../../views/mfa/second-step-page";
 import { openSignInSession } from "../accounts/service";
-import { clearPendingLogin, readPendingLogin, SECOND_STEP_PATH, type PendingLogin } from "./pending-login";
+import { clearPendingLogin, passwordUnchanged, readPendingLogin, SECOND_STEP_PATH, spendPendingLogin, type PendingLogin } from "./pending-login";
 import { verifySecondFactor } from "./second-step";
 import { listPasskeys } from "./repository";
 
@@ -24,10 +24,10 @@ const toLogin = (set: SetLike) => {
   return "";
 };
 
-/** The pending person, if they may still sign in (not deactivated or deleted meanwhile). */
-export function pendingUser(ctx: AppContext, pending: PendingLogin | null): AuthUser | null {
+/** The pending person, if they may still sign in (not deactivated or deleted, password unchanged meanwhile). */
+export async function pendingUser(ctx: AppContext, pending: PendingLogin | null): Promise<AuthUser | null> {
   const user = pending ? ctx.authState.user(pending.userId) : undefined;
-  return user?.active ? user : null;
+  return pending && user?.active && (await passwordUnchanged(ctx, pending)) ? user : null;
 }
 
 export function secondStepPages(ctx: AppContext) {
@@ -41,7 +41,7 @@ export function secondStepPages(ctx: AppContext) {
       SECOND_STEP_PATH,
       // async, awaiting the page: a handler that returned the promise went out without the HTML content type.
       async ({ cookie, set }) => {
-        const user = pendingUser(ctx, readPendingLogin(ctx, cookie));
+        const user = await pendingUser(ctx, readPendingLogin(ctx, cookie));
         return user ? await page(cookie, user) : toLogin(set);
       },
       { principal: true },
@@ -50,7 +50,7 @@ export function secondStepPages(ctx: AppContext) {
       SECOND_STEP_PATH,
       async ({ body, cookie, set, ip, request }) => {
         const pending = readPendingLogin(ctx, cookie);
-        const user = pendingUser(ctx, pending);
+        const user = await pendingUser(ctx, pending);
         if (!pending || !user) return toLogin(set);
         try {
           await verifySecondFactor(ctx, user, body.code ?? "", ip, "sign-in");
@@ -60,8 +60,9 @@ export function secondStepPages(ctx: AppContext) {
           Object.assign(set.headers, error.headers);
           return await page(cookie, user, error.message);
         }
-        const session = await openSignInSession(ctx, user, { ip, userAgent: request.headers.get("user-agent"), holdToEnrol: true });
         clearPendingLogin(cookie);
+        if (!spendPendingLogin(ctx, pending)) return toLogin(set);
+        const session = await openSignInSession(ctx, user, { ip, userAgent: request.headers.get("user-agent"), holdToEnrol: true });
         setSessionCookie(cookie, request, ctx.config, session.token, session.expiresAt);
         set.status = 303;
         set.headers.location = pending.next;
