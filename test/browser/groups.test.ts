@@ -75,7 +75,7 @@ test("admin makes a group, adds a person, grants a dataset; they read it on /dat
   await adminPage.goto(`${server.url}/admin/groups`);
   await adminPage.click('a:has-text("Finance")');
   await adminPage.click(`tr[data-user-id="${analyst.id}"] button:has-text("Remove")`);
-  await expect(adminPage.locator(".flash-ok").textContent()).resolves.toContain("was removed");
+  expect(await flash(adminPage)).toContain("was removed");
   await personPage.reload();
   expect(await personPage.locator("main").textContent()).not.toContain("finance_q1");
   const after = await daQuery();
