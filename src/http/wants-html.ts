@@ -8,20 +8,16 @@ import { requestUrl } from "./request-url";
 // Probes are never pages, whatever Accept says: Prometheus and `curl` send `*/*`, and a scraper
 // told 302 → /login would record a redirect, not the 401 the contract promises.
 const PROBES = new Set(["/health", "/ready", "/metrics"]);
-// Protocol endpoints are called by programs (OAuth and MCP clients) whatever they send as Accept: a
-// refused registration or token request is JSON, and /mcp's 401 keeps its WWW-Authenticate challenge.
-// /oauth/authorize is the one OAuth page.
-const PROTOCOL = new Set(["/oauth/register", "/oauth/token", "/oauth/revoke", "/mcp"]);
 
 export function wantsHtml(request: Request): boolean {
   const path = requestUrl(request).pathname;
   if (path.startsWith("/api/") || path.startsWith("/auth/") || path === "/api" || path === "/auth") return false;
-  // The endpoints open to other origins (MCP, OAuth's JSON endpoints) are for programs: a browser
-  // client's fetch sends `*/*` and must get the 401 and its challenge, not a redirect to /login.
-  if (corsMethods(path) !== null) return false;
-  // The router also matches a probe's path with a trailing slash.
+  // The router also matches a path with a trailing slash.
   const bare = path.endsWith("/") ? path.slice(0, -1) : path;
-  if (PROBES.has(bare) || PROTOCOL.has(bare) || path.startsWith("/.well-known/")) return false;
+  // The protocol endpoints open to other origins (MCP, OAuth's JSON endpoints; /oauth/authorize is
+  // the one OAuth page) are called by programs whatever they send as Accept: a refusal is JSON, and
+  // /mcp's 401 keeps its WWW-Authenticate challenge rather than becoming a redirect to /login.
+  if (corsMethods(bare) !== null || PROBES.has(bare) || path.startsWith("/.well-known/")) return false;
   // /cli/* serves binaries and scripts, except the page that asks a person to approve `da`.
   if (path.startsWith("/cli/") && path !== "/cli/authorize") return false;
   const accept = (request.headers.get("accept") ?? "").toLowerCase();

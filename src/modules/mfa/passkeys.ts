@@ -3,6 +3,7 @@
 // the second step after a password. The relying party is PUBLIC_URL's host and origin (else the
 // request's, for a server without one). Each ceremony's challenge lives in memory, single use, for
 // five minutes, bound to what it was made for (a session's registration, or a sign-in).
+import { LRUCache } from "lru-cache";
 import { randomBytes, randomUUID } from "node:crypto";
 import {
   generateAuthenticationOptions,
@@ -25,20 +26,18 @@ const MAX_CEREMONIES = 10_000;
 export const PASSKEY_REFUSED = "The passkey could not be verified";
 
 type Ceremony = { challenge: string; purpose: string; expiresAt: number };
-const ceremonies = new WeakMap<AppContext, Map<string, Ceremony>>();
+// Bounded like the project's other short-lived stores (lru-cache; expiry read from the clock on use).
+const ceremonies = new WeakMap<AppContext, LRUCache<string, Ceremony>>();
 
-function store(ctx: AppContext): Map<string, Ceremony> {
+function store(ctx: AppContext): LRUCache<string, Ceremony> {
   let map = ceremonies.get(ctx);
-  if (!map) ceremonies.set(ctx, (map = new Map()));
+  if (!map) ceremonies.set(ctx, (map = new LRUCache<string, Ceremony>({ max: MAX_CEREMONIES })));
   return map;
 }
 
 function putCeremony(ctx: AppContext, challenge: string, purpose: string): string {
-  const map = store(ctx);
-  const now = ctx.clock.now().getTime();
-  for (const [id, c] of map) if (c.expiresAt <= now || map.size >= MAX_CEREMONIES) map.delete(id);
   const id = randomBytes(16).toString("base64url");
-  map.set(id, { challenge, purpose, expiresAt: now + CEREMONY_MS });
+  store(ctx).set(id, { challenge, purpose, expiresAt: ctx.clock.now().getTime() + CEREMONY_MS });
   return id;
 }
 

@@ -2,9 +2,10 @@
 // where to go next. It is not a session (nothing authenticates with it) and grants only the right to
 // try a code, under the same failure budget as passwords; the session is opened after the code.
 import { randomBytes } from "node:crypto";
+import { LRUCache } from "lru-cache";
 import type { Cookie } from "elysia";
 import type { AppContext } from "../../context";
-import { macOf, seal, unseal } from "../../shared/signing";
+import { macOf, sameSecret, seal, unseal } from "../../shared/signing";
 import { findPerson } from "../users/directory";
 import { isHttps } from "../../http/session-cookie";
 
@@ -19,16 +20,17 @@ type CookieJar = Record<string, Cookie<unknown>>;
 export type PendingLogin = { id: string; userId: string; next: string; expiresAt: number; password: string };
 
 // The steps that opened a session (id → expiry), so a copied cookie opens no second one. Only a
-// correct code adds an entry, and each leaves after the cookie's own five minutes.
-const spentSteps = new WeakMap<AppContext, Map<string, number>>();
+// correct code adds an entry (limited by the sign-in budgets), and a spent step is worth keeping only
+// until its cookie expires; the bound keeps the newest, which are the only replayable ones.
+const MAX_SPENT_STEPS = 10_000;
+const spentSteps = new WeakMap<AppContext, LRUCache<string, number>>();
 
 /** Marks the step used; false when it already was (synchronous: two racing requests cannot both pass). */
 export function spendPendingLogin(ctx: AppContext, pending: PendingLogin): boolean {
   let spent = spentSteps.get(ctx);
-  if (!spent) spentSteps.set(ctx, (spent = new Map()));
-  const now = ctx.clock.now().getTime();
-  for (const [id, expiresAt] of spent) if (expiresAt <= now) spent.delete(id);
-  if (spent.has(pending.id)) return false;
+  if (!spent) spentSteps.set(ctx, (spent = new LRUCache<string, number>({ max: MAX_SPENT_STEPS })));
+  const expiresAt = spent.get(pending.id);
+  if (expiresAt !== undefined && expiresAt > ctx.clock.now().getTime()) return false;
   spent.set(pending.id, pending.expiresAt);
   return true;
 }
@@ -41,7 +43,7 @@ async function passwordMark(ctx: AppContext, userId: string): Promise<string | n
 /** Whether the password this step was started with is still the account's. */
 export async function passwordUnchanged(ctx: AppContext, pending: PendingLogin): Promise<boolean> {
   const mark = await passwordMark(ctx, pending.userId);
-  return mark !== null && mark === pending.password;
+  return mark !== null && sameSecret(pending.password, mark);
 }
 
 export async function startPendingLogin(ctx: AppContext, cookie: CookieJar, request: Request, userId: string, next: string): Promise<void> {
