@@ -6,6 +6,8 @@ declare const DA_SIGNING_PUBKEY: string | undefined;
 
 export const CLI_VERSION: string = typeof DA_VERSION === "string" ? DA_VERSION : "0.0.0-dev";
 export const CLI_COMMIT: string = typeof DA_COMMIT === "string" ? DA_COMMIT : "unknown";
+/** The first line of `da version` and `da --version`. */
+export const versionLine = (): string => `da ${CLI_VERSION} (${CLI_COMMIT})`;
 /**
  * The build this binary is (a name from src/shared/targets.ts, e.g. linux-x64-baseline),
  * so `da update` replaces like with like instead of guessing from the machine; null from source.

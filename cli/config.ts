@@ -4,18 +4,13 @@
 // atomically so a crash never leaves half a secret).
 import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { CONFIG_FILE, CREDENTIALS_FILE, configDirParts } from "./config-path";
 import { sys } from "./system";
 
 /** `$DA_CONFIG_DIR`, else `$XDG_CONFIG_HOME/da`, else `$HOME/.config/da` (read at call time). */
-export function configDir(env: Record<string, string | undefined> = sys().env): string {
-  if (env.DA_CONFIG_DIR) return env.DA_CONFIG_DIR;
-  if (env.XDG_CONFIG_HOME) return join(env.XDG_CONFIG_HOME, "da");
-  const home = env.HOME ?? env.USERPROFILE ?? ".";
-  return join(home, ".config", "da");
-}
-
-export const configFile = () => join(configDir(), "config.yml");
-export const credentialsFile = () => join(configDir(), "credentials.json");
+export const configDir = (env: Record<string, string | undefined> = sys().env): string => join(...configDirParts(env));
+export const configFile = () => join(configDir(), CONFIG_FILE);
+export const credentialsFile = () => join(configDir(), CREDENTIALS_FILE);
 
 function readText(path: string): string | null {
   try {

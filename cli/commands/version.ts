@@ -4,16 +4,13 @@
 import type { Manifest, VersionInfo } from "../../src/shared/contract";
 import { Api } from "../api";
 import { keyIdHex, parsePublicKey } from "../../src/shared/minisign";
-import { CLI_COMMIT, CLI_SIGNING_KEY, CLI_TARGET, CLI_VERSION } from "../build-info";
+import { CLI_COMMIT, CLI_SIGNING_KEY, CLI_TARGET, CLI_VERSION, versionLine } from "../build-info";
+import { NO_SERVER_NOTICE } from "../config-path";
 import { JSON_FLAG, type Command } from "../command";
 import type { Context } from "../context";
 import { info, printJson, printLine, warn } from "../output";
 
 const VERSION_TIMEOUT_MS = 3_000;
-
-export function versionLine(): string {
-  return `da ${CLI_VERSION} (${CLI_COMMIT})`;
-}
 
 async function fetchOrNull<T>(api: Api, path: string): Promise<T | null> {
   try {
@@ -42,7 +39,7 @@ async function version(ctx: Context): Promise<void> {
     });
   }
   printLine(versionLine());
-  if (!server) return info("No server configured; run `da login` to pick one.");
+  if (!server) return info(NO_SERVER_NOTICE);
   if (!serverVersion) return info(`Server ${server.url} is not reachable right now.`);
   printLine(`server ${serverVersion.version} (${serverVersion.commit}) at ${server.url}`);
   if (serverVersion.version !== CLI_VERSION) {
