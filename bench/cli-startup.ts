@@ -28,23 +28,35 @@ async function compileHello(dir: string): Promise<string> {
   return outfile;
 }
 
+type Timing = { wall: number; cpu: number; user: number; sys: number };
+
+const median = (list: number[]) => list.sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
+const mean = (list: number[]) => list.reduce((sum, x) => sum + x, 0) / list.length;
+
 /**
  * The machine may be shared: hyperfine times one command after the other, so load that comes and
  * goes lands on one of them. Here every round runs each command once, in a shuffled order, and the
- * medians (and so the ratios) see the same load.
+ * medians (and so the ratios) see the same load. CPU time (every thread of the child; its median)
+ * shows whether a difference is work done or waiting. Linux splits it into user and system time by
+ * timer ticks (4 ms here, longer than a run), so the split is only meaningful as a mean over rounds.
  */
-function interleaved(commands: string[][], rounds: number, env: Record<string, string>): number[] {
-  const times = commands.map(() => [] as number[]);
+function interleaved(commands: string[][], rounds: number, env: Record<string, string>): Timing[] {
+  const times = commands.map(() => ({ wall: [] as number[], cpu: [] as number[], user: [] as number[], sys: [] as number[] }));
   for (let round = 0; round < rounds + 5; round++) {
     const order = commands.map((_, i) => i).sort(() => Math.random() - 0.5);
     for (const i of order) {
       const start = Bun.nanoseconds();
       const run = Bun.spawnSync(commands[i]!, { env, stdout: "ignore", stderr: "ignore" });
+      const wall = (Bun.nanoseconds() - start) / 1e9;
       if (run.exitCode !== 0) throw new Error(`${commands[i]!.join(" ")} exited ${run.exitCode}`);
-      if (round >= 5) times[i]!.push((Bun.nanoseconds() - start) / 1e9); // the first 5 rounds warm up
+      if (round < 5) continue; // the first 5 rounds warm up
+      times[i]!.wall.push(wall);
+      times[i]!.cpu.push(Number(run.resourceUsage.cpuTime.total) / 1e6);
+      times[i]!.user.push(Number(run.resourceUsage.cpuTime.user) / 1e6);
+      times[i]!.sys.push(Number(run.resourceUsage.cpuTime.system) / 1e6);
     }
   }
-  return times.map((list) => list.sort((a, b) => a - b)[Math.floor(list.length / 2)]!);
+  return times.map((t) => ({ wall: median(t.wall), cpu: median(t.cpu), user: mean(t.user), sys: mean(t.sys) }));
 }
 
 async function main(): Promise<void> {
@@ -55,12 +67,13 @@ async function main(): Promise<void> {
     const commands = [[hello], [da, "--version"], [da, "--help"], ...(Bun.which("gh") ? [["gh", "--version"]] : [])];
     const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir };
     const [floor, version, help, gh] = interleaved(commands, 60, env);
-    const ratio = (median: number) => (median / floor!).toFixed(2);
+    const ratio = (t: Timing) => (t.wall / floor!.wall).toFixed(2);
+    const cpu = (t: Timing) => `[CPU ${ms(t.cpu)}: user ${ms(t.user)}, sys ${ms(t.sys)} on average]`;
     console.log(`da binary size:             ${mb(statSync(da).size)}`);
-    console.log(`hello-world (floor) median: ${ms(floor!)}`);
-    console.log(`da --version median:        ${ms(version!)}  (${ratio(version!)}× the floor; goal ≤ 1.3×)`);
-    console.log(`da --help    median:        ${ms(help!)}  (${ratio(help!)}× the floor; goal ≤ 1.3×)`);
-    if (gh) console.log(`gh --version median:        ${ms(gh)}  (${ratio(gh)}× the floor)`);
+    console.log(`hello-world (floor) median: ${ms(floor!.wall)}  ${cpu(floor!)}`);
+    console.log(`da --version median:        ${ms(version!.wall)}  (${ratio(version!)}× the floor; goal ≤ 1.3×)  ${cpu(version!)}`);
+    console.log(`da --help    median:        ${ms(help!.wall)}  (${ratio(help!)}× the floor; goal ≤ 1.3×)  ${cpu(help!)}`);
+    if (gh) console.log(`gh --version median:        ${ms(gh.wall)}  (${ratio(gh)}× the floor)  ${cpu(gh)}`);
     if (Bun.which("hyperfine")) {
       // hyperfine's view too, for comparison with earlier numbers (sequential, so noisier when shared).
       Bun.spawnSync(["hyperfine", "--warmup", "5", "--runs", "30", "-N", "--style", "basic", hello, `${da} --version`, `${da} --help`], {
