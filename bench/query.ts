@@ -4,12 +4,13 @@
 //   SELECT 1   round trip, p50 and p99 over 500 sequential requests; goal p99 < 10 ms
 //   export     1,000,000 rows as CSV streamed to curl: MB/s and the server's peak RSS growth (< 100 MB)
 //   sync       `da sync` of a dataset of --sync-mb MB (default 500, incompressible) against curl of the
-//              same download, --runs times (default 3), order alternating: MB/s, goal ≥ 0.9×
-//              (--baseline-da PATH: another da binary, e.g. an older build, measured in the same runs)
-// Run: bun bench/query.ts [rows=10000000] [--only aggregate,select1,export,sync] [--sync-mb 500] [--runs 3]
+//              same download from the same server, interleaved over --runs rounds (default 5): per
+//              round MB/s, client CPU and the ratio; the median of the rounds' ratios, goal ≥ 0.9×
+//              (--baseline-da PATH: another da binary, e.g. an older build, measured in the same rounds)
+// Run: bun bench/query.ts [rows=10000000] [--only aggregate,select1,export,sync] [--sync-mb 500] [--runs 5]
 import { parseArgs } from "node:util";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { startServer } from "../test/helpers/server";
@@ -22,7 +23,7 @@ const { values: opts, positionals } = parseArgs({
 const ROWS = Number(positionals[0] ?? 10_000_000);
 const PARTS = new Set((opts.only ?? "aggregate,select1,export,sync").split(","));
 const SYNC_MB = Number(opts["sync-mb"] ?? 500);
-const RUNS = Number(opts.runs ?? 3);
+const RUNS = Number(opts.runs ?? 5);
 const ADMIN = { email: "admin@example.com", password: "admin-password-1" };
 const AGGREGATE = "SELECT k % 10 AS g, sum(v) AS s, count(*) AS n FROM big GROUP BY g ORDER BY g";
 const work = mkdtempSync(join(tmpdir(), "agnes-bench-query-"));
@@ -93,7 +94,7 @@ async function main() {
       const blob = await makeParquet("blob", `SELECT random() AS a, random() AS b, random() AS c, random() AS d FROM range(${rows})`);
       await upload(server.url, pat, "blob", blob, `${rows} rows of random doubles`);
       rmSync(blob);
-      for (let run = 0; run < RUNS; run++) await benchSync(server.url, pat, run);
+      await benchSync(server.url, pat);
     }
   } finally {
     await server.stop();
@@ -174,34 +175,52 @@ function timed(cmd: string[], env?: Record<string, string>): Timed {
   return { seconds: (performance.now() - started) / 1000, cpuSeconds: cpu, stdout: run.stdout.toString() };
 }
 
-async function benchSync(url: string, pat: string, run: number) {
+/**
+ * `da sync` against curl of the same download from the same server, RUNS rounds, each client once
+ * per round with the order rotating, so a burst of the other helpers' load lands on every client
+ * alike. The figure is the median of each round's ratio to the curl download seconds before it
+ * (which cancels the machine's drift between rounds better than a ratio of two medians).
+ */
+async function benchSync(url: string, pat: string) {
   const da = await daBinary();
   const curlFile = join(work, "curl.parquet");
   const syncDir = join(work, "sync");
   const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: work, DA_SERVER: url, DA_TOKEN: pat };
+  const curl = () => timed(["curl", "-s", "-o", curlFile, "-w", "%{size_download}", `${url}/api/data/blob/download`, "-H", `authorization: Bearer ${pat}`]);
   const clients: [string, () => Timed][] = [
-    ["curl", () => timed(["curl", "-s", "-o", curlFile, "-w", "%{size_download}", `${url}/api/data/blob/download`, "-H", `authorization: Bearer ${pat}`])],
+    ["curl", curl],
     ["da sync", () => timed([da, "sync", "--table", "blob", "--dir", syncDir], env)],
   ];
   const baseline = opts["baseline-da"];
   if (baseline) clients.push(["baseline da sync", () => timed([baseline, "sync", "--table", "blob", "--dir", syncDir], env)]);
-  // Rotate which goes first, so the page cache and the other helpers' load favour none of them.
-  const order = clients.map((_, i) => clients[(i + run) % clients.length]!);
-  const seconds = new Map<string, Timed>();
-  let bytes = 0;
-  for (const [name, go] of order) {
-    const result = go();
-    seconds.set(name, result);
-    if (name === "curl") bytes = Number(result.stdout);
+  const clean = () => {
     rmSync(curlFile, { force: true });
     rmSync(syncDir, { recursive: true, force: true });
+  };
+  const bytes = Number(curl().stdout); // a warm-up: the server's file in the page cache for every round
+  clean();
+  const rounds: Map<string, Timed>[] = [];
+  for (let round = 0; round < RUNS; round++) {
+    const results = new Map<string, Timed>();
+    for (let i = 0; i < clients.length; i++) {
+      const [name, go] = clients[(i + round) % clients.length]!;
+      results.set(name, go());
+      clean();
+    }
+    rounds.push(results);
+    const line = [...results].map(([name, t]) => `${name} ${(bytes / 1e6 / t.seconds).toFixed(0)} MB/s cpu ${t.cpuSeconds.toFixed(2)} s`);
+    const ratios = clients.slice(1).map(([name]) => `${name} ${(results.get("curl")!.seconds / results.get(name)!.seconds).toFixed(2)}×`);
+    console.log(`  round ${round + 1}: ${line.join(", ")} → ${ratios.join(", ")}`);
   }
-  const curl = seconds.get("curl")!.seconds;
-  const line = [...seconds].map(
-    ([name, t]) =>
-      `${name} ${(bytes / 1e6 / t.seconds).toFixed(1)} MB/s${name === "curl" ? "" : ` (${(curl / t.seconds).toFixed(2)}×)`} cpu ${t.cpuSeconds.toFixed(2)} s`,
+  const mb = bytes / 1e6;
+  const summary = clients.map(([name]) => {
+    const of = (f: (t: Timed) => number) => median(rounds.map((r) => f(r.get(name)!)));
+    const ratio = name === "curl" ? "" : ` → ${median(rounds.map((r) => r.get("curl")!.seconds / r.get(name)!.seconds)).toFixed(2)}×`;
+    return `${name} ${(mb / of((t) => t.seconds)).toFixed(0)} MB/s, cpu ${of((t) => t.cpuSeconds).toFixed(2)} s${ratio}`;
+  });
+  console.log(
+    `download of ${mb.toFixed(1)} MB, medians of ${RUNS} rounds (load ${loadavg()[0]!.toFixed(2)}): ${summary.join("; ")} — median of the rounds' ratios, da incl. its SHA-256 check; goal ≥ 0.9×`,
   );
-  console.log(`download of ${(bytes / 1e6).toFixed(1)} MB (run ${run + 1}): ${line.join(", ")} — da incl. hash check; goal ≥ 0.9×`);
 }
 
 await main();
