@@ -111,6 +111,7 @@ export const ROUTES: Route[] = [
   page("POST", "/admin/users/invitations/:id/resend", "form", { next: true }),
   page("POST", "/admin/users/invitations/:id/revoke", "form", { next: true }),
   page("GET", "/admin/users/invitations/:id/revoke/confirm"),
+  page("GET", "/admin/users/invitations/:id/resend/confirm"),
   page("GET", "/invite/:token"),
   page("POST", "/invite/:token", "form"),
   // forgot password (404 without SMTP), the forced password change

@@ -104,7 +104,16 @@ describe("inviting and accepting", () => {
     const again = await (await browser.get("/admin/users")).text();
     expect(again).not.toContain(url!);
     const id = /data-invitation-id="([^"]+)"/.exec(again)![1]!;
-    const resent = await browser.submit(`/admin/users/invitations/${id}/resend`, { back: "/admin/users" });
+    // Sending again asks first: the link already sent would stop working.
+    const unconfirmed = await browser.post(`/admin/users/invitations/${id}/resend`, { back: "/admin/users" });
+    expect(unconfirmed.status).toBe(303);
+    expect(unconfirmed.headers.get("location")).toBe(`/admin/users/invitations/${id}/resend/confirm`);
+    expect((await t.handle(pathOf(url!))).status).toBe(200);
+    const asked = await (await browser.get(`/admin/users/invitations/${id}/resend/confirm`)).text();
+    expect(asked).toContain(`Send ${INVITEE} a new invitation link?`);
+    expect(asked).toContain("The link sent before stops working at once");
+    expect(asked).toContain('name="confirm" value="yes"');
+    const resent = await browser.submit(`/admin/users/invitations/${id}/resend`, { back: "/admin/users", confirm: "yes" });
     const newUrl = /<code class="invite-link">([^<]+)<\/code>/.exec(resent)?.[1];
     expect(newUrl).not.toBe(url);
     expect((await t.handle(pathOf(url!))).status).toBe(400);

@@ -112,6 +112,7 @@ export function invitationForms(ctx: AppContext) {
     .post(
       `${base}/:id/resend`,
       ({ me, ip, body, params, set, cookie, request }) =>
+        unconfirmed(body, set, confirmPath(`${base}/${encodeURIComponent(params.id)}/resend`)) ??
         formAction(ctx, { set, cookie }, backTo(body.back), async () => {
           const created = await resendInvitation(ctx, adminCall(me, ip), params.id, publicBaseUrl(request, ctx.config));
           return outcome(ctx, me, created, "Sent a new invitation link to");
