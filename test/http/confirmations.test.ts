@@ -1,6 +1,6 @@
 // The one confirmation pattern beyond a person's page (test/http/person-page.test.ts has those):
 // signing out one session, signing out everywhere else, disconnecting an app, an admin revoking a
-// connected app or removing an OAuth client, revoking an invitation. For each: GET …/confirm
+// connected app or removing an OAuth client, revoking an invitation or sending it again. For each: GET …/confirm
 // renders a form with confirm=yes and the CSRF field, a POST without CSRF is refused, a POST without
 // confirm=yes only sends to the confirmation page, a confirmed POST acts. No JavaScript confirm().
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { Glob } from "bun";
 import { createTestApp, type TestApp } from "../helpers/app";
 import { connectApp } from "../helpers/oauth";
+import type { Invitation } from "../../src/shared/contract";
 
 let t: TestApp;
 let admin: string;
@@ -78,6 +79,17 @@ const CASES: Case[] = [
       const state = async () =>
         ((await (await t.api("GET", "/api/invitations?all=true", { token: admin })).json()) as { id: string; state: string }[]).find((i) => i.id === id)?.state;
       return { action: `/admin/users/invitations/${id}/revoke`, done: async () => (await state()) !== "pending" };
+    },
+  },
+  {
+    name: "send an invitation again (the link already sent stops working)",
+    stays: true,
+    setup: async () => {
+      const res = await t.api("POST", "/api/invitations", { token: admin, body: { email: "invited.again@example.com" } });
+      expect(res.status).toBe(201);
+      const { id } = (await res.json()) as { id: string };
+      const sent = async () => ((await (await t.api("GET", "/api/invitations", { token: admin })).json()) as Invitation[]).find((i) => i.id === id)?.sent_count;
+      return { action: `/admin/users/invitations/${id}/resend`, done: async () => (await sent()) === 2 };
     },
   },
 ];
