@@ -2,7 +2,8 @@
 // else DA_LOCAL_DIR, else the current directory). A download goes to `<name>.parquet.partial`; an
 // interrupted one resumes with a byte range (If-Range: the hash it was started for); the finished
 // file is checked against the manifest's SHA-256 before it replaces the old one. The state file
-// (DIR/server/sync-state.json) records the hash each local file has.
+// (DIR/server/sync-state.json) records the hash each local file has. One run at a time per DIR
+// (DIR/server/sync.lock, cli/dir-lock.ts).
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeSync } from "node:fs";
 import { rename, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -11,6 +12,7 @@ import { DATASET_NAME_PATTERN } from "../../src/shared/contract";
 import { JSON_FLAG, type Command } from "../command";
 import type { Context } from "../context";
 import type { Api } from "../api";
+import { lockFor } from "../dir-lock";
 import { CliError, EXIT_FAILURE } from "../errors";
 import { info, printJson, success, warn } from "../output";
 import { type Progress, progressBar } from "../progress";
@@ -149,6 +151,15 @@ async function runSync(ctx: Context): Promise<number> {
   const root = resolve(ctx.flag("dir") ?? sys().env.DA_LOCAL_DIR ?? ".");
   const dir = join(root, "server", "parquet");
   mkdirSync(dir, { recursive: true });
+  const release = lockFor(join(root, "server", "sync.lock"), "`da sync`");
+  try {
+    return await syncInto(ctx, root, dir);
+  } finally {
+    release();
+  }
+}
+
+async function syncInto(ctx: Context, root: string, dir: string): Promise<number> {
   const stateFile = join(root, "server", "sync-state.json");
   const state = readState(stateFile);
   const saveState = () => writeFile(stateFile, `${JSON.stringify(state, null, 2)}\n`);
