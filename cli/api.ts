@@ -37,6 +37,11 @@ export type RequestOptions = {
   raw?: { body: BodyInit; contentType: string };
   /** Extra request headers (Range, If-Range). */
   headers?: Record<string, string>;
+  /**
+   * Aborts the request, its body included. With it, `timeoutMs` bounds only the wait for the
+   * answer: the caller bounds the body (`da sync` stops a download that stalls, not one that is long).
+   */
+  signal?: AbortSignal;
 };
 
 function reasonOf(error: unknown): string {
@@ -82,23 +87,28 @@ export class Api {
       },
       timeoutMs,
       opts.query,
+      opts.signal,
     );
     checkVersionFloor(response);
     noteTokenExpiry(response);
     return response;
   }
 
-  private async fetchOrThrow(path: string, init: RequestInit, timeoutMs: number, query?: Query): Promise<Response> {
+  private async fetchOrThrow(path: string, init: RequestInit, timeoutMs: number, query?: Query, signal?: AbortSignal): Promise<Response> {
+    const answer = new AbortController();
+    const waiting = signal && setTimeout(() => answer.abort(new DOMException("timed out", "TimeoutError")), timeoutMs);
     try {
       return await sys().fetch(this.url(path, query), {
         ...init,
         // "da on <host>" on the person's sessions list, instead of Bun's own User-Agent.
         headers: { "user-agent": daUserAgent(CLI_VERSION, platform(), arch(), hostname()), ...(init.headers as Record<string, string>) },
         redirect: "manual",
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: signal ? AbortSignal.any([signal, answer.signal]) : AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       throw this.unreachable(error, timeoutMs);
+    } finally {
+      clearTimeout(waiting);
     }
   }
 

@@ -26,6 +26,7 @@ function serve(download: Download, tables: Record<string, unknown> = { blob: TAB
   return Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
+    idleTimeout: 0, // a stalling server keeps the connection open
     fetch: (request) => (new URL(request.url).pathname === "/api/sync/manifest" ? Response.json({ tables }, { headers: AGNES }) : download(request)),
   });
 }
@@ -73,6 +74,115 @@ test("a lock held by a live process refuses the run; one left by a killed run is
     expect(existsSync(paths(dir).lock)).toBe(false);
   } finally {
     holder.kill();
+    server.stop(true);
+  }
+});
+
+/** Chunks of `chunk` bytes while `more()` holds (counted in `sent`), then the end; a pull-based stream, so what is sent is what da read. */
+function endless(sent: { bytes: number }, more: () => boolean, chunk = 1024 * 1024): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    pull(controller) {
+      if (!more()) return controller.close();
+      sent.bytes += chunk;
+      controller.enqueue(new Uint8Array(chunk).fill(7));
+    },
+  });
+}
+
+const MAX_SENT = 64 * 1024 * 1024;
+
+test("a body with no length that never ends is stopped at the manifest's size: nothing installed, no more read", async () => {
+  const sent = { bytes: 0 };
+  const server = serve(
+    () =>
+      new Response(
+        endless(sent, () => sent.bytes < MAX_SENT),
+        { headers: AGNES },
+      ),
+  );
+  const dir = join(root, "endless");
+  try {
+    const run = await sync(server, dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`the server sent more than the ${FILE.length} bytes the manifest gives`);
+    expect(sent.bytes).toBeLessThan(16 * 1024 * 1024); // a few chunks past the size, in flight when da stopped
+    expect(existsSync(paths(dir).target)).toBe(false);
+    expect(existsSync(paths(dir).partial) ? readFileSync(paths(dir).partial).length : 0).toBe(0);
+  } finally {
+    server.stop(true);
+  }
+});
+
+test("a gzip bomb (a small body that inflates past the manifest's size) is stopped at the size", async () => {
+  const bomb = Bun.gzipSync(new Uint8Array(MAX_SENT));
+  const server = serve(() => new Response(bomb, { headers: { ...AGNES, "content-encoding": "gzip" } }));
+  const dir = join(root, "bomb");
+  try {
+    const run = await sync(server, dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`the server sent more than the ${FILE.length} bytes the manifest gives`);
+    expect(existsSync(paths(dir).target)).toBe(false);
+  } finally {
+    server.stop(true);
+  }
+});
+
+test("gzip content-encoding of the right file is inflated and installed", async () => {
+  const server = serve(() => new Response(Bun.gzipSync(FILE), { headers: { ...AGNES, "content-encoding": "gzip" } }));
+  const dir = join(root, "gzip");
+  try {
+    expect((await sync(server, dir)).code).toBe(0);
+    expect(readFileSync(paths(dir).target).equals(FILE)).toBe(true);
+  } finally {
+    server.stop(true);
+  }
+});
+
+/** A run that does not end within `ms` counts as hung (the old client waited an hour). */
+const orHung = <T>(run: Promise<T>, ms = 20_000) => Promise.race([run, Bun.sleep(ms).then(() => "hung" as const)]);
+
+test("a server that stalls mid-body ends the run after DA_TIMEOUT without bytes; the next run resumes after what arrived", async () => {
+  const half = FILE.length / 2;
+  let stalled = true;
+  const server = serve((request) => {
+    const range = request.headers.get("range");
+    if (range)
+      return new Response(FILE.subarray(half), { status: 206, headers: { ...AGNES, "content-range": `bytes ${half}-${FILE.length - 1}/${FILE.length}` } });
+    let sentHalf = false;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (!sentHalf) return ((sentHalf = true), controller.enqueue(FILE.subarray(0, half)));
+        while (stalled) await Bun.sleep(20);
+        controller.close();
+      },
+    });
+    return new Response(body, { headers: { ...AGNES, "content-length": String(FILE.length) } });
+  });
+  const dir = join(root, "stall");
+  try {
+    const run = await orHung(sync(server, dir, [], { DA_TIMEOUT: "0.3" }));
+    expect(run).not.toBe("hung");
+    expect(run).toMatchObject({ code: 1 });
+    expect((run as { stderr: string }).stderr).toContain(`${server.url.origin} sent nothing for 0.3 s`);
+    expect(readFileSync(paths(dir).partial).equals(FILE.subarray(0, half))).toBe(true);
+    const resumed = await sync(server, dir);
+    expect(resumed.code).toBe(0);
+    expect(readFileSync(paths(dir).target).equals(FILE)).toBe(true);
+  } finally {
+    stalled = false;
+    server.stop(true);
+  }
+});
+
+test("a server that never answers the download ends the run after DA_TIMEOUT", async () => {
+  let answer = () => {};
+  const server = serve(() => new Promise<Response>((resolve) => (answer = () => resolve(new Response(null, { status: 204 })))));
+  try {
+    const run = await orHung(sync(server, join(root, "silent"), [], { DA_TIMEOUT: "0.3" }));
+    expect(run).not.toBe("hung");
+    expect((run as { stderr: string }).stderr).toContain("did not answer within 0.3 s");
+  } finally {
+    answer();
     server.stop(true);
   }
 });
