@@ -2,7 +2,7 @@
 // resumed rest at its offset, and the file is hashed as it grows. The manifest bounds the transfer:
 // no more than its size is read (a server, or a gzip bomb, sending bytes without end stops there),
 // and a body that brings nothing new for DA_TIMEOUT seconds ends the run (what arrived is kept).
-import { closeSync, existsSync, ftruncateSync, openSync, readSync, statSync, writeSync } from "node:fs";
+import { closeSync, constants, ftruncateSync, lstatSync, openSync, readSync, rmSync, writeSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import type { Api } from "../api";
 import { requestTimeoutMs } from "../api";
@@ -27,41 +27,37 @@ class TooLong extends CliError {}
 type Watch = { size: number; idleMs: number; server: string };
 
 /**
- * The SHA-256 of `path` from its first byte, read while another writer appends to it, until
- * `finished()` says the writer is done and every byte is read. `bar` advances by the bytes past
- * `start` (what was there before a resumed download is hashed but was not downloaded now).
+ * The SHA-256 of the file open as `fd` from its first byte, read (at a position, so the writer's
+ * offset is not moved) while another writer appends to it, until `finished()` says the writer is
+ * done and every byte is read. `bar` advances by the bytes past `start` (what was there before a
+ * resumed download is hashed but was not downloaded now).
  */
-async function hashGrowingFile(path: string, finished: () => boolean, start: number, bar: Progress | null, watch: Watch | null): Promise<string> {
+async function hashGrowingFile(fd: number, finished: () => boolean, start: number, bar: Progress | null, watch: Watch | null): Promise<string> {
   const digest = new Bun.CryptoHasher("sha256");
   const buffer = new Uint8Array(HASH_SLICE_BYTES);
-  const fd = openSync(path, "r");
   let position = 0;
   let idleMs = 1;
   let grewAt = performance.now();
-  try {
-    for (;;) {
-      // Read before the read: a writer that was done then has nothing left that this read misses.
-      const last = finished();
-      const read = readSync(fd, buffer, 0, buffer.length, position);
-      if (read > 0) {
-        if (watch && position + read > watch.size) throw new TooLong(`the server sent more than the ${watch.size} bytes the manifest gives`);
-        digest.update(buffer.subarray(0, read));
-        bar?.advance(Math.max(0, position + read - Math.max(position, start)));
-        position += read;
-        idleMs = 1;
-        grewAt = performance.now();
-        await new Promise((next) => setImmediate(next)); // let Bun write the next chunk
-      } else if (last) {
-        return digest.digest("hex");
-      } else if (watch && performance.now() - grewAt > watch.idleMs) {
-        throw new CliError(`${watch.server} sent nothing for ${watch.idleMs / 1000} s; what arrived is kept, \`da sync\` resumes after it`);
-      } else {
-        await Bun.sleep(idleMs); // caught up with a slower network: back off, up to IDLE_WAIT_MAX_MS
-        idleMs = Math.min(IDLE_WAIT_MAX_MS, idleMs * 2);
-      }
+  for (;;) {
+    // Read before the read: a writer that was done then has nothing left that this read misses.
+    const last = finished();
+    const read = readSync(fd, buffer, 0, buffer.length, position);
+    if (read > 0) {
+      if (watch && position + read > watch.size) throw new TooLong(`the server sent more than the ${watch.size} bytes the manifest gives`);
+      digest.update(buffer.subarray(0, read));
+      bar?.advance(Math.max(0, position + read - Math.max(position, start)));
+      position += read;
+      idleMs = 1;
+      grewAt = performance.now();
+      await new Promise((next) => setImmediate(next)); // let Bun write the next chunk
+    } else if (last) {
+      return digest.digest("hex");
+    } else if (watch && performance.now() - grewAt > watch.idleMs) {
+      throw new CliError(`${watch.server} sent nothing for ${watch.idleMs / 1000} s; what arrived is kept, \`da sync\` resumes after it`);
+    } else {
+      await Bun.sleep(idleMs); // caught up with a slower network: back off, up to IDLE_WAIT_MAX_MS
+      idleMs = Math.min(IDLE_WAIT_MAX_MS, idleMs * 2);
     }
-  } finally {
-    closeSync(fd);
   }
 }
 
@@ -78,12 +74,12 @@ async function writeAt(fd: number, response: Response, position: number): Promis
 }
 
 /** Writes the body into `fd` (at `start`) while hashing the file; a broken, stalled or overlong transfer throws. */
-async function writeAndHash(fd: number, partial: string, response: Response, start: number, bar: Progress | null, watch: Watch, stop: AbortController) {
+async function writeAndHash(fd: number, response: Response, start: number, bar: Progress | null, watch: Watch, stop: AbortController) {
   let finished = false;
   const writing = (start > 0 ? writeAt(fd, response, start) : Bun.write(Bun.file(fd), response)).finally(() => {
     finished = true;
   });
-  const hashing = hashGrowingFile(partial, () => finished, start, bar, watch).catch((error: unknown) => {
+  const hashing = hashGrowingFile(fd, () => finished, start, bar, watch).catch((error: unknown) => {
     stop.abort(error); // ends the writer too
     throw error;
   });
@@ -95,11 +91,28 @@ async function writeAndHash(fd: number, partial: string, response: Response, sta
 }
 
 /**
+ * The partial, open for reading and writing, never through a symlink (one planted there would make
+ * da write the dataset over the file it points to): a fresh one is made anew, a kept one is opened
+ * as it is. Hashing through this fd covers the very file that is written.
+ */
+function openPartial(partial: string, fresh: boolean): number {
+  if (!fresh) return openSync(partial, constants.O_RDWR | constants.O_NOFOLLOW);
+  rmSync(partial, { force: true });
+  return openSync(partial, "wx+", 0o600);
+}
+
+/** The bytes a regular file at `path` holds; 0 for none (or anything else there, a symlink too). */
+function keptBytes(path: string): number {
+  const stat = lstatSync(path, { throwIfNoEntry: false });
+  return stat?.isFile() ? stat.size : 0;
+}
+
+/**
  * Downloads one table into `partial` (resuming it when it was started for the same hash) and
  * returns the SHA-256 of the whole file, computed as the bytes arrive (no second pass).
  */
 export async function fetchInto(api: Api, name: string, expected: Expected, partial: string, resume: boolean, quiet: boolean): Promise<string> {
-  const kept = resume && existsSync(partial) ? statSync(partial).size : 0;
+  const kept = resume ? keptBytes(partial) : 0;
   const offset = kept < expected.size ? kept : 0; // as long as the file or longer: not a start to go on from
   const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-`, "if-range": `"${expected.hash}"` } : {};
   const stop = new AbortController();
@@ -111,15 +124,15 @@ export async function fetchInto(api: Api, name: string, expected: Expected, part
   if (!response.ok) throw await api.failure(response, {});
   // 206: the rest goes after what is there; 200: the server sent it all, start over.
   const start = response.status === 206 ? offset : 0;
-  const fd = openSync(partial, start > 0 ? "r+" : "w", 0o600);
+  const fd = openPartial(partial, start === 0);
   const bar = progressBar(name, expected.size, { start, quiet });
   const watch = { size: expected.size, idleMs: requestTimeoutMs(), server: api.server };
   try {
     // Also when the transfer broke (writeAndHash throws): what arrived is kept, the next run resumes after it.
-    const digest = await writeAndHash(fd, partial, response, start, bar, watch, stop);
+    const digest = await writeAndHash(fd, response, start, bar, watch, stop);
     // Read while Bun wrote, the hash can have covered a reserved region before its bytes were in it
     // (zeros: see writeAt); a mismatch is confirmed on the finished file before it is refused.
-    return digest === expected.hash ? digest : await hashGrowingFile(partial, () => true, Number.POSITIVE_INFINITY, null, null);
+    return digest === expected.hash ? digest : await hashGrowingFile(fd, () => true, Number.POSITIVE_INFINITY, null, null);
   } catch (error) {
     if (error instanceof TooLong) ftruncateSync(fd, 0);
     throw error;

@@ -31,6 +31,17 @@ function readState(file: string): State {
   }
 }
 
+/**
+ * Written to a new file renamed into place: a run killed mid-write leaves the old state whole, and
+ * a symlink planted at the path is replaced rather than written through.
+ */
+async function writeState(file: string, state: State): Promise<void> {
+  const temp = `${file}.${process.pid}.tmp`;
+  await rm(temp, { force: true });
+  await writeFile(temp, `${JSON.stringify(state, null, 2)}\n`, { flag: "wx" });
+  await rename(temp, file);
+}
+
 /** The manifest's hash and size of a table, checked: they bound and judge its download. */
 function expectedOf(table: SyncManifest["tables"][string] | null | undefined): Expected {
   const { hash, size_bytes: size } = table ?? {};
@@ -76,7 +87,7 @@ async function runSync(ctx: Context): Promise<number> {
 async function syncInto(ctx: Context, root: string, dir: string): Promise<number> {
   const stateFile = join(root, "server", "sync-state.json");
   const state = readState(stateFile);
-  const saveState = () => writeFile(stateFile, `${JSON.stringify(state, null, 2)}\n`);
+  const saveState = () => writeState(stateFile, state);
   const api = ctx.api();
   const { tables } = await api.get<SyncManifest>("/api/sync/manifest");
   const only = ctx.flag("table");

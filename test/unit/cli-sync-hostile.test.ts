@@ -5,7 +5,7 @@
 // a stalled server ends the run (the partial kept for a resume), and one run at a time per DIR.
 import { afterAll, expect, test } from "bun:test";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../cli/main";
@@ -183,6 +183,42 @@ test("a server that never answers the download ends the run after DA_TIMEOUT", a
     expect((run as { stderr: string }).stderr).toContain("did not answer within 0.3 s");
   } finally {
     answer();
+    server.stop(true);
+  }
+});
+
+test("a symlink planted at the .partial or the state file's path is replaced, never written through", async () => {
+  const server = serve(whole);
+  const dir = join(root, "planted");
+  mkdirSync(join(dir, "server", "parquet"), { recursive: true });
+  const victims = [join(root, "victim-partial"), join(root, "victim-state")];
+  for (const victim of victims) writeFileSync(victim, "precious");
+  symlinkSync(victims[0]!, paths(dir).partial);
+  symlinkSync(victims[1]!, join(dir, "server", "sync-state.json"));
+  try {
+    expect((await sync(server, dir)).code).toBe(0);
+    expect(victims.map((victim) => readFileSync(victim, "utf8") === "precious")).toEqual([true, true]);
+    expect(lstatSync(paths(dir).target).isFile()).toBe(true);
+    expect(readFileSync(paths(dir).target).equals(FILE)).toBe(true);
+    expect(lstatSync(join(dir, "server", "sync-state.json")).isFile()).toBe(true);
+  } finally {
+    server.stop(true);
+  }
+});
+
+test("a planted symlink at the .partial of a resumed download is not followed either", async () => {
+  const server = serve(whole);
+  const dir = join(root, "planted-resume");
+  mkdirSync(join(dir, "server", "parquet"), { recursive: true });
+  const victim = join(root, "victim-resume");
+  writeFileSync(victim, FILE.subarray(0, 1000));
+  symlinkSync(victim, paths(dir).partial);
+  writeFileSync(join(dir, "server", "sync-state.json"), JSON.stringify({ tables: { blob: { hash: "", partial_hash: HASH } } }));
+  try {
+    expect((await sync(server, dir)).code).toBe(0);
+    expect(readFileSync(victim).equals(FILE.subarray(0, 1000))).toBe(true);
+    expect(readFileSync(paths(dir).target).equals(FILE)).toBe(true);
+  } finally {
     server.stop(true);
   }
 });
