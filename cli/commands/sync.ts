@@ -91,7 +91,7 @@ async function syncInto(ctx: Context, root: string, dir: string): Promise<number
   const api = ctx.api();
   const { tables } = await api.get<SyncManifest>("/api/sync/manifest");
   const only = ctx.flag("table");
-  if (only !== undefined && !tables[only])
+  if (only !== undefined && !Object.hasOwn(tables, only))
     throw new CliError(`there is no dataset named ${only} (or you may not read it)`, "`da sync` lists what you may read");
   const out: Outcome = { downloaded: [], skipped: [], errors: [] };
   for (const [name, table] of Object.entries(tables)) {

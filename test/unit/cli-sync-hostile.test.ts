@@ -5,9 +5,9 @@
 // a stalled server ends the run (the partial kept for a resume), and one run at a time per DIR.
 import { afterAll, expect, test } from "bun:test";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import { main } from "../../cli/main";
 import type { System } from "../../cli/system";
 import { CLI_MIN_VERSION_HEADER } from "../../src/shared/contract";
@@ -218,6 +218,65 @@ test("a planted symlink at the .partial of a resumed download is not followed ei
     expect((await sync(server, dir)).code).toBe(0);
     expect(readFileSync(victim).equals(FILE.subarray(0, 1000))).toBe(true);
     expect(readFileSync(paths(dir).target).equals(FILE)).toBe(true);
+  } finally {
+    server.stop(true);
+  }
+});
+
+test("manifest names that are not dataset names are skipped: nothing is asked for or written outside DIR/server/parquet", async () => {
+  const asked: string[] = [];
+  const names = ["../escape", "/abs", "a/b", "a\\b", "nul\u0000x", "..", "x".repeat(64), "Blob", "__proto__", "blob"];
+  const manifest = `{"tables":{${names.map((name) => `${JSON.stringify(name)}:${JSON.stringify(TABLE)}`).join(",")}}}`;
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch(request) {
+      const { pathname } = new URL(request.url);
+      if (pathname === "/api/sync/manifest") return new Response(manifest, { headers: { ...AGNES, "content-type": "application/json" } });
+      if (pathname.startsWith("/api/")) asked.push(pathname);
+      return whole(request);
+    },
+  });
+  const dir = join(root, "names", "inner");
+  try {
+    expect((await sync(server, dir)).code).toBe(0);
+    expect(asked).toEqual(["/api/data/blob/download"]);
+    expect(readdirSync(join(root, "names"), { recursive: true }).sort()).toEqual(
+      ["inner", "inner/server", "inner/server/parquet", "inner/server/parquet/blob.parquet", "inner/server/sync-state.json"].map((p) => p.split("/").join(sep)),
+    );
+  } finally {
+    server.stop(true);
+  }
+});
+
+test("--table takes a dataset the manifest lists, not a property every object has", async () => {
+  const server = serve(whole);
+  try {
+    for (const name of ["constructor", "toString", "blobs"]) {
+      const run = await sync(server, join(root, "only"), ["--table", name]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`there is no dataset named ${name}`);
+    }
+  } finally {
+    server.stop(true);
+  }
+});
+
+test("a manifest entry without a valid hash and size is not downloaded; the others are", async () => {
+  const asked: string[] = [];
+  const tables = {
+    blob: TABLE,
+    upper: { ...TABLE, hash: HASH.toUpperCase() },
+    nosize: { ...TABLE, size_bytes: undefined },
+    huge: { ...TABLE, size_bytes: 2 ** 60 },
+    nothing: null,
+  };
+  const server = serve((request) => (asked.push(new URL(request.url).pathname), whole(request)), tables);
+  try {
+    const run = await sync(server, join(root, "invalid"));
+    expect(run.code).toBe(1);
+    expect(asked).toEqual(["/api/data/blob/download"]);
+    for (const name of ["upper", "nosize", "huge", "nothing"]) expect(run.stderr).toContain(`${name}: the manifest gives no valid hash and size for it`);
   } finally {
     server.stop(true);
   }
