@@ -3,14 +3,15 @@
 // either has saved it, so both start the download afresh; the second opens (and truncates) the
 // `.partial` while the first is halfway, the first then finishes, and the second is cut. Before a
 // run held the directory, the first hashed each position once, before the truncation, installed a
-// file whose first half had become zeros, and recorded it as up to date.
+// file whose first half had become zeros, and recorded it as up to date. And a run stopped by
+// Ctrl-C: its partial is resumed and its lock taken over by the next run.
 import { afterAll, expect, test } from "bun:test";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CLI_MIN_VERSION_HEADER } from "../../src/shared/contract";
-import { runDa, type DaResult } from "../helpers/cli";
+import { daBinary, runDa, type DaResult } from "../helpers/cli";
 
 const FILE = randomBytes(2 * 1024 * 1024);
 const HASH = createHash("sha256").update(FILE).digest("hex");
@@ -84,6 +85,49 @@ test("two runs at once on one directory: the second is refused, and what is inst
     const again = await runDa(["sync", "--dir", dir], { env });
     expect(again.stderr).toContain("0 downloaded, 1 up to date");
     expect(existsSync(join(dir, "server", "sync.lock"))).toBe(false);
+  } finally {
+    server.stop(true);
+  }
+});
+
+test("Ctrl-C in a stalled download leaves a partial and a lock the next run resumes from and takes over", async () => {
+  const dir = join(root, "interrupted");
+  const { target, partial } = { target: join(dir, "server", "parquet", "blob.parquet"), partial: join(dir, "server", "parquet", "blob.parquet.partial") };
+  const ranges: (string | null)[] = [];
+  const table = { hash: HASH, rows: 1, size_bytes: FILE.length, updated_at: "2026-01-01T00:00:00Z", columns: [] };
+  const headers = { [CLI_MIN_VERSION_HEADER]: "0.0.0-a" };
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    idleTimeout: 0,
+    fetch(request) {
+      if (new URL(request.url).pathname === "/api/sync/manifest") return Response.json({ tables: { blob: table } }, { headers });
+      const range = request.headers.get("range");
+      ranges.push(range);
+      if (range)
+        return new Response(FILE.subarray(HALF), { status: 206, headers: { ...headers, "content-range": `bytes ${HALF}-${FILE.length - 1}/${FILE.length}` } });
+      let sent = false;
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (sent) return new Promise(() => {}); // stalls until da is stopped
+          sent = true;
+          controller.enqueue(FILE.subarray(0, HALF));
+        },
+      });
+      return new Response(body, { headers: { ...headers, "content-length": String(FILE.length) } });
+    },
+  });
+  const env = { HOME: root, DA_SERVER: server.url.origin, DA_TOKEN: "agnes_pat_test", DA_CONFIG_DIR: join(root, "config"), NO_COLOR: "1" };
+  try {
+    const first = Bun.spawn([await daBinary(), "sync", "--dir", dir], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env }, stderr: "pipe" });
+    while (!(existsSync(partial) && statSync(partial).size === HALF)) await Bun.sleep(10);
+    first.kill("SIGINT");
+    expect(await first.exited).not.toBe(0);
+    expect(existsSync(join(dir, "server", "sync.lock"))).toBe(true);
+    const resumed = await runDa(["sync", "--dir", dir], { env });
+    expect(resumed.code).toBe(0);
+    expect(ranges).toEqual([null, `bytes=${HALF}-`]);
+    expect(readFileSync(target).equals(FILE)).toBe(true);
   } finally {
     server.stop(true);
   }
