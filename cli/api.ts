@@ -235,15 +235,20 @@ const HINTS: Record<number, (response: Response) => string> = {
   429: (response) => `wait ${response.headers.get("retry-after") ?? "a few"} s before trying again`,
 };
 
+// C0 (but the newline) and C1 controls, DEL: printed as they are, a server's text could drive the
+// terminal (clear it, retitle it, set the clipboard with OSC 52).
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g;
+const inert = (text: string) => text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+
 async function detailOf(response: Response): Promise<string> {
   const text = await response.text().catch(() => "");
   try {
     const body = JSON.parse(text) as Partial<ErrorBody>;
-    if (typeof body.detail === "string" && body.detail) return body.detail;
+    if (typeof body.detail === "string" && body.detail) return inert(body.detail);
   } catch {
     // not JSON: fall through to the status line
   }
-  return `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
+  return inert(`HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`);
 }
 
 export function hasExpired(expiresAt: string | null, now = Date.now()): boolean {

@@ -129,3 +129,11 @@ test("a body longer than its Content-Length is read up to the length; one shorte
     shorter.stop(true);
   }
 });
+
+test("a server's error detail with terminal control sequences is printed inert", async () => {
+  const detail = "denied\u001b]52;c;ZXZpbA==\u0007\u001b[2J\u009b31m\r\u0000";
+  const answered = await run(() => Response.json({ detail }, { status: 403, headers: AGNES }), join(root, "escapes"));
+  expect(answered.code).toBe(1);
+  expect(answered.stderr).toContain("blob: denied\\x1b]52;c;ZXZpbA==\\x07\\x1b[2J\\x9b31m\\x0d\\x00");
+  expect(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/.test(answered.stderr)).toBe(false);
+});
