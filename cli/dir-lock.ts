@@ -16,18 +16,34 @@ const alive = (pid: number): boolean => {
   }
 };
 
-/** Linked into place whole (never seen empty): the pid in a temp file, then link, which fails if the lock exists. */
-function tryLock(lockFile: string): boolean {
-  const temp = `${lockFile}.${process.pid}`;
-  rmSync(temp, { force: true });
-  const fd = openSync(temp, "wx", 0o600);
+function writePid(path: string): void {
+  const fd = openSync(path, "wx", 0o600);
   try {
     writeSync(fd, String(process.pid));
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Linked into place whole (never seen empty): the pid in a temp file, then link, which fails if the
+ * lock exists. Where the file system has no hard links (exFAT, some network shares) the lock is
+ * created with O_EXCL and then written: another run reading it in between takes it for stale.
+ */
+function tryLock(lockFile: string): boolean {
+  const temp = `${lockFile}.${process.pid}`;
+  rmSync(temp, { force: true });
+  writePid(temp);
   try {
     linkSync(temp, lockFile);
+    return true;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === "EEXIST") return false;
+    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "ENOSYS" && code !== "EXDEV") throw error;
+  }
+  try {
+    writePid(lockFile);
     return true;
   } catch (error) {
     if ((error as { code?: string }).code === "EEXIST") return false;

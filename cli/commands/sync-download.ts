@@ -43,7 +43,8 @@ async function hashGrowingFile(fd: number, finished: () => boolean, start: numbe
     const last = finished();
     const read = readSync(fd, buffer, 0, buffer.length, position);
     if (read > 0) {
-      if (watch && position + read > watch.size) throw new TooLong(`the server sent more than the ${watch.size} bytes the manifest gives`);
+      if (watch && position + read > watch.size)
+        throw new TooLong(`the server sent more than the ${watch.size} bytes the manifest gives (if the dataset changed since, run \`da sync\` again)`);
       digest.update(buffer.subarray(0, read));
       bar?.advance(Math.max(0, position + read - Math.max(position, start)));
       position += read;
