@@ -6,8 +6,13 @@ import { closeSync, linkSync, openSync, readFileSync, rmSync, writeSync } from "
 import { dirname } from "node:path";
 import { CliError } from "./errors";
 
+/**
+ * Whether another process `pid` is running. This process's own pid is a lock left by an earlier
+ * process that had it: in a container every run can be pid 1, and a killed one's lock must not stop
+ * the next for good.
+ */
 const alive = (pid: number): boolean => {
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return false;
   try {
     process.kill(pid, 0);
     return true;

@@ -14,7 +14,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const sync = (server: { url: URL }, dir: string, args: string[] = [], env: Record<string, string> = {}) =>
   syncWith(join(root, "config"), server, dir, args, env);
 
-test("a lock held by a live process refuses the run; one left by a killed run is taken over and released", async () => {
+test("a lock held by a live process refuses the run; one left by a killed run, or with this pid, is taken over and released", async () => {
   const server = serve(whole);
   const dir = join(root, "locked");
   mkdirSync(join(dir, "server"), { recursive: true });
@@ -33,6 +33,12 @@ test("a lock held by a live process refuses the run; one left by a killed run is
     const run = await sync(server, dir);
     expect(run.code).toBe(0);
     expect(readFileSync(paths(dir).target).equals(FILE)).toBe(true);
+    expect(existsSync(paths(dir).lock)).toBe(false);
+
+    // Left by an earlier process with this one's pid (a container's runs can all be pid 1).
+    writeFileSync(paths(dir).lock, String(process.pid));
+    rmSync(paths(dir).target);
+    expect((await sync(server, dir)).code).toBe(0);
     expect(existsSync(paths(dir).lock)).toBe(false);
   } finally {
     holder.kill();
