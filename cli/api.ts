@@ -37,6 +37,11 @@ export type RequestOptions = {
   raw?: { body: BodyInit; contentType: string };
   /** Extra request headers (Range, If-Range). */
   headers?: Record<string, string>;
+  /**
+   * Aborts the request, its body included. With it, `timeoutMs` bounds only the wait for the
+   * answer: the caller bounds the body (`da sync` stops a download that stalls, not one that is long).
+   */
+  signal?: AbortSignal;
 };
 
 function reasonOf(error: unknown): string {
@@ -82,23 +87,28 @@ export class Api {
       },
       timeoutMs,
       opts.query,
+      opts.signal,
     );
     checkVersionFloor(response);
     noteTokenExpiry(response);
     return response;
   }
 
-  private async fetchOrThrow(path: string, init: RequestInit, timeoutMs: number, query?: Query): Promise<Response> {
+  private async fetchOrThrow(path: string, init: RequestInit, timeoutMs: number, query?: Query, signal?: AbortSignal): Promise<Response> {
+    const answer = new AbortController();
+    const waiting = signal && setTimeout(() => answer.abort(new DOMException("timed out", "TimeoutError")), timeoutMs);
     try {
       return await sys().fetch(this.url(path, query), {
         ...init,
         // "da on <host>" on the person's sessions list, instead of Bun's own User-Agent.
         headers: { "user-agent": daUserAgent(CLI_VERSION, platform(), arch(), hostname()), ...(init.headers as Record<string, string>) },
         redirect: "manual",
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: signal ? AbortSignal.any([signal, answer.signal]) : AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       throw this.unreachable(error, timeoutMs);
+    } finally {
+      clearTimeout(waiting);
     }
   }
 
@@ -225,15 +235,20 @@ const HINTS: Record<number, (response: Response) => string> = {
   429: (response) => `wait ${response.headers.get("retry-after") ?? "a few"} s before trying again`,
 };
 
+// C0 (but the newline) and C1 controls, DEL: printed as they are, a server's text could drive the
+// terminal (clear it, retitle it, set the clipboard with OSC 52).
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g;
+const inert = (text: string) => text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+
 async function detailOf(response: Response): Promise<string> {
   const text = await response.text().catch(() => "");
   try {
     const body = JSON.parse(text) as Partial<ErrorBody>;
-    if (typeof body.detail === "string" && body.detail) return body.detail;
+    if (typeof body.detail === "string" && body.detail) return inert(body.detail);
   } catch {
     // not JSON: fall through to the status line
   }
-  return `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
+  return inert(`HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`);
 }
 
 export function hasExpired(expiresAt: string | null, now = Date.now()): boolean {
