@@ -10,6 +10,7 @@ import { CliError, ServerError, UsageError } from "./errors";
 import { noteTokenExpiry } from "./token-expiry";
 import { checkVersionFloor, needsFloorCheck } from "./version-floor";
 import { sys } from "./system";
+import { inert, parseInert } from "./inert";
 
 export const REQUEST_TIMEOUT_MS = 15_000;
 
@@ -42,6 +43,8 @@ export type RequestOptions = {
    * answer: the caller bounds the body (`da sync` stops a download that stalls, not one that is long).
    */
   signal?: AbortSignal;
+  /** The answer's strings as they are (query results, which their printer makes inert for a terminal). */
+  exact?: boolean;
 };
 
 function reasonOf(error: unknown): string {
@@ -138,7 +141,9 @@ export class Api {
     if (response.status === 204) return undefined as T;
     const text = await response.text();
     try {
-      return (text ? JSON.parse(text) : undefined) as T;
+      // Every string a server answers is made inert for the terminal (cli/inert.ts), but data asked
+      // for byte for byte (query results): their printer decides.
+      return (text ? (opts.exact ? JSON.parse(text) : parseInert(text)) : undefined) as T;
     } catch {
       throw new CliError(`${this.server} answered ${path} with something that is not JSON`, "is --server pointing at an Agnes server?");
     }
@@ -234,11 +239,6 @@ const HINTS: Record<number, (response: Response) => string> = {
   409: () => "nothing was changed",
   429: (response) => `wait ${response.headers.get("retry-after") ?? "a few"} s before trying again`,
 };
-
-// C0 (but the newline) and C1 controls, DEL: printed as they are, a server's text could drive the
-// terminal (clear it, retitle it, set the clipboard with OSC 52).
-const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g;
-const inert = (text: string) => text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 
 async function detailOf(response: Response): Promise<string> {
   const text = await response.text().catch(() => "");

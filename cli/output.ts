@@ -2,6 +2,7 @@
 // warnings to stderr, so `da … --json | jq` and `$(da … --raw)` stay clean.
 
 import { sys, type Stream } from "./system";
+import { inertLine } from "./inert";
 
 function colourOn(stream: Stream): boolean {
   // https://no-color.org: any non-empty NO_COLOR disables colour.
@@ -87,15 +88,16 @@ export function printTable<Row>(rows: Row[], columns: Column<Row>[], empty = "(n
     info(empty);
     return;
   }
-  const cells = rows.map((row) => columns.map((column) => column.value(row)));
-  const natural = columns.map((column, i) => Math.max(column.header.length, ...cells.map((line) => line[i]!.length)));
+  // Cells and headers come from a server or a dataset: one line each, and inert (cli/inert.ts).
+  const cells = rows.map((row) => columns.map((column) => inertLine(column.value(row))));
+  const natural = columns.map((column, i) => Math.max(inertLine(column.header).length, ...cells.map((line) => line[i]!.length)));
   const widths = fitWidths(natural, sys().stdout.isTTY ? sys().stdout.columns : undefined);
   const render = (line: string[]) =>
     line
       .map((cell, i) => truncate(cell, widths[i]!).padEnd(i === line.length - 1 ? 0 : widths[i]!))
       .join("  ")
       .trimEnd();
-  printLine(bold(render(columns.map((column) => column.header))));
+  printLine(bold(render(columns.map((column) => inertLine(column.header)))));
   for (const line of cells) printLine(render(line));
 }
 

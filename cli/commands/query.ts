@@ -8,6 +8,7 @@ import type { Command } from "../command";
 import type { Context } from "../context";
 import { UsageError } from "../errors";
 import { info, printTable } from "../output";
+import { inert } from "../inert";
 import { sys } from "../system";
 
 const FORMATS = ["table", "csv", "json", "ndjson", "parquet"] as const;
@@ -84,7 +85,10 @@ async function runQuery(ctx: Context): Promise<void> {
   if (format === "parquet") return saveParquet(ctx, { sql, limit }, output).finally(stop);
   let answer: QueryAnswer;
   try {
-    answer = await ctx.api().post<QueryAnswer>("/api/query", limit === undefined ? { sql } : { sql, limit }, { timeoutMs: QUERY_REQUEST_TIMEOUT_MS });
+    answer = await ctx.api().post<QueryAnswer>("/api/query", limit === undefined ? { sql } : { sql, limit }, {
+      timeoutMs: QUERY_REQUEST_TIMEOUT_MS,
+      exact: true,
+    });
   } finally {
     stop();
   }
@@ -92,7 +96,8 @@ async function runQuery(ctx: Context): Promise<void> {
     const columns = answer.columns.map((header, i) => ({ header, value: (row: unknown[]) => csvField(row[i]) }));
     printTable(answer.rows, columns, "(no rows)");
   } else if (output) await writeFile(output, render(answer, format));
-  else sys().stdout.write(render(answer, format));
+  // Exact into a pipe; on a terminal, a cell someone uploaded cannot drive it (cli/inert.ts).
+  else sys().stdout.write(sys().stdout.isTTY ? inert(render(answer, format)) : render(answer, format));
   if (answer.truncated) info(`Showing the first ${answer.rows.length} rows; the result has more (--limit raises it up to the server's QUERY_MAX_ROWS).`);
 }
 

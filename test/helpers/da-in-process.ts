@@ -13,6 +13,8 @@ export type InProcessOptions = {
   stdin?: string;
   /** stderr is a terminal of this many columns (progress bars, spinners). */
   ttyColumns?: number;
+  /** stdout is a terminal (tables, what a person reads) rather than a pipe. */
+  stdoutTty?: boolean;
   env?: Record<string, string>;
 };
 
@@ -34,7 +36,7 @@ export async function runInProcess(t: TestApp, configDir: string, argv: string[]
   const system: System = {
     env: { DA_SERVER: "http://localhost", DA_CONFIG_DIR: configDir, NO_COLOR: "1", ...(opts.token ? { DA_TOKEN: opts.token } : {}), ...opts.env },
     stdin: { isTTY: opts.answers !== undefined, text: async () => opts.stdin ?? "" },
-    stdout: { write: (text: string) => out.push(text) },
+    stdout: { isTTY: opts.stdoutTty === true, columns: opts.stdoutTty ? 200 : undefined, write: (text: string) => out.push(text) },
     stderr: { isTTY: tty, columns: opts.ttyColumns, write: (text: string) => err.push(text) },
     fetch: (input, init) => t.app.handle(new Request(input, init)),
     prompter: opts.answers !== undefined ? prompter : null,
