@@ -42,15 +42,23 @@ export function addFixedHeaders(headers: Record<string, string | number>, fixed:
  * headers it lacks added to `set.headers`. Elysia's own `.headers()` copies them into a new object
  * for every request, which Bun then converts header by header: about 0.8 µs of a cheap JSON answer
  * (bench:auth). An answer from onError does not pass through here: the error handler adds them.
+ * The hook's own body must not read `return f(…)`: Elysia would take it for an async hook and make
+ * every route async (test/http/synchronous-reads.test.ts).
  */
 export function fixedHeadersOnResponses(fixed: Record<string, string>) {
   const prebuilt = new Headers(fixed);
   return new Elysia({ name: "fixed-headers" }).mapResponse({ as: "global" }, ({ responseValue, set }) => {
-    if (isPlainJson(responseValue) && set.cookie === undefined && typeof set.status === "number" && isEmpty(set.headers)) {
-      return Response.json(responseValue, { status: set.status, headers: prebuilt });
-    }
-    addFixedHeaders(set.headers, fixed);
+    const answer = plainJsonAnswer(responseValue, set, prebuilt);
+    if (answer === undefined) addFixedHeaders(set.headers, fixed);
+    return answer;
   });
+}
+
+type Set = { headers: Record<string, string | number>; status?: number | string; cookie?: unknown };
+
+function plainJsonAnswer(value: unknown, set: Set, headers: Headers): Response | undefined {
+  if (!isPlainJson(value) || set.cookie !== undefined || typeof set.status !== "number" || !isEmpty(set.headers)) return undefined;
+  return Response.json(value, { status: set.status, headers });
 }
 
 function isPlainJson(value: unknown): value is object {
