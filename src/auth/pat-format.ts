@@ -1,8 +1,9 @@
 // Personal access token format: agnes_pat_<secret><checksum>
 //   prefix    "agnes_pat_": fixed and greppable, so secret scanners and people recognise a leak
 //   secret    32 base62 characters from crypto random bytes (~190 bits)
-//   checksum  CRC32 of prefix+secret, 6 base62 characters: a mistyped or truncated token is
-//             rejected without a database or cache look-up
+//   checksum  CRC32 of prefix+secret, 6 base62 characters: a secret scanner (or a person) can tell
+//             a real token from look-alike text offline. The server finds a token by its SHA-256,
+//             which rejects a mistyped one as well, so authentication checks only the length.
 // Only SHA-256(token) is stored; it is random and long, so a fast hash is the right tool here.
 import { randomBytes } from "node:crypto";
 import { PAT_PREFIX } from "../shared/token-format";
@@ -47,6 +48,13 @@ export function generatePat(): string {
   return generatePrefixedSecret(PAT_PREFIX);
 }
 
+/** The length of every secret of this format under `prefix`. */
+export function prefixedSecretLength(prefix: string): number {
+  return prefix.length + SECRET_LENGTH + CHECKSUM_LENGTH;
+}
+
+export const PAT_LENGTH = prefixedSecretLength(PAT_PREFIX);
+
 export function looksLikePat(bearer: string): boolean {
   return bearer.startsWith(PAT_PREFIX);
 }
@@ -58,7 +66,7 @@ export function isWellFormedPat(token: string): boolean {
 
 /** True when `token` is `prefix`, 32 base62 characters and their matching checksum. */
 export function isWellFormedSecret(prefix: string, token: string): boolean {
-  if (token.length !== prefix.length + SECRET_LENGTH + CHECKSUM_LENGTH || !token.startsWith(prefix)) return false;
+  if (token.length !== prefixedSecretLength(prefix) || !token.startsWith(prefix)) return false;
   if (!/^[0-9A-Za-z]+$/.test(token.slice(prefix.length))) return false;
   const body = token.slice(0, -CHECKSUM_LENGTH);
   return checksum(body) === token.slice(-CHECKSUM_LENGTH);
