@@ -54,9 +54,9 @@ export function fixedHeadersOnResponses(fixed: Record<string, string>) {
   });
 }
 
-type Set = { headers: Record<string, string | number>; status?: number | string; cookie?: unknown };
+type ResponseSet = { headers: Record<string, string | number>; status?: number | string; cookie?: unknown };
 
-function plainJsonAnswer(value: unknown, set: Set, headers: Headers): Response | undefined {
+function plainJsonAnswer(value: unknown, set: ResponseSet, headers: Headers): Response | undefined {
   if (!isPlainJson(value) || set.cookie !== undefined || typeof set.status !== "number" || !isEmpty(set.headers)) return undefined;
   return Response.json(value, { status: set.status, headers });
 }
