@@ -4,9 +4,11 @@
 // checked against the in-memory auth state only (no database read), and a deactivated or deleted owner, an ended session or a revoked/expired token resolves to nobody.
 // A token is found by the SHA-256 of the whole value, so a mistyped or forged one is simply not
 // found: checking its checksum first would only repeat that answer, at a measurable cost per request.
-// Tokens resolve synchronously; only a session JWT needs a promise (the signature check is async),
-// and an `await` a token does not need would cost every token request (bench:auth: both changes
-// together took a PAT /auth/me from 37 to 31 µs of CPU).
+// Tokens resolve synchronously, and so does a session JWT whose signature was checked before (or
+// that this process signed); only a session token seen for the first time needs a promise (the
+// signature check is async). Routes that need someone signed in resolve synchronously and leave that
+// first check to the front door (src/http/credential-check.ts): a promise or an `await` costs every
+// request that has one (bench:auth).
 import type { AppContext } from "../context";
 import type { AddressOf } from "./activity";
 import type { AuthUser } from "./auth-state";
@@ -15,6 +17,7 @@ import { looksLikeOAuthAccessToken, OAUTH_SECRET_LENGTH } from "./oauth-format";
 import { hashSecret, looksLikePat, PAT_LENGTH } from "./pat-format";
 import type { AuthToken } from "./auth-state";
 import { addressAllowed } from "./networks-allowed";
+import type { SessionClaims } from "./session-signer";
 
 export type Principal = {
   user: AuthUser;
@@ -76,8 +79,26 @@ export function resolvePrincipal(ctx: AppContext, request: Request, addressOf: A
   return sessionPrincipal(ctx, credential, now, addressOf);
 }
 
-async function sessionPrincipal(ctx: AppContext, credential: Credential, now: Date, addressOf: AddressOf): Promise<Principal | null> {
-  const claims = await ctx.signer.verify(credential.value);
+/**
+ * The signature check a request's session token still needs (src/http/credential-check.ts), or null
+ * when there is none to wait for: no credential, a token, or a session token whose outcome is known.
+ * The promise never rejects.
+ */
+export function sessionCheckNeeded(ctx: AppContext, request: Request): Promise<unknown> | null {
+  const credential = readCredential(request);
+  if (!credential || looksLikePat(credential.value) || looksLikeOAuthAccessToken(credential.value)) return null;
+  if (ctx.signer.claimsIfChecked(credential.value) !== undefined) return null;
+  return ctx.signer.verify(credential.value).catch(() => null);
+}
+
+/** At once when the token's signature was checked before (or this process signed it), else after the check. */
+function sessionPrincipal(ctx: AppContext, credential: Credential, now: Date, addressOf: AddressOf): Principal | null | Promise<Principal | null> {
+  const checked = ctx.signer.claimsIfChecked(credential.value);
+  if (checked !== undefined) return principalOfSession(ctx, checked, credential, now, addressOf);
+  return ctx.signer.verify(credential.value).then((claims) => principalOfSession(ctx, claims, credential, now, addressOf));
+}
+
+function principalOfSession(ctx: AppContext, claims: SessionClaims | null, credential: Credential, now: Date, addressOf: AddressOf): Principal | null {
   if (!claims) return null;
   const session = ctx.authState.session(claims.handle);
   if (!session || session.userId !== claims.sub || session.expiresAt <= now) return null;

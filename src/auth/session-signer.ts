@@ -21,15 +21,21 @@ export function sessionHandle(jti: string): string {
   return Bun.SHA256.hash(jti, "hex");
 }
 
-// Verifying an HS256 JWT costs about as much as the rest of an authenticated request. A token
-// string that verified once verifies again under the same key, so the claims of recently seen
-// tokens are kept (bounded; least recently used dropped first). Expiry is still checked on every use, and
-// whether the session still works is decided by the auth state, not here.
+// Verifying an HS256 JWT costs about as much as the rest of an authenticated request, and it is
+// asynchronous. A token string that verified once verifies again under the same key, so the claims
+// of recently seen tokens are kept (bounded; least recently used dropped first), and so are those of
+// every token this process signs: routes then learn who is asking without waiting (claimsIfChecked).
+// A token that failed is remembered too, so a request is never checked twice. Expiry is still checked
+// on every use, and whether the session still works is decided by the auth state, not here.
 const VERIFIED_CACHE_SIZE = 10_000;
+const REJECTED_CACHE_SIZE = 1_000;
+// Our tokens are a few hundred characters; a longer one is refused without a check (and never cached).
+const MAX_SESSION_TOKEN_LENGTH = 4096;
 
 export class SessionSigner {
   private readonly jwt;
   private readonly verified = new LRUCache<string, SessionClaims>({ max: VERIFIED_CACHE_SIZE });
+  private readonly rejected = new LRUCache<string, true>({ max: REJECTED_CACHE_SIZE });
 
   constructor(
     secret: string,
@@ -38,18 +44,29 @@ export class SessionSigner {
     this.jwt = jwt({ name: "sessionJwt", secret, alg: "HS256" }).decorator.sessionJwt;
   }
 
-  sign(claims: { userId: string; jti: string; email: string; role: Role; expiresAt: Date }): Promise<string> {
+  async sign(claims: { userId: string; jti: string; email: string; role: Role; expiresAt: Date }): Promise<string> {
     const exp = Math.floor(claims.expiresAt.getTime() / 1000);
-    return this.jwt.sign({ sub: claims.userId, jti: claims.jti, email: claims.email, role: claims.role, typ: "session", exp });
+    const token = await this.jwt.sign({ sub: claims.userId, jti: claims.jti, email: claims.email, role: claims.role, typ: "session", exp });
+    this.verified.set(token, { sub: claims.userId, jti: claims.jti, handle: sessionHandle(claims.jti), exp });
+    return token;
   }
 
   /** The claims of a valid, unexpired session token, else null. */
   async verify(token: string): Promise<SessionClaims | null> {
-    const known = this.verified.get(token);
-    if (known) return known.exp * 1000 > this.clock.now().getTime() ? known : this.forget(token);
+    const checked = this.claimsIfChecked(token);
+    if (checked !== undefined) return checked;
     const claims = await this.verifySignature(token);
-    if (claims) this.remember(token, claims);
+    if (claims) this.verified.set(token, claims);
+    else this.rejected.set(token, true);
     return claims;
+  }
+
+  /** What verify would answer, when that is known without a signature check; undefined when it is not. */
+  claimsIfChecked(token: string): SessionClaims | null | undefined {
+    if (token.length > MAX_SESSION_TOKEN_LENGTH || this.rejected.has(token)) return null;
+    const known = this.verified.get(token);
+    if (!known) return undefined;
+    return known.exp * 1000 > this.clock.now().getTime() ? known : this.forget(token);
   }
 
   private async verifySignature(token: string): Promise<SessionClaims | null> {
@@ -59,10 +76,6 @@ export class SessionSigner {
     if (payload.typ !== "session") return null;
     if (typeof payload.sub !== "string" || typeof payload.jti !== "string" || typeof payload.exp !== "number") return null;
     return { sub: payload.sub, jti: payload.jti, handle: sessionHandle(payload.jti), exp: payload.exp, iat: payload.iat };
-  }
-
-  private remember(token: string, claims: SessionClaims): void {
-    this.verified.set(token, claims);
   }
 
   private forget(token: string): null {

@@ -9,7 +9,9 @@
 //   { principal: true }       whoever is asking, or null (sign-in pages, the start page)
 //   { clientIp: true }        the client's address as `ip` (whatever audits or rate-limits)
 // The principal is resolved in `transform` (after parsing, before schema validation), so an anonymous
-// or cross-site request learns nothing about what a valid body looks like: 401/403, not 422.
+// or cross-site request learns nothing about what a valid body looks like: 401/403, not 422. For
+// `auth` that step is synchronous; the first signature check of a session token happens around the
+// route (credential-check.ts).
 // Failing requests throw; the one onError decides between /login redirect, 401/403 JSON and pages.
 import { Elysia } from "elysia";
 import type { AppContext } from "../context";
@@ -19,6 +21,7 @@ import { assertScope } from "../auth/scopes";
 import { TOKEN_EXPIRES_HEADER, TOKEN_EXPIRY_WARNING_DAYS, type Role, type TokenScope } from "../shared/contract";
 import { clientIp } from "./client-ip";
 import { assertCsrfToken } from "./csrf";
+import { CredentialCheckPending } from "./credential-check";
 import { Forbidden, RoleTooLow, Unauthenticated } from "../shared/errors";
 import { sessionRestriction } from "../auth/session-restriction";
 import { requestUrl } from "./request-url";
@@ -47,10 +50,11 @@ export function authGuard(ctx: AppContext) {
       const role = typeof need === "string" ? need : need.role;
       const scope: TokenScope = typeof need === "string" ? "all" : need.scope;
       return {
-        async transform(c: { request: Request; body: unknown; set: { headers: Record<string, string | number> } }) {
-          const found = identify(ctx, c.request);
-          // A token resolves at once: awaiting only a session's promise spares every token request an await.
-          const principal = found instanceof Promise ? await found : found;
+        // Synchronous, so a route whose other steps are too answers without a promise: a session
+        // token still to be checked is left to the front door (credential-check.ts).
+        transform(c: { request: Request; body: unknown; set: { headers: Record<string, string | number> } }) {
+          const principal = identify(ctx, c.request);
+          if (principal instanceof Promise) throw new CredentialCheckPending(principal);
           (c as Resolved).principal = principal;
           const me = requirePrincipal(principal, role);
           if (me.via === "session") assertSessionUnrestricted(ctx, me, c.request);

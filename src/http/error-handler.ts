@@ -13,6 +13,7 @@ import { loginRedirectFor, wantsHtml } from "./wants-html";
 import { pageContextWith } from "./page";
 import { requestUrl } from "./request-url";
 import { errorSummary } from "./error-summary";
+import { CredentialCheckPending, deferUntilChecked } from "./credential-check";
 import { addFixedHeaders, PAGE_HEADERS, RESPONSE_HEADERS } from "./security-headers";
 
 type Reply = { status: number; detail: string; headers?: Record<string, string>; fields?: Record<string, boolean | string> };
@@ -48,6 +49,9 @@ function validationMessage(error: unknown): string {
   return parts.length ? `Invalid request: ${parts.join("; ")}` : "Invalid request";
 }
 
+// What the route answers while the front door waits for a check; never sent (credential-check.ts).
+const checkPending = () => new Response(null, { status: 503 });
+
 export type ErrorPageProps = { status: number; message: string; page: PageContext };
 export type ErrorPageRenderer = { renderErrorPage: (props: ErrorPageProps) => JSX.Element };
 
@@ -55,10 +59,12 @@ export function errorHandler(ctx: AppContext, pages: ErrorPageRenderer, fixed: R
   // Only named properties of the hook's context: a global hook that hands the whole context to a
   // function makes Elysia parse cookies, query and headers on every route, just in case.
   return new Elysia({ name: "error-handler" }).onError({ as: "global" }, (c) => {
+    // A read whose session token is still being checked is routed again by the front door.
+    if (c.error instanceof CredentialCheckPending && deferUntilChecked(c.request, c.error.check)) return checkPending();
     // What onError answers skips the fixed-headers step (fixedHeadersOnResponses).
     addFixedHeaders(c.set.headers, fixed);
     return respondSafely(ctx, pages, {
-      error: c.error,
+      error: c.error instanceof CredentialCheckPending ? new ServiceUnavailable("The session could not be checked just now: try again", 1) : c.error,
       code: c.code,
       request: c.request,
       set: c.set,

@@ -1,6 +1,8 @@
 // The front door: one step around every request, before routing and after the response is built.
 //   before  refuse a Host that is not a valid host[:port] (400) and a cross-site state change (403);
-//           answer CORS preflights of the endpoints open to other origins (cors.ts)
+//           answer CORS preflights of the endpoints open to other origins (cors.ts); wait for the
+//           first signature check of a session token a write carries (credential-check.ts)
+//   routing again  a read whose session token was still being checked, once the check is done
 //   after   open those endpoints' answers to other origins; write the request's log line and count
 //           it in the metrics (by route template)
 // It is an Elysia `wrap` — the step Elysia's own OpenTelemetry plugin uses — rather than onRequest
@@ -13,6 +15,7 @@ import { corsMethods, preflightResponse, withCors } from "./cors";
 import { BadRequest, HttpError } from "../shared/errors";
 import { hasValidHost } from "./request-url";
 import { RouteTemplates } from "./route-templates";
+import { checkBeforeRouting, takePendingCheck } from "./credential-check";
 
 // Elysia types the routed handler loosely; it takes the request and answers a Response or its promise.
 type Handle = (...args: unknown[]) => unknown;
@@ -46,10 +49,20 @@ export function frontDoor(ctx: AppContext, refuse: Refuse, routes: () => readonl
     const refusal = refusalOf(request, ctx, path, cors !== null);
     if (refusal) return refuse(request, refusal).then(done);
     if (cors !== null && request.method === "OPTIONS") return record(request, path, preflightResponse(cors, fixed), startedAt);
+    const check = checkBeforeRouting(ctx, request);
+    if (check) return check.then(() => handle(request) as Response | Promise<Response>).then(done);
     const response = handle(request) as Response | Promise<Response>;
-    if (response instanceof Promise) return response.then(done);
+    if (response instanceof Promise) return response.then((r) => routeAgainWhenChecked(request, handle)?.then(done) ?? done(r));
     return done(response);
   };
+}
+
+/** A read whose session token was still being checked is routed once more when the check is done (credential-check.ts). */
+function routeAgainWhenChecked(request: Request, handle: Handle): Promise<Response> | null {
+  const check = takePendingCheck(request);
+  if (check === undefined) return null;
+  const again = () => handle(request) as Response | Promise<Response>;
+  return check.then(again, again);
 }
 
 // What answers a request without a Host header (HTTP/1.0 health checks of some load balancers).

@@ -12,8 +12,10 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-// The routes before the body parser whose handlers return a value, not a promise (src/app.ts).
-const SYNCHRONOUS = ["GET /health", "GET /api/version"];
+// Routes whose handlers return a value, not a promise: the reads before the body parser, and
+// reads behind the `auth` guard, which resolves a token or a checked session token at once
+// (src/http/credential-check.ts) and which the body parser leaves alone (src/app.ts).
+const SYNCHRONOUS = ["GET /health", "GET /api/version", "GET /auth/me", "GET /auth/scopes"];
 
 test("routes with a synchronous handler are composed without a promise", () => {
   // `compile` is the composed handler Elysia (and Bun's router) calls for the route.
@@ -32,4 +34,22 @@ test("a synchronous route still answers with the fixed headers", async () => {
   expect(res.headers.get("x-content-type-options")).toBe("nosniff");
   expect(res.headers.get("cache-control")).toBe("no-store");
   expect(await res.json()).toMatchObject({ status: "ok" });
+});
+
+test("no GET or HEAD route carries the body parser (Elysia would compose it async)", () => {
+  const routes = t.app.routes as unknown as { method: string; path: string; hooks: { parse?: unknown[] } }[];
+  const withParser = routes.filter((r) => (r.method === "GET" || r.method === "HEAD") && r.hooks.parse?.length).map((r) => `${r.method} ${r.path}`);
+  expect(withParser).toEqual([]);
+  // The parser still applies to the routes that take a body.
+  expect(routes.find((r) => r.method === "POST" && r.path === "/auth/tokens")?.hooks.parse?.length).toBeGreaterThan(0);
+});
+
+test("a PAT answers /auth/me from a synchronous route, with the scope checked", async () => {
+  const session = await t.login();
+  const created = await (await t.api("POST", "/auth/tokens", { token: session, body: { name: "read only", scopes: ["query"] } })).json();
+  expect((await t.api("GET", "/auth/me", { token: created.token })).status).toBe(403);
+  const withProfile = await (await t.api("POST", "/auth/tokens", { token: session, body: { name: "profile", scopes: ["profile:read"] } })).json();
+  const res = await t.api("GET", "/auth/me", { token: withProfile.token });
+  expect(res.status).toBe(200);
+  expect((await res.json()).auth).toBe("pat");
 });
