@@ -29,8 +29,8 @@ afterAll(async () => {
 });
 
 /** The log lines the front door wrote for one method and path. */
-const requestLines = (app: TestApp, method: string, path: string) =>
-  app.log.lines.filter((line) => line.includes('"event":"request"') && line.includes(`"method":"${method}"`) && line.includes(`"path":"${path}"`));
+const requestLines = (app: TestApp, method: string, path: string, from = 0) =>
+  app.log.lines.slice(from).filter((line) => line.includes('"event":"request"') && line.includes(`"method":"${method}"`) && line.includes(`"path":"${path}"`));
 
 describe("a session token signed before the restart", () => {
   test("a read is answered (routed again after the check) and logged once", async () => {
@@ -96,4 +96,33 @@ test("a read whose token is still unchecked when routed again gets a 503, not a 
   } finally {
     await third.close();
   }
+});
+
+// Every read behind the guard must survive being routed twice: the same answer for a token checked
+// before and one checked only now, and one log line (a route that answered the first routing itself,
+// or that wrote something before the guard, would show here).
+test("every GET route answers a just-checked session token as it answers a checked one", async () => {
+  const browserToken = (await after.browser()).token;
+  const apiToken = await after.login();
+  const verified = (after.ctx.signer as unknown as { verified: { clear(): void } }).verified;
+  const reads = (after.app.routes as unknown as { method: string; path: string }[]).filter((r) => r.method === "GET");
+  const differences: string[] = [];
+  for (const { path: template } of reads) {
+    const path = template.replace(/:[a-zA-Z_]+/g, "x").replace(/\*/g, "x");
+    const asPage = () => after.handle(path, { headers: { cookie: `access_token=${browserToken}`, accept: "text/html" } });
+    for (const send of [() => after.api("GET", path, { token: apiToken }), asPage]) {
+      // Checked now, whatever happened to the token's check before.
+      for (const known of [apiToken, browserToken]) await after.ctx.signer.verify(known);
+      const checked = await send();
+      await checked.arrayBuffer();
+      verified.clear();
+      const lines = after.log.lines.length;
+      const fresh = await send();
+      await fresh.arrayBuffer();
+      const logged = requestLines(after, "GET", path, lines).length;
+      if (fresh.status !== checked.status || logged !== 1) differences.push(`${path}: ${checked.status} then ${fresh.status}, ${logged} log lines`);
+    }
+  }
+  expect(reads.length).toBeGreaterThan(50);
+  expect(differences).toEqual([]);
 });
