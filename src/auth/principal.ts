@@ -76,7 +76,7 @@ export function resolvePrincipal(ctx: AppContext, request: Request, addressOf: A
     };
   }
   if (looksLikeOAuthAccessToken(credential.value)) return oauthPrincipal(ctx, credential, now, addressOf);
-  return sessionPrincipal(ctx, credential, now, addressOf);
+  return sessionPrincipal(ctx, request, credential, now, addressOf);
 }
 
 /**
@@ -88,18 +88,34 @@ export function sessionCheckNeeded(ctx: AppContext, request: Request): Promise<u
   const credential = readCredential(request);
   if (!credential || looksLikePat(credential.value) || looksLikeOAuthAccessToken(credential.value)) return null;
   if (ctx.signer.claimsIfChecked(credential.value) !== undefined) return null;
-  return ctx.signer.verify(credential.value).catch(() => null);
+  return ctx.signer.verify(credential.value).then(
+    (claims) => void checkedBeforeRouting.set(request, claims),
+    () => null,
+  );
 }
 
+// The outcome of the check a request waited for before it was routed (a write), kept with the
+// request: its body may take a while to arrive, and meanwhile a burst of other tokens can push this
+// one out of the signer's bounded cache, which would leave the route with nothing to go on (a 503,
+// the body lost).
+const checkedBeforeRouting = new WeakMap<Request, SessionClaims | null>();
+
 /** At once when the token's signature was checked before (or this process signed it), else after the check. */
-function sessionPrincipal(ctx: AppContext, credential: Credential, now: Date, addressOf: AddressOf): Principal | null | Promise<Principal | null> {
-  const checked = ctx.signer.claimsIfChecked(credential.value);
+function sessionPrincipal(
+  ctx: AppContext,
+  request: Request,
+  credential: Credential,
+  now: Date,
+  addressOf: AddressOf,
+): Principal | null | Promise<Principal | null> {
+  const before = checkedBeforeRouting.get(request);
+  const checked = before !== undefined ? before : ctx.signer.claimsIfChecked(credential.value);
   if (checked !== undefined) return principalOfSession(ctx, checked, credential, now, addressOf);
   return ctx.signer.verify(credential.value).then((claims) => principalOfSession(ctx, claims, credential, now, addressOf));
 }
 
 function principalOfSession(ctx: AppContext, claims: SessionClaims | null, credential: Credential, now: Date, addressOf: AddressOf): Principal | null {
-  if (!claims) return null;
+  if (!claims || claims.exp * 1000 <= now.getTime()) return null;
   const session = ctx.authState.session(claims.handle);
   if (!session || session.userId !== claims.sub || session.expiresAt <= now) return null;
   const user = ctx.authState.user(session.userId);

@@ -6,7 +6,8 @@
 // time (after a restart, or after it left the bounded cache) needs @elysiajs/jwt's asynchronous
 // signature check, which happens around the route instead of inside it:
 //   - a request that may carry a body (anything but GET, HEAD, OPTIONS) is checked by the front door
-//     before it is routed, so its body is read once, after the check;
+//     before it is routed, so its body is read once, after the check; the outcome stays with the
+//     request (src/auth/principal.ts), whatever the signer's bounded cache forgets while the body arrives;
 //   - a read is routed at once. When the guard meets a token still to be checked it throws
 //     CredentialCheckPending, the error handler hands the check over (deferUntilChecked), and the
 //     front door waits for it and routes the read once more (takePendingCheck); a read has no body
