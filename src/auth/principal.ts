@@ -89,7 +89,7 @@ export function sessionCheckNeeded(ctx: AppContext, request: Request): Promise<u
   if (!credential || looksLikePat(credential.value) || looksLikeOAuthAccessToken(credential.value)) return null;
   if (ctx.signer.claimsIfChecked(credential.value) !== undefined) return null;
   return ctx.signer.verify(credential.value).then(
-    (claims) => void checkedBeforeRouting.set(request, claims),
+    (claims) => void checkedBeforeRouting.set(request, { token: credential.value, claims }),
     () => null,
   );
 }
@@ -98,7 +98,8 @@ export function sessionCheckNeeded(ctx: AppContext, request: Request): Promise<u
 // request: its body may take a while to arrive, and meanwhile a burst of other tokens can push this
 // one out of the signer's bounded cache, which would leave the route with nothing to go on (a 503,
 // the body lost).
-const checkedBeforeRouting = new WeakMap<Request, SessionClaims | null>();
+// The token is kept next to its outcome, so the outcome never answers for another credential.
+const checkedBeforeRouting = new WeakMap<Request, { token: string; claims: SessionClaims | null }>();
 
 /** At once when the token's signature was checked before (or this process signed it), else after the check. */
 function sessionPrincipal(
@@ -109,7 +110,7 @@ function sessionPrincipal(
   addressOf: AddressOf,
 ): Principal | null | Promise<Principal | null> {
   const before = checkedBeforeRouting.get(request);
-  const checked = before !== undefined ? before : ctx.signer.claimsIfChecked(credential.value);
+  const checked = before?.token === credential.value ? before.claims : ctx.signer.claimsIfChecked(credential.value);
   if (checked !== undefined) return principalOfSession(ctx, checked, credential, now, addressOf);
   return ctx.signer.verify(credential.value).then((claims) => principalOfSession(ctx, claims, credential, now, addressOf));
 }
