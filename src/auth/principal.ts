@@ -87,16 +87,20 @@ export function resolvePrincipal(ctx: AppContext, request: Request, addressOf: A
 export function sessionCheckNeeded(ctx: AppContext, request: Request): Promise<unknown> | null {
   const credential = readCredential(request);
   if (!credential || looksLikePat(credential.value) || looksLikeOAuthAccessToken(credential.value)) return null;
-  if (ctx.signer.claimsIfChecked(credential.value) !== undefined) return null;
+  const known = ctx.signer.claimsIfChecked(credential.value);
+  if (known !== undefined) {
+    checkedBeforeRouting.set(request, { token: credential.value, claims: known });
+    return null;
+  }
   return ctx.signer.verify(credential.value).then(
     (claims) => void checkedBeforeRouting.set(request, { token: credential.value, claims }),
     () => null,
   );
 }
 
-// The outcome of the check a request waited for before it was routed (a write), kept with the
-// request: its body may take a while to arrive, and meanwhile a burst of other tokens can push this
-// one out of the signer's bounded cache, which would leave the route with nothing to go on (a 503,
+// The outcome a write's token had before it was routed (known already, or from the check it waited
+// for), kept with the request: its body may take a while to arrive, and meanwhile a burst of other
+// tokens can push this one out of the signer's bounded cache, which would leave the route with nothing to go on (a 503,
 // the body lost).
 // The token is kept next to its outcome, so the outcome never answers for another credential.
 const checkedBeforeRouting = new WeakMap<Request, { token: string; claims: SessionClaims | null }>();

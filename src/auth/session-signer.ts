@@ -66,7 +66,7 @@ export class SessionSigner {
     if (token.length > MAX_SESSION_TOKEN_LENGTH || this.rejected.has(token)) return null;
     const known = this.verified.get(token);
     if (!known) return undefined;
-    return known.exp * 1000 > this.clock.now().getTime() ? known : this.forget(token);
+    return known.exp * 1000 > this.clock.now().getTime() ? known : this.expire(token);
   }
 
   private async verifySignature(token: string): Promise<SessionClaims | null> {
@@ -78,8 +78,10 @@ export class SessionSigner {
     return { sub: payload.sub, jti: payload.jti, handle: sessionHandle(payload.jti), exp: payload.exp, iat: payload.iat };
   }
 
-  private forget(token: string): null {
+  /** An expired token stays refused: moved to the refused ones, so its outcome never reads "not checked" again. */
+  private expire(token: string): null {
     this.verified.delete(token);
+    this.rejected.set(token, true);
     return null;
   }
 }

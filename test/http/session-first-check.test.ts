@@ -152,3 +152,20 @@ test("every GET route answers a just-checked session token as it answers a check
   expect(reads.length).toBeGreaterThan(50);
   expect(differences).toEqual([]);
 });
+
+// An expired token is refused for good: the signer remembers it as refused, so a write that found it
+// refused before routing finds it refused again in the guard (it once found it "not checked yet" the
+// second time, after the signer had dropped it from its cache, and answered 503).
+test("a write with an expired session token gets 401 every time, never 503", async () => {
+  const t = await createTestApp();
+  try {
+    const expiring = await t.login();
+    t.clock.advance(25 * 3_600_000);
+    for (let i = 0; i < 3; i++) {
+      expect((await t.api("POST", "/auth/tokens", { token: expiring, body: { name: "late" } })).status).toBe(401);
+      expect((await t.api("GET", "/auth/me", { token: expiring })).status).toBe(401);
+    }
+  } finally {
+    await t.close();
+  }
+});
