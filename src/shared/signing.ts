@@ -1,6 +1,7 @@
 // The one place that signs values and compares secrets, for the server and `da` alike.
 // - `sameSecret`: constant-time equality of two strings. Both sides are hashed first (SHA-256), so
 //   neither the content nor the length of the expected value leaks through timing.
+// - `sameSecretOfKnownLength`: the same without hashing, for a secret whose length is public.
 // - `macOf`: an HMAC-SHA256 of `<label>:<value>` under a key. The label is the purpose (csrf, flash,
 //   oidc-attempt…), so a value signed for one purpose never verifies as another.
 // - `seal`/`unseal`: a JSON value with its MAC, as `<base64url json>.<base64url mac>`, for cookies the
@@ -14,6 +15,18 @@ const digest = (value: string) => createHash("sha256").update(value).digest();
 
 export function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
+}
+
+/**
+ * Constant-time equality of a given secret and a known one whose length is no secret (a token
+ * format's fixed length), without hashing: for the per-request path, where a hash costs more than
+ * the rest of the check (src/auth/recent-secrets.ts). Every character is compared, whatever differs.
+ */
+export function sameSecretOfKnownLength(given: string, known: string): boolean {
+  if (given.length !== known.length) return false;
+  let difference = 0;
+  for (let i = 0; i < known.length; i++) difference |= given.charCodeAt(i) ^ known.charCodeAt(i);
+  return difference === 0;
 }
 
 export function macOf(label: string, value: string, key: string): string {
