@@ -95,4 +95,16 @@ describe("sameSecretOfKnownLength", () => {
     expect(sameSecretOfKnownLength("", "")).toBe(true);
     fc.assert(fc.property(fc.string(), fc.string(), (a, b) => sameSecretOfKnownLength(a, b) === (a === b)));
   });
+
+  // Random pairs almost never differ in one place, so a comparison that skipped a position or a bit
+  // (a case-blind one, one that kept only each code unit's low byte) would pass the property above.
+  test("one flipped bit of any code unit, at any position, is a different secret", () => {
+    const pat = generatePat();
+    for (let i = 0; i < pat.length; i++) {
+      for (let bit = 0; bit < 16; bit++) {
+        const flipped = pat.slice(0, i) + String.fromCharCode(pat.charCodeAt(i) ^ (1 << bit)) + pat.slice(i + 1);
+        expect([i, bit, sameSecretOfKnownLength(flipped, pat), sameSecretOfKnownLength(pat, flipped)]).toEqual([i, bit, false, false]);
+      }
+    }
+  });
 });
