@@ -1,13 +1,15 @@
 // Finds the live token a presented secret (a PAT, an OAuth access token) stands for. A token is
 // stored and found by the SHA-256 of its value (pat-format.ts): a forged or mistyped one is simply
-// not found, and no secret is compared byte by byte. On the running server that one hash cost about
+// not found, and no stored secret is compared with it. On the running server that one hash cost about
 // 3 µs of a PAT request's 25 (paired runs, 18 of 20 rounds; bench:auth), though a loop hashing the
 // same value measures 0.2 µs: between two requests the hashing code is no longer in the CPU's caches.
 //
 // So the hashes of secrets that recently found a live token are kept (bounded; least recently used
 // dropped first). An entry is found by a 32-bit hash of the secret under a seed drawn at start, which
 // no client knows, so no client can aim a request at an entry; the whole secret is then compared in
-// constant time (sameSecretOfKnownLength), so an entry answers only for exactly its own secret.
+// constant time (sameSecretOfKnownLength), so an entry answers only for exactly its own secret. Only
+// secrets of their format's fixed, public length get here (principal.ts checks it first), so the
+// comparison's early answer for unequal lengths tells nothing secret.
 // Whether the token still works is decided by the look-up every time: a revoked, rotated-out or
 // expired token is not found by its hash whether or not the hash came from here, and its entry is
 // dropped. Like the session signer's cache of checked tokens, this keeps secrets in memory only.
