@@ -48,7 +48,8 @@ const recentSecrets = new RecentSecrets();
 export function readCredential(request: Request): Credential | null {
   const header = request.headers.get("authorization");
   if (header) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    // HTTP's whitespace is a space or a tab; `\s` would also take a no-break space for one.
+    const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
     return match ? { value: match[1]!, fromCookie: false } : null;
   }
   // Bun's cookie parser: a malformed value decodes to something that simply fails verification.
