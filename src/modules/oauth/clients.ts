@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import type { AppContext } from "../../context";
 import type { Principal } from "../../auth/principal";
 import { roleAtLeast } from "../../auth/roles";
+import { sessionRestriction } from "../../auth/session-restriction";
 import { Forbidden } from "../../shared/errors";
 import { checkRedirectUris, redirectHost } from "./redirect-uris";
 import type { RegistrationBody } from "./model";
@@ -45,7 +46,13 @@ const cleanName = (name: string | undefined) =>
 export function assertMayRegister(ctx: AppContext, me: Principal | null): "open" | "admin" {
   const mode = ctx.config.oauth.registration;
   if (mode === "off") throw new Forbidden("Client registration is turned off on this server (OAUTH_REGISTRATION=off)");
-  if (me && me.via === "session" && roleAtLeast(me.user.role, "admin")) return "admin";
+  if (me && me.via === "session" && roleAtLeast(me.user.role, "admin")) {
+    // A session held to a task (session-restriction.ts) is refused by the guard everywhere else: it is
+    // no admin here either.
+    const restriction = sessionRestriction(ctx.authState, ctx.config.mfaRequired, me.user);
+    if (!restriction) return "admin";
+    if (mode === "admin") throw restriction.error();
+  }
   if (mode === "admin") throw new Forbidden("Only admins may register clients on this server (OAUTH_REGISTRATION=admin)");
   return "open";
 }

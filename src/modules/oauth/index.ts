@@ -76,10 +76,13 @@ export function oauthApi(ctx: AppContext, codes: AuthorizationCodes) {
       "/oauth/register",
       ({ body, principal, ip, set }) =>
         protocol({ set }, async () => {
-          const via = assertMayRegister(ctx, principal);
+          // Open to every origin (src/http/cors.ts), so it never acts on the session cookie (which
+          // carries no CSRF token here): only a bearer names who registers.
+          const me = principal?.fromCookie ? null : principal;
+          const via = assertMayRegister(ctx, me);
           // Claimed and never given back: a success counts against the address's budget too.
           if (via === "open") registrations.claim([`register:${ip ?? "unknown"}`], "client registrations from this address");
-          const registered = await registerClient(ctx, body, { me: principal, ip, via });
+          const registered = await registerClient(ctx, body, { me, ip, via });
           set.status = 201;
           Object.assign(set.headers, NO_STORE);
           return registered;
