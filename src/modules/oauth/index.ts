@@ -16,7 +16,7 @@ import type { AppContext } from "../../context";
 import { authGuard } from "../../http/auth-guard";
 import { FAILURE_WINDOW_MS, FailureLimiter } from "../../http/failure-limiter";
 import { BadRequest } from "../../shared/errors";
-import { assertMayRegister, registerClient } from "./clients";
+import { assertMayRegister, registerClient, registrant } from "./clients";
 import type { AuthorizationCodes } from "./codes";
 import { listConnectedApps, revokeConnectedApp } from "./grants";
 import type { ConnectedApp } from "../../shared/agents";
@@ -76,9 +76,7 @@ export function oauthApi(ctx: AppContext, codes: AuthorizationCodes) {
       "/oauth/register",
       ({ body, principal, ip, set }) =>
         protocol({ set }, async () => {
-          // Open to every origin (src/http/cors.ts), so it never acts on the session cookie (which
-          // carries no CSRF token here): only a bearer names who registers.
-          const me = principal?.fromCookie ? null : principal;
+          const me = registrant(principal);
           const via = assertMayRegister(ctx, me);
           // Claimed and never given back: a success counts against the address's budget too.
           if (via === "open") registrations.claim([`register:${ip ?? "unknown"}`], "client registrations from this address");
