@@ -4,6 +4,7 @@
 // server's metrics while /api/audit said 403.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createTestApp, type TestApp } from "../helpers/app";
+import { heldAdminSession } from "../helpers/held-session";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -13,12 +14,7 @@ afterAll(() => t.close());
 
 test("an admin session held to choosing its own password gets 403 at /metrics, as at /api/audit", async () => {
   const admin = await t.login();
-  const made = await t.api("POST", "/api/users", {
-    token: admin,
-    body: { email: "held@example.com", password: "held-password-1", role: "admin", must_change_password: true },
-  });
-  expect(made.status).toBe(201);
-  const held = await t.browser("held@example.com", "held-password-1");
+  const held = await heldAdminSession(t, admin);
   expect((await t.api("GET", "/api/audit", { token: held.token })).status).toBe(403);
   expect((await t.api("GET", "/metrics", { token: held.token })).status).toBe(403);
   expect((await held.raw("/metrics")).status).toBe(403);

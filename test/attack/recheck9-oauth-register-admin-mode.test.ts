@@ -5,6 +5,7 @@
 // open to every origin and, like /mcp, must never act on the cookie (src/http/cors.ts).
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createTestApp, type TestApp } from "../helpers/app";
+import { heldAdminSession } from "../helpers/held-session";
 import { REDIRECT } from "../helpers/oauth";
 
 const body = JSON.stringify({ client_name: "Held", redirect_uris: [REDIRECT] });
@@ -17,12 +18,7 @@ afterAll(() => t.close());
 
 test("an admin session held to choosing its own password cannot register a client", async () => {
   const admin = await t.login();
-  const made = await t.api("POST", "/api/users", {
-    token: admin,
-    body: { email: "held@example.com", password: "held-password-1", role: "admin", must_change_password: true },
-  });
-  expect(made.status).toBe(201);
-  const held = await t.browser("held@example.com", "held-password-1");
+  const held = await heldAdminSession(t, admin);
   expect((await t.api("GET", "/api/users", { token: held.token })).status).toBe(403);
   const asBearer = await t.handle("/oauth/register", { method: "POST", headers: { ...json, authorization: `Bearer ${held.token}` }, body });
   expect(asBearer.status).toBe(403);
