@@ -2,6 +2,9 @@
 // an admin set one (accounts/password-change*), or set up a second factor that MFA_REQUIRED asks of
 // them (src/modules/mfa). One mechanism for both: the auth guard asks this for session principals and
 // refuses any other path with the task's SessionRestricted error (403 JSON; a page is sent to the task).
+// Routes that resolve their caller themselves and are never a task's (/mcp, /metrics) call
+// assertNotHeld; /oauth/register asks sessionRestriction, since a held admin may still register as
+// anyone may where registration is open.
 import type { AuthState, AuthUser } from "./auth-state";
 import { PASSWORD_CHANGE_PATH, PasswordChangeRequired, SECOND_FACTOR_PATH, SecondFactorEnrolmentRequired, type SessionRestricted } from "../shared/errors";
 
@@ -29,4 +32,13 @@ export function sessionRestriction(state: AuthState, policy: MfaPolicy, user: Au
   if (state.mustChangePassword(user.id)) return PASSWORD_CHANGE;
   if (state.mustEnrolSecondFactor(user.id) && policyCovers(policy, user.role)) return SECOND_FACTOR_ENROLMENT;
   return null;
+}
+
+/**
+ * For a route that is never a task's: throws the task's error when a session is held to one. Tokens
+ * are not held back (only their owner makes one, with a session, and an admin-set password keeps them).
+ */
+export function assertNotHeld(state: AuthState, policy: MfaPolicy, principal: { via: string; user: AuthUser }): void {
+  const restriction = principal.via === "session" ? sessionRestriction(state, policy, principal.user) : null;
+  if (restriction) throw restriction.error();
 }

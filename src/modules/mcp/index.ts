@@ -11,7 +11,7 @@ import type { AppContext } from "../../context";
 import type { Principal } from "../../auth/principal";
 import { authGuard } from "../../http/auth-guard";
 import { Unauthenticated } from "../../shared/errors";
-import { sessionRestriction } from "../../auth/session-restriction";
+import { assertNotHeld } from "../../auth/session-restriction";
 import { baseUrl, resourceMetadataUrl, resourceOf } from "../oauth/metadata";
 import { noteGrantAddress } from "../oauth/grants";
 import { authInfoOf, mcpServer } from "./tools";
@@ -72,8 +72,7 @@ export function mcpModule(ctx: AppContext) {
         // The one guard's rule for a session held to a task (a password an admin set, a second factor
         // MFA_REQUIRED asks for; session-restriction.ts): /mcp is never the task, so it queries
         // nothing here either. Personal access tokens pass, as there.
-        const restriction = principal.via === "session" ? sessionRestriction(ctx.authState, ctx.config.mfaRequired, principal.user) : null;
-        if (restriction) throw restriction.error();
+        assertNotHeld(ctx.authState, ctx.config.mfaRequired, principal);
         // An access token works only at the resource it was issued for (RFC 8707): without PUBLIC_URL
         // the resource follows the Host, and a token got through one name must not work through another.
         if (principal.oauth && principal.oauth.resource !== resourceOf(base)) {

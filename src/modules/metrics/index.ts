@@ -4,7 +4,7 @@ import { sameSecret } from "../../shared/signing";
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { resolvePrincipal, readCredential } from "../../auth/principal";
-import { sessionRestriction } from "../../auth/session-restriction";
+import { assertNotHeld } from "../../auth/session-restriction";
 import { roleAtLeast } from "../../auth/roles";
 import { assertScope } from "../../auth/scopes";
 import { clientIp } from "../../http/client-ip";
@@ -25,8 +25,7 @@ export function metricsModule(ctx: AppContext) {
       // Signed in but not an admin: 403, not a sign-in redirect (which would lead straight back here).
       if (!roleAtLeast(principal.user.role, "admin")) throw new RoleTooLow("admin");
       // The guard's rule for a session held to a task (session-restriction.ts): /metrics is never the task.
-      const restriction = principal.via === "session" ? sessionRestriction(ctx.authState, ctx.config.mfaRequired, principal.user) : null;
-      if (restriction) throw restriction.error();
+      assertNotHeld(ctx.authState, ctx.config.mfaRequired, principal);
       assertScope(principal.scopes, "metrics:read");
     }
     set.headers["content-type"] = ctx.metrics.registry.contentType;

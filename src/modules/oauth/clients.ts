@@ -42,7 +42,6 @@ const cleanName = (name: string | undefined) =>
     .trim()
     .slice(0, 100) || "Unnamed app";
 
-/** Who may register now: throws unless OAUTH_REGISTRATION lets `me` (null = anonymous) do it. */
 /**
  * Who registers: /oauth/register is open to every origin (src/http/cors.ts), so it never acts on the
  * session cookie, which carries no CSRF token there. Only a bearer names who registers.
@@ -51,6 +50,7 @@ export function registrant(principal: Principal | null): Principal | null {
   return principal?.fromCookie ? null : principal;
 }
 
+/** Who may register now: throws unless OAUTH_REGISTRATION lets `me` (null = anonymous) do it. */
 export function assertMayRegister(ctx: AppContext, me: Principal | null): "open" | "admin" {
   const mode = ctx.config.oauth.registration;
   if (mode === "off") throw new Forbidden("Client registration is turned off on this server (OAUTH_REGISTRATION=off)");
